@@ -1,0 +1,3 @@
+module github.com/gosnn/gosnn
+
+go 1.24
