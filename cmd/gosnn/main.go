@@ -1,0 +1,62 @@
+// Command gosnn is the single gosnn binary: the terminal REPL (default), the Jupyter kernel and
+// its installer, the headless notebook runner, and batch benchmarks and experiments.
+//
+// Each subcommand lives in its own file and registers itself in init with register.
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+)
+
+// command is one subcommand: run receives the arguments after the subcommand name and returns
+// the process exit status.
+type command struct {
+	summary string
+	run     func(args []string) int
+}
+
+var commands = map[string]command{}
+
+// register adds a subcommand; it is called from init functions only.
+func register(name, summary string, run func(args []string) int) {
+	if _, dup := commands[name]; dup {
+		panic("gosnn: duplicate command " + name)
+	}
+	commands[name] = command{summary, run}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: gosnn [command] [flags]")
+	fmt.Fprintln(os.Stderr, "\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(os.Stderr, "\nWithout a command gosnn starts the REPL. 'gosnn COMMAND -h' shows its flags.")
+}
+
+func main() {
+	args := os.Args[1:]
+	name := "repl"
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	switch name {
+	case "-h", "-help", "--help", "help":
+		usage()
+		return
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "gosnn: unknown command %q\n", name)
+		usage()
+		os.Exit(2)
+	}
+	os.Exit(cmd.run(args))
+}
