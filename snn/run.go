@@ -201,25 +201,57 @@ func (n *Network) prepare() {
 	n.ready = true
 }
 
-// barrier is a reusable spinning barrier for the workers of one chunk.
+// barrier is a reusable barrier for the workers of one chunk. Waiters spin for a short
+// while (a step takes tens of microseconds, so the others usually arrive soon), then yield,
+// then sleep on a condition variable, so that an oversubscribed machine does not burn a core
+// on a descheduled partner.
 type barrier struct {
-	n     int32
-	count atomic.Int32
-	gen   atomic.Uint32
+	n        int32
+	count    atomic.Int32
+	gen      atomic.Uint32
+	sleepers atomic.Int32
+	mu       sync.Mutex
+	cond     sync.Cond
 }
+
+func newBarrier(n int) *barrier {
+	b := &barrier{n: int32(n)}
+	b.cond.L = &b.mu
+	return b
+}
+
+const (
+	barrierSpins  = 400 // busy polls before yielding
+	barrierYields = 40  // runtime.Gosched calls before sleeping
+)
 
 func (b *barrier) wait() {
 	g := b.gen.Load()
 	if b.count.Add(1) == b.n {
 		b.count.Store(0)
+		b.mu.Lock()
 		b.gen.Add(1)
+		if b.sleepers.Load() > 0 {
+			b.cond.Broadcast()
+		}
+		b.mu.Unlock()
 		return
 	}
-	for i := 0; b.gen.Load() == g; i++ {
-		if i > 50 {
+	for i := 0; i < barrierSpins+barrierYields; i++ {
+		if b.gen.Load() != g {
+			return
+		}
+		if i >= barrierSpins {
 			runtime.Gosched()
 		}
 	}
+	b.mu.Lock()
+	b.sleepers.Add(1)
+	for b.gen.Load() == g {
+		b.cond.Wait()
+	}
+	b.sleepers.Add(-1)
+	b.mu.Unlock()
 }
 
 // runChunk simulates c <= chunkSteps steps and then feeds the monitors.
@@ -238,7 +270,7 @@ func (n *Network) runChunk(c int) {
 			n.deliver(wk, k)
 		}
 	} else {
-		b := &barrier{n: int32(len(n.workers))}
+		b := newBarrier(len(n.workers))
 		var wg sync.WaitGroup
 		body := func(wk *worker) {
 			for k := 0; k < c; k++ {
