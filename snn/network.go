@@ -62,6 +62,7 @@ type projection struct {
 	outPost   []int32   // postsynaptic local index, ascending per pre
 	outSyn    []int32   // index into w
 	split     []int32   // per pre i and worker k: first outgoing entry of i whose post belongs to k or later
+	plastic   bool      // a vSTDP or iSTDP rule is attached
 }
 
 // Network is a simulated spiking network: the recurrent E/I network of MODEL.md plus any
@@ -86,6 +87,12 @@ type Network struct {
 	rateMons  []*RateMonitor
 	hooks     []hook
 	host      Host
+
+	vrules     []*vstdpRule
+	irules     []*istdpRule
+	norms      []*normRule
+	plastic    bool // SetPlastic
+	plasticNow bool // plastic and some rule is attached, fixed for one chunk
 }
 
 type hook struct {

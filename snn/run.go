@@ -263,6 +263,16 @@ func (n *Network) runChunk(c int) {
 	for _, wk := range n.workers {
 		clear(wk.cnt)
 	}
+	for _, pr := range n.projs {
+		pr.plastic = false
+	}
+	for _, r := range n.vrules {
+		r.pr.plastic = true
+	}
+	for _, r := range n.irules {
+		r.pr.plastic = true
+	}
+	n.plasticNow = n.plastic && len(n.vrules)+len(n.irules) > 0
 	if len(n.workers) == 1 {
 		wk := n.workers[0]
 		for k := 0; k < c; k++ {
@@ -272,11 +282,17 @@ func (n *Network) runChunk(c int) {
 	} else {
 		b := newBarrier(len(n.workers))
 		var wg sync.WaitGroup
+		// With plasticity, a second barrier keeps workers from updating traces (in the
+		// next integration) that others still read in delivery.
+		b2 := n.plasticNow
 		body := func(wk *worker) {
 			for k := 0; k < c; k++ {
 				n.integrate(wk, s0+int64(k), k)
 				b.wait()
 				n.deliver(wk, k)
+				if b2 {
+					b.wait()
+				}
 			}
 		}
 		for _, wk := range n.workers[1:] {
