@@ -93,6 +93,8 @@ type Network struct {
 	norms      []*normRule
 	plastic    bool // SetPlastic
 	plasticNow bool // plastic and some rule is attached, fixed for one chunk
+
+	events []stimEvent // pending stimulus switches, by step
 }
 
 type hook struct {

@@ -92,7 +92,11 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 			report(true)
 			return fmt.Errorf("snn: run interrupted at t = %g ms: %w", n.Time(), err)
 		}
+		n.applyEvents()
 		c := min(end-n.step, chunkSteps)
+		if len(n.events) > 0 {
+			c = min(c, n.events[0].step-n.step-1)
+		}
 		for _, h := range n.hooks {
 			if due := h.every - n.step%h.every; due < c {
 				c = due
