@@ -53,6 +53,16 @@ func TestBenchJSON(t *testing.T) {
 	if r := m["rtf"].(float64); r <= 0 || r != m["wall_seconds"].(float64)/0.05 {
 		t.Errorf("rtf %v", r)
 	}
+	for _, sc := range []string{"plastic", "train"} {
+		out.Reset()
+		if code := benchCmd([]string{"--scenario", sc, "--duration", "40ms", "--json"}, &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d: %s", sc, code, errb.String())
+		}
+		var r benchResult
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil || r.Scenario != sc {
+			t.Fatalf("%s: %q %v", sc, out.String(), err)
+		}
+	}
 	out.Reset()
 	if code := benchCmd([]string{"--duration", "10ms", "--threads", "1"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "rtf") {
 		t.Errorf("table output: exit %d %q", code, out.String())
