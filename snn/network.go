@@ -147,7 +147,8 @@ func NewFromWeights(cfg Config, w *mat.Dense, cl Clusters) (*Network, error) {
 		if err := checkClusters(cl, cfg.NE); err != nil {
 			return nil, err
 		}
-		cfg.Clusters = cl.Count() // for Validate; the bounds are used as given
+		// The bounds are used as given; Validate only needs a divisor of NE.
+		cfg.Clusters = 1
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -122,6 +122,14 @@ func TestConnectivity(t *testing.T) {
 	if !mat.Equal(m.WeightMatrix(), W) {
 		t.Error("NewFromWeights(WeightMatrix()) differs")
 	}
+	// Uneven explicit clusters are kept as given.
+	u, err := NewFromWeights(cfg, W, Clusters{Bounds: []int{0, 100, 350, 790}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Clusters().Count() != 3 || u.Clusters().Size(1) != 250 {
+		t.Errorf("clusters %v", u.Clusters())
+	}
 	// Same seed, same connectivity; other seed, other connectivity.
 	if !mat.Equal(mustNet(t, cfg).WeightMatrix(), W) {
 		t.Error("same seed gave another matrix")
