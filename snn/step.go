@@ -88,8 +88,21 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 		// 4b: external Poisson arrivals join the previous-step input.
 		ie, ii := nr.inE, nr.inI
 		nr.inE, nr.inI = 0, 0
-		if nr.next <= t {
-			ie, ii = p.poisson(nr, lo+i, t, k.negToInh, ie, ii)
+		if next := nr.next; next <= t {
+			// Written out (see poisson): no call in the loop but the draw itself.
+			j := lo + i
+			w := p.extW[j]
+			r := &p.rng[j]
+			rate := p.rate[j]
+			for next <= t {
+				if w < 0 && k.negToInh {
+					ii -= w
+				} else {
+					ie += w
+				}
+				next += r.exp() / rate
+			}
+			nr.next = next
 		}
 		// 4c: conductance auxiliaries (MODEL.md 4.1).
 		re := nr.xrE*k.dRE + ie
@@ -161,8 +174,21 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 		nr := &nrn[i]
 		ie, ii := nr.inE, nr.inI
 		nr.inE, nr.inI = 0, 0
-		if nr.next <= t {
-			ie, ii = p.poisson(nr, lo+i, t, k.negToInh, ie, ii)
+		if next := nr.next; next <= t {
+			// Written out (see poisson): no call in the loop but the draw itself.
+			j := lo + i
+			w := p.extW[j]
+			r := &p.rng[j]
+			rate := p.rate[j]
+			for next <= t {
+				if w < 0 && k.negToInh {
+					ii -= w
+				} else {
+					ie += w
+				}
+				next += r.exp() / rate
+			}
+			nr.next = next
 		}
 		re := nr.xrE*k.dRE + ie
 		de := nr.xdE*k.dDE + ie
