@@ -130,13 +130,11 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 			x := (v - vt) * k.invDeltaT
 			var ex float64
 			if x > -700 && x < 700 {
-				m := math.Floor(x*1.44269504088896338700 + 0.5)
-				r := (x - m*6.93147180369123816490e-01) - m*1.90821492927058770002e-10
-				r2 := r * r
-				r4 := r2 * r2
-				q := (1 + r + r2*(1.0/2+r*(1.0/6))) + r4*((1.0/24+r*(1.0/120))+r2*(1.0/720+r*(1.0/5040))) +
-					r4*r4*((1.0/40320+r*(1.0/362880))+r2*(1.0/3628800+r*(1.0/39916800))+r4*(1.0/479001600))
-				ex = math.Float64frombits(math.Float64bits(q) + uint64(int64(m))<<52)
+				kf := (x*expInvStep + expRound) - expRound
+				r := (x - kf*expStepHi) - kf*expStepLo
+				q := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
+				m := int64(kf)
+				ex = math.Float64frombits(math.Float64bits(expTable[m&63]*q) + uint64(m>>6)<<52)
 			} else {
 				ex = math.Exp(x)
 			}
