@@ -141,6 +141,7 @@ type worker struct {
 	buf    [][]int32 // per population: local indices of the chunk's spikes
 	cnt    []int32   // per population: entries used in buf
 	start  [][]int32 // per population: start[c] is the first entry of chunk step c
+	hits   [][]int32 // per population: scratch for arrivals
 	rec    []recEntry
 }
 
@@ -172,6 +173,7 @@ func (n *Network) prepare() {
 			per := chunkSteps/int(kn.ref+1) + 1
 			wk.buf = append(wk.buf, make([]int32, (hi-lo)*per))
 			wk.start = append(wk.start, make([]int32, chunkSteps+1))
+			wk.hits = append(wk.hits, make([]int32, hi-lo))
 		}
 		wk.cnt = make([]int32, len(n.pops))
 		n.workers[k] = wk
