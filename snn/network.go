@@ -593,7 +593,7 @@ func (n *Network) SetRate(id PopID, i int, kHz float64) error {
 
 func (p *population) setRate(i int, kHz, t float64) {
 	p.rate[i] = kHz
-	if math.IsInf(p.nrn[i].next, 1) && kHz > 0 {
+	if !(p.nrn[i].next < math.Inf(1)) && kHz > 0 { // +Inf, or NaN from a zero draw at rate 0
 		p.nrn[i].next = t + p.rng[i].exp()/kHz
 	}
 }
