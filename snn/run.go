@@ -93,6 +93,7 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 			return fmt.Errorf("snn: run interrupted at t = %g ms: %w", n.Time(), err)
 		}
 		n.applyEvents()
+		n.prepare() // a hook may have added populations, monitors or changed the threads
 		c := min(end-n.step, chunkSteps)
 		if len(n.events) > 0 {
 			c = min(c, n.events[0].step-n.step-1)
