@@ -580,3 +580,14 @@ func TestHookChangesNetwork(t *testing.T) {
 		t.Errorf("threads %d, populations %d, samples %d", n.Threads(), n.NumPops(), len(sm.Times()))
 	}
 }
+
+func TestString(t *testing.T) {
+	n := smallNet(t, 2, 1)
+	n.AddPopulation("R", DefaultReadout(), 3, Drive{})
+	got := n.String()
+	for _, want := range []string{"503 neurons", "E 400", "I 100", "R 3", "5 clusters", "t = 0 ms", "2 threads"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+}
