@@ -1,0 +1,526 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/gosnn/gosnn/snn"
+	"gonum.org/v1/gonum/mat"
+)
+
+// gosnn exp runs batch experiments. Each experiment is a sub-subcommand registered from an
+// init function with registerExp, in its own file (replay lives here; train and readout can
+// be added beside it).
+
+type expCommand struct {
+	summary string
+	run     func(args []string) int
+}
+
+var expCommands = map[string]expCommand{}
+
+// registerExp adds an experiment "gosnn exp NAME"; it is called from init functions only.
+func registerExp(name, summary string, run func(args []string) int) {
+	if _, dup := expCommands[name]; dup {
+		panic("gosnn: duplicate experiment " + name)
+	}
+	expCommands[name] = expCommand{summary, run}
+}
+
+func init() {
+	register("exp", "run a batch experiment (gosnn exp -h lists them)", runExp)
+	registerExp("replay", "spontaneous replay of a trained weight matrix with frozen weights (MODEL.md A7)",
+		func(args []string) int { return replayCmd(args, os.Stdout, os.Stderr) })
+	registerExp("train", "train the recurrent network with the stimulus protocol of MODEL.md 7.1 and save the weights",
+		func(args []string) int { return trainCmd(args, os.Stdout, os.Stderr) })
+}
+
+func expUsage() {
+	stderr := os.Stderr
+	fmt.Fprintln(stderr, "usage: gosnn exp EXPERIMENT [flags]")
+	fmt.Fprintln(stderr, "\nexperiments:")
+	names := make([]string, 0, len(expCommands))
+	for n := range expCommands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(stderr, "  %-10s %s\n", n, expCommands[n].summary)
+	}
+	fmt.Fprintln(stderr, "\n'gosnn exp EXPERIMENT -h' shows its flags.")
+}
+
+func runExp(args []string) int {
+	stderr := os.Stderr
+	if len(args) == 0 {
+		expUsage()
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		expUsage()
+		return 0
+	}
+	c, ok := expCommands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "gosnn exp: unknown experiment %q\n", args[0])
+		expUsage()
+		return 2
+	}
+	return c.run(args[1:])
+}
+
+// replayResult is the JSON record printed by gosnn exp replay --json.
+type replayResult struct {
+	Weights         string   `json:"weights"`
+	Neurons         int      `json:"neurons"`
+	Clusters        int      `json:"clusters"`
+	ClusterSize     int      `json:"cluster_size"`
+	Seed            uint64   `json:"seed"`
+	Threads         int      `json:"threads"`
+	PeriodMs        optFloat `json:"period_ms"` // null when no full cycle was seen
+	StepMs          optFloat `json:"step_ms"`
+	Transitions     int      `json:"transitions"`
+	InOrderFraction optFloat `json:"in_order_fraction"`
+	ActiveFraction  float64  `json:"active_fraction"`
+	RateEHz         float64  `json:"rate_e_hz"`
+	RateIHz         float64  `json:"rate_i_hz"`
+	SimSeconds      float64  `json:"sim_seconds"`
+	WallSeconds     float64  `json:"wall_seconds"`
+}
+
+// optFloat is a float64 that encodes NaN and ±Inf as JSON null (for example the period of
+// a network that does not replay).
+type optFloat float64
+
+// MarshalJSON implements json.Marshaler.
+func (f optFloat) MarshalJSON() ([]byte, error) {
+	x := float64(f)
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(x)
+}
+
+// replayFlags are the flags of gosnn exp replay.
+type replayFlags struct {
+	weights     string
+	clusters    int
+	clusterSize int
+	ne          int
+	durMs       float64
+	seed        uint64
+	threads     int
+	json        bool
+}
+
+func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
+	fs := flag.NewFlagSet("exp replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &replayFlags{}
+	fs.StringVar(&f.weights, "weights", "", "weight matrix file (.mat, .npy or text), post × pre, E first (required)")
+	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default: from --cluster-size or the file name's ncNNN)")
+	fs.IntVar(&f.clusterSize, "cluster-size", 0, "E cluster size (default: the file name's ncNNN)")
+	fs.IntVar(&f.ne, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
+	dur := fs.String("duration", "10s", "simulated time (Go duration)")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initial state and Poisson input)")
+	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
+	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of a table")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: gosnn exp replay --weights FILE [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threads N] [--json]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, 0
+		}
+		return nil, 2
+	}
+	fail := func(format string, a ...any) (*replayFlags, int) {
+		fmt.Fprintf(stderr, "gosnn exp replay: "+format+"\n", a...)
+		return nil, 2
+	}
+	if fs.NArg() > 0 {
+		return fail("unexpected argument %q", fs.Arg(0))
+	}
+	if f.weights == "" {
+		return fail("--weights FILE is required")
+	}
+	if f.clusters < 0 || f.clusterSize < 0 || f.ne < 0 || f.threads < 0 {
+		return fail("--clusters, --cluster-size, --ne and --threads must be >= 0")
+	}
+	if f.clusters > 0 && f.clusterSize > 0 {
+		return fail("give --clusters or --cluster-size, not both")
+	}
+	var err error
+	if f.durMs, err = parseSimDuration(*dur); err != nil {
+		return fail("--duration: %v", err)
+	}
+	return f, -1
+}
+
+// replayCmd is gosnn exp replay with its output streams.
+func replayCmd(args []string, stdout, stderr io.Writer) int {
+	f, code := parseReplayFlags(args, stderr)
+	if f == nil {
+		return code
+	}
+	res, err := replay(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp replay: %v\n", err)
+		return 1
+	}
+	if f.json {
+		err = json.NewEncoder(stdout).Encode(res)
+	} else {
+		err = printReplayTable(stdout, res)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp replay: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func replay(f *replayFlags) (*replayResult, error) {
+	w, err := snn.LoadWeights(f.weights)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := w.Dims()
+	ne := f.ne
+	if ne == 0 {
+		ne = n * 4 / 5
+	}
+	if ne > n {
+		return nil, fmt.Errorf("--ne %d exceeds the matrix size %d", ne, n)
+	}
+	k := f.clusters
+	switch {
+	case k > 0:
+	case f.clusterSize > 0:
+		if ne%f.clusterSize != 0 {
+			return nil, fmt.Errorf("--cluster-size %d does not divide the %d E neurons", f.clusterSize, ne)
+		}
+		k = ne / f.clusterSize
+	default:
+		size, ok := snn.ClusterSizeFromName(f.weights)
+		if !ok {
+			return nil, fmt.Errorf("cannot tell the clusters of %s: give --clusters K or --cluster-size M (or name the file ...ncNNN...)", f.weights)
+		}
+		if size <= 0 || ne%size != 0 {
+			return nil, fmt.Errorf("cluster size %d from the name of %s does not divide the %d E neurons", size, f.weights, ne)
+		}
+		k = ne / size
+	}
+	if ne%k != 0 {
+		return nil, fmt.Errorf("--clusters %d does not divide the %d E neurons", k, ne)
+	}
+	cfg := snn.DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters = ne, n-ne, k
+	cfg.Seed, cfg.Threads = f.seed, f.threads
+	net, err := snn.NewFromWeights(cfg, w, snn.Clusters{})
+	if err != nil {
+		return nil, err
+	}
+	sm, err := net.RecordSpikes(snn.PopE, nil)
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	if err := net.Run(f.durMs); err != nil {
+		return nil, err
+	}
+	wall := time.Since(t0).Seconds()
+	st, err := snn.AnalyzeReplay(sm.Spikes(), net.Clusters(), 0, net.Time(), snn.DefaultReplayOptions())
+	if err != nil {
+		return nil, err
+	}
+	sim := net.Time() / 1000
+	r := &replayResult{
+		Weights: f.weights, Neurons: n, Clusters: k, ClusterSize: ne / k, Seed: f.seed, Threads: net.Threads(),
+		PeriodMs: optFloat(st.PeriodMs), StepMs: optFloat(st.StepMs), Transitions: st.Transitions,
+		InOrderFraction: optFloat(st.InOrderFraction), ActiveFraction: st.ActiveFraction,
+		SimSeconds: sim, WallSeconds: wall,
+	}
+	if ne > 0 {
+		r.RateEHz = float64(net.SpikeCount(snn.PopE)) / float64(ne) / sim
+	}
+	if n > ne {
+		r.RateIHz = float64(net.SpikeCount(snn.PopI)) / float64(n-ne) / sim
+	}
+	return r, nil
+}
+
+func printReplayTable(w io.Writer, r *replayResult) error {
+	_, err := fmt.Fprintf(w, `weights            %s
+neurons            %d
+clusters           %d of %d
+period             %.1f ms (median cycle)
+step               %.1f ms (median between successive clusters)
+in order           %.3f of %d transitions
+active             %.3f of the time
+rate E / I         %.2f / %.2f Hz
+simulated / wall   %.1f s / %.1f s
+`, r.Weights, r.Neurons, r.Clusters, r.ClusterSize, r.PeriodMs, r.StepMs, r.InOrderFraction, r.Transitions,
+		r.ActiveFraction, r.RateEHz, r.RateIHz, r.SimSeconds, r.WallSeconds)
+	return err
+}
+
+// trainResult is the JSON record printed by gosnn exp train --json.
+type trainResult struct {
+	Out              string   `json:"out,omitempty"`
+	Neurons          int      `json:"neurons"`
+	Clusters         int      `json:"clusters"`
+	Seed             uint64   `json:"seed"`
+	Threads          int      `json:"threads"`
+	TrainSeconds     float64  `json:"train_seconds"`
+	SpontSeconds     float64  `json:"spontaneous_seconds"`
+	WithinMean       optFloat `json:"ee_within_mean"`
+	ForwardMean      optFloat `json:"ee_forward_mean"`
+	BackwardMean     optFloat `json:"ee_backward_mean"`
+	OtherMean        optFloat `json:"ee_other_mean"`
+	EERowMeanMin     optFloat `json:"ee_row_mean_min"`
+	EERowMeanMax     optFloat `json:"ee_row_mean_max"`
+	IEMean           optFloat `json:"ie_mean"`
+	RateEHz          float64  `json:"rate_e_hz"`
+	RateIHz          float64  `json:"rate_i_hz"`
+	WallSeconds      float64  `json:"wall_seconds"`
+	SimulatedSeconds float64  `json:"sim_seconds"`
+}
+
+// trainCmd is gosnn exp train with its output streams: the main network (30 clusters of 80)
+// with E→E vSTDP, I→E iSTDP and E→E normalisation, driven for --duration by the stimulus
+// schedule of MODEL.md 7.1, then (optionally) --spontaneous of plastic spontaneous activity
+// (the consolidation phase), with continuous state (MODEL.md 9 item 5). It reports the E→E
+// block means of A2/A4 and saves the full weight matrix (post × pre) to --out.
+func trainCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("exp train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dur := fs.String("duration", "60s", "training time with the stimulus schedule (Go duration)")
+	spont := fs.String("spontaneous", "0s", "plastic spontaneous activity after training (Go duration, 0 for none)")
+	out := fs.String("out", "", "write the trained weight matrix here (.mat, .npy or text); atomic")
+	seed := fs.Uint64("seed", 1, "random seed")
+	threads := fs.Int("threads", 0, "worker threads (0: GOMAXPROCS)")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: gosnn exp train [--duration 60s] [--spontaneous 0s] [--out FILE] [--seed N] [--threads N] [--json]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "gosnn exp train: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	trainMs, err := parseSimDuration(*dur)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp train: --duration: %v\n", err)
+		return 2
+	}
+	spontMs := 0.0
+	if *spont != "0" && *spont != "0s" {
+		if spontMs, err = parseSimDuration(*spont); err != nil {
+			fmt.Fprintf(stderr, "gosnn exp train: --spontaneous: %v\n", err)
+			return 2
+		}
+	}
+	if *threads < 0 {
+		fmt.Fprintf(stderr, "gosnn exp train: --threads %d: must be >= 0\n", *threads)
+		return 2
+	}
+	if *out != "" {
+		if err := checkWritable(*out); err != nil {
+			fmt.Fprintf(stderr, "gosnn exp train: --out: %v\n", err)
+			return 1
+		}
+	}
+	res, err := train(trainMs, spontMs, *seed, *threads, *out)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp train: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		err = json.NewEncoder(stdout).Encode(res)
+	} else {
+		_, err = fmt.Fprintf(stdout, `trained            %.1f s + %.1f s spontaneous (wall %.1f s)
+E→E means          within %.3f, forward %.3f, backward %.3f, other %.3f
+E→E row means      %.3f … %.3f
+I→E mean           %.2f
+rate E / I         %.2f / %.2f Hz
+weights            %s
+`, res.TrainSeconds, res.SpontSeconds, res.WallSeconds, res.WithinMean, res.ForwardMean, res.BackwardMean, res.OtherMean,
+			res.EERowMeanMin, res.EERowMeanMax, res.IEMean, res.RateEHz, res.RateIHz, orNone(res.Out))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp train: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// checkWritable fails early, before a long run, when the weights could not be saved to path:
+// it saves a 1×1 matrix in the same format to a temporary name in the same directory.
+func checkWritable(path string) error {
+	probe := filepath.Join(filepath.Dir(path), ".gosnn-probe-"+strconv.Itoa(os.Getpid())+filepath.Ext(path))
+	if err := snn.SaveWeights(probe, mat.NewDense(1, 1, []float64{1})); err != nil {
+		return fmt.Errorf("cannot save weights to %s: %w", path, err)
+	}
+	return os.Remove(probe)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(not saved; --out FILE)"
+	}
+	return s
+}
+
+func train(trainMs, spontMs float64, seed uint64, threads int, out string) (*trainResult, error) {
+	cfg := snn.DefaultConfig()
+	cfg.Seed, cfg.Threads = seed, threads
+	net, err := snn.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := net.SetVoltageSTDP(snn.ProjEtoE, snn.DefaultEEPlasticity()); err != nil {
+		return nil, err
+	}
+	if err := net.SetInhibitorySTDP(snn.ProjItoE, snn.DefaultIEPlasticity()); err != nil {
+		return nil, err
+	}
+	if err := net.SetNormalization(snn.ProjEtoE, snn.DefaultNormalization()); err != nil {
+		return nil, err
+	}
+	net.SetPlastic(true)
+	t0 := time.Now()
+	if err := net.ScheduleStimuli(snn.TrainingSchedule(cfg.Clusters, trainMs), snn.DefaultTrainingDrive()); err != nil {
+		return nil, err
+	}
+	if err := net.Run(trainMs); err != nil {
+		return nil, err
+	}
+	if spontMs > 0 {
+		// Back to spontaneous input (MODEL.md 4.3, 7.2): no schedule, 4.5 kHz × 1.6 for E.
+		if err := net.ScheduleStimuli(nil, snn.TrainingDrive{}); err != nil {
+			return nil, err
+		}
+		if err := net.SetRates(snn.PopE, 0, cfg.NE, cfg.ExtE.Rate); err != nil {
+			return nil, err
+		}
+		if err := net.SetDriveWeight(snn.PopE, 0, cfg.NE, cfg.ExtE.Weight); err != nil {
+			return nil, err
+		}
+		if err := net.Run(spontMs); err != nil {
+			return nil, err
+		}
+	}
+	wall := time.Since(t0).Seconds()
+	ee, err := net.Weights(snn.ProjEtoE)
+	if err != nil {
+		return nil, err
+	}
+	ie, err := net.Weights(snn.ProjItoE)
+	if err != nil {
+		return nil, err
+	}
+	sim := net.Time() / 1000
+	r := &trainResult{
+		Out: out, Neurons: cfg.NE + cfg.NI, Clusters: cfg.Clusters, Seed: seed, Threads: net.Threads(),
+		TrainSeconds: trainMs / 1000, SpontSeconds: spontMs / 1000, WallSeconds: wall, SimulatedSeconds: sim,
+		RateEHz: float64(net.SpikeCount(snn.PopE)) / float64(cfg.NE) / sim,
+		RateIHz: float64(net.SpikeCount(snn.PopI)) / float64(cfg.NI) / sim,
+	}
+	within, fwd, bwd, other := blockMeans(ee, cfg.NE/cfg.Clusters)
+	r.WithinMean, r.ForwardMean, r.BackwardMean, r.OtherMean = optFloat(within), optFloat(fwd), optFloat(bwd), optFloat(other)
+	lo, hi := rowMeanRange(ee)
+	r.EERowMeanMin, r.EERowMeanMax = optFloat(lo), optFloat(hi)
+	r.IEMean = optFloat(meanNonZero(ie))
+	if out != "" {
+		if err := snn.SaveWeights(out, net.WeightMatrix()); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// blockMeans returns the mean existing E→E weight (post × pre matrix w) within clusters, from
+// cluster k to k+1, from k+1 to k, and between other pairs, for equal clusters (MODEL.md A2).
+func blockMeans(w *mat.Dense, size int) (within, fwd, bwd, other float64) {
+	var s, c [4]float64
+	n, _ := w.Dims()
+	k := n / size
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			x := w.At(i, j)
+			if x == 0 {
+				continue
+			}
+			post, pre := i/size, j/size
+			b := 3
+			switch {
+			case post == pre:
+				b = 0
+			case post == (pre+1)%k:
+				b = 1
+			case pre == (post+1)%k:
+				b = 2
+			}
+			s[b] += x
+			c[b]++
+		}
+	}
+	m := func(b int) float64 {
+		if c[b] == 0 {
+			return math.NaN()
+		}
+		return s[b] / c[b]
+	}
+	return m(0), m(1), m(2), m(3)
+}
+
+// rowMeanRange returns the smallest and largest mean existing input weight of a row (A5).
+func rowMeanRange(w *mat.Dense) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	r, c := w.Dims()
+	for i := 0; i < r; i++ {
+		s, n := 0.0, 0
+		for j := 0; j < c; j++ {
+			if x := w.At(i, j); x != 0 {
+				s += x
+				n++
+			}
+		}
+		if n > 0 {
+			lo, hi = min(lo, s/float64(n)), max(hi, s/float64(n))
+		}
+	}
+	return lo, hi
+}
+
+func meanNonZero(w *mat.Dense) float64 {
+	s, n := 0.0, 0
+	for _, x := range w.RawMatrix().Data {
+		if x != 0 {
+			s += x
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return s / float64(n)
+}

@@ -1,0 +1,278 @@
+package snn
+
+import "math"
+
+// This file holds the per-step schedule (MODEL.md section 2), written once. One step s
+// (t = s·dt) runs in two phases, separated by one barrier when there are several workers:
+//
+//  1. integrate (each worker on its own contiguous range of every population, populations in
+//     order): for each neuron, the §2 steps 4a-4f, spikes collected per worker and population;
+//  2. deliver (each worker into the postsynaptic neurons of its own range): the spikes of the
+//     step, in global index order, add their weights to the input buffers the neurons consume
+//     in step s+1 (the one-step recurrent delay of §2).
+//
+// Because every worker writes only the state and inputs of its own neurons, and spikes are
+// visited in global index order in both phases, results are identical for any thread count.
+
+// Time constants of the plasticity traces (MODEL.md sections 5.1 and 5.2), ms.
+const (
+	tauUMinus = 10  // ū−, the LTD voltage trace
+	tauUPlus  = 7   // ū+, the LTP voltage trace
+	tauXBar   = 3.5 // x̄, the presynaptic trace of E neurons
+	tauY      = 20  // y, the iSTDP trace of every neuron
+)
+
+// kin holds per-population constants derived from the parameters and dt (cached decay factors).
+type kin struct {
+	dRE, dDE, dRI, dDI float64 // 1 − dt/τ of the conductance auxiliaries
+	nE, nI             float64 // 1/(τ_decay − τ_rise)
+	eExc, eInh         float64 // reversal potentials
+	dt, invTau, invC   float64
+	el, vReset, vPeak  float64
+	deltaT, invDeltaT  float64
+	vtRest, aT, dtT    float64 // dtT = dt/τ_T
+	a, b, dtW          float64 // dtW = dt/τ_w
+	increment          bool    // ThresholdIncrement
+	ref                int64   // refractory period in steps
+	negToInh           bool
+	traces             bool
+	dUM, dUP, dX, dY   float64 // dt/τ of the traces
+}
+
+func (n *Network) kinetics(p *population) kin {
+	dt := n.dt
+	s := n.syn
+	q := p.p
+	return kin{
+		dRE: 1 - dt/s.TauRiseE, dDE: 1 - dt/s.TauDecayE, dRI: 1 - dt/s.TauRiseI, dDI: 1 - dt/s.TauDecayI,
+		nE: 1 / (s.TauDecayE - s.TauRiseE), nI: 1 / (s.TauDecayI - s.TauRiseI),
+		eExc: s.EExc, eInh: s.EInh,
+		dt: dt, invTau: 1 / q.TauM, invC: 1 / q.C,
+		el: q.EL, vReset: q.VReset, vPeak: q.VPeak,
+		deltaT: q.DeltaT, invDeltaT: 1 / q.DeltaT,
+		vtRest: q.VTRest, aT: q.AT, dtT: dt / q.TauT,
+		a: q.A, b: q.B, dtW: dt / q.TauW,
+		increment: q.Threshold == ThresholdIncrement,
+		ref:       int64(math.Round(q.TauRef / dt)),
+		negToInh:  n.negToInh,
+		traces:    n.traces,
+		dUM:       dt / tauUMinus, dUP: dt / tauUPlus, dX: dt / tauXBar, dY: dt / tauY,
+	}
+}
+
+// arrivals runs §2 step 4b for the neurons lo … hi−1 of p ahead of the neuron loop: a
+// branch-free scan collects the neurons with an arrival due (hits is scratch of at least
+// hi−lo entries), then each of them adds its arrivals with times <= t to its pending input
+// and draws the following intervals. This keeps the unpredictable "is an arrival due" test
+// out of the neuron loop. If the rate changes, only the next interval drawn uses it (§2).
+func arrivals(p *population, lo, hi int, t float64, negToInh bool, hits []int32) {
+	nrn := p.nrn[lo:hi]
+	hits = hits[:len(nrn)]
+	n := 0
+	for i := range nrn {
+		hits[n] = int32(i)
+		n += b2i(nrn[i].next <= t)
+	}
+	for _, i := range hits[:n] {
+		nr := &nrn[i]
+		j := lo + int(i)
+		w, rate, r := p.extW[j], p.rate[j], &p.rng[j]
+		next := nr.next
+		for next <= t {
+			if w < 0 && negToInh {
+				nr.inI -= w
+			} else {
+				nr.inE += w
+			}
+			next += r.exp() / rate
+		}
+		nr.next = next
+	}
+}
+
+// b2i is 1 for true and 0 for false (compiled without a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// stepAdEx runs §2 steps 4a-4f for the AdEx neurons lo … hi−1 of p at step s (time t), appends
+// the local indices of the neurons that spiked to buf from position cnt and returns the new count.
+func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
+	nrn := p.nrn[lo:hi]
+	for i := range nrn {
+		nr := &nrn[i]
+		// 4a: iSTDP trace decay (below, with the other traces).
+		// 4b: the external Poisson arrivals have joined the previous-step input (arrivals).
+		ie, ii := nr.inE, nr.inI
+		nr.inE, nr.inI = 0, 0
+		// 4c: conductance auxiliaries (MODEL.md 4.1).
+		re := nr.xrE*k.dRE + ie
+		de := nr.xdE*k.dDE + ie
+		ri := nr.xrI*k.dRI + ii
+		di := nr.xdI*k.dDI + ii
+		nr.xrE, nr.xdE, nr.xrI, nr.xdI = re, de, ri, di
+		gE := (de - re) * k.nE
+		gI := (di - ri) * k.nI
+		// 4d: threshold, adaptation and traces from the previous-step V.
+		v := nr.v
+		vt := nr.vt + k.dtT*(k.vtRest-nr.vt)
+		w := nr.w + k.dtW*(k.a*(v-k.el)-nr.w)
+		if k.traces {
+			j := lo + i
+			p.um[j] += k.dUM * (v - p.um[j])
+			p.up[j] += k.dUP * (v - p.up[j])
+			p.xb[j] -= k.dX * p.xb[j]
+			p.y[j] -= k.dY * p.y[j]
+		}
+		// 4e: membrane update unless refractory; spike, reset and jumps.
+		if s > nr.last+k.ref {
+			// e^x of the spike-initiation term: expm written out, so that the loop makes no
+			// call in the common case (see expm).
+			x := (v - vt) * k.invDeltaT
+			var ex float64
+			if x > -700 && x < 700 {
+				kf := (x*expInvStep + expRound) - expRound
+				r := (x - kf*expStepHi) - kf*expStepLo
+				q := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
+				m := int64(kf)
+				ex = math.Float64frombits(math.Float64bits(expTable[m&63]*q) + uint64(m>>6)<<52)
+			} else {
+				ex = math.Exp(x)
+			}
+			v += k.dt * ((k.el-v+k.deltaT*ex)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v)-w)*k.invC)
+			if v > k.vPeak {
+				v = k.vReset
+				nr.last = s
+				if k.increment {
+					vt += k.aT
+				} else {
+					vt = k.vtRest + k.aT
+				}
+				w += k.b
+				if k.traces {
+					p.y[lo+i]++
+					p.xb[lo+i]++
+				}
+				buf[cnt] = int32(lo + i)
+				cnt++
+			}
+			nr.v = v
+		}
+		nr.vt, nr.w = vt, w
+		// 4f: plasticity of this neuron's synapses runs in the delivery phase, where every
+		// trace of the step is final (deliver, plasticity.go).
+	}
+	return cnt
+}
+
+// stepLIF is stepAdEx for LIF neurons (MODEL.md 3.2): no exponential term, fixed threshold
+// VPeak, no adaptation.
+func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
+	nrn := p.nrn[lo:hi]
+	for i := range nrn {
+		nr := &nrn[i]
+		ie, ii := nr.inE, nr.inI
+		nr.inE, nr.inI = 0, 0
+		re := nr.xrE*k.dRE + ie
+		de := nr.xdE*k.dDE + ie
+		ri := nr.xrI*k.dRI + ii
+		di := nr.xdI*k.dDI + ii
+		nr.xrE, nr.xdE, nr.xrI, nr.xdI = re, de, ri, di
+		gE := (de - re) * k.nE
+		gI := (di - ri) * k.nI
+		if k.traces {
+			p.y[lo+i] -= k.dY * p.y[lo+i]
+		}
+		if s > nr.last+k.ref {
+			v := nr.v
+			v += k.dt * ((k.el-v)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v))*k.invC)
+			if v > k.vPeak {
+				v = k.vReset
+				nr.last = s
+				if k.traces {
+					p.y[lo+i]++
+				}
+				buf[cnt] = int32(lo + i)
+				cnt++
+			}
+			nr.v = v
+		}
+		// 4f: iSTDP runs in the delivery phase (deliver, plasticity.go).
+	}
+	return cnt
+}
+
+// integrate runs phase 1 of step s (chunk-relative index c) on the worker's ranges.
+func (n *Network) integrate(wk *worker, s int64, c int) {
+	t := float64(s) * n.dt
+	if len(n.norms) > 0 {
+		n.normalize(wk, s) // §2 step 1
+	}
+	for pi, p := range n.pops {
+		cnt := wk.cnt[pi] // start[pi][c] already holds it (start[pi][0] is always 0)
+		k := &wk.kin[pi]
+		arrivals(p, wk.lo[pi], wk.hi[pi], t, k.negToInh, wk.hits[pi])
+		if p.p.Model == AdEx {
+			cnt = stepAdEx(k, p, wk.lo[pi], wk.hi[pi], s, t, wk.buf[pi], cnt)
+		} else {
+			cnt = stepLIF(k, p, wk.lo[pi], wk.hi[pi], s, t, wk.buf[pi], cnt)
+		}
+		if len(n.vrules) > 0 {
+			n.updatePreTraces(wk, pi, wk.buf[pi][wk.start[pi][c]:cnt])
+		}
+		wk.cnt[pi] = cnt
+		wk.start[pi][c+1] = cnt
+	}
+	for _, r := range wk.rec {
+		m := r.mon
+		if s%m.every == 0 {
+			m.data[m.base+int(s/m.every-m.first)*len(m.entries)+r.col] = n.value(r.pop, r.v, r.i)
+		}
+	}
+}
+
+// deliver runs phase 2 of step s (chunk-relative index c): the spikes of all workers, in global
+// index order, add their weights into the next-step inputs of this worker's neurons.
+func (n *Network) deliver(wk *worker, c int) {
+	stride := len(n.workers) + 1
+	id := wk.id
+	for pi, p := range n.pops {
+		if len(p.out) == 0 {
+			continue
+		}
+		for _, u := range n.workers {
+			for _, i := range u.buf[pi][u.start[pi][c]:u.start[pi][c+1]] {
+				for _, pj := range p.out {
+					pr := n.projs[pj]
+					nrn := n.pops[pr.post].nrn
+					b := int(i)*stride + id
+					q0, q1 := pr.split[b], pr.split[b+1]
+					op, os := pr.outPost[q0:q1], pr.outSyn[q0:q1]
+					os = os[:len(op)]
+					w := pr.w
+					if pr.ch == Exc {
+						for q, j := range op {
+							nrn[j].inE += w[os[q]]
+						}
+					} else {
+						for q, j := range op {
+							nrn[j].inI += w[os[q]]
+						}
+					}
+					// §2 step 4f, spike-triggered plasticity: LTD (vSTDP) and the
+					// presynaptic branch of iSTDP (MODEL.md 5.1-5.2).
+					if n.plasticNow && pr.plastic {
+						n.spikePlasticity(pr, q0, q1)
+					}
+				}
+			}
+		}
+	}
+	// §2 step 4f, continuous plasticity: LTP and the postsynaptic branch of iSTDP.
+	if n.plasticNow {
+		n.stepPlasticity(wk, c)
+	}
+}
