@@ -276,12 +276,24 @@ func collapse(seq []int) []int {
 
 // CyclicOrder turns a pattern's element order into the order expected when the pattern
 // repeats: consecutive repeats are collapsed and, if the last element equals the first (as
-// in ABCBA, whose final A merges with the next cycle's A), the last is dropped. ABCBA gives
-// [A B C B].
+// in ABCBA, whose final A merges with the next cycle's A), the last is dropped; a result that
+// repeats a shorter period is cut to that period. ABCBA gives [A B C B], DEDED gives [D E].
 func CyclicOrder(order []int) []int {
 	c := collapse(order)
 	if len(c) > 1 && c[0] == c[len(c)-1] {
 		c = c[:len(c)-1]
+	}
+	for p := 1; p < len(c); p++ {
+		if len(c)%p != 0 {
+			continue
+		}
+		ok := true
+		for i := p; i < len(c) && ok; i++ {
+			ok = c[i] == c[i-p]
+		}
+		if ok {
+			return c[:p]
+		}
 	}
 	return c
 }
