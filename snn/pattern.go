@@ -121,7 +121,7 @@ func PatternFromIntervals(elements int, length, dt, on, off float64, names []str
 		}
 		// Column k is on when Start <= k·dt < End, with a tolerance of 1e-9 columns against
 		// rounding of k·dt.
-		k0 := int(math.Max(0, math.Ceil(v.Start/dt-1e-9)))
+		k0 := int(math.Min(float64(steps), math.Max(0, math.Ceil(v.Start/dt-1e-9))))
 		k1 := int(math.Min(float64(steps), math.Ceil(v.End/dt-1e-9)))
 		for k := k0; k < k1; k++ {
 			p.Rates[v.Element][k] = on
