@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -327,4 +329,76 @@ func minMaxNormalize(m [][]float64) [][]float64 {
 		}
 	}
 	return out
+}
+
+// LoadPattern reads a supervisor pattern from a file, by extension:
+//
+//   - .mat: the variable "supervisor" (or else the first numeric variable), element × time at
+//     dt ms, rates scale × value kHz; scale 0 means 1 if the largest value exceeds 1 (a matrix
+//     in kHz such as supervisor_parallel.mat) and 10 otherwise (a normalised matrix such as
+//     supervisor_600.mat, MODEL.md section 9 item 17);
+//   - .wav: SongSupervisor of the first 600 ms (SongParamsFor(a, 0, 600)), rates × 10 kHz or
+//     × scale if scale > 0;
+//   - anything else: an interval list for ParseIntervals, 10 kHz on and 1 kHz off, sampled
+//     every dt ms up to the end of the last interval.
+func LoadPattern(path string, dt, scale float64) (*Pattern, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".mat":
+		mf, err := ReadMatFile(path)
+		if err != nil {
+			return nil, err
+		}
+		v, ok := mf.Var("supervisor")
+		if !ok {
+			if len(mf.Vars) == 0 {
+				return nil, fmt.Errorf("snn: pattern: %s has no numeric variable", path)
+			}
+			v = mf.Vars[0]
+		}
+		if v.Rows == 0 || v.Cols == 0 {
+			return nil, fmt.Errorf("snn: pattern: variable %q of %s is empty", v.Name, path)
+		}
+		m := make([][]float64, v.Rows)
+		hi := 0.0
+		for r := range m {
+			m[r] = v.Data[r*v.Cols : (r+1)*v.Cols]
+			for _, x := range m[r] {
+				hi = math.Max(hi, x)
+			}
+		}
+		if scale == 0 {
+			scale = 10
+			if hi > 1 {
+				scale = 1
+			}
+		}
+		return PatternFromMatrix(m, dt, scale)
+	case ".wav":
+		a, err := ReadWAVFile(path)
+		if err != nil {
+			return nil, err
+		}
+		p, err := SongParamsFor(a, 0, 600)
+		if err != nil {
+			return nil, err
+		}
+		p.DT = dt
+		p.Columns = int(math.Round(600/dt)) + 1
+		if scale == 0 {
+			scale = SupervisorOn
+		}
+		return SongSupervisor(a, p, scale)
+	default:
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("snn: pattern: %w", err)
+		}
+		defer f.Close()
+		iv, names, end, err := ParseIntervals(f)
+		if err != nil {
+			return nil, fmt.Errorf("%w (file %s)", err, path)
+		}
+		return PatternFromIntervals(len(names), end, dt, SupervisorOn, SupervisorBaseline, names, iv)
+	}
 }

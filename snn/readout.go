@@ -87,7 +87,7 @@ type roPop struct {
 	rng                []rng
 	irate, inext       []float64 // inhibitory Poisson drive (replay selection)
 	irng               []rng
-	iw                 float64
+	iw                 []float64
 	spk                []int32
 }
 
@@ -96,7 +96,7 @@ func newRoPop(n *Network, p NeuronParams, size int, seed uint64, kind uint64) *r
 	f := func() []float64 { return make([]float64, size) }
 	q.v, q.vt, q.w, q.um, q.up = f(), f(), f(), f(), f()
 	q.xrE, q.xdE, q.xrI, q.xdI, q.inE, q.inI = f(), f(), f(), f(), f(), f()
-	q.rate, q.extW, q.next, q.irate, q.inext = f(), f(), f(), f(), f()
+	q.rate, q.extW, q.next, q.irate, q.inext, q.iw = f(), f(), f(), f(), f(), f()
 	q.last = make([]int64, size)
 	q.rng = make([]rng, size)
 	q.irng = make([]rng, size)
@@ -134,7 +134,7 @@ func (q *roPop) setRate(i int, kHz, w, t float64) {
 }
 
 func (q *roPop) setInhRate(i int, kHz, w, t float64) {
-	q.iw = w
+	q.iw[i] = w
 	if kHz == q.irate[i] {
 		return
 	}
@@ -159,7 +159,7 @@ func (q *roPop) step(s int64, t float64) {
 			q.next[i] += q.rng[i].exp() / q.rate[i]
 		}
 		for q.inext[i] <= t {
-			ii += q.iw
+			ii += q.iw[i]
 			q.inext[i] += q.irng[i].exp() / q.irate[i]
 		}
 		re := q.xrE[i]*k.dRE + ie

@@ -351,3 +351,22 @@ func MatrixCorrelation(a, b [][]float64) (float64, error) {
 	}
 	return (n*sxy - sx*sy) / den, nil
 }
+
+// SongParamsFor returns DefaultSongSupervisorParams adapted to any recording: the excerpt
+// starts startMs into it and lasts durMs, with one spectrogram frame per hop
+// ((Window − Overlap)/SampleRate) and one column per 0.1 ms. Band selection (TopBin, Bands) is
+// kept; the caller may change it.
+func SongParamsFor(a *Audio, startMs, durMs float64) (SongSupervisorParams, error) {
+	p := DefaultSongSupervisorParams()
+	if a == nil || a.SampleRate <= 0 {
+		return p, errors.New("snn: song supervisor: recording without a sample rate")
+	}
+	if bad(startMs) || startMs < 0 || bad(durMs) || durMs <= 0 || durMs > 1e7 {
+		return p, fmt.Errorf("snn: song supervisor: excerpt start %v ms, duration %v ms: need start >= 0 and 0 < duration <= 1e7", startMs, durMs)
+	}
+	hop := 1000 * float64(p.Spectrogram.Window-p.Spectrogram.Overlap) / float64(a.SampleRate)
+	p.StartFrame = int(math.Round(startMs / hop))
+	p.Frames = int(math.Floor(durMs/hop)) + 1
+	p.Columns = int(math.Round(durMs/p.DT)) + 1
+	return p, nil
+}
