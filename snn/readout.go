@@ -689,8 +689,8 @@ func (res *ReadoutReplayResult) ErrorAt(ro *Readout, g int, from float64) (float
 }
 
 // Order returns the sequence of R activations of group g (indices within the group) between
-// times t0 and t1 (ms), from ReadoutActivations of the group's rates with the given threshold
-// (fraction of the group's peak rate) and a 20-ms merge gap.
+// times t0 and t1 (ms), by peak time, from ReadoutActivations of the group's rates with the
+// given threshold (rate units; 0.5 counts every spike) and a 20-ms merge gap.
 func (res *ReadoutReplayResult) Order(ro *Readout, g int, t0, t1, threshold float64) []int {
 	a, b := ro.Group(g)
 	acts := ReadoutActivations(res.Rates[a:b], res.Start+res.DT, res.DT, threshold, 20)

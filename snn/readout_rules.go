@@ -219,14 +219,11 @@ type ReadoutActivation struct {
 }
 
 // ReadoutActivations finds the excursions of each row of rates (sampled at t0 + k·dt) above
-// threshold·max(rates), merging excursions of one neuron separated by less than mergeMs. The
+// threshold (in the units of rates; with ReadoutRates one isolated spike peaks at 1, so 0.5
+// counts every spike), merging excursions of one neuron separated by less than mergeMs. The
 // result is sorted by onset, then neuron.
 func ReadoutActivations(rates [][]float64, t0, dt, threshold, mergeMs float64) []ReadoutActivation {
-	_, hi := matrixRange(rates)
-	if !(hi > 0) {
-		return nil
-	}
-	thr := threshold * hi
+	thr := threshold
 	var out []ReadoutActivation
 	for j, row := range rates {
 		var cur *ReadoutActivation
