@@ -480,8 +480,13 @@ func (ro *Readout) learn(spk []int32) {
 	dt := ro.net.DT()
 	xb := ro.xbar
 	d := 1 - ro.dX
-	for i := range xb {
-		xb[i] *= d
+	for i, x := range xb {
+		// Flush tiny traces to 0: it skips them in LTP and avoids subnormal arithmetic.
+		if x < 1e-12 {
+			xb[i] = 0
+		} else {
+			xb[i] = x * d
+		}
 	}
 	for _, i := range spk {
 		xb[i]++
@@ -493,7 +498,11 @@ func (ro *Readout) learn(spk []int32) {
 		if um := ro.r.um[j]; um > pl.ThetaLTD && len(spk) > 0 {
 			dw := ltd * (um - pl.ThetaLTD)
 			for _, i := range spk {
-				row[i] = math.Max(row[i]-dw, 0)
+				if v := row[i] - dw; v > 0 {
+					row[i] = v
+				} else {
+					row[i] = 0
+				}
 			}
 		}
 		v, up := ro.r.v[j], ro.r.up[j]
@@ -504,13 +513,23 @@ func (ro *Readout) learn(spk []int32) {
 				inv := 1 / wmax
 				for i, x := range xb {
 					if x != 0 {
-						row[i] = math.Min(row[i]+c*(1-row[i]*inv)*x, wmax)
+						// The soft factor keeps w below wmax whenever c·x < wmax; the cap is
+						// for larger steps.
+						v := row[i] + c*(1-row[i]*inv)*x
+						if v > wmax {
+							v = wmax
+						}
+						row[i] = v
 					}
 				}
 			} else {
 				for i, x := range xb {
 					if x != 0 {
-						row[i] = math.Min(row[i]+c*x, wmax)
+						v := row[i] + c*x
+						if v > wmax {
+							v = wmax
+						}
+						row[i] = v
 					}
 				}
 			}
