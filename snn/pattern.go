@@ -104,6 +104,9 @@ func PatternFromIntervals(elements int, length, dt, on, off float64, names []str
 		}
 	}
 	steps := int(math.Round(length/dt)) + 1
+	if float64(elements)*float64(steps) > maxPatternCells {
+		return nil, fmt.Errorf("snn: pattern: %d elements × %d columns exceed the limit of %g values", elements, steps, float64(maxPatternCells))
+	}
 	p := &Pattern{DT: dt, Rates: make([][]float64, elements)}
 	if names != nil {
 		p.Names = append([]string(nil), names...)
@@ -134,6 +137,10 @@ func PatternFromIntervals(elements int, length, dt, on, off float64, names []str
 	}
 	return p, nil
 }
+
+// maxPatternCells bounds the size of a pattern built from intervals (400 MB of float64), so a
+// malformed interval list gives an error rather than exhausting memory.
+const maxPatternCells = 5e7
 
 // Supervisor rates of the read-out experiments (MODEL.md sections 4.3 and 7.3), in kHz.
 const (

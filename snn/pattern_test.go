@@ -46,7 +46,7 @@ func TestPatternFromIntervals(t *testing.T) {
 		iv     []Interval
 	}{
 		{0, 10, 0.1, nil}, {1, 10, 0, nil}, {1, -1, 0.1, nil}, {1, 10, 0.1, []Interval{{1, 0, 1}}},
-		{1, 10, 0.1, []Interval{{0, 5, 1}}}, {1, math.Inf(1), 0.1, nil},
+		{1, 10, 0.1, []Interval{{0, 5, 1}}}, {1, math.Inf(1), 0.1, nil}, {10000, 1e4, 0.1, nil},
 	} {
 		if _, err := PatternFromIntervals(bad.n, bad.length, bad.dt, 10, 1, nil, bad.iv); err == nil {
 			t.Errorf("%+v: no error", bad)
