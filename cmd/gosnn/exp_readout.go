@@ -59,7 +59,7 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	train := fs.String("train", "", "training time (default 12s; 24s for two; 6s for song)")
 	replay := fs.String("replay", "2s", "replay time")
 	block := fs.String("block", "2s", "alternation block when training several patterns")
-	del := fs.String("delete-at", "", "time into each replay at which E→R weights are deleted (default 1s for one pattern, never for two; \"off\" for never)")
+	del := fs.String("delete-at", "", "time into each replay at which E→R weights are deleted (default 1s, never for two and song; \"off\" for never)")
 	fs.Float64Var(&f.deleteFrac, "delete-frac", 1.0/3, "fraction of E→R weights deleted")
 	fs.BoolVar(&f.hFeedback, "h-feedback", false, "keep the R↔H loop during replay ([R]); default [M]: R gets E input only")
 	fs.BoolVar(&f.requireSpikes, "require-spikes", false, "cycle detection without the [M] quirk (a silent window starts no cycle)")
@@ -111,7 +111,7 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	}
 	if *del == "" {
 		*del = "1s"
-		if f.pattern == "two" {
+		if f.pattern == "two" || f.pattern == "song" {
 			*del = "off"
 		}
 	}
@@ -341,7 +341,7 @@ func printReadoutTable(w io.Writer, o *readoutOutput) error {
 	fmt.Fprintf(&b, "weights %s (%d clusters of %d), pattern %s, seed %d, %d threads\n", o.Weights, o.Clusters, o.ClusterSize, o.Pattern, o.Seed, o.Threads)
 	fmt.Fprintf(&b, "training %.1f s: %d cycle starts, clock period %s ms, wall %.1f s\n", r.TrainMs/1000, r.TrainStarts, fmtOpt(r.ClockPeriod, "%.0f"), r.TrainWallS)
 	for g, gr := range r.Groups {
-		fmt.Fprintf(&b, "pattern %d: elements %s, expected cyclic order %s, %d training starts\n", g, strings.Join(gr.Elements, " "), strings.Join(gr.Expected, " "), gr.Starts)
+		fmt.Fprintf(&b, "pattern %d: elements %s, expected cyclic order %s, %d training starts\n", g, short(gr.Elements), short(gr.Expected), gr.Starts)
 		for e := range gr.Elements {
 			if len(gr.Elements) > 12 && e >= 6 && e < len(gr.Elements)-3 {
 				if e == 6 {
