@@ -122,6 +122,14 @@ func TestConnectivity(t *testing.T) {
 	if !mat.Equal(m.WeightMatrix(), W) {
 		t.Error("NewFromWeights(WeightMatrix()) differs")
 	}
+	// Uneven explicit clusters are kept as given.
+	u, err := NewFromWeights(cfg, W, Clusters{Bounds: []int{0, 100, 350, 790}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Clusters().Count() != 3 || u.Clusters().Size(1) != 250 {
+		t.Errorf("clusters %v", u.Clusters())
+	}
 	// Same seed, same connectivity; other seed, other connectivity.
 	if !mat.Equal(mustNet(t, cfg).WeightMatrix(), W) {
 		t.Error("same seed gave another matrix")
@@ -493,5 +501,51 @@ func TestNegativeExtChannel(t *testing.T) {
 		if m = math.Abs(m) / 50; math.Abs(m-3.6) > 0.6 {
 			t.Errorf("%v: mean |g| = %v nS, want about 3.6", ch, m)
 		}
+	}
+}
+
+// TestResetState: the state returns to the initial conditions of MODEL.md 6.4 (new random
+// potentials), while weights and time are kept.
+func TestResetState(t *testing.T) {
+	n := smallNet(t, 2, 6)
+	v0, _ := n.State(PopE, VarV)
+	if err := n.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	w := n.WeightMatrix()
+	n.ResetState()
+	if n.Time() != 100 {
+		t.Errorf("time %v after reset", n.Time())
+	}
+	v, _ := n.State(PopE, VarV)
+	same := 0
+	for i := range v {
+		if v[i] < -60 || v[i] > -52 {
+			t.Fatalf("V[%d] = %v outside [-60, -52]", i, v[i])
+		}
+		if v[i] == v0[i] {
+			same++
+		}
+	}
+	if same > 0 {
+		t.Errorf("%d potentials equal the construction values; want a fresh draw", same)
+	}
+	for _, x := range []Var{VarW, VarGE, VarGI} {
+		s, _ := n.State(PopE, x)
+		for i := range s {
+			if s[i] != 0 {
+				t.Fatalf("%v[%d] = %v after reset", x, i, s[i])
+			}
+		}
+	}
+	vt, _ := n.State(PopE, VarVT)
+	if vt[0] != -52 {
+		t.Errorf("V_T %v after reset", vt[0])
+	}
+	if !mat.Equal(w, n.WeightMatrix()) {
+		t.Error("weights changed")
+	}
+	if err := n.Run(50); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -92,7 +92,11 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 			report(true)
 			return fmt.Errorf("snn: run interrupted at t = %g ms: %w", n.Time(), err)
 		}
+		n.applyEvents()
 		c := min(end-n.step, chunkSteps)
+		if len(n.events) > 0 {
+			c = min(c, n.events[0].step-n.step-1)
+		}
 		for _, h := range n.hooks {
 			if due := h.every - n.step%h.every; due < c {
 				c = due
@@ -263,6 +267,16 @@ func (n *Network) runChunk(c int) {
 	for _, wk := range n.workers {
 		clear(wk.cnt)
 	}
+	for _, pr := range n.projs {
+		pr.plastic = false
+	}
+	for _, r := range n.vrules {
+		r.pr.plastic = true
+	}
+	for _, r := range n.irules {
+		r.pr.plastic = true
+	}
+	n.plasticNow = n.plastic && len(n.vrules)+len(n.irules) > 0
 	if len(n.workers) == 1 {
 		wk := n.workers[0]
 		for k := 0; k < c; k++ {
@@ -272,11 +286,17 @@ func (n *Network) runChunk(c int) {
 	} else {
 		b := newBarrier(len(n.workers))
 		var wg sync.WaitGroup
+		// With plasticity, a second barrier keeps workers from updating traces (in the
+		// next integration) that others still read in delivery.
+		b2 := n.plasticNow
 		body := func(wk *worker) {
 			for k := 0; k < c; k++ {
 				n.integrate(wk, s0+int64(k), k)
 				b.wait()
 				n.deliver(wk, k)
+				if b2 {
+					b.wait()
+				}
 			}
 		}
 		for _, wk := range n.workers[1:] {

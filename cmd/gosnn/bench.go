@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +43,9 @@ type benchResult struct {
 
 // benchScenarios maps a scenario name to its network configuration.
 var benchScenarios = map[string]string{
-	"static": "full-size network (2400 E, 600 I, p = 0.2), spontaneous input, no plasticity",
+	"static":  "full-size network (2400 E, 600 I, p = 0.2), spontaneous input, no plasticity",
+	"plastic": "static plus E→E vSTDP, I→E iSTDP and E→E normalisation (MODEL.md 5.1-5.3), spontaneous input",
+	"train":   "plastic plus the training stimulus schedule and drive of MODEL.md 7.1",
 }
 
 func runBench(args []string) int { return benchCmd(args, os.Stdout, os.Stderr) }
@@ -51,13 +54,14 @@ func runBench(args []string) int { return benchCmd(args, os.Stdout, os.Stderr) }
 func benchCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scenario := fs.String("scenario", "static", "scenario: static")
+	scenario := fs.String("scenario", "static", "scenario: static, plastic or train")
+	cpuprof := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	dur := fs.String("duration", "2s", "simulated time (Go duration, e.g. 2s, 500ms)")
 	threads := fs.Int("threads", 0, "worker threads (0: GOMAXPROCS)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gosnn bench [--scenario static] [--duration 2s] [--threads N] [--seed N] [--json]")
+		fmt.Fprintln(stderr, "usage: gosnn bench [--scenario static|plastic|train] [--duration 2s] [--threads N] [--seed N] [--json] [--cpuprofile FILE]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -80,10 +84,10 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if _, ok := benchScenarios[*scenario]; !ok {
-		fmt.Fprintf(stderr, "gosnn bench: unknown scenario %q (known: static)\n", *scenario)
+		fmt.Fprintf(stderr, "gosnn bench: unknown scenario %q (known: static, plastic, train)\n", *scenario)
 		return 2
 	}
-	res, err := bench(*scenario, simMs, *threads, *seed)
+	res, err := bench(*scenario, simMs, *threads, *seed, *cpuprof)
 	if err != nil {
 		fmt.Fprintf(stderr, "gosnn bench: %v\n", err)
 		return 1
@@ -112,7 +116,7 @@ func parseSimDuration(s string) (float64, error) {
 	return float64(d) / float64(time.Millisecond), nil
 }
 
-func bench(scenario string, simMs float64, threads int, seed uint64) (*benchResult, error) {
+func bench(scenario string, simMs float64, threads int, seed uint64, cpuprof string) (*benchResult, error) {
 	cfg := snn.DefaultConfig()
 	cfg.Threads = threads
 	cfg.Seed = seed
@@ -121,7 +125,35 @@ func bench(scenario string, simMs float64, threads int, seed uint64) (*benchResu
 	if err != nil {
 		return nil, err
 	}
+	if scenario != "static" {
+		if err := n.SetVoltageSTDP(snn.ProjEtoE, snn.DefaultEEPlasticity()); err != nil {
+			return nil, err
+		}
+		if err := n.SetInhibitorySTDP(snn.ProjItoE, snn.DefaultIEPlasticity()); err != nil {
+			return nil, err
+		}
+		if err := n.SetNormalization(snn.ProjEtoE, snn.DefaultNormalization()); err != nil {
+			return nil, err
+		}
+		n.SetPlastic(true)
+	}
+	if scenario == "train" {
+		if err := n.ScheduleStimuli(snn.TrainingSchedule(cfg.Clusters, simMs), snn.DefaultTrainingDrive()); err != nil {
+			return nil, err
+		}
+	}
 	build := time.Since(t0)
+	if cpuprof != "" {
+		f, err := os.Create(cpuprof)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	cpu0 := cpuSeconds()
 	t1 := time.Now()
 	if err := n.Run(simMs); err != nil {

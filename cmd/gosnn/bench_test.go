@@ -53,8 +53,31 @@ func TestBenchJSON(t *testing.T) {
 	if r := m["rtf"].(float64); r <= 0 || r != m["wall_seconds"].(float64)/0.05 {
 		t.Errorf("rtf %v", r)
 	}
+	for _, sc := range []string{"plastic", "train"} {
+		out.Reset()
+		if code := benchCmd([]string{"--scenario", sc, "--duration", "40ms", "--json"}, &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d: %s", sc, code, errb.String())
+		}
+		var r benchResult
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil || r.Scenario != sc {
+			t.Fatalf("%s: %q %v", sc, out.String(), err)
+		}
+	}
 	out.Reset()
 	if code := benchCmd([]string{"--duration", "10ms", "--threads", "1"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "rtf") {
 		t.Errorf("table output: exit %d %q", code, out.String())
 	}
+}
+
+// FuzzParseSimDuration: any input gives either an error or a positive finite duration.
+func FuzzParseSimDuration(f *testing.F) {
+	for _, s := range []string{"2s", "500ms", "0", "-1s", "1h", "x", "1e3s", "9999999999h"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ms, err := parseSimDuration(s)
+		if err == nil && !(ms > 0) {
+			t.Fatalf("%q: %v ms without error", s, ms)
+		}
+	})
 }
