@@ -70,8 +70,9 @@ const (
 	// matMaxElements caps the number of matrix elements a reader will materialise from a
 	// sparse array (whose dimensions are not backed by stored bytes): 2^26 float64 = 512 MiB.
 	matMaxElements = 1 << 26
-	// matReadChunk is the largest allocation made ahead of the bytes actually read.
-	matReadChunk = 16 << 20
+	// matReadChunk is the largest allocation made ahead of the bytes actually read; beyond it
+	// buffers grow by doubling as data arrives.
+	matReadChunk = 1 << 20
 )
 
 var matClassNames = map[byte]string{
@@ -526,8 +527,12 @@ func matSparse(rest []byte, bo binary.ByteOrder, pos func([]byte) int64, name st
 		class = "sparse logical"
 	}
 	count := int64(rows) * int64(cols)
-	if count > matMaxElements {
-		return fmt.Errorf("variable %q: sparse %d×%d is too large to expand (limit %d elements)", name, rows, cols, matMaxElements)
+	// The dimensions of a sparse array are not backed by stored bytes: cap the expansion at
+	// matMaxElements, and at 1024 elements per stored byte (at least 4 Mi elements), so a
+	// forged header cannot make the reader allocate much more than the file justifies.
+	limit := min(int64(matMaxElements), max(1<<22, 1024*int64(len(rest))))
+	if count > limit {
+		return fmt.Errorf("variable %q: sparse %d×%d is too large to expand to a dense matrix (limit %d elements)", name, rows, cols, limit)
 	}
 	irEl, rest, err := matNext(rest, bo, pos(rest), "sparse row indices")
 	if err != nil {
@@ -633,22 +638,25 @@ func matDecodeColMajor(dst []float64, src []byte, typ uint32, bo binary.ByteOrde
 	default:
 		panic("snn: internal error: matDecodeColMajor with non-numeric type")
 	}
-	if typ == miDOUBLE && bo == binary.LittleEndian {
-		// Fast path for the common case (the authors' files): no closure call per value.
-		k := 0
-		for c := 0; c < cols; c++ {
+	// Transpose in blocks of columns so that both the reads and the writes stay in cache.
+	const block = 32
+	for c0 := 0; c0 < cols; c0 += block {
+		c1 := min(c0+block, cols)
+		if typ == miDOUBLE && bo == binary.LittleEndian {
+			// Fast path for the common case (the authors' files): no call per value.
 			for r := 0; r < rows; r++ {
-				dst[r*cols+c] = math.Float64frombits(binary.LittleEndian.Uint64(src[k:]))
-				k += 8
+				d := dst[r*cols+c0 : r*cols+c1]
+				for c := range d {
+					d[c] = math.Float64frombits(binary.LittleEndian.Uint64(src[8*((c0+c)*rows+r):]))
+				}
 			}
+			continue
 		}
-		return
-	}
-	k := 0
-	for c := 0; c < cols; c++ {
 		for r := 0; r < rows; r++ {
-			dst[r*cols+c] = get(k)
-			k++
+			d := dst[r*cols+c0 : r*cols+c1]
+			for c := range d {
+				d[c] = get((c0+c)*rows + r)
+			}
 		}
 	}
 }
