@@ -499,7 +499,7 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	default:
 		return skip("not a numeric array")
 	}
-	re, _, err := matNext(rest, bo, pos(rest), "real part of "+quoteName(name))
+	re, _, err := matNext(rest, bo, pos(rest), "real part of "+matQuote(name))
 	if err != nil {
 		return err
 	}
@@ -507,7 +507,7 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	if size == 0 {
 		return fmt.Errorf("variable %q: unsupported data type %d for values", name, re.typ)
 	}
-	if int64(len(re.data)) != count*int64(size) {
+	if n := int64(len(re.data)); n%int64(size) != 0 || n/int64(size) != count {
 		return fmt.Errorf("variable %q: dimensions %d×%d need %d values but %d bytes of type %d hold %d",
 			name, rows, cols, count, len(re.data), re.typ, int64(len(re.data))/int64(size))
 	}
@@ -517,7 +517,7 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	return nil
 }
 
-func quoteName(s string) string { return fmt.Sprintf("%q", s) }
+func matQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 // matSparse decodes a real sparse array (compressed sparse columns: row indices ir, column
 // starts jc, values pr) into a dense row-major variable.
