@@ -64,3 +64,19 @@ func BenchmarkEEBlockMeans3000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSignedSpectrumFF60b computes all 3000 eigenvalues of the authors' trained matrix
+// with inhibitory columns negated (MODEL.md 7.5 item 5). It is slow: run with -benchtime 1x.
+func BenchmarkSignedSpectrumFF60b(b *testing.B) {
+	w, err := LoadWeights(sharedFile(b, "FF60b_2400_nc160.mat"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		ev, err := SignedSpectrum(w, 2400)
+		if err != nil || len(ev) != 3000 {
+			b.Fatal(err)
+		}
+	}
+}

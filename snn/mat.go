@@ -230,6 +230,9 @@ func readMat(r io.Reader) (*MatFile, error) {
 		return nil, fmt.Errorf("not a MAT v5 file: bad endian indicator %q at byte 126", hdr[126:128])
 	}
 	if v := bo.Uint16(hdr[124:126]); v != 0x0100 {
+		if v == 0x0200 {
+			return nil, errors.New("MAT v7.3 (HDF5) is not supported, save with -v7 or -v6")
+		}
 		return nil, fmt.Errorf("unsupported MAT version 0x%04x at byte 124 (want 0x0100)", v)
 	}
 	mf := &MatFile{Header: strings.TrimRight(string(bytes.TrimRight(hdr[:116], "\x00")), " ")}
