@@ -484,6 +484,11 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 		mf.Skipped = append(mf.Skipped, MatSkipped{Name: name, Class: className, Reason: reason})
 		return nil
 	}
+	if name == "" {
+		// MATLAB stores the function-workspace subsystem (handles, objects) as an unnamed
+		// uint8 array; it is not user data.
+		return skip("unnamed subsystem data")
+	}
 	// Dimensions beyond the second must all be 1 for a matrix.
 	for _, d := range dims[2:] {
 		if d != 1 {
