@@ -12,7 +12,7 @@ import (
 // R neurons taught by supervisor neurons S through plastic E→R synapses, with interneurons H.
 type ReadoutConfig struct {
 	R, S, H    NeuronParams      // neuron models (DefaultReadout, DefaultReadout, DefaultInterneuron)
-	Plasticity ReadoutPlasticity // E→R rule (section 5.4)
+	Plasticity VoltageSTDP // E→R rule (section 5.4; DefaultReadoutPlasticity: soft bound 25, τ_x = 5 ms)
 
 	WSR, WRH, WHR float64 // S→R, R→H (excitatory) and H→R (inhibitory) one-to-one weights, pF (200)
 	SWeight       float64 // weight of the supervisor Poisson input to S, pF (1.78)
@@ -55,7 +55,7 @@ func (c *ReadoutConfig) Validate() error {
 			return err
 		}
 	}
-	if err := c.Plasticity.Validate(); err != nil {
+	if err := readoutCheckPlasticity(c.Plasticity); err != nil {
 		return err
 	}
 	for _, f := range []struct {
@@ -492,16 +492,16 @@ func (ro *Readout) learn(spk []int32) {
 		xb[i]++
 	}
 	nE := ro.nE
-	ltd := dt * pl.ALTD
+	ltd := pl.ALTD // per presynaptic spike (dt folded in)
 	for j := 0; j < ro.nR; j++ {
 		row := ro.w[j*nE : (j+1)*nE]
 		if um := ro.r.um[j]; um > pl.ThetaLTD && len(spk) > 0 {
 			dw := ltd * (um - pl.ThetaLTD)
 			for _, i := range spk {
-				if v := row[i] - dw; v > 0 {
+				if v := row[i] - dw; v > pl.WMin {
 					row[i] = v
 				} else {
-					row[i] = 0
+					row[i] = pl.WMin
 				}
 			}
 		}
@@ -509,7 +509,7 @@ func (ro *Readout) learn(spk []int32) {
 		if v > pl.ThetaLTP && up > pl.ThetaLTD {
 			c := dt * pl.ALTP * (v - pl.ThetaLTP) * (up - pl.ThetaLTD)
 			wmax := pl.WMax
-			if pl.Soft {
+			if pl.SoftBound {
 				inv := 1 / wmax
 				for i, x := range xb {
 					if x != 0 {

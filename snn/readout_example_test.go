@@ -96,10 +96,10 @@ func ExampleNewSpectrogram() {
 }
 
 // The soft bound: LTP shrinks as the weight approaches WMax = 25.
-func ExampleReadoutPlasticity_Update() {
+func ExampleReadoutSynapseUpdate() {
 	p := snn.DefaultReadoutPlasticity()
 	for _, w := range []float64{0, 12.5, 24, 25} {
-		fmt.Printf("%.4f ", p.Update(w, 0.1, 1, false, -39, -60, -80)-w)
+		fmt.Printf("%.4f ", snn.ReadoutSynapseUpdate(&p, w, 0.1, 1, false, -39, -60, -80)-w)
 	}
 	fmt.Println()
 	// Output: 0.0080 0.0040 0.0003 0.0000

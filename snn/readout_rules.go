@@ -7,65 +7,48 @@ import (
 	"sort"
 )
 
-// ReadoutPlasticity is the voltage-based STDP rule of the E→R synapses (MODEL.md section 5.4).
-// Per step of length dt, for presynaptic E neuron i and read-out neuron j:
-//
-//	ΔW = dt·[A_LTP·(1 − W/WMax)·x̄_i·[V_j − θ_LTP]₊·[ū+_j − θ_LTD]₊ − A_LTD·s_i·[ū−_j − θ_LTD]₊]
-//
-// then W is kept in [0, WMax]. With Soft false the (1 − W/WMax) factor is dropped and WMax is a
-// hard cap, as in the replication [R] (MODEL.md section 9 item 12).
-type ReadoutPlasticity struct {
-	ALTP     float64 // LTP amplitude, per mV² per ms (0.0008)
-	ALTD     float64 // LTD amplitude, per mV per ms; ×dt gives the per-spike LTD (0.0014)
-	ThetaLTP float64 // mV (−49)
-	ThetaLTD float64 // mV (−70)
-	WMax     float64 // soft (or hard) upper bound, pF (25)
-	TauX     float64 // presynaptic trace x̄ of the E neurons, ms (5; 3.5 is the E→E value)
-	TauMinus float64 // ū− of the R neurons, ms (10)
-	TauPlus  float64 // ū+ of the R neurons, ms (7)
-	Soft     bool    // soft bound (1 − W/WMax) on LTP ([M], default) instead of a hard cap ([R])
-}
-
-// DefaultReadoutPlasticity returns the values of MODEL.md section 5.4 with the soft bound.
-func DefaultReadoutPlasticity() ReadoutPlasticity {
-	return ReadoutPlasticity{ALTP: 0.0008, ALTD: 0.0014, ThetaLTP: -49, ThetaLTD: -70, WMax: 25,
-		TauX: 5, TauMinus: 10, TauPlus: 7, Soft: true}
-}
-
-// Validate reports the first invalid field.
-func (p ReadoutPlasticity) Validate() error {
+// readoutCheckPlasticity validates the E→R rule (MODEL.md 5.4), a VoltageSTDP.
+func readoutCheckPlasticity(p VoltageSTDP) error {
 	for _, f := range []struct {
 		name string
 		v    float64
 		pos  bool
 	}{
-		{"ALTP", p.ALTP, false}, {"ALTD", p.ALTD, false}, {"WMax", p.WMax, true},
-		{"TauX", p.TauX, true}, {"TauMinus", p.TauMinus, true}, {"TauPlus", p.TauPlus, true},
-		{"ThetaLTP", p.ThetaLTP, false}, {"ThetaLTD", p.ThetaLTD, false},
+		{"ALTP", p.ALTP, false}, {"ALTD", p.ALTD, false}, {"WMax", p.WMax, true}, {"TauX", p.TauX, true},
+		{"ThetaLTP", p.ThetaLTP, false}, {"ThetaLTD", p.ThetaLTD, false}, {"WMin", p.WMin, false},
 	} {
-		if bad(f.v) || (f.pos && f.v <= 0) || (!f.pos && f.name[0] == 'A' && f.v < 0) {
-			return fmt.Errorf("snn: ReadoutPlasticity.%s = %v: must be finite and %s", f.name, f.v, map[bool]string{true: "> 0", false: ">= 0"}[f.pos])
+		if bad(f.v) || (f.pos && f.v <= 0) || (!f.pos && f.name[0] != 'T' && f.v < 0) {
+			return fmt.Errorf("snn: ReadoutConfig.Plasticity.%s = %v: must be finite and %s", f.name, f.v, map[bool]string{true: "> 0", false: ">= 0"}[f.pos])
 		}
+	}
+	if p.WMin >= p.WMax {
+		return fmt.Errorf("snn: ReadoutConfig.Plasticity: WMin = %v must be below WMax = %v", p.WMin, p.WMax)
 	}
 	return nil
 }
 
-// Update returns the new weight after one step of length dt (MODEL.md section 5.4): w is the
-// current weight, xbar the presynaptic trace, spiked whether the presynaptic neuron spiked in
-// this step, v the post-reset membrane potential of the read-out neuron and uPlus, uMinus its
-// voltage traces (mV).
-func (p *ReadoutPlasticity) Update(w, dt, xbar float64, spiked bool, v, uPlus, uMinus float64) float64 {
+// ReadoutSynapseUpdate returns the new E→R weight after one step of length dt under the rule
+// p (MODEL.md section 5.4, normally DefaultReadoutPlasticity):
+//
+//	W ← W + dt·A_LTP·(1 − W/WMax)·x̄·[V − θ_LTP]₊·[ū+ − θ_LTD]₊ − A_LTD·s·[ū− − θ_LTD]₊
+//
+// kept in [WMin, WMax]. w is the current weight, xbar the presynaptic trace, spiked (s) whether
+// the presynaptic neuron spiked in this step, v the post-reset membrane potential of the
+// read-out neuron and uPlus, uMinus its voltage traces (mV). A_LTD is per spike (dt folded in,
+// MODEL.md section 9 item 2). Without p.SoftBound the (1 − W/WMax) factor is dropped and WMax
+// is a hard cap, as in the replication [R] (section 9 item 12).
+func ReadoutSynapseUpdate(p *VoltageSTDP, w, dt, xbar float64, spiked bool, v, uPlus, uMinus float64) float64 {
 	if v > p.ThetaLTP && uPlus > p.ThetaLTD {
 		f := 1.0
-		if p.Soft {
+		if p.SoftBound {
 			f = 1 - w/p.WMax
 		}
 		w += dt * p.ALTP * f * xbar * (v - p.ThetaLTP) * (uPlus - p.ThetaLTD)
 	}
 	if spiked && uMinus > p.ThetaLTD {
-		w -= dt * p.ALTD * (uMinus - p.ThetaLTD)
+		w -= p.ALTD * (uMinus - p.ThetaLTD)
 	}
-	return math.Min(math.Max(w, 0), p.WMax)
+	return math.Min(math.Max(w, p.WMin), p.WMax)
 }
 
 // ReadoutKernel is the read-out rate kernel of MODEL.md section 7.4, exp(−t²/250) with t in ms

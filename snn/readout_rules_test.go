@@ -28,18 +28,18 @@ func TestReadoutPlasticityUpdate(t *testing.T) {
 		{"no spike, no LTD", 1, 0, false, -60, -60, -50, 1},
 	}
 	for _, tc := range tests {
-		got := p.Update(tc.w, dt, tc.xbar, tc.spiked, tc.v, tc.uPlus, tc.uMinus)
+		got := ReadoutSynapseUpdate(&p, tc.w, dt, tc.xbar, tc.spiked, tc.v, tc.uPlus, tc.uMinus)
 		if math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
 		}
 	}
 	// Hard bound ([R]): no soft factor, capped at WMax.
 	h := p
-	h.Soft = false
-	if got, want := h.Update(12.5, dt, 2, false, -39, -60, -80), 12.5+dt*0.0008*2*10*10; math.Abs(got-want) > 1e-12 {
+	h.SoftBound = false
+	if got, want := ReadoutSynapseUpdate(&h, 12.5, dt, 2, false, -39, -60, -80), 12.5+dt*0.0008*2*10*10; math.Abs(got-want) > 1e-12 {
 		t.Errorf("hard bound LTP: got %v, want %v", got, want)
 	}
-	if got := h.Update(24.99, dt, 1000, false, 19, 19, -80); got != 25 {
+	if got := ReadoutSynapseUpdate(&h, 24.99, dt, 1000, false, 19, 19, -80); got != 25 {
 		t.Errorf("hard bound cap: got %v, want 25", got)
 	}
 }
@@ -53,7 +53,7 @@ func TestReadoutPlasticitySoftBoundProperty(t *testing.T) {
 		w := r.Float64() * 25
 		for step := 0; step < 2000; step++ {
 			v := -70 + 89*r.Float64() // up to the 20-mV cut-off
-			w = p.Update(w, 0.1, 3*r.Float64(), r.IntN(50) == 0, v, -70+60*r.Float64(), -70+60*r.Float64())
+			w = ReadoutSynapseUpdate(&p, w, 0.1, 3*r.Float64(), r.IntN(50) == 0, v, -70+60*r.Float64(), -70+60*r.Float64())
 			if !(w >= 0 && w < 25) {
 				t.Fatalf("trial %d step %d: weight %v outside [0, 25)", trial, step, w)
 			}
@@ -62,7 +62,7 @@ func TestReadoutPlasticitySoftBoundProperty(t *testing.T) {
 	// Pure LTP converges towards 25 geometrically.
 	w := 0.0
 	for step := 0; step < 20000; step++ {
-		w = p.Update(w, 0.1, 1, false, -29, -50, -80)
+		w = ReadoutSynapseUpdate(&p, w, 0.1, 1, false, -29, -50, -80)
 	}
 	if !(w > 24.9 && w < 25) {
 		t.Errorf("after sustained LTP w = %v, want just below 25", w)
@@ -71,18 +71,19 @@ func TestReadoutPlasticitySoftBoundProperty(t *testing.T) {
 
 func TestReadoutPlasticityValidate(t *testing.T) {
 	p := DefaultReadoutPlasticity()
-	if err := p.Validate(); err != nil {
+	if err := readoutCheckPlasticity(p); err != nil {
 		t.Fatal(err)
 	}
-	for _, mut := range []func(*ReadoutPlasticity){
-		func(p *ReadoutPlasticity) { p.WMax = 0 },
-		func(p *ReadoutPlasticity) { p.TauX = math.NaN() },
-		func(p *ReadoutPlasticity) { p.ALTP = -1 },
-		func(p *ReadoutPlasticity) { p.ThetaLTD = math.Inf(1) },
+	for _, mut := range []func(*VoltageSTDP){
+		func(p *VoltageSTDP) { p.WMax = 0 },
+		func(p *VoltageSTDP) { p.TauX = math.NaN() },
+		func(p *VoltageSTDP) { p.ALTP = -1 },
+		func(p *VoltageSTDP) { p.ThetaLTD = math.Inf(1) },
+		func(p *VoltageSTDP) { p.WMin = 30 },
 	} {
 		q := p
 		mut(&q)
-		if err := q.Validate(); err == nil {
+		if err := readoutCheckPlasticity(q); err == nil {
 			t.Errorf("%+v: no error", q)
 		}
 	}
