@@ -11,8 +11,8 @@ import (
 // ReadoutConfig describes the read-out layer of MODEL.md sections 1, 3.3-3.5, 4.4 and 5.4:
 // R neurons taught by supervisor neurons S through plastic E→R synapses, with interneurons H.
 type ReadoutConfig struct {
-	R, S, H    NeuronParams      // neuron models (DefaultReadout, DefaultReadout, DefaultInterneuron)
-	Plasticity VoltageSTDP // E→R rule (section 5.4; DefaultReadoutPlasticity: soft bound 25, τ_x = 5 ms)
+	R, S, H    NeuronParams // neuron models (DefaultReadout, DefaultReadout, DefaultInterneuron)
+	Plasticity VoltageSTDP  // E→R rule (section 5.4; DefaultReadoutPlasticity: soft bound 25, τ_x = 5 ms)
 
 	WSR, WRH, WHR float64 // S→R, R→H (excitatory) and H→R (inhibitory) one-to-one weights, pF (200)
 	SWeight       float64 // weight of the supervisor Poisson input to S, pF (1.78)
