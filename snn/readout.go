@@ -1,5 +1,20 @@
 package snn
 
+// The read-out layer (MODEL.md sections 1, 3.3-3.5, 4.4, 5.4 and 7.3-7.5).
+//
+// Conventions: times in ms, rates in kHz, weights in pF (nS·ms), potentials in mV, as in the
+// rest of the package. Read-out neurons are numbered 0 … Size()−1 across pattern groups in
+// order (Group gives each group's range); E neurons are the network's 0 … NE−1. E→R weights
+// are a read-out × E matrix (row = postsynaptic R, as the package's post × pre convention).
+// A Pattern is element × time at the network's dt (column k is k·dt after the cycle start).
+// The layer steps in lockstep with the network, after each network step and in the same
+// order (inputs of the previous step, Poisson arrivals, conductances, traces, membrane,
+// spikes delivered for the next step, then plasticity with this step's spikes), through a hook
+// registered with Network.Every; it reads E spikes from a spike monitor and never changes the
+// network. Files: readout.go (layer), readout_rules.go (pure rules and measures),
+// readout_experiment.go (protocol and report), readout_ring.go (longer clock), pattern.go,
+// spectrogram.go, wav.go.
+
 import (
 	"context"
 	"errors"

@@ -1,6 +1,8 @@
 package snn_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -103,4 +105,60 @@ func ExampleReadoutSynapseUpdate() {
 	}
 	fmt.Println()
 	// Output: 0.0080 0.0040 0.0003 0.0000
+}
+
+// Decode a WAV stream (here one written in memory).
+func ExampleReadWAV() {
+	var buf bytes.Buffer
+	a := &snn.Audio{SampleRate: 8000, Channels: [][]float64{{0, 0.5, -0.5}, {0.25, 0, -1}}}
+	if err := snn.WriteWAV(&buf, a); err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, err := snn.ReadWAV(&buf)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(b.SampleRate, len(b.Channels), b.Frames(), b.Channels[0][1], b.Channels[1][2], b.Mono(-1)[2])
+	// Output: 8000 2 3 0.5 -1 -0.75
+}
+
+// Attach a read-out layer to a (here small, random) network, train it on ABCBA and replay.
+// On the authors' trained matrix, RunReadoutExperiment does all of this and reports the
+// measures of MODEL.md 7.4 and A14.
+func ExampleNewReadout() {
+	cfg := snn.DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters, cfg.Threads = 400, 100, 5, 1
+	net, err := snn.New(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ro, err := snn.NewReadout(net, snn.DefaultReadoutConfig(), snn.ABCBA())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tr, err := ro.Train(context.Background(), 500, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	grown, inBounds := 0, true
+	for _, row := range ro.Weights() {
+		for _, w := range row {
+			if w > 0 {
+				grown++
+			}
+			inBounds = inBounds && w >= 0 && w < 25
+		}
+	}
+	res, err := ro.Replay(context.Background(), 200, snn.DefaultReadoutReplayOptions())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ro.Size(), len(tr.CycleStarts) > 0, grown > 0, inBounds, len(res.Rates), len(res.Rates[0]))
+	// Output: 3 true true true 3 2000
 }
