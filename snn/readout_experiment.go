@@ -287,9 +287,14 @@ func activationSeq(acts []ReadoutActivation, t0, t1 float64) []int {
 	return collapse(out)
 }
 
+// cycleMinOverlap is how long (ms) a read-out activation must overlap a clock cycle to count
+// in it; activations last at least ≈ 26 ms (one spike through ReadoutKernel above 0.5), so
+// this drops slivers at the cycle boundaries but keeps activations that span them.
+const cycleMinOverlap = 10
+
 // cycleInOrder reports whether, within the clock cycle [w0, w1), the read-out activations
-// overlapping it (ordered by their onset clipped to the cycle) contain every expected element
-// and follow the expected cyclic order without error.
+// overlapping it by at least cycleMinOverlap (ordered by their onset clipped to the cycle)
+// contain every expected element and follow the expected cyclic order without error.
 func cycleInOrder(acts []ReadoutActivation, w0, w1 float64, expected []int) bool {
 	type pk struct {
 		t float64
@@ -297,7 +302,7 @@ func cycleInOrder(acts []ReadoutActivation, w0, w1 float64, expected []int) bool
 	}
 	var ps []pk
 	for _, a := range acts {
-		if a.End >= w0 && a.Onset < w1 {
+		if math.Min(a.End, w1)-math.Max(a.Onset, w0) >= cycleMinOverlap {
 			ps = append(ps, pk{math.Max(a.Onset, w0), a.Neuron})
 		}
 	}

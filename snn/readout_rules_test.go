@@ -308,3 +308,26 @@ func TestWeightMassInWindows(t *testing.T) {
 		t.Errorf("zero weights: mass %v, want NaN", m[0])
 	}
 }
+
+func TestCycleInOrder(t *testing.T) {
+	abcb := []int{0, 1, 2, 1}
+	act := func(n int, on, end float64) ReadoutActivation {
+		return ReadoutActivation{Neuron: n, Onset: on, End: end, Peak: (on + end) / 2}
+	}
+	tests := []struct {
+		name string
+		acts []ReadoutActivation
+		want bool
+	}{
+		{"A B C B", []ReadoutActivation{act(0, 10, 80), act(1, 100, 150), act(2, 180, 230), act(1, 250, 300)}, true},
+		{"sliver of the previous B ignored", []ReadoutActivation{act(1, -40, 0.7), act(0, 10, 80), act(1, 100, 150), act(2, 180, 230), act(1, 250, 300)}, true},
+		{"A spanning both boundaries counts at both ends", []ReadoutActivation{act(0, -50, 60), act(1, 100, 150), act(2, 180, 230), act(1, 250, 300), act(0, 320, 420)}, true},
+		{"C missing", []ReadoutActivation{act(0, 10, 80), act(1, 100, 150), act(1, 250, 300)}, false},
+		{"C before B", []ReadoutActivation{act(0, 10, 80), act(2, 100, 150), act(1, 180, 230)}, false},
+	}
+	for _, tc := range tests {
+		if got := cycleInOrder(tc.acts, 0, 345, abcb); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
