@@ -279,49 +279,67 @@ func CyclicOrder(order []int) []int {
 }
 
 // OrderErrors compares a sequence of activated neurons with a cyclic expected order: seq is
-// collapsed, aligned to the rotation of expected that its first element fits best, and each
-// following transition seq[i] → seq[i+1] is checked against expected. It returns the number of
-// transitions and how many of them differ from the expected successor. A sequence containing
-// neurons outside the expected order counts each transition touching them as an error.
+// collapsed, and each transition seq[i] → seq[i+1] is checked against the expected successor.
+// Where an element occurs more than once in expected (B in A B C B), the alignment with the
+// fewest errors is used (dynamic programming over the positions in expected). It returns the
+// number of transitions and how many of them break the order. A neuron that is not in
+// expected breaks the transitions into and out of it.
 func OrderErrors(seq []int, expected []int) (transitions, errs int) {
 	s := collapse(seq)
-	if len(s) < 2 || len(expected) == 0 {
+	n := len(expected)
+	if len(s) < 2 || n == 0 {
 		return 0, 0
 	}
-	// Successor sets: an element may appear several times (B in ABCB), so a transition is
-	// in order if it follows the position reached so far.
-	pos := -1
-	for p, e := range expected {
-		if e == s[0] {
-			pos = p
-			break
+	const inf = math.MaxInt32
+	// cost[p]: fewest errors so far with the current element at position p of expected;
+	// free: fewest errors with the current element outside expected.
+	cost := make([]int, n)
+	next := make([]int, n)
+	free := inf
+	place := func(e int, dst []int, best int) (freeCost int) {
+		found := false
+		for q := range dst {
+			if expected[q] == e {
+				dst[q] = min(dst[q], best)
+				found = true
+			}
 		}
+		if !found {
+			return best
+		}
+		return inf
 	}
+	for q := range cost {
+		cost[q] = inf
+	}
+	free = place(s[0], cost, 0)
 	for i := 1; i < len(s); i++ {
 		transitions++
-		if pos < 0 {
-			errs++
-			for p, e := range expected {
-				if e == s[i] {
-					pos = p
-					break
-				}
+		for q := range next {
+			next[q] = inf
+		}
+		// The cheapest state of all, for an out-of-order transition (one error).
+		best := free
+		for _, c := range cost {
+			best = min(best, c)
+		}
+		nfree := place(s[i], next, best+1)
+		// In-order transitions keep the cost.
+		for p, c := range cost {
+			if c == inf {
+				continue
 			}
-			continue
-		}
-		nxt := (pos + 1) % len(expected)
-		if expected[nxt] == s[i] {
-			pos = nxt
-			continue
-		}
-		errs++
-		pos = -1
-		for p, e := range expected {
-			if e == s[i] {
-				pos = p
-				break
+			q := (p + 1) % n
+			if expected[q] == s[i] && c < next[q] {
+				next[q] = c
 			}
 		}
+		cost, next = next, cost
+		free = nfree
+	}
+	errs = free
+	for _, c := range cost {
+		errs = min(errs, c)
 	}
 	return transitions, errs
 }

@@ -235,11 +235,14 @@ func TestOrderErrors(t *testing.T) {
 		trans, errs int
 	}{
 		{[]int{0, 1, 2, 1, 0, 1, 2, 1, 0}, 8, 0},
-		{[]int{2, 1, 0, 1, 2}, 4, 0}, // starts mid-cycle
-		{[]int{0, 0, 1, 1, 2}, 2, 0}, // repeats collapse
-		{[]int{0, 2, 1, 0}, 3, 1},    // A → C skips B
-		{[]int{0, 1, 0, 1, 2}, 4, 1}, // B → A where C was due
-		{[]int{0, 5, 1}, 2, 2},       // unknown neuron
+		{[]int{2, 1, 0, 1, 2}, 4, 0},    // starts mid-cycle
+		{[]int{0, 0, 1, 1, 2}, 2, 0},    // repeats collapse
+		{[]int{0, 2, 1, 0}, 3, 1},       // A → C skips B
+		{[]int{0, 1, 0, 1, 2}, 4, 1},    // B → A where C was due
+		{[]int{0, 5, 1}, 2, 2},          // unknown neuron
+		{[]int{1, 0, 1, 2, 1, 0}, 5, 0}, // B A: the second B of A B C B
+		{[]int{1, 2, 1, 0, 1, 2}, 5, 0}, // B C: the first B
+		{[]int{2, 0}, 1, 1},             // C A never happens
 		{[]int{1}, 0, 0},
 	}
 	for _, tc := range tests {
