@@ -81,6 +81,7 @@ type ReadoutReplayReport struct {
 // to the E→R deletion (the whole replay is "before" without deletion).
 type ReadoutGroupReplayStats struct {
 	Error             OptFloat `json:"error"`                           // MODEL.md 7.4, from 35 ms after the second cycle start
+	Correlation       OptFloat `json:"correlation"`                     // Pearson correlation of target and rates in the same window
 	RSpikes           []int    `json:"r_spikes"`                        // spikes of each R neuron
 	Order             []string `json:"order_before"`                    // activations (by peak), repeats collapsed
 	OrderAfter        []string `json:"order_after"`                     // the same after the deletion
@@ -202,10 +203,12 @@ func RunReadoutExperiment(ctx context.Context, net *Network, cfg ReadoutConfig, 
 		}
 		for g, p := range patterns {
 			st := ReadoutGroupReplayStats{}
+			st.Error, st.Correlation = OptFloat(math.NaN()), OptFloat(math.NaN())
 			if e, err := res.Error(ro, g, cfg.ErrorLead); err == nil {
 				st.Error = OptFloat(e)
-			} else {
-				st.Error = OptFloat(math.NaN())
+				if c, err := res.CorrelationAt(ro, g, res.CycleStarts[1]+cfg.ErrorLead); err == nil {
+					st.Correlation = OptFloat(c)
+				}
 			}
 			a, b := ro.Group(g)
 			for j := a; j < b; j++ {
