@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"go/ast"
-	"go/parser"
 	"go/scanner"
 	"go/token"
 	"io"
@@ -306,12 +304,30 @@ func stripPackageClause(src string) (body string, hasMain bool) {
 			b[i] = ' '
 		}
 	}
-	if f, err := parser.ParseFile(token.NewFileSet(), "script.go", src, parser.SkipObjectResolution); err == nil {
-		for _, d := range f.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "main" {
-				hasMain = true
+	hasMain = declaresMain(&s)
+	return string(b), hasMain
+}
+
+// declaresMain scans the rest of a file for a top-level "func main(": a func keyword at
+// bracket depth 0 followed by the name main. It works on files that do not parse as Go
+// (the evaluator reports those).
+func declaresMain(s *scanner.Scanner) bool {
+	depth := 0
+	prevFunc := false
+	for {
+		_, t, lit := s.Scan()
+		switch t {
+		case token.EOF:
+			return false
+		case token.LBRACE, token.LPAREN, token.LBRACK:
+			depth++
+		case token.RBRACE, token.RPAREN, token.RBRACK:
+			depth--
+		case token.IDENT:
+			if prevFunc && lit == "main" {
+				return true
 			}
 		}
+		prevFunc = t == token.FUNC && depth == 0
 	}
-	return string(b), hasMain
 }

@@ -13,7 +13,7 @@
 //	image             show a 2x2 PNG image
 //	svg               show an SVG image
 //	clear             clear the output
-//	func NAME() {     a block: lines up to the matching "}" are stored; NAME() prints them
+//	func NAME() {     a block: lines up to the matching "}" are stored; NAME() runs them
 //
 // Braces decide whether input is complete. Complete offers the stored names and a few
 // fixed words; Inspect documents "Println" and stored names.
@@ -66,7 +66,10 @@ func (e *Evaluator) Execute(ctx context.Context, code string, out display.Sink) 
 	if e.vars == nil {
 		e.vars, e.funcs = map[string]string{}, map[string][]string{}
 	}
-	lines := strings.Split(code, "\n")
+	return e.run(ctx, strings.Split(code, "\n"), out)
+}
+
+func (e *Evaluator) run(ctx context.Context, lines []string, out display.Sink) (*display.Bundle, error) {
 	var res *display.Bundle
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimSpace(lines[i])
@@ -89,8 +92,8 @@ func (e *Evaluator) Execute(ctx context.Context, code string, out display.Sink) 
 			i--
 			e.funcs[name] = body
 		case strings.HasSuffix(line, "()") && e.funcs[strings.TrimSuffix(line, "()")] != nil:
-			for _, l := range e.funcs[strings.TrimSuffix(line, "()")] {
-				out.Stream("stdout", l+"\n")
+			if _, err := e.run(ctx, e.funcs[strings.TrimSuffix(line, "()")], out); err != nil {
+				return nil, err
 			}
 		case strings.Contains(line, ":="):
 			name, val, _ := strings.Cut(line, ":=")
