@@ -154,7 +154,7 @@ func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error)
 	switch {
 	case errors.As(runErr, &ce):
 		printTraceback(ce.Traceback, ce.EValue)
-		fmt.Fprintf(os.Stderr, "gosnn: %s: %v\n", file, ce)
+		fmt.Fprintf(os.Stderr, "gosnn: %v\n", ce)
 		return 1
 	case runErr != nil:
 		fmt.Fprintf(os.Stderr, "gosnn: %s: %v\n", file, runErr)
