@@ -360,10 +360,10 @@ func (s *Session) overrides() interp.Exports {
 // discardSink drops everything; Execute uses it when given a nil sink.
 type discardSink struct{}
 
-func (discardSink) Stream(string, string)  {}
-func (discardSink) Show(display.Bundle)    {}
-func (discardSink) Update(display.Bundle)  {}
-func (discardSink) Clear(bool)             {}
+func (discardSink) Stream(string, string) {}
+func (discardSink) Show(display.Bundle)   {}
+func (discardSink) Update(display.Bundle) {}
+func (discardSink) Clear(bool)            {}
 
 // diagWriter receives what the interpreter writes to its own stderr: its panic diagnostics
 // ("file:line:col: panic: ...") are kept for the cell's traceback (an error is reported once,
@@ -409,4 +409,3 @@ func (r *inputReader) Read(p []byte) (int, error) {
 	r.buf = r.buf[n:]
 	return n, nil
 }
-
