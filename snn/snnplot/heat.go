@@ -46,21 +46,20 @@ type grid struct {
 	v          []float64
 }
 
-// downsample block-averages m to at most maxPix cells per side. NaN entries are ignored in a
-// block's mean; a block of only NaN gives NaN.
+// downsample block-averages m to at most maxPix cells per side (the factors of the two axes
+// are independent). NaN entries are ignored in a block's mean; a block of only NaN gives NaN.
 func downsample(m mat.Matrix, maxPix int) grid {
 	r, c := m.Dims()
-	fr := (r + maxPix - 1) / maxPix
-	fc := (c + maxPix - 1) / maxPix
-	f := max(fr, fc, 1) // same factor on both axes keeps cells square
-	g := grid{rows: (r + f - 1) / f, cols: (c + f - 1) / f}
+	fr := max(1, (r+maxPix-1)/maxPix)
+	fc := max(1, (c+maxPix-1)/maxPix)
+	g := grid{rows: (r + fr - 1) / fr, cols: (c + fc - 1) / fc}
 	sum := make([]float64, g.rows*g.cols)
 	cnt := make([]float64, g.rows*g.cols)
 	add := func(i, j int, v float64) {
 		if math.IsNaN(v) {
 			return
 		}
-		k := (i/f)*g.cols + j/f
+		k := (i/fr)*g.cols + j/fc
 		sum[k] += v
 		cnt[k]++
 	}
@@ -88,6 +87,15 @@ func downsample(m mat.Matrix, maxPix int) grid {
 	}
 	g.v = sum
 	return g
+}
+
+// flipped returns g with its rows in reverse order.
+func (g grid) flipped() grid {
+	out := grid{rows: g.rows, cols: g.cols, v: make([]float64, len(g.v))}
+	for i := range g.rows {
+		copy(out.v[i*g.cols:(i+1)*g.cols], g.v[(g.rows-1-i)*g.cols:(g.rows-i)*g.cols])
+	}
+	return out
 }
 
 // valueRange returns the range of the finite values of g, or (0, 1) if there are none.
@@ -152,17 +160,17 @@ func (s *colorScale) at(v float64) color.NRGBA {
 	return s.lut[int(math.Round(math.Min(255, math.Max(0, x))))]
 }
 
-// image renders g with row 0 at the top. Small grids are enlarged by an integer factor so
-// that smoothing by the renderer does not blur the cells.
+// image renders g with row 0 at the top. Small grids are enlarged by an integer factor per
+// axis so that smoothing by the renderer does not blur the cells.
 func (s *colorScale) image(g grid) *image.NRGBA {
-	f := max(1, DefaultMaxPixels/max(g.rows, g.cols))
-	img := image.NewNRGBA(image.Rect(0, 0, g.cols*f, g.rows*f))
+	fy, fx := max(1, DefaultMaxPixels/g.rows), max(1, DefaultMaxPixels/g.cols)
+	img := image.NewNRGBA(image.Rect(0, 0, g.cols*fx, g.rows*fy))
 	for i := range g.rows {
 		for j := range g.cols {
 			c := s.at(g.v[i*g.cols+j])
-			for y := i * f; y < (i+1)*f; y++ {
-				off := img.PixOffset(j*f, y)
-				for x := 0; x < f; x++ {
+			for y := i * fy; y < (i+1)*fy; y++ {
+				off := img.PixOffset(j*fx, y)
+				for x := range fx {
 					img.Pix[off+4*x], img.Pix[off+4*x+1], img.Pix[off+4*x+2], img.Pix[off+4*x+3] = c.R, c.G, c.B, c.A
 				}
 			}
@@ -172,14 +180,14 @@ func (s *colorScale) image(g grid) *image.NRGBA {
 }
 
 // heatPanel describes one heatmap panel: a matrix drawn over the data rectangle
-// [x0, x1] x [0, yn] with matrix row 0 at the top. Y tick labels show yn - y, so that the
-// y axis reads as a row index (or any quantity increasing downwards) starting at 0.
+// [x0, x1] x [0, yn]. With flipY matrix row 0 is at the top and the y tick labels show yn - y,
+// so the y axis reads as a row index increasing downwards; otherwise row 0 is at the bottom.
 type heatPanel struct {
 	m              mat.Matrix
 	x0, x1, yn     float64
 	xlabel, ylabel string
 	title          string
-	flipY          bool // label the y axis top-down (matrix rows); otherwise bottom-up
+	flipY          bool
 }
 
 // heatPlot builds the plot of one heatmap panel with the given colour scale.
@@ -188,6 +196,9 @@ func heatPlot(hp heatPanel, g grid, s *colorScale) *plot.Plot {
 	p.Title.Text = hp.title
 	p.X.Label.Text = hp.xlabel
 	p.Y.Label.Text = hp.ylabel
+	if !hp.flipY {
+		g = g.flipped()
+	}
 	p.Add(plotter.NewImage(s.image(g), hp.x0, 0, hp.x1, hp.yn))
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = hp.x0, hp.x1, 0, hp.yn
 	p.X.Tick.Marker = plainTicks{}
