@@ -34,6 +34,9 @@ type Figure struct {
 	// ColWidths and RowHeights are relative sizes of the columns and rows; nil (or a length
 	// that does not match the grid) means equal sizes.
 	ColWidths, RowHeights []float64
+	// FixedWidths, if FixedWidths[j] > 0, gives column j that absolute width (a colour bar,
+	// say); the other columns share the rest in the proportions of ColWidths.
+	FixedWidths []vg.Length
 	// Width and Height are the size PNG and SVG render at; zero means DefaultWidth and
 	// DefaultHeight.
 	Width, Height vg.Length
@@ -102,9 +105,29 @@ func (f *Figure) Draw(c draw.Canvas) {
 	if gap <= 0 {
 		gap = 4
 	}
-	cw, rh := fractions(f.ColWidths, nc), fractions(f.RowHeights, nr)
+	rh := fractions(f.RowHeights, nr)
 	W := c.Max.X - c.Min.X - gap*vg.Length(nc-1)
 	H := c.Max.Y - c.Min.Y - gap*vg.Length(nr-1)
+	widths := make([]vg.Length, nc)
+	rel := make([]float64, 0, nc)
+	free := W
+	for j := range nc {
+		if j < len(f.FixedWidths) && f.FixedWidths[j] > 0 {
+			widths[j] = min(f.FixedWidths[j], free)
+			free -= widths[j]
+		} else if j < len(f.ColWidths) {
+			rel = append(rel, f.ColWidths[j])
+		} else {
+			rel = append(rel, 1)
+		}
+	}
+	frac := fractions(rel, len(rel))
+	for j, k := 0, 0; j < nc; j++ {
+		if widths[j] == 0 {
+			widths[j] = free * vg.Length(frac[k])
+			k++
+		}
+	}
 	cells := make([][]draw.Canvas, nr)
 	y := c.Max.Y
 	for i := range nr {
@@ -112,7 +135,7 @@ func (f *Figure) Draw(c draw.Canvas) {
 		h := H * vg.Length(rh[i])
 		x := c.Min.X
 		for j := range nc {
-			w := W * vg.Length(cw[j])
+			w := widths[j]
 			cells[i][j] = draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 				Min: vg.Point{X: x, Y: y - h}, Max: vg.Point{X: x + w, Y: y}}}
 			x += w + gap

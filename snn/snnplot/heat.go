@@ -265,6 +265,9 @@ func orDefault(s, def string) string {
 	return def
 }
 
+// colorBarWidth is the width of the colour-bar column: label, tick labels and the bar.
+const colorBarWidth vg.Length = 64 // pt
+
 // heatFigure draws panels stacked top to bottom sharing one colour scale, with a colour bar
 // beside them unless opt.NoColorBar.
 func heatFigure(opt HeatOptions, valueLabel string, panels ...heatPanel) (*Figure, []*plot.Plot, error) {
@@ -292,7 +295,7 @@ func heatFigure(opt HeatOptions, valueLabel string, panels ...heatPanel) (*Figur
 		f.Rows = append(f.Rows, row)
 	}
 	if !opt.NoColorBar {
-		f.ColWidths = []float64{0.86, 0.14}
+		f.FixedWidths = []vg.Length{0, colorBarWidth}
 		if len(panels) > 1 {
 			// The colour bar spans the first panel only; the others get an empty cell.
 			for i := 1; i < len(f.Rows); i++ {

@@ -150,6 +150,7 @@ func Raster(s *snn.Spikes, c snn.Clusters, opt RasterOptions) (*plot.Plot, error
 	p.X.Label.Text = "time (ms)"
 	p.Y.Label.Text = "neuron index"
 	p.Add(r)
+	p.X.Tick.Marker, p.Y.Tick.Marker = plainTicks{}, plainTicks{}
 	p.X.Min, p.X.Max = t0, t1
 	p.Y.Min, p.Y.Max = r.ymin, r.ymax
 	return p, nil

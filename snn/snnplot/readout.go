@@ -106,7 +106,7 @@ func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
 			return nil, err
 		}
 		top, bottom = pt[0], pa[0]
-		f = &Figure{Rows: append(ft.Rows, fa.Rows...), ColWidths: ft.ColWidths}
+		f = &Figure{Rows: append(ft.Rows, fa.Rows...), FixedWidths: ft.FixedWidths}
 		if opt.Elements != nil {
 			top.Y.Tick.Marker = namedTicks(opt.Elements)
 			bottom.Y.Tick.Marker = namedTicks(opt.Elements)
