@@ -48,7 +48,7 @@ func Main(args []string, newEvaluator func() (Evaluator, error)) int {
 	if *hist == "off" {
 		*hist = ""
 	}
-	out := terminalStdout()
+	out := original(os.Stdout)
 	cfg := Config{
 		NewEvaluator: newEvaluator, HistoryFile: *hist, Images: mode, FiguresDir: *figures,
 		Stdout: out, Stderr: os.Stderr, Terminal: isTerminal(out),
@@ -108,31 +108,32 @@ func RunMain(args []string, newEvaluator func() (Evaluator, error)) int {
 		return 2
 	}
 	file := files[0]
+	stdout, stderr := original(os.Stdout), original(os.Stderr) // before a session redirects them
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".ipynb":
-		return runNotebookFile(ctx, newEvaluator, file, *outPath, *figures)
+		return runNotebookFile(ctx, newEvaluator, stdout, stderr, file, *outPath, *figures)
 	case ".go":
 		if *outPath != "" {
 			fmt.Fprintln(os.Stderr, "gosnn: -o applies to notebooks only")
 			return 2
 		}
-		return runScriptFile(ctx, newEvaluator, file, *figures)
+		return runScriptFile(ctx, newEvaluator, stdout, stderr, file, *figures)
 	}
 	fmt.Fprintf(os.Stderr, "gosnn: run %s: want a notebook (.ipynb) or a Go script (.go)\n", file)
 	return 2
 }
 
-func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error), file, outPath, figures string) int {
+func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error), stdout, stderr io.Writer, file, outPath, figures string) int {
 	nb, err := ReadNotebookFile(file)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "gosnn: %v\n", err)
+		fmt.Fprintf(stderr, "gosnn: %v\n", err)
 		return 1
 	}
 	ev, err := newEvaluator()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "gosnn: %v\n", err)
+		fmt.Fprintf(stderr, "gosnn: %v\n", err)
 		return 1
 	}
 	if c, ok := ev.(io.Closer); ok {
@@ -140,66 +141,65 @@ func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error)
 	}
 	opts := RunOptions{FiguresDir: figures}
 	if outPath == "" {
-		opts.Echo = terminalStdout()
+		opts.Echo = stdout
 	}
 	runErr := RunNotebook(ctx, ev, nb, opts)
 	status := 0
 	if outPath != "" {
 		if err := nb.WriteFile(outPath); err != nil {
-			fmt.Fprintf(os.Stderr, "gosnn: %v\n", err)
+			fmt.Fprintf(stderr, "gosnn: %v\n", err)
 			status = 1
 		}
 	}
 	var ce *CellError
 	switch {
 	case errors.As(runErr, &ce):
-		printTraceback(ce.Traceback, ce.EValue)
-		fmt.Fprintf(os.Stderr, "gosnn: %v\n", ce)
+		printTraceback(stderr, ce.Traceback, ce.EValue)
+		fmt.Fprintf(stderr, "gosnn: %v\n", ce)
 		return 1
 	case runErr != nil:
-		fmt.Fprintf(os.Stderr, "gosnn: %s: %v\n", file, runErr)
+		fmt.Fprintf(stderr, "gosnn: %s: %v\n", file, runErr)
 		return 1
 	}
 	return status
 }
 
-func runScriptFile(ctx context.Context, newEvaluator func() (Evaluator, error), file, figures string) int {
+func runScriptFile(ctx context.Context, newEvaluator func() (Evaluator, error), out, stderr io.Writer, file, figures string) int {
 	src, err := os.ReadFile(file)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "gosnn: %v\n", err)
+		fmt.Fprintf(stderr, "gosnn: %v\n", err)
 		return 1
 	}
 	ev, err := newEvaluator()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "gosnn: %v\n", err)
+		fmt.Fprintf(stderr, "gosnn: %v\n", err)
 		return 1
 	}
 	if c, ok := ev.(io.Closer); ok {
 		defer c.Close()
 	}
-	out := terminalStdout()
 	if figures == "" {
 		figures = "gosnn-figures"
 	}
-	sink := NewTermSink(TermOptions{Stdout: out, Stderr: os.Stderr, Terminal: isTerminal(out), Images: ImageOff, FiguresDir: figures})
+	sink := NewTermSink(TermOptions{Stdout: out, Stderr: stderr, Terminal: isTerminal(out), Images: ImageOff, FiguresDir: figures})
 	err = RunScript(ctx, ev, string(src), sink)
 	sink.Flush()
 	var se *ScriptError
 	if errors.As(err, &se) {
-		printTraceback(se.Traceback, se.EValue)
-		fmt.Fprintf(os.Stderr, "gosnn: %s: %v\n", file, se)
+		printTraceback(stderr, se.Traceback, se.EValue)
+		fmt.Fprintf(stderr, "gosnn: %s: %v\n", file, se)
 		return 1
 	}
 	return 0
 }
 
-// printTraceback prints a traceback to stderr unless it only repeats evalue.
-func printTraceback(tb []string, evalue string) {
+// printTraceback prints a traceback to w unless it only repeats evalue.
+func printTraceback(w io.Writer, tb []string, evalue string) {
 	if len(tb) == 0 || (len(tb) == 1 && tb[0] == evalue) {
 		return
 	}
 	for _, l := range tb {
-		fmt.Fprintln(os.Stderr, l)
+		fmt.Fprintln(w, l)
 	}
 }
 

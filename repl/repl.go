@@ -207,7 +207,8 @@ func (r *REPL) loop(ctx context.Context) error {
 		buf.WriteByte('\n')
 		status, ind := r.ev.IsComplete(buf.String())
 		if status == "incomplete" {
-			indent = ind
+			// liner draws a tab as one cell: indent with spaces.
+			indent = strings.ReplaceAll(ind, "\t", "    ")
 			continue
 		}
 		r.execute(ctx, buf.String())
@@ -238,18 +239,16 @@ func (r *REPL) execute(parent context.Context, code string) {
 	}
 }
 
+// printError prints the traceback of err as Jupyter shows it, or "ename: evalue" when the
+// traceback is empty.
 func (r *REPL) printError(err error) {
 	ename, evalue, tb := errorParts(err)
-	if len(tb) > 0 {
-		for _, l := range tb {
-			fmt.Fprintln(r.errw, l)
-		}
-		if !strings.Contains(strings.Join(tb, "\n"), evalue) {
-			fmt.Fprintf(r.errw, "%s: %s\n", ename, evalue)
-		}
-		return
+	if len(tb) == 0 {
+		tb = []string{ename + ": " + evalue}
 	}
-	fmt.Fprintf(r.errw, "%s: %s\n", ename, evalue)
+	for _, l := range tb {
+		fmt.Fprintln(r.errw, l)
+	}
 }
 
 // command runs a :command; it returns true for :quit.

@@ -253,16 +253,21 @@ type ScriptError struct {
 // Error returns "ename: evalue".
 func (e *ScriptError) Error() string { return e.EName + ": " + e.EValue }
 
+// scriptMain is what func main of a whole-program script is renamed to: the interpreter
+// runs a function named main by itself after evaluating code, and RunScript calls it once,
+// explicitly.
+const scriptMain = "gosnnMain"
+
 // RunScript runs a Go script with ev, sending its output to out. The script is either a whole
-// program (package main with func main: the package clause is dropped, the declarations
-// are executed, then main is called) or a cell-style script of declarations and
-// statements, executed as one cell. A result, if the script has one, is shown on out. A
-// failure is returned as a *ScriptError.
+// program (package main with func main: the package clause is dropped, main is renamed
+// gosnnMain, the declarations are executed, then gosnnMain is called once) or a cell-style
+// script of declarations and statements, executed as one cell. A result, if the script has
+// one, is shown on out. A failure is returned as a *ScriptError.
 func RunScript(ctx context.Context, ev Evaluator, src string, out display.Sink) error {
-	body, hasMain := stripPackageClause(src)
+	body, mainAt := stripPackageClause(src)
 	steps := []string{body}
-	if hasMain {
-		steps = append(steps, "main()")
+	if mainAt >= 0 {
+		steps = []string{body[:mainAt] + scriptMain + body[mainAt+len("main"):], scriptMain + "()"}
 	}
 	for _, code := range steps {
 		res, err := ev.Execute(ctx, code, out)
@@ -278,21 +283,21 @@ func RunScript(ctx context.Context, ev Evaluator, src string, out display.Sink) 
 }
 
 // stripPackageClause blanks out the package clause of a Go file (keeping line and column
-// positions), and reports whether the file declares func main. A script without a package
-// clause is returned unchanged.
-func stripPackageClause(src string) (body string, hasMain bool) {
+// positions) and returns the byte offset of the name of its func main (-1 when it has
+// none). A script without a package clause is returned unchanged, with -1.
+func stripPackageClause(src string) (body string, mainAt int) {
 	fset := token.NewFileSet()
 	file := fset.AddFile("script.go", -1, len(src))
 	var s scanner.Scanner
 	s.Init(file, []byte(src), nil, 0) // comments skipped
 	pos, tok, _ := s.Scan()
 	if tok != token.PACKAGE {
-		return src, false
+		return src, -1
 	}
 	start := file.Offset(pos)
 	p, t, lit := s.Scan()
 	if t != token.IDENT {
-		return src, false // not a valid package clause: let the evaluator report it
+		return src, -1 // not a valid package clause: let the evaluator report it
 	}
 	end := file.Offset(p) + len(lit)
 	if p, t, lit := s.Scan(); t == token.SEMICOLON && lit == ";" {
@@ -304,28 +309,27 @@ func stripPackageClause(src string) (body string, hasMain bool) {
 			b[i] = ' '
 		}
 	}
-	hasMain = declaresMain(&s)
-	return string(b), hasMain
+	return string(b), declaresMain(file, &s)
 }
 
-// declaresMain scans the rest of a file for a top-level "func main(": a func keyword at
-// bracket depth 0 followed by the name main. It works on files that do not parse as Go
-// (the evaluator reports those).
-func declaresMain(s *scanner.Scanner) bool {
+// declaresMain scans the rest of a file for a top-level "func main": a func keyword at
+// bracket depth 0 followed by the name main, and returns the offset of the name, or -1. It
+// works on files that do not parse as Go (the evaluator reports those).
+func declaresMain(file *token.File, s *scanner.Scanner) int {
 	depth := 0
 	prevFunc := false
 	for {
-		_, t, lit := s.Scan()
+		p, t, lit := s.Scan()
 		switch t {
 		case token.EOF:
-			return false
+			return -1
 		case token.LBRACE, token.LPAREN, token.LBRACK:
 			depth++
 		case token.RBRACE, token.RPAREN, token.RBRACK:
 			depth--
 		case token.IDENT:
 			if prevFunc && lit == "main" {
-				return true
+				return file.Offset(p)
 			}
 		}
 		prevFunc = t == token.FUNC && depth == 0

@@ -212,22 +212,25 @@ func TestRunNotebookInterrupted(t *testing.T) {
 func TestStripPackageClause(t *testing.T) {
 	tests := []struct {
 		name, in, want string
-		main           bool
+		mainAt         int
 	}{
-		{"cell script", "x := 1\nfmt.Println(x)\n", "x := 1\nfmt.Println(x)\n", false},
-		{"program", "package main\n\nfunc main() {}\n", "            \n\nfunc main() {}\n", true},
-		{"comment first", "// hello\npackage main\nfunc main() {}\n", "// hello\n            \nfunc main() {}\n", true},
-		{"semicolon", "package main; func main() {}", "              func main() {}", true},
-		{"no main", "package main\nfunc f() {}\n", "            \nfunc f() {}\n", false},
-		{"method main", "package main\ntype T int\nfunc (T) main() {}\n", "            \ntype T int\nfunc (T) main() {}\n", false},
-		{"bad clause", "package\n", "package\n", false},
-		{"empty", "", "", false},
+		{"cell script", "x := 1\nfmt.Println(x)\n", "x := 1\nfmt.Println(x)\n", -1},
+		{"program", "package main\n\nfunc main() {}\n", "            \n\nfunc main() {}\n", 19},
+		{"comment first", "// hello\npackage main\nfunc main() {}\n", "// hello\n            \nfunc main() {}\n", 27},
+		{"semicolon", "package main; func main() {}", "              func main() {}", 19},
+		{"no main", "package main\nfunc f() {}\n", "            \nfunc f() {}\n", -1},
+		{"method main", "package main\ntype T int\nfunc (T) main() {}\n", "            \ntype T int\nfunc (T) main() {}\n", -1},
+		{"bad clause", "package\n", "package\n", -1},
+		{"empty", "", "", -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, main := stripPackageClause(tt.in)
-			if got != tt.want || main != tt.main {
-				t.Errorf("stripPackageClause(%q) = %q, %v; want %q, %v", tt.in, got, main, tt.want, tt.main)
+			got, mainAt := stripPackageClause(tt.in)
+			if got != tt.want || mainAt != tt.mainAt {
+				t.Errorf("stripPackageClause(%q) = %q, %d; want %q, %d", tt.in, got, mainAt, tt.want, tt.mainAt)
+			}
+			if mainAt >= 0 && got[mainAt:mainAt+4] != "main" {
+				t.Errorf("offset %d does not point at main in %q", mainAt, got)
 			}
 			if len(got) != len(tt.in) {
 				t.Error("length changed: positions in error messages would move")
@@ -244,7 +247,8 @@ func TestRunScript(t *testing.T) {
 	if err := RunScript(context.Background(), ev, src, sink); err != nil {
 		t.Fatal(err)
 	}
-	if len(ev.Executed) != 2 || ev.Executed[1] != "main()" || strings.Contains(ev.Executed[0], "package") {
+	if len(ev.Executed) != 2 || ev.Executed[1] != "gosnnMain()" || strings.Contains(ev.Executed[0], "package") ||
+		!strings.Contains(ev.Executed[0], "func gosnnMain() {") {
 		t.Errorf("executed %q", ev.Executed)
 	}
 	if out.String() != "in main\n" {

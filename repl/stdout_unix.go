@@ -7,14 +7,14 @@ import (
 	"syscall"
 )
 
-// terminalStdout returns a duplicate of the process's standard output, made before any
-// cell runs, so that front-end output still reaches the terminal when the session
-// redirects file descriptor 1 to capture what compiled code prints.
-func terminalStdout() *os.File {
-	fd, err := syscall.Dup(int(os.Stdout.Fd()))
+// original returns a duplicate of f (os.Stdout or os.Stderr) made before any cell runs, so
+// that front-end output still reaches the terminal when a session redirects file
+// descriptors 1 and 2 to capture what compiled code prints.
+func original(f *os.File) *os.File {
+	fd, err := syscall.Dup(int(f.Fd()))
 	if err != nil {
-		return os.Stdout
+		return f
 	}
 	syscall.CloseOnExec(fd)
-	return os.NewFile(uintptr(fd), "/dev/stdout")
+	return os.NewFile(uintptr(fd), f.Name())
 }
