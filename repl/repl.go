@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gosnn/gosnn/display"
@@ -112,7 +113,12 @@ func (r *REPL) Run(ctx context.Context) error {
 	ln.SetCtrlCAborts(true)
 	ln.SetTabCompletionStyle(liner.TabPrints)
 	ln.SetWordCompleter(r.complete)
-	r.lr = ln
+	r.lr = &linerReader{State: ln}
+	r.onForce = func() {
+		fmt.Fprintln(r.errw, "\ngosnn: the cell does not stop; exiting")
+		ln.Close() // give the terminal back its mode
+		os.Exit(130)
+	}
 	r.interactive = true
 	if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice == 0 {
 		r.interactive = false
@@ -333,12 +339,24 @@ func runeOffset(s string, runes int) int {
 }
 
 // input reads a line for user code (display.Inputter).
+// Prompt lines before the last are printed first: liner accepts no control characters in
+// a prompt.
 func (r *REPL) input(prompt string, password bool) (string, error) {
-	if ln, ok := r.lr.(*liner.State); ok && password {
-		return ln.PasswordPrompt(prompt)
-	}
 	if r.lr == nil {
 		return "", errors.New("repl: no terminal input available")
+	}
+	if i := strings.LastIndexByte(prompt, '\n'); i >= 0 {
+		io.WriteString(r.out, prompt[:i+1])
+		prompt = prompt[i+1:]
+	}
+	prompt = strings.Map(func(c rune) rune {
+		if unicode.IsControl(c) {
+			return ' '
+		}
+		return c
+	}, prompt)
+	if lr, ok := r.lr.(*linerReader); ok && password {
+		return lr.PasswordPrompt(prompt)
 	}
 	return r.lr.PromptWithSuggestion(prompt, "", -1)
 }
@@ -347,9 +365,15 @@ func (r *REPL) saveHistory() {
 	if r.hist == nil {
 		return
 	}
-	if ln, ok := r.lr.(*liner.State); ok {
-		if err := r.hist.save(ln); err != nil {
+	if lr, ok := r.lr.(*linerReader); ok {
+		if err := r.hist.save(lr.State); err != nil {
 			fmt.Fprintln(r.errw, err)
 		}
 	}
+}
+
+// linerReader is liner's line editor. (When standard output is not a terminal, liner itself
+// falls back to plain line reading.)
+type linerReader struct {
+	*liner.State
 }

@@ -259,3 +259,14 @@ func TestDefaultHistoryFile(t *testing.T) {
 		}
 	}
 }
+
+func TestInputPrompt(t *testing.T) {
+	r, sr, out, _ := newTestREPL(t, &fake.Evaluator{}, "Ada")
+	got, err := r.sink.Input("Who are you?\nName:\t", false)
+	if err != nil || got != "Ada" {
+		t.Fatalf("Input = %q, %v", got, err)
+	}
+	if out.String() != "Who are you?\n" || sr.prompts[0] != "Name: " {
+		t.Errorf("printed %q, prompted %q; want the first line printed and a clean prompt", out.String(), sr.prompts[0])
+	}
+}
