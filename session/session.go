@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 	ystdlib "github.com/traefik/yaegi/stdlib"
@@ -55,6 +56,11 @@ type Session struct {
 	scopeMu sync.Mutex
 	scope   scopeIndex
 
+	// snn runs in flight (see host.go).
+	runsMu   sync.Mutex
+	runsCond *sync.Cond
+	runs     int
+
 	// Result of the trailing expression of the running cell.
 	result   []any
 	resultOK bool
@@ -68,12 +74,16 @@ type cellState struct {
 	dmu  sync.Mutex
 }
 
+// settleWait bounds how long an interrupted Execute waits for snn runs to stop.
+const settleWait = 150 * time.Millisecond
+
 // rtPath is the import path of the session runtime package seen by cells.
 const rtPath = "gosnn.internal/rt"
 
 // New returns a session with every symbol loaded.
 func New(opt Options) (*Session, error) {
 	s := &Session{opt: opt, imports: map[impSpec]bool{}}
+	s.runsCond = sync.NewCond(&s.runsMu)
 	s.cell.Store(&cellState{ctx: context.Background()})
 	if opt.Capture {
 		c, err := startCapture(s.route)
@@ -283,6 +293,10 @@ func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, l
 
 func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Program, line int, src string) error {
 	_, err := s.in.ExecuteWithContext(ctx, p)
+	if err != nil && ctx.Err() != nil {
+		// The interpreter returns at once; compiled snn runs stop at their next check.
+		s.settle(settleWait)
+	}
 	if err != nil {
 		cell.dmu.Lock()
 		diag := cell.diag

@@ -5,6 +5,8 @@ package stdlib
 // checks that regeneration leaves no diff.
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/display
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn/snnplot
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract gonum.org/v1/gonum/mat
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract gonum.org/v1/gonum/stat
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract gonum.org/v1/gonum/stat/distuv
