@@ -1,5 +1,3 @@
-// TestMain lets GOSNN_CRASH_FILE name a file that receives the crash output of the test
-// binary: with output capture on, fds 1 and 2 are pipes and a crash message would be lost.
 package session
 
 import (
@@ -8,6 +6,8 @@ import (
 	"testing"
 )
 
+// TestMain lets GOSNN_CRASH_FILE name a file that receives the crash output of the test
+// binary: with output capture on, fds 1 and 2 are pipes and a crash message would be lost.
 func TestMain(m *testing.M) {
 	if p := os.Getenv("GOSNN_CRASH_FILE"); p != "" {
 		f, _ := os.Create(p)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"reflect"
 	"regexp"
 	"strings"
@@ -52,6 +53,12 @@ type Session struct {
 
 	imports map[impSpec]bool
 
+	// Package names for completion: those imported by cells (guarded by scopeMu) and all
+	// known ones (built once).
+	importNames map[string]string
+	pkgOnce     sync.Once
+	pkgNames    map[string]string
+
 	// scope is what completion knows of names defined by earlier cells.
 	scopeMu sync.Mutex
 	scope   scopeIndex
@@ -82,7 +89,7 @@ const rtPath = "gosnn.internal/rt"
 
 // New returns a session with every symbol loaded.
 func New(opt Options) (*Session, error) {
-	s := &Session{opt: opt, imports: map[impSpec]bool{}}
+	s := &Session{opt: opt, imports: map[impSpec]bool{}, importNames: map[string]string{}}
 	s.runsCond = sync.NewCond(&s.runsMu)
 	s.cell.Store(&cellState{ctx: context.Background()})
 	if opt.Capture {
@@ -250,9 +257,18 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 		if err := s.compileRun(ctx, cell, src, r.line, false); err != nil {
 			return err
 		}
+		s.scopeMu.Lock()
 		for _, sp := range specs {
 			s.imports[sp] = true
+			name := sp.name
+			if name == "" {
+				name = path.Base(sp.path)
+			}
+			if name != "_" && name != "." {
+				s.importNames[name] = sp.path
+			}
 		}
+		s.scopeMu.Unlock()
 		return nil
 	case runExpr:
 		wrapped := rtName + ".Result(" + guardGo(src, runStmt) + ")"
