@@ -44,9 +44,17 @@ const (
 // name, as yaegi and go/scanner print them.
 var posRE = regexp.MustCompile(`^(?:[^\s:]*:)?(\d+):(\d+): `)
 
+// innerPosRE matches positions inside a message ("previous declaration at _.go:1:18").
+var innerPosRE = regexp.MustCompile(`_\.go:(\d+):\d+`)
+
 // relocate rewrites the position at the start of msg, relative to a run that starts on
 // cell line `line`, into a cell position "line N: ".
 func relocate(msg string, line int) string {
+	msg = innerPosRE.ReplaceAllStringFunc(msg, func(p string) string {
+		m := innerPosRE.FindStringSubmatch(p)
+		l, _ := strconv.Atoi(m[1])
+		return fmt.Sprintf("line %d", l+line-1)
+	})
 	m := posRE.FindStringSubmatchIndex(msg)
 	if m == nil {
 		return msg

@@ -55,7 +55,7 @@ func plotBundle(p *plot.Plot, w, h vg.Length) (display.Bundle, error) {
 	if title == "" {
 		title = "plot"
 	}
-	b.Data[display.MIMEText] = fmt.Sprintf("<%s: %s>", title, strings.TrimPrefix(b.Data[display.MIMEText].(string), "<"))
+	b.Data[display.MIMEText] = fmt.Sprintf("<%s: %s>", title, strings.Trim(b.Data[display.MIMEText].(string), "<>"))
 	return b, nil
 }
 
@@ -86,6 +86,9 @@ func (s *Session) resultBundle(vals []any) *display.Bundle {
 	case 0:
 		return nil
 	case 1:
+		if _, ok := vals[0].(*display.Handle); ok {
+			return nil // display.HTML(...) as the last line has shown its item already
+		}
 		b, err := s.render(vals[0])
 		if err != nil {
 			b = display.TextBundle(Text(vals[0]) + " (" + err.Error() + ")")

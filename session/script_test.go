@@ -161,7 +161,7 @@ func runScript(t *testing.T, file string) {
 		t.Fatal(err)
 	}
 	comment, secs := parseSections(string(data))
-	s, err := New(Options{Capture: captureSupported})
+	s, err := New(Options{Capture: captureSupported && os.Getenv("GOSNN_TEST_NOCAPTURE") == ""})
 	if err != nil {
 		t.Fatal(err)
 	}

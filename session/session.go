@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"reflect"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 	ystdlib "github.com/traefik/yaegi/stdlib"
@@ -51,9 +53,20 @@ type Session struct {
 
 	imports map[impSpec]bool
 
+	// Package names for completion: those imported by cells (guarded by scopeMu) and all
+	// known ones (built once).
+	importNames map[string]string
+	pkgOnce     sync.Once
+	pkgNames    map[string]string
+
 	// scope is what completion knows of names defined by earlier cells.
 	scopeMu sync.Mutex
 	scope   scopeIndex
+
+	// snn runs in flight (see host.go).
+	runsMu   sync.Mutex
+	runsCond *sync.Cond
+	runs     int
 
 	// Result of the trailing expression of the running cell.
 	result   []any
@@ -68,12 +81,16 @@ type cellState struct {
 	dmu  sync.Mutex
 }
 
+// settleWait bounds how long an interrupted Execute waits for snn runs to stop.
+const settleWait = 150 * time.Millisecond
+
 // rtPath is the import path of the session runtime package seen by cells.
 const rtPath = "gosnn.internal/rt"
 
 // New returns a session with every symbol loaded.
 func New(opt Options) (*Session, error) {
-	s := &Session{opt: opt, imports: map[impSpec]bool{}}
+	s := &Session{opt: opt, imports: map[impSpec]bool{}, importNames: map[string]string{}}
+	s.runsCond = sync.NewCond(&s.runsMu)
 	s.cell.Store(&cellState{ctx: context.Background()})
 	if opt.Capture {
 		c, err := startCapture(s.route)
@@ -240,9 +257,18 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 		if err := s.compileRun(ctx, cell, src, r.line, false); err != nil {
 			return err
 		}
+		s.scopeMu.Lock()
 		for _, sp := range specs {
 			s.imports[sp] = true
+			name := sp.name
+			if name == "" {
+				name = path.Base(sp.path)
+			}
+			if name != "_" && name != "." {
+				s.importNames[name] = sp.path
+			}
 		}
+		s.scopeMu.Unlock()
 		return nil
 	case runExpr:
 		wrapped := rtName + ".Result(" + guardGo(src, runStmt) + ")"
@@ -283,6 +309,10 @@ func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, l
 
 func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Program, line int, src string) error {
 	_, err := s.in.ExecuteWithContext(ctx, p)
+	if err != nil && ctx.Err() != nil {
+		// The interpreter returns at once; compiled snn runs stop at their next check.
+		s.settle(settleWait)
+	}
 	if err != nil {
 		cell.dmu.Lock()
 		diag := cell.diag
