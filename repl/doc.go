@@ -7,7 +7,8 @@
 // Ctrl-C at the prompt clears the input; while a cell runs, SIGINT cancels the cell's
 // context and the session keeps its state. Ctrl-D at an empty prompt exits.
 //
-// Output goes through a TermSink: streams to the terminal, text and markdown printed,
+// Output goes through a TermSink: streams to the terminal, text printed (text/plain, else
+// the Markdown source),
 // images written to files in a figures directory (the path printed) and drawn inline with
 // the kitty, iTerm2 or sixel protocol when the terminal speaks one (ImageMode,
 // DetectImageMode). A display with a DisplayID and one line of text is a live line: updates

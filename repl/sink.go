@@ -98,7 +98,7 @@ func (s *TermSink) Stream(name, text string) {
 }
 
 // Show prints b: a live line, figures (saved, path printed, optionally inline), or its
-// markdown or plain text.
+// plain text (else its Markdown source).
 func (s *TermSink) Show(b display.Bundle) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -179,9 +179,10 @@ func (s *TermSink) showLocked(b display.Bundle) {
 	if shown {
 		return
 	}
-	text, ok := b.Data[display.MIMEMarkdown].(string)
+	// text/plain is written for terminals; Markdown source reads well enough without it.
+	text, ok := b.Data[display.MIMEText].(string)
 	if !ok {
-		text, ok = b.Data[display.MIMEText].(string)
+		text, ok = b.Data[display.MIMEMarkdown].(string)
 	}
 	if !ok {
 		if _, html := b.Data[display.MIMEHTML]; html {

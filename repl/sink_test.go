@@ -23,9 +23,10 @@ func TestTermSinkStreams(t *testing.T) {
 	s.Stream("stderr", "b\n")
 	s.Show(textBundle("value", ""))
 	s.Show(display.Bundle{Data: map[string]any{display.MIMEMarkdown: "# md", display.MIMEText: "plain"}})
+	s.Show(display.Bundle{Data: map[string]any{display.MIMEMarkdown: "# md"}})
 	s.Show(display.Bundle{Data: map[string]any{display.MIMEHTML: "<b>x</b>"}})
 	s.Show(display.Bundle{Data: map[string]any{display.MIMEJSON: 1}})
-	want := "a\nvalue\n# md\n[text/html output: open the notebook in Jupyter to see it]\n"
+	want := "a\nvalue\nplain\n# md\n[text/html output: open the notebook in Jupyter to see it]\n"
 	if out.String() != want || errw.String() != "b\n" {
 		t.Errorf("stdout %q, stderr %q; want %q, %q", out.String(), errw.String(), want, "b\n")
 	}
