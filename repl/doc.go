@@ -8,10 +8,9 @@
 // context and the session keeps its state. Ctrl-D at an empty prompt exits.
 //
 // Output goes through a TermSink: streams to the terminal, text printed (text/plain, else
-// the Markdown source),
-// images written to files in a figures directory (the path printed) and drawn inline with
-// the kitty, iTerm2 or sixel protocol when the terminal speaks one (ImageMode,
-// DetectImageMode). A display with a DisplayID and one line of text is a live line: updates
+// the Markdown source), images written to files in a figures directory (the path printed)
+// and drawn inline with the kitty, iTerm2 or sixel protocol when the terminal speaks one
+// (ImageMode, DetectImageMode). A display with a DisplayID and one line of text is a live line: updates
 // redraw it in place on a terminal; elsewhere only its final text is printed. A bundle
 // metadata entry ProgressKey (a fraction in [0, 1]) draws it as a progress bar.
 //
