@@ -2,6 +2,7 @@ package repl
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -183,4 +184,40 @@ func joinText(v any) string {
 		return b.String()
 	}
 	return ""
+}
+
+func TestRunCommandInterrupt(t *testing.T) {
+	bin := fakeBinary(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.ipynb")
+	writeNotebook(t, in, "code:x := 1", "code:sleep", "code:print never")
+	cmd := exec.Command(bin, "run", in)
+	var errw bytes.Buffer
+	cmd.Stderr = &errw
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The sleeping cell shows "running" (echoed without -o) once it has started.
+	buf := make([]byte, 64)
+	var got []byte
+	for !bytes.Contains(got, []byte("running\n")) {
+		n, err := stdout.Read(buf)
+		if err != nil {
+			t.Fatalf("stdout ended before the cell started: %q, %v", got, err)
+		}
+		got = append(got, buf[:n]...)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, stdout)
+	err = cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 || !strings.HasSuffix(errw.String(), "gosnn: cell 2: Interrupted: interrupted\n") {
+		t.Errorf("exit %v, stderr %q; want 1 and cell 2 interrupted", err, errw.String())
+	}
 }

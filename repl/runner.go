@@ -67,7 +67,7 @@ func RunNotebook(ctx context.Context, ev Evaluator, nb *Notebook, opts RunOption
 		sink.mu.Lock()
 		if err == nil && res != nil {
 			out := map[string]any{"output_type": "execute_result", "execution_count": n}
-			sink.fillLocked(out, *res)
+			sink.fillLocked(out, *res, true)
 			sink.addLocked(out)
 		}
 		if err != nil {
@@ -143,7 +143,7 @@ func (s *notebookSink) Show(b display.Bundle) {
 		return
 	}
 	out := map[string]any{"output_type": "display_data"}
-	s.fillLocked(out, b)
+	s.fillLocked(out, b, true)
 	s.addLocked(out)
 	if b.DisplayID != "" {
 		s.displays[b.DisplayID] = append(s.displays[b.DisplayID], out)
@@ -159,7 +159,7 @@ func (s *notebookSink) Update(b display.Bundle) {
 		return
 	}
 	for _, out := range s.displays[b.DisplayID] {
-		s.fillLocked(out, b)
+		s.fillLocked(out, b, false)
 	}
 }
 
@@ -178,8 +178,9 @@ func (s *notebookSink) Clear(wait bool) {
 }
 
 // fillLocked sets the data and metadata of out from b: binary data base64-encoded, text/plain
-// always present, images also written to the figures directory.
-func (s *notebookSink) fillLocked(out map[string]any, b display.Bundle) {
+// always present, images also written to the figures directory. With echo, the text goes
+// to the echo writer too (updates are not echoed).
+func (s *notebookSink) fillLocked(out map[string]any, b display.Bundle, echo bool) {
 	data := map[string]any{}
 	var mimes []string
 	for mime := range b.Data {
@@ -211,7 +212,7 @@ func (s *notebookSink) fillLocked(out map[string]any, b display.Bundle) {
 	}
 	out["data"] = data
 	out["metadata"] = meta
-	if s.echo != nil {
+	if s.echo != nil && echo {
 		if _, img := data[display.MIMEPNG]; !img {
 			t := data[display.MIMEText].(string)
 			if !strings.HasSuffix(t, "\n") {
