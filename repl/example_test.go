@@ -74,7 +74,7 @@ func ExampleTermSink() {
 	fmt.Print(out.String())
 	// Output:
 	// done
-	// [##############################] 100% t = 1000 ms
+	// [####################] 100% t = 1000 ms
 }
 
 func ExampleDetectImageMode() {

@@ -52,6 +52,7 @@ func Main(args []string, newEvaluator func() (Evaluator, error)) int {
 	cfg := Config{
 		NewEvaluator: newEvaluator, HistoryFile: *hist, Images: mode, FiguresDir: *figures,
 		Stdout: out, Stderr: os.Stderr, Terminal: isTerminal(out),
+		Width: func() int { return terminalWidth(out) },
 	}
 	if !*quiet {
 		cfg.Banner = "gosnn: Go with the snn simulator. :help for help, Ctrl-D to exit."

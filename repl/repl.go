@@ -49,6 +49,8 @@ type Config struct {
 	Stdout, Stderr io.Writer
 	// Terminal says that Stdout is a terminal (live progress lines are redrawn in place).
 	Terminal bool
+	// Width returns the terminal's width in columns, 0 if unknown (see TermOptions).
+	Width func() int
 	// Banner is printed once at start when not empty.
 	Banner string
 }
@@ -96,7 +98,7 @@ func New(cfg Config) (*REPL, error) {
 	}
 	r.sink = NewTermSink(TermOptions{
 		Stdout: r.out, Stderr: r.errw, Terminal: cfg.Terminal, Images: cfg.Images,
-		FiguresDir: cfg.FiguresDir, Input: r.input,
+		FiguresDir: cfg.FiguresDir, Input: r.input, Width: cfg.Width,
 	})
 	r.onForce = func() {
 		fmt.Fprintln(r.errw, "\ngosnn: the cell does not stop; exiting")

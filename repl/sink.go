@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -15,8 +17,8 @@ import (
 )
 
 // ProgressKey is the bundle metadata key of a progress fraction in [0, 1]. A display with a
-// DisplayID, a one-line text/plain and this key is drawn as a progress bar followed by the
-// text; see TermSink.
+// DisplayID, a one-line text/plain and this key (or an HTML <progress value max> element in
+// its text/html) is drawn as a progress bar followed by the text; see TermSink.
 const ProgressKey = "progress"
 
 // TermSink is the display.Sink of the terminal: streams go to the terminal, text and
@@ -37,6 +39,7 @@ type TermSink struct {
 	figDir  string
 	nfig    int
 	input   func(prompt string, password bool) (string, error)
+	width   func() int
 	current string            // live display whose line is open on the terminal (no newline yet)
 	pending map[string]string // non-tty: last text of each live display, printed by Flush
 	order   []string          // non-tty: live displays in order of first appearance
@@ -57,13 +60,16 @@ type TermOptions struct {
 	FiguresDir string
 	// Input, when set, reads a line from the user for display.Inputter.
 	Input func(prompt string, password bool) (string, error)
+	// Width, when set, returns the terminal's width in columns (0 if unknown); live lines
+	// are cut to fit, so that redrawing them in place works.
+	Width func() int
 }
 
 // NewTermSink returns a sink that writes as opts says.
 func NewTermSink(opts TermOptions) *TermSink {
 	s := &TermSink{
 		out: opts.Stdout, errw: opts.Stderr, tty: opts.Terminal, mode: opts.Images,
-		figDir: opts.FiguresDir, input: opts.Input, pending: map[string]string{},
+		figDir: opts.FiguresDir, input: opts.Input, width: opts.Width, pending: map[string]string{},
 	}
 	if s.errw == nil {
 		s.errw = s.out
@@ -156,6 +162,11 @@ func (s *TermSink) drawLiveLocked(id, line string) {
 		s.pending[id] = line
 		return
 	}
+	if s.width != nil {
+		if w := s.width(); w > 1 {
+			line = cutRunes(line, w-1)
+		}
+	}
 	if s.current == id {
 		io.WriteString(s.out, "\r\x1b[K"+line)
 		return
@@ -237,8 +248,23 @@ func pngBytes(v any) ([]byte, bool) {
 	return nil, false
 }
 
+// cutRunes returns s cut to at most n runes.
+func cutRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// htmlProgress matches an HTML <progress value="v" max="m"> element.
+var htmlProgress = regexp.MustCompile(`<progress\s+value="([0-9.eE+-]+)"\s+max="([0-9.eE+-]+)"`)
+
 // liveLine reports whether b is a live line (see TermSink) and renders it, with a progress
-// bar in front when the metadata has a ProgressKey fraction.
+// bar in front when the metadata has a ProgressKey fraction or the text/html has a
+// <progress value max> element.
 func liveLine(b display.Bundle) (string, bool) {
 	if b.DisplayID == "" {
 		return "", false
@@ -254,7 +280,18 @@ func liveLine(b display.Bundle) (string, bool) {
 		return "", false
 	}
 	if f, ok := progressFraction(b.Metadata[ProgressKey]); ok {
-		return progressBar(f, 30) + " " + text, true
+		return progressBar(f, 20) + " " + text, true
+	}
+	if h, ok := b.Data[display.MIMEHTML].(string); ok {
+		if m := htmlProgress.FindStringSubmatch(h); m != nil {
+			v, err1 := strconv.ParseFloat(m[1], 64)
+			mx, err2 := strconv.ParseFloat(m[2], 64)
+			if err1 == nil && err2 == nil && mx > 0 {
+				if f, ok := progressFraction(v / mx); ok {
+					return progressBar(f, 20) + " " + text, true
+				}
+			}
+		}
 	}
 	return text, true
 }

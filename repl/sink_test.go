@@ -43,10 +43,10 @@ func TestTermSinkLiveLines(t *testing.T) {
 		tty  bool
 		want string
 	}{
-		{"terminal", true, "[" + strings.Repeat(".", 30) + "]   0% start" +
-			"\r\x1b[K[" + strings.Repeat("#", 15) + strings.Repeat(".", 15) + "]  50% half" +
+		{"terminal", true, "[" + strings.Repeat(".", 20) + "]   0% start" +
+			"\r\x1b[K[" + strings.Repeat("#", 10) + strings.Repeat(".", 10) + "]  50% half" +
 			"\nprinted\n" + "status 1" + "\r\x1b[Kstatus 2" + "\n"},
-		{"pipe", false, "printed\n[" + strings.Repeat("#", 15) + strings.Repeat(".", 15) + "]  50% half\nstatus 2\n"},
+		{"pipe", false, "printed\n[" + strings.Repeat("#", 10) + strings.Repeat(".", 10) + "]  50% half\nstatus 2\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,6 +62,24 @@ func TestTermSinkLiveLines(t *testing.T) {
 				t.Errorf("output\n%q\nwant\n%q", out.String(), tt.want)
 			}
 		})
+	}
+}
+
+func TestTermSinkHTMLProgressAndWidth(t *testing.T) {
+	var out bytes.Buffer
+	s := NewTermSink(TermOptions{Stdout: &out, Terminal: true, Width: func() int { return 30 }})
+	b := display.Bundle{
+		Data: map[string]any{
+			display.MIMEText: "snn run running: 250 of 1000 ms",
+			display.MIMEHTML: `<div><progress value="0.2500" max="1"></progress> snn run</div>`,
+		},
+		DisplayID: "run",
+	}
+	s.Show(b)
+	s.Flush()
+	want := "[#####...............]  25% s\n" // 29 columns: one less than the width
+	if out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }
 
