@@ -1,10 +1,12 @@
 package repl
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -86,6 +88,20 @@ func TestGosnnTerminal(t *testing.T) {
 	m.waitFor(`(?m)^42$`)
 	m.line("undefinedName + 1")
 	m.waitFor(`undefined: undefinedName`)
+	m.line(`import ("image"; "github.com/gosnn/gosnn/display")`)
+	m.waitPrompt()
+	m.line("_ = display.Image(image.NewGray(image.Rect(0, 0, 8, 8)))")
+	s := m.waitFor(`\[figure: [^\]]+fig-001\.png\]`)
+	path := regexp.MustCompile(`\[figure: ([^\]]+)\]`).FindStringSubmatch(s)[1]
+	if data, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(data, []byte("\x89PNG")) {
+		t.Errorf("figure %s: %v", path, err)
+	}
+	lib := filepath.Join(t.TempDir(), "lib.go")
+	os.WriteFile(lib, []byte("package main\n\nfunc triple(n int) int { return 3 * n }\n"), 0o644)
+	m.line(":load " + lib)
+	m.waitPrompt()
+	m.line("triple(x)")
+	m.waitFor(`(?m)^21$`)
 	m.keys("C-d")
 	m.waitFor(`EXIT=0`)
 }

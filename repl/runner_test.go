@@ -261,3 +261,21 @@ func TestRunScript(t *testing.T) {
 		t.Errorf("error = %v, want panic: oops", err)
 	}
 }
+
+func FuzzStripPackageClause(f *testing.F) {
+	for _, s := range []string{"package main\nfunc main() {}\n", "x := 1", "package", "package main; func main", "// c\npackage p\nfunc (T) main() {}\nfunc main(){}", "package main\nvar main = 1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		body, mainAt := stripPackageClause(src)
+		if len(body) != len(src) {
+			t.Fatalf("length %d -> %d", len(src), len(body))
+		}
+		if mainAt >= 0 && (mainAt+4 > len(body) || body[mainAt:mainAt+4] != "main") {
+			t.Fatalf("offset %d does not point at main in %q", mainAt, body)
+		}
+		if strings.Count(body, "\n") != strings.Count(src, "\n") {
+			t.Fatal("line count changed")
+		}
+	})
+}
