@@ -74,6 +74,8 @@ type REPL struct {
 	interactive bool
 	hist        *history
 
+	pending string // lines of the cell being entered, before the current line
+
 	mu      sync.Mutex
 	cancel  context.CancelFunc // of the running cell, nil at the prompt
 	nsig    int                // interrupts received during the running cell
@@ -175,6 +177,7 @@ func (r *REPL) loop(ctx context.Context) error {
 		if buf.Len() > 0 {
 			prompt = PromptContinue
 		}
+		r.pending = buf.String()
 		line, err := r.lr.PromptWithSuggestion(prompt, indent, -1)
 		switch {
 		case errors.Is(err, errAborted):
@@ -308,8 +311,8 @@ func (r *REPL) command(ctx context.Context, line string) (quit bool) {
 	return false
 }
 
-// complete is liner's word completer: it asks the evaluator about the line (pos in runes)
-// and splits the line around the replaced range. At the start of a line (only blanks before
+// complete is liner's word completer: it asks the evaluator about the cell so far and the
+// line (pos in runes), and splits the line around the replaced range. At the start of a line (only blanks before
 // the cursor), Tab inserts four spaces.
 func (r *REPL) complete(line string, pos int) (head string, matches []string, tail string) {
 	cur := runeOffset(line, pos)
@@ -317,13 +320,15 @@ func (r *REPL) complete(line string, pos int) (head string, matches []string, ta
 	if strings.TrimSpace(before) == "" {
 		return "", []string{before + "    "}, line[cur:]
 	}
-	code, base := line, 0
-	if strings.HasPrefix(strings.TrimSpace(line), ":doc ") {
+	// The evaluator sees the lines already entered for this cell, so that names declared
+	// there complete too; base is the offset of line in code.
+	code, base := r.pending+line, len(r.pending)
+	if r.pending == "" && strings.HasPrefix(strings.TrimSpace(line), ":doc ") {
 		i := strings.Index(line, ":doc ") + len(":doc ")
-		code, base = line[i:], i
+		code, base = line[i:], -i
 	}
-	matches, start, end := r.ev.Complete(code, cur-base)
-	start, end = start+base, end+base
+	matches, start, end := r.ev.Complete(code, cur+base)
+	start, end = start-base, end-base
 	if len(matches) == 0 || start < 0 || end < start || end > len(line) || start > cur {
 		return "", nil, ""
 	}

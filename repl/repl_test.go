@@ -226,10 +226,36 @@ func TestComplete(t *testing.T) {
 		{"zzz", 3, "", "", nil},
 	}
 	for _, tt := range tests {
+		r.pending = ""
 		head, m, tail := r.complete(tt.line, tt.pos)
 		if head != tt.head || tail != tt.tail || strings.Join(m, ",") != strings.Join(tt.matches, ",") {
 			t.Errorf("complete(%q, %d) = %q, %q, %q; want %q, %q, %q", tt.line, tt.pos, head, m, tail, tt.head, tt.matches, tt.tail)
 		}
+	}
+}
+
+// recordingEvaluator records what Complete is asked.
+type recordingEvaluator struct {
+	fake.Evaluator
+	code   string
+	cursor int
+}
+
+func (e *recordingEvaluator) Complete(code string, cursor int) ([]string, int, int) {
+	e.code, e.cursor = code, cursor
+	return e.Evaluator.Complete(code, cursor)
+}
+
+func TestCompleteSeesPendingLines(t *testing.T) {
+	ev := &recordingEvaluator{}
+	r, _, _, _ := newTestREPL(t, ev)
+	r.pending = "func f() {\n"
+	head, m, tail := r.complete("    Pri + 1", 7)
+	if ev.code != "func f() {\n    Pri + 1" || ev.cursor != len("func f() {\n    Pri") {
+		t.Errorf("evaluator asked about %q at %d", ev.code, ev.cursor)
+	}
+	if head != "    " || tail != " + 1" || len(m) != 2 {
+		t.Errorf("complete = %q, %q, %q", head, m, tail)
 	}
 }
 
