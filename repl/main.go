@@ -24,7 +24,7 @@ func Main(args []string, newEvaluator func() (Evaluator, error)) int {
 	hist := fs.String("history", DefaultHistoryFile(os.Getenv), `history file ("off" keeps no history)`)
 	quiet := fs.Bool("q", false, "do not print the banner")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: gosnn [repl] [flags]\n\nThe interactive Go session with the snn simulator. Flags:")
+		fmt.Fprintln(fs.Output(), "usage: gosnn repl [flags]   (gosnn alone starts it with the defaults)\n\nThe interactive Go session with the snn simulator. Flags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
