@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"reflect"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/gosnn/gosnn/display"
+	"github.com/gosnn/gosnn/snn"
 )
 
 // Plot size used when a *plot.Plot is shown without an explicit size.
@@ -30,6 +32,13 @@ func (s *Session) render(v any) (display.Bundle, error) {
 		return plotBundle(x, plotWidth, plotHeight)
 	case plot.Plot:
 		return plotBundle(&x, plotWidth, plotHeight)
+	}
+	switch v.(type) {
+	case display.PNGer, display.SVGer, display.HTMLer, display.Markdowner, display.Bundle, *display.Bundle:
+	default:
+		if b, ok := snnBundle(v); ok {
+			return b, nil
+		}
 	}
 	b, err := display.Render(v)
 	if err != nil {
@@ -108,4 +117,42 @@ func (s *Session) resultBundle(vals []any) *display.Bundle {
 	}
 	b := display.TextBundle("(" + strings.Join(parts, ", ") + ")")
 	return &b
+}
+
+// snnBundle renders snn values that have no rendering of their own: a network as a summary
+// table (populations, sizes, spike counts, clusters, time, synapses), spikes as a summary.
+func snnBundle(v any) (display.Bundle, bool) {
+	switch x := v.(type) {
+	case *snn.Network:
+		if x == nil {
+			return display.Bundle{}, false
+		}
+		var txt, rows strings.Builder
+		fmt.Fprintf(&txt, "snn.Network: t = %g ms (dt = %g ms), %d synapses, %d clusters",
+			x.Time(), x.DT(), x.TotalSynapses(), x.Clusters().Count())
+		for i := 0; i < x.NumPops(); i++ {
+			id := snn.PopID(i)
+			fmt.Fprintf(&txt, "\n  %s: %d neurons, %d spikes", x.PopName(id), x.Size(id), x.SpikeCount(id))
+			fmt.Fprintf(&rows, "<tr><td>%s</td><td>%d</td><td>%d</td></tr>",
+				html.EscapeString(x.PopName(id)), x.Size(id), x.SpikeCount(id))
+		}
+		h := fmt.Sprintf("<div><b>snn.Network</b>: t = %g ms (dt = %g ms), %d synapses, %d clusters"+
+			"<table><tr><th>population</th><th>neurons</th><th>spikes</th></tr>%s</table></div>",
+			x.Time(), x.DT(), x.TotalSynapses(), x.Clusters().Count(), rows.String())
+		return display.Bundle{Data: map[string]any{display.MIMEText: txt.String(), display.MIMEHTML: h}}, true
+	case *snn.Spikes:
+		if x == nil {
+			return display.Bundle{}, false
+		}
+		txt := fmt.Sprintf("snn.Spikes: %d spikes", x.Len())
+		if x.Len() > 0 {
+			lo, hi := x.Time[0], x.Time[0]
+			for _, t := range x.Time {
+				lo, hi = min(lo, t), max(hi, t)
+			}
+			txt += fmt.Sprintf(" between %g and %g ms", lo, hi)
+		}
+		return display.TextBundle(txt), true
+	}
+	return display.Bundle{}, false
 }
