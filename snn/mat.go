@@ -289,7 +289,8 @@ func matSkipPad(r io.Reader, n int64, start int64) error {
 }
 
 // matReadN reads exactly n bytes, allocating no more than matReadChunk ahead of the data
-// actually present. On a short read it returns what it got and io.ErrUnexpectedEOF.
+// actually present. On a short read it returns what it got and the error of io.ReadFull
+// (io.ErrUnexpectedEOF or io.EOF when the data simply ended).
 func matReadN(r io.Reader, n int64) ([]byte, error) {
 	if n < 0 {
 		return nil, io.ErrUnexpectedEOF
@@ -298,7 +299,7 @@ func matReadN(r io.Reader, n int64) ([]byte, error) {
 	buf := make([]byte, first)
 	got, err := io.ReadFull(r, buf)
 	if err != nil {
-		return buf[:got], io.ErrUnexpectedEOF
+		return buf[:got], err
 	}
 	for int64(len(buf)) < n {
 		want := min(n, int64(len(buf))*2)
@@ -306,63 +307,79 @@ func matReadN(r io.Reader, n int64) ([]byte, error) {
 		copy(nb, buf)
 		got, err := io.ReadFull(r, nb[len(buf):])
 		if err != nil {
-			return nb[:len(buf)+got], io.ErrUnexpectedEOF
+			return nb[:len(buf)+got], err
 		}
 		buf = nb
 	}
 	return buf, nil
 }
 
+// matEOFReader records whether the underlying reader reached its end.
+type matEOFReader struct {
+	r   io.Reader
+	eof bool
+}
+
+func (e *matEOFReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == io.EOF {
+		e.eof = true
+	}
+	return n, err
+}
+
 func matReadCompressed(r io.Reader, bo binary.ByteOrder, nbytes int64, start int64, mf *MatFile) error {
-	lr := &io.LimitedReader{R: r, N: nbytes}
+	src := &matEOFReader{r: r}
+	lr := &io.LimitedReader{R: src, N: nbytes}
+	// zerr explains a failure inside the compressed stream: the file ended, or the zlib data
+	// (or the element it holds) is bad.
+	zerr := func(err error, what string) error {
+		if src.eof && lr.N > 0 {
+			return fmt.Errorf("truncated compressed element at byte %d: file ends %d bytes early", start, lr.N)
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return fmt.Errorf("compressed element at byte %d: %s: zlib stream ends early", start, what)
+		}
+		return fmt.Errorf("compressed element at byte %d: %s: corrupt zlib data: %v", start, what, err)
+	}
 	zr, err := zlib.NewReader(lr)
 	if err != nil {
-		if lr.N == 0 && nbytes > 0 || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return fmt.Errorf("truncated compressed element at byte %d", start)
-		}
-		return fmt.Errorf("compressed element at byte %d: %v", start, err)
+		return zerr(err, "zlib header")
 	}
-	dr := &matCounter{r: zr}
 	var tag [8]byte
-	if _, err := io.ReadFull(dr, tag[:]); err != nil {
-		return matZErr(err, lr, "tag of compressed element", start)
+	if _, err := io.ReadFull(zr, tag[:]); err != nil {
+		return zerr(err, "tag")
 	}
 	typ, n := bo.Uint32(tag[0:4]), bo.Uint32(tag[4:8])
 	if typ != miMATRIX {
 		// Not a variable: drain it and move on.
-		if _, err := io.Copy(io.Discard, dr); err != nil {
-			return matZErr(err, lr, "compressed element", start)
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			return zerr(err, fmt.Sprintf("element of type %d", typ))
 		}
 	} else {
-		body, err := matReadN(dr, int64(n))
+		body, err := matReadN(zr, int64(n))
 		if err != nil {
-			var zerr error = io.ErrUnexpectedEOF
-			if lr.N > 0 {
-				// The compressed stream ended before the declared matrix size.
-				return fmt.Errorf("compressed element at byte %d: matrix declares %d bytes but holds %d", start, n, len(body))
+			if src.eof && lr.N > 0 || !(errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
+				return zerr(err, "matrix")
 			}
-			return matZErr(zerr, lr, "compressed element", start)
+			return fmt.Errorf("compressed element at byte %d: matrix declares %d bytes but holds %d", start, n, len(body))
 		}
 		if err := matParseMatrix(body, bo, -1, mf); err != nil {
 			return fmt.Errorf("compressed element at byte %d: %w", start, err)
 		}
+		// Read to the end of the zlib stream so its checksum is verified.
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			return zerr(err, "after the matrix")
+		}
 	}
-	// Consume the rest of the compressed bytes (zlib checksum, or junk) so the next element
-	// starts where the tag says.
+	// Skip what remains of the element so the next one starts where the tag says.
 	if _, err := io.Copy(io.Discard, lr); err != nil {
-		return fmt.Errorf("truncated compressed element at byte %d: %v", start, err)
+		return fmt.Errorf("compressed element at byte %d: %v", start, err)
 	}
 	if lr.N > 0 {
-		return fmt.Errorf("truncated compressed element at byte %d: %d bytes missing", start, lr.N)
+		return fmt.Errorf("truncated compressed element at byte %d: file ends %d bytes early", start, lr.N)
 	}
 	return nil
-}
-
-func matZErr(err error, lr *io.LimitedReader, what string, start int64) error {
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return fmt.Errorf("truncated %s at byte %d", what, start)
-	}
-	return fmt.Errorf("%s at byte %d: corrupt zlib data: %v", what, start, err)
 }
 
 // matElem is one sub-element of a miMATRIX body.

@@ -130,10 +130,10 @@ func textParseValue(f string) (float64, error) {
 
 // WriteText writes m with one row per line and fields separated by delim (writedlm uses '\t').
 // Values use the shortest decimal form that reads back to the same float64. delim must be a
-// tab, comma, blank or semicolon.
+// tab, comma or blank, the separators ReadText recognises.
 func WriteText(w io.Writer, m mat.Matrix, delim rune) error {
 	switch delim {
-	case '\t', ',', ' ', ';':
+	case '\t', ',', ' ':
 	default:
 		return fmt.Errorf("snn: text: unsupported delimiter %q", delim)
 	}
