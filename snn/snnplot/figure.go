@@ -227,14 +227,27 @@ func (f *Figure) Save(path string) error {
 	return Save(f, w, h, path)
 }
 
-func render(d Drawer, w, h vg.Length, format string) (io.WriterTo, error) {
-	if !(w > 0) || !(h > 0) {
-		return nil, fmt.Errorf("snnplot: figure size %vx%v must be positive", w, h)
+// maxSide bounds the side of a rendered figure (about 3.5 m, or 13000 pixels at 96 dpi).
+const maxSide = 10000 * vg.Length(1)
+
+func render(d Drawer, w, h vg.Length, format string) (wt io.WriterTo, err error) {
+	if !(w > 0) || !(h > 0) || w > maxSide || h > maxSide {
+		return nil, fmt.Errorf("snnplot: figure size %vx%v must be positive and at most %v", w, h, maxSide)
+	}
+	if d == nil {
+		return nil, fmt.Errorf("snnplot: nothing to draw")
 	}
 	c, err := draw.NewFormattedCanvas(w, h, strings.ToLower(format))
 	if err != nil {
 		return nil, fmt.Errorf("snnplot: %w", err)
 	}
+	// gonum/plot panics on some degenerate inputs (a canvas too small for its labels, say);
+	// report that as an error rather than bringing down the caller.
+	defer func() {
+		if r := recover(); r != nil {
+			wt, err = nil, fmt.Errorf("snnplot: drawing a %vx%v %s failed: %v", w, h, format, r)
+		}
+	}()
 	d.Draw(draw.New(c))
 	return c, nil
 }

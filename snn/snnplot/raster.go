@@ -85,6 +85,9 @@ func Raster(s *snn.Spikes, c snn.Clusters, opt RasterOptions) (*plot.Plot, error
 			t0, t1 = math.Floor(tmin), math.Floor(tmax)+1
 		}
 	}
+	if !(t1 > t0) || math.IsInf(t1-t0, 0) {
+		return nil, fmt.Errorf("snnplot: Raster: time window [%v, %v) is empty or too wide to draw", t0, t1)
+	}
 	from, to := opt.From, opt.To
 	if to <= from {
 		to = max(maxN+1, from+1)

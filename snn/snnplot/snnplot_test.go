@@ -454,7 +454,7 @@ func TestErrors(t *testing.T) {
 		{"raster NE", func() error { _, err := Raster(ok, cl, RasterOptions{NE: -1}); return err }, "NE = -1"},
 		{"rates sizes", func() error { _, err := PopulationRates(ok, 0, 1, RateOptions{}); return err }, "ne = 0"},
 		{"rates bin", func() error { _, err := PopulationRates(ok, 1, 1, RateOptions{Bin: -1}); return err }, "negative"},
-		{"rates bins", func() error { _, err := PopulationRates(ok, 1, 1, RateOptions{T1: 1e9, Bin: 0.1}); return err }, "too many bins"},
+		{"rates bins", func() error { _, err := PopulationRates(ok, 1, 1, RateOptions{T1: 1e9, Bin: 0.1}); return err }, "more than 1000000 bins"},
 		{"cluster rates none", func() error { _, err := ClusterRates(ok, snn.Clusters{}, RateOptions{}); return err }, "no clusters"},
 		{"rate map NaN", func() error {
 			_, err := ClusterRateMap(ok, cl, RateOptions{Sigma: math.NaN()}, HeatOptions{})
