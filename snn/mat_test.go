@@ -315,7 +315,9 @@ func TestReadMatErrors(t *testing.T) {
 	badEndian := append([]byte(nil), hdr...)
 	copy(badEndian[126:], "XX")
 	badVersion := append([]byte(nil), hdr...)
-	le.PutUint16(badVersion[124:], 0x0200)
+	le.PutUint16(badVersion[124:], 0x0300)
+	v73 := append([]byte(nil), hdr...)
+	le.PutUint16(v73[124:], 0x0200)
 	cases := []struct {
 		name string
 		data []byte
@@ -325,7 +327,8 @@ func TestReadMatErrors(t *testing.T) {
 		{"short header", hdr[:100], "truncated header: 100 of 128"},
 		{"hdf5", append([]byte{0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}, make([]byte, 200)...), "v7.3"},
 		{"endian", badEndian, "bad endian indicator"},
-		{"version", badVersion, "unsupported MAT version"},
+		{"version", badVersion, "unsupported MAT version 0x0300"},
+		{"v7.3 header", v73, "v7.3 (HDF5) is not supported"},
 		{"truncated tag", append(append([]byte(nil), hdr...), 1, 2, 3), "truncated element tag at byte 128"},
 		{"truncated matrix", tMatFile(le, good)[:128+40], "truncated matrix element at byte 128"},
 		{"short data", tMatFile(le, short), "need 4 values"},
