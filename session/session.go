@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"path"
 	"reflect"
@@ -285,14 +286,41 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 
 func quote(p string) string { return fmt.Sprintf("%q", p) }
 
-// compile compiles src, turning an interpreter panic into an error.
+// compile compiles src, turning an interpreter panic into an error. Some compile failures
+// make yaegi call log.Panic, which writes to the standard logger (the cell's stderr with
+// capture) before panicking: the logger's output is held during compilation, and what the
+// panic already says is dropped, so that an error is reported once.
 func (s *Session) compile(src string) (p *interp.Program, err error) {
+	prev := log.Writer()
+	hold := &heldLog{}
+	log.SetOutput(hold)
 	defer func() {
-		if r := recover(); r != nil {
+		log.SetOutput(prev)
+		r := recover()
+		if r != nil {
 			p, err = nil, fmt.Errorf("%v", r)
+		}
+		for _, line := range hold.lines {
+			if r != nil && strings.HasSuffix(strings.TrimRight(line, "\n"), fmt.Sprint(r)) {
+				continue
+			}
+			_, _ = io.WriteString(prev, line)
 		}
 	}()
 	return s.in.Compile(src)
+}
+
+// heldLog keeps what the standard logger writes while a cell compiles.
+type heldLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (h *heldLog) Write(p []byte) (int, error) {
+	h.mu.Lock()
+	h.lines = append(h.lines, string(p))
+	h.mu.Unlock()
+	return len(p), nil
 }
 
 func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, line int, record bool) error {
