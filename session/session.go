@@ -375,7 +375,7 @@ func (s *Session) goPanic(r any) {
 func (s *Session) overrides() interp.Exports {
 	result := reflect.ValueOf(s.setResult)
 	show := reflect.ValueOf(s.disp.Show)
-	update := reflect.ValueOf((*display.Handle).Update)
+	update := reflect.ValueOf(display.Update)
 	rich := []reflect.Type{
 		reflect.TypeOf((*display.PNGer)(nil)).Elem(),
 		reflect.TypeOf((*display.SVGer)(nil)).Elem(),
@@ -399,6 +399,7 @@ func (s *Session) overrides() interp.Exports {
 			"PNG":      reflect.ValueOf(d.PNG),
 			"Image":    reflect.ValueOf(d.Image),
 			"JSON":     reflect.ValueOf(d.JSON),
+			"Update":   update,
 			"Clear":    reflect.ValueOf(d.Clear),
 			"Input":    reflect.ValueOf(d.Input),
 			"Password": reflect.ValueOf(d.Password),
