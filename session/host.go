@@ -88,7 +88,7 @@ func (h *netHost) Progress(p snn.Progress) {
 		defer h.ended()
 	}
 	if h.handle == nil {
-		if p.Final || p.Wall < progressDelay {
+		if p.Final || p.Wall < h.s.progressDelay {
 			return
 		}
 		h.handle = h.s.disp.Bundle(h.progressBundle(p))

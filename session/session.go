@@ -69,6 +69,9 @@ type Session struct {
 	runsCond *sync.Cond
 	runs     int
 
+	// progressDelay is how long an snn run goes before its progress display appears.
+	progressDelay time.Duration
+
 	// Result of the trailing expression of the running cell.
 	result   []any
 	resultOK bool
@@ -92,6 +95,7 @@ const rtPath = "gosnn.internal/rt"
 func New(opt Options) (*Session, error) {
 	s := &Session{opt: opt, imports: map[impSpec]bool{}, importNames: map[string]string{}}
 	s.runsCond = sync.NewCond(&s.runsMu)
+	s.progressDelay = progressDelay
 	s.cell.Store(&cellState{ctx: context.Background()})
 	if opt.Capture {
 		c, err := startCapture(s.route)
