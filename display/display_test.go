@@ -11,7 +11,6 @@ type recSink struct {
 	shows  []Bundle
 	upds   []Bundle
 	stream []string
-	input  string
 }
 
 func (r *recSink) Stream(name, text string) {

@@ -2,7 +2,9 @@ package session
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
 )
 
 // BenchmarkNew measures a session with every symbol ready (target: <= 150 ms).
@@ -61,4 +63,37 @@ func BenchmarkComplete(b *testing.B) {
 			b.Fatal("no matches")
 		}
 	}
+}
+
+// BenchmarkInterrupt measures how long Execute takes to return after the context of a cell
+// running a 60-s simulation of the full-size network (MODEL.md defaults) is cancelled
+// (target: <= 200 ms), and checks that the network then runs on.
+func BenchmarkInterrupt(b *testing.B) {
+	s := newTestSession(b)
+	mustRun(b, s, `import "github.com/gosnn/gosnn/snn"
+net, err := snn.New(snn.DefaultConfig())
+if err != nil { panic(err) }`)
+	var total, worst time.Duration
+	for i := 0; i < b.N; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() {
+			_, err := s.Execute(ctx, "net.Run(60000)", nil)
+			done <- err
+		}()
+		time.Sleep(200 * time.Millisecond)
+		t0 := time.Now()
+		cancel()
+		err := <-done
+		d := time.Since(t0)
+		var ue *Error
+		if !errors.As(err, &ue) || ue.Name != ErrInterrupted {
+			b.Fatalf("err = %v, want Interrupted", err)
+		}
+		total += d
+		worst = max(worst, d)
+		mustRun(b, s, "t0 := net.Time()\nif err := net.Run(1); err != nil { panic(err) }\nif net.Time() <= t0 { panic(\"no progress\") }")
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/interrupt")
+	b.ReportMetric(float64(worst.Microseconds())/1000, "ms-worst")
 }

@@ -88,7 +88,7 @@ func (h *netHost) Progress(p snn.Progress) {
 		defer h.ended()
 	}
 	if h.handle == nil {
-		if p.Final || p.Wall < progressDelay {
+		if p.Final || p.Wall < h.s.progressDelay {
 			return
 		}
 		h.handle = h.s.disp.Bundle(h.progressBundle(p))
@@ -141,7 +141,7 @@ func (s *Session) snnOverrides() interp.Exports {
 	attach := func(n *snn.Network) {
 		if n != nil {
 			h := &netHost{host: s.host, net: n}
-			h.cond = sync.NewCond(&h.mu)
+			h.cond = newCond(h)
 			n.SetHost(h)
 		}
 	}
@@ -188,3 +188,5 @@ func (s *Session) settle(d time.Duration) {
 	}
 	s.runsMu.Unlock()
 }
+
+func newCond(h *netHost) *sync.Cond { return sync.NewCond(&h.mu) }

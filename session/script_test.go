@@ -165,6 +165,8 @@ func runScript(t *testing.T, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Progress displays depend on timing; TestProgressDisplay covers them.
+	s.progressDelay = time.Hour
 	// While the session captures fds 1 and 2, nothing here may call t.Log (it would be
 	// captured): failures are collected and reported after Close.
 	var fails []string

@@ -39,6 +39,7 @@ func init() {
 		"Show":           reflect.ValueOf(display.Show),
 		"Text":           reflect.ValueOf(display.Text),
 		"TextBundle":     reflect.ValueOf(display.TextBundle),
+		"Update":         reflect.ValueOf(display.Update),
 
 		// type definitions
 		"Bundle":      reflect.ValueOf((*display.Bundle)(nil)),

@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/doc"
 	"go/parser"
 	"go/printer"
@@ -87,6 +88,15 @@ func main() {
 	}
 }
 
+// bctx selects the files of a fixed platform (linux/amd64, no cgo, no extra tags) so that the
+// index does not depend on the machine it is generated on.
+var bctx = func() build.Context {
+	c := build.Default
+	c.GOOS, c.GOARCH, c.CgoEnabled = "linux", "amd64", false
+	c.BuildTags = nil
+	return c
+}()
+
 func document(path string) (*Package, error) {
 	dir, err := exec.Command("go", "list", "-f", "{{.Dir}}", path).Output()
 	if err != nil {
@@ -104,12 +114,12 @@ func document(path string) (*Package, error) {
 		if strings.HasSuffix(n, "_test.go") {
 			continue
 		}
+		if ok, err := bctx.MatchFile(filepath.Dir(n), filepath.Base(n)); err != nil || !ok {
+			continue
+		}
 		f, err := parser.ParseFile(fset, n, nil, parser.ParseComments)
 		if err != nil {
 			return nil, err
-		}
-		if !buildable(f) {
-			continue
 		}
 		files = append(files, f)
 	}
@@ -156,26 +166,6 @@ func document(path string) (*Package, error) {
 		}
 	}
 	return p, nil
-}
-
-// buildable reports whether a file applies to linux/amd64 without special tags (a rough
-// check that keeps ignore-tagged generators and other platforms out).
-func buildable(f *ast.File) bool {
-	for _, cg := range f.Comments {
-		if cg.Pos() > f.Package {
-			break
-		}
-		for _, c := range cg.List {
-			if strings.HasPrefix(c.Text, "//go:build") {
-				expr := c.Text
-				if strings.Contains(expr, "ignore") || strings.Contains(expr, "windows") && !strings.Contains(expr, "!windows") ||
-					strings.Contains(expr, "js") && !strings.Contains(expr, "!js") || strings.Contains(expr, "wasm") && !strings.Contains(expr, "!wasm") {
-					return false
-				}
-			}
-		}
-	}
-	return true
 }
 
 // sig prints a declaration without function bodies; long declarations (big const blocks,
