@@ -155,7 +155,7 @@ func TestGosnnInterruptSimulation(t *testing.T) {
 	m.waitPrompt()
 	m.line("err")
 	m.waitFor(`(?m)^<nil>$`)
-	m.line("net.Run(1e7)") // hours of simulated time
+	m.line("net.Run(1e7)")       // hours of simulated time
 	m.waitFor(`snn run running`) // the progress line: the run has started
 	m.keys("C-c")
 	m.waitFor(`(?i)interrupt`)
