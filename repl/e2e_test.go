@@ -98,6 +98,12 @@ func TestGosnnTerminal(t *testing.T) {
 	if data, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(data, []byte("\x89PNG")) {
 		t.Errorf("figure %s: %v", path, err)
 	}
+	m.line(`name, _ := display.Input("Your name? ")`)
+	m.waitFor(`(?m)^Your name\?\z`)
+	m.line("Ada")
+	m.waitPrompt()
+	m.line("name")
+	m.waitFor(`(?m)^"Ada"$`)
 	lib := filepath.Join(t.TempDir(), "lib.go")
 	os.WriteFile(lib, []byte("package main\n\nfunc triple(n int) int { return 3 * n }\n"), 0o644)
 	m.line(":load " + lib)
