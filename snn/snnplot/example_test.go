@@ -17,14 +17,15 @@ import (
 	"github.com/gosnn/gosnn/snn/snnplot"
 )
 
-// replay returns a small spike record: 5 clusters of 4 E neurons firing in turn every 10 ms,
-// and 4 I neurons (indices 20 to 23) firing every 5 ms.
+// replay returns a small spike record over 400 ms: 5 clusters of 4 E neurons firing in turn,
+// one cluster every 20 ms (a 100 ms cycle), and 4 I neurons (indices 20 to 23) firing in turn
+// every 5 ms.
 func replay() (*snn.Spikes, snn.Clusters) {
 	cl := snn.UniformClusters(5, 4)
 	s := &snn.Spikes{}
-	for t := 0.0; t < 200; t += 0.5 {
-		if math.Mod(t, 10) == 0 {
-			k := int(t/10) % 5
+	for t := 0.0; t < 400; t += 0.5 {
+		if math.Mod(t, 20) == 0 {
+			k := int(t/20) % 5
 			for n := cl.Bounds[k]; n < cl.Bounds[k+1]; n++ {
 				s.Time = append(s.Time, t)
 				s.Neuron = append(s.Neuron, int32(n))
@@ -66,7 +67,8 @@ func ExampleRaster() {
 
 func ExamplePopulationRates() {
 	s, _ := replay()
-	// E: 4 of 20 neurons fire every 10 ms, i.e. 20 Hz per neuron; I: one of 4 every 5 ms, 50 Hz.
+	// In 10 ms bins: E has 4 of 20 neurons firing in every other bin (20 Hz per neuron, then
+	// 0); I has 2 spikes of 4 neurons in every bin (50 Hz).
 	p, err := snnplot.PopulationRates(s, 20, 4, snnplot.RateOptions{Bin: 10, Sigma: -1})
 	if err != nil {
 		log.Fatal(err)
@@ -125,32 +127,6 @@ func ExampleWeights() {
 	size(b)
 	// Output:
 	// PNG 529x454
-}
-
-func ExampleClusterBlockMeans() {
-	// 3 clusters of 2 neurons; weights 9 within a cluster, 4 from cluster k to k+1
-	// (rows of k+1, columns of k), 0 (no synapse) elsewhere.
-	cl := snn.UniformClusters(3, 2)
-	w := mat.NewDense(6, 6, nil)
-	for i := range 6 {
-		for j := range 6 {
-			switch ki, kj := cl.Of(i), cl.Of(j); {
-			case ki == kj && i != j:
-				w.Set(i, j, 9)
-			case ki == (kj+1)%3:
-				w.Set(i, j, 4)
-			}
-		}
-	}
-	b, err := snnplot.ClusterBlockMeans(w, cl, true)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("%v\n", mat.Formatted(b))
-	// Output:
-	// ⎡  9  NaN    4⎤
-	// ⎢  4    9  NaN⎥
-	// ⎣NaN    4    9⎦
 }
 
 func ExampleReadout() {
@@ -239,4 +215,22 @@ func ExampleClusterColor() {
 	fmt.Println(len(seen), "distinct colours")
 	// Output:
 	// 80 distinct colours
+}
+
+func ExampleReplay() {
+	// The example record replays 5 clusters in order, one every 20 ms: a 100 ms cycle.
+	s, cl := replay()
+	st, err := snn.AnalyzeReplay(s, cl, 0, 400, snn.DefaultReplayOptions())
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := snnplot.Replay(st, "replay")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(st.InOrderFraction, st.PeriodMs, "ms")
+	fmt.Println(p.Title.Text, p.Y.Min, p.Y.Max)
+	// Output:
+	// 1 100 ms
+	// replay -0.5 4.5
 }

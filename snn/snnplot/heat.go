@@ -145,8 +145,12 @@ func newColorScale(cmap palette.ColorMap, lo, hi float64) (*colorScale, error) {
 	cmap.SetMax(hi)
 	s := &colorScale{cmap: cmap, lo: lo, hi: hi, lut: make([]color.NRGBA, 256),
 		nan: color.NRGBA{R: 0xdd, G: 0xdd, B: 0xdd, A: 0xff}}
+	// Query just inside the range: wrapped maps (palette.Reverse) can round the end points
+	// outside it.
+	eps := (hi - lo) * 1e-9
 	for i := range s.lut {
-		c, err := cmap.At(lo + (hi-lo)*float64(i)/255)
+		v := math.Min(hi-eps, math.Max(lo+eps, lo+(hi-lo)*float64(i)/255))
+		c, err := cmap.At(v)
 		if err != nil {
 			return nil, fmt.Errorf("snnplot: colour map: %w", err)
 		}

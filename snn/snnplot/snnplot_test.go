@@ -236,22 +236,16 @@ func TestOKLCHRoundTrip(t *testing.T) {
 	}
 }
 
-func TestBinRates(t *testing.T) {
-	// Two groups: neurons 0-1 (group 0, size 2) and 2 (group 1, size 1); neuron 3 ignored.
+func TestRateTraces(t *testing.T) {
+	// Two groups: neurons 0-1 (size 2) and 2 (size 1); neuron 3 is in neither.
 	s := &snn.Spikes{
 		Time:   []float64{0, 0.5, 1, 2.9, 3, 9.99, 10},
 		Neuron: []int32{0, 1, 2, 0, 3, 2, 2},
 	}
-	group := func(n int) int {
-		switch {
-		case n < 2:
-			return 0
-		case n == 2:
-			return 1
-		}
-		return -1
+	r, err := traces("test", s, []int{0, 2, 3}, 0, 10, 2, -1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	r := binRates(s, group, []int{2, 1}, 0, 10, 2, 0)
 	tests := []struct {
 		g, b int
 		want float64
@@ -262,8 +256,8 @@ func TestBinRates(t *testing.T) {
 		{1, 4, 1 * 1000 / (1 * 2.0)}, // 9.99 ms; 10 ms is outside [0, 10)
 		{1, 2, 0},
 	}
-	if len(r.rates[0]) != 5 {
-		t.Fatalf("%d bins, want 5", len(r.rates[0]))
+	if len(r.rates) != 2 || len(r.rates[0]) != 5 {
+		t.Fatalf("%d series of %d bins, want 2 of 5", len(r.rates), len(r.rates[0]))
 	}
 	for _, tc := range tests {
 		if got := r.rates[tc.g][tc.b]; got != tc.want {
@@ -274,37 +268,42 @@ func TestBinRates(t *testing.T) {
 	if xy[0].X != 1 || xy[4].X != 9 {
 		t.Errorf("bin centres %v ... %v, want 1 ... 9", xy[0].X, xy[4].X)
 	}
-}
 
-func TestSmooth(t *testing.T) {
-	// A constant stays constant, also at the ends.
-	c := make([]float64, 50)
-	for i := range c {
-		c[i] = 7
+	// One neuron firing every ms from -50 to 150 ms: smoothed with sigma 3 ms, the rate in
+	// [0, 100) is 1000 Hz everywhere, edges included (spikes outside the window count).
+	reg := &snn.Spikes{}
+	for t := -50.0; t < 150; t++ {
+		reg.Time = append(reg.Time, t+0.25)
+		reg.Neuron = append(reg.Neuron, 0)
 	}
-	for i, v := range smooth(c, 3) {
-		if math.Abs(v-7) > 1e-12 {
-			t.Fatalf("constant series smoothed to %v at %d", v, i)
+	r, err = traces("test", reg, []int{0, 1}, 0, 100, 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b, v := range r.rates[0] {
+		if math.Abs(v-1000) > 1e-9 {
+			t.Fatalf("bin %d: %v Hz, want 1000", b, v)
 		}
 	}
-	// An impulse far from the ends keeps its mass, is symmetric and peaks at 1/(sqrt(2pi) sigma).
-	x := make([]float64, 101)
-	x[50] = 1
-	y := smooth(x, 3)
+	// A single spike smoothed with sigma 3 ms keeps its mass and peaks at 1/(sqrt(2pi) 3 ms).
+	one := &snn.Spikes{Time: []float64{50.5}, Neuron: []int32{0}}
+	r, err = traces("test", one, []int{0, 1}, 0, 100, 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sum := 0.0
-	for _, v := range y {
-		sum += v
+	for _, v := range r.rates[0] {
+		sum += v / 1000
 	}
-	if math.Abs(sum-1) > 1e-3 {
-		t.Errorf("impulse mass %v after smoothing, want 1", sum)
+	if math.Abs(sum-1) > 1e-9 {
+		t.Errorf("smoothed spike has mass %v, want 1", sum)
 	}
-	for d := 1; d < 20; d++ {
-		if math.Abs(y[50-d]-y[50+d]) > 1e-15 {
-			t.Errorf("smoothed impulse is asymmetric at offset %d", d)
-		}
+	if peak := 1000 / (math.Sqrt(2*math.Pi) * 3); math.Abs(r.rates[0][50]-peak) > 0.01*peak {
+		t.Errorf("peak %v Hz, want about %v", r.rates[0][50], peak)
 	}
-	if peak := 1 / (math.Sqrt(2*math.Pi) * 3); math.Abs(y[50]-peak) > 1e-3 {
-		t.Errorf("peak %v, want %v", y[50], peak)
+	// Too many values for a figure is an error, not an allocation of gigabytes.
+	if _, err := traces("test", one, []int{0, 1, 2, 3}, 0, 4e6, 1, 3); err == nil || !strings.Contains(err.Error(), "exceed") {
+		t.Errorf("3 series of 4e6 bins: err %v", err)
 	}
 }
 
@@ -380,15 +379,31 @@ func TestColorScale(t *testing.T) {
 	}
 }
 
-func TestClusterBlockMeans(t *testing.T) {
-	// synthWeights sets every existing E->E synapse to 25 within a cluster, 10 forward,
-	// 3.5 backward and 1.45 elsewhere: the means over existing synapses are exactly these.
+func TestBlockMeansOrientation(t *testing.T) {
+	// synthWeights sets every existing E->E synapse to 25 within a cluster, 10 forward
+	// (k -> k+1: rows of k+1, columns of k), 3.5 backward and 1.45 elsewhere. In the drawn
+	// heatmap, the cell of row k and column l (row 0 at the top) must have the colour of that
+	// value.
 	w, cl := synthWeights(7, 6, 10, 15)
-	b, err := ClusterBlockMeans(w, cl, true)
+	f, err := BlockMeans(w, cl, HeatOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	const width, height = 400, 300 // pt
+	img, err := png.Decode(bytes.NewReader(must(Encode(f, width, height, "png"))(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scale, err := newColorScale(nil, 1.45, 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := f.layout(draw.New(&recorder{}))
+	p := f.Rows[0][0]
+	data := p.DataCanvas(cells[0][0])
+	trX, trY := p.Transforms(&data)
 	K := cl.Count()
+	px := func(l vg.Length) int { return int(float64(l) * 96 / 72) }
 	for k := range K {
 		for l := range K {
 			want := 1.45
@@ -400,23 +415,13 @@ func TestClusterBlockMeans(t *testing.T) {
 			case l == (k+1)%K:
 				want = 3.5
 			}
-			if got := b.At(k, l); math.Abs(got-want) > 1e-12 {
-				t.Errorf("block (%d, %d) = %v, want %v", k, l, got, want)
+			x, y := trX(float64(l)+0.5), trY(float64(K-k)-0.5)
+			got := color.NRGBAModel.Convert(img.At(px(x), px(height-y))).(color.NRGBA)
+			exp := scale.at(want)
+			if d := dist(toOKLab(got), toOKLab(exp)); d > 0.02 {
+				t.Errorf("cell (%d, %d): colour %v, want %v (value %v)", k, l, got, exp, want)
 			}
 		}
-	}
-	// Including zeros, the means shrink by the connection density (about 0.2).
-	z, err := ClusterBlockMeans(w, cl, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := z.At(0, 0) / 25; r < 0.1 || r > 0.3 {
-		t.Errorf("within-cluster density %v, want about 0.2", r)
-	}
-	// A block without synapses is NaN (drawn grey).
-	e, err := ClusterBlockMeans(mat.NewDense(4, 4, nil), snn.UniformClusters(2, 2), true)
-	if err != nil || !math.IsNaN(e.At(0, 1)) {
-		t.Errorf("empty block: %v, err %v; want NaN", e, err)
 	}
 }
 
@@ -467,7 +472,7 @@ func TestErrors(t *testing.T) {
 			_, err := Weights(sq, WeightOptions{Clusters: snn.Clusters{Bounds: []int{0, 2, 1}}})
 			return err
 		}, "decrease"},
-		{"block means size", func() error { _, err := BlockMeans(sq, snn.UniformClusters(2, 2), HeatOptions{}); return err }, "cover 4 neurons"},
+		{"block means size", func() error { _, err := BlockMeans(sq, snn.UniformClusters(2, 2), HeatOptions{}); return err }, "2-neuron matrix"},
 		{"readout rows", func() error { _, err := Readout(sq, mat.NewDense(3, 2, nil), ReadoutOptions{}); return err }, "2 elements"},
 		{"readout names", func() error {
 			_, err := Readout(sq, sq, ReadoutOptions{Elements: []string{"A"}})
