@@ -495,3 +495,49 @@ func TestNegativeExtChannel(t *testing.T) {
 		}
 	}
 }
+
+// TestResetState: the state returns to the initial conditions of MODEL.md 6.4 (new random
+// potentials), while weights and time are kept.
+func TestResetState(t *testing.T) {
+	n := smallNet(t, 2, 6)
+	v0, _ := n.State(PopE, VarV)
+	if err := n.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	w := n.WeightMatrix()
+	n.ResetState()
+	if n.Time() != 100 {
+		t.Errorf("time %v after reset", n.Time())
+	}
+	v, _ := n.State(PopE, VarV)
+	same := 0
+	for i := range v {
+		if v[i] < -60 || v[i] > -52 {
+			t.Fatalf("V[%d] = %v outside [-60, -52]", i, v[i])
+		}
+		if v[i] == v0[i] {
+			same++
+		}
+	}
+	if same > 0 {
+		t.Errorf("%d potentials equal the construction values; want a fresh draw", same)
+	}
+	for _, x := range []Var{VarW, VarGE, VarGI} {
+		s, _ := n.State(PopE, x)
+		for i := range s {
+			if s[i] != 0 {
+				t.Fatalf("%v[%d] = %v after reset", x, i, s[i])
+			}
+		}
+	}
+	vt, _ := n.State(PopE, VarVT)
+	if vt[0] != -52 {
+		t.Errorf("V_T %v after reset", vt[0])
+	}
+	if !mat.Equal(w, n.WeightMatrix()) {
+		t.Error("weights changed")
+	}
+	if err := n.Run(50); err != nil {
+		t.Fatal(err)
+	}
+}

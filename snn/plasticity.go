@@ -3,6 +3,8 @@ package snn
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Plasticity rules are attached to projections (MODEL.md section 5). They act only while the
@@ -242,10 +244,7 @@ func (n *Network) Plastic() bool { return n.plastic }
 
 // SetWeights replaces the weights of the existing synapses of projection id with the
 // corresponding entries of w (post × pre); entries where there is no synapse are ignored.
-func (n *Network) SetWeights(id ProjID, w interface {
-	Dims() (int, int)
-	At(i, j int) float64
-}) error {
+func (n *Network) SetWeights(id ProjID, w mat.Matrix) error {
 	pr, err := n.proj(id)
 	if err != nil {
 		return err

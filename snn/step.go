@@ -135,8 +135,8 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 			V[i] = v
 		}
 		VT[i], W[i] = vt, w
-		// 4f: plasticity of this neuron's input synapses (LTP every step, iSTDP and LTD on
-		// spikes) hooks in here; see the plasticity issue (MODEL.md 5.1-5.2).
+		// 4f: plasticity of this neuron's synapses runs in the delivery phase, where every
+		// trace of the step is final (deliver, plasticity.go).
 	}
 	return cnt
 }
@@ -179,7 +179,7 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 			}
 			V[i] = v
 		}
-		// 4f: iSTDP of this neuron's synapses hooks in here (MODEL.md 5.2).
+		// 4f: iSTDP runs in the delivery phase (deliver, plasticity.go).
 	}
 	return cnt
 }

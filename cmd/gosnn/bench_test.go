@@ -68,3 +68,16 @@ func TestBenchJSON(t *testing.T) {
 		t.Errorf("table output: exit %d %q", code, out.String())
 	}
 }
+
+// FuzzParseSimDuration: any input gives either an error or a positive finite duration.
+func FuzzParseSimDuration(f *testing.F) {
+	for _, s := range []string{"2s", "500ms", "0", "-1s", "1h", "x", "1e3s", "9999999999h"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ms, err := parseSimDuration(s)
+		if err == nil && !(ms > 0) {
+			t.Fatalf("%q: %v ms without error", s, ms)
+		}
+	})
+}
