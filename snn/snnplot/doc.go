@@ -22,6 +22,20 @@
 //     inconsistent options give an error prefixed "snnplot: "; nothing panics on bad input.
 //   - Save writes atomically (temporary file, sync, rename).
 //
+// # Figures
+//
+//   - Raster, NetworkRaster: spikes, clusters coloured, time window and neuron range.
+//   - PopulationRates, ClusterRates, ClusterRateMap: binned, Gaussian-smoothed rates from a
+//     spike record (the traces of snn.ClusterRateTraces, which the replay analysis uses);
+//     MonitorRates and MonitorClusterRateMap draw an snn.RateMonitor.
+//   - Weights, BlockMeans, Heatmap: matrices (block-averaged when large), cluster
+//     boundaries, K x K block means (snn.ClusterBlockMatrix).
+//   - Readout: a read-out target pattern above the read-out activity, aligned in time.
+//   - Spectrum, SpectrumOf: eigenvalues in the complex plane (snn.SignedSpectrum and
+//     snn.ReducedSpectrum compute them for weight matrices).
+//   - Replay: cluster activations and in-order transitions from snn.AnalyzeReplay.
+//   - Figure, Column, Save, Encode: compose panels and write PNG, SVG, PDF, ...
+//
 // # Colours
 //
 // ClusterColor gives each cluster a colour from a perceptual palette whose neighbouring

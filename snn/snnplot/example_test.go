@@ -73,7 +73,7 @@ func ExamplePopulationRates() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(p.Y.Label.Text, p.Y.Min, math.Round(p.Y.Max))
+	fmt.Println(p.Y.Label.Text, p.Y.Min, math.Round(p.Y.Max/1.2)) // 20 % headroom for the legend
 	// Output:
 	// rate (Hz) 0 50
 }

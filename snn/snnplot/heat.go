@@ -64,11 +64,26 @@ func downsample(m mat.Matrix, maxPix int) grid {
 		cnt[k]++
 	}
 	if rm, ok := m.(mat.RawMatrixer); ok {
+		// Fast path: sum each run of fc contiguous entries of a row at once; only runs whose
+		// sum is NaN are revisited entry by entry.
 		raw := rm.RawMatrix()
 		for i := range r {
 			row := raw.Data[i*raw.Stride : i*raw.Stride+c]
-			for j, v := range row {
-				add(i, j, v)
+			base := (i / fr) * g.cols
+			for bj := range g.cols {
+				j0, j1 := bj*fc, min(bj*fc+fc, c)
+				s := 0.0
+				for _, v := range row[j0:j1] {
+					s += v
+				}
+				if !math.IsNaN(s) {
+					sum[base+bj] += s
+					cnt[base+bj] += float64(j1 - j0)
+					continue
+				}
+				for j := j0; j < j1; j++ {
+					add(i, j, row[j])
+				}
 			}
 		}
 	} else {

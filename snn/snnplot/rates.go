@@ -178,6 +178,16 @@ func PopulationRates(s *snn.Spikes, ne, ni int, opt RateOptions) (*plot.Plot, er
 	p.Legend.Top = true
 	p.X.Min, p.X.Max = t0, t1
 	p.Y.Min = 0
+	// Headroom for the legend in the top right corner.
+	top := 0.0
+	for _, r := range r.rates {
+		for _, v := range r {
+			top = math.Max(top, v)
+		}
+	}
+	if top > 0 {
+		p.Y.Max = 1.2 * top
+	}
 	return p, nil
 }
 

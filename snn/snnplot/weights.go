@@ -26,7 +26,10 @@ type WeightOptions struct {
 // as a heatmap with row 0 at the top and a colour bar in pF (the paper's weight unit, MODEL.md
 // section 4.1). Matrices larger than opt.MaxPixels (default 600) on a side are block-averaged
 // first: a 3000x3000 matrix becomes a 600x600 image of 5x5 block means, so zeros (absent
-// synapses) lower the shown values in proportion to the connection density.
+// synapses) lower the shown values in proportion to the connection density. The I->E weights
+// are an order of magnitude larger than the E->E ones and set the colour range of the full
+// matrix; to see the E->E structure, draw the E block alone (w.Slice(0, nE, 0, nE)) or fix
+// HeatOptions.Max.
 func Weights(w mat.Matrix, opt WeightOptions) (*Figure, error) {
 	if err := checkMatrix("Weights", w); err != nil {
 		return nil, err
