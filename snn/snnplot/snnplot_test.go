@@ -379,6 +379,34 @@ func TestColorScale(t *testing.T) {
 	}
 }
 
+func TestClusterBlockMeans(t *testing.T) {
+	// synthWeights gives exact block values over existing synapses (see below); including
+	// zeros they shrink by the connection density (about 0.2).
+	w, cl := synthWeights(7, 6, 10, 15)
+	b, err := ClusterBlockMeans(w, cl, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		k, l int
+		want float64
+	}{{0, 0, 25}, {1, 0, 10}, {0, 1, 3.5}, {3, 0, 1.45}, {0, 5, 10}, {5, 0, 3.5}} {
+		if got := b.At(tc.k, tc.l); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("block (%d, %d) = %v, want %v", tc.k, tc.l, got, tc.want)
+		}
+	}
+	z, err := ClusterBlockMeans(w, cl, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := z.At(0, 0) / 25; r < 0.1 || r > 0.3 {
+		t.Errorf("within-cluster density %v, want about 0.2", r)
+	}
+	if _, err := ClusterBlockMeans(w, snn.Clusters{}, true); err == nil || !strings.HasPrefix(err.Error(), "snnplot: ClusterBlockMeans: ") {
+		t.Errorf("no clusters: err %v", err)
+	}
+}
+
 func TestBlockMeansOrientation(t *testing.T) {
 	// synthWeights sets every existing E->E synapse to 25 within a cluster, 10 forward
 	// (k -> k+1: rows of k+1, columns of k), 3.5 backward and 1.45 elsewhere. In the drawn

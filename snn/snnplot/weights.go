@@ -61,6 +61,22 @@ func Weights(w mat.Matrix, opt WeightOptions) (*Figure, error) {
 	return f, nil
 }
 
+// ClusterBlockMeans returns the K x K matrix of mean E->E weights between clusters of w
+// (post x pre): entry (k, l) is the mean weight from cluster l onto cluster k, over existing
+// synapses (nonzeroOnly; blocks without any are NaN) or including zeros (the diagonal, i.e.
+// self-connections, excluded). It is snn.ClusterBlockMatrix with snnplot's error prefix, kept
+// here so that figure code needs one import.
+func ClusterBlockMeans(w mat.Matrix, c snn.Clusters, nonzeroOnly bool) (*mat.Dense, error) {
+	if err := checkMatrix("ClusterBlockMeans", w); err != nil {
+		return nil, err
+	}
+	b, err := snn.ClusterBlockMatrix(w, c, nonzeroOnly)
+	if err != nil {
+		return nil, fmt.Errorf("snnplot: ClusterBlockMeans: %w", err)
+	}
+	return b, nil
+}
+
 // BlockMeans draws the cluster-by-cluster mean E->E weights of w (post x pre) over existing
 // synapses, as computed by snn.ClusterBlockMatrix (MODEL.md section 8 A2), as a K x K heatmap
 // with cluster 0 at the top left: the diagonal shows within-cluster weights, the first
@@ -71,9 +87,9 @@ func BlockMeans(w mat.Matrix, c snn.Clusters, opt HeatOptions) (*Figure, error) 
 	if err := checkMatrix("BlockMeans", w); err != nil {
 		return nil, err
 	}
-	b, err := snn.ClusterBlockMatrix(w, c, true)
+	b, err := ClusterBlockMeans(w, c, true)
 	if err != nil {
-		return nil, fmt.Errorf("snnplot: BlockMeans: %w", err)
+		return nil, err
 	}
 	K := float64(c.Count())
 	f, _, err := heatFigure(opt, "mean weight (pF)", heatPanel{
