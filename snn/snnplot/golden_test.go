@@ -11,6 +11,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/gosnn/gosnn/snn"
 )
 
 // update regenerates the golden images: go test ./snn/snnplot -run Golden -update
@@ -76,6 +78,20 @@ func goldenCases() []goldenCase {
 		}},
 		{"readout_lines", w, h, func(t *testing.T) Drawer {
 			return must(Readout(tgt, act, ReadoutOptions{TargetDt: 0.1, Elements: []string{"A", "B", "C"}, Lines: true}))(t)
+		}},
+		{"column", 12 * vg.Centimeter, 10 * vg.Centimeter, func(t *testing.T) Drawer {
+			r := must(Raster(spikes, cl, RasterOptions{T1: 500, Title: "raster above cluster rates"}))(t)
+			c := must(ClusterRates(spikes, cl, RateOptions{T1: 500}))(t)
+			f := Column(r, c)
+			f.RowHeights = []float64{2, 1}
+			return f
+		}},
+		{"replay", w, h, func(t *testing.T) Drawer {
+			st, err := snn.AnalyzeReplay(spikes, cl, 0, 1000, snn.DefaultReplayOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return must(Replay(st, ""))(t)
 		}},
 		{"spectrum", 8 * vg.Centimeter, 8 * vg.Centimeter, func(t *testing.T) Drawer {
 			ev := make([]complex128, 0, 60)
