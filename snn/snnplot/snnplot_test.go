@@ -158,6 +158,32 @@ func TestRasterWindowAndRange(t *testing.T) {
 	}
 }
 
+func TestEmptyRecord(t *testing.T) {
+	// A record without spikes still gives figures (empty axes), not errors or panics.
+	empty := &snn.Spikes{}
+	cl := snn.UniformClusters(3, 4)
+	p, err := Raster(empty, cl, RasterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(p.X.Max > p.X.Min) || !(p.Y.Max > p.Y.Min) {
+		t.Errorf("empty raster ranges x [%v, %v], y [%v, %v]", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	q, err := PopulationRates(empty, 12, 3, RateOptions{T1: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ClusterRateMap(empty, cl, RateOptions{T1: 50}, HeatOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []Drawer{p, q, f} {
+		if _, err := Encode(d, 200, 150, "png"); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func TestClusterColorDistinct(t *testing.T) {
 	// 80 clusters: all colours differ clearly, and neighbours (replayed one after the other)
 	// differ strongly. Distances are Euclidean in OKLab (1 = black to white).
