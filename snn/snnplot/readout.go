@@ -160,9 +160,12 @@ func elementLines(m mat.Matrix, t0, dt float64, names []string, ylabel string) (
 			ymin, ymax = math.Min(ymin, m.At(k, j)), math.Max(ymax, m.At(k, j))
 		}
 	}
-	if !(ymax > ymin) {
+	switch {
+	case !(ymax > ymin):
 		d := math.Max(1, 1e-6*math.Abs(ymin))
 		p.Y.Min, p.Y.Max = ymin-d, ymax+d
+	case names != nil && !math.IsInf(ymax-ymin, 0):
+		p.Y.Max = ymax + 0.3*(ymax-ymin) // headroom for the legend
 	}
 	return p, nil
 }
