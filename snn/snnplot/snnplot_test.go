@@ -560,6 +560,37 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+func TestRows(t *testing.T) {
+	rows := [][]float64{{1, 2, 3}, {4, 5, 6}}
+	m, err := Rows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := m.Dims(); r != 2 || c != 3 || m.At(1, 2) != 6 || m.T().At(2, 1) != 6 {
+		t.Errorf("Rows: %dx%d, At(1,2) = %v", r, c, m.At(1, 2))
+	}
+	rows[0][0] = 9
+	if m.At(0, 0) != 9 {
+		t.Errorf("Rows copied the data")
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("At out of range did not panic")
+			}
+		}()
+		m.At(2, 0)
+	}()
+	for _, bad := range [][][]float64{nil, {{}}, {{1, 2}, {3}}} {
+		if _, err := Rows(bad); err == nil || !strings.HasPrefix(err.Error(), "snnplot: Rows: ") {
+			t.Errorf("Rows(%v): err %v", bad, err)
+		}
+	}
+	if _, err := Readout(m, m, ReadoutOptions{}); err != nil {
+		t.Errorf("Readout over Rows: %v", err)
+	}
+}
+
 func TestFigureAlignsPanels(t *testing.T) {
 	// Two stacked panels whose y tick labels differ in width: the data areas start at the
 	// same x and have the same width.
