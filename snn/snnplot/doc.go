@@ -30,7 +30,8 @@
 //     MonitorRates and MonitorClusterRateMap draw an snn.RateMonitor.
 //   - Weights, BlockMeans, Heatmap: matrices (block-averaged when large), cluster
 //     boundaries, K x K block means (snn.ClusterBlockMatrix).
-//   - Readout: a read-out target pattern above the read-out activity, aligned in time.
+//   - Readout: a read-out target pattern above the read-out activity, aligned in time; Rows
+//     adapts [][]float64 patterns and rates (rows[element][column]) without copying.
 //   - Spectrum, SpectrumOf: eigenvalues in the complex plane (snn.SignedSpectrum and
 //     snn.ReducedSpectrum compute them for weight matrices).
 //   - Replay: cluster activations and in-order transitions from snn.AnalyzeReplay.
