@@ -27,7 +27,8 @@
 //   - Raster, NetworkRaster: spikes, clusters coloured, time window and neuron range.
 //   - PopulationRates, ClusterRates, ClusterRateMap: binned, Gaussian-smoothed rates from a
 //     spike record (the traces of snn.ClusterRateTraces, which the replay analysis uses);
-//     MonitorRates and MonitorClusterRateMap draw an snn.RateMonitor.
+//     MonitorRates and MonitorClusterRateMap draw an snn.RateMonitor. RateOptions.Activations
+//     marks detected cluster activations (snn.DetectActivations) on the cluster figures.
 //   - Weights, BlockMeans, Heatmap: matrices (block-averaged when large), cluster
 //     boundaries, K x K block means (snn.ClusterBlockMatrix).
 //   - Readout: a read-out target pattern above the read-out activity, aligned in time; Rows
