@@ -139,6 +139,8 @@ func New(opt Options) (*Session, error) {
 		s.Close()
 		return nil, fmt.Errorf("session: importing the runtime: %w", err)
 	}
+	// Decode the doc index in the background so that the first inspect is quick.
+	go func() { _, _ = stdlib.Docs() }()
 	return s, nil
 }
 
