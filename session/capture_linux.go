@@ -5,6 +5,7 @@ package session
 import (
 	"errors"
 	"os"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"unicode/utf8"
@@ -73,6 +74,9 @@ func startCapture(route func(name, text string)) (*capture, error) {
 		return nil, err
 	}
 	captureOwner = c
+	// Fatal errors (a runaway recursion in a cell, for example) are written to fd 2, now a pipe
+	// whose reader dies with the process: also send them to the original stderr.
+	_ = debug.SetCrashOutput(c.origErr, debug.CrashOptions{})
 	return c, nil
 }
 
@@ -242,6 +246,7 @@ func (c *capture) stop() error {
 	c.out.r.Close()
 	c.err.r.Close()
 	captureOwner = nil
+	_ = debug.SetCrashOutput(nil, debug.CrashOptions{})
 	if err1 != nil || err2 != nil {
 		return errors.New("session: restoring stdout/stderr failed")
 	}
