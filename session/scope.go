@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -19,19 +20,29 @@ type scopeIndex struct {
 }
 
 // noteScope records the names a successfully evaluated run defined.
-func (s *Session) noteScope(src string) {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
-	stmts := false
-	if err != nil {
-		f, err = parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+src+"\n}", 0)
-		if err != nil {
-			return
-		}
-		stmts = true
-	}
+func (s *Session) noteScope(src string, kind runKind) {
 	s.scopeMu.Lock()
 	defer s.scopeMu.Unlock()
-	sc := &s.scope
+	s.scope.add(src, kind)
+}
+
+// add records the names a run defines.
+func (sc *scopeIndex) add(src string, kind runKind) {
+	var f *ast.File
+	var err error
+	stmts := kind != runDecl
+	if stmts {
+		// Only definitions matter: skip the parse for runs that cannot make any.
+		if !strings.Contains(src, ":=") && !strings.Contains(src, "var") && !strings.Contains(src, "const") && !strings.Contains(src, "type") {
+			return
+		}
+		f, err = parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+src+"\n}", 0)
+	} else {
+		f, err = parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
+	}
+	if err != nil {
+		return
+	}
 	if sc.names == nil {
 		sc.names = map[string]string{}
 		sc.varType = map[string]string{}
@@ -100,12 +111,16 @@ func (s *Session) noteScope(src string) {
 					continue
 				}
 				sc.names[id.Name] = "var"
+				t := ""
 				if len(st.Rhs) == len(st.Lhs) {
-					if t := litType(st.Rhs[i]); t != "" {
-						sc.varType[id.Name] = t
-					} else {
-						delete(sc.varType, id.Name)
-					}
+					t = litType(st.Rhs[i])
+				} else if len(st.Rhs) == 1 {
+					t = callType(st.Rhs[0], i)
+				}
+				if t != "" {
+					sc.varType[id.Name] = t
+				} else {
+					delete(sc.varType, id.Name)
 				}
 			}
 		case *ast.DeclStmt:
@@ -143,9 +158,13 @@ func typeName(e ast.Expr) string {
 	return ""
 }
 
-// litType returns the type of a composite literal T{...} or &T{...}, or "".
+// litType returns the type of a composite literal T{...} or &T{...} ("T", "pkg.T"), or of
+// a call of a package function ("call:pkg.F#0", resolved by reflection at completion time),
+// or "".
 func litType(e ast.Expr) string {
 	switch x := e.(type) {
+	case *ast.CallExpr:
+		return callType(x, 0)
 	case *ast.CompositeLit:
 		return typeName(x.Type)
 	case *ast.UnaryExpr:
@@ -166,4 +185,21 @@ func (s *Session) scopeNames() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// callType returns "call:pkg.F#i" for result i of a call pkg.F(...), or "".
+func callType(e ast.Expr, i int) string {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return ""
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	return "call:" + pkg.Name + "." + sel.Sel.Name + "#" + strconv.Itoa(i)
 }
