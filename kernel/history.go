@@ -25,8 +25,11 @@ type HistoryEntry struct {
 
 // historyFile is the on-disk format.
 type historyFile struct {
-	Version int            `json:"version"`
-	Entries []HistoryEntry `json:"entries"`
+	Version int `json:"version"`
+	// LastSession is the highest session number handed out, reserved at kernel start so
+	// that kernels started one after another never share a session.
+	LastSession int            `json:"last_session"`
+	Entries     []HistoryEntry `json:"entries"`
 }
 
 // History is the record of executed cells, persisted across kernel restarts in a JSON file
@@ -59,19 +62,27 @@ func DefaultHistoryPath() string {
 // corrupt one is (rather than overwriting the user's history).
 func OpenHistory(path string) (*History, error) {
 	h := &History{path: path, save: make(chan struct{}, 1), done: make(chan struct{})}
+	var f historyFile
 	if path != "" {
-		f, err := readHistory(path)
-		if err != nil {
+		var err error
+		if f, err = readHistory(path); err != nil {
 			return nil, err
 		}
 		h.entries = f.Entries
 	}
+	h.session = f.LastSession
 	for _, e := range h.entries {
 		if e.Session > h.session {
 			h.session = e.Session
 		}
 	}
 	h.session++
+	if path != "" {
+		f.Version, f.LastSession = 1, h.session
+		if err := writeFileAtomic(path, f); err != nil {
+			return nil, err
+		}
+	}
 	go h.saver()
 	return h, nil
 }
@@ -147,7 +158,8 @@ func (h *History) flush() {
 	if len(all) > MaxHistory {
 		all = all[len(all)-MaxHistory:]
 	}
-	err = writeFileAtomic(h.path, historyFile{Version: 1, Entries: all})
+	last := max(disk.LastSession, h.session)
+	err = writeFileAtomic(h.path, historyFile{Version: 1, LastSession: last, Entries: all})
 	h.mu.Lock()
 	h.err = err
 	h.mu.Unlock()
