@@ -186,6 +186,7 @@ func TestJupyterConsoleFake(t *testing.T) {
 	needPython(t, "jupyter_console")
 	bin := buildBinary(t, "./kernel/internal/fakekernel")
 	env := jupyterEnv(t, "gosnn-fake", bin)
-	env = append(env, "GOSNN_CONSOLE_CODE=print hello from console", "GOSNN_CONSOLE_EXPECT=hello from console")
+	env = append(env, "GOSNN_CONSOLE_CODE=print hello from console\n#--\n= 42\n#--\nerror boom",
+		"GOSNN_CONSOLE_EXPECT=hello from console|Out[2]: 42|FakeError: boom")
 	runPython(t, env, 3*time.Minute, absTestdata(t, "console.py"))
 }
