@@ -130,7 +130,12 @@ class Scenarios(unittest.TestCase):
             m = self.kc.get_iopub_msg(timeout=TIMEOUT)
             if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
                 break
-        time.sleep(1.0)
+        # The cell must still be running a second later (it is long), else the test is void.
+        try:
+            early = self.kc.get_shell_msg(timeout=1.0)
+            self.fail(f"the long cell ended before the interrupt: {early['content']}")
+        except queue.Empty:
+            pass
         t0 = time.perf_counter()
         self.km.interrupt_kernel()  # interrupt_mode message: interrupt_request on control
         reply = self.shell_reply(msg_id, timeout=10)
@@ -138,6 +143,7 @@ class Scenarios(unittest.TestCase):
         self.iopub_until_idle(msg_id)
         print(f"\ninterrupt answered in {elapsed * 1000:.1f} ms", flush=True)
         self.assertEqual(reply["content"]["status"], "error", reply["content"])
+        self.assertEqual(reply["content"]["ename"], "Interrupted", reply["content"])
         self.assertLess(elapsed, 0.5, "interrupt took too long")
         reply, msgs = self.run_cell(CODE["read"])
         self.assertEqual(self.result(msgs), CODE["read_result"], "state lost after interrupt")
