@@ -355,6 +355,12 @@ func Image(img image.Image) *Handle { return std.Image(img) }
 // JSON displays a JSON-encodable value (see Displayer.JSON).
 func JSON(v any) *Handle { return std.JSON(v) }
 
+// Update re-renders v in place of the item of h, like h.Update(v). In interpreted code, prefer
+// it to the method when v is an interpreted type with rich methods (HTML, PNG, ...): yaegi
+// passes such values to compiled methods without their methods, but the session registers
+// this function so that they arrive whole.
+func Update(h *Handle, v any) { h.Update(v) }
+
 // Clear clears the cell's output (see Displayer.Clear).
 func Clear(wait bool) { std.Clear(wait) }
 

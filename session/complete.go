@@ -5,20 +5,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"strings"
-
-	"github.com/gosnn/gosnn/display"
 )
-
-// Complete returns completion candidates for code at byte offset cursor (see
-// kernel.Evaluator).
-func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
-	return nil, cursor, cursor
-}
-
-// Inspect returns the documentation of the symbol at byte offset cursor.
-func (s *Session) Inspect(code string, cursor int, detailLevel int) (display.Bundle, bool) {
-	return display.Bundle{}, false
-}
 
 // IsComplete reports whether code is a complete cell: "complete", "incomplete" (an open
 // block, call or string that more lines would finish) or "invalid", with the indent for the

@@ -44,9 +44,17 @@ const (
 // name, as yaegi and go/scanner print them.
 var posRE = regexp.MustCompile(`^(?:[^\s:]*:)?(\d+):(\d+): `)
 
+// innerPosRE matches positions inside a message ("previous declaration at _.go:1:18").
+var innerPosRE = regexp.MustCompile(`_\.go:(\d+):\d+`)
+
 // relocate rewrites the position at the start of msg, relative to a run that starts on
 // cell line `line`, into a cell position "line N: ".
 func relocate(msg string, line int) string {
+	msg = innerPosRE.ReplaceAllStringFunc(msg, func(p string) string {
+		m := innerPosRE.FindStringSubmatch(p)
+		l, _ := strconv.Atoi(m[1])
+		return fmt.Sprintf("line %d", l+line-1)
+	})
 	m := posRE.FindStringSubmatchIndex(msg)
 	if m == nil {
 		return msg
@@ -88,5 +96,25 @@ func userError(err error, compile bool, line int, diag []string) *Error {
 	if compile {
 		name = ErrCompile
 	}
-	return &Error{Name: name, Value: msg, Traceback: []string{name + ": " + msg}}
+	tb := []string{name + ": " + msg}
+	if compile {
+		if h := limitHint(msg); h != "" {
+			tb = append(tb, "hint: "+h)
+		}
+	}
+	return &Error{Name: name, Value: msg, Traceback: tb}
+}
+
+// limitHint explains compile errors that come from the interpreter's language level
+// (README "Language limits").
+func limitHint(msg string) string {
+	switch {
+	case strings.HasSuffix(msg, "nil type"):
+		return "the interpreter does not support range over an integer or a function; use a three-clause for loop"
+	case strings.HasSuffix(msg, "undefined: min"), strings.HasSuffix(msg, "undefined: max"):
+		return "the min and max builtins (Go 1.21) are not available in the interpreter; use math.Min/math.Max or an if"
+	case strings.HasSuffix(msg, "undefined: clear"):
+		return "the clear builtin is not available in the interpreter; delete keys in a loop or make a new map"
+	}
+	return ""
 }

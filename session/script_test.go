@@ -161,10 +161,12 @@ func runScript(t *testing.T, file string) {
 		t.Fatal(err)
 	}
 	comment, secs := parseSections(string(data))
-	s, err := New(Options{Capture: captureSupported})
+	s, err := New(Options{Capture: captureSupported && os.Getenv("GOSNN_TEST_NOCAPTURE") == ""})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Progress displays depend on timing; TestProgressDisplay covers them.
+	s.progressDelay = time.Hour
 	// While the session captures fds 1 and 2, nothing here may call t.Log (it would be
 	// captured): failures are collected and reported after Close.
 	var fails []string

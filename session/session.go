@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
+	"path"
 	"reflect"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 	ystdlib "github.com/traefik/yaegi/stdlib"
@@ -51,9 +54,23 @@ type Session struct {
 
 	imports map[impSpec]bool
 
+	// Package names for completion: those imported by cells (guarded by scopeMu) and all
+	// known ones (built once).
+	importNames map[string]string
+	pkgOnce     sync.Once
+	pkgNames    map[string]string
+
 	// scope is what completion knows of names defined by earlier cells.
 	scopeMu sync.Mutex
 	scope   scopeIndex
+
+	// snn runs in flight (see host.go).
+	runsMu   sync.Mutex
+	runsCond *sync.Cond
+	runs     int
+
+	// progressDelay is how long an snn run goes before its progress display appears.
+	progressDelay time.Duration
 
 	// Result of the trailing expression of the running cell.
 	result   []any
@@ -68,12 +85,17 @@ type cellState struct {
 	dmu  sync.Mutex
 }
 
+// settleWait bounds how long an interrupted Execute waits for snn runs to stop.
+const settleWait = 150 * time.Millisecond
+
 // rtPath is the import path of the session runtime package seen by cells.
 const rtPath = "gosnn.internal/rt"
 
 // New returns a session with every symbol loaded.
 func New(opt Options) (*Session, error) {
-	s := &Session{opt: opt, imports: map[impSpec]bool{}}
+	s := &Session{opt: opt, imports: map[impSpec]bool{}, importNames: map[string]string{}}
+	s.runsCond = sync.NewCond(&s.runsMu)
+	s.progressDelay = progressDelay
 	s.cell.Store(&cellState{ctx: context.Background()})
 	if opt.Capture {
 		c, err := startCapture(s.route)
@@ -240,9 +262,18 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 		if err := s.compileRun(ctx, cell, src, r.line, false); err != nil {
 			return err
 		}
+		s.scopeMu.Lock()
 		for _, sp := range specs {
 			s.imports[sp] = true
+			name := sp.name
+			if name == "" {
+				name = path.Base(sp.path)
+			}
+			if name != "_" && name != "." {
+				s.importNames[name] = sp.path
+			}
 		}
+		s.scopeMu.Unlock()
 		return nil
 	case runExpr:
 		wrapped := rtName + ".Result(" + guardGo(src, runStmt) + ")"
@@ -259,14 +290,41 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 
 func quote(p string) string { return fmt.Sprintf("%q", p) }
 
-// compile compiles src, turning an interpreter panic into an error.
+// compile compiles src, turning an interpreter panic into an error. Some compile failures
+// make yaegi call log.Panic, which writes to the standard logger (the cell's stderr with
+// capture) before panicking: the logger's output is held during compilation, and what the
+// panic already says is dropped, so that an error is reported once.
 func (s *Session) compile(src string) (p *interp.Program, err error) {
+	prev := log.Writer()
+	hold := &heldLog{}
+	log.SetOutput(hold)
 	defer func() {
-		if r := recover(); r != nil {
+		log.SetOutput(prev)
+		r := recover()
+		if r != nil {
 			p, err = nil, fmt.Errorf("%v", r)
+		}
+		for _, line := range hold.lines {
+			if r != nil && strings.HasSuffix(strings.TrimRight(line, "\n"), fmt.Sprint(r)) {
+				continue
+			}
+			_, _ = io.WriteString(prev, line)
 		}
 	}()
 	return s.in.Compile(src)
+}
+
+// heldLog keeps what the standard logger writes while a cell compiles.
+type heldLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (h *heldLog) Write(p []byte) (int, error) {
+	h.mu.Lock()
+	h.lines = append(h.lines, string(p))
+	h.mu.Unlock()
+	return len(p), nil
 }
 
 func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, line int, record bool) error {
@@ -283,6 +341,10 @@ func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, l
 
 func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Program, line int, src string) error {
 	_, err := s.in.ExecuteWithContext(ctx, p)
+	if err != nil && ctx.Err() != nil {
+		// The interpreter returns at once; compiled snn runs stop at their next check.
+		s.settle(settleWait)
+	}
 	if err != nil {
 		cell.dmu.Lock()
 		diag := cell.diag
@@ -317,7 +379,7 @@ func (s *Session) goPanic(r any) {
 func (s *Session) overrides() interp.Exports {
 	result := reflect.ValueOf(s.setResult)
 	show := reflect.ValueOf(s.disp.Show)
-	update := reflect.ValueOf((*display.Handle).Update)
+	update := reflect.ValueOf(display.Update)
 	rich := []reflect.Type{
 		reflect.TypeOf((*display.PNGer)(nil)).Elem(),
 		reflect.TypeOf((*display.SVGer)(nil)).Elem(),
@@ -341,6 +403,7 @@ func (s *Session) overrides() interp.Exports {
 			"PNG":      reflect.ValueOf(d.PNG),
 			"Image":    reflect.ValueOf(d.Image),
 			"JSON":     reflect.ValueOf(d.JSON),
+			"Update":   update,
 			"Clear":    reflect.ValueOf(d.Clear),
 			"Input":    reflect.ValueOf(d.Input),
 			"Password": reflect.ValueOf(d.Password),

@@ -124,10 +124,13 @@ func topLevel(code string) ([]stmtSpan, error) {
 			flush()
 			continue
 		}
+		if tk.t == token.SEMICOLON && tk.lit == "\n" {
+			continue // inserted before a newline or at EOF inside brackets: not text
+		}
 		if start < 0 {
 			start, first = tk.off, tk.t
 		}
-		end = tk.off + tokLen(tk.t, tk.lit)
+		end = min(tk.off+tokLen(tk.t, tk.lit), len(code))
 	}
 	flush()
 	return spans, nil

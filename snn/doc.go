@@ -25,9 +25,10 @@
 // The step loop lives in step.go and nowhere else. Step s (s = 1, 2, …; t = s·dt) does, in
 // the order of MODEL.md section 2:
 //
-//  1. (plasticity issue) every 200 steps, E→E normalisation (§5.3);
-//  2. hooks registered with Every run between steps on the caller's goroutine (stimulus
-//     bookkeeping: SetRate, SetDriveWeight);
+//  1. normalisation (SetNormalization, §5.3) when s is a multiple of its period (200 steps);
+//  2. stimulus bookkeeping: switches of a schedule installed with ScheduleStimuli (§7.1) are
+//     applied before the step; hooks registered with Every run between steps on the caller's
+//     goroutine (SetRate, SetDriveWeight, SetPlastic);
 //  3. (implicit) the current-step accumulators are empty;
 //  4. for each neuron, populations in order, in index order:
 //     a. decay of the iSTDP trace y (Config.Traces);
@@ -39,10 +40,14 @@
 //     e. unless refractory (s <= last spike step + round(τ_ref/dt)): Euler update of V, and if
 //     V > VPeak: spike, V = VReset, V_T jump (ThresholdSet or ThresholdIncrement), w += b,
 //     y += 1 and x̄ += 1;
-//     f. (plasticity issue) LTP, LTD and iSTDP of this neuron's synapses: marked hooks in
-//     stepAdEx, stepLIF and deliver;
+//     f. plasticity (SetVoltageSTDP, SetInhibitorySTDP; active while SetPlastic(true)): see 5;
 //  5. the step's spikes, in global index order, add their weights to the input buffers that
-//     their targets consume in step s+1: the one-step recurrent delay (§2).
+//     their targets consume in step s+1: the one-step recurrent delay (§2). Right after a
+//     spike has been delivered through a plastic synapse, LTD (§5.1) and the presynaptic
+//     iSTDP branch (§5.2) update it; after all spikes, LTP (§5.1, §5.4) and the postsynaptic
+//     iSTDP branch run on every postsynaptic row. These rules read the traces at their
+//     end-of-step values (the original reads not-yet-updated traces of higher-indexed neurons:
+//     one step of decay apart).
 //
 // After every chunk of 100 steps (or earlier, at a hook), the run returns to the calling
 // goroutine: the context is checked, monitors are filled, V is checked for NaN/Inf, and
@@ -64,10 +69,15 @@
 //
 // # MODEL.md section 9 switches
 //
-// Item 1 (training input channel): Config.NegativeExt (Exc [J], default; Inh [R]). Item 8
-// (threshold after a spike): NeuronParams.Threshold. Item 9/10: forward Euler, one-step
-// recurrent delay and undelayed external input, always. Item 13 (initial V):
-// NeuronParams.VInitLow/VInitHigh. Item 14 (H refractoriness): always per neuron. Item 6:
-// traces start at the initial V. Items 2-5, 11, 12 belong to the plasticity and read-out
-// issues; item 7 (the last-E-neuron bug of [J]) is not reproduced.
+// Item 1 (training input channel): Config.NegativeExt (Exc [J], default; Inh [R]). Item 2
+// (LTD amplitude): VoltageSTDP.ALTD, 1.4e-4 per spike. Item 3 (iSTDP rate):
+// InhibitorySTDP.Eta = 1. Item 4 (normalisation): Normalization.Mode (Subtractive default,
+// Multiplicative), target fixed when attached. Item 5 (state between chunks): continuous;
+// ResetState for the original's re-initialisation. Item 6: traces start at the initial V.
+// Item 8 (threshold after a spike): NeuronParams.Threshold. Items 9/10: forward Euler,
+// one-step recurrent delay and undelayed external input, always. Item 11: x̄ += 1 per spike.
+// Item 12 (read-out bound): VoltageSTDP.SoftBound. Item 13 (initial V):
+// NeuronParams.VInitLow/VInitHigh. Item 14 (H refractoriness): always per neuron. Item 7
+// (the last-E-neuron bug of [J]) is not reproduced. Items 15-17 belong to the read-out
+// experiment.
 package snn

@@ -70,8 +70,9 @@ const (
 	// matMaxElements caps the number of matrix elements a reader will materialise from a
 	// sparse array (whose dimensions are not backed by stored bytes): 2^26 float64 = 512 MiB.
 	matMaxElements = 1 << 26
-	// matReadChunk is the largest allocation made ahead of the bytes actually read.
-	matReadChunk = 16 << 20
+	// matReadChunk is the largest allocation made ahead of the bytes actually read; beyond it
+	// buffers grow by doubling as data arrives.
+	matReadChunk = 1 << 20
 )
 
 var matClassNames = map[byte]string{
@@ -229,6 +230,9 @@ func readMat(r io.Reader) (*MatFile, error) {
 		return nil, fmt.Errorf("not a MAT v5 file: bad endian indicator %q at byte 126", hdr[126:128])
 	}
 	if v := bo.Uint16(hdr[124:126]); v != 0x0100 {
+		if v == 0x0200 {
+			return nil, errors.New("MAT v7.3 (HDF5) is not supported, save with -v7 or -v6")
+		}
 		return nil, fmt.Errorf("unsupported MAT version 0x%04x at byte 124 (want 0x0100)", v)
 	}
 	mf := &MatFile{Header: strings.TrimRight(string(bytes.TrimRight(hdr[:116], "\x00")), " ")}
@@ -289,7 +293,8 @@ func matSkipPad(r io.Reader, n int64, start int64) error {
 }
 
 // matReadN reads exactly n bytes, allocating no more than matReadChunk ahead of the data
-// actually present. On a short read it returns what it got and io.ErrUnexpectedEOF.
+// actually present. On a short read it returns what it got and the error of io.ReadFull
+// (io.ErrUnexpectedEOF or io.EOF when the data simply ended).
 func matReadN(r io.Reader, n int64) ([]byte, error) {
 	if n < 0 {
 		return nil, io.ErrUnexpectedEOF
@@ -298,7 +303,7 @@ func matReadN(r io.Reader, n int64) ([]byte, error) {
 	buf := make([]byte, first)
 	got, err := io.ReadFull(r, buf)
 	if err != nil {
-		return buf[:got], io.ErrUnexpectedEOF
+		return buf[:got], err
 	}
 	for int64(len(buf)) < n {
 		want := min(n, int64(len(buf))*2)
@@ -306,63 +311,79 @@ func matReadN(r io.Reader, n int64) ([]byte, error) {
 		copy(nb, buf)
 		got, err := io.ReadFull(r, nb[len(buf):])
 		if err != nil {
-			return nb[:len(buf)+got], io.ErrUnexpectedEOF
+			return nb[:len(buf)+got], err
 		}
 		buf = nb
 	}
 	return buf, nil
 }
 
+// matEOFReader records whether the underlying reader reached its end.
+type matEOFReader struct {
+	r   io.Reader
+	eof bool
+}
+
+func (e *matEOFReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == io.EOF {
+		e.eof = true
+	}
+	return n, err
+}
+
 func matReadCompressed(r io.Reader, bo binary.ByteOrder, nbytes int64, start int64, mf *MatFile) error {
-	lr := &io.LimitedReader{R: r, N: nbytes}
+	src := &matEOFReader{r: r}
+	lr := &io.LimitedReader{R: src, N: nbytes}
+	// zerr explains a failure inside the compressed stream: the file ended, or the zlib data
+	// (or the element it holds) is bad.
+	zerr := func(err error, what string) error {
+		if src.eof && lr.N > 0 {
+			return fmt.Errorf("truncated compressed element at byte %d: file ends %d bytes early", start, lr.N)
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return fmt.Errorf("compressed element at byte %d: %s: zlib stream ends early", start, what)
+		}
+		return fmt.Errorf("compressed element at byte %d: %s: corrupt zlib data: %v", start, what, err)
+	}
 	zr, err := zlib.NewReader(lr)
 	if err != nil {
-		if lr.N == 0 && nbytes > 0 || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return fmt.Errorf("truncated compressed element at byte %d", start)
-		}
-		return fmt.Errorf("compressed element at byte %d: %v", start, err)
+		return zerr(err, "zlib header")
 	}
-	dr := &matCounter{r: zr}
 	var tag [8]byte
-	if _, err := io.ReadFull(dr, tag[:]); err != nil {
-		return matZErr(err, lr, "tag of compressed element", start)
+	if _, err := io.ReadFull(zr, tag[:]); err != nil {
+		return zerr(err, "tag")
 	}
 	typ, n := bo.Uint32(tag[0:4]), bo.Uint32(tag[4:8])
 	if typ != miMATRIX {
 		// Not a variable: drain it and move on.
-		if _, err := io.Copy(io.Discard, dr); err != nil {
-			return matZErr(err, lr, "compressed element", start)
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			return zerr(err, fmt.Sprintf("element of type %d", typ))
 		}
 	} else {
-		body, err := matReadN(dr, int64(n))
+		body, err := matReadN(zr, int64(n))
 		if err != nil {
-			var zerr error = io.ErrUnexpectedEOF
-			if lr.N > 0 {
-				// The compressed stream ended before the declared matrix size.
-				return fmt.Errorf("compressed element at byte %d: matrix declares %d bytes but holds %d", start, n, len(body))
+			if src.eof && lr.N > 0 || !(errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
+				return zerr(err, "matrix")
 			}
-			return matZErr(zerr, lr, "compressed element", start)
+			return fmt.Errorf("compressed element at byte %d: matrix declares %d bytes but holds %d", start, n, len(body))
 		}
 		if err := matParseMatrix(body, bo, -1, mf); err != nil {
 			return fmt.Errorf("compressed element at byte %d: %w", start, err)
 		}
+		// Read to the end of the zlib stream so its checksum is verified.
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			return zerr(err, "after the matrix")
+		}
 	}
-	// Consume the rest of the compressed bytes (zlib checksum, or junk) so the next element
-	// starts where the tag says.
+	// Skip what remains of the element so the next one starts where the tag says.
 	if _, err := io.Copy(io.Discard, lr); err != nil {
-		return fmt.Errorf("truncated compressed element at byte %d: %v", start, err)
+		return fmt.Errorf("compressed element at byte %d: %v", start, err)
 	}
 	if lr.N > 0 {
-		return fmt.Errorf("truncated compressed element at byte %d: %d bytes missing", start, lr.N)
+		return fmt.Errorf("truncated compressed element at byte %d: file ends %d bytes early", start, lr.N)
 	}
 	return nil
-}
-
-func matZErr(err error, lr *io.LimitedReader, what string, start int64) error {
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return fmt.Errorf("truncated %s at byte %d", what, start)
-	}
-	return fmt.Errorf("%s at byte %d: corrupt zlib data: %v", what, start, err)
 }
 
 // matElem is one sub-element of a miMATRIX body.
@@ -481,7 +502,7 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	default:
 		return skip("not a numeric array")
 	}
-	re, _, err := matNext(rest, bo, pos(rest), "real part of "+quoteName(name))
+	re, _, err := matNext(rest, bo, pos(rest), "real part of "+matQuote(name))
 	if err != nil {
 		return err
 	}
@@ -489,7 +510,7 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	if size == 0 {
 		return fmt.Errorf("variable %q: unsupported data type %d for values", name, re.typ)
 	}
-	if int64(len(re.data)) != count*int64(size) {
+	if n := int64(len(re.data)); n%int64(size) != 0 || n/int64(size) != count {
 		return fmt.Errorf("variable %q: dimensions %d×%d need %d values but %d bytes of type %d hold %d",
 			name, rows, cols, count, len(re.data), re.typ, int64(len(re.data))/int64(size))
 	}
@@ -499,7 +520,7 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	return nil
 }
 
-func quoteName(s string) string { return fmt.Sprintf("%q", s) }
+func matQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 // matSparse decodes a real sparse array (compressed sparse columns: row indices ir, column
 // starts jc, values pr) into a dense row-major variable.
@@ -509,8 +530,12 @@ func matSparse(rest []byte, bo binary.ByteOrder, pos func([]byte) int64, name st
 		class = "sparse logical"
 	}
 	count := int64(rows) * int64(cols)
-	if count > matMaxElements {
-		return fmt.Errorf("variable %q: sparse %d×%d is too large to expand (limit %d elements)", name, rows, cols, matMaxElements)
+	// The dimensions of a sparse array are not backed by stored bytes: cap the expansion at
+	// matMaxElements, and at 1024 elements per stored byte (at least 4 Mi elements), so a
+	// forged header cannot make the reader allocate much more than the file justifies.
+	limit := min(int64(matMaxElements), max(1<<22, 1024*int64(len(rest))))
+	if count > limit {
+		return fmt.Errorf("variable %q: sparse %d×%d is too large to expand to a dense matrix (limit %d elements)", name, rows, cols, limit)
 	}
 	irEl, rest, err := matNext(rest, bo, pos(rest), "sparse row indices")
 	if err != nil {
@@ -616,22 +641,25 @@ func matDecodeColMajor(dst []float64, src []byte, typ uint32, bo binary.ByteOrde
 	default:
 		panic("snn: internal error: matDecodeColMajor with non-numeric type")
 	}
-	if typ == miDOUBLE && bo == binary.LittleEndian {
-		// Fast path for the common case (the authors' files): no closure call per value.
-		k := 0
-		for c := 0; c < cols; c++ {
+	// Transpose in blocks of columns so that both the reads and the writes stay in cache.
+	const block = 32
+	for c0 := 0; c0 < cols; c0 += block {
+		c1 := min(c0+block, cols)
+		if typ == miDOUBLE && bo == binary.LittleEndian {
+			// Fast path for the common case (the authors' files): no call per value.
 			for r := 0; r < rows; r++ {
-				dst[r*cols+c] = math.Float64frombits(binary.LittleEndian.Uint64(src[k:]))
-				k += 8
+				d := dst[r*cols+c0 : r*cols+c1]
+				for c := range d {
+					d[c] = math.Float64frombits(binary.LittleEndian.Uint64(src[8*((c0+c)*rows+r):]))
+				}
 			}
+			continue
 		}
-		return
-	}
-	k := 0
-	for c := 0; c < cols; c++ {
 		for r := 0; r < rows; r++ {
-			dst[r*cols+c] = get(k)
-			k++
+			d := dst[r*cols+c0 : r*cols+c1]
+			for c := range d {
+				d[c] = get((c0+c)*rows + r)
+			}
 		}
 	}
 }

@@ -45,6 +45,7 @@ type population struct {
 	rng                []rng     // per-neuron Poisson stream
 	um, up, xb, y      []float64 // plasticity traces ū−, ū+, x̄, y (MODEL.md section 5); nil when off
 
+	d      Drive // drive given at construction
 	out    []int // projections whose presynaptic population this is
 	spikes int64 // spikes since construction
 }
@@ -62,6 +63,7 @@ type projection struct {
 	outPost   []int32   // postsynaptic local index, ascending per pre
 	outSyn    []int32   // index into w
 	split     []int32   // per pre i and worker k: first outgoing entry of i whose post belongs to k or later
+	plastic   bool      // a vSTDP or iSTDP rule is attached
 }
 
 // Network is a simulated spiking network: the recurrent E/I network of MODEL.md plus any
@@ -86,6 +88,15 @@ type Network struct {
 	rateMons  []*RateMonitor
 	hooks     []hook
 	host      Host
+
+	vrules     []*vstdpRule
+	irules     []*istdpRule
+	norms      []*normRule
+	plastic    bool // SetPlastic
+	plasticNow bool // plastic and some rule is attached, fixed for one chunk
+
+	events []stimEvent // pending stimulus switches, by step
+	resets int         // ResetState calls, for fresh initial-state streams
 }
 
 type hook struct {
@@ -212,24 +223,55 @@ func (n *Network) addPop(name string, p NeuronParams, size int, d Drive) PopID {
 	if n.traces {
 		pop.um, pop.up, pop.xb, pop.y = f(), f(), f(), f()
 	}
-	init := streamSeed(n.seed, 2, uint64(id))
+	pop.d = d
+	n.initState(pop, uint64(id))
+	n.pops = append(n.pops, pop)
+	n.ready = false
+	return PopID(id)
+}
+
+// initState sets the initial state of MODEL.md section 6.4 at the current time: V uniform in
+// [VInitLow, VInitHigh], V_T at rest, no adaptation, empty conductances and inputs, traces at
+// V (ū) or 0, not refractory, external drive as given at construction, first Poisson arrival
+// drawn afresh. stream selects the random stream of the initial V.
+func (n *Network) initState(pop *population, stream uint64) {
+	p, d := pop.p, pop.d
+	init := streamSeed(n.seed, 2, stream)
 	t := n.Time()
-	for i := 0; i < size; i++ {
+	for _, a := range [][]float64{pop.w, pop.xrE, pop.xdE, pop.xrI, pop.xdI, pop.inE, pop.inI, pop.xb, pop.y} {
+		clear(a)
+	}
+	for i := 0; i < pop.n; i++ {
 		pop.v[i] = p.VInitLow + (p.VInitHigh-p.VInitLow)*init.float()
 		pop.vt[i] = p.VTRest
 		pop.last[i] = math.MinInt64 / 2
 		pop.rate[i] = d.Rate
 		pop.extW[i] = d.Weight
-		pop.rng[i] = streamSeed(n.seed, 1, uint64(off+i))
+		if pop.rng[i] == 0 {
+			pop.rng[i] = streamSeed(n.seed, 1, uint64(pop.off+i))
+		}
 		pop.next[i] = t + pop.rng[i].exp()/d.Rate // +Inf when the rate is 0
-		if n.traces {
+		if pop.um != nil {
 			// MODEL.md section 9 item 6: traces start at the initial V (default for Go).
 			pop.um[i], pop.up[i] = pop.v[i], pop.v[i]
 		}
 	}
-	n.pops = append(n.pops, pop)
-	n.ready = false
-	return PopID(id)
+}
+
+// ResetState re-initialises the state of every neuron as at construction (MODEL.md 6.4) with
+// fresh random initial potentials, keeping the weights, the time, monitors and rules: the
+// original re-initialises the state at every sim() call (MODEL.md section 9 item 5; the
+// default for Go is continuous state, so call this only for bug-compatibility). It also
+// restores every population's drive to its construction value and drops pending stimuli.
+func (n *Network) ResetState() {
+	n.resets++
+	for id, p := range n.pops {
+		n.initState(p, uint64(id)+uint64(n.resets)<<32)
+	}
+	for _, r := range n.vrules {
+		clear(r.xb)
+	}
+	n.events = n.events[:0]
 }
 
 // bernoulli draws a post × pre Bernoulli(p) connection pattern with uniform weight w,

@@ -3,6 +3,7 @@ package snn
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Model selects the membrane equation of a population.
@@ -259,7 +260,7 @@ func (p *NeuronParams) Validate(name string) error {
 	for _, x := range pos {
 		if x.v <= 0 {
 			what := "must be > 0"
-			if x.n[:3] == "Tau" {
+			if strings.HasPrefix(x.n, "Tau") {
 				what = "time constant must be > 0"
 			}
 			return fieldError(name+"."+x.n, x.v, what)

@@ -92,7 +92,11 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 			report(true)
 			return fmt.Errorf("snn: run interrupted at t = %g ms: %w", n.Time(), err)
 		}
+		n.applyEvents()
 		c := min(end-n.step, chunkSteps)
+		if len(n.events) > 0 {
+			c = min(c, n.events[0].step-n.step-1)
+		}
 		for _, h := range n.hooks {
 			if due := h.every - n.step%h.every; due < c {
 				c = due
@@ -201,25 +205,57 @@ func (n *Network) prepare() {
 	n.ready = true
 }
 
-// barrier is a reusable spinning barrier for the workers of one chunk.
+// barrier is a reusable barrier for the workers of one chunk. Waiters spin for a short
+// while (a step takes tens of microseconds, so the others usually arrive soon), then yield,
+// then sleep on a condition variable, so that an oversubscribed machine does not burn a core
+// on a descheduled partner.
 type barrier struct {
-	n     int32
-	count atomic.Int32
-	gen   atomic.Uint32
+	n        int32
+	count    atomic.Int32
+	gen      atomic.Uint32
+	sleepers atomic.Int32
+	mu       sync.Mutex
+	cond     sync.Cond
 }
+
+func newBarrier(n int) *barrier {
+	b := &barrier{n: int32(n)}
+	b.cond.L = &b.mu
+	return b
+}
+
+const (
+	barrierSpins  = 400 // busy polls before yielding
+	barrierYields = 40  // runtime.Gosched calls before sleeping
+)
 
 func (b *barrier) wait() {
 	g := b.gen.Load()
 	if b.count.Add(1) == b.n {
 		b.count.Store(0)
+		b.mu.Lock()
 		b.gen.Add(1)
+		if b.sleepers.Load() > 0 {
+			b.cond.Broadcast()
+		}
+		b.mu.Unlock()
 		return
 	}
-	for i := 0; b.gen.Load() == g; i++ {
-		if i > 50 {
+	for i := 0; i < barrierSpins+barrierYields; i++ {
+		if b.gen.Load() != g {
+			return
+		}
+		if i >= barrierSpins {
 			runtime.Gosched()
 		}
 	}
+	b.mu.Lock()
+	b.sleepers.Add(1)
+	for b.gen.Load() == g {
+		b.cond.Wait()
+	}
+	b.sleepers.Add(-1)
+	b.mu.Unlock()
 }
 
 // runChunk simulates c <= chunkSteps steps and then feeds the monitors.
@@ -231,6 +267,16 @@ func (n *Network) runChunk(c int) {
 	for _, wk := range n.workers {
 		clear(wk.cnt)
 	}
+	for _, pr := range n.projs {
+		pr.plastic = false
+	}
+	for _, r := range n.vrules {
+		r.pr.plastic = true
+	}
+	for _, r := range n.irules {
+		r.pr.plastic = true
+	}
+	n.plasticNow = n.plastic && len(n.vrules)+len(n.irules) > 0
 	if len(n.workers) == 1 {
 		wk := n.workers[0]
 		for k := 0; k < c; k++ {
@@ -238,13 +284,19 @@ func (n *Network) runChunk(c int) {
 			n.deliver(wk, k)
 		}
 	} else {
-		b := &barrier{n: int32(len(n.workers))}
+		b := newBarrier(len(n.workers))
 		var wg sync.WaitGroup
+		// With plasticity, a second barrier keeps workers from updating traces (in the
+		// next integration) that others still read in delivery.
+		b2 := n.plasticNow
 		body := func(wk *worker) {
 			for k := 0; k < c; k++ {
 				n.integrate(wk, s0+int64(k), k)
 				b.wait()
 				n.deliver(wk, k)
+				if b2 {
+					b.wait()
+				}
 			}
 		}
 		for _, wk := range n.workers[1:] {

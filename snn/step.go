@@ -135,8 +135,8 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 			V[i] = v
 		}
 		VT[i], W[i] = vt, w
-		// 4f: plasticity of this neuron's input synapses (LTP every step, iSTDP and LTD on
-		// spikes) hooks in here; see the plasticity issue (MODEL.md 5.1-5.2).
+		// 4f: plasticity of this neuron's synapses runs in the delivery phase, where every
+		// trace of the step is final (deliver, plasticity.go).
 	}
 	return cnt
 }
@@ -179,7 +179,7 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 			}
 			V[i] = v
 		}
-		// 4f: iSTDP of this neuron's synapses hooks in here (MODEL.md 5.2).
+		// 4f: iSTDP runs in the delivery phase (deliver, plasticity.go).
 	}
 	return cnt
 }
@@ -187,6 +187,9 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 // integrate runs phase 1 of step s (chunk-relative index c) on the worker's ranges.
 func (n *Network) integrate(wk *worker, s int64, c int) {
 	t := float64(s) * n.dt
+	if len(n.norms) > 0 {
+		n.normalize(wk, s) // §2 step 1
+	}
 	for pi, p := range n.pops {
 		cnt := wk.cnt[pi] // start[pi][c] already holds it (start[pi][0] is always 0)
 		k := &wk.kin[pi]
@@ -194,6 +197,9 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 			cnt = stepAdEx(k, p, wk.lo[pi], wk.hi[pi], s, t, wk.buf[pi], cnt)
 		} else {
 			cnt = stepLIF(k, p, wk.lo[pi], wk.hi[pi], s, t, wk.buf[pi], cnt)
+		}
+		if len(n.vrules) > 0 {
+			n.updatePreTraces(wk, pi, wk.buf[pi][wk.start[pi][c]:cnt])
 		}
 		wk.cnt[pi] = cnt
 		wk.start[pi][c+1] = cnt
@@ -232,10 +238,17 @@ func (n *Network) deliver(wk *worker, c int) {
 					for q, j := range op {
 						acc[j] += w[os[q]]
 					}
-					// Spike-triggered plasticity of this projection (LTD of E→E on the
-					// presynaptic spike, iSTDP of I→E; MODEL.md 5.1-5.2) hooks in here.
+					// §2 step 4f, spike-triggered plasticity: LTD (vSTDP) and the
+					// presynaptic branch of iSTDP (MODEL.md 5.1-5.2).
+					if n.plasticNow && pr.plastic {
+						n.spikePlasticity(pr, q0, q1)
+					}
 				}
 			}
 		}
+	}
+	// §2 step 4f, continuous plasticity: LTP and the postsynaptic branch of iSTDP.
+	if n.plasticNow {
+		n.stepPlasticity(wk, c)
 	}
 }

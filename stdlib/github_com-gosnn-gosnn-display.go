@@ -12,26 +12,59 @@ import (
 func init() {
 	Symbols["github.com/gosnn/gosnn/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"MIMEHTML":     reflect.ValueOf(constant.MakeFromLiteral("\"text/html\"", token.STRING, 0)),
-		"MIMEJSON":     reflect.ValueOf(constant.MakeFromLiteral("\"application/json\"", token.STRING, 0)),
-		"MIMEMarkdown": reflect.ValueOf(constant.MakeFromLiteral("\"text/markdown\"", token.STRING, 0)),
-		"MIMEPNG":      reflect.ValueOf(constant.MakeFromLiteral("\"image/png\"", token.STRING, 0)),
-		"MIMESVG":      reflect.ValueOf(constant.MakeFromLiteral("\"image/svg+xml\"", token.STRING, 0)),
-		"MIMEText":     reflect.ValueOf(constant.MakeFromLiteral("\"text/plain\"", token.STRING, 0)),
+		"Clear":          reflect.ValueOf(display.Clear),
+		"ErrNoInput":     reflect.ValueOf(&display.ErrNoInput).Elem(),
+		"HTML":           reflect.ValueOf(display.HTML),
+		"HTMLBundle":     reflect.ValueOf(display.HTMLBundle),
+		"Image":          reflect.ValueOf(display.Image),
+		"ImageBundle":    reflect.ValueOf(display.ImageBundle),
+		"Input":          reflect.ValueOf(display.Input),
+		"JSON":           reflect.ValueOf(display.JSON),
+		"JSONBundle":     reflect.ValueOf(display.JSONBundle),
+		"MIMEHTML":       reflect.ValueOf(constant.MakeFromLiteral("\"text/html\"", token.STRING, 0)),
+		"MIMEJSON":       reflect.ValueOf(constant.MakeFromLiteral("\"application/json\"", token.STRING, 0)),
+		"MIMEMarkdown":   reflect.ValueOf(constant.MakeFromLiteral("\"text/markdown\"", token.STRING, 0)),
+		"MIMEPNG":        reflect.ValueOf(constant.MakeFromLiteral("\"image/png\"", token.STRING, 0)),
+		"MIMESVG":        reflect.ValueOf(constant.MakeFromLiteral("\"image/svg+xml\"", token.STRING, 0)),
+		"MIMEText":       reflect.ValueOf(constant.MakeFromLiteral("\"text/plain\"", token.STRING, 0)),
+		"Markdown":       reflect.ValueOf(display.Markdown),
+		"MarkdownBundle": reflect.ValueOf(display.MarkdownBundle),
+		"NewDisplayer":   reflect.ValueOf(display.NewDisplayer),
+		"PNG":            reflect.ValueOf(display.PNG),
+		"PNGBundle":      reflect.ValueOf(display.PNGBundle),
+		"Password":       reflect.ValueOf(display.Password),
+		"Render":         reflect.ValueOf(display.Render),
+		"SVG":            reflect.ValueOf(display.SVG),
+		"SVGBundle":      reflect.ValueOf(display.SVGBundle),
+		"Show":           reflect.ValueOf(display.Show),
+		"Text":           reflect.ValueOf(display.Text),
+		"TextBundle":     reflect.ValueOf(display.TextBundle),
+		"Update":         reflect.ValueOf(display.Update),
 
 		// type definitions
 		"Bundle":      reflect.ValueOf((*display.Bundle)(nil)),
 		"Comm":        reflect.ValueOf((*display.Comm)(nil)),
 		"CommHandler": reflect.ValueOf((*display.CommHandler)(nil)),
 		"CommHost":    reflect.ValueOf((*display.CommHost)(nil)),
+		"Displayer":   reflect.ValueOf((*display.Displayer)(nil)),
+		"HTMLer":      reflect.ValueOf((*display.HTMLer)(nil)),
+		"Handle":      reflect.ValueOf((*display.Handle)(nil)),
 		"Inputter":    reflect.ValueOf((*display.Inputter)(nil)),
+		"Markdowner":  reflect.ValueOf((*display.Markdowner)(nil)),
+		"PNGer":       reflect.ValueOf((*display.PNGer)(nil)),
+		"Renderer":    reflect.ValueOf((*display.Renderer)(nil)),
+		"SVGer":       reflect.ValueOf((*display.SVGer)(nil)),
 		"Sink":        reflect.ValueOf((*display.Sink)(nil)),
 
 		// interface wrapper definitions
-		"_Comm":     reflect.ValueOf((*_github_com_gosnn_gosnn_display_Comm)(nil)),
-		"_CommHost": reflect.ValueOf((*_github_com_gosnn_gosnn_display_CommHost)(nil)),
-		"_Inputter": reflect.ValueOf((*_github_com_gosnn_gosnn_display_Inputter)(nil)),
-		"_Sink":     reflect.ValueOf((*_github_com_gosnn_gosnn_display_Sink)(nil)),
+		"_Comm":       reflect.ValueOf((*_github_com_gosnn_gosnn_display_Comm)(nil)),
+		"_CommHost":   reflect.ValueOf((*_github_com_gosnn_gosnn_display_CommHost)(nil)),
+		"_HTMLer":     reflect.ValueOf((*_github_com_gosnn_gosnn_display_HTMLer)(nil)),
+		"_Inputter":   reflect.ValueOf((*_github_com_gosnn_gosnn_display_Inputter)(nil)),
+		"_Markdowner": reflect.ValueOf((*_github_com_gosnn_gosnn_display_Markdowner)(nil)),
+		"_PNGer":      reflect.ValueOf((*_github_com_gosnn_gosnn_display_PNGer)(nil)),
+		"_SVGer":      reflect.ValueOf((*_github_com_gosnn_gosnn_display_SVGer)(nil)),
+		"_Sink":       reflect.ValueOf((*_github_com_gosnn_gosnn_display_Sink)(nil)),
 	}
 }
 
@@ -67,6 +100,16 @@ func (W _github_com_gosnn_gosnn_display_CommHost) RegisterCommTarget(target stri
 	W.WRegisterCommTarget(target, h)
 }
 
+// _github_com_gosnn_gosnn_display_HTMLer is an interface wrapper for HTMLer type
+type _github_com_gosnn_gosnn_display_HTMLer struct {
+	IValue interface{}
+	WHTML  func() string
+}
+
+func (W _github_com_gosnn_gosnn_display_HTMLer) HTML() string {
+	return W.WHTML()
+}
+
 // _github_com_gosnn_gosnn_display_Inputter is an interface wrapper for Inputter type
 type _github_com_gosnn_gosnn_display_Inputter struct {
 	IValue interface{}
@@ -75,6 +118,36 @@ type _github_com_gosnn_gosnn_display_Inputter struct {
 
 func (W _github_com_gosnn_gosnn_display_Inputter) Input(prompt string, password bool) (string, error) {
 	return W.WInput(prompt, password)
+}
+
+// _github_com_gosnn_gosnn_display_Markdowner is an interface wrapper for Markdowner type
+type _github_com_gosnn_gosnn_display_Markdowner struct {
+	IValue    interface{}
+	WMarkdown func() string
+}
+
+func (W _github_com_gosnn_gosnn_display_Markdowner) Markdown() string {
+	return W.WMarkdown()
+}
+
+// _github_com_gosnn_gosnn_display_PNGer is an interface wrapper for PNGer type
+type _github_com_gosnn_gosnn_display_PNGer struct {
+	IValue interface{}
+	WPNG   func() ([]byte, error)
+}
+
+func (W _github_com_gosnn_gosnn_display_PNGer) PNG() ([]byte, error) {
+	return W.WPNG()
+}
+
+// _github_com_gosnn_gosnn_display_SVGer is an interface wrapper for SVGer type
+type _github_com_gosnn_gosnn_display_SVGer struct {
+	IValue interface{}
+	WSVG   func() string
+}
+
+func (W _github_com_gosnn_gosnn_display_SVGer) SVG() string {
+	return W.WSVG()
 }
 
 // _github_com_gosnn_gosnn_display_Sink is an interface wrapper for Sink type

@@ -93,13 +93,26 @@ func fractions(rel []float64, n int) []float64 {
 
 // Draw draws the figure on c.
 func (f *Figure) Draw(c draw.Canvas) {
+	cells := f.layout(c)
+	for i, row := range cells {
+		for j, cell := range row {
+			if j < len(f.Rows[i]) && f.Rows[i][j] != nil && cell.Max.X > cell.Min.X && cell.Max.Y > cell.Min.Y {
+				f.Rows[i][j].Draw(cell)
+			}
+		}
+	}
+}
+
+// layout returns the canvas of each cell (rows x columns), cropped so that the data areas
+// of the panels line up.
+func (f *Figure) layout(c draw.Canvas) [][]draw.Canvas {
 	nr := len(f.Rows)
 	nc := 0
 	for _, r := range f.Rows {
 		nc = max(nc, len(r))
 	}
 	if nr == 0 || nc == 0 {
-		return
+		return nil
 	}
 	gap := f.Gap
 	if gap <= 0 {
@@ -174,17 +187,14 @@ func (f *Figure) Draw(c draw.Canvas) {
 			}
 			cell := cells[i][j]
 			d := p.DataCanvas(cell)
-			cell = draw.Crop(cell,
+			cells[i][j] = draw.Crop(cell,
 				left[j]-(d.Min.X-cell.Min.X),
 				-(right[j] - (cell.Max.X - d.Max.X)),
 				bottom[i]-(d.Min.Y-cell.Min.Y),
 				-(top[i] - (cell.Max.Y - d.Max.Y)))
-			if cell.Max.X <= cell.Min.X || cell.Max.Y <= cell.Min.Y {
-				continue
-			}
-			p.Draw(cell)
 		}
 	}
+	return cells
 }
 
 // WriterTo returns an io.WriterTo that writes the figure drawn at size w x h in the given
@@ -217,14 +227,27 @@ func (f *Figure) Save(path string) error {
 	return Save(f, w, h, path)
 }
 
-func render(d Drawer, w, h vg.Length, format string) (io.WriterTo, error) {
-	if !(w > 0) || !(h > 0) {
-		return nil, fmt.Errorf("snnplot: figure size %vx%v must be positive", w, h)
+// maxSide bounds the side of a rendered figure (about 3.5 m, or 13000 pixels at 96 dpi).
+const maxSide = 10000 * vg.Length(1)
+
+func render(d Drawer, w, h vg.Length, format string) (wt io.WriterTo, err error) {
+	if !(w > 0) || !(h > 0) || w > maxSide || h > maxSide {
+		return nil, fmt.Errorf("snnplot: figure size %vx%v must be positive and at most %v", w, h, maxSide)
+	}
+	if d == nil {
+		return nil, fmt.Errorf("snnplot: nothing to draw")
 	}
 	c, err := draw.NewFormattedCanvas(w, h, strings.ToLower(format))
 	if err != nil {
 		return nil, fmt.Errorf("snnplot: %w", err)
 	}
+	// gonum/plot panics on some degenerate inputs (a canvas too small for its labels, say);
+	// report that as an error rather than bringing down the caller.
+	defer func() {
+		if r := recover(); r != nil {
+			wt, err = nil, fmt.Errorf("snnplot: drawing a %vx%v %s failed: %v", w, h, format, r)
+		}
+	}()
 	d.Draw(draw.New(c))
 	return c, nil
 }

@@ -138,6 +138,9 @@ func newColorScale(cmap palette.ColorMap, lo, hi float64) (*colorScale, error) {
 		d := math.Max(math.Abs(lo)*1e-6, 0.5)
 		lo, hi = lo-d, hi+d
 	}
+	if math.IsInf(hi-lo, 0) || math.IsNaN(hi-lo) {
+		return nil, fmt.Errorf("snnplot: colour range [%v, %v] is too wide; set HeatOptions.Min and Max", lo, hi)
+	}
 	cmap.SetMin(lo)
 	cmap.SetMax(hi)
 	s := &colorScale{cmap: cmap, lo: lo, hi: hi, lut: make([]color.NRGBA, 256),
@@ -157,7 +160,13 @@ func (s *colorScale) at(v float64) color.NRGBA {
 		return s.nan
 	}
 	x := (v - s.lo) / (s.hi - s.lo) * 255
-	return s.lut[int(math.Round(math.Min(255, math.Max(0, x))))]
+	switch {
+	case x >= 255:
+		return s.lut[255]
+	case x > 0:
+		return s.lut[int(math.Round(x))]
+	}
+	return s.lut[0]
 }
 
 // image renders g with row 0 at the top. Small grids are enlarged by an integer factor per
@@ -199,7 +208,7 @@ func heatPlot(hp heatPanel, g grid, s *colorScale) *plot.Plot {
 	if !hp.flipY {
 		g = g.flipped()
 	}
-	p.Add(plotter.NewImage(s.image(g), hp.x0, 0, hp.x1, hp.yn))
+	p.Add(safeImage{plotter.NewImage(s.image(g), hp.x0, 0, hp.x1, hp.yn)})
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = hp.x0, hp.x1, 0, hp.yn
 	p.X.Tick.Marker = plainTicks{}
 	if hp.flipY {
@@ -214,7 +223,7 @@ func heatPlot(hp heatPanel, g grid, s *colorScale) *plot.Plot {
 // colorBarPlot returns a vertical colour bar for s.
 func colorBarPlot(s *colorScale, label string) *plot.Plot {
 	p := plot.New()
-	p.Add(&plotter.ColorBar{ColorMap: s.cmap, Vertical: true})
+	p.Add(safeColorBar{&plotter.ColorBar{ColorMap: s.cmap, Vertical: true}})
 	p.HideX()
 	p.Y.Label.Text = label
 	p.Y.Tick.Marker = plainTicks{}
@@ -345,4 +354,28 @@ func (l boundaryLines) Plot(c draw.Canvas, p *plot.Plot) {
 			c.StrokeLine2(l.style, trX(0), trY(y), trX(l.nx), trY(y))
 		}
 	}
+}
+
+// safeColorBar is a plotter.ColorBar that draws nothing on a canvas too small to hold it
+// (plotter.ColorBar panics there).
+type safeColorBar struct{ *plotter.ColorBar }
+
+// Plot implements plot.Plotter.
+func (b safeColorBar) Plot(c draw.Canvas, p *plot.Plot) {
+	if c.Max.X-c.Min.X < 1 || c.Max.Y-c.Min.Y < 1 {
+		return
+	}
+	b.ColorBar.Plot(c, p)
+}
+
+// safeImage is a plotter.Image that draws nothing when the data area is too small to show
+// it (the image scaler fails on an empty or inverted rectangle).
+type safeImage struct{ *plotter.Image }
+
+// Plot implements plot.Plotter.
+func (im safeImage) Plot(c draw.Canvas, p *plot.Plot) {
+	if c.Max.X-c.Min.X < 1 || c.Max.Y-c.Min.Y < 1 {
+		return
+	}
+	im.Image.Plot(c, p)
 }

@@ -13,22 +13,24 @@ var (
 	InhibitoryColor color.Color = color.NRGBA{R: 0x3a, G: 0x3a, B: 0x48, A: 0xff}
 )
 
-// goldenAngle is the hue step between consecutive cluster colours, in degrees: successive
-// clusters land far apart on the hue circle, and no two of the first few hundred coincide.
-const goldenAngle = 137.50776405003785
+// plastic is the plastic number, the real root of x³ = x + 1. The points
+// (k/plastic mod 1, k/plastic² mod 1) form the R2 low-discrepancy sequence: they fill the unit
+// square evenly for every prefix length, so any number of clusters gets well-spread colours.
+const plastic = 1.32471795724474602596
 
 // ClusterColor returns the default colour of cluster k (k >= 0). The palette is built in the
-// perceptual OKLCh space: hue advances by the golden angle from one cluster to the next and
-// lightness cycles through three levels, so neighbouring clusters (which replay one after the
-// other) are easy to tell apart and 30 or 80 clusters still give distinct colours. Chroma is
-// reduced where needed to stay inside the sRGB gamut. Negative k is treated as -k.
+// perceptual OKLCh space from the R2 low-discrepancy sequence: hue and lightness (0.45 to 0.8)
+// are its two coordinates, so colours are spread evenly for any number of clusters (30 or 80
+// stay distinct) and consecutive clusters, which replay one after the other, differ by about
+// 90 degrees of hue and a clear step in lightness. Chroma is 0.16, reduced where needed to stay
+// inside the sRGB gamut. Negative k is treated as -k.
 func ClusterColor(k int) color.NRGBA {
 	if k < 0 {
 		k = -k
 	}
-	hue := math.Mod(30+float64(k)*goldenAngle, 360)
-	lightness := [3]float64{0.62, 0.50, 0.74}[k%3]
-	for chroma := 0.16; chroma > 0; chroma -= 0.01 {
+	hue := math.Mod(0.5+float64(k)/plastic, 1) * 360
+	lightness := 0.45 + 0.35*math.Mod(0.5+float64(k)/(plastic*plastic), 1)
+	for chroma := 0.16; chroma > 0; chroma -= 0.005 {
 		if c, ok := oklchToSRGB(lightness, chroma, hue); ok {
 			return c
 		}

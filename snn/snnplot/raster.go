@@ -85,6 +85,9 @@ func Raster(s *snn.Spikes, c snn.Clusters, opt RasterOptions) (*plot.Plot, error
 			t0, t1 = math.Floor(tmin), math.Floor(tmax)+1
 		}
 	}
+	if !(t1 > t0) || math.IsInf(t1-t0, 0) {
+		return nil, fmt.Errorf("snnplot: Raster: time window [%v, %v) is empty or too wide to draw", t0, t1)
+	}
 	from, to := opt.From, opt.To
 	if to <= from {
 		to = max(maxN+1, from+1)
@@ -172,6 +175,10 @@ func checkClusters(c snn.Clusters) error {
 	return nil
 }
 
+// dotsPerFill is the number of dots filled in one path. The scan-line rasteriser behind PNG
+// output slows down on paths with very many cells, so long runs are filled in chunks.
+const dotsPerFill = 128
+
 type dotGroup struct {
 	color color.Color
 	pts   []float64 // interleaved (x, y) in data units
@@ -227,6 +234,11 @@ func (r *rasterDots) Plot(c draw.Canvas, p *plot.Plot) {
 			path.Line(vg.Point{X: x1, Y: y1})
 			path.Line(vg.Point{X: x0, Y: y1})
 			path.Close()
+			if len(path) >= 5*dotsPerFill {
+				c.SetColor(grp.color)
+				c.Fill(path)
+				path = path[:0]
+			}
 		}
 		if len(path) > 0 {
 			c.SetColor(grp.color)

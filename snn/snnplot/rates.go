@@ -19,7 +19,7 @@ import (
 type RateOptions struct {
 	// T0 and T1 bound the time window in ms; if T1 <= T0 the window is the whole record.
 	T0, T1 float64
-	// Bin is the bin width in ms; zero means 1 ms.
+	// Bin is the bin width in ms (at least 1 µs); zero means 1 ms.
 	Bin float64
 	// Sigma is the standard deviation of the Gaussian smoothing kernel in ms; zero means 3 ms
 	// and a negative value turns smoothing off.
@@ -29,6 +29,13 @@ type RateOptions struct {
 	// Title is the plot title; empty means none.
 	Title string
 }
+
+// maxBins bounds the number of time bins of a rate figure (10^6: over 16 minutes in 1 ms
+// bins), so that a mistaken window cannot allocate gigabytes.
+const maxBins = 1_000_000
+
+// maxCells bounds bins x clusters of the per-cluster rate figures (80 MB of float64).
+const maxCells = 10_000_000
 
 // rateSeries holds binned, optionally smoothed rates (Hz per neuron) of several groups.
 type rateSeries struct {
@@ -57,6 +64,8 @@ func (o RateOptions) window(s *snn.Spikes) (t0, t1, bin, sigma float64, err erro
 	switch {
 	case bin < 0:
 		return 0, 0, 0, 0, fmt.Errorf("snnplot: bin width %v ms is negative", bin)
+	case bin > 0 && bin < 1e-3:
+		return 0, 0, 0, 0, fmt.Errorf("snnplot: bin width %v ms is below 1 µs", bin)
 	case bin == 0:
 		bin = 1
 	}
@@ -74,8 +83,11 @@ func (o RateOptions) window(s *snn.Spikes) (t0, t1, bin, sigma float64, err erro
 			t0, t1 = math.Floor(lo), math.Floor(hi)+1
 		}
 	}
-	if (t1-t0)/bin > 1e7 {
-		return 0, 0, 0, 0, fmt.Errorf("snnplot: window [%v, %v) ms in bins of %v ms has too many bins", t0, t1, bin)
+	if !(t1 > t0) || math.IsInf(t1-t0, 0) {
+		return 0, 0, 0, 0, fmt.Errorf("snnplot: time window [%v, %v) is empty or too wide to draw", t0, t1)
+	}
+	if (t1-t0)/bin > maxBins {
+		return 0, 0, 0, 0, fmt.Errorf("snnplot: window [%v, %v) ms in bins of %v ms has more than %d bins", t0, t1, bin, maxBins)
 	}
 	return t0, t1, bin, sigma, nil
 }
@@ -258,6 +270,9 @@ func clusterSeries(what string, s *snn.Spikes, c snn.Clusters, opt RateOptions) 
 	t0, t1, bin, sigma, err := opt.window(s)
 	if err != nil {
 		return rateSeries{}, 0, 0, err
+	}
+	if nb := (t1 - t0) / bin; nb*float64(c.Count()) > maxCells {
+		return rateSeries{}, 0, 0, fmt.Errorf("snnplot: %s: %d clusters x %.0f bins exceed %d values; use a shorter window or wider bins", what, c.Count(), nb, maxCells)
 	}
 	sizes := make([]int, c.Count())
 	for k := range sizes {

@@ -81,6 +81,9 @@ func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
 	}
 	t0 := opt.T0
 	t1 := t0 + math.Max(float64(ct)*dtT, float64(ca)*dtA)
+	if !(t1 > t0) || math.IsInf(t1-t0, 0) {
+		return nil, fmt.Errorf("snnplot: Readout: time span [%v, %v] is empty or too wide to draw", t0, t1)
+	}
 	var top, bottom *plot.Plot
 	var f *Figure
 	if opt.Lines {
@@ -149,5 +152,17 @@ func elementLines(m mat.Matrix, t0, dt float64, names []string, ylabel string) (
 		}
 	}
 	p.Legend.Top = true
+	// A constant series gets a visible range even when its value is too large for the
+	// plot's own padding of ±1.
+	ymin, ymax := math.Inf(1), math.Inf(-1)
+	for k := range r {
+		for j := range c {
+			ymin, ymax = math.Min(ymin, m.At(k, j)), math.Max(ymax, m.At(k, j))
+		}
+	}
+	if !(ymax > ymin) {
+		d := math.Max(1, 1e-6*math.Abs(ymin))
+		p.Y.Min, p.Y.Max = ymin-d, ymax+d
+	}
 	return p, nil
 }

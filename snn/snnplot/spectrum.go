@@ -55,10 +55,19 @@ func Spectrum(ev []complex128, opt SpectrumOptions) (*plot.Plot, error) {
 	xmin, xmax = math.Min(xmin, -opt.Circle), math.Max(xmax, opt.Circle)
 	ymin, ymax = math.Min(ymin, -opt.Circle), math.Max(ymax, opt.Circle)
 	half := math.Max(xmax-xmin, ymax-ymin) / 2 * 1.05
-	if half == 0 {
-		half = math.Max(1, math.Abs(xmin))
+	if math.IsInf(half, 0) || math.IsInf(xmax+xmin, 0) || math.IsInf(ymax+ymin, 0) {
+		return nil, fmt.Errorf("snnplot: Spectrum: eigenvalues too large to plot (range %v to %v)", math.Min(xmin, ymin), math.Max(xmax, ymax))
 	}
 	cx, cy := (xmin+xmax)/2, (ymin+ymax)/2
+	// A single point (or points too close to separate) gets a window of ±1 or of a millionth of
+	// its distance from 0, whichever is larger.
+	half = math.Max(half, math.Max(1e-6*math.Max(math.Abs(cx), math.Abs(cy)), 0))
+	if half == 0 {
+		half = 1
+	}
+	if !(cx+half > cx-half) || !(cy+half > cy-half) {
+		return nil, fmt.Errorf("snnplot: Spectrum: eigenvalues span no drawable range")
+	}
 
 	p := plot.New()
 	p.Title.Text = opt.Title
