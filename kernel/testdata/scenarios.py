@@ -23,7 +23,7 @@ CODE = {
         "define": "set x 41",
         "read": "= x",
         "read_result": "41",
-        "long_run": "sleep",
+        "long_run": "progress 1000000",
         "goroutine_panic": None,
         "alive": "= 2",
         "alive_result": "2",
@@ -136,6 +136,22 @@ class Scenarios(unittest.TestCase):
             self.fail(f"the long cell ended before the interrupt: {early['content']}")
         except queue.Empty:
             pass
+        # Live progress flowed while shell was busy: a display with an ID, updated in place.
+        live = []
+        stop = time.monotonic() + 0.5
+        while time.monotonic() < stop:
+            try:
+                m = self.kc.get_iopub_msg(timeout=0.1)
+            except queue.Empty:
+                continue
+            if m["parent_header"].get("msg_id") == msg_id:
+                live.append(m)
+        shown = [m for m in live if m["msg_type"] == "display_data" and m["content"].get("transient", {}).get("display_id")]
+        self.assertTrue(shown, f"no progress display during the run: {[m['msg_type'] for m in live]}")
+        pid = shown[0]["content"]["transient"]["display_id"]
+        updates = [m for m in live if m["msg_type"] == "update_display_data" and m["content"]["transient"]["display_id"] == pid]
+        self.assertTrue(updates, "the progress display was not updated while the cell ran")
+        print(f"\nprogress: {len(updates)} in-place updates in the first 1.5 s; last: {updates[-1]['content']['data']['text/plain']!r}", flush=True)
         t0 = time.perf_counter()
         self.km.interrupt_kernel()  # interrupt_mode message: interrupt_request on control
         reply = self.shell_reply(msg_id, timeout=10)
