@@ -218,3 +218,29 @@ func TestJupyterConsoleSession(t *testing.T) {
 		"GOSNN_CONSOLE_EXPECT=hello from console|Out[4]: 42|boom")
 	runPython(t, env, 3*time.Minute, absTestdata(t, "console.py"))
 }
+
+// TestBenchmarkAgainstIPykernel measures, through jupyter_client, the time from launch to
+// kernel_info_reply and the round trip of a trivial execute for gosnn and Debian's ipykernel.
+// It only reports (no timed assertions); it runs when GOSNN_KERNEL_BENCH=1.
+func TestBenchmarkAgainstIPykernel(t *testing.T) {
+	if os.Getenv("GOSNN_KERNEL_BENCH") != "1" {
+		t.Skip("set GOSNN_KERNEL_BENCH=1 to compare with ipykernel")
+	}
+	needPython(t, "jupyter_client", "ipykernel")
+	bin := buildBinary(t, "./cmd/gosnn")
+	env := jupyterEnv(t, "gosnn-bench", bin, "kernel")
+	// ipykernel's kernelspec, in the same temporary JUPYTER_PATH.
+	var path string
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "JUPYTER_PATH=") {
+			path = strings.TrimPrefix(kv, "JUPYTER_PATH=")
+		}
+	}
+	spec := KernelSpec{Argv: []string{python, "-m", "ipykernel_launcher", "-f", "{connection_file}"},
+		DisplayName: "ipykernel", Language: "python", InterruptMode: "signal", Metadata: map[string]any{}}
+	if err := WriteKernelSpec(KernelSpecDir(path, "ipy-bench"), spec); err != nil {
+		t.Fatal(err)
+	}
+	out := runPython(t, env, 10*time.Minute, absTestdata(t, "bench.py"), "gosnn-bench", "ipy-bench")
+	t.Log("\n" + out)
+}
