@@ -32,6 +32,7 @@ CODE = {
         "input": "input name?",
         "input_out": "got: Ada",
         "error": "error boom",
+        "slow_error": "progress 30\nerror boom",
         "print": "print {}",
         "progress": "progress 30",
     },
@@ -57,6 +58,7 @@ CODE = {
         'fmt.Println("got:", name)',
         "input_out": "got: Ada",
         "error": 'panic("boom")',
+        "slow_error": 'import "time"\ntime.Sleep(300 * time.Millisecond)\npanic("boom")',
         "print": 'fmt.Println("{}")',
         "progress": None,
     },
@@ -265,7 +267,8 @@ class Scenarios(unittest.TestCase):
 
     def test_06_queued_cells_aborted_after_error(self):
         self.flush()
-        first = self.kc.execute(CODE["error"])
+        # The failing cell takes a while, so the second is queued behind it.
+        first = self.kc.execute(CODE["slow_error"])
         second = self.kc.execute(CODE["print"].format("must not run"))
         r1, r2 = self.shell_reply(first), self.shell_reply(second)
         self.assertEqual(r1["content"]["status"], "error")
