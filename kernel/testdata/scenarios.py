@@ -248,9 +248,21 @@ class Scenarios(unittest.TestCase):
         out = self.stdout(msgs)
         err = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
         print(f"\nflood: {len(out)} bytes of stdout reached the client", flush=True)
+        late = 0
+        if "output limit" not in err:
+            # Diagnose: output arriving after status idle means the evaluator returned
+            # before its output was delivered.
+            stop = time.monotonic() + 2
+            while time.monotonic() < stop:
+                try:
+                    m = self.kc.get_iopub_msg(timeout=0.2)
+                except queue.Empty:
+                    continue
+                if m["parent_header"].get("msg_id") == msgs[0]["parent_header"]["msg_id"] and m["msg_type"] == "stream":
+                    late += len(m["content"]["text"])
         self.assertLessEqual(len(out), 1 << 20)
         self.assertGreater(len(out), 0)
-        self.assertIn("output limit", err)
+        self.assertIn("output limit", err, f"no notice; {late} bytes of stream arrived after status idle")
         self.assert_alive()
 
     def test_05_input_round_trip(self):
