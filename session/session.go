@@ -69,6 +69,11 @@ type Session struct {
 	runsCond *sync.Cond
 	runs     int
 
+	// runCtx is the context of compiled snn runs; an interrupt cancels it and makes a new one.
+	runMu     sync.Mutex
+	runCtx    context.Context
+	runCancel context.CancelFunc
+
 	// progressDelay is how long an snn run goes before its progress display appears.
 	progressDelay time.Duration
 
@@ -96,7 +101,8 @@ func New(opt Options) (*Session, error) {
 	s := &Session{opt: opt, imports: map[impSpec]bool{}, importNames: map[string]string{}}
 	s.runsCond = sync.NewCond(&s.runsMu)
 	s.progressDelay = progressDelay
-	s.cell.Store(&cellState{ctx: context.Background()})
+	s.runCtx, s.runCancel = context.WithCancel(context.Background())
+	s.cell.Store(&cellState{ctx: s.runCtx})
 	if opt.Capture {
 		c, err := startCapture(s.route)
 		if err != nil {
@@ -133,6 +139,8 @@ func New(opt Options) (*Session, error) {
 		s.Close()
 		return nil, fmt.Errorf("session: importing the runtime: %w", err)
 	}
+	// Decode the doc index in the background so that the first inspect is quick.
+	go func() { _, _ = stdlib.Docs() }()
 	return s, nil
 }
 
@@ -144,6 +152,7 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.interruptRuns()
 	if s.cap != nil {
 		return s.cap.stop()
 	}
@@ -212,7 +221,12 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	if out == nil {
 		out = discardSink{}
 	}
-	cell := &cellState{ctx: ctx, sink: out}
+	// Compiled runs get the session's run context, not ctx: a run in a goroutine outlives its
+	// cell (the front end may cancel ctx when Execute returns), and an interrupt of any cell
+	// stops all runs, as yaegi stops all interpreted goroutines.
+	stop := context.AfterFunc(ctx, s.interruptRuns)
+	defer stop()
+	cell := &cellState{ctx: s.runContext(), sink: out}
 	s.cell.Store(cell)
 	defer func() {
 		if s.cap != nil {
@@ -259,7 +273,7 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 			return nil
 		}
 		src = "import (\n" + strings.Join(keep, "\n") + "\n)"
-		if err := s.compileRun(ctx, cell, src, r.line, false); err != nil {
+		if err := s.compileRun(ctx, cell, src, r.line, runImport); err != nil {
 			return err
 		}
 		s.scopeMu.Lock()
@@ -279,12 +293,12 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 		wrapped := rtName + ".Result(" + guardGo(src, runStmt) + ")"
 		p, err := s.compile(wrapped)
 		if err == nil {
-			return s.execute(ctx, cell, p, r.line, src)
+			return s.execute(ctx, cell, p, r.line, "", runExpr)
 		}
 		// Not a single value (a call without results, a type): run it as a statement.
-		return s.compileRun(ctx, cell, guardGo(src, runStmt), r.line, true)
+		return s.compileRun(ctx, cell, guardGo(src, runStmt), r.line, runStmt)
 	default:
-		return s.compileRun(ctx, cell, guardGo(src, r.kind), r.line, true)
+		return s.compileRun(ctx, cell, guardGo(src, r.kind), r.line, r.kind)
 	}
 }
 
@@ -327,19 +341,19 @@ func (h *heldLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, line int, record bool) error {
+func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, line int, kind runKind) error {
 	p, err := s.compile(src)
 	if err != nil {
 		return userError(err, true, line, nil)
 	}
-	orig := ""
-	if record {
-		orig = src
+	if kind == runImport {
+		src = "" // imports are recorded by eval
 	}
-	return s.execute(ctx, cell, p, line, orig)
+	return s.execute(ctx, cell, p, line, src, kind)
 }
 
-func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Program, line int, src string) error {
+// execute runs a compiled run; src, when set, is recorded for completion (see noteScope).
+func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Program, line int, src string, kind runKind) error {
 	_, err := s.in.ExecuteWithContext(ctx, p)
 	if err != nil && ctx.Err() != nil {
 		// The interpreter returns at once; compiled snn runs stop at their next check.
@@ -353,9 +367,25 @@ func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Progra
 		return userError(err, false, line, diag)
 	}
 	if src != "" {
-		s.noteScope(src)
+		s.noteScope(src, kind)
 	}
 	return nil
+}
+
+// runContext returns the current context of compiled runs.
+func (s *Session) runContext() context.Context {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	return s.runCtx
+}
+
+// interruptRuns stops every compiled run in flight (those of the running cell and of
+// goroutines started by earlier cells); later runs get a fresh context.
+func (s *Session) interruptRuns() {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	s.runCancel()
+	s.runCtx, s.runCancel = context.WithCancel(context.Background())
 }
 
 // setResult is the runtime's Result: it receives the values of a cell's trailing expression.

@@ -14,8 +14,8 @@ type TimingFit struct {
 	// MeanMs[k] and SDMs[k] are the mean and the sample standard deviation (n−1, as MATLAB's
 	// std) of cluster k's activation time across the trials where it is present; Trials[k]
 	// counts those trials. Clusters present in fewer than 2 trials have NaN and are not fitted.
-	MeanMs, SDMs []float64
-	Trials       []int
+	MeanMs, SDMs []float64 // per cluster, ms
+	Trials       []int     // per cluster, trials with an activation
 	// Points is the number of clusters used in the fits.
 	Points int
 	// SqrtK is the least-squares k of SD ≈ k·√mean (ms^½); SqrtRMSE its root-mean-square

@@ -40,7 +40,7 @@ func analysisCheckSquare(w mat.Matrix, nE int) (int, error) {
 // remaining pair of distinct clusters. With K = 2 the two off-diagonal blocks are Forward
 // (0 → 1) and Wrap (1 → 0); with K = 1 there is only Within.
 type BlockMeans struct {
-	Clusters int
+	Clusters int // number of clusters K
 	// Means over existing synapses (non-zero entries); NaN for a class with none.
 	Within, Forward, Backward, Wrap, Other float64
 	// Means including absent synapses (zeros), diagonal excluded; NaN for an empty class.
@@ -253,15 +253,15 @@ type SummaryOptions struct {
 
 // WeightSummary describes a set of weights (MODEL.md section 8 A6).
 type WeightSummary struct {
-	N                      int
-	Mean, Median, Min, Max float64
+	N                      int     // number of weights
+	Mean, Median, Min, Max float64 // weight statistics
 	// FracAtFloor and FracAtCap are the fractions of weights within Tol of Floor and Cap
 	// (NaN when Cap <= Floor, i.e. no bounds were given).
 	FracAtFloor, FracAtCap float64
 	// Edges has Bins+1 increasing bin edges; Counts[b] counts weights in [Edges[b], Edges[b+1])
 	// (the last bin includes its upper edge; values outside the range go to the end bins).
-	Edges  []float64
-	Counts []int
+	Edges  []float64 // Bins+1 bin edges
+	Counts []int     // weights per bin
 }
 
 // SummarizeWeights returns the summary statistics and histogram of vals. It is an error if
@@ -341,7 +341,7 @@ func IEWeightSummary(w mat.Matrix, nE int, opt SummaryOptions) (WeightSummary, e
 // SignedSpectrum returns the eigenvalues of w with its inhibitory columns (presynaptic
 // neurons nE…N−1) negated, the matrix whose spectrum MODEL.md 7.5 item 5 plots. Eigenvalues
 // are sorted by decreasing real part, then decreasing imaginary part. The cost is O(N³):
-// about a minute for N = 3000.
+// minutes for N = 3000 (BenchmarkSignedSpectrumFF60b); ReducedSpectrum is instantaneous.
 func SignedSpectrum(w mat.Matrix, nE int) ([]complex128, error) {
 	n, err := analysisCheckSquare(w, nE)
 	if err != nil {

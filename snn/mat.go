@@ -94,11 +94,11 @@ func matClassName(c byte) string {
 // Data holds Rows*Cols values in row-major order (element (i, j) is Data[i*Cols+j]), although
 // MAT-files store them column-major. A 1-D MATLAB vector is a 1×n or n×1 matrix, as in MATLAB.
 type MatVar struct {
-	Name  string
-	Class string // MATLAB class the values were stored as: "double", "single", "int32", "logical", "sparse", ...
-	Rows  int
-	Cols  int
-	Data  []float64
+	Name  string    // variable name
+	Class string    // MATLAB class of the stored values: "double", "single", "int32", "logical", "sparse", ...
+	Rows  int       // first dimension
+	Cols  int       // second dimension
+	Data  []float64 // Rows*Cols values, row-major
 }
 
 // Dense returns the variable as a Rows×Cols matrix that shares Data.
@@ -112,17 +112,17 @@ func (v MatVar) Dense() *mat.Dense {
 
 // MatSkipped records a variable that ReadMat did not convert, and why.
 type MatSkipped struct {
-	Name   string
-	Class  string
-	Reason string
+	Name   string // variable name
+	Class  string // MATLAB class, for example "char", "struct", "cell"
+	Reason string // why it was not converted
 }
 
 // MatFile is the content of a MAT-file: its numeric variables in file order, and the
 // variables that were skipped (char, struct, cell, object, complex, N-d...).
 type MatFile struct {
-	Header  string // descriptive text of the header, trailing blanks removed
-	Vars    []MatVar
-	Skipped []MatSkipped
+	Header  string       // descriptive text of the header, trailing blanks removed
+	Vars    []MatVar     // numeric variables, in file order
+	Skipped []MatSkipped // variables that were not converted, in file order
 }
 
 // Var returns the numeric variable called name.
@@ -483,6 +483,11 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	skip := func(reason string) error {
 		mf.Skipped = append(mf.Skipped, MatSkipped{Name: name, Class: className, Reason: reason})
 		return nil
+	}
+	if name == "" {
+		// MATLAB stores the function-workspace subsystem (handles, objects) as an unnamed
+		// uint8 array; it is not user data.
+		return skip("unnamed subsystem data")
 	}
 	// Dimensions beyond the second must all be 1 for a matrix.
 	for _, d := range dims[2:] {

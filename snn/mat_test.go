@@ -246,7 +246,9 @@ func TestReadMatHandMade(t *testing.T) {
 				tMatElem(bo, miDOUBLE, tF64(bo, 1, 2)))
 			flat3 := tMatMatrix(bo, tMatFlags(bo, mxDOUBLE, 0, 0), tMatDims(bo, 2, 1, 1), tMatName(bo, "flat3"),
 				tMatElem(bo, miDOUBLE, tF64(bo, 1, 2)))
-			file := tMatFile(bo, small, tCompress(bo, int16v), single, logical, char, sparse, strct, tCompress(bo, cplx), cube, flat3)
+			unnamed := tMatMatrix(bo, tMatFlags(bo, mxUINT8, 0, 0), tMatDims(bo, 1, 2), tMatElem(bo, miINT8, nil),
+				tMatSmall(bo, miUINT8, []byte{1, 2}))
+			file := tMatFile(bo, small, tCompress(bo, int16v), single, logical, char, sparse, strct, tCompress(bo, cplx), cube, flat3, unnamed)
 			mf, err := ReadMat(bytes.NewReader(file))
 			if err != nil {
 				t.Fatal(err)
@@ -283,7 +285,7 @@ func TestReadMatHandMade(t *testing.T) {
 			for _, s := range mf.Skipped {
 				skipped[s.Name] = s.Class
 			}
-			for name, class := range map[string]string{"txt": "char", "opts": "struct", "z": "double", "cube": "double"} {
+			for name, class := range map[string]string{"txt": "char", "opts": "struct", "z": "double", "cube": "double", "": "uint8"} {
 				if skipped[name] != class {
 					t.Errorf("skipped[%q] = %q, want %q (all skipped: %+v)", name, skipped[name], class, mf.Skipped)
 				}

@@ -122,6 +122,14 @@ func TestConnectivity(t *testing.T) {
 	if !mat.Equal(m.WeightMatrix(), W) {
 		t.Error("NewFromWeights(WeightMatrix()) differs")
 	}
+	// Uneven explicit clusters are kept as given.
+	u, err := NewFromWeights(cfg, W, Clusters{Bounds: []int{0, 100, 350, 790}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Clusters().Count() != 3 || u.Clusters().Size(1) != 250 {
+		t.Errorf("clusters %v", u.Clusters())
+	}
 	// Same seed, same connectivity; other seed, other connectivity.
 	if !mat.Equal(mustNet(t, cfg).WeightMatrix(), W) {
 		t.Error("same seed gave another matrix")
@@ -450,15 +458,16 @@ func TestPropertySweep(t *testing.T) {
 				p := n.pops[id]
 				ge, _ := n.State(id, VarGE)
 				gi, _ := n.State(id, VarGI)
-				for i := range p.v {
-					if p.v[i] > p.p.VPeak || p.v[i] < cfg.Synapses.EInh-1 {
-						t.Fatalf("trial %d: %s V[%d] = %v out of bounds", trial, p.name, i, p.v[i])
+				for i := range p.nrn {
+					nr := p.nrn[i]
+					if nr.v > p.p.VPeak || nr.v < cfg.Synapses.EInh-1 {
+						t.Fatalf("trial %d: %s V[%d] = %v out of bounds", trial, p.name, i, nr.v)
 					}
 					if ge[i] < -1e-12 || gi[i] < -1e-12 {
 						t.Fatalf("trial %d: negative conductance %v %v", trial, ge[i], gi[i])
 					}
-					if id == PopE && (p.vt[i] < p.p.VTRest-1e-9 || p.vt[i] > p.p.VTRest+p.p.AT+1e-9 || p.w[i] < 0) {
-						t.Fatalf("trial %d: V_T %v w %v out of bounds", trial, p.vt[i], p.w[i])
+					if id == PopE && (nr.vt < p.p.VTRest-1e-9 || nr.vt > p.p.VTRest+p.p.AT+1e-9 || nr.w < 0) {
+						t.Fatalf("trial %d: V_T %v w %v out of bounds", trial, nr.vt, nr.w)
 					}
 				}
 			}
@@ -539,5 +548,46 @@ func TestResetState(t *testing.T) {
 	}
 	if err := n.Run(50); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHookChangesNetwork: hooks may change the thread count, add monitors and populations
+// between steps.
+func TestHookChangesNetwork(t *testing.T) {
+	n := smallNet(t, 2, 1)
+	done := false
+	var sm *StateMonitor
+	n.Every(10, func(float64) {
+		if done {
+			return
+		}
+		done = true
+		if err := n.SetThreads(3); err != nil {
+			t.Error(err)
+		}
+		if _, err := n.AddPopulation("X", DefaultI(), 7, Drive{Rate: 1, Weight: 1}); err != nil {
+			t.Error(err)
+		}
+		var err error
+		if sm, err = n.RecordState(PopI, []int{1}, []Var{VarV}, 1); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := n.Run(30); err != nil {
+		t.Fatal(err)
+	}
+	if n.Threads() != 3 || n.NumPops() != 3 || len(sm.Times()) != 20 {
+		t.Errorf("threads %d, populations %d, samples %d", n.Threads(), n.NumPops(), len(sm.Times()))
+	}
+}
+
+func TestString(t *testing.T) {
+	n := smallNet(t, 2, 1)
+	n.AddPopulation("R", DefaultReadout(), 3, Drive{})
+	got := n.String()
+	for _, want := range []string{"503 neurons", "E 400", "I 100", "R 3", "5 clusters", "t = 0 ms", "2 threads"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
 	}
 }

@@ -222,9 +222,9 @@ func TestPoissonInput(t *testing.T) {
 	id := mustPop(t, n, "P", DefaultI(), N, Drive{Rate: rate, Weight: 1})
 	p := n.pops[id]
 	counts := make([]float64, N)
+	arrivals(p, 0, N, T, false, make([]int32, N))
 	for i := 0; i < N; i++ {
-		ie, _ := p.poisson(i, T, false, 0, 0)
-		counts[i] = ie
+		counts[i] = p.nrn[i].inE
 	}
 	mean, vr := meanVar(counts)
 	want := rate * T
@@ -239,17 +239,17 @@ func TestPoissonInput(t *testing.T) {
 	if err := n.SetRates(id, 0, N, 0); err != nil {
 		t.Fatal(err)
 	}
+	arrivals(p, 0, N, 1e6, false, make([]int32, N))
 	for i := 0; i < N; i++ {
-		p.poisson(i, 1e6, false, 0, 0)
-		if !math.IsInf(p.next[i], 1) {
-			t.Fatalf("neuron %d: next arrival %v with rate 0", i, p.next[i])
+		if !math.IsInf(p.nrn[i].next, 1) {
+			t.Fatalf("neuron %d: next arrival %v with rate 0", i, p.nrn[i].next)
 		}
 	}
 	if err := n.SetRate(id, 3, 1); err != nil {
 		t.Fatal(err)
 	}
-	if math.IsInf(p.next[3], 1) || p.next[3] < n.Time() {
-		t.Errorf("restarted neuron: next arrival %v", p.next[3])
+	if math.IsInf(p.nrn[3].next, 1) || p.nrn[3].next < n.Time() {
+		t.Errorf("restarted neuron: next arrival %v", p.nrn[3].next)
 	}
 }
 
@@ -289,5 +289,38 @@ func TestExpDraw(t *testing.T) {
 	}
 	if f := float64(c) / float64(len(x)); math.Abs(f-math.Exp(-3)) > 0.003 {
 		t.Errorf("P(X>3) = %v, want %v", f, math.Exp(-3))
+	}
+}
+
+// TestThresholdModes: at a second spike while V_T is still raised, ThresholdSet puts V_T at
+// V_T,rest + A_T and ThresholdIncrement adds A_T to the relaxed value (MODEL.md 3.1, §9 item 8).
+func TestThresholdModes(t *testing.T) {
+	for _, mode := range []ThresholdMode{ThresholdSet, ThresholdIncrement} {
+		n := mustNet(t, emptyConfig())
+		p := DefaultE()
+		p.EL, p.TauRef, p.B, p.Threshold = 0, 2, 0, mode
+		id := mustPop(t, n, "E1", p, 1, Drive{})
+		st, _ := n.RecordState(id, []int{0}, []Var{VarVT}, n.DT())
+		sm, _ := n.RecordSpikes(id, nil)
+		if err := n.Run(20); err != nil {
+			t.Fatal(err)
+		}
+		sp := sm.Spikes()
+		if sp.Len() < 2 {
+			t.Fatalf("%v: spikes %v, want at least 2", mode, sp.Time)
+		}
+		vt := st.Trace(0, 0)
+		k := int(math.Round(sp.Time[1]/n.DT())) - 1 // sample of the second spike step
+		relaxed := vt[k-1] + n.DT()*(p.VTRest-vt[k-1])/p.TauT
+		want := p.VTRest + p.AT
+		if mode == ThresholdIncrement {
+			want = relaxed + p.AT
+			if want <= p.VTRest+p.AT+1 {
+				t.Fatalf("V_T had relaxed to %v before the second spike: test does not discriminate", relaxed)
+			}
+		}
+		if math.Abs(vt[k]-want) > 1e-9 {
+			t.Errorf("%v: V_T after the second spike %v, want %v", mode, vt[k], want)
+		}
 	}
 }

@@ -3,6 +3,8 @@ package snn
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Plasticity rules are attached to projections (MODEL.md section 5). They act only while the
@@ -120,8 +122,11 @@ func (n *Network) enableTraces() {
 	}
 	n.traces = true
 	for _, p := range n.pops {
-		p.um = append([]float64(nil), p.v...)
-		p.up = append([]float64(nil), p.v...)
+		p.um = make([]float64, p.n)
+		p.up = make([]float64, p.n)
+		for i := range p.nrn {
+			p.um[i], p.up[i] = p.nrn[i].v, p.nrn[i].v
+		}
 		p.xb = make([]float64, p.n)
 		p.y = make([]float64, p.n)
 	}
@@ -242,10 +247,7 @@ func (n *Network) Plastic() bool { return n.plastic }
 
 // SetWeights replaces the weights of the existing synapses of projection id with the
 // corresponding entries of w (post × pre); entries where there is no synapse are ignored.
-func (n *Network) SetWeights(id ProjID, w interface {
-	Dims() (int, int)
-	At(i, j int) float64
-}) error {
+func (n *Network) SetWeights(id ProjID, w mat.Matrix) error {
 	pr, err := n.proj(id)
 	if err != nil {
 		return err
@@ -349,7 +351,7 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 		post := n.pops[pr.post]
 		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
 		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
-			v, up := post.v[j], post.up[j]
+			v, up := post.nrn[j].v, post.up[j]
 			if v <= th || up <= tl {
 				continue
 			}

@@ -10,6 +10,9 @@ import (
 // a cycle period within 10 % of 345 ms, E rate 1.5-5 Hz and I rate 3-12 Hz.
 func TestReplayA7(t *testing.T) {
 	path := sharedFile(t, "FF60b_2400_nc160.mat")
+	if testing.Short() {
+		t.Skip("long: 10 s of the full network (run without -short)")
+	}
 	w, err := LoadWeights(path)
 	if err != nil {
 		t.Fatal(err)

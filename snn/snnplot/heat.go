@@ -64,11 +64,26 @@ func downsample(m mat.Matrix, maxPix int) grid {
 		cnt[k]++
 	}
 	if rm, ok := m.(mat.RawMatrixer); ok {
+		// Fast path: sum each run of fc contiguous entries of a row at once; only runs whose
+		// sum is NaN are revisited entry by entry.
 		raw := rm.RawMatrix()
 		for i := range r {
 			row := raw.Data[i*raw.Stride : i*raw.Stride+c]
-			for j, v := range row {
-				add(i, j, v)
+			base := (i / fr) * g.cols
+			for bj := range g.cols {
+				j0, j1 := bj*fc, min(bj*fc+fc, c)
+				s := 0.0
+				for _, v := range row[j0:j1] {
+					s += v
+				}
+				if !math.IsNaN(s) {
+					sum[base+bj] += s
+					cnt[base+bj] += float64(j1 - j0)
+					continue
+				}
+				for j := j0; j < j1; j++ {
+					add(i, j, row[j])
+				}
 			}
 		}
 	} else {
@@ -145,8 +160,12 @@ func newColorScale(cmap palette.ColorMap, lo, hi float64) (*colorScale, error) {
 	cmap.SetMax(hi)
 	s := &colorScale{cmap: cmap, lo: lo, hi: hi, lut: make([]color.NRGBA, 256),
 		nan: color.NRGBA{R: 0xdd, G: 0xdd, B: 0xdd, A: 0xff}}
+	// Query just inside the range: wrapped maps (palette.Reverse) can round the end points
+	// outside it.
+	eps := (hi - lo) * 1e-9
 	for i := range s.lut {
-		c, err := cmap.At(lo + (hi-lo)*float64(i)/255)
+		v := math.Min(hi-eps, math.Max(lo+eps, lo+(hi-lo)*float64(i)/255))
+		c, err := cmap.At(v)
 		if err != nil {
 			return nil, fmt.Errorf("snnplot: colour map: %w", err)
 		}
@@ -335,11 +354,13 @@ func Heatmap(m mat.Matrix, opt HeatOptions) (*Figure, error) {
 }
 
 // boundaryLines is a plotter drawing cluster boundaries over a heatmap: vertical lines at
-// x = b and horizontal lines at y = n - b for each bound b strictly inside (0, n).
+// x = b and (unless columnsOnly) horizontal lines at y = n - b for each bound b strictly
+// inside (0, n).
 type boundaryLines struct {
-	bounds []int
-	nx, ny float64
-	style  draw.LineStyle
+	bounds      []int
+	nx, ny      float64
+	style       draw.LineStyle
+	columnsOnly bool
 }
 
 // Plot implements plot.Plotter.
@@ -350,7 +371,7 @@ func (l boundaryLines) Plot(c draw.Canvas, p *plot.Plot) {
 		if x > 0 && x < l.nx {
 			c.StrokeLine2(l.style, trX(x), trY(0), trX(x), trY(l.ny))
 		}
-		if y := l.ny - float64(b); x > 0 && x < l.ny {
+		if y := l.ny - float64(b); !l.columnsOnly && x > 0 && x < l.ny {
 			c.StrokeLine2(l.style, trX(0), trY(y), trX(l.nx), trY(y))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gosnn/gosnn/snn"
 )
@@ -28,6 +29,10 @@ type RateOptions struct {
 	Colors func(k int) color.Color
 	// Title is the plot title; empty means none.
 	Title string
+	// Activations, if set, are marked on the cluster figures: at (time, peak rate) on
+	// ClusterRates and at (time, cluster) on ClusterRateMap, e.g. the output of
+	// snn.DetectActivations, to check the detector by eye.
+	Activations []snn.Activation
 }
 
 // maxBins bounds the number of time bins of a rate figure (10^6: over 16 minutes in 1 ms
@@ -111,62 +116,22 @@ func checkSpikes(what string, s *snn.Spikes) error {
 	return nil
 }
 
-// binRates counts the spikes of each group in bins of width bin over [t0, t1), converts the
-// counts to Hz per neuron (count / (size * bin / 1000)), and smooths each series with a
-// Gaussian of standard deviation sigma ms if sigma > 0. group maps a neuron to its group or -1.
-func binRates(s *snn.Spikes, group func(n int) int, sizes []int, t0, t1, bin, sigma float64) rateSeries {
-	nb := max(1, int(math.Ceil((t1-t0)/bin-1e-9)))
-	r := rateSeries{t0: t0, bin: bin, rates: make([][]float64, len(sizes))}
-	for g := range r.rates {
-		r.rates[g] = make([]float64, nb)
+// traces returns the per-neuron rates (Hz) of the groups of neurons given by bounds (group g
+// is neurons bounds[g] <= i < bounds[g+1]) in bins of bin ms over [t0, t1), smoothed with a
+// Gaussian of sigma ms when sigma > 0. It uses snn.ClusterRateTraces, the implementation the
+// activation detector of MODEL.md section 8 A7 thresholds, so figures show exactly what the
+// analysis sees (spikes up to 4 sigma outside the window contribute: no dip at the edges).
+func traces(what string, s *snn.Spikes, bounds []int, t0, t1, bin, sigma float64) (rateSeries, error) {
+	if nb := math.Ceil((t1 - t0) / bin); nb*float64(len(bounds)-1) > maxCells {
+		return rateSeries{}, fmt.Errorf("snnplot: %s: %d series x %.0f bins exceed %d values; use a shorter window or wider bins", what, len(bounds)-1, nb, maxCells)
 	}
-	for k, t := range s.Time {
-		if t < t0 || t >= t1 {
-			continue
-		}
-		g := group(int(s.Neuron[k]))
-		if g < 0 {
-			continue
-		}
-		b := min(int((t-t0)/bin), nb-1)
-		r.rates[g][b]++
+	opt := snn.DefaultActivationOptions()
+	opt.BinMs, opt.SigmaMs = bin, max(sigma, 0)
+	tr, err := snn.ClusterRateTraces(s, snn.Clusters{Bounds: bounds}, t0, t1, opt)
+	if err != nil {
+		return rateSeries{}, fmt.Errorf("snnplot: %s: %w", what, err)
 	}
-	for g, size := range sizes {
-		scale := 0.0
-		if size > 0 {
-			scale = 1000 / (float64(size) * bin)
-		}
-		for b := range r.rates[g] {
-			r.rates[g][b] *= scale
-		}
-		if sigma > 0 {
-			r.rates[g] = smooth(r.rates[g], sigma/bin)
-		}
-	}
-	return r
-}
-
-// smooth convolves x with a Gaussian of standard deviation sigma (in samples), truncated at
-// four standard deviations. Near the ends the kernel is renormalised over the samples that
-// exist, so a constant series stays constant.
-func smooth(x []float64, sigma float64) []float64 {
-	h := int(math.Ceil(4 * sigma))
-	k := make([]float64, 2*h+1)
-	for i := range k {
-		d := float64(i-h) / sigma
-		k[i] = math.Exp(-d * d / 2)
-	}
-	out := make([]float64, len(x))
-	for i := range x {
-		var s, w float64
-		for j := max(0, i-h); j <= min(len(x)-1, i+h); j++ {
-			kw := k[j-i+h]
-			s += kw * x[j]
-			w += kw
-		}
-		out[i] = s / w
-	}
-	return out
+	return rateSeries{t0: t0, bin: bin, rates: tr}, nil
 }
 
 // Population colours of PopulationRates.
@@ -190,19 +155,14 @@ func PopulationRates(s *snn.Spikes, ne, ni int, opt RateOptions) (*plot.Plot, er
 	if err != nil {
 		return nil, err
 	}
-	sizes := []int{ne}
+	bounds := []int{0, ne}
 	if ni > 0 {
-		sizes = append(sizes, ni)
+		bounds = append(bounds, ne+ni)
 	}
-	r := binRates(s, func(n int) int {
-		switch {
-		case n < ne:
-			return 0
-		case n < ne+ni:
-			return 1
-		}
-		return -1
-	}, sizes, t0, t1, bin, sigma)
+	r, err := traces("PopulationRates", s, bounds, t0, t1, bin, sigma)
+	if err != nil {
+		return nil, err
+	}
 	p := plot.New()
 	p.Title.Text = opt.Title
 	p.X.Label.Text = "time (ms)"
@@ -210,7 +170,7 @@ func PopulationRates(s *snn.Spikes, ne, ni int, opt RateOptions) (*plot.Plot, er
 	p.X.Tick.Marker, p.Y.Tick.Marker = plainTicks{}, plainTicks{}
 	names := []string{"E", "I"}
 	cols := []color.Color{ExcitatoryRateColor, InhibitoryRateColor}
-	for g := range sizes {
+	for g := range r.rates {
 		l, err := plotter.NewLine(r.xys(g))
 		if err != nil {
 			return nil, fmt.Errorf("snnplot: PopulationRates: %w", err)
@@ -223,6 +183,16 @@ func PopulationRates(s *snn.Spikes, ne, ni int, opt RateOptions) (*plot.Plot, er
 	p.Legend.Top = true
 	p.X.Min, p.X.Max = t0, t1
 	p.Y.Min = 0
+	// Headroom for the legend in the top right corner.
+	top := 0.0
+	for _, r := range r.rates {
+		for _, v := range r {
+			top = math.Max(top, v)
+		}
+	}
+	if top > 0 {
+		p.Y.Max = 1.2 * top
+	}
 	return p, nil
 }
 
@@ -252,9 +222,54 @@ func ClusterRates(s *snn.Spikes, c snn.Clusters, opt RateOptions) (*plot.Plot, e
 		l.Width = vg.Points(1)
 		p.Add(l)
 	}
+	if err := addActivations(p, opt.Activations, c.Count(), colors, false); err != nil {
+		return nil, err
+	}
 	p.X.Min, p.X.Max = t0, t1
 	p.Y.Min = 0
 	return p, nil
+}
+
+// addActivations marks activations on p: at (time, peak rate) in the cluster's colour, or with
+// onMap at (time, cluster centre) as rings that show on any heatmap colour.
+func addActivations(p *plot.Plot, acts []snn.Activation, K int, colors func(int) color.Color, onMap bool) error {
+	if len(acts) == 0 {
+		return nil
+	}
+	byCluster := make([]plotter.XYs, K)
+	for i, a := range acts {
+		if a.Cluster < 0 || a.Cluster >= K {
+			return fmt.Errorf("snnplot: activation %d is of cluster %d, outside 0..%d", i, a.Cluster, K-1)
+		}
+		if math.IsNaN(a.TimeMs) || math.IsInf(a.TimeMs, 0) || math.IsNaN(a.PeakHz) || math.IsInf(a.PeakHz, 0) {
+			return fmt.Errorf("snnplot: activation %d has time %v and peak %v", i, a.TimeMs, a.PeakHz)
+		}
+		y := a.PeakHz
+		if onMap {
+			y = float64(a.Cluster) + 0.5
+		}
+		byCluster[a.Cluster] = append(byCluster[a.Cluster], plotter.XY{X: a.TimeMs, Y: y})
+	}
+	for k, xy := range byCluster {
+		if len(xy) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(xy)
+		if err != nil {
+			return fmt.Errorf("snnplot: activations: %w", err)
+		}
+		if onMap {
+			sc.GlyphStyle = draw.GlyphStyle{Shape: draw.RingGlyph{}, Radius: 2.5, Color: color.White}
+			p.Add(sc)
+			inner, _ := plotter.NewScatter(xy)
+			inner.GlyphStyle = draw.GlyphStyle{Shape: draw.RingGlyph{}, Radius: 1.5, Color: color.Black}
+			p.Add(inner)
+			continue
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: 2, Color: colors(k)}
+		p.Add(sc)
+	}
+	return nil
 }
 
 func clusterSeries(what string, s *snn.Spikes, c snn.Clusters, opt RateOptions) (rateSeries, float64, float64, error) {
@@ -271,14 +286,11 @@ func clusterSeries(what string, s *snn.Spikes, c snn.Clusters, opt RateOptions) 
 	if err != nil {
 		return rateSeries{}, 0, 0, err
 	}
-	if nb := (t1 - t0) / bin; nb*float64(c.Count()) > maxCells {
-		return rateSeries{}, 0, 0, fmt.Errorf("snnplot: %s: %d clusters x %.0f bins exceed %d values; use a shorter window or wider bins", what, c.Count(), nb, maxCells)
+	r, err := traces(what, s, c.Bounds, t0, t1, bin, sigma)
+	if err != nil {
+		return rateSeries{}, 0, 0, err
 	}
-	sizes := make([]int, c.Count())
-	for k := range sizes {
-		sizes[k] = c.Size(k)
-	}
-	return binRates(s, c.Of, sizes, t0, t1, bin, sigma), t0, t1, nil
+	return r, t0, t1, nil
 }
 
 // ClusterRateMap draws the mean rate per neuron (Hz) of each cluster as a heatmap, cluster
@@ -295,7 +307,7 @@ func ClusterRateMap(s *snn.Spikes, c snn.Clusters, opt RateOptions, heat HeatOpt
 	for k := range K {
 		m.SetRow(k, r.rates[k])
 	}
-	f, _, err := heatFigure(heat, "rate (Hz)", heatPanel{
+	f, plots, err := heatFigure(heat, "rate (Hz)", heatPanel{
 		m: m, x0: t0, x1: t0 + float64(nb)*r.bin, yn: float64(K),
 		xlabel: orDefault(heat.XLabel, "time (ms)"),
 		ylabel: orDefault(heat.YLabel, "cluster"),
@@ -304,5 +316,11 @@ func ClusterRateMap(s *snn.Spikes, c snn.Clusters, opt RateOptions, heat HeatOpt
 	if err != nil {
 		return nil, err
 	}
+	p := plots[0]
+	x0, x1, y0, y1 := p.X.Min, p.X.Max, p.Y.Min, p.Y.Max
+	if err := addActivations(p, opt.Activations, K, nil, true); err != nil {
+		return nil, err
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = x0, x1, y0, y1 // marks outside the window are clipped
 	return f, nil
 }

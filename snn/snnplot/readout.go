@@ -29,6 +29,9 @@ type ReadoutOptions struct {
 	MaxPixels int
 	// Title is the title of the top panel; empty means none.
 	Title string
+	// ActivityLabel names the activity and its unit (colour bar or y axis of the lower
+	// panel); empty means "rate (Hz)".
+	ActivityLabel string
 }
 
 // namedTicks labels rows k = 0, 1, ... of a heatmap (cells [k, k+1) on the y axis) with names.
@@ -49,6 +52,8 @@ func (n namedTicks) Ticks(min, max float64) []plot.Tick {
 // values in [0, 1]) above the read-out activity (element x time, e.g. rates in Hz), aligned in
 // time, as two heatmaps with their own colour bars or (opt.Lines) two line panels. Element 0
 // is at the bottom of each heatmap. The two matrices must have the same number of rows.
+// Patterns and read-out rates kept as [][]float64 (rows[element][column]) can be passed
+// through Rows.
 func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
 	if err := checkMatrix("Readout target", target); err != nil {
 		return nil, err
@@ -91,7 +96,7 @@ func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
 		if top, err = elementLines(target, t0, dtT, opt.Elements, "target"); err != nil {
 			return nil, err
 		}
-		if bottom, err = elementLines(activity, t0, dtA, nil, "read-out rate (Hz)"); err != nil {
+		if bottom, err = elementLines(activity, t0, dtA, nil, orDefault(opt.ActivityLabel, "read-out rate (Hz)")); err != nil {
 			return nil, err
 		}
 		f = Column(top, bottom)
@@ -102,7 +107,7 @@ func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		fa, pa, err := heatFigure(HeatOptions{MaxPixels: opt.MaxPixels}, "rate (Hz)", heatPanel{
+		fa, pa, err := heatFigure(HeatOptions{MaxPixels: opt.MaxPixels}, orDefault(opt.ActivityLabel, "rate (Hz)"), heatPanel{
 			m: activity, x0: t0, x1: t0 + float64(ca)*dtA, yn: float64(ra), ylabel: ylabel,
 			xlabel: "time (ms)"})
 		if err != nil {
@@ -160,9 +165,12 @@ func elementLines(m mat.Matrix, t0, dt float64, names []string, ylabel string) (
 			ymin, ymax = math.Min(ymin, m.At(k, j)), math.Max(ymax, m.At(k, j))
 		}
 	}
-	if !(ymax > ymin) {
+	switch {
+	case !(ymax > ymin):
 		d := math.Max(1, 1e-6*math.Abs(ymin))
 		p.Y.Min, p.Y.Max = ymin-d, ymax+d
+	case names != nil && !math.IsInf(ymax-ymin, 0):
+		p.Y.Max = ymax + 0.3*(ymax-ymin) // headroom for the legend
 	}
 	return p, nil
 }

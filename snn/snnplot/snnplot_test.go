@@ -23,8 +23,9 @@ import (
 
 // recorder is a vg.Canvas that records filled paths and their colours.
 type recorder struct {
-	col   color.Color
-	fills []fill
+	col     color.Color
+	fills   []fill
+	strokes []vg.Path
 }
 
 type fill struct {
@@ -40,7 +41,7 @@ func (r *recorder) Translate(vg.Point)                     {}
 func (r *recorder) Scale(float64, float64)                 {}
 func (r *recorder) Push()                                  {}
 func (r *recorder) Pop()                                   {}
-func (r *recorder) Stroke(vg.Path)                         {}
+func (r *recorder) Stroke(p vg.Path)                       { r.strokes = append(r.strokes, p) }
 func (r *recorder) FillString(font.Face, vg.Point, string) {}
 func (r *recorder) DrawImage(vg.Rectangle, image.Image)    {}
 func (r *recorder) Size() (vg.Length, vg.Length)           { return 400, 300 }
@@ -158,6 +159,73 @@ func TestRasterWindowAndRange(t *testing.T) {
 	}
 }
 
+func TestActivationMarks(t *testing.T) {
+	s, cl := synthReplay(4, 6, 10, 10, 20, 600)
+	acts, err := snn.DetectActivations(s, cl, 0, 600, snn.DefaultActivationOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acts) < 6 {
+		t.Fatalf("%d activations detected in a synthetic replay", len(acts))
+	}
+	p, err := ClusterRates(s, cl, RateOptions{T1: 300, Activations: acts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.X.Max != 300 {
+		t.Errorf("activations after the window widened the axis to %v", p.X.Max)
+	}
+	// On the recording canvas the marks are filled glyphs in the cluster colours.
+	rec := &recorder{}
+	p.Draw(draw.New(rec))
+	marked := map[color.Color]bool{}
+	for _, f := range rec.fills[1:] {
+		marked[f.col] = true
+	}
+	for k := range cl.Count() {
+		if !marked[ClusterColor(k)] {
+			t.Errorf("no activation mark in the colour of cluster %d", k)
+		}
+	}
+	f, err := ClusterRateMap(s, cl, RateOptions{T1: 300, Activations: acts}, HeatOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := f.Rows[0][0]; m.X.Max != 300 || m.Y.Max != 6 {
+		t.Errorf("rate map ranges [.., %v] x [.., %v], want 300 and 6", m.X.Max, m.Y.Max)
+	}
+	bad := []snn.Activation{{Cluster: 9, TimeMs: 10}}
+	if _, err := ClusterRates(s, cl, RateOptions{Activations: bad}); err == nil || !strings.Contains(err.Error(), "cluster 9") {
+		t.Errorf("activation of a missing cluster: err %v", err)
+	}
+}
+
+func TestEmptyRecord(t *testing.T) {
+	// A record without spikes still gives figures (empty axes), not errors or panics.
+	empty := &snn.Spikes{}
+	cl := snn.UniformClusters(3, 4)
+	p, err := Raster(empty, cl, RasterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(p.X.Max > p.X.Min) || !(p.Y.Max > p.Y.Min) {
+		t.Errorf("empty raster ranges x [%v, %v], y [%v, %v]", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	q, err := PopulationRates(empty, 12, 3, RateOptions{T1: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ClusterRateMap(empty, cl, RateOptions{T1: 50}, HeatOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []Drawer{p, q, f} {
+		if _, err := Encode(d, 200, 150, "png"); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func TestClusterColorDistinct(t *testing.T) {
 	// 80 clusters: all colours differ clearly, and neighbours (replayed one after the other)
 	// differ strongly. Distances are Euclidean in OKLab (1 = black to white).
@@ -236,22 +304,16 @@ func TestOKLCHRoundTrip(t *testing.T) {
 	}
 }
 
-func TestBinRates(t *testing.T) {
-	// Two groups: neurons 0-1 (group 0, size 2) and 2 (group 1, size 1); neuron 3 ignored.
+func TestRateTraces(t *testing.T) {
+	// Two groups: neurons 0-1 (size 2) and 2 (size 1); neuron 3 is in neither.
 	s := &snn.Spikes{
 		Time:   []float64{0, 0.5, 1, 2.9, 3, 9.99, 10},
 		Neuron: []int32{0, 1, 2, 0, 3, 2, 2},
 	}
-	group := func(n int) int {
-		switch {
-		case n < 2:
-			return 0
-		case n == 2:
-			return 1
-		}
-		return -1
+	r, err := traces("test", s, []int{0, 2, 3}, 0, 10, 2, -1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	r := binRates(s, group, []int{2, 1}, 0, 10, 2, 0)
 	tests := []struct {
 		g, b int
 		want float64
@@ -262,8 +324,8 @@ func TestBinRates(t *testing.T) {
 		{1, 4, 1 * 1000 / (1 * 2.0)}, // 9.99 ms; 10 ms is outside [0, 10)
 		{1, 2, 0},
 	}
-	if len(r.rates[0]) != 5 {
-		t.Fatalf("%d bins, want 5", len(r.rates[0]))
+	if len(r.rates) != 2 || len(r.rates[0]) != 5 {
+		t.Fatalf("%d series of %d bins, want 2 of 5", len(r.rates), len(r.rates[0]))
 	}
 	for _, tc := range tests {
 		if got := r.rates[tc.g][tc.b]; got != tc.want {
@@ -274,37 +336,42 @@ func TestBinRates(t *testing.T) {
 	if xy[0].X != 1 || xy[4].X != 9 {
 		t.Errorf("bin centres %v ... %v, want 1 ... 9", xy[0].X, xy[4].X)
 	}
-}
 
-func TestSmooth(t *testing.T) {
-	// A constant stays constant, also at the ends.
-	c := make([]float64, 50)
-	for i := range c {
-		c[i] = 7
+	// One neuron firing every ms from -50 to 150 ms: smoothed with sigma 3 ms, the rate in
+	// [0, 100) is 1000 Hz everywhere, edges included (spikes outside the window count).
+	reg := &snn.Spikes{}
+	for t := -50.0; t < 150; t++ {
+		reg.Time = append(reg.Time, t+0.25)
+		reg.Neuron = append(reg.Neuron, 0)
 	}
-	for i, v := range smooth(c, 3) {
-		if math.Abs(v-7) > 1e-12 {
-			t.Fatalf("constant series smoothed to %v at %d", v, i)
+	r, err = traces("test", reg, []int{0, 1}, 0, 100, 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b, v := range r.rates[0] {
+		if math.Abs(v-1000) > 1e-9 {
+			t.Fatalf("bin %d: %v Hz, want 1000", b, v)
 		}
 	}
-	// An impulse far from the ends keeps its mass, is symmetric and peaks at 1/(sqrt(2pi) sigma).
-	x := make([]float64, 101)
-	x[50] = 1
-	y := smooth(x, 3)
+	// A single spike smoothed with sigma 3 ms keeps its mass and peaks at 1/(sqrt(2pi) 3 ms).
+	one := &snn.Spikes{Time: []float64{50.5}, Neuron: []int32{0}}
+	r, err = traces("test", one, []int{0, 1}, 0, 100, 1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sum := 0.0
-	for _, v := range y {
-		sum += v
+	for _, v := range r.rates[0] {
+		sum += v / 1000
 	}
-	if math.Abs(sum-1) > 1e-3 {
-		t.Errorf("impulse mass %v after smoothing, want 1", sum)
+	if math.Abs(sum-1) > 1e-9 {
+		t.Errorf("smoothed spike has mass %v, want 1", sum)
 	}
-	for d := 1; d < 20; d++ {
-		if math.Abs(y[50-d]-y[50+d]) > 1e-15 {
-			t.Errorf("smoothed impulse is asymmetric at offset %d", d)
-		}
+	if peak := 1000 / (math.Sqrt(2*math.Pi) * 3); math.Abs(r.rates[0][50]-peak) > 0.01*peak {
+		t.Errorf("peak %v Hz, want about %v", r.rates[0][50], peak)
 	}
-	if peak := 1 / (math.Sqrt(2*math.Pi) * 3); math.Abs(y[50]-peak) > 1e-3 {
-		t.Errorf("peak %v, want %v", y[50], peak)
+	// Too many values for a figure is an error, not an allocation of gigabytes.
+	if _, err := traces("test", one, []int{0, 1, 2, 3}, 0, 4e6, 1, 3); err == nil || !strings.Contains(err.Error(), "exceed") {
+		t.Errorf("3 series of 4e6 bins: err %v", err)
 	}
 }
 
@@ -381,14 +448,58 @@ func TestColorScale(t *testing.T) {
 }
 
 func TestClusterBlockMeans(t *testing.T) {
-	// synthWeights sets every existing E->E synapse to 25 within a cluster, 10 forward,
-	// 3.5 backward and 1.45 elsewhere: the means over existing synapses are exactly these.
+	// synthWeights gives exact block values over existing synapses (see below); including
+	// zeros they shrink by the connection density (about 0.2).
 	w, cl := synthWeights(7, 6, 10, 15)
 	b, err := ClusterBlockMeans(w, cl, true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, tc := range []struct {
+		k, l int
+		want float64
+	}{{0, 0, 25}, {1, 0, 10}, {0, 1, 3.5}, {3, 0, 1.45}, {0, 5, 10}, {5, 0, 3.5}} {
+		if got := b.At(tc.k, tc.l); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("block (%d, %d) = %v, want %v", tc.k, tc.l, got, tc.want)
+		}
+	}
+	z, err := ClusterBlockMeans(w, cl, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := z.At(0, 0) / 25; r < 0.1 || r > 0.3 {
+		t.Errorf("within-cluster density %v, want about 0.2", r)
+	}
+	if _, err := ClusterBlockMeans(w, snn.Clusters{}, true); err == nil || !strings.HasPrefix(err.Error(), "snnplot: ClusterBlockMeans: ") {
+		t.Errorf("no clusters: err %v", err)
+	}
+}
+
+func TestBlockMeansOrientation(t *testing.T) {
+	// synthWeights sets every existing E->E synapse to 25 within a cluster, 10 forward
+	// (k -> k+1: rows of k+1, columns of k), 3.5 backward and 1.45 elsewhere. In the drawn
+	// heatmap, the cell of row k and column l (row 0 at the top) must have the colour of that
+	// value.
+	w, cl := synthWeights(7, 6, 10, 15)
+	f, err := BlockMeans(w, cl, HeatOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const width, height = 400, 300 // pt
+	img, err := png.Decode(bytes.NewReader(must(Encode(f, width, height, "png"))(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scale, err := newColorScale(nil, 1.45, 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := f.layout(draw.New(&recorder{}))
+	p := f.Rows[0][0]
+	data := p.DataCanvas(cells[0][0])
+	trX, trY := p.Transforms(&data)
 	K := cl.Count()
+	px := func(l vg.Length) int { return int(float64(l) * 96 / 72) }
 	for k := range K {
 		for l := range K {
 			want := 1.45
@@ -400,23 +511,13 @@ func TestClusterBlockMeans(t *testing.T) {
 			case l == (k+1)%K:
 				want = 3.5
 			}
-			if got := b.At(k, l); math.Abs(got-want) > 1e-12 {
-				t.Errorf("block (%d, %d) = %v, want %v", k, l, got, want)
+			x, y := trX(float64(l)+0.5), trY(float64(K-k)-0.5)
+			got := color.NRGBAModel.Convert(img.At(px(x), px(height-y))).(color.NRGBA)
+			exp := scale.at(want)
+			if d := dist(toOKLab(got), toOKLab(exp)); d > 0.02 {
+				t.Errorf("cell (%d, %d): colour %v, want %v (value %v)", k, l, got, exp, want)
 			}
 		}
-	}
-	// Including zeros, the means shrink by the connection density (about 0.2).
-	z, err := ClusterBlockMeans(w, cl, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := z.At(0, 0) / 25; r < 0.1 || r > 0.3 {
-		t.Errorf("within-cluster density %v, want about 0.2", r)
-	}
-	// A block without synapses is NaN (drawn grey).
-	e, err := ClusterBlockMeans(mat.NewDense(4, 4, nil), snn.UniformClusters(2, 2), true)
-	if err != nil || !math.IsNaN(e.At(0, 1)) {
-		t.Errorf("empty block: %v, err %v; want NaN", e, err)
 	}
 }
 
@@ -467,7 +568,7 @@ func TestErrors(t *testing.T) {
 			_, err := Weights(sq, WeightOptions{Clusters: snn.Clusters{Bounds: []int{0, 2, 1}}})
 			return err
 		}, "decrease"},
-		{"block means size", func() error { _, err := BlockMeans(sq, snn.UniformClusters(2, 2), HeatOptions{}); return err }, "cover 4 neurons"},
+		{"block means size", func() error { _, err := BlockMeans(sq, snn.UniformClusters(2, 2), HeatOptions{}); return err }, "2-neuron matrix"},
 		{"readout rows", func() error { _, err := Readout(sq, mat.NewDense(3, 2, nil), ReadoutOptions{}); return err }, "2 elements"},
 		{"readout names", func() error {
 			_, err := Readout(sq, sq, ReadoutOptions{Elements: []string{"A"}})
@@ -498,6 +599,79 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error %q, want prefix %q and %q", err, "snnplot: ", tc.want)
 			}
 		})
+	}
+}
+
+func TestSpectrumRanges(t *testing.T) {
+	ev := []complex128{complex(10, 1), complex(12, -3), complex(11, 0)}
+	for _, circle := range []float64{0, 1, 20} {
+		p, err := Spectrum(ev, SpectrumOptions{Circle: circle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dx, dy := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min; math.Abs(dx-dy) > 1e-9*dx {
+			t.Errorf("circle %v: x range %v and y range %v differ", circle, dx, dy)
+		}
+		for _, z := range ev {
+			if real(z) < p.X.Min || real(z) > p.X.Max || imag(z) < p.Y.Min || imag(z) > p.Y.Max {
+				t.Errorf("circle %v: eigenvalue %v outside [%v, %v] x [%v, %v]", circle, z, p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+			}
+		}
+		if circle > 0 && (p.X.Min > -circle || p.X.Max < circle || p.Y.Min > -circle || p.Y.Max < circle) {
+			t.Errorf("circle %v not inside the plot", circle)
+		}
+	}
+	// A single eigenvalue still gets a drawable window.
+	p, err := Spectrum([]complex128{complex(5, 0)}, SpectrumOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(p.X.Max > p.X.Min) || !(p.Y.Max > p.Y.Min) {
+		t.Errorf("single eigenvalue: ranges [%v, %v] x [%v, %v]", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+}
+
+func TestBoundaryLines(t *testing.T) {
+	// Four clusters of 5 in a 25x25 matrix: 3 inner bounds and the bound at 20 (the end of the
+	// clusters) give 4 vertical and 4 horizontal lines; bounds 0 and 25 would lie on the frame.
+	p := plot.New()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 25, 0, 25
+	rec := &recorder{}
+	c := draw.New(rec)
+	boundaryLines{bounds: snn.UniformClusters(4, 5).Bounds, nx: 25, ny: 25, style: draw.LineStyle{Width: 1}}.Plot(c, p)
+	if len(rec.strokes) != 8 {
+		t.Errorf("%d boundary lines, want 8", len(rec.strokes))
+	}
+}
+
+func TestRows(t *testing.T) {
+	rows := [][]float64{{1, 2, 3}, {4, 5, 6}}
+	m, err := Rows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := m.Dims(); r != 2 || c != 3 || m.At(1, 2) != 6 || m.T().At(2, 1) != 6 {
+		t.Errorf("Rows: %dx%d, At(1,2) = %v", r, c, m.At(1, 2))
+	}
+	rows[0][0] = 9
+	if m.At(0, 0) != 9 {
+		t.Errorf("Rows copied the data")
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("At out of range did not panic")
+			}
+		}()
+		m.At(2, 0)
+	}()
+	for _, bad := range [][][]float64{nil, {{}}, {{1, 2}, {3}}} {
+		if _, err := Rows(bad); err == nil || !strings.HasPrefix(err.Error(), "snnplot: Rows: ") {
+			t.Errorf("Rows(%v): err %v", bad, err)
+		}
+	}
+	if _, err := Readout(m, m, ReadoutOptions{}); err != nil {
+		t.Errorf("Readout over Rows: %v", err)
 	}
 }
 

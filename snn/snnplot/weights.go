@@ -3,7 +3,6 @@ package snnplot
 import (
 	"fmt"
 	"image/color"
-	"math"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
@@ -27,7 +26,10 @@ type WeightOptions struct {
 // as a heatmap with row 0 at the top and a colour bar in pF (the paper's weight unit, MODEL.md
 // section 4.1). Matrices larger than opt.MaxPixels (default 600) on a side are block-averaged
 // first: a 3000x3000 matrix becomes a 600x600 image of 5x5 block means, so zeros (absent
-// synapses) lower the shown values in proportion to the connection density.
+// synapses) lower the shown values in proportion to the connection density. The I->E weights
+// are an order of magnitude larger than the E->E ones and set the colour range of the full
+// matrix; to see the E->E structure, draw the E block alone (w.Slice(0, nE, 0, nE)) or fix
+// HeatOptions.Max.
 func Weights(w mat.Matrix, opt WeightOptions) (*Figure, error) {
 	if err := checkMatrix("Weights", w); err != nil {
 		return nil, err
@@ -59,66 +61,32 @@ func Weights(w mat.Matrix, opt WeightOptions) (*Figure, error) {
 	return f, nil
 }
 
-// ClusterBlockMeans returns the K x K matrix of mean weights between clusters: entry (k, l) is
-// the mean of w over the rows of cluster k (postsynaptic) and the columns of cluster l
-// (presynaptic). With nonzeroOnly the mean is over existing synapses (nonzero entries), as in
-// MODEL.md section 8 A2; a block without any is NaN. w is post x pre and must cover the
-// clustered neurons.
+// ClusterBlockMeans returns the K x K matrix of mean E->E weights between clusters of w
+// (post x pre): entry (k, l) is the mean weight from cluster l onto cluster k, over existing
+// synapses (nonzeroOnly; blocks without any are NaN) or including zeros (the diagonal, i.e.
+// self-connections, excluded). It is snn.ClusterBlockMatrix with snnplot's error prefix, kept
+// here so that figure code needs one import.
 func ClusterBlockMeans(w mat.Matrix, c snn.Clusters, nonzeroOnly bool) (*mat.Dense, error) {
 	if err := checkMatrix("ClusterBlockMeans", w); err != nil {
 		return nil, err
 	}
-	if err := checkClusters(c); err != nil {
-		return nil, err
+	b, err := snn.ClusterBlockMatrix(w, c, nonzeroOnly)
+	if err != nil {
+		return nil, fmt.Errorf("snnplot: ClusterBlockMeans: %w", err)
 	}
-	K := c.Count()
-	if K == 0 {
-		return nil, fmt.Errorf("snnplot: ClusterBlockMeans: no clusters")
-	}
-	r, cols := w.Dims()
-	if n := c.Bounds[K]; n > r || n > cols {
-		return nil, fmt.Errorf("snnplot: ClusterBlockMeans: clusters cover %d neurons but the matrix is %dx%d", n, r, cols)
-	}
-	sum := make([]float64, K*K)
-	cnt := make([]float64, K*K)
-	n := c.Bounds[K]
-	colCluster := make([]int, n)
-	for j := range n {
-		colCluster[j] = c.Of(j)
-	}
-	for i := range n {
-		ki := c.Of(i)
-		if ki < 0 {
-			continue
-		}
-		for j := range n {
-			kj := colCluster[j]
-			if kj < 0 {
-				continue
-			}
-			v := w.At(i, j)
-			if math.IsNaN(v) || (nonzeroOnly && v == 0) {
-				continue
-			}
-			sum[ki*K+kj] += v
-			cnt[ki*K+kj]++
-		}
-	}
-	for k := range sum {
-		if cnt[k] == 0 {
-			sum[k] = math.NaN()
-		} else {
-			sum[k] /= cnt[k]
-		}
-	}
-	return mat.NewDense(K, K, sum), nil
+	return b, nil
 }
 
 // BlockMeans draws the cluster-by-cluster mean E->E weights of w (post x pre) over existing
-// synapses (see ClusterBlockMeans) as a K x K heatmap, cluster 0 at the top left: the
-// diagonal shows within-cluster weights, the first subdiagonal the forward k -> k+1 weights.
-// To draw a block matrix computed elsewhere, use Heatmap.
+// synapses, as computed by snn.ClusterBlockMatrix (MODEL.md section 8 A2), as a K x K heatmap
+// with cluster 0 at the top left: the diagonal shows within-cluster weights, the first
+// subdiagonal the forward k -> k+1 weights (rows of cluster k+1, columns of cluster k).
+// Blocks without synapses are grey. To draw a block matrix computed otherwise (including
+// zeros, say), pass it to Heatmap.
 func BlockMeans(w mat.Matrix, c snn.Clusters, opt HeatOptions) (*Figure, error) {
+	if err := checkMatrix("BlockMeans", w); err != nil {
+		return nil, err
+	}
 	b, err := ClusterBlockMeans(w, c, true)
 	if err != nil {
 		return nil, err
