@@ -389,3 +389,53 @@ func (w streamWriter) Write(p []byte) (int, error) {
 	}
 	return os.Stdout.Write(p)
 }
+
+// ErrNoComms is returned by RegisterCommTarget and OpenComm when the front end running the
+// cell has no comm channel (only the Jupyter kernel has one).
+var ErrNoComms = errors.New("display: this front end does not support comms (only the Jupyter kernel does)")
+
+func (d *Displayer) commHost() (CommHost, error) {
+	if h, ok := d.currentSink().(CommHost); ok {
+		return h, nil
+	}
+	return nil, ErrNoComms
+}
+
+// RegisterCommTarget makes target available to comm_open requests from the front end (for
+// example a JupyterLab extension or ipywidgets-style JavaScript): h.Open runs when the front
+// end opens a comm to target, h.Msg for each message and h.Close when it is closed. The
+// registration outlives the cell that made it.
+func (d *Displayer) RegisterCommTarget(target string, h CommHandler) error {
+	host, err := d.commHost()
+	if err != nil {
+		return err
+	}
+	if target == "" {
+		return errors.New("display: RegisterCommTarget: empty target name")
+	}
+	host.RegisterCommTarget(target, h)
+	return nil
+}
+
+// OpenComm opens a comm from the kernel to a target registered in the front end, sending
+// data with comm_open; h receives the front end's messages on it.
+func (d *Displayer) OpenComm(target string, data map[string]any, h CommHandler) (Comm, error) {
+	host, err := d.commHost()
+	if err != nil {
+		return nil, err
+	}
+	if target == "" {
+		return nil, errors.New("display: OpenComm: empty target name")
+	}
+	return host.OpenComm(target, data, h)
+}
+
+// RegisterCommTarget registers a comm target (see Displayer.RegisterCommTarget).
+func RegisterCommTarget(target string, h CommHandler) error {
+	return std.RegisterCommTarget(target, h)
+}
+
+// OpenComm opens a comm to a front-end target (see Displayer.OpenComm).
+func OpenComm(target string, data map[string]any, h CommHandler) (Comm, error) {
+	return std.OpenComm(target, data, h)
+}

@@ -296,6 +296,33 @@ class Scenarios(unittest.TestCase):
         msgs = self.iopub_until_idle(msg["header"]["msg_id"])
         self.assertIn("comm_close", [m["msg_type"] for m in msgs])
 
+    def test_07b_user_comm_target(self):
+        """User code registers a comm target; the front end opens a comm and gets replies."""
+        if MODE != "session":
+            self.skipTest("comm targets registered by user code need the interpreter session")
+        self.flush()
+        reply, _ = self.run_cell(
+            'import "github.com/gosnn/gosnn/display"\n'
+            'err := display.RegisterCommTarget("gosnn.echo", display.CommHandler{\n'
+            '\tOpen: func(c display.Comm, data map[string]any) { c.Send(map[string]any{"opened": data["x"]}) },\n'
+            '\tMsg:  func(c display.Comm, data map[string]any) { c.Send(map[string]any{"echo": data["x"]}) },\n'
+            '})\n'
+            "if err != nil { panic(err) }")
+        self.assertEqual(reply["content"]["status"], "ok")
+        info_id = self.kc.comm_info(target_name="gosnn.echo") if hasattr(self.kc, "comm_info") else None
+        if info_id:
+            self.shell_reply(info_id)
+        opened = self.kc.session.msg("comm_open", {"comm_id": "user-comm-1", "target_name": "gosnn.echo", "data": {"x": 7}})
+        self.kc.shell_channel.send(opened)
+        msgs = self.iopub_until_idle(opened["header"]["msg_id"])
+        sent = [m["content"]["data"] for m in msgs if m["msg_type"] == "comm_msg"]
+        self.assertIn({"opened": 7}, sent)
+        echo = self.kc.session.msg("comm_msg", {"comm_id": "user-comm-1", "data": {"x": "hi"}})
+        self.kc.shell_channel.send(echo)
+        msgs = self.iopub_until_idle(echo["header"]["msg_id"])
+        sent = [m["content"]["data"] for m in msgs if m["msg_type"] == "comm_msg"]
+        self.assertIn({"echo": "hi"}, sent)
+
     def test_08_progress_updates_in_place(self):
         if not CODE["progress"]:
             self.skipTest("progress display of snn runs is tested by the session")
