@@ -1,0 +1,83 @@
+// Package snn simulates the recurrent spiking network of Maes, Barahona & Clopath (2020),
+// "Learning spatiotemporal signals using a recurrent spiking network that discretizes time"
+// (PLoS Comput Biol 16:e1007606), as specified in MODEL.md, with forward Euler at dt = 0.1 ms
+// in the per-step order of the original code.
+//
+// snn is plain compiled Go: it never prints, keeps no package-level mutable state, and
+// imports nothing of this repository (only the standard library and gonum).
+//
+// # Units
+//
+// Time in ms, potentials in mV, conductances in nS, capacitance in pF, currents in pA, rates
+// in kHz (events per ms) unless a name says Hz. Synaptic weights are the time integral of the
+// conductance a spike adds, in "pF" = nS·ms (MODEL.md section 4.1).
+//
+// # Indices
+//
+// Every neuron has a global index: the E neurons come first (0 … NE−1, clusters of
+// consecutive indices), then the I neurons (NE … NE+NI−1), then the neurons of each
+// population added with AddPopulation, in order. Methods taking a PopID use local indices
+// (0 … Size−1) within that population; Spikes records hold global indices. Weight matrices
+// are post × pre: row = postsynaptic neuron, column = presynaptic neuron (MODEL.md 4.2).
+//
+// # The per-step schedule
+//
+// The step loop lives in step.go and nowhere else. Step s (s = 1, 2, …; t = s·dt) does, in
+// the order of MODEL.md section 2:
+//
+//  1. normalisation (SetNormalization, §5.3) when s is a multiple of its period (200 steps);
+//  2. stimulus bookkeeping: switches of a schedule installed with ScheduleStimuli (§7.1) are
+//     applied before the step; hooks registered with Every run between steps on the caller's
+//     goroutine (SetRate, SetDriveWeight, SetPlastic);
+//  3. (implicit) the current-step accumulators are empty;
+//  4. for each neuron, populations in order, in index order:
+//     a. decay of the iSTDP trace y (Config.Traces);
+//     b. external Poisson arrivals with time <= t join the neuron's previous-step input
+//     (no delay; renewal process per neuron, exponential intervals at the current rate;
+//     events of negative weight go to Config.NegativeExt);
+//     c. the four conductance auxiliaries: x ← x·(1 − dt/τ) + input (§4.1), g = (x_d − x_r)/(τ_d − τ_r);
+//     d. AdEx only: V_T and w from the previous-step V; traces ū−, ū+, x̄ (Config.Traces);
+//     e. unless refractory (s <= last spike step + round(τ_ref/dt)): Euler update of V, and if
+//     V > VPeak: spike, V = VReset, V_T jump (ThresholdSet or ThresholdIncrement), w += b,
+//     y += 1 and x̄ += 1;
+//     f. plasticity (SetVoltageSTDP, SetInhibitorySTDP; active while SetPlastic(true)): see 5;
+//  5. the step's spikes, in global index order, add their weights to the input buffers that
+//     their targets consume in step s+1: the one-step recurrent delay (§2). Right after a
+//     spike has been delivered through a plastic synapse, LTD (§5.1) and the presynaptic
+//     iSTDP branch (§5.2) update it; after all spikes, LTP (§5.1, §5.4) and the postsynaptic
+//     iSTDP branch run on every postsynaptic row. These rules read the traces at their
+//     end-of-step values (the original reads not-yet-updated traces of higher-indexed neurons:
+//     one step of decay apart).
+//
+// After every chunk of 100 steps (or earlier, at a hook), the run returns to the calling
+// goroutine: the context is checked, monitors are filled, V is checked for NaN/Inf, and
+// progress is reported to the Host.
+//
+// # Threads
+//
+// With T workers every population is cut into T contiguous ranges; worker k integrates range
+// k of each population, then (after one spinning barrier) adds the step's spikes into the
+// inputs of its own range. Spikes are visited in global index order, every neuron draws its
+// Poisson input from its own SplitMix64 stream seeded from the seed and its global index, so
+// the same seed gives bit-identical results for any thread count. Threads = 1 runs without
+// goroutines or barriers.
+//
+// # Synapse storage
+//
+// A projection stores its weights contiguously by postsynaptic neuron (CSR post → pre), as
+// LTP and normalisation need, plus a pre → post index into that weight array for delivery.
+//
+// # MODEL.md section 9 switches
+//
+// Item 1 (training input channel): Config.NegativeExt (Exc [J], default; Inh [R]). Item 2
+// (LTD amplitude): VoltageSTDP.ALTD, 1.4e-4 per spike. Item 3 (iSTDP rate):
+// InhibitorySTDP.Eta = 1. Item 4 (normalisation): Normalization.Mode (Subtractive default,
+// Multiplicative), target fixed when attached. Item 5 (state between chunks): continuous;
+// ResetState for the original's re-initialisation. Item 6: traces start at the initial V.
+// Item 8 (threshold after a spike): NeuronParams.Threshold. Items 9/10: forward Euler,
+// one-step recurrent delay and undelayed external input, always. Item 11: x̄ += 1 per spike.
+// Item 12 (read-out bound): VoltageSTDP.SoftBound. Item 13 (initial V):
+// NeuronParams.VInitLow/VInitHigh. Item 14 (H refractoriness): always per neuron. Item 7
+// (the last-E-neuron bug of [J]) is not reproduced. Items 15-17 belong to the read-out
+// experiment.
+package snn

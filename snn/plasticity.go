@@ -1,0 +1,382 @@
+package snn
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Plasticity rules are attached to projections (MODEL.md section 5). They act only while the
+// network is plastic (SetPlastic; the original's t > stdpdelay), except normalisation, which
+// runs whenever it is configured. Where they act in the per-step schedule:
+//
+//   - normalisation: at the start of every step s that is a multiple of its period (§2 step 1),
+//     each worker on the rows of its own postsynaptic neurons;
+//   - LTD (vSTDP) and the presynaptic branch of iSTDP: in the delivery phase, right after a
+//     spike's weight has been delivered through the synapse (§2 step 4e then 4f);
+//   - LTP (vSTDP, every step) and the postsynaptic branch of iSTDP: in the delivery phase after
+//     all spikes of the step, each worker on the rows of its own postsynaptic neurons.
+//
+// All rules read the traces at their end-of-step values. (The original reads the traces of
+// neurons with higher indices before their own update in the same step; the difference is one
+// step of trace decay.) With plasticity on, each step has a second barrier after delivery, so
+// that no worker updates traces another one is reading.
+
+// VoltageSTDP is the voltage-based STDP rule of Clopath et al. (2010) in the form of MODEL.md
+// section 5.1 (E→E) and 5.4 (E→R). DefaultEEPlasticity and DefaultReadoutPlasticity give the
+// published values.
+type VoltageSTDP struct {
+	ALTP     float64 // LTP amplitude A_LTP, per mV² per ms (5.1: 8e-4)
+	ALTD     float64 // LTD per presynaptic spike per mV, dt folded in (5.1: 1.4e-4; §9 item 2)
+	ThetaLTP float64 // θ_LTP = θ+, mV (−49)
+	ThetaLTD float64 // θ_LTD = θ−, mV (−70)
+	TauX     float64 // presynaptic trace x̄ time constant, ms (E→E 3.5; E→R 5); +1 per spike (§9 item 11)
+	WMin     float64 // lower weight bound, pF (E→E 1.45; E→R 0)
+	WMax     float64 // upper bound, pF (E→E 32.68, hard; E→R 25, soft)
+	// SoftBound multiplies LTP by (1 − W/WMax) instead of clipping at WMax (E→R, §5.4 and §9
+	// item 12).
+	SoftBound bool
+}
+
+// DefaultEEPlasticity returns the E→E rule of MODEL.md 5.1.
+func DefaultEEPlasticity() VoltageSTDP {
+	return VoltageSTDP{ALTP: 8e-4, ALTD: 1.4e-4, ThetaLTP: -49, ThetaLTD: -70, TauX: 3.5, WMin: 1.45, WMax: 32.68}
+}
+
+// DefaultReadoutPlasticity returns the E→R rule of MODEL.md 5.4 (soft bound 25, floor 0).
+func DefaultReadoutPlasticity() VoltageSTDP {
+	return VoltageSTDP{ALTP: 8e-4, ALTD: 1.4e-4, ThetaLTP: -49, ThetaLTD: -70, TauX: 5, WMin: 0, WMax: 25, SoftBound: true}
+}
+
+// InhibitorySTDP is the iSTDP rule of Vogels et al. (2011) in the form of MODEL.md 5.2, on
+// I→E synapses, with the traces y (τ_y = 20 ms, +1 per spike) of every neuron.
+type InhibitorySTDP struct {
+	Eta  float64 // learning rate η (5.2 and §9 item 3: 1)
+	R0   float64 // target rate r₀, kHz (0.003 = 3 Hz); α = 2·r₀·τ_y
+	WMin float64 // lower bound, pF (48.7; the nc160 variants used 40)
+	WMax float64 // upper bound, pF (243; the nc160 variants used 200)
+}
+
+// DefaultIEPlasticity returns the I→E rule of MODEL.md 5.2.
+func DefaultIEPlasticity() InhibitorySTDP {
+	return InhibitorySTDP{Eta: 1, R0: 0.003, WMin: 48.7, WMax: 243}
+}
+
+// NormMode selects the normalisation formula (MODEL.md section 9 item 4).
+type NormMode int
+
+const (
+	// Subtractive subtracts (S − S⁰)/n from every input weight ([J], default for Go).
+	Subtractive NormMode = iota
+	// Multiplicative scales the input weights by S⁰/S (the paper's text as read by [R]).
+	Multiplicative
+)
+
+// Normalization keeps the summed input weight of every postsynaptic neuron near its value at
+// the time the rule is attached (MODEL.md 5.3), every PeriodMs, then clips to [WMin, WMax].
+type Normalization struct {
+	PeriodMs   float64  // 20 ms
+	Mode       NormMode // Subtractive
+	WMin, WMax float64  // 1.45, 32.68
+}
+
+// DefaultNormalization returns the E→E normalisation of MODEL.md 5.3.
+func DefaultNormalization() Normalization {
+	return Normalization{PeriodMs: 20, Mode: Subtractive, WMin: 1.45, WMax: 32.68}
+}
+
+type vstdpRule struct {
+	pr  *projection
+	r   VoltageSTDP
+	xb  []float64 // presynaptic trace, per pre neuron
+	dX  float64   // dt/τ_x
+	dtA float64   // dt·A_LTP
+}
+
+type istdpRule struct {
+	pr    *projection
+	r     InhibitorySTDP
+	alpha float64
+}
+
+type normRule struct {
+	pr     *projection
+	r      Normalization
+	every  int64
+	target []float64 // S⁰ per post neuron
+}
+
+func (n *Network) proj(id ProjID) (*projection, error) {
+	if id < 0 || int(id) >= len(n.projs) {
+		return nil, fmt.Errorf("snn: projection %d does not exist (the network has %d)", id, len(n.projs))
+	}
+	return n.projs[id], nil
+}
+
+// enableTraces turns on the plasticity traces of every population; new traces start at the
+// neuron's current V (ū−, ū+) and 0 (x̄, y).
+func (n *Network) enableTraces() {
+	if n.traces {
+		return
+	}
+	n.traces = true
+	for _, p := range n.pops {
+		p.um = append([]float64(nil), p.v...)
+		p.up = append([]float64(nil), p.v...)
+		p.xb = make([]float64, p.n)
+		p.y = make([]float64, p.n)
+	}
+	n.ready = false
+}
+
+func checkFinite(name string, vals ...float64) error {
+	for _, v := range vals {
+		if bad(v) {
+			return fmt.Errorf("snn: %s: parameter = %v: must be finite", name, v)
+		}
+	}
+	return nil
+}
+
+// SetVoltageSTDP attaches the vSTDP rule r to projection id (replacing any earlier one). The
+// postsynaptic population must be AdEx (it needs the voltage traces).
+func (n *Network) SetVoltageSTDP(id ProjID, r VoltageSTDP) error {
+	pr, err := n.proj(id)
+	if err != nil {
+		return err
+	}
+	if err := checkFinite("SetVoltageSTDP", r.ALTP, r.ALTD, r.ThetaLTP, r.ThetaLTD, r.TauX, r.WMin, r.WMax); err != nil {
+		return err
+	}
+	switch {
+	case r.TauX <= 0:
+		return fmt.Errorf("snn: VoltageSTDP.TauX = %v: time constant must be > 0", r.TauX)
+	case r.ALTP < 0 || r.ALTD < 0:
+		return fmt.Errorf("snn: VoltageSTDP.ALTP = %v, ALTD = %v: amplitudes must be >= 0", r.ALTP, r.ALTD)
+	case r.WMin > r.WMax || (r.SoftBound && r.WMax <= 0):
+		return fmt.Errorf("snn: VoltageSTDP.WMin = %v, WMax = %v: need WMin <= WMax (and WMax > 0 with SoftBound)", r.WMin, r.WMax)
+	case n.pops[pr.post].p.Model != AdEx:
+		return fmt.Errorf("snn: SetVoltageSTDP: postsynaptic population %s is not AdEx", n.pops[pr.post].name)
+	}
+	n.enableTraces()
+	rule := &vstdpRule{pr: pr, r: r, xb: make([]float64, n.pops[pr.pre].n), dX: n.dt / r.TauX, dtA: n.dt * r.ALTP}
+	for k, old := range n.vrules {
+		if old.pr == pr {
+			n.vrules[k] = rule
+			n.ready = false
+			return nil
+		}
+	}
+	n.vrules = append(n.vrules, rule)
+	n.ready = false
+	return nil
+}
+
+// SetInhibitorySTDP attaches the iSTDP rule r to projection id (replacing any earlier one).
+func (n *Network) SetInhibitorySTDP(id ProjID, r InhibitorySTDP) error {
+	pr, err := n.proj(id)
+	if err != nil {
+		return err
+	}
+	if err := checkFinite("SetInhibitorySTDP", r.Eta, r.R0, r.WMin, r.WMax); err != nil {
+		return err
+	}
+	if r.WMin > r.WMax || r.R0 < 0 {
+		return fmt.Errorf("snn: InhibitorySTDP: WMin = %v, WMax = %v, R0 = %v: need WMin <= WMax and R0 >= 0", r.WMin, r.WMax, r.R0)
+	}
+	n.enableTraces()
+	rule := &istdpRule{pr: pr, r: r, alpha: 2 * r.R0 * tauY}
+	for k, old := range n.irules {
+		if old.pr == pr {
+			n.irules[k] = rule
+			n.ready = false
+			return nil
+		}
+	}
+	n.irules = append(n.irules, rule)
+	n.ready = false
+	return nil
+}
+
+// SetNormalization attaches synaptic normalisation to projection id (replacing any earlier
+// one); the target of every postsynaptic neuron is its summed input weight now.
+// A PeriodMs of 0 removes it.
+func (n *Network) SetNormalization(id ProjID, r Normalization) error {
+	pr, err := n.proj(id)
+	if err != nil {
+		return err
+	}
+	if err := checkFinite("SetNormalization", r.PeriodMs, r.WMin, r.WMax); err != nil {
+		return err
+	}
+	if r.PeriodMs < 0 || r.WMin > r.WMax || (r.Mode != Subtractive && r.Mode != Multiplicative) {
+		return fmt.Errorf("snn: Normalization: PeriodMs = %v, WMin = %v, WMax = %v, Mode = %d: need PeriodMs >= 0, WMin <= WMax and a known mode", r.PeriodMs, r.WMin, r.WMax, r.Mode)
+	}
+	keep := n.norms[:0]
+	for _, old := range n.norms {
+		if old.pr != pr {
+			keep = append(keep, old)
+		}
+	}
+	n.norms = keep
+	n.ready = false
+	if r.PeriodMs == 0 {
+		return nil
+	}
+	rule := &normRule{pr: pr, r: r, every: max(int64(math.Round(r.PeriodMs/n.dt)), 1)}
+	rule.target = make([]float64, len(pr.rowPtr)-1)
+	for j := range rule.target {
+		for k := pr.rowPtr[j]; k < pr.rowPtr[j+1]; k++ {
+			rule.target[j] += pr.w[k]
+		}
+	}
+	n.norms = append(n.norms, rule)
+	return nil
+}
+
+// SetPlastic switches vSTDP and iSTDP on or off (normalisation is not affected), like the
+// original's stdpdelay. It may be called from a hook registered with Every.
+func (n *Network) SetPlastic(on bool) { n.plastic = on }
+
+// Plastic reports whether vSTDP and iSTDP are on.
+func (n *Network) Plastic() bool { return n.plastic }
+
+// SetWeights replaces the weights of the existing synapses of projection id with the
+// corresponding entries of w (post × pre); entries where there is no synapse are ignored.
+func (n *Network) SetWeights(id ProjID, w mat.Matrix) error {
+	pr, err := n.proj(id)
+	if err != nil {
+		return err
+	}
+	nPost, nPre := n.pops[pr.post].n, n.pops[pr.pre].n
+	if r, c := w.Dims(); r != nPost || c != nPre {
+		return fmt.Errorf("snn: SetWeights: matrix is %d×%d, want post × pre = %d×%d", r, c, nPost, nPre)
+	}
+	for j := 0; j < nPost; j++ {
+		for k := pr.rowPtr[j]; k < pr.rowPtr[j+1]; k++ {
+			x := w.At(j, int(pr.col[k]))
+			if bad(x) {
+				return fmt.Errorf("snn: SetWeights: weight[%d][%d] = %v: must be finite", j, pr.col[k], x)
+			}
+			pr.w[k] = x
+		}
+	}
+	return nil
+}
+
+// normalize runs the normalisation rules due at step s on the worker's postsynaptic rows.
+func (n *Network) normalize(wk *worker, s int64) {
+	for _, r := range n.norms {
+		if s%r.every != 0 {
+			continue
+		}
+		pr := r.pr
+		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
+			k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
+			if k0 == k1 {
+				continue
+			}
+			row := pr.w[k0:k1]
+			sum := 0.0
+			for _, x := range row {
+				sum += x
+			}
+			if r.r.Mode == Subtractive {
+				d := (sum - r.target[j]) / float64(len(row))
+				for q := range row {
+					row[q] = min(max(row[q]-d, r.r.WMin), r.r.WMax)
+				}
+			} else if sum > 0 {
+				f := r.target[j] / sum
+				for q := range row {
+					row[q] = min(max(row[q]*f, r.r.WMin), r.r.WMax)
+				}
+			}
+		}
+	}
+}
+
+// updatePreTraces decays the x̄ traces of the vSTDP rules whose presynaptic population is pi
+// over the worker's range and adds 1 for the step's spikes.
+func (n *Network) updatePreTraces(wk *worker, pi int, spikes []int32) {
+	for _, r := range n.vrules {
+		if r.pr.pre != pi {
+			continue
+		}
+		xb := r.xb[wk.lo[pi]:wk.hi[pi]]
+		for i := range xb {
+			xb[i] -= r.dX * xb[i]
+		}
+		for _, i := range spikes {
+			r.xb[i]++
+		}
+	}
+}
+
+// spikePlasticity applies LTD and presynaptic iSTDP for spike entries q0 … q1−1 of projection
+// pr, after their weights have been delivered.
+func (n *Network) spikePlasticity(pr *projection, q0, q1 int32) {
+	post := n.pops[pr.post]
+	for _, r := range n.vrules {
+		if r.pr != pr {
+			continue
+		}
+		for q := q0; q < q1; q++ {
+			j := pr.outPost[q]
+			if u := post.um[j]; u > r.r.ThetaLTD {
+				syn := pr.outSyn[q]
+				pr.w[syn] = max(pr.w[syn]-r.r.ALTD*(u-r.r.ThetaLTD), r.r.WMin)
+			}
+		}
+	}
+	for _, r := range n.irules {
+		if r.pr != pr {
+			continue
+		}
+		for q := q0; q < q1; q++ {
+			syn := pr.outSyn[q]
+			pr.w[syn] = min(max(pr.w[syn]+r.r.Eta*(post.y[pr.outPost[q]]-r.alpha), r.r.WMin), r.r.WMax)
+		}
+	}
+}
+
+// stepPlasticity applies LTP and postsynaptic iSTDP of step c on the worker's rows.
+func (n *Network) stepPlasticity(wk *worker, c int) {
+	for _, r := range n.vrules {
+		pr := r.pr
+		post := n.pops[pr.post]
+		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
+		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
+			v, up := post.v[j], post.up[j]
+			if v <= th || up <= tl {
+				continue
+			}
+			f := r.dtA * (v - th) * (up - tl)
+			k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
+			row, col := pr.w[k0:k1], pr.col[k0:k1]
+			if r.r.SoftBound {
+				inv := 1 / r.r.WMax
+				for q, i := range col {
+					row[q] = max(row[q]+f*r.xb[i]*(1-row[q]*inv), r.r.WMin)
+				}
+			} else {
+				for q, i := range col {
+					row[q] = min(row[q]+f*r.xb[i], r.r.WMax)
+				}
+			}
+		}
+	}
+	for _, r := range n.irules {
+		pr := r.pr
+		pre := n.pops[pr.pre]
+		pi := pr.post
+		for _, j := range wk.buf[pi][wk.start[pi][c]:wk.start[pi][c+1]] {
+			k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
+			row, col := pr.w[k0:k1], pr.col[k0:k1]
+			for q, i := range col {
+				row[q] = min(row[q]+r.r.Eta*pre.y[i], r.r.WMax)
+			}
+		}
+	}
+}

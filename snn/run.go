@@ -1,0 +1,354 @@
+package snn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// chunkSteps is the number of steps between two returns to the calling goroutine, where the
+// context is checked, monitors are filled, V is checked for NaN/Inf and progress is reported:
+// 100 steps = 10 ms of simulated time at dt = 0.1 ms.
+const chunkSteps = 100
+
+// Host supplies defaults to runs that are not given them explicitly: the interactive session
+// attaches one so that an interrupt cancels a Run and progress reaches the front end.
+type Host interface {
+	// Context is the context of runs started with Run.
+	Context() context.Context
+	// Progress receives progress reports of every run, on the goroutine that called Run.
+	Progress(p Progress)
+}
+
+// Progress reports how far a run has got.
+type Progress struct {
+	Time  float64       // network time, ms
+	Done  float64       // simulated time of this run so far, ms
+	Total float64       // simulated time requested by this run, ms
+	Wall  time.Duration // wall-clock time since the run started
+	Rates []float64     // mean rate of each population over this run so far, Hz
+	Final bool          // true for the last report of a run
+}
+
+// SetHost attaches a host (nil detaches it).
+func (n *Network) SetHost(h Host) { n.host = h }
+
+// Run simulates durationMs milliseconds with the host's context (context.Background() when no
+// host is attached). See RunContext.
+func (n *Network) Run(durationMs float64) error {
+	ctx := context.Background()
+	if n.host != nil {
+		if c := n.host.Context(); c != nil {
+			ctx = c
+		}
+	}
+	return n.RunContext(ctx, durationMs)
+}
+
+// RunContext simulates durationMs milliseconds (rounded to whole steps). It checks ctx every
+// chunkSteps steps and returns an error wrapping ctx.Err() when it is cancelled; the network
+// then stands at a consistent step and can run on. It returns an error naming the population
+// and time when a membrane potential becomes NaN or infinite (the state is then unusable).
+// Progress goes to the host, if any, at most every 100 ms of wall time and at the end.
+func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
+	if bad(durationMs) || durationMs < 0 {
+		return fmt.Errorf("snn: run duration = %v ms: must be finite and >= 0", durationMs)
+	}
+	steps := int64(math.Round(durationMs / n.dt))
+	n.prepare()
+	start := time.Now()
+	s0 := n.step
+	end := n.step + steps
+	counts0 := make([]int64, len(n.pops))
+	for i, p := range n.pops {
+		counts0[i] = p.spikes
+	}
+	lastReport := start
+	report := func(final bool) {
+		if n.host == nil {
+			return
+		}
+		now := time.Now()
+		if !final && now.Sub(lastReport) < 100*time.Millisecond {
+			return
+		}
+		lastReport = now
+		done := float64(n.step-s0) * n.dt
+		pr := Progress{Time: n.Time(), Done: done, Total: float64(steps) * n.dt, Wall: now.Sub(start), Final: final}
+		pr.Rates = make([]float64, len(n.pops))
+		for i, p := range n.pops {
+			if p.n > 0 && done > 0 {
+				pr.Rates[i] = float64(p.spikes-counts0[i]) / float64(p.n) / (done / 1000)
+			}
+		}
+		n.host.Progress(pr)
+	}
+	for n.step < end {
+		if err := ctx.Err(); err != nil {
+			report(true)
+			return fmt.Errorf("snn: run interrupted at t = %g ms: %w", n.Time(), err)
+		}
+		n.applyEvents()
+		c := min(end-n.step, chunkSteps)
+		if len(n.events) > 0 {
+			c = min(c, n.events[0].step-n.step-1)
+		}
+		for _, h := range n.hooks {
+			if due := h.every - n.step%h.every; due < c {
+				c = due
+			}
+		}
+		n.runChunk(int(c))
+		if err := n.checkFinite(int(c)); err != nil {
+			return err
+		}
+		for _, h := range n.hooks {
+			if n.step%h.every == 0 {
+				h.f(n.Time())
+			}
+		}
+		report(false)
+	}
+	report(true)
+	return nil
+}
+
+// Every registers f to be called on the goroutine that runs the network after every step
+// whose time is a multiple of everyMs (rounded to whole steps, at least one), with the time in
+// ms. f may change rates and weights of drives (SetRate, SetDriveWeight); it is how stimulus
+// schedules and closed-loop protocols are written.
+func (n *Network) Every(everyMs float64, f func(tMs float64)) error {
+	if bad(everyMs) || everyMs <= 0 {
+		return fmt.Errorf("snn: Every: interval = %v ms: must be > 0", everyMs)
+	}
+	if f == nil {
+		return fmt.Errorf("snn: Every: nil function")
+	}
+	k := max(int64(math.Round(everyMs/n.dt)), 1)
+	n.hooks = append(n.hooks, hook{every: k, f: f})
+	return nil
+}
+
+// worker is one thread's share: a contiguous range of every population.
+type worker struct {
+	id     int
+	lo, hi []int     // per population
+	kin    []kin     // per population
+	buf    [][]int32 // per population: local indices of the chunk's spikes
+	cnt    []int32   // per population: entries used in buf
+	start  [][]int32 // per population: start[c] is the first entry of chunk step c
+	rec    []recEntry
+}
+
+// recEntry is one state-monitor column owned by a worker.
+type recEntry struct {
+	mon *StateMonitor
+	col int
+	pop *population
+	i   int
+	v   Var
+}
+
+// prepare (re)builds the workers and the per-worker delivery splits when populations,
+// projections, monitors or the thread count have changed.
+func (n *Network) prepare() {
+	if n.ready {
+		return
+	}
+	T := max(n.threads, 1)
+	n.workers = make([]*worker, T)
+	for k := range n.workers {
+		wk := &worker{id: k}
+		for _, p := range n.pops {
+			lo, hi := k*p.n/T, (k+1)*p.n/T
+			wk.lo = append(wk.lo, lo)
+			wk.hi = append(wk.hi, hi)
+			kn := n.kinetics(p)
+			wk.kin = append(wk.kin, kn)
+			per := chunkSteps/int(kn.ref+1) + 1
+			wk.buf = append(wk.buf, make([]int32, (hi-lo)*per))
+			wk.start = append(wk.start, make([]int32, chunkSteps+1))
+		}
+		wk.cnt = make([]int32, len(n.pops))
+		n.workers[k] = wk
+	}
+	for _, pr := range n.projs {
+		post := n.pops[pr.post]
+		nPre := n.pops[pr.pre].n
+		pr.split = make([]int32, nPre*(T+1))
+		for i := 0; i < nPre; i++ {
+			q := pr.outPtr[i]
+			for k := 0; k < T; k++ {
+				lo := int32(k * post.n / T)
+				for q < pr.outPtr[i+1] && pr.outPost[q] < lo {
+					q++
+				}
+				pr.split[i*(T+1)+k] = q
+			}
+			pr.split[i*(T+1)+T] = pr.outPtr[i+1]
+		}
+	}
+	for _, m := range n.stateMons {
+		for col, e := range m.entries {
+			p := n.pops[e.pop]
+			for _, wk := range n.workers {
+				if e.i >= wk.lo[e.pop] && e.i < wk.hi[e.pop] {
+					wk.rec = append(wk.rec, recEntry{mon: m, col: col, pop: p, i: e.i, v: e.v})
+				}
+			}
+		}
+	}
+	n.ready = true
+}
+
+// barrier is a reusable barrier for the workers of one chunk. Waiters spin for a short
+// while (a step takes tens of microseconds, so the others usually arrive soon), then yield,
+// then sleep on a condition variable, so that an oversubscribed machine does not burn a core
+// on a descheduled partner.
+type barrier struct {
+	n        int32
+	count    atomic.Int32
+	gen      atomic.Uint32
+	sleepers atomic.Int32
+	mu       sync.Mutex
+	cond     sync.Cond
+}
+
+func newBarrier(n int) *barrier {
+	b := &barrier{n: int32(n)}
+	b.cond.L = &b.mu
+	return b
+}
+
+const (
+	barrierSpins  = 400 // busy polls before yielding
+	barrierYields = 40  // runtime.Gosched calls before sleeping
+)
+
+func (b *barrier) wait() {
+	g := b.gen.Load()
+	if b.count.Add(1) == b.n {
+		b.count.Store(0)
+		b.mu.Lock()
+		b.gen.Add(1)
+		if b.sleepers.Load() > 0 {
+			b.cond.Broadcast()
+		}
+		b.mu.Unlock()
+		return
+	}
+	for i := 0; i < barrierSpins+barrierYields; i++ {
+		if b.gen.Load() != g {
+			return
+		}
+		if i >= barrierSpins {
+			runtime.Gosched()
+		}
+	}
+	b.mu.Lock()
+	b.sleepers.Add(1)
+	for b.gen.Load() == g {
+		b.cond.Wait()
+	}
+	b.sleepers.Add(-1)
+	b.mu.Unlock()
+}
+
+// runChunk simulates c <= chunkSteps steps and then feeds the monitors.
+func (n *Network) runChunk(c int) {
+	s0 := n.step + 1
+	for _, m := range n.stateMons {
+		m.grow(s0, s0+int64(c)-1)
+	}
+	for _, wk := range n.workers {
+		clear(wk.cnt)
+	}
+	for _, pr := range n.projs {
+		pr.plastic = false
+	}
+	for _, r := range n.vrules {
+		r.pr.plastic = true
+	}
+	for _, r := range n.irules {
+		r.pr.plastic = true
+	}
+	n.plasticNow = n.plastic && len(n.vrules)+len(n.irules) > 0
+	if len(n.workers) == 1 {
+		wk := n.workers[0]
+		for k := 0; k < c; k++ {
+			n.integrate(wk, s0+int64(k), k)
+			n.deliver(wk, k)
+		}
+	} else {
+		b := newBarrier(len(n.workers))
+		var wg sync.WaitGroup
+		// With plasticity, a second barrier keeps workers from updating traces (in the
+		// next integration) that others still read in delivery.
+		b2 := n.plasticNow
+		body := func(wk *worker) {
+			for k := 0; k < c; k++ {
+				n.integrate(wk, s0+int64(k), k)
+				b.wait()
+				n.deliver(wk, k)
+				if b2 {
+					b.wait()
+				}
+			}
+		}
+		for _, wk := range n.workers[1:] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				body(wk)
+			}()
+		}
+		body(n.workers[0])
+		wg.Wait()
+	}
+	n.collect(s0, c)
+	n.step += int64(c)
+}
+
+// collect passes the chunk's spikes, in time and then index order, to the spike counters and
+// monitors.
+func (n *Network) collect(s0 int64, c int) {
+	for k := 0; k < c; k++ {
+		s := s0 + int64(k)
+		t := float64(s) * n.dt
+		for pi, p := range n.pops {
+			for _, u := range n.workers {
+				sp := u.buf[pi][u.start[pi][k]:u.start[pi][k+1]]
+				p.spikes += int64(len(sp))
+				if len(sp) == 0 {
+					continue
+				}
+				for _, m := range n.spikeMons {
+					if m.pop == pi {
+						m.add(t, p.off, sp)
+					}
+				}
+				for _, m := range n.rateMons {
+					m.add(n, s, pi, sp)
+				}
+			}
+		}
+	}
+}
+
+// checkFinite returns an error naming the population and time when a membrane potential is
+// NaN or infinite.
+func (n *Network) checkFinite(c int) error {
+	for _, p := range n.pops {
+		for i, v := range p.v {
+			if bad(v) {
+				return fmt.Errorf("snn: numerical blow-up in population %s: V[%d] = %v at t = %g ms (first seen in the %g ms before)",
+					p.name, i, v, n.Time(), float64(c)*n.dt)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package snn
+
+// Delimited text matrices, as written by Julia's writedlm (tab-separated by default).
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// textMaxLine bounds the length of one line of a text matrix (64 MiB).
+const textMaxLine = 64 << 20
+
+// ReadTextFile reads the delimited text matrix at path; errors name the file.
+func ReadTextFile(path string) (*mat.Dense, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("snn: %w", err)
+	}
+	defer f.Close()
+	m, err := readText(f)
+	if err != nil {
+		return nil, fmt.Errorf("snn: %s: text: %w", filepath.Base(path), err)
+	}
+	return m, nil
+}
+
+// ReadText reads a matrix of numbers, one row per line, as written by Julia's writedlm or
+// numpy.savetxt. Fields are separated by tabs, commas or runs of blanks; the separator is
+// taken from the first data line (tab if it has one, else comma, else blanks). Blank lines and
+// lines starting with '#' are ignored, as are blanks around fields and a final line ending
+// (LF or CRLF). Values are decimal floats in Go or Julia syntax, including Inf and NaN, or
+// true/false (1/0). Every row must have the same number of fields. The matrix is returned as
+// laid out in the file: ReadText does not transpose (LoadWeights does, for Julia weights).
+func ReadText(r io.Reader) (*mat.Dense, error) {
+	m, err := readText(r)
+	if err != nil {
+		return nil, fmt.Errorf("snn: text: %w", err)
+	}
+	return m, nil
+}
+
+func readText(r io.Reader) (*mat.Dense, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), textMaxLine)
+	var (
+		data  []float64
+		cols  = -1
+		rows  int
+		line  int
+		delim byte // '\t', ',' or ' ' (runs of blanks)
+	)
+	for sc.Scan() {
+		line++
+		s := strings.TrimRight(sc.Text(), "\r")
+		t := strings.TrimSpace(s)
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		if delim == 0 {
+			switch {
+			case strings.IndexByte(t, '\t') >= 0:
+				delim = '\t'
+			case strings.IndexByte(t, ',') >= 0:
+				delim = ','
+			default:
+				delim = ' '
+			}
+		}
+		var fields []string
+		if delim == ' ' {
+			fields = strings.Fields(t)
+		} else {
+			fields = strings.Split(t, string(delim))
+		}
+		if cols < 0 {
+			cols = len(fields)
+		} else if len(fields) != cols {
+			return nil, fmt.Errorf("line %d has %d fields, want %d like the first row", line, len(fields), cols)
+		}
+		for k, f := range fields {
+			v, err := textParseValue(strings.TrimSpace(f))
+			if err != nil {
+				return nil, fmt.Errorf("line %d, field %d: %v", line, k+1, err)
+			}
+			data = append(data, v)
+		}
+		rows++
+	}
+	if err := sc.Err(); err != nil {
+		if err == bufio.ErrTooLong {
+			return nil, fmt.Errorf("line %d is longer than %d bytes", line+1, textMaxLine)
+		}
+		return nil, fmt.Errorf("after line %d: %w", line, err)
+	}
+	if rows == 0 {
+		return nil, fmt.Errorf("no data (%d lines read)", line)
+	}
+	return mat.NewDense(rows, cols, data), nil
+}
+
+func textParseValue(f string) (float64, error) {
+	if f == "" {
+		return 0, fmt.Errorf("empty field")
+	}
+	switch f {
+	case "true":
+		return 1, nil
+	case "false":
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(f, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return v, nil // ±Inf or 0 for out-of-range magnitudes, as Julia's parse does
+		}
+		if len(f) > 40 {
+			f = f[:40] + "..."
+		}
+		return 0, fmt.Errorf("%q is not a number", f)
+	}
+	return v, nil
+}
+
+// WriteText writes m with one row per line and fields separated by delim (writedlm uses '\t').
+// Values use the shortest decimal form that reads back to the same float64. delim must be a
+// tab, comma or blank, the separators ReadText recognises.
+func WriteText(w io.Writer, m mat.Matrix, delim rune) error {
+	switch delim {
+	case '\t', ',', ' ':
+	default:
+		return fmt.Errorf("snn: text: unsupported delimiter %q", delim)
+	}
+	r, c := m.Dims()
+	bw := bufio.NewWriterSize(w, 1<<16)
+	buf := make([]byte, 0, 32)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if j > 0 {
+				bw.WriteByte(byte(delim))
+			}
+			buf = strconv.AppendFloat(buf[:0], m.At(i, j), 'g', -1, 64)
+			bw.Write(buf)
+		}
+		if err := bw.WriteByte('\n'); err != nil {
+			return fmt.Errorf("snn: text: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("snn: text: %w", err)
+	}
+	return nil
+}
+
+// WriteTextFile writes m to path with WriteText, atomically.
+func WriteTextFile(path string, m mat.Matrix, delim rune) error {
+	return ioWriteAtomic(path, func(w io.Writer) error { return WriteText(w, m, delim) })
+}
