@@ -1,0 +1,54 @@
+// Package snnplot draws one-call figures of snn results with gonum/plot: spike rasters with
+// clusters coloured, population and per-cluster rates, weight-matrix and block-mean heatmaps,
+// read-out activity against its target, and eigenvalue spectra. It is the only snn package
+// that imports gonum/plot; snn itself never draws.
+//
+// # Conventions
+//
+//   - Time is in ms, rates in Hz per neuron, weights in pF (the paper's unit, MODEL.md
+//     section 4.1). Axis labels say so.
+//   - Neuron indices are global network indices, E neurons first, then I (snn.Spikes). Weight
+//     matrices are post x pre: row i is the postsynaptic neuron, column j the presynaptic one
+//     (MODEL.md section 4.2). Heatmaps of matrices put row 0 at the top; heatmaps of time
+//     series (cluster rates, read-out) put element 0 at the bottom, like the raster.
+//   - Every figure function takes its data as plain values (snn.Spikes, snn.Clusters,
+//     mat.Matrix, []complex128) and an options struct whose zero value gives a sensible figure.
+//     It never modifies its arguments and keeps no reference to them after it returns, except
+//     that the returned plot may hold the data to be drawn.
+//   - Single-panel figures are returned as *plot.Plot, to be tuned and saved with gonum/plot
+//     as usual. Figures with several panels or a colour bar are returned as *Figure, which
+//     aligns its panels and renders with PNG, SVG, WriterTo and Save.
+//   - Malformed data (mismatched lengths, negative indices, NaN times, empty matrices) and
+//     inconsistent options give an error prefixed "snnplot: "; nothing panics on bad input.
+//   - Save writes atomically (temporary file, sync, rename).
+//
+// # Figures
+//
+//   - Raster, NetworkRaster: spikes, clusters coloured, time window and neuron range.
+//   - PopulationRates, ClusterRates, ClusterRateMap: binned, Gaussian-smoothed rates from a
+//     spike record (the traces of snn.ClusterRateTraces, which the replay analysis uses);
+//     MonitorRates and MonitorClusterRateMap draw an snn.RateMonitor.
+//   - Weights, BlockMeans, Heatmap: matrices (block-averaged when large), cluster
+//     boundaries, K x K block means (snn.ClusterBlockMatrix).
+//   - Readout: a read-out target pattern above the read-out activity, aligned in time.
+//   - Spectrum, SpectrumOf: eigenvalues in the complex plane (snn.SignedSpectrum and
+//     snn.ReducedSpectrum compute them for weight matrices).
+//   - Replay: cluster activations and in-order transitions from snn.AnalyzeReplay.
+//   - Figure, Column, Save, Encode: compose panels and write PNG, SVG, PDF, ...
+//
+// # Colours
+//
+// ClusterColor gives each cluster a colour from a perceptual palette whose neighbouring
+// entries differ strongly in hue and lightness; it cycles without repeating for any
+// practical cluster count (30 or 80). E neurons outside clusters are grey
+// (UnclusteredColor), I neurons dark slate (InhibitoryColor). Heatmaps use a perceptually
+// uniform sequential map (white for the lowest value) or, for data with both signs, a
+// diverging blue-white-red map centred on 0.
+//
+// # Speed
+//
+// Raster draws dots with a dedicated plotter that merges spikes landing on the same dot and
+// fills one path per colour, so tens of thousands of spikes render in tens of milliseconds.
+// Heatmaps block-average matrices to at most 600 cells per side (HeatOptions.MaxPixels) and
+// draw them as one image, so a 3000x3000 weight matrix renders quickly.
+package snnplot

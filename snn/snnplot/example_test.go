@@ -1,0 +1,236 @@
+package snnplot_test
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"image/png"
+	"log"
+	"math"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/snnplot"
+)
+
+// replay returns a small spike record over 400 ms: 5 clusters of 4 E neurons firing in turn,
+// one cluster every 20 ms (a 100 ms cycle), and 4 I neurons (indices 20 to 23) firing in turn
+// every 5 ms.
+func replay() (*snn.Spikes, snn.Clusters) {
+	cl := snn.UniformClusters(5, 4)
+	s := &snn.Spikes{}
+	for t := 0.0; t < 400; t += 0.5 {
+		if math.Mod(t, 20) == 0 {
+			k := int(t/20) % 5
+			for n := cl.Bounds[k]; n < cl.Bounds[k+1]; n++ {
+				s.Time = append(s.Time, t)
+				s.Neuron = append(s.Neuron, int32(n))
+			}
+		}
+		if math.Mod(t, 5) == 0 {
+			s.Time = append(s.Time, t)
+			s.Neuron = append(s.Neuron, int32(20+int(t/5)%4))
+		}
+	}
+	return s, cl
+}
+
+// size prints the format and pixel size of a PNG.
+func size(b []byte) {
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("PNG %dx%d\n", cfg.Width, cfg.Height)
+}
+
+func ExampleRaster() {
+	s, cl := replay()
+	p, err := snnplot.Raster(s, cl, snnplot.RasterOptions{T0: 0, T1: 100, NE: 20, Title: "replay"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := snnplot.Encode(p, 12*vg.Centimeter, 8*vg.Centimeter, "png")
+	if err != nil {
+		log.Fatal(err)
+	}
+	size(b)
+	fmt.Println(p.X.Label.Text, "/", p.Y.Label.Text)
+	// Output:
+	// PNG 454x302
+	// time (ms) / neuron index
+}
+
+func ExamplePopulationRates() {
+	s, _ := replay()
+	// In 10 ms bins: E has 4 of 20 neurons firing in every other bin (20 Hz per neuron, then
+	// 0); I has 2 spikes of 4 neurons in every bin (50 Hz).
+	p, err := snnplot.PopulationRates(s, 20, 4, snnplot.RateOptions{Bin: 10, Sigma: -1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.Y.Label.Text, p.Y.Min, math.Round(p.Y.Max/1.2)) // 20 % headroom for the legend
+	// Output:
+	// rate (Hz) 0 50
+}
+
+func ExampleClusterRateMap() {
+	s, cl := replay()
+	f, err := snnplot.ClusterRateMap(s, cl, snnplot.RateOptions{}, snnplot.HeatOptions{Title: "cluster rates"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := f.PNG() // at the figure's default size
+	if err != nil {
+		log.Fatal(err)
+	}
+	size(b)
+	// Output:
+	// PNG 605x378
+}
+
+func ExampleWeights() {
+	// A 1200x1200 post x pre matrix with 10 clusters of 100 along the diagonal; it is
+	// block-averaged to 600x600 before drawing.
+	cl := snn.UniformClusters(10, 100)
+	w := mat.NewDense(1200, 1200, nil)
+	for i := range 1200 {
+		for j := range 1200 {
+			if k := cl.Of(i); k >= 0 && k == cl.Of(j) {
+				w.Set(i, j, 25)
+			} else {
+				w.Set(i, j, 1.5)
+			}
+		}
+	}
+	f, err := snnplot.Weights(w, snnplot.WeightOptions{Clusters: cl})
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "snnplot")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "weights.png")
+	if err := f.Save(path); err != nil { // atomic write
+		log.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	size(b)
+	// Output:
+	// PNG 529x454
+}
+
+func ExampleReadout() {
+	// Target ABCBA at 0.1 ms per column (100 ms per element) and read-out rates in 1 ms bins.
+	target := mat.NewDense(3, 5000, nil)
+	activity := mat.NewDense(3, 500, nil)
+	seq := []int{0, 1, 2, 1, 0}
+	for j := range 5000 {
+		target.Set(seq[j/1000], j, 1)
+	}
+	for j := range 500 {
+		activity.Set(seq[j/100], j, 40)
+	}
+	f, err := snnplot.Readout(target, activity, snnplot.ReadoutOptions{
+		TargetDt: 0.1, Elements: []string{"A", "B", "C"}, Title: "ABCBA"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(f.Rows), "rows")
+	top, bottom := f.Rows[0][0], f.Rows[1][0]
+	fmt.Println(top.X.Min, top.X.Max, bottom.X.Min, bottom.X.Max, bottom.X.Label.Text)
+	// Output:
+	// 2 rows
+	// 0 500 0 500 time (ms)
+}
+
+func ExampleSpectrum() {
+	// Eigenvalues of a 3-cluster ring with self-weight 0.5, forward 0.4 and backward 0.1:
+	// a real eigenvalue 1 and a complex pair (MODEL.md section 8 A16).
+	w := mat.NewDense(3, 3, []float64{
+		0.5, 0.1, 0.4,
+		0.4, 0.5, 0.1,
+		0.1, 0.4, 0.5,
+	})
+	var e mat.Eigen
+	if !e.Factorize(w, mat.EigenNone) {
+		log.Fatal("no convergence")
+	}
+	ev := e.Values(nil)
+	for _, z := range ev {
+		fmt.Printf("%.3f\n", z)
+	}
+	p, err := snnplot.Spectrum(ev, snnplot.SpectrumOptions{Circle: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Both axes span the same range, so a square rendering is undistorted.
+	fmt.Println(p.X.Max-p.X.Min == p.Y.Max-p.Y.Min)
+	// Output:
+	// (1.000+0.000i)
+	// (0.250+0.260i)
+	// (0.250-0.260i)
+	// true
+}
+
+func ExampleColumn() {
+	// A raster above the cluster rates, sharing the time axis.
+	s, cl := replay()
+	r, err := snnplot.Raster(s, cl, snnplot.RasterOptions{T1: 200, NE: 20})
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := snnplot.ClusterRates(s, cl, snnplot.RateOptions{T1: 200})
+	if err != nil {
+		log.Fatal(err)
+	}
+	f := snnplot.Column(r, c)
+	f.RowHeights = []float64{2, 1}
+	f.Width, f.Height = 16*vg.Centimeter, 12*vg.Centimeter
+	b, err := f.PNG()
+	if err != nil {
+		log.Fatal(err)
+	}
+	size(b)
+	// Output:
+	// PNG 605x454
+}
+
+func ExampleClusterColor() {
+	// 80 clusters all get different colours; I neurons and unclustered E neurons have
+	// colours of their own.
+	seen := map[color.NRGBA]bool{}
+	for k := range 80 {
+		seen[snnplot.ClusterColor(k)] = true
+	}
+	fmt.Println(len(seen), "distinct colours")
+	// Output:
+	// 80 distinct colours
+}
+
+func ExampleReplay() {
+	// The example record replays 5 clusters in order, one every 20 ms: a 100 ms cycle.
+	s, cl := replay()
+	st, err := snn.AnalyzeReplay(s, cl, 0, 400, snn.DefaultReplayOptions())
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := snnplot.Replay(st, "replay")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(st.InOrderFraction, st.PeriodMs, "ms")
+	fmt.Println(p.Title.Text, p.Y.Min, p.Y.Max)
+	// Output:
+	// 1 100 ms
+	// replay -0.5 4.5
+}
