@@ -3,6 +3,7 @@ module github.com/gosnn/gosnn
 go 1.24.0
 
 require (
+	github.com/traefik/yaegi v0.16.1
 	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/plot v0.17.0
 )
