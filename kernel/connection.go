@@ -1,0 +1,88 @@
+package kernel
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+)
+
+// ConnectionInfo is the content of a Jupyter connection file: where each socket binds and how
+// messages are signed. A port of 0 asks the operating system for a free port; Kernel.Connection
+// reports the ports actually bound.
+type ConnectionInfo struct {
+	Transport       string `json:"transport"`
+	IP              string `json:"ip"`
+	ShellPort       int    `json:"shell_port"`
+	IOPubPort       int    `json:"iopub_port"`
+	StdinPort       int    `json:"stdin_port"`
+	ControlPort     int    `json:"control_port"`
+	HBPort          int    `json:"hb_port"`
+	SignatureScheme string `json:"signature_scheme"`
+	Key             string `json:"key"`
+	KernelName      string `json:"kernel_name,omitempty"`
+}
+
+// ParseConnection decodes and validates a connection file's JSON.
+func ParseConnection(data []byte) (ConnectionInfo, error) {
+	var c ConnectionInfo
+	if err := json.Unmarshal(data, &c); err != nil {
+		return c, fmt.Errorf("kernel: connection file: %v", err)
+	}
+	if c.Transport == "" {
+		c.Transport = "tcp"
+	}
+	if c.SignatureScheme == "" {
+		c.SignatureScheme = "hmac-sha256"
+	}
+	switch c.Transport {
+	case "tcp":
+		if c.IP == "" {
+			return c, fmt.Errorf("kernel: connection file: ip is missing")
+		}
+		if c.IP != "*" && net.ParseIP(c.IP) == nil {
+			if _, err := net.LookupHost(c.IP); err != nil {
+				return c, fmt.Errorf("kernel: connection file: ip %q is neither an address nor a known host", c.IP)
+			}
+		}
+	case "ipc":
+		if c.IP == "" {
+			return c, fmt.Errorf("kernel: connection file: ip (the ipc path prefix) is missing")
+		}
+	default:
+		return c, fmt.Errorf("kernel: connection file: unsupported transport %q (want tcp or ipc)", c.Transport)
+	}
+	for _, p := range []struct {
+		name string
+		port int
+	}{{"shell_port", c.ShellPort}, {"iopub_port", c.IOPubPort}, {"stdin_port", c.StdinPort}, {"control_port", c.ControlPort}, {"hb_port", c.HBPort}} {
+		if p.port < 0 || p.port > 65535 {
+			return c, fmt.Errorf("kernel: connection file: %s %d is out of range", p.name, p.port)
+		}
+		if c.Transport == "ipc" && p.port == 0 {
+			return c, fmt.Errorf("kernel: connection file: %s must be set for ipc transport", p.name)
+		}
+	}
+	if _, err := NewSigner(c.SignatureScheme, []byte(c.Key)); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// ReadConnectionFile reads and validates the connection file at path.
+func ReadConnectionFile(path string) (ConnectionInfo, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ConnectionInfo{}, fmt.Errorf("kernel: %v", err)
+	}
+	return ParseConnection(data)
+}
+
+// endpoint returns the ZeroMQ endpoint for port on the connection's address.
+func (c ConnectionInfo) endpoint(port int) string {
+	if c.Transport == "ipc" {
+		return "ipc://" + c.IP + "-" + strconv.Itoa(port)
+	}
+	return "tcp://" + net.JoinHostPort(c.IP, strconv.Itoa(port))
+}

@@ -1,0 +1,44 @@
+// Package kernel is gosnn's Jupyter kernel: the Jupyter messaging protocol 5.4 over ZeroMQ
+// (pure Go, github.com/go-zeromq/zmq4), driving an Evaluator that the session package
+// implements. It knows nothing of spiking networks.
+//
+// # Sockets and goroutines
+//
+// New binds the five sockets of a connection file (shell, control and stdin as ROUTER, iopub
+// as PUB with a high-water mark, heartbeat as an echoing ROUTER) on the file's address only.
+// Each socket has exactly one reading goroutine and one writing goroutine (fed by a channel);
+// shell and control are handled by separate dispatcher goroutines, so interrupt_request,
+// shutdown_request and kernel_info_request on control are answered while a cell runs, and the
+// heartbeat echoes whatever shell is doing. Nothing is package-level: several kernels can
+// live in one process (the tests do that).
+//
+// # Messages
+//
+// Every incoming message is decoded with bounds checks, its HMAC signature is verified in
+// constant time with the connection file's signature_scheme, and each accepted signature is
+// remembered so that a replayed message is dropped. Messages with a bad or missing
+// signature, too few frames or bad JSON are logged and dropped; the kernel keeps serving.
+// Every request on shell and control is framed by status busy and status idle on iopub.
+// Metadata is always {} and every mime bundle carries text/plain. Cursor positions are in
+// Unicode code points on the wire and byte offsets towards the Evaluator.
+//
+// # Cells
+//
+// Output of a cell reaches the front end through the display.Sink passed to
+// Evaluator.Execute: stream text is coalesced for up to 25 ms (or 64 KiB) and capped per cell
+// (Config.MaxStreamBytes, 1 MiB by default, with one notice on stderr); Show, Update and
+// Clear become display_data, update_display_data (with transient display_id) and
+// clear_output; []byte payloads (image/png) are sent base64-encoded. The sink implements
+// display.Inputter (input_request on stdin, when the request allowed stdin) and
+// display.CommHost (comm targets registered by user code outlive the cell). An error is one
+// error message on iopub; with stop_on_error, execute_requests already queued get an
+// execute_reply with status "aborted". Interrupt cancels the context of the running cell;
+// the Evaluator keeps its state.
+//
+// # History and installation
+//
+// History stores executed cells in a JSON file rewritten atomically, with one session number
+// per kernel start, and answers tail, range and search requests. WriteKernelSpec writes a
+// kernelspec (kernel.json with interrupt_mode "message" and language "go", plus logos) into a
+// directory found with DataDir, SysPrefix or a prefix; JupyterPath lists where Jupyter looks.
+package kernel

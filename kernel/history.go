@@ -1,0 +1,312 @@
+package kernel
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// MaxHistory is the number of history entries kept in the history file (oldest dropped first).
+const MaxHistory = 10000
+
+// HistoryEntry is one executed cell: the kernel session (one per kernel start, counting from
+// 1), the execution count within it, the input, and the text/plain result ("" when none).
+type HistoryEntry struct {
+	Session int    `json:"session"`
+	Line    int    `json:"line"`
+	Input   string `json:"input"`
+	Output  string `json:"output,omitempty"`
+}
+
+// historyFile is the on-disk format.
+type historyFile struct {
+	Version int `json:"version"`
+	// LastSession is the highest session number handed out, reserved at kernel start so
+	// that kernels started one after another never share a session.
+	LastSession int            `json:"last_session"`
+	Entries     []HistoryEntry `json:"entries"`
+}
+
+// History is the record of executed cells, persisted across kernel restarts in a JSON file
+// that is rewritten atomically (temp file + rename) in the background after each cell.
+// It is safe for concurrent use.
+type History struct {
+	path    string
+	session int
+
+	mu      sync.Mutex
+	entries []HistoryEntry // all sessions, in order
+	err     error          // last save error
+	closed  bool
+
+	save chan struct{}
+	done chan struct{}
+}
+
+// DefaultHistoryPath returns the default history file: $GOSNN_HISTORY when set, else
+// gosnn/history.json under the Jupyter data directory (see DataDir).
+func DefaultHistoryPath() string {
+	if p := os.Getenv("GOSNN_HISTORY"); p != "" {
+		return p
+	}
+	return filepath.Join(DataDir(), "gosnn", "history.json")
+}
+
+// OpenHistory loads the history file at path and starts a new session after the last one
+// recorded. An empty path keeps history in memory only. A missing file is not an error; a
+// corrupt one is (rather than overwriting the user's history).
+func OpenHistory(path string) (*History, error) {
+	h := &History{path: path, save: make(chan struct{}, 1), done: make(chan struct{})}
+	var f historyFile
+	if path != "" {
+		var err error
+		if f, err = readHistory(path); err != nil {
+			return nil, err
+		}
+		h.entries = f.Entries
+	}
+	h.session = f.LastSession
+	for _, e := range h.entries {
+		if e.Session > h.session {
+			h.session = e.Session
+		}
+	}
+	h.session++
+	if path != "" {
+		f.Version, f.LastSession = 1, h.session
+		if err := writeFileAtomic(path, f); err != nil {
+			return nil, err
+		}
+	}
+	go h.saver()
+	return h, nil
+}
+
+func readHistory(path string) (historyFile, error) {
+	var f historyFile
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return f, nil
+	}
+	if err != nil {
+		return f, fmt.Errorf("kernel: history: %v", err)
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return f, fmt.Errorf("kernel: history file %s is corrupt: %v", path, err)
+	}
+	return f, nil
+}
+
+// Session is the number of this kernel run's session.
+func (h *History) Session() int { return h.session }
+
+// Add records cell line of the current session and schedules a save.
+func (h *History) Add(line int, input, output string) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
+	h.entries = append(h.entries, HistoryEntry{Session: h.session, Line: line, Input: input, Output: output})
+	if len(h.entries) > MaxHistory {
+		h.entries = append([]HistoryEntry(nil), h.entries[len(h.entries)-MaxHistory:]...)
+	}
+	// Signal under the lock: Close closes save only after setting closed under it.
+	select {
+	case h.save <- struct{}{}:
+	default:
+	}
+	h.mu.Unlock()
+}
+
+func (h *History) saver() {
+	defer close(h.done)
+	for range h.save {
+		h.flush()
+	}
+}
+
+// flush writes the file, merging in entries other kernels wrote since it was loaded.
+func (h *History) flush() {
+	if h.path == "" {
+		return
+	}
+	h.mu.Lock()
+	mine := make([]HistoryEntry, 0, 64)
+	for _, e := range h.entries {
+		if e.Session == h.session {
+			mine = append(mine, e)
+		}
+	}
+	h.mu.Unlock()
+	disk, err := readHistory(h.path)
+	if err != nil {
+		disk = historyFile{}
+	}
+	all := make([]HistoryEntry, 0, len(disk.Entries)+len(mine))
+	for _, e := range disk.Entries {
+		if e.Session != h.session {
+			all = append(all, e)
+		}
+	}
+	all = append(all, mine...)
+	if len(all) > MaxHistory {
+		all = all[len(all)-MaxHistory:]
+	}
+	last := max(disk.LastSession, h.session)
+	err = writeFileAtomic(h.path, historyFile{Version: 1, LastSession: last, Entries: all})
+	h.mu.Lock()
+	h.err = err
+	h.mu.Unlock()
+}
+
+// writeFileAtomic writes v as JSON to path through a temporary file and a rename.
+func writeFileAtomic(path string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("kernel: %v", err)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("kernel: %v", err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("kernel: %v", err)
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("kernel: write %s: %v", path, werr)
+	}
+	return nil
+}
+
+// Close saves pending entries and stops the background writer; it returns the last save error.
+func (h *History) Close() error {
+	h.mu.Lock()
+	wasClosed := h.closed
+	h.closed = true
+	h.mu.Unlock()
+	if !wasClosed {
+		close(h.save)
+		<-h.done
+		h.flush()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.err
+}
+
+// HistoryRequest is the content of a history_request.
+type HistoryRequest struct {
+	Output         bool   `json:"output"`
+	Raw            bool   `json:"raw"`
+	HistAccessType string `json:"hist_access_type"`
+	Session        int    `json:"session"`
+	Start          int    `json:"start"`
+	Stop           *int   `json:"stop"`
+	N              *int   `json:"n"`
+	Pattern        string `json:"pattern"`
+	Unique         bool   `json:"unique"`
+}
+
+// Query answers a history_request: a list of [session, line, input] or, with Output,
+// [session, line, [input, output]].
+//
+//   - tail: the last N entries (all sessions).
+//   - range: lines Start <= line < Stop of Session (0 is the current session, negative counts
+//     back from it); a nil Stop means to the end.
+//   - search: entries whose input matches the glob Pattern (* and ?), the last N of them, with
+//     Unique keeping only the latest of equal inputs.
+func (h *History) Query(r HistoryRequest) []any {
+	h.mu.Lock()
+	entries := append([]HistoryEntry(nil), h.entries...)
+	h.mu.Unlock()
+	var sel []HistoryEntry
+	switch r.HistAccessType {
+	case "tail":
+		sel = lastN(entries, r.N)
+	case "range":
+		s := r.Session
+		if s <= 0 {
+			s += h.session
+		}
+		for _, e := range entries {
+			if e.Session == s && e.Line >= r.Start && (r.Stop == nil || e.Line < *r.Stop) {
+				sel = append(sel, e)
+			}
+		}
+	case "search":
+		re, err := globRegexp(r.Pattern)
+		if err != nil {
+			return []any{}
+		}
+		for _, e := range entries {
+			if re.MatchString(e.Input) {
+				sel = append(sel, e)
+			}
+		}
+		if r.Unique {
+			seen := map[string]bool{}
+			var u []HistoryEntry
+			for i := len(sel) - 1; i >= 0; i-- {
+				if !seen[sel[i].Input] {
+					seen[sel[i].Input] = true
+					u = append(u, sel[i])
+				}
+			}
+			for i, j := 0, len(u)-1; i < j; i, j = i+1, j-1 {
+				u[i], u[j] = u[j], u[i]
+			}
+			sel = u
+		}
+		sel = lastN(sel, r.N)
+	}
+	out := make([]any, 0, len(sel))
+	for _, e := range sel {
+		if r.Output {
+			out = append(out, []any{e.Session, e.Line, []any{e.Input, e.Output}})
+		} else {
+			out = append(out, []any{e.Session, e.Line, e.Input})
+		}
+	}
+	return out
+}
+
+func lastN(e []HistoryEntry, n *int) []HistoryEntry {
+	if n == nil || *n < 0 || *n >= len(e) {
+		return e
+	}
+	return e[len(e)-*n:]
+}
+
+// globRegexp compiles a glob with * and ? (as IPython's history search) to an anchored regexp.
+func globRegexp(glob string) (*regexp.Regexp, error) {
+	var b strings.Builder
+	b.WriteString(`(?s)^`)
+	for _, r := range glob {
+		switch r {
+		case '*':
+			b.WriteString(`.*`)
+		case '?':
+			b.WriteString(`.`)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString(`$`)
+	return regexp.Compile(b.String())
+}

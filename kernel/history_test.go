@@ -1,0 +1,103 @@
+package kernel
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func ptr(n int) *int { return &n }
+
+func TestHistoryQuery(t *testing.T) {
+	h, _ := OpenHistory("")
+	defer h.Close()
+	for i, in := range []string{"a = 1", "b = 2", "a = 1", "print(a)"} {
+		h.Add(i+1, in, "")
+	}
+	tests := []struct {
+		name string
+		req  HistoryRequest
+		want []any
+	}{
+		{"tail 2", HistoryRequest{HistAccessType: "tail", N: ptr(2)}, []any{[]any{1, 3, "a = 1"}, []any{1, 4, "print(a)"}}},
+		{"tail all", HistoryRequest{HistAccessType: "tail", N: ptr(99)}, nil},
+		{"range", HistoryRequest{HistAccessType: "range", Session: 0, Start: 2, Stop: ptr(4)}, []any{[]any{1, 2, "b = 2"}, []any{1, 3, "a = 1"}}},
+		{"range open", HistoryRequest{HistAccessType: "range", Session: 1, Start: 4}, []any{[]any{1, 4, "print(a)"}}},
+		{"search", HistoryRequest{HistAccessType: "search", Pattern: "a*"}, []any{[]any{1, 1, "a = 1"}, []any{1, 3, "a = 1"}}},
+		{"search unique", HistoryRequest{HistAccessType: "search", Pattern: "?*=*", Unique: true}, []any{[]any{1, 2, "b = 2"}, []any{1, 3, "a = 1"}}},
+		{"search n", HistoryRequest{HistAccessType: "search", Pattern: "*", N: ptr(1)}, []any{[]any{1, 4, "print(a)"}}},
+		{"search meta", HistoryRequest{HistAccessType: "search", Pattern: "print(a)"}, []any{[]any{1, 4, "print(a)"}}},
+		{"output", HistoryRequest{HistAccessType: "tail", N: ptr(1), Output: true}, []any{[]any{1, 4, []any{"print(a)", ""}}}},
+		{"unknown", HistoryRequest{HistAccessType: "bogus"}, []any{}},
+	}
+	for _, tt := range tests {
+		got := h.Query(tt.req)
+		if tt.want == nil {
+			if len(got) != 4 {
+				t.Errorf("%s: %d entries", tt.name, len(got))
+			}
+			continue
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestHistoryFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub", "h.json")
+	h1, err := OpenHistory(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h1.Add(1, "x", "1")
+	if err := h1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h2, _ := OpenHistory(p)
+	if h2.Session() != 2 {
+		t.Errorf("session %d, want 2", h2.Session())
+	}
+	// Two kernels running at once get distinct sessions and keep each other's entries.
+	h3, _ := OpenHistory(p)
+	if h3.Session() != 3 {
+		t.Errorf("second concurrent kernel got session %d, want 3", h3.Session())
+	}
+	h2.Add(1, "y", "")
+	h3.Add(1, "z", "")
+	h2.Close()
+	h3.Close()
+	h4, _ := OpenHistory(p)
+	defer h4.Close()
+	want := []any{[]any{1, 1, "x"}, []any{2, 1, "y"}, []any{3, 1, "z"}}
+	if got := h4.Query(HistoryRequest{HistAccessType: "tail"}); !reflect.DeepEqual(got, want) {
+		t.Errorf("merged history %v, want %v", got, want)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temp file left behind: %s", e.Name())
+		}
+	}
+	// A corrupt file is an error, not silently replaced.
+	os.WriteFile(p, []byte("{nope"), 0o644)
+	if _, err := OpenHistory(p); err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("err %v", err)
+	}
+}
+
+func TestHistoryCap(t *testing.T) {
+	h, _ := OpenHistory("")
+	defer h.Close()
+	for i := 0; i < MaxHistory+5; i++ {
+		h.Add(i+1, "c", "")
+	}
+	if got := h.Query(HistoryRequest{HistAccessType: "tail"}); len(got) != MaxHistory || got[0].([]any)[1] != 6 {
+		t.Errorf("len %d first %v", len(got), got[0])
+	}
+	h.Close()
+	h.Add(1, "after close", "") // must not panic
+}

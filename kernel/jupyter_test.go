@@ -1,0 +1,191 @@
+package kernel
+
+// Tests with the real Jupyter clients from Debian (python3-jupyter-client,
+// python3-jupyter-kernel-test, jupyter-console, python3-ipykernel), run by /usr/bin/python3.
+// They skip when the clients are missing, except with CI=true, where that is a failure.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const python = "/usr/bin/python3"
+
+// needPython skips (or, with CI=true, fails) when /usr/bin/python3 cannot import modules.
+func needPython(t *testing.T, modules ...string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("real Jupyter clients are not run with -short")
+	}
+	script := "import " + strings.Join(modules, ", ")
+	out, err := exec.Command(python, "-c", script).CombinedOutput()
+	if err == nil {
+		return
+	}
+	msg := fmt.Sprintf("%s cannot import %s (install the Debian packages python3-jupyter-client "+
+		"python3-jupyter-kernel-test python3-ipykernel jupyter-console): %v\n%s", python, strings.Join(modules, ", "), err, out)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// builds caches binaries built for this test run: package path -> binary.
+var builds struct {
+	sync.Mutex
+	dir  string
+	bins map[string]string
+}
+
+// moduleRoot is the directory of go.mod (the tests run in kernel/).
+func moduleRoot(t *testing.T) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Dir(wd)
+}
+
+// buildBinary builds pkg (relative to the module root) once per test run.
+func buildBinary(t *testing.T, pkg string) string {
+	t.Helper()
+	builds.Lock()
+	defer builds.Unlock()
+	if bin, ok := builds.bins[pkg]; ok {
+		return bin
+	}
+	if builds.dir == "" {
+		d, err := os.MkdirTemp("", "gosnn-kernel-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		builds.dir = d
+		builds.bins = map[string]string{}
+	}
+	bin := filepath.Join(builds.dir, strings.ReplaceAll(strings.Trim(pkg, "./"), "/", "_"))
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Dir = moduleRoot(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+	builds.bins[pkg] = bin
+	return bin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builds.dir != "" {
+		os.RemoveAll(builds.dir)
+	}
+	os.Exit(code)
+}
+
+// jupyterEnv returns an environment whose Jupyter dirs and HOME are in a temp dir, with a
+// kernelspec name running argv (plus "-f {connection_file}").
+func jupyterEnv(t *testing.T, name string, argv ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	spec := KernelSpec{
+		Argv: append(argv, "-f", "{connection_file}"), DisplayName: name, Language: "go",
+		InterruptMode: "message", Metadata: map[string]any{},
+	}
+	if err := WriteKernelSpec(KernelSpecDir(filepath.Join(dir, "path"), name), spec); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "home"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{}
+	for _, kv := range os.Environ() {
+		switch strings.SplitN(kv, "=", 2)[0] {
+		case "HOME", "JUPYTER_PATH", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_CONFIG_DIR", "GOSNN_HISTORY", "PYTHONPATH":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"HOME="+filepath.Join(dir, "home"),
+		"JUPYTER_PATH="+filepath.Join(dir, "path"),
+		"JUPYTER_DATA_DIR="+filepath.Join(dir, "data"),
+		"JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
+		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"),
+		"GOSNN_HISTORY="+filepath.Join(dir, "history.json"),
+		"GOSNN_KERNEL_NAME="+name,
+		"PYDEVD_DISABLE_FILE_VALIDATION=1",
+	)
+}
+
+// runPython runs a script from testdata and fails the test with its output when it fails.
+func runPython(t *testing.T, env []string, timeout time.Duration, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, args...)
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%v timed out after %v; output:\n%s", args, timeout, out.String())
+	}
+	if err != nil {
+		t.Fatalf("%v failed: %v; output:\n%s", args, err, out.String())
+	}
+	return out.String()
+}
+
+func absTestdata(t *testing.T, name string) string {
+	p, err := filepath.Abs(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestJupyterKernelTestFake(t *testing.T) {
+	needPython(t, "jupyter_client", "jupyter_kernel_test")
+	bin := buildBinary(t, "./kernel/internal/fakekernel")
+	env := jupyterEnv(t, "gosnn-fake", bin)
+	env = append(env, "GOSNN_SAMPLES="+absTestdata(t, "fake_samples.json"))
+	out := runPython(t, env, 5*time.Minute, absTestdata(t, "kernel_tests.py"))
+	checkNoSkips(t, out)
+}
+
+// checkNoSkips fails when jupyter_kernel_test skipped a test we gave samples for (test_pager
+// needs a pager payload, which the kernel does not produce).
+func checkNoSkips(t *testing.T, out string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "... skipped") && !strings.Contains(line, "test_pager") {
+			t.Errorf("unexpected skip: %s\nfull output:\n%s", line, out)
+		}
+	}
+}
+
+func TestJupyterClientScenariosFake(t *testing.T) {
+	needPython(t, "jupyter_client")
+	bin := buildBinary(t, "./kernel/internal/fakekernel")
+	env := jupyterEnv(t, "gosnn-fake", bin, "-history", filepath.Join(t.TempDir(), "h.json"))
+	env = append(env, "GOSNN_MODE=fake")
+	runPython(t, env, 5*time.Minute, absTestdata(t, "scenarios.py"))
+}
+
+func TestJupyterConsoleFake(t *testing.T) {
+	needPython(t, "jupyter_console")
+	bin := buildBinary(t, "./kernel/internal/fakekernel")
+	env := jupyterEnv(t, "gosnn-fake", bin)
+	env = append(env, "GOSNN_CONSOLE_CODE=print hello from console", "GOSNN_CONSOLE_EXPECT=hello from console")
+	runPython(t, env, 3*time.Minute, absTestdata(t, "console.py"))
+}
