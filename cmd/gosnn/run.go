@@ -1,0 +1,22 @@
+package main
+
+import (
+	"github.com/gosnn/gosnn/repl"
+	"github.com/gosnn/gosnn/session"
+)
+
+func init() {
+	register("run", "execute a notebook (FILE.ipynb [-o OUT.ipynb] [-figures DIR]) or a Go script (FILE.go)", runRun)
+}
+
+// runRun executes a notebook or script. Its session captures stdout and stderr so that
+// everything a cell prints, compiled code included, lands in that cell's outputs.
+func runRun(args []string) int {
+	return repl.RunMain(args, func() (repl.Evaluator, error) {
+		s, err := session.New(session.Options{Capture: true})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	})
+}

@@ -1,0 +1,321 @@
+package repl
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gosnn/gosnn/display"
+)
+
+// ProgressKey is the bundle metadata key of a progress fraction in [0, 1]. A display with a
+// DisplayID, a one-line text/plain and this key (or an HTML <progress value max> element in
+// its text/html) is drawn as a progress bar followed by the text; see TermSink.
+const ProgressKey = "progress"
+
+// TermSink is the display.Sink of the terminal: streams go to the terminal, text and
+// markdown are printed, images are written to files in a figures directory (the path is
+// printed) and, with an inline image mode, drawn in the terminal.
+//
+// A "live line" is a display with a DisplayID whose text/plain is one line (a progress
+// report). When the output is a terminal, each Update of it redraws the line in place
+// (carriage return); otherwise only its final text is printed, when the cell ends (Flush).
+//
+// TermSink is safe for concurrent use.
+type TermSink struct {
+	mu      sync.Mutex
+	out     io.Writer
+	errw    io.Writer
+	tty     bool
+	mode    ImageMode
+	figDir  string
+	nfig    int
+	input   func(prompt string, password bool) (string, error)
+	width   func() int
+	current string            // live display whose line is open on the terminal (no newline yet)
+	pending map[string]string // non-tty: last text of each live display, printed by Flush
+	order   []string          // non-tty: live displays in order of first appearance
+	figures []string          // paths of the figures written, in order
+}
+
+// TermOptions configures a TermSink.
+type TermOptions struct {
+	// Stdout and Stderr receive the streams; Stderr defaults to Stdout.
+	Stdout, Stderr io.Writer
+	// Terminal says that Stdout is a terminal: live lines are redrawn in place.
+	Terminal bool
+	// Images is the inline image mode; ImageAuto is treated as ImageOff (resolve it with
+	// DetectImageMode first).
+	Images ImageMode
+	// FiguresDir is where images are written, created when the first image arrives; empty
+	// means "gosnn-figures" in the current directory.
+	FiguresDir string
+	// Input, when set, reads a line from the user for display.Inputter.
+	Input func(prompt string, password bool) (string, error)
+	// Width, when set, returns the terminal's width in columns (0 if unknown); live lines
+	// are cut to fit, so that redrawing them in place works.
+	Width func() int
+}
+
+// NewTermSink returns a sink that writes as opts says.
+func NewTermSink(opts TermOptions) *TermSink {
+	s := &TermSink{
+		out: opts.Stdout, errw: opts.Stderr, tty: opts.Terminal, mode: opts.Images,
+		figDir: opts.FiguresDir, input: opts.Input, width: opts.Width, pending: map[string]string{},
+	}
+	if s.errw == nil {
+		s.errw = s.out
+	}
+	if s.figDir == "" {
+		s.figDir = "gosnn-figures"
+	}
+	return s
+}
+
+var _ display.Sink = (*TermSink)(nil)
+var _ display.Inputter = (*TermSink)(nil)
+
+// closeLiveLocked ends a live line left open on the terminal.
+func (s *TermSink) closeLiveLocked() {
+	if s.current != "" {
+		io.WriteString(s.out, "\n")
+		s.current = ""
+	}
+}
+
+// Stream writes text to the terminal; "stderr" goes to the error writer.
+func (s *TermSink) Stream(name, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closeLiveLocked()
+	if name == "stderr" {
+		io.WriteString(s.errw, text)
+		return
+	}
+	io.WriteString(s.out, text)
+}
+
+// Show prints b: a live line, figures (saved, path printed, optionally inline), or its
+// plain text (else its Markdown source).
+func (s *TermSink) Show(b display.Bundle) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if line, ok := liveLine(b); ok {
+		s.drawLiveLocked(b.DisplayID, line)
+		return
+	}
+	s.showLocked(b)
+}
+
+// Update redraws a live line in place, or prints the new content of other displays.
+func (s *TermSink) Update(b display.Bundle) {
+	s.Show(b)
+}
+
+// Clear does nothing: a terminal keeps what it has printed.
+func (s *TermSink) Clear(wait bool) {}
+
+// Input reads a line from the user with the function given in TermOptions.
+func (s *TermSink) Input(prompt string, password bool) (string, error) {
+	s.mu.Lock()
+	s.closeLiveLocked()
+	s.mu.Unlock()
+	if s.input == nil {
+		return "", errors.New("repl: no terminal input available")
+	}
+	return s.input(prompt, password)
+}
+
+// Flush ends an open live line and, when the output is not a terminal, prints the final text
+// of each live display. Call it when a cell has finished.
+func (s *TermSink) Flush() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closeLiveLocked()
+	for _, id := range s.order {
+		io.WriteString(s.out, s.pending[id]+"\n")
+	}
+	s.order = nil
+	s.pending = map[string]string{}
+}
+
+// Figures returns the paths of the figures written so far.
+func (s *TermSink) Figures() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.figures...)
+}
+
+func (s *TermSink) drawLiveLocked(id, line string) {
+	if !s.tty {
+		if _, seen := s.pending[id]; !seen {
+			s.order = append(s.order, id)
+		}
+		s.pending[id] = line
+		return
+	}
+	if s.width != nil {
+		if w := s.width(); w > 1 {
+			line = cutRunes(line, w-1)
+		}
+	}
+	if s.current == id {
+		io.WriteString(s.out, "\r\x1b[K"+line)
+		return
+	}
+	s.closeLiveLocked()
+	io.WriteString(s.out, line)
+	s.current = id
+}
+
+func (s *TermSink) showLocked(b display.Bundle) {
+	s.closeLiveLocked()
+	shown := false
+	if data, ok := pngBytes(b.Data[display.MIMEPNG]); ok {
+		s.saveFigureLocked(data, ".png")
+		shown = true
+	}
+	if svg, ok := b.Data[display.MIMESVG].(string); ok {
+		s.saveFigureLocked([]byte(svg), ".svg")
+		shown = true
+	}
+	if shown {
+		return
+	}
+	// text/plain is written for terminals; Markdown source reads well enough without it.
+	text, ok := b.Data[display.MIMEText].(string)
+	if !ok {
+		text, ok = b.Data[display.MIMEMarkdown].(string)
+	}
+	if !ok {
+		if _, html := b.Data[display.MIMEHTML]; html {
+			text = "[text/html output: open the notebook in Jupyter to see it]"
+		} else {
+			return
+		}
+	}
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	io.WriteString(s.out, text)
+}
+
+// saveFigureLocked writes an image to the next free fig-NNN file of the figures directory,
+// prints its path, and draws PNGs inline when an image mode is set.
+func (s *TermSink) saveFigureLocked(data []byte, ext string) {
+	if err := os.MkdirAll(s.figDir, 0o755); err != nil {
+		fmt.Fprintf(s.errw, "repl: figures directory: %v\n", err)
+		return
+	}
+	var path string
+	for {
+		s.nfig++
+		path = filepath.Join(s.figDir, fmt.Sprintf("fig-%03d%s", s.nfig, ext))
+		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+	}
+	if err := writeFileAtomic(path, data, 0o644); err != nil {
+		fmt.Fprintf(s.errw, "%v\n", err)
+		return
+	}
+	s.figures = append(s.figures, path)
+	if ext == ".png" && s.mode != ImageOff && s.mode != ImageAuto {
+		if err := writeInlineImage(s.out, s.mode, data); err != nil {
+			fmt.Fprintf(s.errw, "%v\n", err)
+		}
+	}
+	fmt.Fprintf(s.out, "[figure: %s]\n", path)
+}
+
+// pngBytes returns PNG data given as []byte or as a base64 string.
+func pngBytes(v any) ([]byte, bool) {
+	switch d := v.(type) {
+	case []byte:
+		return d, len(d) > 0
+	case string:
+		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(d))
+		return data, err == nil && len(data) > 0
+	}
+	return nil, false
+}
+
+// cutRunes returns s cut to at most n runes.
+func cutRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// htmlProgress matches an HTML <progress value="v" max="m"> element.
+var htmlProgress = regexp.MustCompile(`<progress\s+value="([0-9.eE+-]+)"\s+max="([0-9.eE+-]+)"`)
+
+// liveLine reports whether b is a live line (see TermSink) and renders it, with a progress
+// bar in front when the metadata has a ProgressKey fraction or the text/html has a
+// <progress value max> element.
+func liveLine(b display.Bundle) (string, bool) {
+	if b.DisplayID == "" {
+		return "", false
+	}
+	for mime := range b.Data {
+		if mime != display.MIMEText && mime != display.MIMEHTML && mime != display.MIMEMarkdown && mime != display.MIMEJSON {
+			return "", false
+		}
+	}
+	text, ok := b.Data[display.MIMEText].(string)
+	text = strings.TrimRight(text, "\n")
+	if !ok || strings.Contains(text, "\n") {
+		return "", false
+	}
+	if f, ok := progressFraction(b.Metadata[ProgressKey]); ok {
+		return progressBar(f, 20) + " " + text, true
+	}
+	if h, ok := b.Data[display.MIMEHTML].(string); ok {
+		if m := htmlProgress.FindStringSubmatch(h); m != nil {
+			v, err1 := strconv.ParseFloat(m[1], 64)
+			mx, err2 := strconv.ParseFloat(m[2], 64)
+			if err1 == nil && err2 == nil && mx > 0 {
+				if f, ok := progressFraction(v / mx); ok {
+					return progressBar(f, 20) + " " + text, true
+				}
+			}
+		}
+	}
+	return text, true
+}
+
+func progressFraction(v any) (float64, bool) {
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case float32:
+		f = float64(x)
+	case int:
+		f = float64(x)
+	default:
+		return 0, false
+	}
+	if math.IsNaN(f) {
+		return 0, false
+	}
+	return math.Max(0, math.Min(1, f)), true
+}
+
+// progressBar draws fraction f in [0, 1] as a bar of width cells and a percentage.
+func progressBar(f float64, width int) string {
+	n := int(math.Round(f * float64(width)))
+	return "[" + strings.Repeat("#", n) + strings.Repeat(".", width-n) + fmt.Sprintf("] %3.0f%%", 100*f)
+}
