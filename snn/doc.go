@@ -62,7 +62,11 @@
 // the same seed gives bit-identical results for any thread count. Threads = 1 runs without
 // goroutines or barriers.
 //
-// # Synapse storage
+// # State and synapse storage
+//
+// The state every step reads and writes for every neuron (V, V_T, w, the four conductance
+// auxiliaries, the pending inputs, the next Poisson arrival and the last spike step) is one
+// record per neuron, for locality; plasticity traces, drives and random streams are arrays.
 //
 // A projection stores its weights contiguously by postsynaptic neuron (CSR post → pre), as
 // LTP and normalisation need, plus a pre → post index into that weight array for delivery.

@@ -106,3 +106,39 @@ func ExampleNetwork_RecordState() {
 	// 100 samples, V(1 ms) = -59.02 mV
 	// spike times (ms): [10.2 25.4 40.6 55.8 71.0 86.2]
 }
+
+// Plasticity (MODEL.md section 5) is attached to projections and switched on and off like the
+// original's stdpdelay; here E→E vSTDP, I→E iSTDP and E→E normalisation run during the
+// training protocol of section 7.1 on a small network.
+func ExampleNetwork_SetVoltageSTDP() {
+	cfg := snn.DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters = 400, 100, 5
+	net, _ := snn.New(cfg)
+	before := net.WeightMatrix()
+	net.SetVoltageSTDP(snn.ProjEtoE, snn.DefaultEEPlasticity())
+	net.SetInhibitorySTDP(snn.ProjItoE, snn.DefaultIEPlasticity())
+	net.SetNormalization(snn.ProjEtoE, snn.DefaultNormalization())
+	net.SetPlastic(true)
+	net.ScheduleStimuli(snn.TrainingSchedule(5, 300), snn.DefaultTrainingDrive())
+	if err := net.Run(300); err != nil {
+		fmt.Println(err)
+		return
+	}
+	after := net.WeightMatrix()
+	changed, outside := 0, 0
+	for i := 0; i < 400; i++ {
+		for j := 0; j < 400; j++ {
+			if x := after.At(i, j); x != before.At(i, j) {
+				changed++
+				if x < 1.45 || x > 32.68 {
+					outside++
+				}
+			}
+		}
+	}
+	fmt.Println("E→E weights changed:", changed > 0)
+	fmt.Println("outside [1.45, 32.68]:", outside)
+	// Output:
+	// E→E weights changed: true
+	// outside [1.45, 32.68]: 0
+}

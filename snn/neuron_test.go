@@ -223,7 +223,7 @@ func TestPoissonInput(t *testing.T) {
 	p := n.pops[id]
 	counts := make([]float64, N)
 	for i := 0; i < N; i++ {
-		ie, _ := p.poisson(i, T, false, 0, 0)
+		ie, _ := p.poisson(&p.nrn[i], i, T, false, 0, 0)
 		counts[i] = ie
 	}
 	mean, vr := meanVar(counts)
@@ -240,16 +240,16 @@ func TestPoissonInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < N; i++ {
-		p.poisson(i, 1e6, false, 0, 0)
-		if !math.IsInf(p.next[i], 1) {
-			t.Fatalf("neuron %d: next arrival %v with rate 0", i, p.next[i])
+		p.poisson(&p.nrn[i], i, 1e6, false, 0, 0)
+		if !math.IsInf(p.nrn[i].next, 1) {
+			t.Fatalf("neuron %d: next arrival %v with rate 0", i, p.nrn[i].next)
 		}
 	}
 	if err := n.SetRate(id, 3, 1); err != nil {
 		t.Fatal(err)
 	}
-	if math.IsInf(p.next[3], 1) || p.next[3] < n.Time() {
-		t.Errorf("restarted neuron: next arrival %v", p.next[3])
+	if math.IsInf(p.nrn[3].next, 1) || p.nrn[3].next < n.Time() {
+		t.Errorf("restarted neuron: next arrival %v", p.nrn[3].next)
 	}
 }
 

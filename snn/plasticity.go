@@ -122,8 +122,11 @@ func (n *Network) enableTraces() {
 	}
 	n.traces = true
 	for _, p := range n.pops {
-		p.um = append([]float64(nil), p.v...)
-		p.up = append([]float64(nil), p.v...)
+		p.um = make([]float64, p.n)
+		p.up = make([]float64, p.n)
+		for i := range p.nrn {
+			p.um[i], p.up[i] = p.nrn[i].v, p.nrn[i].v
+		}
 		p.xb = make([]float64, p.n)
 		p.y = make([]float64, p.n)
 	}
@@ -348,7 +351,7 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 		post := n.pops[pr.post]
 		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
 		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
-			v, up := post.v[j], post.up[j]
+			v, up := post.nrn[j].v, post.up[j]
 			if v <= th || up <= tl {
 				continue
 			}

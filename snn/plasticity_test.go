@@ -283,3 +283,82 @@ func TestPlasticityErrors(t *testing.T) {
 		t.Error("wrong shape accepted")
 	}
 }
+
+// blockMeans returns the mean existing E→E weight within clusters, from cluster k to k+1
+// (forward), from k+1 to k (backward) and between all other pairs, for equal clusters of size.
+func blockMeans(w *mat.Dense, ne, size int) (within, fwd, bwd, other float64) {
+	var s, c [4]float64
+	k := ne / size
+	for i := 0; i < ne; i++ {
+		for j := 0; j < ne; j++ {
+			x := w.At(i, j)
+			if x == 0 {
+				continue
+			}
+			post, pre := i/size, j/size
+			b := 3
+			switch {
+			case post == pre:
+				b = 0
+			case post == (pre+1)%k:
+				b = 1
+			case pre == (post+1)%k:
+				b = 2
+			}
+			s[b] += x
+			c[b]++
+		}
+	}
+	return s[0] / c[0], s[1] / c[1], s[2] / c[2], s[3] / c[3]
+}
+
+// TestTrainingDirection: 2 s of the training protocol of MODEL.md 7.1 on the full network, with
+// all plasticity on, moves the weights the way A2 describes: within-cluster E→E weights grow,
+// forward (k→k+1) ends above backward (k+1→k), the other pairs lose weight through
+// normalisation, and iSTDP lowers I→E weights while E rates are below r₀ = 3 Hz.
+func TestTrainingDirection(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: 2 s of the full network with plasticity")
+	}
+	n := mustNet(t, DefaultConfig())
+	ie0 := meanNonZero(mustWeights(t, n, ProjItoE))
+	n.SetVoltageSTDP(ProjEtoE, DefaultEEPlasticity())
+	n.SetInhibitorySTDP(ProjItoE, DefaultIEPlasticity())
+	n.SetNormalization(ProjEtoE, DefaultNormalization())
+	n.SetPlastic(true)
+	if err := n.ScheduleStimuli(TrainingSchedule(30, 2000), DefaultTrainingDrive()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Run(2000); err != nil {
+		t.Fatal(err)
+	}
+	within, fwd, bwd, other := blockMeans(mustWeights(t, n, ProjEtoE), 2400, 80)
+	ie := meanNonZero(mustWeights(t, n, ProjItoE))
+	rate := float64(n.SpikeCount(PopE)) / 2400 / 2
+	t.Logf("within %.4f forward %.4f backward %.4f other %.4f; I→E %.2f → %.2f; E rate %.2f Hz", within, fwd, bwd, other, ie0, ie, rate)
+	if !(within > other+0.01) || !(fwd > bwd) || !(other < 2.83) {
+		t.Errorf("E→E blocks: within %.4f forward %.4f backward %.4f other %.4f", within, fwd, bwd, other)
+	}
+	if rate < 3 && !(ie < ie0) {
+		t.Errorf("E rate %.2f Hz below r₀ but I→E mean went %.2f → %.2f", rate, ie0, ie)
+	}
+}
+
+func mustWeights(t *testing.T, n *Network, id ProjID) *mat.Dense {
+	w, err := n.Weights(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func meanNonZero(w *mat.Dense) float64 {
+	s, c := 0.0, 0.0
+	for _, x := range w.RawMatrix().Data {
+		if x != 0 {
+			s += x
+			c++
+		}
+	}
+	return s / c
+}

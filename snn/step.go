@@ -60,51 +60,62 @@ func (n *Network) kinetics(p *population) kin {
 	}
 }
 
-// poisson adds the external arrivals of neuron i with times <= t (MODEL.md section 2: no delay)
-// to its inputs and draws the following intervals at the current rate.
-func (p *population) poisson(i int, t float64, negToInh bool, ie, ii float64) (float64, float64) {
+// poisson adds the external arrivals of neuron i (state nr) with times <= t (MODEL.md section
+// 2: no delay) to its inputs and draws the following intervals at the current rate.
+func (p *population) poisson(nr *neuron, i int, t float64, negToInh bool, ie, ii float64) (float64, float64) {
 	r := &p.rng[i]
-	for p.next[i] <= t {
-		w := p.extW[i]
+	w, rate := p.extW[i], p.rate[i]
+	next := nr.next
+	for next <= t {
 		if w < 0 && negToInh {
 			ii -= w
 		} else {
 			ie += w
 		}
-		p.next[i] += r.exp() / p.rate[i]
+		next += r.exp() / rate
 	}
+	nr.next = next
 	return ie, ii
 }
 
 // stepAdEx runs §2 steps 4a-4f for the AdEx neurons lo … hi−1 of p at step s (time t), appends
 // the local indices of the neurons that spiked to buf from position cnt and returns the new count.
 func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
-	V, VT, W := p.v[lo:hi], p.vt[lo:hi], p.w[lo:hi]
-	xrE, xdE, xrI, xdI := p.xrE[lo:hi], p.xdE[lo:hi], p.xrI[lo:hi], p.xdI[lo:hi]
-	inE, inI, last, next := p.inE[lo:hi], p.inI[lo:hi], p.last[lo:hi], p.next[lo:hi]
-	xrE, xdE, xrI, xdI = xrE[:len(V)], xdE[:len(V)], xrI[:len(V)], xdI[:len(V)]
-	inE, inI, last, next = inE[:len(V)], inI[:len(V)], last[:len(V)], next[:len(V)]
-	VT, W = VT[:len(V)], W[:len(V)]
-	for i := range V {
+	nrn := p.nrn[lo:hi]
+	for i := range nrn {
+		nr := &nrn[i]
 		// 4a: iSTDP trace decay (below, with the other traces).
 		// 4b: external Poisson arrivals join the previous-step input.
-		ie, ii := inE[i], inI[i]
-		inE[i], inI[i] = 0, 0
-		if next[i] <= t {
-			ie, ii = p.poisson(lo+i, t, k.negToInh, ie, ii)
+		ie, ii := nr.inE, nr.inI
+		nr.inE, nr.inI = 0, 0
+		if next := nr.next; next <= t {
+			// Written out (see poisson): no call in the loop but the draw itself.
+			j := lo + i
+			w := p.extW[j]
+			r := &p.rng[j]
+			rate := p.rate[j]
+			for next <= t {
+				if w < 0 && k.negToInh {
+					ii -= w
+				} else {
+					ie += w
+				}
+				next += r.exp() / rate
+			}
+			nr.next = next
 		}
 		// 4c: conductance auxiliaries (MODEL.md 4.1).
-		re := xrE[i]*k.dRE + ie
-		de := xdE[i]*k.dDE + ie
-		ri := xrI[i]*k.dRI + ii
-		di := xdI[i]*k.dDI + ii
-		xrE[i], xdE[i], xrI[i], xdI[i] = re, de, ri, di
+		re := nr.xrE*k.dRE + ie
+		de := nr.xdE*k.dDE + ie
+		ri := nr.xrI*k.dRI + ii
+		di := nr.xdI*k.dDI + ii
+		nr.xrE, nr.xdE, nr.xrI, nr.xdI = re, de, ri, di
 		gE := (de - re) * k.nE
 		gI := (di - ri) * k.nI
 		// 4d: threshold, adaptation and traces from the previous-step V.
-		v := V[i]
-		vt := VT[i] + k.dtT*(k.vtRest-VT[i])
-		w := W[i] + k.dtW*(k.a*(v-k.el)-W[i])
+		v := nr.v
+		vt := nr.vt + k.dtT*(k.vtRest-nr.vt)
+		w := nr.w + k.dtW*(k.a*(v-k.el)-nr.w)
 		if k.traces {
 			j := lo + i
 			p.um[j] += k.dUM * (v - p.um[j])
@@ -113,12 +124,26 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 			p.y[j] -= k.dY * p.y[j]
 		}
 		// 4e: membrane update unless refractory; spike, reset and jumps.
-		if s > last[i]+k.ref {
-			v += k.dt * ((k.el-v+k.deltaT*math.Exp((v-vt)*k.invDeltaT))*k.invTau +
-				(gE*(k.eExc-v)+gI*(k.eInh-v)-w)*k.invC)
+		if s > nr.last+k.ref {
+			// e^x of the spike-initiation term: expm written out, so that the loop makes no
+			// call in the common case (see expm).
+			x := (v - vt) * k.invDeltaT
+			var ex float64
+			if x > -700 && x < 700 {
+				m := math.Floor(x*1.44269504088896338700 + 0.5)
+				r := (x - m*6.93147180369123816490e-01) - m*1.90821492927058770002e-10
+				r2 := r * r
+				r4 := r2 * r2
+				q := (1 + r + r2*(1.0/2+r*(1.0/6))) + r4*((1.0/24+r*(1.0/120))+r2*(1.0/720+r*(1.0/5040))) +
+					r4*r4*((1.0/40320+r*(1.0/362880))+r2*(1.0/3628800+r*(1.0/39916800))+r4*(1.0/479001600))
+				ex = math.Float64frombits(math.Float64bits(q) + uint64(int64(m))<<52)
+			} else {
+				ex = math.Exp(x)
+			}
+			v += k.dt * ((k.el-v+k.deltaT*ex)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v)-w)*k.invC)
 			if v > k.vPeak {
 				v = k.vReset
-				last[i] = s
+				nr.last = s
 				if k.increment {
 					vt += k.aT
 				} else {
@@ -132,9 +157,9 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 				buf[cnt] = int32(lo + i)
 				cnt++
 			}
-			V[i] = v
+			nr.v = v
 		}
-		VT[i], W[i] = vt, w
+		nr.vt, nr.w = vt, w
 		// 4f: plasticity of this neuron's synapses runs in the delivery phase, where every
 		// trace of the step is final (deliver, plasticity.go).
 	}
@@ -144,40 +169,50 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 // stepLIF is stepAdEx for LIF neurons (MODEL.md 3.2): no exponential term, fixed threshold
 // VPeak, no adaptation.
 func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
-	V := p.v[lo:hi]
-	xrE, xdE, xrI, xdI := p.xrE[lo:hi], p.xdE[lo:hi], p.xrI[lo:hi], p.xdI[lo:hi]
-	inE, inI, last, next := p.inE[lo:hi], p.inI[lo:hi], p.last[lo:hi], p.next[lo:hi]
-	xrE, xdE, xrI, xdI = xrE[:len(V)], xdE[:len(V)], xrI[:len(V)], xdI[:len(V)]
-	inE, inI, last, next = inE[:len(V)], inI[:len(V)], last[:len(V)], next[:len(V)]
-	for i := range V {
-		ie, ii := inE[i], inI[i]
-		inE[i], inI[i] = 0, 0
-		if next[i] <= t {
-			ie, ii = p.poisson(lo+i, t, k.negToInh, ie, ii)
+	nrn := p.nrn[lo:hi]
+	for i := range nrn {
+		nr := &nrn[i]
+		ie, ii := nr.inE, nr.inI
+		nr.inE, nr.inI = 0, 0
+		if next := nr.next; next <= t {
+			// Written out (see poisson): no call in the loop but the draw itself.
+			j := lo + i
+			w := p.extW[j]
+			r := &p.rng[j]
+			rate := p.rate[j]
+			for next <= t {
+				if w < 0 && k.negToInh {
+					ii -= w
+				} else {
+					ie += w
+				}
+				next += r.exp() / rate
+			}
+			nr.next = next
 		}
-		re := xrE[i]*k.dRE + ie
-		de := xdE[i]*k.dDE + ie
-		ri := xrI[i]*k.dRI + ii
-		di := xdI[i]*k.dDI + ii
-		xrE[i], xdE[i], xrI[i], xdI[i] = re, de, ri, di
+		re := nr.xrE*k.dRE + ie
+		de := nr.xdE*k.dDE + ie
+		ri := nr.xrI*k.dRI + ii
+		di := nr.xdI*k.dDI + ii
+		nr.xrE, nr.xdE, nr.xrI, nr.xdI = re, de, ri, di
 		gE := (de - re) * k.nE
 		gI := (di - ri) * k.nI
 		if k.traces {
 			p.y[lo+i] -= k.dY * p.y[lo+i]
 		}
-		if s > last[i]+k.ref {
-			v := V[i]
+		if s > nr.last+k.ref {
+			v := nr.v
 			v += k.dt * ((k.el-v)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v))*k.invC)
 			if v > k.vPeak {
 				v = k.vReset
-				last[i] = s
+				nr.last = s
 				if k.traces {
 					p.y[lo+i]++
 				}
 				buf[cnt] = int32(lo + i)
 				cnt++
 			}
-			V[i] = v
+			nr.v = v
 		}
 		// 4f: iSTDP runs in the delivery phase (deliver, plasticity.go).
 	}
@@ -225,18 +260,20 @@ func (n *Network) deliver(wk *worker, c int) {
 			for _, i := range u.buf[pi][u.start[pi][c]:u.start[pi][c+1]] {
 				for _, pj := range p.out {
 					pr := n.projs[pj]
-					post := n.pops[pr.post]
-					acc := post.inE
-					if pr.ch == Inh {
-						acc = post.inI
-					}
+					nrn := n.pops[pr.post].nrn
 					b := int(i)*stride + id
 					q0, q1 := pr.split[b], pr.split[b+1]
 					op, os := pr.outPost[q0:q1], pr.outSyn[q0:q1]
 					os = os[:len(op)]
 					w := pr.w
-					for q, j := range op {
-						acc[j] += w[os[q]]
+					if pr.ch == Exc {
+						for q, j := range op {
+							nrn[j].inE += w[os[q]]
+						}
+					} else {
+						for q, j := range op {
+							nrn[j].inI += w[os[q]]
+						}
 					}
 					// §2 step 4f, spike-triggered plasticity: LTD (vSTDP) and the
 					// presynaptic branch of iSTDP (MODEL.md 5.1-5.2).
