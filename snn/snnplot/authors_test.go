@@ -111,6 +111,7 @@ func TestAuthorsMatrix(t *testing.T) {
 // with cluster boundaries, encoded as PNG.
 func BenchmarkWeightsAuthors(b *testing.B) {
 	w, cl := loadAuthors(b)
+	defer cpuPerOp(b)()
 	b.ResetTimer()
 	for b.Loop() {
 		f, err := Weights(w, WeightOptions{Clusters: cl})

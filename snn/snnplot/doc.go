@@ -30,7 +30,8 @@
 //     MonitorRates and MonitorClusterRateMap draw an snn.RateMonitor.
 //   - Weights, BlockMeans, Heatmap: matrices (block-averaged when large), cluster
 //     boundaries, K x K block means (snn.ClusterBlockMatrix).
-//   - Readout: a read-out target pattern above the read-out activity, aligned in time.
+//   - Readout: a read-out target pattern above the read-out activity, aligned in time; Rows
+//     adapts [][]float64 patterns and rates (rows[element][column]) without copying.
 //   - Spectrum, SpectrumOf: eigenvalues in the complex plane (snn.SignedSpectrum and
 //     snn.ReducedSpectrum compute them for weight matrices).
 //   - Replay: cluster activations and in-order transitions from snn.AnalyzeReplay.
@@ -48,7 +49,21 @@
 // # Speed
 //
 // Raster draws dots with a dedicated plotter that merges spikes landing on the same dot and
-// fills one path per colour, so tens of thousands of spikes render in tens of milliseconds.
-// Heatmaps block-average matrices to at most 600 cells per side (HeatOptions.MaxPixels) and
-// draw them as one image, so a 3000x3000 weight matrix renders quickly.
+// fills them in chunked paths, one colour at a time. Measured in CPU time per figure on the
+// 2-core development machine: drawing 50k spikes takes about 25 ms against 170 ms with
+// plotter.Scatter glyphs, and a complete 16 x 10 cm PNG of 50k (200k) spikes about 45 (80) ms
+// (BenchmarkRaster*, BenchmarkRasterDrawMedium, BenchmarkScatterDrawMedium). Heatmaps
+// block-average matrices to at most 600 cells per side (HeatOptions.MaxPixels) and draw them
+// as one image: a 3000x3000 weight matrix becomes a PNG in about 70 ms (BenchmarkWeights3000).
+// PNGs are written with fast compression.
+//
+// # Tests
+//
+// Golden images of every figure, drawn from seeded synthetic data, live in testdata/golden;
+// after an intended change, regenerate them with
+//
+//	go test ./snn/snnplot -run Golden -update
+//
+// and look at the new images before committing them. The comparison tolerates small
+// antialiasing differences (see pixelTol in golden_test.go).
 package snnplot

@@ -234,3 +234,119 @@ func ExampleReplay() {
 	// 1 100 ms
 	// replay -0.5 4.5
 }
+
+func ExampleClusterBlockMeans() {
+	// 3 clusters of 2 neurons; weights 9 within a cluster, 4 from cluster k to k+1
+	// (rows of k+1, columns of k), 0 (no synapse) elsewhere.
+	cl := snn.UniformClusters(3, 2)
+	w := mat.NewDense(6, 6, nil)
+	for i := range 6 {
+		for j := range 6 {
+			switch ki, kj := cl.Of(i), cl.Of(j); {
+			case ki == kj && i != j:
+				w.Set(i, j, 9)
+			case ki == (kj+1)%3:
+				w.Set(i, j, 4)
+			}
+		}
+	}
+	b, err := snnplot.ClusterBlockMeans(w, cl, true)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%.0f\n", mat.Formatted(b))
+	f, err := snnplot.BlockMeans(w, cl, snnplot.HeatOptions{Title: "block means"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(f.Rows[0]), "panels: heatmap and colour bar")
+	// Output:
+	// ⎡  9  NaN    4⎤
+	// ⎢  4    9  NaN⎥
+	// ⎣NaN    4    9⎦
+	// 2 panels: heatmap and colour bar
+}
+
+func ExampleHeatmap() {
+	// Any element x time data kept as rows, e.g. a pattern, shown without copying.
+	rows := [][]float64{
+		{0, 1, 2, 3},
+		{3, 2, 1, 0},
+	}
+	m, err := snnplot.Rows(rows)
+	if err != nil {
+		log.Fatal(err)
+	}
+	f, err := snnplot.Heatmap(m, snnplot.HeatOptions{XLabel: "time bin", YLabel: "element", NoColorBar: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	p := f.Rows[0][0]
+	fmt.Println(p.X.Label.Text, p.X.Min, p.X.Max, "/", p.Y.Label.Text, p.Y.Min, p.Y.Max)
+	// Output:
+	// time bin 0 4 / element 0 2
+}
+
+func ExampleSave() {
+	s, cl := replay()
+	p, err := snnplot.Raster(s, cl, snnplot.RasterOptions{NE: 20})
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "snnplot")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	// The format follows the extension; the file appears complete or not at all.
+	for _, name := range []string{"raster.png", "raster.svg", "raster.pdf"} {
+		if err := snnplot.Save(p, 10*vg.Centimeter, 6*vg.Centimeter, filepath.Join(dir, name)); err != nil {
+			log.Fatal(err)
+		}
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range ents {
+		fmt.Println(e.Name())
+	}
+	// Output:
+	// raster.pdf
+	// raster.png
+	// raster.svg
+}
+
+func ExampleMonitorRates() {
+	// A small network (80 E in 4 clusters, 20 I) counted in 5 ms bins for 50 ms.
+	cfg := snn.DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters, cfg.Seed, cfg.Threads = 80, 20, 4, 1, 1
+	net, err := snn.New(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	rm, err := net.RecordRates(5)
+	if err != nil {
+		log.Fatal(err)
+	}
+	sm, err := net.RecordSpikes(snn.PopE, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := net.Run(50); err != nil {
+		log.Fatal(err)
+	}
+	p, err := snnplot.MonitorRates(rm, net, "population rates")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.X.Min, p.X.Max, p.Y.Label.Text)
+	r, err := snnplot.NetworkRaster(net, sm.Spikes(), snnplot.RasterOptions{T1: 50})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(r.X.Min, r.X.Max)
+	// Output:
+	// 0 50 rate (Hz)
+	// 0 50
+}

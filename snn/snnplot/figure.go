@@ -3,6 +3,7 @@ package snnplot
 import (
 	"bytes"
 	"fmt"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Default figure size, used by PNG and SVG when a Figure has no size of its own.
@@ -237,8 +239,12 @@ func render(d Drawer, w, h vg.Length, format string) (wt io.WriterTo, err error)
 	if d == nil {
 		return nil, fmt.Errorf("snnplot: nothing to draw")
 	}
-	c, err := draw.NewFormattedCanvas(w, h, strings.ToLower(format))
-	if err != nil {
+	var c vg.CanvasWriterTo
+	if strings.EqualFold(format, "png") {
+		// PNG with fast compression: encoding dominates the cost of a raster at the default
+		// level, and figures are short-lived (notebook output).
+		c = fastPNG{vgimg.New(w, h)}
+	} else if c, err = draw.NewFormattedCanvas(w, h, strings.ToLower(format)); err != nil {
 		return nil, fmt.Errorf("snnplot: %w", err)
 	}
 	// gonum/plot panics on some degenerate inputs (a canvas too small for its labels, say);
@@ -309,4 +315,27 @@ func Save(d Drawer, w, h vg.Length, path string) (err error) {
 		return fmt.Errorf("snnplot: %w", err)
 	}
 	return nil
+}
+
+// fastPNG is a PNG canvas (96 dpi, white background, like gonum/plot's) written with
+// png.BestSpeed compression.
+type fastPNG struct{ *vgimg.Canvas }
+
+// WriteTo implements io.WriterTo.
+func (c fastPNG) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: w}
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	err := enc.Encode(cw, c.Image())
+	return cw.n, err
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

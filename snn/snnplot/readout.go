@@ -49,6 +49,8 @@ func (n namedTicks) Ticks(min, max float64) []plot.Tick {
 // values in [0, 1]) above the read-out activity (element x time, e.g. rates in Hz), aligned in
 // time, as two heatmaps with their own colour bars or (opt.Lines) two line panels. Element 0
 // is at the bottom of each heatmap. The two matrices must have the same number of rows.
+// Patterns and read-out rates kept as [][]float64 (rows[element][column]) can be passed
+// through Rows.
 func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
 	if err := checkMatrix("Readout target", target); err != nil {
 		return nil, err

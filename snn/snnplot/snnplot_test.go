@@ -23,8 +23,9 @@ import (
 
 // recorder is a vg.Canvas that records filled paths and their colours.
 type recorder struct {
-	col   color.Color
-	fills []fill
+	col     color.Color
+	fills   []fill
+	strokes []vg.Path
 }
 
 type fill struct {
@@ -40,7 +41,7 @@ func (r *recorder) Translate(vg.Point)                     {}
 func (r *recorder) Scale(float64, float64)                 {}
 func (r *recorder) Push()                                  {}
 func (r *recorder) Pop()                                   {}
-func (r *recorder) Stroke(vg.Path)                         {}
+func (r *recorder) Stroke(p vg.Path)                       { r.strokes = append(r.strokes, p) }
 func (r *recorder) FillString(font.Face, vg.Point, string) {}
 func (r *recorder) DrawImage(vg.Rectangle, image.Image)    {}
 func (r *recorder) Size() (vg.Length, vg.Length)           { return 400, 300 }
@@ -557,6 +558,79 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error %q, want prefix %q and %q", err, "snnplot: ", tc.want)
 			}
 		})
+	}
+}
+
+func TestSpectrumRanges(t *testing.T) {
+	ev := []complex128{complex(10, 1), complex(12, -3), complex(11, 0)}
+	for _, circle := range []float64{0, 1, 20} {
+		p, err := Spectrum(ev, SpectrumOptions{Circle: circle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dx, dy := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min; math.Abs(dx-dy) > 1e-9*dx {
+			t.Errorf("circle %v: x range %v and y range %v differ", circle, dx, dy)
+		}
+		for _, z := range ev {
+			if real(z) < p.X.Min || real(z) > p.X.Max || imag(z) < p.Y.Min || imag(z) > p.Y.Max {
+				t.Errorf("circle %v: eigenvalue %v outside [%v, %v] x [%v, %v]", circle, z, p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+			}
+		}
+		if circle > 0 && (p.X.Min > -circle || p.X.Max < circle || p.Y.Min > -circle || p.Y.Max < circle) {
+			t.Errorf("circle %v not inside the plot", circle)
+		}
+	}
+	// A single eigenvalue still gets a drawable window.
+	p, err := Spectrum([]complex128{complex(5, 0)}, SpectrumOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(p.X.Max > p.X.Min) || !(p.Y.Max > p.Y.Min) {
+		t.Errorf("single eigenvalue: ranges [%v, %v] x [%v, %v]", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+}
+
+func TestBoundaryLines(t *testing.T) {
+	// Four clusters of 5 in a 25x25 matrix: 3 inner bounds and the bound at 20 (the end of the
+	// clusters) give 4 vertical and 4 horizontal lines; bounds 0 and 25 would lie on the frame.
+	p := plot.New()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 25, 0, 25
+	rec := &recorder{}
+	c := draw.New(rec)
+	boundaryLines{bounds: snn.UniformClusters(4, 5).Bounds, nx: 25, ny: 25, style: draw.LineStyle{Width: 1}}.Plot(c, p)
+	if len(rec.strokes) != 8 {
+		t.Errorf("%d boundary lines, want 8", len(rec.strokes))
+	}
+}
+
+func TestRows(t *testing.T) {
+	rows := [][]float64{{1, 2, 3}, {4, 5, 6}}
+	m, err := Rows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := m.Dims(); r != 2 || c != 3 || m.At(1, 2) != 6 || m.T().At(2, 1) != 6 {
+		t.Errorf("Rows: %dx%d, At(1,2) = %v", r, c, m.At(1, 2))
+	}
+	rows[0][0] = 9
+	if m.At(0, 0) != 9 {
+		t.Errorf("Rows copied the data")
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("At out of range did not panic")
+			}
+		}()
+		m.At(2, 0)
+	}()
+	for _, bad := range [][][]float64{nil, {{}}, {{1, 2}, {3}}} {
+		if _, err := Rows(bad); err == nil || !strings.HasPrefix(err.Error(), "snnplot: Rows: ") {
+			t.Errorf("Rows(%v): err %v", bad, err)
+		}
+	}
+	if _, err := Readout(m, m, ReadoutOptions{}); err != nil {
+		t.Errorf("Readout over Rows: %v", err)
 	}
 }
 
