@@ -17,4 +17,24 @@
 // Input: interpreted fmt.Scan/Scanln/Scanf read lines asked from the running cell's sink when
 // it implements display.Inputter (Jupyter input_request), and display.Input(prompt) asks
 // explicitly; without an Inputter, reads see end of file.
+//
+// # Language limits
+//
+// Cells run in Yaegi v0.16.1, whose language level is about Go 1.21/1.22 (pinned by
+// TestLanguageLimits, so an upgrade shows what changed):
+//   - no range over an integer or a function (for i := range 10): use for i := 0; i < 10; i++;
+//   - no min, max or clear builtins;
+//   - loop variables are shared between iterations (Go 1.21 semantics): copy them (i := i)
+//     before capturing them in a closure or goroutine;
+//   - generic functions and types of compiled packages are not available (yaegi extract skips
+//     them), e.g. sync.OnceValue; generic functions written in a cell work, and slices, maps
+//     and cmp work (yaegi interprets their source);
+//   - redefining a type in a later cell has no effect: the first definition stays (restart the
+//     session); variables and functions can be redefined;
+//   - interpreted values passed to compiled functions that take any lose their methods, except
+//     for the functions the session registers (display.Show, display.Update, fmt's printers);
+//     use display.Update(h, v), not h.Update(v), for interpreted types with rich methods;
+//   - interpreted loops are about 80x slower than compiled code: per-neuron and per-step work
+//     belongs in snn;
+//   - interrupting a cell stops every goroutine started by cells, and every snn run.
 package session

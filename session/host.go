@@ -20,7 +20,9 @@ import (
 // context, so an interrupt stops a run started in a cell without the user passing one.
 type host struct{ s *Session }
 
-// Context returns the context of the running cell (or of the last cell between cells).
+// Context returns the context of compiled runs: cancelled when a cell is interrupted (and
+// when the session closes), not when a cell ends, so that runs in goroutines outlive their
+// cell.
 func (h *host) Context() context.Context {
 	if c := h.s.cell.Load(); c != nil && c.ctx != nil {
 		return c.ctx

@@ -69,6 +69,11 @@ type Session struct {
 	runsCond *sync.Cond
 	runs     int
 
+	// runCtx is the context of compiled snn runs; an interrupt cancels it and makes a new one.
+	runMu     sync.Mutex
+	runCtx    context.Context
+	runCancel context.CancelFunc
+
 	// progressDelay is how long an snn run goes before its progress display appears.
 	progressDelay time.Duration
 
@@ -96,7 +101,8 @@ func New(opt Options) (*Session, error) {
 	s := &Session{opt: opt, imports: map[impSpec]bool{}, importNames: map[string]string{}}
 	s.runsCond = sync.NewCond(&s.runsMu)
 	s.progressDelay = progressDelay
-	s.cell.Store(&cellState{ctx: context.Background()})
+	s.runCtx, s.runCancel = context.WithCancel(context.Background())
+	s.cell.Store(&cellState{ctx: s.runCtx})
 	if opt.Capture {
 		c, err := startCapture(s.route)
 		if err != nil {
@@ -144,6 +150,7 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.interruptRuns()
 	if s.cap != nil {
 		return s.cap.stop()
 	}
@@ -212,7 +219,12 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	if out == nil {
 		out = discardSink{}
 	}
-	cell := &cellState{ctx: ctx, sink: out}
+	// Compiled runs get the session's run context, not ctx: a run in a goroutine outlives its
+	// cell (the front end may cancel ctx when Execute returns), and an interrupt of any cell
+	// stops all runs, as yaegi stops all interpreted goroutines.
+	stop := context.AfterFunc(ctx, s.interruptRuns)
+	defer stop()
+	cell := &cellState{ctx: s.runContext(), sink: out}
 	s.cell.Store(cell)
 	defer func() {
 		if s.cap != nil {
@@ -356,6 +368,22 @@ func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Progra
 		s.noteScope(src)
 	}
 	return nil
+}
+
+// runContext returns the current context of compiled runs.
+func (s *Session) runContext() context.Context {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	return s.runCtx
+}
+
+// interruptRuns stops every compiled run in flight (those of the running cell and of
+// goroutines started by earlier cells); later runs get a fresh context.
+func (s *Session) interruptRuns() {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	s.runCancel()
+	s.runCtx, s.runCancel = context.WithCancel(context.Background())
 }
 
 // setResult is the runtime's Result: it receives the values of a cell's trailing expression.
