@@ -59,6 +59,8 @@ func startKernel(t testing.TB, mod func(*Config)) *testClient {
 		Conn:      ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", SignatureScheme: "hmac-sha256", Key: testKey},
 		Evaluator: fake.New(),
 		Log:       log.New(logBuf, "", 0),
+		// Tests send the next cell right after an error: no abort window unless asked.
+		StopOnErrorWindow: -1,
 	}
 	if mod != nil {
 		mod(&cfg)
@@ -140,8 +142,12 @@ func (c *testClient) close() {
 
 // rawFrames builds a signed request (without identities; the dealer adds them).
 func (c *testClient) rawFrames(msgType string, content any) (id string, frames [][]byte) {
+	return c.rawFramesDated(msgType, content, time.Now())
+}
+
+func (c *testClient) rawFramesDated(msgType string, content any, date time.Time) (id string, frames [][]byte) {
 	id = newID()
-	h, _ := json.Marshal(Header{MsgID: id, Session: c.session, Username: "test", Date: timestamp(time.Now()), MsgType: msgType, Version: ProtocolVersion})
+	h, _ := json.Marshal(Header{MsgID: id, Session: c.session, Username: "test", Date: timestamp(date), MsgType: msgType, Version: ProtocolVersion})
 	if content == nil {
 		content = map[string]any{}
 	}
@@ -150,7 +156,12 @@ func (c *testClient) rawFrames(msgType string, content any) (id string, frames [
 }
 
 func (c *testClient) send(s zmq4.Socket, msgType string, content any) string {
-	id, f := c.rawFrames(msgType, content)
+	return c.sendDated(s, msgType, content, time.Now())
+}
+
+// sendDated sends a request whose header date is date.
+func (c *testClient) sendDated(s zmq4.Socket, msgType string, content any, date time.Time) string {
+	id, f := c.rawFramesDated(msgType, content, date)
 	if err := s.Send(zmq4.NewMsgFrom(f...)); err != nil {
 		c.t.Fatal(err)
 	}

@@ -186,6 +186,35 @@ func TestJupyterConsoleFake(t *testing.T) {
 	needPython(t, "jupyter_console")
 	bin := buildBinary(t, "./kernel/internal/fakekernel")
 	env := jupyterEnv(t, "gosnn-fake", bin)
-	env = append(env, "GOSNN_CONSOLE_CODE=print hello from console", "GOSNN_CONSOLE_EXPECT=hello from console")
+	env = append(env, "GOSNN_CONSOLE_CODE=print hello from console\n#--\n= 42\n#--\nerror boom",
+		"GOSNN_CONSOLE_EXPECT=hello from console|Out[2]: 42|FakeError: boom")
+	runPython(t, env, 3*time.Minute, absTestdata(t, "console.py"))
+}
+
+// The same clients against the real kernel: gosnn kernel over the interpreter session.
+
+func TestJupyterKernelTestSession(t *testing.T) {
+	needPython(t, "jupyter_client", "jupyter_kernel_test")
+	bin := buildBinary(t, "./cmd/gosnn")
+	env := jupyterEnv(t, "gosnn-test", bin, "kernel")
+	env = append(env, "GOSNN_SAMPLES="+absTestdata(t, "session_samples.json"))
+	out := runPython(t, env, 5*time.Minute, absTestdata(t, "kernel_tests.py"))
+	checkNoSkips(t, out)
+}
+
+func TestJupyterClientScenariosSession(t *testing.T) {
+	needPython(t, "jupyter_client")
+	bin := buildBinary(t, "./cmd/gosnn")
+	env := jupyterEnv(t, "gosnn-test", bin, "kernel")
+	env = append(env, "GOSNN_MODE=session")
+	t.Log(runPython(t, env, 5*time.Minute, absTestdata(t, "scenarios.py")))
+}
+
+func TestJupyterConsoleSession(t *testing.T) {
+	needPython(t, "jupyter_console")
+	bin := buildBinary(t, "./cmd/gosnn")
+	env := jupyterEnv(t, "gosnn-test", bin, "kernel")
+	env = append(env, "GOSNN_CONSOLE_CODE=import \"fmt\"\n#--\nfmt.Println(\"hello from console\")\n#--\nx := 6 * 7\n#--\nx\n#--\npanic(\"boom\")",
+		"GOSNN_CONSOLE_EXPECT=hello from console|Out[4]: 42|boom")
 	runPython(t, env, 3*time.Minute, absTestdata(t, "console.py"))
 }

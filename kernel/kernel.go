@@ -23,6 +23,8 @@ const (
 	DefaultMaxStreamBytes  = 1 << 20  // stream text per cell
 	DefaultMaxDisplayBytes = 64 << 20 // display payload per cell
 	DefaultIOPubHWM        = 10000    // messages queued on iopub before dropping
+
+	DefaultStopOnErrorWindow = 50 * time.Millisecond
 )
 
 // Config configures a Kernel.
@@ -43,6 +45,12 @@ type Config struct {
 	MaxDisplayBytes int
 	// IOPubHWM is the iopub high-water mark in messages; 0 means DefaultIOPubHWM.
 	IOPubHWM int
+	// StopOnErrorWindow is how long after a cell failed (with stop_on_error) newly arriving
+	// execute_requests are still aborted, besides those already queued: a front end's
+	// "Run All" sends its cells at once, but they may reach the kernel just after a quick
+	// failing cell ended. 0 means DefaultStopOnErrorWindow; negative, no window (abort only
+	// what is queued, as ipykernel's default stop_on_error_timeout of 0).
+	StopOnErrorWindow time.Duration
 	// Implementation and Version name the kernel in kernel_info_reply.
 	Implementation, Version string
 	// LanguageVersion is the language_info version (the Go level the interpreter supports).
@@ -114,6 +122,9 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	}
 	if cfg.MaxDisplayBytes == 0 {
 		cfg.MaxDisplayBytes = DefaultMaxDisplayBytes
+	}
+	if cfg.StopOnErrorWindow == 0 {
+		cfg.StopOnErrorWindow = DefaultStopOnErrorWindow
 	}
 	if cfg.IOPubHWM <= 0 {
 		cfg.IOPubHWM = DefaultIOPubHWM
@@ -438,13 +449,22 @@ func (k *Kernel) status(parent *Message, state string) {
 // dispatch handles the messages of one channel in order, each between status busy and idle.
 func (k *Kernel) dispatch(in chan *Message, out chan [][]byte, shell bool) {
 	defer k.wg.Done()
+	// After a failed cell, execute_requests arriving before abortUntil that were sent before
+	// the failure (failedAt) are aborted.
+	var abortUntil, failedAt time.Time
 	for {
 		select {
 		case <-k.quit:
 			return
 		case m := <-in:
+			if shell && m.Header.MsgType == "execute_request" && time.Now().Before(abortUntil) && sentBefore(m, failedAt) {
+				k.abortOne(m)
+				continue
+			}
 			if k.handle(m, out, shell) {
 				k.abortQueued()
+				failedAt = time.Now()
+				abortUntil = failedAt.Add(k.cfg.StopOnErrorWindow)
 			}
 		}
 	}
@@ -548,15 +568,31 @@ func (k *Kernel) abortQueued() {
 				k.handle(m, k.shellOut, true)
 				continue
 			}
-			k.status(m, "busy")
-			k.reply(k.shellOut, m, "execute_reply", map[string]any{
-				"status": "aborted", "execution_count": k.count,
-			})
-			k.status(m, "idle")
+			k.abortOne(m)
 		default:
 			return
 		}
 	}
+}
+
+// sentBefore reports whether m's header date is before t; a request without a readable date
+// counts as sent before. (A client sends the cell after a failure only after it saw the
+// failure, so its date is later; the cells of a "Run All" were all sent before.)
+func sentBefore(m *Message, t time.Time) bool {
+	d, err := time.Parse(time.RFC3339Nano, m.Header.Date)
+	if err != nil {
+		return true
+	}
+	return d.Before(t)
+}
+
+// abortOne answers an execute_request skipped after an error.
+func (k *Kernel) abortOne(m *Message) {
+	k.status(m, "busy")
+	k.reply(k.shellOut, m, "execute_reply", map[string]any{
+		"status": "aborted", "execution_count": k.count,
+	})
+	k.status(m, "idle")
 }
 
 // runeOffsetToByte converts a cursor position counted in Unicode code points (protocol 5.2+)

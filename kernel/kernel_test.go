@@ -180,6 +180,30 @@ func TestStopOnErrorAbortsQueued(t *testing.T) {
 	}
 }
 
+func TestStopOnErrorWindow(t *testing.T) {
+	c := startKernel(t, func(cfg *Config) { cfg.StopOnErrorWindow = time.Hour })
+	r, _ := c.execute("error stop", nil)
+	if content(r)["status"] != "error" {
+		t.Fatal(content(r))
+	}
+	// Within the window, a cell sent before the failure (a "Run All" cell that arrives
+	// late) is aborted even though it was not queued yet...
+	id := c.sendDated(c.shell, "execute_request", map[string]any{"code": "print late"}, time.Now().Add(-time.Second))
+	if r := c.reply(c.shellIn, id); content(r)["status"] != "aborted" {
+		t.Errorf("cell sent before the failure: %v", content(r))
+	}
+	// ...but one sent after the client saw the failure runs.
+	if r, _ := c.execute("print after", nil); content(r)["status"] != "ok" {
+		t.Errorf("cell sent after the failure: %v", content(r))
+	}
+	// ...other requests are answered, and stop_on_error=false cells are not affected.
+	c2 := startKernel(t, func(cfg *Config) { cfg.StopOnErrorWindow = time.Hour })
+	c2.execute("error stop", map[string]any{"stop_on_error": false})
+	if r, _ := c2.execute("print runs", nil); content(r)["status"] != "ok" {
+		t.Errorf("cell after a stop_on_error=false failure: %v", content(r))
+	}
+}
+
 func TestInterruptKeepsState(t *testing.T) {
 	c := startKernel(t, nil)
 	c.execute("set x 7", nil)

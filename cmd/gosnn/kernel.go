@@ -30,7 +30,9 @@ func version() string {
 
 // stderrWriter writes to the session's original stderr once the session exists (with output
 // capture, fd 2 belongs to the cells), and to os.Stderr before.
-type stderrWriter struct{ s atomic.Pointer[session.Session] }
+type stderrWriter struct {
+	s atomic.Pointer[session.Session]
+}
 
 func (w *stderrWriter) Write(p []byte) (int, error) {
 	if s := w.s.Load(); s != nil {
