@@ -45,8 +45,10 @@ type RunOptions struct {
 // execution counts; markdown and raw cells are kept. Empty code cells are not executed. It
 // stops at the first failing cell and returns a *CellError; the cells after it are left
 // with no outputs and no execution count, so that nb can still be written. Other errors
-// (a figure that cannot be written) are returned as they are.
+// (a figure that cannot be written) are returned as they are. Notebook metadata without
+// language_info gets Go's, as Jupyter adds it when it runs a notebook.
 func RunNotebook(ctx context.Context, ev Evaluator, nb *Notebook, opts RunOptions) error {
+	nb.setLanguageInfo()
 	count := 0
 	var failed error
 	displays := map[string][]map[string]any{}
@@ -83,6 +85,26 @@ func RunNotebook(ctx context.Context, ev Evaluator, nb *Notebook, opts RunOption
 		}
 	}
 	return failed
+}
+
+// goLanguageInfo is the notebook's language_info as the gosnn kernel reports it.
+var goLanguageInfo = json.RawMessage(`{"codemirror_mode":"go","file_extension":".go","mimetype":"text/x-go",` +
+	`"name":"go","nbconvert_exporter":"script","pygments_lexer":"go"}`)
+
+// setLanguageInfo adds language_info to the notebook metadata when it has none, as Jupyter
+// does when it runs a notebook, so that viewers highlight the code as Go.
+func (nb *Notebook) setLanguageInfo() {
+	var meta map[string]json.RawMessage
+	if json.Unmarshal(rawOrEmpty(nb.Metadata), &meta) != nil || meta == nil {
+		return
+	}
+	if _, ok := meta["language_info"]; ok {
+		return
+	}
+	meta["language_info"] = goLanguageInfo
+	if data, err := json.Marshal(meta); err == nil {
+		nb.Metadata = data
+	}
 }
 
 // notebookSink collects the outputs of one cell. Update reaches displays of earlier cells

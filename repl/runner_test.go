@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -278,4 +279,24 @@ func FuzzStripPackageClause(f *testing.F) {
 			t.Fatal("line count changed")
 		}
 	})
+}
+
+func TestRunNotebookLanguageInfo(t *testing.T) {
+	tests := []struct {
+		meta, want string
+	}{
+		{"", `{"language_info":` + string(goLanguageInfo) + `}`},
+		{`{"kernelspec":{"name":"gosnn"}}`, `{"kernelspec":{"name":"gosnn"},"language_info":` + string(goLanguageInfo) + `}`},
+		{`{"language_info":{"name":"other"}}`, `{"language_info":{"name":"other"}}`},
+	}
+	for _, tt := range tests {
+		nb := notebookOf("code:print x")
+		nb.Metadata = json.RawMessage(tt.meta)
+		if err := RunNotebook(context.Background(), &fake.Evaluator{}, nb, RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if string(nb.Metadata) != tt.want {
+			t.Errorf("metadata %s -> %s, want %s", tt.meta, nb.Metadata, tt.want)
+		}
+	}
 }
