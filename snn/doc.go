@@ -34,10 +34,13 @@
 //     a. decay of the iSTDP trace y (Config.Traces);
 //     b. external Poisson arrivals with time <= t join the neuron's previous-step input
 //     (no delay; renewal process per neuron, exponential intervals at the current rate;
-//     events of negative weight go to Config.NegativeExt);
+//     events of negative weight go to Config.NegativeExt); for speed, a branch-free pass over
+//     the population finds the neurons with an arrival due before the neuron loop (arrivals);
 //     c. the four conductance auxiliaries: x ← x·(1 − dt/τ) + input (§4.1), g = (x_d − x_r)/(τ_d − τ_r);
 //     d. AdEx only: V_T and w from the previous-step V; traces ū−, ū+, x̄ (Config.Traces);
-//     e. unless refractory (s <= last spike step + round(τ_ref/dt)): Euler update of V, and if
+//     the vSTDP rules' own presynaptic traces x̄ (τ_x per rule) decay and jump after the loop;
+//     e. unless refractory (s <= last spike step + round(τ_ref/dt)): Euler update of V (the
+//     exponential of the AdEx term by a table-based routine accurate to 2 ulp, expm), and if
 //     V > VPeak: spike, V = VReset, V_T jump (ThresholdSet or ThresholdIncrement), w += b,
 //     y += 1 and x̄ += 1;
 //     f. plasticity (SetVoltageSTDP, SetInhibitorySTDP; active while SetPlastic(true)): see 5;
@@ -56,8 +59,9 @@
 // # Threads
 //
 // With T workers every population is cut into T contiguous ranges; worker k integrates range
-// k of each population, then (after one spinning barrier) adds the step's spikes into the
-// inputs of its own range. Spikes are visited in global index order, every neuron draws its
+// k of each population, then (after one barrier that spins, yields, then sleeps) adds the
+// step's spikes into the inputs of its own range, and applies plasticity to the rows of its own
+// postsynaptic neurons (with plasticity on, a second barrier follows). Spikes are visited in global index order, every neuron draws its
 // Poisson input from its own SplitMix64 stream seeded from the seed and its global index, so
 // the same seed gives bit-identical results for any thread count. Threads = 1 runs without
 // goroutines or barriers.
@@ -73,7 +77,8 @@
 //
 // # MODEL.md section 9 switches
 //
-// Item 1 (training input channel): Config.NegativeExt (Exc [J], default; Inh [R]). Item 2
+// Each alternative is a named setting, with the "default for Go" as default. Item 1 (training
+// input channel): Config.NegativeExt (Exc [J], default; Inh [R]). Item 2
 // (LTD amplitude): VoltageSTDP.ALTD, 1.4e-4 per spike. Item 3 (iSTDP rate):
 // InhibitorySTDP.Eta = 1. Item 4 (normalisation): Normalization.Mode (Subtractive default,
 // Multiplicative), target fixed when attached. Item 5 (state between chunks): continuous;

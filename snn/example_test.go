@@ -2,6 +2,7 @@ package snn_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gosnn/gosnn/snn"
 )
@@ -24,11 +25,13 @@ func ExampleNew() {
 	}
 	rate := float64(net.SpikeCount(snn.PopE)) / 800 / 0.2
 	fmt.Println("neurons:", net.Size(snn.PopE), "E,", net.Size(snn.PopI), "I;", net.Clusters().Count(), "clusters")
+	fmt.Println("synapses about 0.2 of all pairs:", math.Abs(float64(net.TotalSynapses())/(0.2*999000)-1) < 0.02)
 	fmt.Println("time:", net.Time(), "ms")
 	fmt.Println("monitor saw every E spike:", int64(spikes.Spikes().Len()) == net.SpikeCount(snn.PopE))
 	fmt.Println("E rate below 20 Hz:", rate < 20)
 	// Output:
 	// neurons: 800 E, 200 I; 10 clusters
+	// synapses about 0.2 of all pairs: true
 	// time: 200 ms
 	// monitor saw every E spike: true
 	// E rate below 20 Hz: true

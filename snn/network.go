@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -593,7 +594,7 @@ func (n *Network) SetRate(id PopID, i int, kHz float64) error {
 
 func (p *population) setRate(i int, kHz, t float64) {
 	p.rate[i] = kHz
-	if math.IsInf(p.nrn[i].next, 1) && kHz > 0 {
+	if !(p.nrn[i].next < math.Inf(1)) && kHz > 0 { // +Inf, or NaN from a zero draw at rate 0
 		p.nrn[i].next = t + p.rng[i].exp()/kHz
 	}
 }
@@ -713,4 +714,25 @@ func (n *Network) State(id PopID, v Var) ([]float64, error) {
 		out[i] = n.value(p, v, i)
 	}
 	return out, nil
+}
+
+// String summarises the network: populations and sizes, synapses, time and threads.
+func (n *Network) String() string {
+	var b strings.Builder
+	total := 0
+	for _, p := range n.pops {
+		total += p.n
+	}
+	fmt.Fprintf(&b, "snn.Network: %d neurons (", total)
+	for i, p := range n.pops {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %d", p.name, p.n)
+	}
+	fmt.Fprintf(&b, "), %d synapses, %d clusters, t = %g ms, %d threads", n.TotalSynapses(), n.clusters.Count(), n.Time(), n.threads)
+	if n.plastic && len(n.vrules)+len(n.irules) > 0 {
+		b.WriteString(", plastic")
+	}
+	return b.String()
 }

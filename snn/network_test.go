@@ -550,3 +550,44 @@ func TestResetState(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHookChangesNetwork: hooks may change the thread count, add monitors and populations
+// between steps.
+func TestHookChangesNetwork(t *testing.T) {
+	n := smallNet(t, 2, 1)
+	done := false
+	var sm *StateMonitor
+	n.Every(10, func(float64) {
+		if done {
+			return
+		}
+		done = true
+		if err := n.SetThreads(3); err != nil {
+			t.Error(err)
+		}
+		if _, err := n.AddPopulation("X", DefaultI(), 7, Drive{Rate: 1, Weight: 1}); err != nil {
+			t.Error(err)
+		}
+		var err error
+		if sm, err = n.RecordState(PopI, []int{1}, []Var{VarV}, 1); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := n.Run(30); err != nil {
+		t.Fatal(err)
+	}
+	if n.Threads() != 3 || n.NumPops() != 3 || len(sm.Times()) != 20 {
+		t.Errorf("threads %d, populations %d, samples %d", n.Threads(), n.NumPops(), len(sm.Times()))
+	}
+}
+
+func TestString(t *testing.T) {
+	n := smallNet(t, 2, 1)
+	n.AddPopulation("R", DefaultReadout(), 3, Drive{})
+	got := n.String()
+	for _, want := range []string{"503 neurons", "E 400", "I 100", "R 3", "5 clusters", "t = 0 ms", "2 threads"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+}

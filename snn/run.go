@@ -93,6 +93,7 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 			return fmt.Errorf("snn: run interrupted at t = %g ms: %w", n.Time(), err)
 		}
 		n.applyEvents()
+		n.prepare() // a hook may have added populations, monitors or changed the threads
 		c := min(end-n.step, chunkSteps)
 		if len(n.events) > 0 {
 			c = min(c, n.events[0].step-n.step-1)
@@ -141,6 +142,7 @@ type worker struct {
 	buf    [][]int32 // per population: local indices of the chunk's spikes
 	cnt    []int32   // per population: entries used in buf
 	start  [][]int32 // per population: start[c] is the first entry of chunk step c
+	hits   [][]int32 // per population: scratch for arrivals
 	rec    []recEntry
 }
 
@@ -172,6 +174,7 @@ func (n *Network) prepare() {
 			per := chunkSteps/int(kn.ref+1) + 1
 			wk.buf = append(wk.buf, make([]int32, (hi-lo)*per))
 			wk.start = append(wk.start, make([]int32, chunkSteps+1))
+			wk.hits = append(wk.hits, make([]int32, hi-lo))
 		}
 		wk.cnt = make([]int32, len(n.pops))
 		n.workers[k] = wk

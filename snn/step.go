@@ -60,22 +60,42 @@ func (n *Network) kinetics(p *population) kin {
 	}
 }
 
-// poisson adds the external arrivals of neuron i (state nr) with times <= t (MODEL.md section
-// 2: no delay) to its inputs and draws the following intervals at the current rate.
-func (p *population) poisson(nr *neuron, i int, t float64, negToInh bool, ie, ii float64) (float64, float64) {
-	r := &p.rng[i]
-	w, rate := p.extW[i], p.rate[i]
-	next := nr.next
-	for next <= t {
-		if w < 0 && negToInh {
-			ii -= w
-		} else {
-			ie += w
-		}
-		next += r.exp() / rate
+// arrivals runs §2 step 4b for the neurons lo … hi−1 of p ahead of the neuron loop: a
+// branch-free scan collects the neurons with an arrival due (hits is scratch of at least
+// hi−lo entries), then each of them adds its arrivals with times <= t to its pending input
+// and draws the following intervals. This keeps the unpredictable "is an arrival due" test
+// out of the neuron loop. If the rate changes, only the next interval drawn uses it (§2).
+func arrivals(p *population, lo, hi int, t float64, negToInh bool, hits []int32) {
+	nrn := p.nrn[lo:hi]
+	hits = hits[:len(nrn)]
+	n := 0
+	for i := range nrn {
+		hits[n] = int32(i)
+		n += b2i(nrn[i].next <= t)
 	}
-	nr.next = next
-	return ie, ii
+	for _, i := range hits[:n] {
+		nr := &nrn[i]
+		j := lo + int(i)
+		w, rate, r := p.extW[j], p.rate[j], &p.rng[j]
+		next := nr.next
+		for next <= t {
+			if w < 0 && negToInh {
+				nr.inI -= w
+			} else {
+				nr.inE += w
+			}
+			next += r.exp() / rate
+		}
+		nr.next = next
+	}
+}
+
+// b2i is 1 for true and 0 for false (compiled without a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // stepAdEx runs §2 steps 4a-4f for the AdEx neurons lo … hi−1 of p at step s (time t), appends
@@ -85,25 +105,9 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 	for i := range nrn {
 		nr := &nrn[i]
 		// 4a: iSTDP trace decay (below, with the other traces).
-		// 4b: external Poisson arrivals join the previous-step input.
+		// 4b: the external Poisson arrivals have joined the previous-step input (arrivals).
 		ie, ii := nr.inE, nr.inI
 		nr.inE, nr.inI = 0, 0
-		if next := nr.next; next <= t {
-			// Written out (see poisson): no call in the loop but the draw itself.
-			j := lo + i
-			w := p.extW[j]
-			r := &p.rng[j]
-			rate := p.rate[j]
-			for next <= t {
-				if w < 0 && k.negToInh {
-					ii -= w
-				} else {
-					ie += w
-				}
-				next += r.exp() / rate
-			}
-			nr.next = next
-		}
 		// 4c: conductance auxiliaries (MODEL.md 4.1).
 		re := nr.xrE*k.dRE + ie
 		de := nr.xdE*k.dDE + ie
@@ -130,13 +134,11 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 			x := (v - vt) * k.invDeltaT
 			var ex float64
 			if x > -700 && x < 700 {
-				m := math.Floor(x*1.44269504088896338700 + 0.5)
-				r := (x - m*6.93147180369123816490e-01) - m*1.90821492927058770002e-10
-				r2 := r * r
-				r4 := r2 * r2
-				q := (1 + r + r2*(1.0/2+r*(1.0/6))) + r4*((1.0/24+r*(1.0/120))+r2*(1.0/720+r*(1.0/5040))) +
-					r4*r4*((1.0/40320+r*(1.0/362880))+r2*(1.0/3628800+r*(1.0/39916800))+r4*(1.0/479001600))
-				ex = math.Float64frombits(math.Float64bits(q) + uint64(int64(m))<<52)
+				kf := (x*expInvStep + expRound) - expRound
+				r := (x - kf*expStepHi) - kf*expStepLo
+				q := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
+				m := int64(kf)
+				ex = math.Float64frombits(math.Float64bits(expTable[m&63]*q) + uint64(m>>6)<<52)
 			} else {
 				ex = math.Exp(x)
 			}
@@ -174,22 +176,6 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 		nr := &nrn[i]
 		ie, ii := nr.inE, nr.inI
 		nr.inE, nr.inI = 0, 0
-		if next := nr.next; next <= t {
-			// Written out (see poisson): no call in the loop but the draw itself.
-			j := lo + i
-			w := p.extW[j]
-			r := &p.rng[j]
-			rate := p.rate[j]
-			for next <= t {
-				if w < 0 && k.negToInh {
-					ii -= w
-				} else {
-					ie += w
-				}
-				next += r.exp() / rate
-			}
-			nr.next = next
-		}
 		re := nr.xrE*k.dRE + ie
 		de := nr.xdE*k.dDE + ie
 		ri := nr.xrI*k.dRI + ii
@@ -228,6 +214,7 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 	for pi, p := range n.pops {
 		cnt := wk.cnt[pi] // start[pi][c] already holds it (start[pi][0] is always 0)
 		k := &wk.kin[pi]
+		arrivals(p, wk.lo[pi], wk.hi[pi], t, k.negToInh, wk.hits[pi])
 		if p.p.Model == AdEx {
 			cnt = stepAdEx(k, p, wk.lo[pi], wk.hi[pi], s, t, wk.buf[pi], cnt)
 		} else {
