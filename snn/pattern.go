@@ -81,8 +81,8 @@ func (p *Pattern) Normalized() [][]float64 { return minMaxNormalize(p.Rates) }
 // Interval is one "on" period of a pattern element: element Element is on for Start <= t < End
 // (ms from the pattern start).
 type Interval struct {
-	Element    int
-	Start, End float64 // ms
+	Element    int     // element (row of the pattern), 0-based
+	Start, End float64 // ms from the pattern start, Start <= t < End
 }
 
 // PatternFromIntervals builds a pattern of the given number of elements lasting length ms at

@@ -706,20 +706,40 @@ func (res *ReadoutReplayResult) Error(ro *Readout, g int, lead float64) (float64
 
 // ErrorAt is Error with the window starting at time from (ms).
 func (res *ReadoutReplayResult) ErrorAt(ro *Readout, g int, from float64) (float64, error) {
+	rates, err := res.Window(ro, g, from)
+	if err != nil {
+		return math.NaN(), err
+	}
+	return ReadoutError(ro.groups[g].Rates, rates)
+}
+
+// CorrelationAt returns the Pearson correlation between pattern g and its read-out rates in the
+// window of Window (a scale-free companion of the error measure).
+func (res *ReadoutReplayResult) CorrelationAt(ro *Readout, g int, from float64) (float64, error) {
+	rates, err := res.Window(ro, g, from)
+	if err != nil {
+		return math.NaN(), err
+	}
+	return MatrixCorrelation(ro.groups[g].Rates, rates)
+}
+
+// Window returns the rates of group g's R neurons over the pattern's length from time from
+// (ms), as rows sharing res.Rates.
+func (res *ReadoutReplayResult) Window(ro *Readout, g int, from float64) ([][]float64, error) {
 	if g < 0 || g >= len(ro.groups) {
-		return math.NaN(), fmt.Errorf("snn: replay error: group %d outside 0 … %d", g, len(ro.groups)-1)
+		return nil, fmt.Errorf("snn: replay error: group %d outside 0 … %d", g, len(ro.groups)-1)
 	}
 	p := ro.groups[g]
 	c0 := int(math.Round((from-res.Start)/res.DT)) - 1
-	if c0 < 0 || len(res.Rates) == 0 || c0+p.Steps() > len(res.Rates[0]) {
-		return math.NaN(), fmt.Errorf("snn: replay error: window [%g, %g] ms is outside the replay [%g, %g] ms", from, from+p.Duration(), res.Start, res.End)
+	if bad(from) || c0 < 0 || len(res.Rates) == 0 || c0+p.Steps() > len(res.Rates[0]) {
+		return nil, fmt.Errorf("snn: replay error: window [%g, %g] ms is outside the replay [%g, %g] ms", from, from+p.Duration(), res.Start, res.End)
 	}
 	a, b := ro.Group(g)
 	rates := make([][]float64, b-a)
 	for j := range rates {
 		rates[j] = res.Rates[a+j][c0 : c0+p.Steps()]
 	}
-	return ReadoutError(p.Rates, rates)
+	return rates, nil
 }
 
 // Order returns the sequence of R activations of group g (indices within the group) between

@@ -45,54 +45,55 @@ func (f OptFloat) MarshalJSON() ([]byte, error) {
 
 // ReadoutReport is the outcome of RunReadoutExperiment, ready for JSON.
 type ReadoutReport struct {
-	TrainMs      float64               `json:"train_ms"`
-	TrainWallS   float64               `json:"train_wall_s"`
-	TrainStarts  int                   `json:"train_cycle_starts"`
-	ClockPeriod  OptFloat              `json:"clock_period_ms"` // median period of the reference cluster during training
-	Groups       []ReadoutGroupReport  `json:"patterns"`
-	Replays      []ReadoutReplayReport `json:"replays"`
-	TotalWallS   float64               `json:"total_wall_s"`
-	NumReadouts  int                   `json:"readouts"`
-	MinOverlap   float64               `json:"min_overlap"`
-	ActThreshold float64               `json:"activation_threshold"`
+	TrainMs      float64               `json:"train_ms"`             // simulated training time, ms
+	TrainWallS   float64               `json:"train_wall_s"`         // wall-clock time of the training, s
+	TrainStarts  int                   `json:"train_cycle_starts"`   // patterns started during training
+	ClockPeriod  OptFloat              `json:"clock_period_ms"`      // median period of the reference cluster during training, ms
+	Groups       []ReadoutGroupReport  `json:"patterns"`             // one per pattern, in group order
+	Replays      []ReadoutReplayReport `json:"replays"`              // one per selection
+	TotalWallS   float64               `json:"total_wall_s"`         // wall-clock time of training and replays, s
+	NumReadouts  int                   `json:"readouts"`             // R neurons over all patterns
+	MinOverlap   float64               `json:"min_overlap"`          // ReadoutProtocol.MinOverlap used for the weight mass
+	ActThreshold float64               `json:"activation_threshold"` // ReadoutProtocol.Threshold used for the orders
 }
 
 // ReadoutGroupReport describes one trained pattern.
 type ReadoutGroupReport struct {
-	Elements   []string   `json:"elements"`
-	Expected   []string   `json:"expected_cyclic_order"`
-	Starts     int        `json:"training_starts"`
-	RSpikes    []int      `json:"training_r_spikes"`
-	WeightMass []OptFloat `json:"weight_mass_in_windows"` // A14, per R neuron
+	Elements   []string   `json:"elements"`               // element (R neuron) names
+	Expected   []string   `json:"expected_cyclic_order"`  // CyclicOrder of the pattern, by name
+	Starts     int        `json:"training_starts"`        // complete presentations of this pattern
+	RSpikes    []int      `json:"training_r_spikes"`      // spikes of each R neuron during training
+	WeightMass []OptFloat `json:"weight_mass_in_windows"` // A14, per R neuron (WeightMassInWindows)
 	MeanWeight []float64  `json:"mean_weight"`            // mean E→R weight per R neuron, pF
-	MaxWeight  []float64  `json:"max_weight"`
+	MaxWeight  []float64  `json:"max_weight"`             // largest E→R weight per R neuron, pF
 }
 
 // ReadoutReplayReport describes one replay.
 type ReadoutReplayReport struct {
-	Select      int                       `json:"select"`
-	Deleted     int                       `json:"deleted_weights"`
-	WallS       float64                   `json:"wall_s"`
-	CycleStarts []float64                 `json:"cycle_starts_ms"`
-	Groups      []ReadoutGroupReplayStats `json:"patterns"`
+	Select      int                       `json:"select"`          // selected pattern, −1 for none
+	Deleted     int                       `json:"deleted_weights"` // non-zero E→R weights deleted
+	WallS       float64                   `json:"wall_s"`          // wall-clock time, s
+	CycleStarts []float64                 `json:"cycle_starts_ms"` // detector starts (blocked one pattern length after each), ms
+	Groups      []ReadoutGroupReplayStats `json:"patterns"`        // one per pattern
 }
 
 // ReadoutGroupReplayStats is the replay of one pattern's read-outs. "Before" and "after" refer
 // to the E→R deletion (the whole replay is "before" without deletion).
 type ReadoutGroupReplayStats struct {
-	Error             OptFloat `json:"error"` // MODEL.md 7.4, from 35 ms after the second cycle start
-	RSpikes           []int    `json:"r_spikes"`
-	Order             []string `json:"order_before"`
-	OrderAfter        []string `json:"order_after"`
-	Transitions       int      `json:"transitions_before"`
-	OrderErrors       int      `json:"order_errors_before"`
-	TransitionsAfter  int      `json:"transitions_after"`
-	OrderErrorsAfter  int      `json:"order_errors_after"`
-	Cycles            int      `json:"cycles_before"`
-	CyclesInOrder     int      `json:"cycles_in_order_before"`
-	CyclesAfter       int      `json:"cycles_after"`
-	CyclesInOrderFrac OptFloat `json:"cycles_in_order_fraction_before"`
-	CyclesInOrderAft  int      `json:"cycles_in_order_after"`
+	Error             OptFloat `json:"error"`                           // MODEL.md 7.4, from 35 ms after the second cycle start
+	Correlation       OptFloat `json:"correlation"`                     // Pearson correlation of target and rates in the same window
+	RSpikes           []int    `json:"r_spikes"`                        // spikes of each R neuron
+	Order             []string `json:"order_before"`                    // activations (by peak), repeats collapsed
+	OrderAfter        []string `json:"order_after"`                     // the same after the deletion
+	Transitions       int      `json:"transitions_before"`              // transitions in Order
+	OrderErrors       int      `json:"order_errors_before"`             // of which out of order (OrderErrors)
+	TransitionsAfter  int      `json:"transitions_after"`               // transitions in OrderAfter
+	OrderErrorsAfter  int      `json:"order_errors_after"`              // of which out of order
+	Cycles            int      `json:"cycles_before"`                   // whole clock cycles (reference-cluster activations) before the deletion
+	CyclesInOrder     int      `json:"cycles_in_order_before"`          // of which every element fired in order
+	CyclesAfter       int      `json:"cycles_after"`                    // whole clock cycles after the deletion
+	CyclesInOrderFrac OptFloat `json:"cycles_in_order_fraction_before"` // CyclesInOrder/Cycles
+	CyclesInOrderAft  int      `json:"cycles_in_order_after"`           // cycles after the deletion with every element in order
 }
 
 // RunReadoutExperiment attaches a read-out layer for patterns to net, trains it and replays it
@@ -202,10 +203,12 @@ func RunReadoutExperiment(ctx context.Context, net *Network, cfg ReadoutConfig, 
 		}
 		for g, p := range patterns {
 			st := ReadoutGroupReplayStats{}
+			st.Error, st.Correlation = OptFloat(math.NaN()), OptFloat(math.NaN())
 			if e, err := res.Error(ro, g, cfg.ErrorLead); err == nil {
 				st.Error = OptFloat(e)
-			} else {
-				st.Error = OptFloat(math.NaN())
+				if c, err := res.CorrelationAt(ro, g, res.CycleStarts[1]+cfg.ErrorLead); err == nil {
+					st.Correlation = OptFloat(c)
+				}
 			}
 			a, b := ro.Group(g)
 			for j := a; j < b; j++ {

@@ -197,8 +197,8 @@ func (d *CycleDetector) Observe(spikes []int32) bool {
 // ReadoutActivation is one excursion of a read-out rate above threshold: neuron, onset, peak
 // and end times (ms).
 type ReadoutActivation struct {
-	Neuron           int
-	Onset, Peak, End float64
+	Neuron           int     // row of the rate matrix
+	Onset, Peak, End float64 // first sample above threshold, largest sample, last sample above threshold, ms
 }
 
 // ReadoutActivations finds the excursions of each row of rates (sampled at t0 + k·dt) above

@@ -189,6 +189,17 @@ func TestReadoutReplaySelectionAndDeletion(t *testing.T) {
 	if zero != res.Deleted {
 		t.Errorf("%d zero weights, %d reported deleted", zero, res.Deleted)
 	}
+	if w, err := res.Window(ro, 1, res.Start+100); err != nil || len(w) != 2 || len(w[0]) != DEDED().Steps() || &w[0][0] != &res.Rates[3][999] {
+		t.Errorf("window of group 1 from 100 ms: %v", err)
+	}
+	for _, bad := range []struct {
+		g    int
+		from float64
+	}{{2, res.Start + 100}, {1, res.Start - 10}, {1, res.End - 100}, {1, math.NaN()}} {
+		if _, err := res.Window(ro, bad.g, bad.from); err == nil {
+			t.Errorf("window %+v accepted", bad)
+		}
+	}
 	if len(res.Rates) != 5 || len(res.Rates[0]) != 6000 {
 		t.Errorf("rates %d × %d, want 5 × 6000", len(res.Rates), len(res.Rates[0]))
 	}

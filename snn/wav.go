@@ -290,11 +290,7 @@ func sanitizeID(b []byte) string {
 // otherwise 16-bit), atomically: the data go to a temporary file in the same directory that is
 // renamed onto path when complete. Samples outside [-1, 1] are clipped in the integer format.
 func WriteWAVFile(path string, a *Audio) error {
-	var buf bytes.Buffer
-	if err := WriteWAV(&buf, a); err != nil {
-		return err
-	}
-	return readoutWriteFile(path, buf.Bytes())
+	return ioWriteAtomic(path, func(w io.Writer) error { return WriteWAV(w, a) })
 }
 
 // WriteWAV writes a as a RIFF/WAVE stream: 32-bit float samples if a.Float, otherwise 16-bit
