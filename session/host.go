@@ -134,7 +134,9 @@ func (h *netHost) progressBundle(p snn.Progress) display.Bundle {
 	txt := fmt.Sprintf("snn run %s: %.1f of %.1f ms (%.0f%%), t = %.1f ms, %.2fx real time, wall %s; rates: %s",
 		state, p.Done, p.Total, 100*frac, p.Time, speed, p.Wall.Round(time.Millisecond), strings.Join(rates, ", "))
 	htm := fmt.Sprintf(`<div><progress value="%.4f" max="1"></progress> %s</div>`, frac, html.EscapeString(txt))
-	return display.Bundle{Data: map[string]any{display.MIMEText: txt, display.MIMEHTML: htm}}
+	// The "progress" metadata key (a fraction in [0, 1]) lets terminal front ends draw a bar.
+	return display.Bundle{Data: map[string]any{display.MIMEText: txt, display.MIMEHTML: htm},
+		Metadata: map[string]any{"progress": frac}}
 }
 
 // snnOverrides wraps the snn constructors so that networks created in a cell get the
