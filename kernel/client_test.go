@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log"
 	"runtime"
 	"strings"
@@ -297,5 +296,3 @@ func checkNoKernelGoroutines(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
-var _ = io.Discard

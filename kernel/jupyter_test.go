@@ -218,3 +218,113 @@ func TestJupyterConsoleSession(t *testing.T) {
 		"GOSNN_CONSOLE_EXPECT=hello from console|Out[4]: 42|boom")
 	runPython(t, env, 3*time.Minute, absTestdata(t, "console.py"))
 }
+
+// TestBenchmarkAgainstIPykernel measures, through jupyter_client, the time from launch to
+// kernel_info_reply and the round trip of a trivial execute for gosnn and Debian's ipykernel.
+// It only reports (no timed assertions); it runs when GOSNN_KERNEL_BENCH=1.
+func TestBenchmarkAgainstIPykernel(t *testing.T) {
+	if os.Getenv("GOSNN_KERNEL_BENCH") != "1" {
+		t.Skip("set GOSNN_KERNEL_BENCH=1 to compare with ipykernel")
+	}
+	needPython(t, "jupyter_client", "ipykernel")
+	bin := buildBinary(t, "./cmd/gosnn")
+	env := jupyterEnv(t, "gosnn-bench", bin, "kernel")
+	// ipykernel's kernelspec, in the same temporary JUPYTER_PATH.
+	var path string
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "JUPYTER_PATH=") {
+			path = strings.TrimPrefix(kv, "JUPYTER_PATH=")
+		}
+	}
+	spec := KernelSpec{Argv: []string{python, "-m", "ipykernel_launcher", "-f", "{connection_file}"},
+		DisplayName: "ipykernel", Language: "python", InterruptMode: "signal", Metadata: map[string]any{}}
+	if err := WriteKernelSpec(KernelSpecDir(path, "ipy-bench"), spec); err != nil {
+		t.Fatal(err)
+	}
+	out := runPython(t, env, 10*time.Minute, absTestdata(t, "bench.py"), "gosnn-bench", "ipy-bench")
+	t.Log("\n" + out)
+}
+
+func TestNbclientFake(t *testing.T) {
+	needPython(t, "nbclient", "nbformat")
+	bin := buildBinary(t, "./kernel/internal/fakekernel")
+	env := append(jupyterEnv(t, "gosnn-fake", bin), "GOSNN_MODE=fake")
+	runPython(t, env, 3*time.Minute, absTestdata(t, "nbclient_run.py"))
+}
+
+func TestNbclientSession(t *testing.T) {
+	needPython(t, "nbclient", "nbformat")
+	bin := buildBinary(t, "./cmd/gosnn")
+	env := append(jupyterEnv(t, "gosnn-test", bin, "kernel"), "GOSNN_MODE=session")
+	runPython(t, env, 3*time.Minute, absTestdata(t, "nbclient_run.py"))
+}
+
+// TestInstallCommand runs gosnn install with each target and checks the result with
+// jupyter_client's KernelSpecManager.
+func TestInstallCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the gosnn binary")
+	}
+	bin := buildBinary(t, "./cmd/gosnn")
+	dir := t.TempDir()
+	base := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(dir, "home"), "JUPYTER_DATA_DIR=" + filepath.Join(dir, "data"), "JUPYTER_PATH="}
+	run := func(env []string, args ...string) (string, error) {
+		cmd := exec.Command(bin, append([]string{"install"}, args...)...)
+		cmd.Env = append(append([]string(nil), base...), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+		dir  string // where kernel.json must appear; "" when the install must fail
+	}{
+		{"default is user", nil, nil, filepath.Join(dir, "data", "kernels", "gosnn")},
+		{"user", nil, []string{"--user", "--name", "gosnn-u"}, filepath.Join(dir, "data", "kernels", "gosnn-u")},
+		{"prefix", nil, []string{"--prefix", filepath.Join(dir, "pfx")}, filepath.Join(dir, "pfx", "share", "jupyter", "kernels", "gosnn")},
+		{"sys-prefix", []string{"VIRTUAL_ENV=" + filepath.Join(dir, "venv")}, []string{"--sys-prefix"}, filepath.Join(dir, "venv", "share", "jupyter", "kernels", "gosnn")},
+		{"sys-prefix without env", nil, []string{"--sys-prefix"}, ""},
+		{"two targets", nil, []string{"--user", "--prefix", dir}, ""},
+		{"stray argument", nil, []string{"extra"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := run(tt.env, tt.args...)
+			if tt.dir == "" {
+				if err == nil {
+					t.Fatalf("install succeeded: %s", out)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			spec, err := ReadKernelSpec(tt.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if spec.Argv[0] != bin || spec.Argv[1] != "kernel" || spec.InterruptMode != "message" || spec.Language != "go" {
+				t.Errorf("spec %+v", spec)
+			}
+			if tt.name == "prefix" && !strings.Contains(out, "not on Jupyter's search path") {
+				t.Errorf("no note about JUPYTER_PATH: %s", out)
+			}
+		})
+	}
+	// Jupyter itself finds the user install, with its logos.
+	needPython(t, "jupyter_client")
+	script := `import json; from jupyter_client.kernelspec import KernelSpecManager as M
+s = M().get_kernel_spec("gosnn"); import os
+print(json.dumps({"language": s.language, "interrupt_mode": s.interrupt_mode, "files": sorted(os.listdir(s.resource_dir))}))`
+	cmd := exec.Command(python, "-c", script)
+	cmd.Env = base
+	out, err := cmd.Output() // stdout only: IPython may warn on stderr
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := `{"language": "go", "interrupt_mode": "message", "files": ["kernel.json", "logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]}`
+	if strings.TrimSpace(string(out)) != want {
+		t.Errorf("jupyter_client sees %s, want %s", out, want)
+	}
+}

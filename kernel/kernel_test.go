@@ -293,8 +293,6 @@ func TestInputRoundTrip(t *testing.T) {
 	}
 	_, f := c.rawFrames("input_reply", map[string]any{"value": "Ada"})
 	// The reply's parent is the input_request.
-	h, _ := c.rawFrames("x", nil)
-	_ = h
 	f = replaceParent(f, req.RawHeader, c.signer)
 	if err := c.stdin.Send(zmq4.NewMsgFrom(f...)); err != nil {
 		t.Fatal(err)
@@ -388,8 +386,7 @@ func TestBadMessagesDropped(t *testing.T) {
 	tampered := append([][]byte(nil), f...)
 	tampered[5] = []byte(`{"code":"print tampered"}`)
 	_, ok := c.rawFrames("kernel_info_request", nil)
-	_, badJSON := c.rawFrames("x", nil)
-	badJSON = Encode(c.signer, nil, []byte(`{"msg_type": `), []byte("{}"), []byte("{}"), []byte("{}"), nil)
+	badJSON := Encode(c.signer, nil, []byte(`{"msg_type": `), []byte("{}"), []byte("{}"), []byte("{}"), nil)
 	cases := map[string][][]byte{
 		"forged":     forged,
 		"missingsig": noSig,

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"sync/atomic"
 
 	"github.com/gosnn/gosnn/kernel"
@@ -49,6 +50,7 @@ func runKernel(args []string) int {
 	maxDisplay := fs.Int("max-display", kernel.DefaultMaxDisplayBytes, "bytes of displays shown per cell; -1 for no cap")
 	noCapture := fs.Bool("no-capture", false, "do not redirect file descriptors 1 and 2 to the cells")
 	unrestricted := fs.Bool("unrestricted", false, "give cells os/exec, syscall and the environment")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the kernel's life to `FILE`")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: gosnn kernel -f CONNECTION_FILE [flags]\n\nServes the Jupyter messaging protocol; 'gosnn install' writes the kernelspec that launches it.")
 		fs.PrintDefaults()
@@ -59,6 +61,18 @@ func runKernel(args []string) int {
 	if *connFile == "" {
 		fs.Usage()
 		return 2
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gosnn:", err)
+			return 1
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "gosnn:", err)
+			return 1
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	info, err := kernel.ReadConnectionFile(*connFile)
 	if err != nil {
