@@ -29,8 +29,8 @@ def main():
     gosnn, outdir, notebooks = sys.argv[1], sys.argv[2], sys.argv[3:]
     failed = 0
     with tempfile.TemporaryDirectory() as prefix:
-        subprocess.run([gosnn, "install", "--prefix", prefix], check=True)
         os.environ["JUPYTER_PATH"] = os.path.join(prefix, "share", "jupyter")
+        subprocess.run([gosnn, "install", "--prefix", prefix], check=True, stdout=subprocess.DEVNULL)
         for path in notebooks:
             nb = nbformat.read(path, as_version=4)
             client = NotebookClient(
