@@ -291,3 +291,36 @@ func TestExpDraw(t *testing.T) {
 		t.Errorf("P(X>3) = %v, want %v", f, math.Exp(-3))
 	}
 }
+
+// TestThresholdModes: at a second spike while V_T is still raised, ThresholdSet puts V_T at
+// V_T,rest + A_T and ThresholdIncrement adds A_T to the relaxed value (MODEL.md 3.1, §9 item 8).
+func TestThresholdModes(t *testing.T) {
+	for _, mode := range []ThresholdMode{ThresholdSet, ThresholdIncrement} {
+		n := mustNet(t, emptyConfig())
+		p := DefaultE()
+		p.EL, p.TauRef, p.B, p.Threshold = 0, 2, 0, mode
+		id := mustPop(t, n, "E1", p, 1, Drive{})
+		st, _ := n.RecordState(id, []int{0}, []Var{VarVT}, n.DT())
+		sm, _ := n.RecordSpikes(id, nil)
+		if err := n.Run(20); err != nil {
+			t.Fatal(err)
+		}
+		sp := sm.Spikes()
+		if sp.Len() < 2 {
+			t.Fatalf("%v: spikes %v, want at least 2", mode, sp.Time)
+		}
+		vt := st.Trace(0, 0)
+		k := int(math.Round(sp.Time[1]/n.DT())) - 1 // sample of the second spike step
+		relaxed := vt[k-1] + n.DT()*(p.VTRest-vt[k-1])/p.TauT
+		want := p.VTRest + p.AT
+		if mode == ThresholdIncrement {
+			want = relaxed + p.AT
+			if want <= p.VTRest+p.AT+1 {
+				t.Fatalf("V_T had relaxed to %v before the second spike: test does not discriminate", relaxed)
+			}
+		}
+		if math.Abs(vt[k]-want) > 1e-9 {
+			t.Errorf("%v: V_T after the second spike %v, want %v", mode, vt[k], want)
+		}
+	}
+}

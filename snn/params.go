@@ -39,6 +39,17 @@ const (
 	ThresholdIncrement
 )
 
+// String returns "ThresholdSet" or "ThresholdIncrement".
+func (m ThresholdMode) String() string {
+	switch m {
+	case ThresholdSet:
+		return "ThresholdSet"
+	case ThresholdIncrement:
+		return "ThresholdIncrement"
+	}
+	return fmt.Sprintf("ThresholdMode(%d)", int(m))
+}
+
 // Channel is a synaptic channel: excitatory or inhibitory conductance (MODEL.md section 4.1).
 type Channel int
 

@@ -8,10 +8,13 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/gosnn/gosnn/snn"
+	"gonum.org/v1/gonum/mat"
 )
 
 // gosnn exp runs batch experiments. Each experiment is a sub-subcommand registered from an
@@ -37,6 +40,8 @@ func init() {
 	register("exp", "run a batch experiment (gosnn exp -h lists them)", runExp)
 	registerExp("replay", "spontaneous replay of a trained weight matrix with frozen weights (MODEL.md A7)",
 		func(args []string) int { return replayCmd(args, os.Stdout, os.Stderr) })
+	registerExp("train", "train the recurrent network with the stimulus protocol of MODEL.md 7.1 and save the weights",
+		func(args []string) int { return trainCmd(args, os.Stdout, os.Stderr) })
 }
 
 func expUsage() {
@@ -269,4 +274,253 @@ simulated / wall   %.1f s / %.1f s
 `, r.Weights, r.Neurons, r.Clusters, r.ClusterSize, r.PeriodMs, r.StepMs, r.InOrderFraction, r.Transitions,
 		r.ActiveFraction, r.RateEHz, r.RateIHz, r.SimSeconds, r.WallSeconds)
 	return err
+}
+
+// trainResult is the JSON record printed by gosnn exp train --json.
+type trainResult struct {
+	Out              string   `json:"out,omitempty"`
+	Neurons          int      `json:"neurons"`
+	Clusters         int      `json:"clusters"`
+	Seed             uint64   `json:"seed"`
+	Threads          int      `json:"threads"`
+	TrainSeconds     float64  `json:"train_seconds"`
+	SpontSeconds     float64  `json:"spontaneous_seconds"`
+	WithinMean       optFloat `json:"ee_within_mean"`
+	ForwardMean      optFloat `json:"ee_forward_mean"`
+	BackwardMean     optFloat `json:"ee_backward_mean"`
+	OtherMean        optFloat `json:"ee_other_mean"`
+	EERowMeanMin     optFloat `json:"ee_row_mean_min"`
+	EERowMeanMax     optFloat `json:"ee_row_mean_max"`
+	IEMean           optFloat `json:"ie_mean"`
+	RateEHz          float64  `json:"rate_e_hz"`
+	RateIHz          float64  `json:"rate_i_hz"`
+	WallSeconds      float64  `json:"wall_seconds"`
+	SimulatedSeconds float64  `json:"sim_seconds"`
+}
+
+// trainCmd is gosnn exp train with its output streams: the main network (30 clusters of 80)
+// with E→E vSTDP, I→E iSTDP and E→E normalisation, driven for --duration by the stimulus
+// schedule of MODEL.md 7.1, then (optionally) --spontaneous of plastic spontaneous activity
+// (the consolidation phase), with continuous state (MODEL.md 9 item 5). It reports the E→E
+// block means of A2/A4 and saves the full weight matrix (post × pre) to --out.
+func trainCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("exp train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dur := fs.String("duration", "60s", "training time with the stimulus schedule (Go duration)")
+	spont := fs.String("spontaneous", "0s", "plastic spontaneous activity after training (Go duration, 0 for none)")
+	out := fs.String("out", "", "write the trained weight matrix here (.mat, .npy or text); atomic")
+	seed := fs.Uint64("seed", 1, "random seed")
+	threads := fs.Int("threads", 0, "worker threads (0: GOMAXPROCS)")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: gosnn exp train [--duration 60s] [--spontaneous 0s] [--out FILE] [--seed N] [--threads N] [--json]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "gosnn exp train: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	trainMs, err := parseSimDuration(*dur)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp train: --duration: %v\n", err)
+		return 2
+	}
+	spontMs := 0.0
+	if *spont != "0" && *spont != "0s" {
+		if spontMs, err = parseSimDuration(*spont); err != nil {
+			fmt.Fprintf(stderr, "gosnn exp train: --spontaneous: %v\n", err)
+			return 2
+		}
+	}
+	if *threads < 0 {
+		fmt.Fprintf(stderr, "gosnn exp train: --threads %d: must be >= 0\n", *threads)
+		return 2
+	}
+	if *out != "" {
+		if err := checkWritable(*out); err != nil {
+			fmt.Fprintf(stderr, "gosnn exp train: --out: %v\n", err)
+			return 1
+		}
+	}
+	res, err := train(trainMs, spontMs, *seed, *threads, *out)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp train: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		err = json.NewEncoder(stdout).Encode(res)
+	} else {
+		_, err = fmt.Fprintf(stdout, `trained            %.1f s + %.1f s spontaneous (wall %.1f s)
+E→E means          within %.3f, forward %.3f, backward %.3f, other %.3f
+E→E row means      %.3f … %.3f
+I→E mean           %.2f
+rate E / I         %.2f / %.2f Hz
+weights            %s
+`, res.TrainSeconds, res.SpontSeconds, res.WallSeconds, res.WithinMean, res.ForwardMean, res.BackwardMean, res.OtherMean,
+			res.EERowMeanMin, res.EERowMeanMax, res.IEMean, res.RateEHz, res.RateIHz, orNone(res.Out))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp train: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// checkWritable fails early, before a long run, when the weights could not be saved to path:
+// it saves a 1×1 matrix in the same format to a temporary name in the same directory.
+func checkWritable(path string) error {
+	probe := filepath.Join(filepath.Dir(path), ".gosnn-probe-"+strconv.Itoa(os.Getpid())+filepath.Ext(path))
+	if err := snn.SaveWeights(probe, mat.NewDense(1, 1, []float64{1})); err != nil {
+		return fmt.Errorf("cannot save weights to %s: %w", path, err)
+	}
+	return os.Remove(probe)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(not saved; --out FILE)"
+	}
+	return s
+}
+
+func train(trainMs, spontMs float64, seed uint64, threads int, out string) (*trainResult, error) {
+	cfg := snn.DefaultConfig()
+	cfg.Seed, cfg.Threads = seed, threads
+	net, err := snn.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := net.SetVoltageSTDP(snn.ProjEtoE, snn.DefaultEEPlasticity()); err != nil {
+		return nil, err
+	}
+	if err := net.SetInhibitorySTDP(snn.ProjItoE, snn.DefaultIEPlasticity()); err != nil {
+		return nil, err
+	}
+	if err := net.SetNormalization(snn.ProjEtoE, snn.DefaultNormalization()); err != nil {
+		return nil, err
+	}
+	net.SetPlastic(true)
+	t0 := time.Now()
+	if err := net.ScheduleStimuli(snn.TrainingSchedule(cfg.Clusters, trainMs), snn.DefaultTrainingDrive()); err != nil {
+		return nil, err
+	}
+	if err := net.Run(trainMs); err != nil {
+		return nil, err
+	}
+	if spontMs > 0 {
+		// Back to spontaneous input (MODEL.md 4.3, 7.2): no schedule, 4.5 kHz × 1.6 for E.
+		if err := net.ScheduleStimuli(nil, snn.TrainingDrive{}); err != nil {
+			return nil, err
+		}
+		if err := net.SetRates(snn.PopE, 0, cfg.NE, cfg.ExtE.Rate); err != nil {
+			return nil, err
+		}
+		if err := net.SetDriveWeight(snn.PopE, 0, cfg.NE, cfg.ExtE.Weight); err != nil {
+			return nil, err
+		}
+		if err := net.Run(spontMs); err != nil {
+			return nil, err
+		}
+	}
+	wall := time.Since(t0).Seconds()
+	ee, err := net.Weights(snn.ProjEtoE)
+	if err != nil {
+		return nil, err
+	}
+	ie, err := net.Weights(snn.ProjItoE)
+	if err != nil {
+		return nil, err
+	}
+	sim := net.Time() / 1000
+	r := &trainResult{
+		Out: out, Neurons: cfg.NE + cfg.NI, Clusters: cfg.Clusters, Seed: seed, Threads: net.Threads(),
+		TrainSeconds: trainMs / 1000, SpontSeconds: spontMs / 1000, WallSeconds: wall, SimulatedSeconds: sim,
+		RateEHz: float64(net.SpikeCount(snn.PopE)) / float64(cfg.NE) / sim,
+		RateIHz: float64(net.SpikeCount(snn.PopI)) / float64(cfg.NI) / sim,
+	}
+	within, fwd, bwd, other := blockMeans(ee, cfg.NE/cfg.Clusters)
+	r.WithinMean, r.ForwardMean, r.BackwardMean, r.OtherMean = optFloat(within), optFloat(fwd), optFloat(bwd), optFloat(other)
+	lo, hi := rowMeanRange(ee)
+	r.EERowMeanMin, r.EERowMeanMax = optFloat(lo), optFloat(hi)
+	r.IEMean = optFloat(meanNonZero(ie))
+	if out != "" {
+		if err := snn.SaveWeights(out, net.WeightMatrix()); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// blockMeans returns the mean existing E→E weight (post × pre matrix w) within clusters, from
+// cluster k to k+1, from k+1 to k, and between other pairs, for equal clusters (MODEL.md A2).
+func blockMeans(w *mat.Dense, size int) (within, fwd, bwd, other float64) {
+	var s, c [4]float64
+	n, _ := w.Dims()
+	k := n / size
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			x := w.At(i, j)
+			if x == 0 {
+				continue
+			}
+			post, pre := i/size, j/size
+			b := 3
+			switch {
+			case post == pre:
+				b = 0
+			case post == (pre+1)%k:
+				b = 1
+			case pre == (post+1)%k:
+				b = 2
+			}
+			s[b] += x
+			c[b]++
+		}
+	}
+	m := func(b int) float64 {
+		if c[b] == 0 {
+			return math.NaN()
+		}
+		return s[b] / c[b]
+	}
+	return m(0), m(1), m(2), m(3)
+}
+
+// rowMeanRange returns the smallest and largest mean existing input weight of a row (A5).
+func rowMeanRange(w *mat.Dense) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	r, c := w.Dims()
+	for i := 0; i < r; i++ {
+		s, n := 0.0, 0
+		for j := 0; j < c; j++ {
+			if x := w.At(i, j); x != 0 {
+				s += x
+				n++
+			}
+		}
+		if n > 0 {
+			lo, hi = min(lo, s/float64(n)), max(hi, s/float64(n))
+		}
+	}
+	return lo, hi
+}
+
+func meanNonZero(w *mat.Dense) float64 {
+	s, n := 0.0, 0
+	for _, x := range w.RawMatrix().Data {
+		if x != 0 {
+			s += x
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return s / float64(n)
 }

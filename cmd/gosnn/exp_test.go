@@ -97,3 +97,55 @@ func TestReplayA7Command(t *testing.T) {
 		t.Errorf("record %+v", r)
 	}
 }
+
+func TestTrainFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"--duration", "x"}, 2, "is not a duration"},
+		{[]string{"--spontaneous", "-1s"}, 2, "must be > 0"},
+		{[]string{"--threads", "-1"}, 2, "must be >= 0"},
+		{[]string{"--duration", "10ms", "--out", filepath.Join(t.TempDir(), "w.xyz")}, 1, "unknown weight file extension"},
+		{[]string{"--duration", "10ms", "--out", filepath.Join(t.TempDir(), "no", "dir", "w.npy")}, 1, "cannot save weights"},
+		{[]string{"more"}, 2, "unexpected argument"},
+	} {
+		var out, errb bytes.Buffer
+		if code := trainCmd(tc.args, &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), tc.code, tc.msg)
+		}
+	}
+}
+
+// TestTrainShort runs a short training, saves the weights atomically and checks the record:
+// normalisation keeps every E→E row mean near 2.83 (A5), and the saved matrix loads back.
+func TestTrainShort(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trained.npy")
+	var out, errb bytes.Buffer
+	if code := trainCmd([]string{"--duration", "100ms", "--spontaneous", "50ms", "--out", path, "--json"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var r map[string]any
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r["sim_seconds"].(float64) != 0.15 || r["clusters"].(float64) != 30 {
+		t.Errorf("record %v", r)
+	}
+	lo, hi := r["ee_row_mean_min"].(float64), r["ee_row_mean_max"].(float64)
+	if lo < 2.83*0.99 || hi > 2.83*1.01 {
+		t.Errorf("E→E row means %v … %v, want within 1 %% of 2.83", lo, hi)
+	}
+	w, err := snn.LoadWeights(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, m := w.Dims(); n != 3000 || m != 3000 {
+		t.Errorf("saved matrix %d×%d", n, m)
+	}
+	out.Reset()
+	if code := trainCmd([]string{"--duration", "20ms"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "E→E means") {
+		t.Errorf("table: exit %d %q", code, out.String())
+	}
+}
