@@ -139,3 +139,51 @@ func TestLoadPattern(t *testing.T) {
 		t.Error("23-ms recording accepted for a 600-ms excerpt")
 	}
 }
+
+// TestReadoutTwoSequencesAcceptance trains ABCBA and DEDED alternately (2-s blocks, 24 s) on
+// the authors' nc160 matrix and replays each with the other inhibited (MODEL.md 7.5 item 1): the
+// selected sequence fires in its order in every clock cycle and the inhibited one stays silent.
+// About 30-50 s; skipped with -short.
+func TestReadoutTwoSequencesAcceptance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("24 s of simulated training; skipped with -short")
+	}
+	w, err := LoadWeights(sharedFile(t, "FF60b_2400_nc160.mat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters = 2400, 600, 15
+	net, err := NewFromWeights(cfg, w, Clusters{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prot := DefaultReadoutProtocol()
+	prot.TrainMs, prot.DeleteAt = 24000, -1
+	rep, _, _, err := RunReadoutExperiment(context.Background(), net, DefaultReadoutConfig(), prot, ABCBA(), DEDED())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Replays) != 2 {
+		t.Fatalf("%d replays, want 2 (one per selection)", len(rep.Replays))
+	}
+	for sel, rr := range rep.Replays {
+		for g, st := range rr.Groups {
+			spikes := 0
+			for _, n := range st.RSpikes {
+				spikes += n
+			}
+			t.Logf("select %d, pattern %d: %d spikes, order %v, %d/%d wrong, %d/%d cycles in order, error %.3f",
+				sel, g, spikes, st.Order, st.OrderErrors, st.Transitions, st.CyclesInOrder, st.Cycles, float64(st.Error))
+			if g != sel {
+				if spikes != 0 {
+					t.Errorf("select %d: inhibited pattern %d fired %d spikes", sel, g, spikes)
+				}
+				continue
+			}
+			if st.Cycles < 3 || st.CyclesInOrder != st.Cycles || st.OrderErrors != 0 {
+				t.Errorf("select %d: %d/%d cycles in order, %d wrong transitions", sel, st.CyclesInOrder, st.Cycles, st.OrderErrors)
+			}
+		}
+	}
+}
