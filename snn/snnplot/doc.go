@@ -27,11 +27,14 @@
 //   - Raster, NetworkRaster: spikes, clusters coloured, time window and neuron range.
 //   - PopulationRates, ClusterRates, ClusterRateMap: binned, Gaussian-smoothed rates from a
 //     spike record (the traces of snn.ClusterRateTraces, which the replay analysis uses);
-//     MonitorRates and MonitorClusterRateMap draw an snn.RateMonitor.
+//     MonitorRates and MonitorClusterRateMap draw an snn.RateMonitor. RateOptions.Activations
+//     marks detected cluster activations (snn.DetectActivations) on the cluster figures.
 //   - Weights, BlockMeans, Heatmap: matrices (block-averaged when large), cluster
 //     boundaries, K x K block means (snn.ClusterBlockMatrix).
 //   - Readout: a read-out target pattern above the read-out activity, aligned in time; Rows
-//     adapts [][]float64 patterns and rates (rows[element][column]) without copying.
+//     adapts [][]float64 patterns and rates (rows[element][column]) without copying;
+//     PatternReadout draws an snn.Readout replay against its pattern laid from the detected
+//     cycle starts, and ReadoutWeights the learned E->R weights with cluster boundaries.
 //   - Spectrum, SpectrumOf: eigenvalues in the complex plane (snn.SignedSpectrum and
 //     snn.ReducedSpectrum compute them for weight matrices).
 //   - Replay: cluster activations and in-order transitions from snn.AnalyzeReplay.

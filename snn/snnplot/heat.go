@@ -354,11 +354,13 @@ func Heatmap(m mat.Matrix, opt HeatOptions) (*Figure, error) {
 }
 
 // boundaryLines is a plotter drawing cluster boundaries over a heatmap: vertical lines at
-// x = b and horizontal lines at y = n - b for each bound b strictly inside (0, n).
+// x = b and (unless columnsOnly) horizontal lines at y = n - b for each bound b strictly
+// inside (0, n).
 type boundaryLines struct {
-	bounds []int
-	nx, ny float64
-	style  draw.LineStyle
+	bounds      []int
+	nx, ny      float64
+	style       draw.LineStyle
+	columnsOnly bool
 }
 
 // Plot implements plot.Plotter.
@@ -369,7 +371,7 @@ func (l boundaryLines) Plot(c draw.Canvas, p *plot.Plot) {
 		if x > 0 && x < l.nx {
 			c.StrokeLine2(l.style, trX(x), trY(0), trX(x), trY(l.ny))
 		}
-		if y := l.ny - float64(b); x > 0 && x < l.ny {
+		if y := l.ny - float64(b); !l.columnsOnly && x > 0 && x < l.ny {
 			c.StrokeLine2(l.style, trX(0), trY(y), trX(l.nx), trY(y))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gosnn/gosnn/snn"
 )
@@ -28,6 +29,10 @@ type RateOptions struct {
 	Colors func(k int) color.Color
 	// Title is the plot title; empty means none.
 	Title string
+	// Activations, if set, are marked on the cluster figures: at (time, peak rate) on
+	// ClusterRates and at (time, cluster) on ClusterRateMap, e.g. the output of
+	// snn.DetectActivations, to check the detector by eye.
+	Activations []snn.Activation
 }
 
 // maxBins bounds the number of time bins of a rate figure (10^6: over 16 minutes in 1 ms
@@ -217,9 +222,54 @@ func ClusterRates(s *snn.Spikes, c snn.Clusters, opt RateOptions) (*plot.Plot, e
 		l.Width = vg.Points(1)
 		p.Add(l)
 	}
+	if err := addActivations(p, opt.Activations, c.Count(), colors, false); err != nil {
+		return nil, err
+	}
 	p.X.Min, p.X.Max = t0, t1
 	p.Y.Min = 0
 	return p, nil
+}
+
+// addActivations marks activations on p: at (time, peak rate) in the cluster's colour, or with
+// onMap at (time, cluster centre) as rings that show on any heatmap colour.
+func addActivations(p *plot.Plot, acts []snn.Activation, K int, colors func(int) color.Color, onMap bool) error {
+	if len(acts) == 0 {
+		return nil
+	}
+	byCluster := make([]plotter.XYs, K)
+	for i, a := range acts {
+		if a.Cluster < 0 || a.Cluster >= K {
+			return fmt.Errorf("snnplot: activation %d is of cluster %d, outside 0..%d", i, a.Cluster, K-1)
+		}
+		if math.IsNaN(a.TimeMs) || math.IsInf(a.TimeMs, 0) || math.IsNaN(a.PeakHz) || math.IsInf(a.PeakHz, 0) {
+			return fmt.Errorf("snnplot: activation %d has time %v and peak %v", i, a.TimeMs, a.PeakHz)
+		}
+		y := a.PeakHz
+		if onMap {
+			y = float64(a.Cluster) + 0.5
+		}
+		byCluster[a.Cluster] = append(byCluster[a.Cluster], plotter.XY{X: a.TimeMs, Y: y})
+	}
+	for k, xy := range byCluster {
+		if len(xy) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(xy)
+		if err != nil {
+			return fmt.Errorf("snnplot: activations: %w", err)
+		}
+		if onMap {
+			sc.GlyphStyle = draw.GlyphStyle{Shape: draw.RingGlyph{}, Radius: 2.5, Color: color.White}
+			p.Add(sc)
+			inner, _ := plotter.NewScatter(xy)
+			inner.GlyphStyle = draw.GlyphStyle{Shape: draw.RingGlyph{}, Radius: 1.5, Color: color.Black}
+			p.Add(inner)
+			continue
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: 2, Color: colors(k)}
+		p.Add(sc)
+	}
+	return nil
 }
 
 func clusterSeries(what string, s *snn.Spikes, c snn.Clusters, opt RateOptions) (rateSeries, float64, float64, error) {
@@ -257,7 +307,7 @@ func ClusterRateMap(s *snn.Spikes, c snn.Clusters, opt RateOptions, heat HeatOpt
 	for k := range K {
 		m.SetRow(k, r.rates[k])
 	}
-	f, _, err := heatFigure(heat, "rate (Hz)", heatPanel{
+	f, plots, err := heatFigure(heat, "rate (Hz)", heatPanel{
 		m: m, x0: t0, x1: t0 + float64(nb)*r.bin, yn: float64(K),
 		xlabel: orDefault(heat.XLabel, "time (ms)"),
 		ylabel: orDefault(heat.YLabel, "cluster"),
@@ -266,5 +316,11 @@ func ClusterRateMap(s *snn.Spikes, c snn.Clusters, opt RateOptions, heat HeatOpt
 	if err != nil {
 		return nil, err
 	}
+	p := plots[0]
+	x0, x1, y0, y1 := p.X.Min, p.X.Max, p.Y.Min, p.Y.Max
+	if err := addActivations(p, opt.Activations, K, nil, true); err != nil {
+		return nil, err
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = x0, x1, y0, y1 // marks outside the window are clipped
 	return f, nil
 }

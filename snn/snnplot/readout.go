@@ -29,6 +29,9 @@ type ReadoutOptions struct {
 	MaxPixels int
 	// Title is the title of the top panel; empty means none.
 	Title string
+	// ActivityLabel names the activity and its unit (colour bar or y axis of the lower
+	// panel); empty means "rate (Hz)".
+	ActivityLabel string
 }
 
 // namedTicks labels rows k = 0, 1, ... of a heatmap (cells [k, k+1) on the y axis) with names.
@@ -93,7 +96,7 @@ func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
 		if top, err = elementLines(target, t0, dtT, opt.Elements, "target"); err != nil {
 			return nil, err
 		}
-		if bottom, err = elementLines(activity, t0, dtA, nil, "read-out rate (Hz)"); err != nil {
+		if bottom, err = elementLines(activity, t0, dtA, nil, orDefault(opt.ActivityLabel, "read-out rate (Hz)")); err != nil {
 			return nil, err
 		}
 		f = Column(top, bottom)
@@ -104,7 +107,7 @@ func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		fa, pa, err := heatFigure(HeatOptions{MaxPixels: opt.MaxPixels}, "rate (Hz)", heatPanel{
+		fa, pa, err := heatFigure(HeatOptions{MaxPixels: opt.MaxPixels}, orDefault(opt.ActivityLabel, "rate (Hz)"), heatPanel{
 			m: activity, x0: t0, x1: t0 + float64(ca)*dtA, yn: float64(ra), ylabel: ylabel,
 			xlabel: "time (ms)"})
 		if err != nil {

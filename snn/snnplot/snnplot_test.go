@@ -159,6 +159,47 @@ func TestRasterWindowAndRange(t *testing.T) {
 	}
 }
 
+func TestActivationMarks(t *testing.T) {
+	s, cl := synthReplay(4, 6, 10, 10, 20, 600)
+	acts, err := snn.DetectActivations(s, cl, 0, 600, snn.DefaultActivationOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acts) < 6 {
+		t.Fatalf("%d activations detected in a synthetic replay", len(acts))
+	}
+	p, err := ClusterRates(s, cl, RateOptions{T1: 300, Activations: acts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.X.Max != 300 {
+		t.Errorf("activations after the window widened the axis to %v", p.X.Max)
+	}
+	// On the recording canvas the marks are filled glyphs in the cluster colours.
+	rec := &recorder{}
+	p.Draw(draw.New(rec))
+	marked := map[color.Color]bool{}
+	for _, f := range rec.fills[1:] {
+		marked[f.col] = true
+	}
+	for k := range cl.Count() {
+		if !marked[ClusterColor(k)] {
+			t.Errorf("no activation mark in the colour of cluster %d", k)
+		}
+	}
+	f, err := ClusterRateMap(s, cl, RateOptions{T1: 300, Activations: acts}, HeatOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := f.Rows[0][0]; m.X.Max != 300 || m.Y.Max != 6 {
+		t.Errorf("rate map ranges [.., %v] x [.., %v], want 300 and 6", m.X.Max, m.Y.Max)
+	}
+	bad := []snn.Activation{{Cluster: 9, TimeMs: 10}}
+	if _, err := ClusterRates(s, cl, RateOptions{Activations: bad}); err == nil || !strings.Contains(err.Error(), "cluster 9") {
+		t.Errorf("activation of a missing cluster: err %v", err)
+	}
+}
+
 func TestEmptyRecord(t *testing.T) {
 	// A record without spikes still gives figures (empty axes), not errors or panics.
 	empty := &snn.Spikes{}

@@ -106,3 +106,25 @@ func circulantEigenvalue(k, n int, d, f, g float64) complex128 {
 	a := 2 * math.Pi * float64(k) / float64(n)
 	return complex(d, 0) + complex(f, 0)*cmplx.Exp(complex(0, -a)) + complex(g, 0)*cmplx.Exp(complex(0, a))
 }
+
+// synthReplayResult returns a synthetic read-out replay of ABCBA (80 ms per element) over
+// 1 s from t = 100 ms with cycle starts at 150 and 600 ms: R neuron j is active, with a
+// wavering level, while element j is on.
+func synthReplayResult(nR int) *snn.ReadoutReplayResult {
+	const cols = 10000
+	res := &snn.ReadoutReplayResult{Start: 100, End: 1100, DT: 0.1, CycleStarts: []float64{150, 600}}
+	seq := []int{0, 1, 2, 1, 0}
+	for j := range nR {
+		row := make([]float64, cols)
+		for k := range row {
+			t := 100 + float64(k+1)*0.1
+			for _, c := range res.CycleStarts {
+				if ph := t - c; ph >= 0 && ph < 400 && seq[int(ph/80)] == j {
+					row[k] = 2 + math.Sin(t/7)
+				}
+			}
+		}
+		res.Rates = append(res.Rates, row)
+	}
+	return res
+}
