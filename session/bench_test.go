@@ -2,9 +2,12 @@ package session
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/gosnn/gosnn/stdlib"
 )
 
 // BenchmarkNew measures a session with every symbol ready (target: <= 150 ms).
@@ -96,4 +99,15 @@ if err != nil { panic(err) }`)
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/interrupt")
 	b.ReportMetric(float64(worst.Microseconds())/1000, "ms-worst")
+}
+
+// BenchmarkDocs measures decoding the embedded doc index (done once per process, in the
+// background when the first session starts).
+func BenchmarkDocs(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		var docs map[string]*stdlib.DocPackage
+		if err := json.Unmarshal(stdlib.DocsJSON(), &docs); err != nil || len(docs) == 0 {
+			b.Fatal(err)
+		}
+	}
 }

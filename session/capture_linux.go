@@ -5,6 +5,7 @@ package session
 import (
 	"errors"
 	"os"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"unicode/utf8"
@@ -40,6 +41,9 @@ type pipeReader struct {
 	closed bool
 	rest   []byte // incomplete UTF-8 sequence held back
 	done   chan struct{}
+	// before is drained before this reader forwards what it read (stderr waits for stdout),
+	// so that stdout written before stderr is shown first. Only stderr waits: no cycle.
+	before *pipeReader
 }
 
 func startCapture(route func(name, text string)) (*capture, error) {
@@ -57,12 +61,12 @@ func startCapture(route func(name, text string)) (*capture, error) {
 		c.origOut.Close()
 		return nil, err
 	}
-	if c.out, err = newPipeReader("stdout", 1, route); err != nil {
+	if c.out, err = newPipeReader("stdout", 1, route, nil); err != nil {
 		c.origOut.Close()
 		c.origErr.Close()
 		return nil, err
 	}
-	if c.err, err = newPipeReader("stderr", 2, route); err != nil {
+	if c.err, err = newPipeReader("stderr", 2, route, c.out); err != nil {
 		_ = syscall.Dup3(int(c.origOut.Fd()), 1, 0)
 		c.out.close()
 		c.origOut.Close()
@@ -70,6 +74,9 @@ func startCapture(route func(name, text string)) (*capture, error) {
 		return nil, err
 	}
 	captureOwner = c
+	// Fatal errors (a runaway recursion in a cell, for example) are written to fd 2, now a pipe
+	// whose reader dies with the process: also send them to the original stderr.
+	_ = debug.SetCrashOutput(c.origErr, debug.CrashOptions{})
 	return c, nil
 }
 
@@ -82,7 +89,7 @@ func dupFile(fd int, name string) (*os.File, error) {
 	return os.NewFile(uintptr(nfd), name), nil
 }
 
-func newPipeReader(name string, fd int, route func(name, text string)) (*pipeReader, error) {
+func newPipeReader(name string, fd int, route func(name, text string), before *pipeReader) (*pipeReader, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, errors.New("session: pipe: " + err.Error())
@@ -100,7 +107,7 @@ func newPipeReader(name string, fd int, route func(name, text string)) (*pipeRea
 		w.Close()
 		return nil, errors.New("session: redirect " + name + ": " + derr.Error())
 	}
-	p := &pipeReader{name: name, r: r, w: w, route: route, done: make(chan struct{})}
+	p := &pipeReader{name: name, r: r, w: w, route: route, done: make(chan struct{}), before: before}
 	p.cond = sync.NewCond(&p.mu)
 	go p.loop()
 	return p, nil
@@ -136,6 +143,9 @@ func (p *pipeReader) loop() {
 			p.mu.Unlock()
 			return
 		}
+		if p.before != nil {
+			p.before.drain()
+		}
 		p.forward(buf[:n], false)
 		p.mu.Lock()
 		p.busy = false
@@ -169,6 +179,16 @@ func (p *pipeReader) forward(data []byte, all bool) {
 	if cut > 0 {
 		p.route(p.name, string(data[:cut]))
 	}
+}
+
+// drain waits until what is in the pipe now has been forwarded (without the held-back
+// bytes of an incomplete rune).
+func (p *pipeReader) drain() {
+	p.mu.Lock()
+	for !p.closed && (p.busy || pending(p.r) > 0) {
+		p.cond.Wait()
+	}
+	p.mu.Unlock()
 }
 
 // flush waits until everything written to the stream so far has been forwarded.
@@ -226,6 +246,7 @@ func (c *capture) stop() error {
 	c.out.r.Close()
 	c.err.r.Close()
 	captureOwner = nil
+	_ = debug.SetCrashOutput(nil, debug.CrashOptions{})
 	if err1 != nil || err2 != nil {
 		return errors.New("session: restoring stdout/stderr failed")
 	}

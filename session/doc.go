@@ -14,6 +14,12 @@
 // prefix "session: ". With Options.Capture (Linux), file descriptors 1 and 2 belong to the
 // session while it is open: hosts write to Session.Stdout and Session.Stderr.
 //
+// API for front ends: New(Options{Capture, Unrestricted}) and Close; the kernel.Evaluator
+// methods Execute, Complete, Inspect and IsComplete; Stdout and Stderr (the process's original
+// streams, to write to while capture owns fds 1 and 2); Displayer (what display.* calls in
+// cells use); Interpreter (the Yaegi interpreter, for extra symbols); Text (the text/plain
+// form of a value); *Error (user errors, with Name, Value and Traceback).
+//
 // Input: interpreted fmt.Scan/Scanln/Scanf read lines asked from the running cell's sink when
 // it implements display.Inputter (Jupyter input_request), and display.Input(prompt) asks
 // explicitly; without an Inputter, reads see end of file.

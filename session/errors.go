@@ -23,8 +23,10 @@ type Error struct {
 	Traceback []string
 }
 
-// Error returns "Name: Value".
-func (e *Error) Error() string { return "session: " + e.Name + ": " + e.Value }
+// Error returns Value, the message alone: front ends show it next to Name (Jupyter's evalue
+// beside ename), so neither the kind nor a package prefix is repeated here. Errors of the
+// session itself (not of user code) carry the prefix "session: ".
+func (e *Error) Error() string { return e.Value }
 
 // ErrorName returns the Jupyter ename.
 func (e *Error) ErrorName() string { return e.Name }

@@ -38,8 +38,8 @@ func TestErrorTracebacks(t *testing.T) {
 				t.Errorf("%q: traceback line %d = %q, want it to contain %q", tc.code, i, tb[i], w)
 			}
 		}
-		if !strings.HasPrefix(ue.Error(), "session: ") {
-			t.Errorf("Error() = %q: want the package prefix", ue.Error())
+		if ue.Error() != ue.Value || strings.HasPrefix(ue.Error(), tc.name) {
+			t.Errorf("Error() = %q: want the message alone (%q)", ue.Error(), ue.Value)
 		}
 	}
 }

@@ -35,7 +35,7 @@ func ExampleSession() {
 		res, err := s.Execute(ctx, cell, printSink{})
 		switch {
 		case err != nil:
-			fmt.Println("error:", err)
+			fmt.Printf("error: %s: %v\n", err.(*session.Error).Name, err)
 		case res != nil:
 			fmt.Println("result:", res.Data[display.MIMEText])
 		}
@@ -43,7 +43,7 @@ func ExampleSession() {
 	// Output:
 	// result: 4
 	// result: "SPIKING!"
-	// error: session: panic: reflect: slice index out of range
+	// error: panic: reflect: slice index out of range
 }
 
 // Completion lists package members, names defined by cells, and fields and methods of values.

@@ -19,15 +19,21 @@ type scopeIndex struct {
 }
 
 // noteScope records the names a successfully evaluated run defined.
-func (s *Session) noteScope(src string) {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
-	stmts := false
-	if err != nil {
-		f, err = parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+src+"\n}", 0)
-		if err != nil {
+func (s *Session) noteScope(src string, kind runKind) {
+	var f *ast.File
+	var err error
+	stmts := kind != runDecl
+	if stmts {
+		// Only definitions matter: skip the parse for runs that cannot make any.
+		if !strings.Contains(src, ":=") && !strings.Contains(src, "var") && !strings.Contains(src, "const") && !strings.Contains(src, "type") {
 			return
 		}
-		stmts = true
+		f, err = parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+src+"\n}", 0)
+	} else {
+		f, err = parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
+	}
+	if err != nil {
+		return
 	}
 	s.scopeMu.Lock()
 	defer s.scopeMu.Unlock()

@@ -139,6 +139,8 @@ func New(opt Options) (*Session, error) {
 		s.Close()
 		return nil, fmt.Errorf("session: importing the runtime: %w", err)
 	}
+	// Decode the doc index in the background so that the first inspect is quick.
+	go func() { _, _ = stdlib.Docs() }()
 	return s, nil
 }
 
@@ -271,7 +273,7 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 			return nil
 		}
 		src = "import (\n" + strings.Join(keep, "\n") + "\n)"
-		if err := s.compileRun(ctx, cell, src, r.line, false); err != nil {
+		if err := s.compileRun(ctx, cell, src, r.line, runImport); err != nil {
 			return err
 		}
 		s.scopeMu.Lock()
@@ -291,12 +293,12 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 		wrapped := rtName + ".Result(" + guardGo(src, runStmt) + ")"
 		p, err := s.compile(wrapped)
 		if err == nil {
-			return s.execute(ctx, cell, p, r.line, src)
+			return s.execute(ctx, cell, p, r.line, "", runExpr)
 		}
 		// Not a single value (a call without results, a type): run it as a statement.
-		return s.compileRun(ctx, cell, guardGo(src, runStmt), r.line, true)
+		return s.compileRun(ctx, cell, guardGo(src, runStmt), r.line, runStmt)
 	default:
-		return s.compileRun(ctx, cell, guardGo(src, r.kind), r.line, true)
+		return s.compileRun(ctx, cell, guardGo(src, r.kind), r.line, r.kind)
 	}
 }
 
@@ -339,19 +341,19 @@ func (h *heldLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, line int, record bool) error {
+func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, line int, kind runKind) error {
 	p, err := s.compile(src)
 	if err != nil {
 		return userError(err, true, line, nil)
 	}
-	orig := ""
-	if record {
-		orig = src
+	if kind == runImport {
+		src = "" // imports are recorded by eval
 	}
-	return s.execute(ctx, cell, p, line, orig)
+	return s.execute(ctx, cell, p, line, src, kind)
 }
 
-func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Program, line int, src string) error {
+// execute runs a compiled run; src, when set, is recorded for completion (see noteScope).
+func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Program, line int, src string, kind runKind) error {
 	_, err := s.in.ExecuteWithContext(ctx, p)
 	if err != nil && ctx.Err() != nil {
 		// The interpreter returns at once; compiled snn runs stop at their next check.
@@ -365,7 +367,7 @@ func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Progra
 		return userError(err, false, line, diag)
 	}
 	if src != "" {
-		s.noteScope(src)
+		s.noteScope(src, kind)
 	}
 	return nil
 }

@@ -38,3 +38,7 @@ func Docs() (map[string]*DocPackage, error) {
 	})
 	return docs, docsErr
 }
+
+// DocsJSON returns the embedded index as JSON (for tools and benchmarks); callers must not
+// modify it.
+func DocsJSON() []byte { return docsJSON }
