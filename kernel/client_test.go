@@ -274,7 +274,8 @@ func streamText(ms []*Message, name string) string {
 	return b.String()
 }
 
-// checkNoKernelGoroutines fails when a goroutine of a closed kernel is still running.
+// checkNoKernelGoroutines fails when a goroutine of a closed kernel (or of its sockets) is
+// still running.
 func checkNoKernelGoroutines(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Second)
@@ -283,8 +284,15 @@ func checkNoKernelGoroutines(t *testing.T) {
 		buf = buf[:runtime.Stack(buf, true)]
 		var leaked []string
 		for _, g := range strings.Split(string(buf), "\n\n") {
-			if strings.Contains(g, "gosnn/kernel.(*Kernel)") || strings.Contains(g, "gosnn/kernel.(*History).saver") {
-				leaked = append(leaked, g)
+			// zmq4 v0.17.0's PUB socket leaves its queue writer (newPubMWriter) waiting
+			// after Close; that one goroutine per kernel is a known upstream leak.
+			if strings.Contains(g, "zmq4.newPubMWriter") {
+				continue
+			}
+			if strings.Contains(g, "gosnn/kernel.") || strings.Contains(g, "go-zeromq/zmq4") {
+				if !strings.Contains(g, "checkNoKernelGoroutines") && !strings.Contains(g, "testing.tRunner") {
+					leaked = append(leaked, g)
+				}
 			}
 		}
 		if len(leaked) == 0 {

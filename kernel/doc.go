@@ -32,13 +32,17 @@
 // display.Inputter (input_request on stdin, when the request allowed stdin) and
 // display.CommHost (comm targets registered by user code outlive the cell). An error is one
 // error message on iopub; with stop_on_error, execute_requests already queued get an
-// execute_reply with status "aborted". Interrupt cancels the context of the running cell;
-// the Evaluator keeps its state.
+// execute_reply with status "aborted", and so do those that arrive within
+// Config.StopOnErrorWindow (1 s) but were sent before the failure (by their header date: the
+// rest of a "Run All"). Interrupt (interrupt_request on control, or SIGINT through the gosnn
+// command) cancels the context of the running cell; the Evaluator keeps its state.
 //
 // # History and installation
 //
-// History stores executed cells in a JSON file rewritten atomically, with one session number
-// per kernel start, and answers tail, range and search requests. WriteKernelSpec writes a
+// History stores executed cells (session, line, input, text/plain output) in a JSON file
+// rewritten atomically in the background, by default gosnn/history.json under the Jupyter
+// data dir or $GOSNN_HISTORY, with one session number reserved per kernel start, and answers
+// tail, range and search (glob) requests. WriteKernelSpec writes a
 // kernelspec (kernel.json with interrupt_mode "message" and language "go", plus logos) into a
 // directory found with DataDir, SysPrefix or a prefix; JupyterPath lists where Jupyter looks.
 package kernel

@@ -241,6 +241,9 @@ func TestBenchmarkAgainstIPykernel(t *testing.T) {
 	if err := WriteKernelSpec(KernelSpecDir(path, "ipy-bench"), spec); err != nil {
 		t.Fatal(err)
 	}
+	env = append(env, "GOSNN_BENCH_LONG_GOSNN_BENCH=import \"github.com/gosnn/gosnn/snn\"\n"+
+		"net, err := snn.New(snn.DefaultConfig())\nif err != nil { panic(err) }\nnet.Run(1e7)",
+		"GOSNN_BENCH_LONG_IPY_BENCH=import time\nwhile True: time.sleep(0.01)")
 	out := runPython(t, env, 10*time.Minute, absTestdata(t, "bench.py"), "gosnn-bench", "ipy-bench")
 	t.Log("\n" + out)
 }

@@ -24,7 +24,7 @@ const (
 	DefaultMaxDisplayBytes = 64 << 20 // display payload per cell
 	DefaultIOPubHWM        = 10000    // messages queued on iopub before dropping
 
-	DefaultStopOnErrorWindow = 50 * time.Millisecond
+	DefaultStopOnErrorWindow = time.Second
 )
 
 // Config configures a Kernel.

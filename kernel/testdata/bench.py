@@ -3,7 +3,8 @@
 Usage: /usr/bin/python3 bench.py KERNEL_NAME [KERNEL_NAME ...]
 Environment: GOSNN_BENCH_STARTS (launches per kernel, default 5),
 GOSNN_BENCH_EXECS (trivial executes per kernel, default 200),
-GOSNN_BENCH_CODE_<NAME> (the trivial cell for kernel NAME, default "1").
+GOSNN_BENCH_CODE_<NAME> (the trivial cell for kernel NAME, default "1"),
+GOSNN_BENCH_LONG_<NAME> (a long cell to interrupt 5 times, e.g. a long snn run; optional).
 
 For each kernel it prints one JSON line: the median time from launch to kernel_info_reply
 (KernelManager.start_kernel, then one kernel_info_request), and the median, p90 and mean round
@@ -93,6 +94,30 @@ def roundtrips(kc, code, n):
     return times[5:]
 
 
+def interrupts(km, kc, code, n):
+    """Interrupt latency: a long cell is interrupted (interrupt_request on control) half a
+    second after it started; the time until its execute_reply, n times."""
+    times = []
+    for _ in range(n):
+        msg_id = kc.execute(code)
+        while True:
+            m = kc.get_iopub_msg(timeout=60)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+                break
+        time.sleep(0.5)
+        t0 = time.perf_counter()
+        km.interrupt_kernel()
+        while True:
+            r = kc.get_shell_msg(timeout=60)
+            if r["parent_header"].get("msg_id") == msg_id:
+                break
+        times.append(time.perf_counter() - t0)
+        time.sleep(0.3)  # let a kernel's post-error abort window pass
+        if r["content"].get("ename") not in ("Interrupted", "KeyboardInterrupt"):
+            raise SystemExit(f"the long cell did not end interrupted: {r['content']}")
+    return times
+
+
 def main():
     starts = int(os.environ.get("GOSNN_BENCH_STARTS", "5"))
     execs = int(os.environ.get("GOSNN_BENCH_EXECS", "200"))
@@ -106,6 +131,8 @@ def main():
             if i == 0:
                 rt = roundtrips(kc, code, execs)
                 raw = raw_roundtrips(km, code, execs)
+                long_code = os.environ.get("GOSNN_BENCH_LONG_" + name.replace("-", "_").upper())
+                intr = interrupts(km, kc, long_code, 5) if long_code else []
             kc.stop_channels()
             km.shutdown_kernel(now=False)
         print(json.dumps({
@@ -117,6 +144,8 @@ def main():
             "execute_mean_ms": round(1000 * statistics.mean(rt), 3),
             "raw_execute_median_ms": round(1000 * statistics.median(raw), 3),
             "raw_execute_p90_ms": round(1000 * sorted(raw)[int(0.9 * len(raw))], 3),
+            "interrupt_median_ms": round(1000 * statistics.median(intr), 1) if intr else None,
+            "interrupt_max_ms": round(1000 * max(intr), 1) if intr else None,
         }), flush=True)
 
 
