@@ -87,7 +87,11 @@ func fuzzFigures(t *testing.T, data []byte, bounds []byte, t0, t1 float64, from,
 		}
 		p, err = PopulationRates(s, max(1, int(ne)), 3, RateOptions{T0: t0, T1: t1, Bin: bin})
 		check("PopulationRates", p, err)
-		p, err = ClusterRates(s, cl, RateOptions{T0: t0, T1: t1, Bin: bin})
+		var acts []snn.Activation
+		for i := 0; i+1 < len(vals); i += 2 {
+			acts = append(acts, snn.Activation{Cluster: int(rows%4) - 1, TimeMs: vals[i], PeakHz: vals[i+1]})
+		}
+		p, err = ClusterRates(s, cl, RateOptions{T0: t0, T1: t1, Bin: bin, Activations: acts})
 		check("ClusterRates", p, err)
 		fig, err := ClusterRateMap(s, cl, RateOptions{T0: t0, T1: t1, Bin: bin}, HeatOptions{Min: t0, Max: t1})
 		check("ClusterRateMap", fig, err)
@@ -112,5 +116,7 @@ func fuzzFigures(t *testing.T, data []byte, bounds []byte, t0, t1 float64, from,
 		}
 		p, err = Spectrum(ev, SpectrumOptions{Circle: t0})
 		check("Spectrum", p, err)
+		p, err = Replay(snn.ReplayStats{Clusters: int(rows % 5), Activations: acts}, "")
+		check("Replay", p, err)
 	}
 }
