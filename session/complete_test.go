@@ -51,6 +51,12 @@ counter := 3`)
 		{code: "fo", want: []string{"for"}},
 		{code: "plotter.NewL", want: []string{"NewLine", "NewLinePoints"}},
 		{code: "fmt.Println(pt.", want: []string{"Norm", "X"}},
+		// Names and types from the cell being typed, before it ran.
+		{code: "n2, err := snn.New(cfg)\nn2.", want: []string{"Run", "Time"}},
+		{code: "c2 := snn.DefaultConfig()\nc2.N", want: []string{"NE", "NI"}, notWant: []string{"DT"}},
+		{code: "ws := &snn.Spikes{}\nws.", want: []string{"Len", "Time", "Neuron"}},
+		{code: "zebra := 5\nzeb", want: []string{"zebra"}},
+		{code: "type q struct{}\nfunc (q) Hop() {}\nqq := q{}\nqq.", want: []string{"Hop"}},
 	}
 	for _, tc := range tests {
 		got, start, end := s.Complete(tc.code, len(tc.code))
@@ -64,10 +70,22 @@ counter := 3`)
 				t.Errorf("Complete(%q) = %v: unexpected %q", tc.code, got, w)
 			}
 		}
-		i := strings.LastIndexAny(tc.code, ". (")
+		i := strings.LastIndexAny(tc.code, ". (\n")
 		if start != i+1 || end != len(tc.code) {
 			t.Errorf("Complete(%q) range = [%d,%d), want [%d,%d)", tc.code, start, end, i+1, len(tc.code))
 		}
+	}
+}
+
+// While a cell runs, values cannot be evaluated: members come from the syntax of earlier cells.
+func TestCompleteWhileRunning(t *testing.T) {
+	s := newTestSession(t)
+	mustRun(t, s, "import \"github.com/gosnn/gosnn/snn\"\ncfg := snn.DefaultConfig()\ncfg.NE, cfg.NI, cfg.Clusters = 20, 5, 2\nnet, _ := snn.New(cfg)")
+	s.mu.Lock() // as Execute does
+	got, _, _ := s.Complete("net.R", 5)
+	s.mu.Unlock()
+	if !slices.Contains(got, "Run") || !slices.Contains(got, "RunContext") {
+		t.Errorf("Complete(net.R) while a cell runs = %v", got)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"path"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	ystdlib "github.com/traefik/yaegi/stdlib"
@@ -104,8 +105,20 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	if !validChain(parts) {
 		return nil, start, end
 	}
+	// Names defined earlier in the cell being typed count too (it has not run yet).
+	var cur scopeIndex
+	if runs, err := splitCell(code[:cursor-len(chain)]); err == nil {
+		for _, r := range runs {
+			if r.kind != runImport {
+				cur.add(r.src, r.kind)
+			}
+		}
+	}
 	var cands []string
 	if len(parts) == 1 {
+		for n := range cur.names {
+			cands = append(cands, n)
+		}
 		cands = append(cands, s.scopeNames()...)
 		s.scopeMu.Lock()
 		for n := range s.importNames {
@@ -119,7 +132,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 			}
 		}
 	} else {
-		cands = s.members(parts[:len(parts)-1])
+		cands = s.members(parts[:len(parts)-1], &cur)
 	}
 	return filterPrefix(cands, partial), start, end
 }
@@ -137,11 +150,18 @@ func filterPrefix(cands []string, prefix string) []string {
 	return out
 }
 
-// members lists what can follow "base." where base is a package name or a value.
-func (s *Session) members(base []string) []string {
+// members lists what can follow "base." where base is a package name or a value; cur holds
+// what the cell being typed defines before the cursor.
+func (s *Session) members(base []string, cur *scopeIndex) []string {
 	if len(base) == 1 {
-		if p, ok := s.pkgPath(base[0]); ok {
-			return s.pkgMembers(p)
+		if _, local := cur.names[base[0]]; !local {
+			if p, ok := s.pkgPath(base[0]); ok {
+				return s.pkgMembers(p)
+			}
+		}
+		// A variable of the cell being typed: its type from the syntax.
+		if t := cur.varType[base[0]]; t != "" {
+			return s.staticMembers(t, cur)
 		}
 	}
 	if len(base) == 2 {
@@ -159,12 +179,52 @@ func (s *Session) members(base []string) []string {
 	}
 	if len(base) == 1 {
 		s.scopeMu.Lock()
-		if t := s.scope.varType[base[0]]; t != "" {
-			for m := range s.scope.methods[t] {
-				out = append(out, m)
-			}
-		}
+		t := s.scope.varType[base[0]]
 		s.scopeMu.Unlock()
+		if t != "" && (!ok || !strings.HasPrefix(t, "call:")) {
+			out = append(out, s.staticMembers(t, cur)...)
+		}
+	}
+	return out
+}
+
+// staticMembers lists the members of a type known from syntax (see litType): a result of a
+// package function or a package type (by reflection on the symbol tables), or a type defined
+// in a cell (its methods).
+func (s *Session) staticMembers(t string, cur *scopeIndex) []string {
+	if rest, ok := strings.CutPrefix(t, "call:"); ok {
+		fn, idx, _ := strings.Cut(rest, "#")
+		pkg, name, _ := strings.Cut(fn, ".")
+		i, err := strconv.Atoi(idx)
+		p, ok := s.pkgPath(pkg)
+		if err != nil || !ok {
+			return nil
+		}
+		f, ok := s.in.Symbols(p)[p][name]
+		if !ok || f.Kind() != reflect.Func || i >= f.Type().NumOut() {
+			return nil
+		}
+		return typeMembers(f.Type().Out(i), true)
+	}
+	if pkg, name, ok := strings.Cut(t, "."); ok {
+		p, ok := s.pkgPath(pkg)
+		if !ok {
+			return nil
+		}
+		v, ok := s.in.Symbols(p)[p][name]
+		if !ok || v.Kind() != reflect.Pointer || !v.IsNil() {
+			return nil
+		}
+		return typeMembers(v.Type().Elem(), true)
+	}
+	var out []string
+	s.scopeMu.Lock()
+	for m := range s.scope.methods[t] {
+		out = append(out, m)
+	}
+	s.scopeMu.Unlock()
+	for m := range cur.methods[t] {
+		out = append(out, m)
 	}
 	return out
 }

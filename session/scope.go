@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -20,6 +21,13 @@ type scopeIndex struct {
 
 // noteScope records the names a successfully evaluated run defined.
 func (s *Session) noteScope(src string, kind runKind) {
+	s.scopeMu.Lock()
+	defer s.scopeMu.Unlock()
+	s.scope.add(src, kind)
+}
+
+// add records the names a run defines.
+func (sc *scopeIndex) add(src string, kind runKind) {
 	var f *ast.File
 	var err error
 	stmts := kind != runDecl
@@ -35,9 +43,6 @@ func (s *Session) noteScope(src string, kind runKind) {
 	if err != nil {
 		return
 	}
-	s.scopeMu.Lock()
-	defer s.scopeMu.Unlock()
-	sc := &s.scope
 	if sc.names == nil {
 		sc.names = map[string]string{}
 		sc.varType = map[string]string{}
@@ -106,12 +111,16 @@ func (s *Session) noteScope(src string, kind runKind) {
 					continue
 				}
 				sc.names[id.Name] = "var"
+				t := ""
 				if len(st.Rhs) == len(st.Lhs) {
-					if t := litType(st.Rhs[i]); t != "" {
-						sc.varType[id.Name] = t
-					} else {
-						delete(sc.varType, id.Name)
-					}
+					t = litType(st.Rhs[i])
+				} else if len(st.Rhs) == 1 {
+					t = callType(st.Rhs[0], i)
+				}
+				if t != "" {
+					sc.varType[id.Name] = t
+				} else {
+					delete(sc.varType, id.Name)
 				}
 			}
 		case *ast.DeclStmt:
@@ -149,9 +158,13 @@ func typeName(e ast.Expr) string {
 	return ""
 }
 
-// litType returns the type of a composite literal T{...} or &T{...}, or "".
+// litType returns the type of a composite literal T{...} or &T{...} ("T", "pkg.T"), or of
+// a call of a package function ("call:pkg.F#0", resolved by reflection at completion time),
+// or "".
 func litType(e ast.Expr) string {
 	switch x := e.(type) {
+	case *ast.CallExpr:
+		return callType(x, 0)
 	case *ast.CompositeLit:
 		return typeName(x.Type)
 	case *ast.UnaryExpr:
@@ -172,4 +185,21 @@ func (s *Session) scopeNames() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// callType returns "call:pkg.F#i" for result i of a call pkg.F(...), or "".
+func callType(e ast.Expr, i int) string {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return ""
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	return "call:" + pkg.Name + "." + sel.Sel.Name + "#" + strconv.Itoa(i)
 }
