@@ -41,10 +41,8 @@ func ParseConnection(data []byte) (ConnectionInfo, error) {
 		if c.IP == "" {
 			return c, fmt.Errorf("kernel: connection file: ip is missing")
 		}
-		if c.IP != "*" && net.ParseIP(c.IP) == nil {
-			if _, err := net.LookupHost(c.IP); err != nil {
-				return c, fmt.Errorf("kernel: connection file: ip %q is neither an address nor a known host", c.IP)
-			}
+		if c.IP != "*" && net.ParseIP(c.IP) == nil && !isHostname(c.IP) {
+			return c, fmt.Errorf("kernel: connection file: ip %q is neither an address nor a host name", c.IP)
 		}
 	case "ipc":
 		if c.IP == "" {
@@ -85,4 +83,18 @@ func (c ConnectionInfo) endpoint(port int) string {
 		return "ipc://" + c.IP + "-" + strconv.Itoa(port)
 	}
 	return "tcp://" + net.JoinHostPort(c.IP, strconv.Itoa(port))
+}
+
+// isHostname reports whether s is syntactically a host name (letters, digits, '-' and '.').
+// It is not looked up: binding reports an unknown host.
+func isHostname(s string) bool {
+	if len(s) == 0 || len(s) > 253 || s[0] == '-' || s[0] == '.' {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }

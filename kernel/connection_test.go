@@ -19,6 +19,8 @@ func TestParseConnection(t *testing.T) {
 		{"no ip", `{"transport":"tcp"}`, "ip is missing"},
 		{"bad port", `{"ip":"127.0.0.1","shell_port":70000}`, "shell_port 70000 is out of range"},
 		{"bad transport", `{"ip":"127.0.0.1","transport":"udp"}`, "unsupported transport"},
+		{"host name", `{"ip":"localhost"}`, ""},
+		{"bad host", `{"ip":"no such/host"}`, "neither an address nor a host name"},
 		{"bad scheme", `{"ip":"127.0.0.1","signature_scheme":"rot13"}`, "unsupported signature_scheme"},
 	}
 	for _, tt := range tests {

@@ -576,12 +576,13 @@ func (k *Kernel) abortQueued() {
 }
 
 // sentBefore reports whether m's header date is before t; a request without a readable date
-// counts as sent before. (A client sends the cell after a failure only after it saw the
-// failure, so its date is later; the cells of a "Run All" were all sent before.)
+// does not count as sent before (only queued requests are then aborted). A client sends the
+// cell after a failure only after it saw the failure, so its date is later; the cells of a
+// "Run All" were all sent before.
 func sentBefore(m *Message, t time.Time) bool {
 	d, err := time.Parse(time.RFC3339Nano, m.Header.Date)
 	if err != nil {
-		return true
+		return false
 	}
 	return d.Before(t)
 }

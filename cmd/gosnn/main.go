@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 )
 
 // command is one subcommand: run receives the arguments after the subcommand name and returns
@@ -38,19 +39,22 @@ func usage() {
 	for _, n := range names {
 		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(os.Stderr, "\nWithout a command gosnn starts the REPL. 'gosnn COMMAND -h' shows its flags.")
+	fmt.Fprintln(os.Stderr, "\nWithout a command (or with only flags) gosnn starts the REPL. 'gosnn COMMAND -h' shows its flags.")
 }
 
 func main() {
 	args := os.Args[1:]
 	name := "repl"
 	if len(args) > 0 {
-		name, args = args[0], args[1:]
-	}
-	switch name {
-	case "-h", "-help", "--help", "help":
-		usage()
-		return
+		switch a := args[0]; {
+		case a == "-h" || a == "-help" || a == "--help" || a == "help":
+			usage()
+			return
+		case strings.HasPrefix(a, "-"):
+			// Flags without a command belong to the default command: gosnn -images off.
+		default:
+			name, args = a, args[1:]
+		}
 	}
 	cmd, ok := commands[name]
 	if !ok {
