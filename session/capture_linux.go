@@ -99,7 +99,15 @@ func newPipeReader(name string, fd int, route func(name, text string), before *p
 		return nil, err
 	}
 	var derr error
-	if err := wc.Control(func(wfd uintptr) { derr = syscall.Dup3(int(wfd), fd, 0) }); err != nil {
+	// os.Pipe makes both ends non-blocking for the runtime poller, and dup3 shares that flag
+	// with fd 1/2. os.Stdout and os.Stderr were opened blocking, so with a full pipe (a reader
+	// slower than the cell's prints) their writes would fail with EAGAIN and output would be
+	// lost: make the write end blocking before it replaces the descriptor.
+	if err := wc.Control(func(wfd uintptr) {
+		if derr = syscall.SetNonblock(int(wfd), false); derr == nil {
+			derr = syscall.Dup3(int(wfd), fd, 0)
+		}
+	}); err != nil {
 		derr = err
 	}
 	if derr != nil {

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -57,4 +58,45 @@ func errString(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+// slowSink counts streamed bytes and is slow to take them, so the capture pipe fills up while
+// the cell is still printing.
+type slowSink struct {
+	discardSink
+	mu sync.Mutex
+	n  int
+}
+
+func (s *slowSink) Stream(name, text string) {
+	time.Sleep(2 * time.Millisecond)
+	s.mu.Lock()
+	s.n += len(text)
+	s.mu.Unlock()
+}
+
+// A cell that prints faster than the front end takes its output loses nothing: writes wait
+// for room in the pipe instead of failing (os.Stdout is a blocking descriptor).
+func TestCaptureFullPipeLosesNothing(t *testing.T) {
+	if !captureSupported {
+		t.Skip("output capture is not supported on this platform")
+	}
+	s, err := New(Options{Capture: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &slowSink{}
+	const lines, width = 20000, 100 // 2 MB: many times the pipe's 64 KiB
+	_, execErr := s.Execute(context.Background(), "import (\n\"fmt\"\n\"strings\"\n)\nline := strings.Repeat(\"x\", 99)\nfor i := 0; i < 20000; i++ { fmt.Println(line) }", sink)
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if execErr != nil {
+		t.Fatalf("cell: %v", execErr)
+	}
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if sink.n != lines*width {
+		t.Errorf("streamed %d bytes, want %d", sink.n, lines*width)
+	}
 }
