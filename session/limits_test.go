@@ -32,6 +32,14 @@ func TestLanguageLimits(t *testing.T) {
 		{name: "redefined type keeps its first definition",
 			setup: "type T struct{ A int }",
 			code:  "type T struct{ B string }\nT{A: 5}", want: "{5}"},
+		// At the top level of a cell, a multi-value := inside a block loses its names
+		// (inside a function it works): declare with var first.
+		{name: "multi-value := in a top-level block",
+			setup: "func two() (int, int) { return 1, 2 }",
+			code:  "n := 0\nif true { a, b := two(); n = a + b }\nn", wantErr: true},
+		{name: "multi-value := inside a function works",
+			setup: "func two() (int, int) { return 1, 2 }",
+			code:  "func sum() int { a, b := two(); return a + b }\nsum()", want: "3"},
 		{name: "interpreted generics work", code: "func id[V any](v V) V { return v }\nid(7)", want: "7"},
 	}
 	for _, tc := range tests {
