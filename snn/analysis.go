@@ -348,8 +348,8 @@ type ReplayStats struct {
 	Activations []Activation // detected activations, sorted by time
 	// Transitions is the number of pairs of successive activations (in time, any clusters),
 	// InOrder how many of them go from a cluster to the next one in the expected order.
-	Transitions int
-	InOrder     int
+	Transitions int // successive activation pairs
+	InOrder     int // pairs that follow the expected order
 	// InOrderFraction is InOrder/Transitions (NaN without transitions).
 	InOrderFraction float64
 	// PeriodMs is the cycle period: the median interval between successive activations of

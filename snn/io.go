@@ -242,7 +242,8 @@ func SaveWeightsWith(path string, w mat.Matrix, opt WeightFileOptions) error {
 		write = func(wr io.Writer) error { return WriteText(wr, out, delim) }
 	}
 	if err := ioWriteAtomic(path, write); err != nil {
-		return fmt.Errorf("snn: %s: %s: %s", filepath.Base(path), format, strings.TrimPrefix(err.Error(), "snn: "))
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "snn: "), format+": ")
+		return fmt.Errorf("snn: %s: %s: %s", filepath.Base(path), format, msg)
 	}
 	return nil
 }

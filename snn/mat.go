@@ -70,8 +70,9 @@ const (
 	// matMaxElements caps the number of matrix elements a reader will materialise from a
 	// sparse array (whose dimensions are not backed by stored bytes): 2^26 float64 = 512 MiB.
 	matMaxElements = 1 << 26
-	// matReadChunk is the largest allocation made ahead of the bytes actually read.
-	matReadChunk = 16 << 20
+	// matReadChunk is the largest allocation made ahead of the bytes actually read; beyond it
+	// buffers grow by doubling as data arrives.
+	matReadChunk = 1 << 20
 )
 
 var matClassNames = map[byte]string{
@@ -93,11 +94,11 @@ func matClassName(c byte) string {
 // Data holds Rows*Cols values in row-major order (element (i, j) is Data[i*Cols+j]), although
 // MAT-files store them column-major. A 1-D MATLAB vector is a 1×n or n×1 matrix, as in MATLAB.
 type MatVar struct {
-	Name  string
-	Class string // MATLAB class the values were stored as: "double", "single", "int32", "logical", "sparse", ...
-	Rows  int
-	Cols  int
-	Data  []float64
+	Name  string    // variable name
+	Class string    // MATLAB class of the stored values: "double", "single", "int32", "logical", "sparse", ...
+	Rows  int       // first dimension
+	Cols  int       // second dimension
+	Data  []float64 // Rows*Cols values, row-major
 }
 
 // Dense returns the variable as a Rows×Cols matrix that shares Data.
@@ -111,17 +112,17 @@ func (v MatVar) Dense() *mat.Dense {
 
 // MatSkipped records a variable that ReadMat did not convert, and why.
 type MatSkipped struct {
-	Name   string
-	Class  string
-	Reason string
+	Name   string // variable name
+	Class  string // MATLAB class, for example "char", "struct", "cell"
+	Reason string // why it was not converted
 }
 
 // MatFile is the content of a MAT-file: its numeric variables in file order, and the
 // variables that were skipped (char, struct, cell, object, complex, N-d...).
 type MatFile struct {
-	Header  string // descriptive text of the header, trailing blanks removed
-	Vars    []MatVar
-	Skipped []MatSkipped
+	Header  string       // descriptive text of the header, trailing blanks removed
+	Vars    []MatVar     // numeric variables, in file order
+	Skipped []MatSkipped // variables that were not converted, in file order
 }
 
 // Var returns the numeric variable called name.
@@ -229,6 +230,9 @@ func readMat(r io.Reader) (*MatFile, error) {
 		return nil, fmt.Errorf("not a MAT v5 file: bad endian indicator %q at byte 126", hdr[126:128])
 	}
 	if v := bo.Uint16(hdr[124:126]); v != 0x0100 {
+		if v == 0x0200 {
+			return nil, errors.New("MAT v7.3 (HDF5) is not supported, save with -v7 or -v6")
+		}
 		return nil, fmt.Errorf("unsupported MAT version 0x%04x at byte 124 (want 0x0100)", v)
 	}
 	mf := &MatFile{Header: strings.TrimRight(string(bytes.TrimRight(hdr[:116], "\x00")), " ")}
@@ -480,6 +484,11 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 		mf.Skipped = append(mf.Skipped, MatSkipped{Name: name, Class: className, Reason: reason})
 		return nil
 	}
+	if name == "" {
+		// MATLAB stores the function-workspace subsystem (handles, objects) as an unnamed
+		// uint8 array; it is not user data.
+		return skip("unnamed subsystem data")
+	}
 	// Dimensions beyond the second must all be 1 for a matrix.
 	for _, d := range dims[2:] {
 		if d != 1 {
@@ -498,7 +507,7 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	default:
 		return skip("not a numeric array")
 	}
-	re, _, err := matNext(rest, bo, pos(rest), "real part of "+quoteName(name))
+	re, _, err := matNext(rest, bo, pos(rest), "real part of "+matQuote(name))
 	if err != nil {
 		return err
 	}
@@ -506,7 +515,7 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	if size == 0 {
 		return fmt.Errorf("variable %q: unsupported data type %d for values", name, re.typ)
 	}
-	if int64(len(re.data)) != count*int64(size) {
+	if n := int64(len(re.data)); n%int64(size) != 0 || n/int64(size) != count {
 		return fmt.Errorf("variable %q: dimensions %d×%d need %d values but %d bytes of type %d hold %d",
 			name, rows, cols, count, len(re.data), re.typ, int64(len(re.data))/int64(size))
 	}
@@ -516,7 +525,7 @@ func matParseMatrix(body []byte, bo binary.ByteOrder, off int64, mf *MatFile) er
 	return nil
 }
 
-func quoteName(s string) string { return fmt.Sprintf("%q", s) }
+func matQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 // matSparse decodes a real sparse array (compressed sparse columns: row indices ir, column
 // starts jc, values pr) into a dense row-major variable.
@@ -526,8 +535,12 @@ func matSparse(rest []byte, bo binary.ByteOrder, pos func([]byte) int64, name st
 		class = "sparse logical"
 	}
 	count := int64(rows) * int64(cols)
-	if count > matMaxElements {
-		return fmt.Errorf("variable %q: sparse %d×%d is too large to expand (limit %d elements)", name, rows, cols, matMaxElements)
+	// The dimensions of a sparse array are not backed by stored bytes: cap the expansion at
+	// matMaxElements, and at 1024 elements per stored byte (at least 4 Mi elements), so a
+	// forged header cannot make the reader allocate much more than the file justifies.
+	limit := min(int64(matMaxElements), max(1<<22, 1024*int64(len(rest))))
+	if count > limit {
+		return fmt.Errorf("variable %q: sparse %d×%d is too large to expand to a dense matrix (limit %d elements)", name, rows, cols, limit)
 	}
 	irEl, rest, err := matNext(rest, bo, pos(rest), "sparse row indices")
 	if err != nil {
@@ -633,22 +646,25 @@ func matDecodeColMajor(dst []float64, src []byte, typ uint32, bo binary.ByteOrde
 	default:
 		panic("snn: internal error: matDecodeColMajor with non-numeric type")
 	}
-	if typ == miDOUBLE && bo == binary.LittleEndian {
-		// Fast path for the common case (the authors' files): no closure call per value.
-		k := 0
-		for c := 0; c < cols; c++ {
+	// Transpose in blocks of columns so that both the reads and the writes stay in cache.
+	const block = 32
+	for c0 := 0; c0 < cols; c0 += block {
+		c1 := min(c0+block, cols)
+		if typ == miDOUBLE && bo == binary.LittleEndian {
+			// Fast path for the common case (the authors' files): no call per value.
 			for r := 0; r < rows; r++ {
-				dst[r*cols+c] = math.Float64frombits(binary.LittleEndian.Uint64(src[k:]))
-				k += 8
+				d := dst[r*cols+c0 : r*cols+c1]
+				for c := range d {
+					d[c] = math.Float64frombits(binary.LittleEndian.Uint64(src[8*((c0+c)*rows+r):]))
+				}
 			}
+			continue
 		}
-		return
-	}
-	k := 0
-	for c := 0; c < cols; c++ {
 		for r := 0; r < rows; r++ {
-			dst[r*cols+c] = get(k)
-			k++
+			d := dst[r*cols+c0 : r*cols+c1]
+			for c := range d {
+				d[c] = get((c0+c)*rows + r)
+			}
 		}
 	}
 }

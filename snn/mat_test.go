@@ -246,7 +246,9 @@ func TestReadMatHandMade(t *testing.T) {
 				tMatElem(bo, miDOUBLE, tF64(bo, 1, 2)))
 			flat3 := tMatMatrix(bo, tMatFlags(bo, mxDOUBLE, 0, 0), tMatDims(bo, 2, 1, 1), tMatName(bo, "flat3"),
 				tMatElem(bo, miDOUBLE, tF64(bo, 1, 2)))
-			file := tMatFile(bo, small, tCompress(bo, int16v), single, logical, char, sparse, strct, tCompress(bo, cplx), cube, flat3)
+			unnamed := tMatMatrix(bo, tMatFlags(bo, mxUINT8, 0, 0), tMatDims(bo, 1, 2), tMatElem(bo, miINT8, nil),
+				tMatSmall(bo, miUINT8, []byte{1, 2}))
+			file := tMatFile(bo, small, tCompress(bo, int16v), single, logical, char, sparse, strct, tCompress(bo, cplx), cube, flat3, unnamed)
 			mf, err := ReadMat(bytes.NewReader(file))
 			if err != nil {
 				t.Fatal(err)
@@ -283,7 +285,7 @@ func TestReadMatHandMade(t *testing.T) {
 			for _, s := range mf.Skipped {
 				skipped[s.Name] = s.Class
 			}
-			for name, class := range map[string]string{"txt": "char", "opts": "struct", "z": "double", "cube": "double"} {
+			for name, class := range map[string]string{"txt": "char", "opts": "struct", "z": "double", "cube": "double", "": "uint8"} {
 				if skipped[name] != class {
 					t.Errorf("skipped[%q] = %q, want %q (all skipped: %+v)", name, skipped[name], class, mf.Skipped)
 				}
@@ -315,7 +317,9 @@ func TestReadMatErrors(t *testing.T) {
 	badEndian := append([]byte(nil), hdr...)
 	copy(badEndian[126:], "XX")
 	badVersion := append([]byte(nil), hdr...)
-	le.PutUint16(badVersion[124:], 0x0200)
+	le.PutUint16(badVersion[124:], 0x0300)
+	v73 := append([]byte(nil), hdr...)
+	le.PutUint16(v73[124:], 0x0200)
 	cases := []struct {
 		name string
 		data []byte
@@ -325,7 +329,8 @@ func TestReadMatErrors(t *testing.T) {
 		{"short header", hdr[:100], "truncated header: 100 of 128"},
 		{"hdf5", append([]byte{0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}, make([]byte, 200)...), "v7.3"},
 		{"endian", badEndian, "bad endian indicator"},
-		{"version", badVersion, "unsupported MAT version"},
+		{"version", badVersion, "unsupported MAT version 0x0300"},
+		{"v7.3 header", v73, "v7.3 (HDF5) is not supported"},
 		{"truncated tag", append(append([]byte(nil), hdr...), 1, 2, 3), "truncated element tag at byte 128"},
 		{"truncated matrix", tMatFile(le, good)[:128+40], "truncated matrix element at byte 128"},
 		{"short data", tMatFile(le, short), "need 4 values"},

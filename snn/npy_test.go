@@ -47,7 +47,7 @@ func TestWriteReadNpyRoundTrip(t *testing.T) {
 	cases := []*mat.Dense{
 		mat.NewDense(1, 1, []float64{42}),
 		mat.NewDense(2, 3, []float64{1, 2, 3, 4, 5, 6}),
-		mat.NewDense(3, 1, []float64{math.Inf(1), math.NaN(), -0.0}),
+		mat.NewDense(3, 1, []float64{math.Inf(1), math.NaN(), math.Copysign(0, -1)}),
 	}
 	for _, m := range cases {
 		var buf bytes.Buffer

@@ -34,8 +34,8 @@ func ReadTextFile(path string) (*mat.Dense, error) {
 // ReadText reads a matrix of numbers, one row per line, as written by Julia's writedlm or
 // numpy.savetxt. Fields are separated by tabs, commas or runs of blanks; the separator is
 // taken from the first data line (tab if it has one, else comma, else blanks). Blank lines and
-// lines starting with '#' are ignored, as are blanks around fields and a final line ending
-// (LF or CRLF). Values are decimal floats in Go or Julia syntax, including Inf and NaN, or
+// lines starting with '#' are ignored, as are blanks around fields, a UTF-8 byte-order mark
+// and CRLF line ends. Values are decimal floats in Go or Julia syntax, including Inf and NaN, or
 // true/false (1/0). Every row must have the same number of fields. The matrix is returned as
 // laid out in the file: ReadText does not transpose (LoadWeights does, for Julia weights).
 func ReadText(r io.Reader) (*mat.Dense, error) {
@@ -58,8 +58,11 @@ func readText(r io.Reader) (*mat.Dense, error) {
 	)
 	for sc.Scan() {
 		line++
-		s := strings.TrimRight(sc.Text(), "\r")
-		t := strings.TrimSpace(s)
+		s := sc.Text()
+		if line == 1 {
+			s = strings.TrimPrefix(s, "\ufeff") // a byte-order mark from Windows tools
+		}
+		t := strings.TrimSpace(s) // also drops the CR of CRLF line ends
 		if t == "" || t[0] == '#' {
 			continue
 		}

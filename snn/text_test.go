@@ -26,6 +26,7 @@ func TestReadText(t *testing.T) {
 		{"comments and blank lines", "# weights\n\n1 2.5 -3\n\n# mid\n4e-5 0 6\n\n", 2, 3, want23},
 		{"julia specials", "Inf\t-Inf\ntrue\tfalse\n", 2, 2, []float64{math.Inf(1), math.Inf(-1), 1, 0}},
 		{"single value", "7\n", 1, 1, []float64{7}},
+		{"byte-order mark", "\ufeff1,2.5,-3\r\n4e-5,0,6\r\n", 2, 3, want23},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

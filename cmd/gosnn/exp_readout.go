@@ -1,0 +1,383 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/gosnn/gosnn/snn"
+)
+
+// gosnn exp readout: read-out training then replay (MODEL.md 7.3-7.5) as a batch job.
+
+func init() {
+	registerExp("readout", "train read-out neurons on a pattern, then replay it (MODEL.md 7.3-7.5)",
+		func(args []string) int { return readoutCmd(args, os.Stdout, os.Stderr) })
+}
+
+// readoutFlags are the flags of gosnn exp readout.
+type readoutFlags struct {
+	weights       string
+	pattern       string
+	wav           string
+	clusters      int
+	clusterSize   int
+	ne            int
+	ring          int
+	trainMs       float64
+	replayMs      float64
+	blockMs       float64
+	deleteAtMs    float64
+	deleteFrac    float64
+	hFeedback     bool
+	requireSpikes bool
+	out           string
+	seed          uint64
+	threads       int
+	json          bool
+}
+
+func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
+	fs := flag.NewFlagSet("exp readout", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &readoutFlags{}
+	fs.StringVar(&f.weights, "weights", "", "trained weight matrix (.mat, .npy or text), post × pre, E first (required)")
+	fs.StringVar(&f.pattern, "pattern", "abcba", "abcba, two (ABCBA and DEDED), song (needs --wav), or a FILE: .mat matrix, .wav recording, or an interval list")
+	fs.StringVar(&f.wav, "wav", "", "the meadowlark recording for --pattern song")
+	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default: from --cluster-size or the file name's ncNNN)")
+	fs.IntVar(&f.clusterSize, "cluster-size", 0, "E cluster size (default: the file name's ncNNN)")
+	fs.IntVar(&f.ne, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
+	fs.IntVar(&f.ring, "ring", 0, "extend the trained clock to this many clusters (snn.ExtendRing) before training; 0 keeps it")
+	train := fs.String("train", "", "training time (default 12s; 24s for two; 6s for song)")
+	replay := fs.String("replay", "2s", "replay time")
+	block := fs.String("block", "2s", "alternation block when training several patterns")
+	del := fs.String("delete-at", "", "time into each replay at which E→R weights are deleted (default 1s, never for two and song; \"off\" for never)")
+	fs.Float64Var(&f.deleteFrac, "delete-frac", 1.0/3, "fraction of E→R weights deleted")
+	fs.BoolVar(&f.hFeedback, "h-feedback", false, "keep the R↔H loop during replay ([R]); default [M]: R gets E input only")
+	fs.BoolVar(&f.requireSpikes, "require-spikes", false, "cycle detection without the [M] quirk (a silent window starts no cycle)")
+	fs.StringVar(&f.out, "out", "", "directory for report.json, weights.mat and rates.mat (created; files replaced atomically)")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initial state, Poisson input, deletion)")
+	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
+	fs.BoolVar(&f.json, "json", false, "print the report as JSON instead of a table")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: gosnn exp readout --weights FILE [--pattern abcba|two|song|FILE] [--train 12s] [--replay 2s] [--out DIR] [--json]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, 0
+		}
+		return nil, 2
+	}
+	fail := func(format string, a ...any) (*readoutFlags, int) {
+		fmt.Fprintf(stderr, "gosnn exp readout: "+format+"\n", a...)
+		return nil, 2
+	}
+	if fs.NArg() > 0 {
+		return fail("unexpected argument %q", fs.Arg(0))
+	}
+	if f.weights == "" {
+		return fail("--weights FILE is required")
+	}
+	if f.clusters < 0 || f.clusterSize < 0 || f.ne < 0 || f.threads < 0 || f.ring < 0 {
+		return fail("--clusters, --cluster-size, --ne, --ring and --threads must be >= 0")
+	}
+	if f.clusters > 0 && f.clusterSize > 0 {
+		return fail("give --clusters or --cluster-size, not both")
+	}
+	if f.pattern == "song" && f.wav == "" {
+		return fail("--pattern song needs --wav FILE (meadowlark.wav)")
+	}
+	if f.deleteFrac < 0 || f.deleteFrac > 1 || math.IsNaN(f.deleteFrac) {
+		return fail("--delete-frac must be in [0, 1]")
+	}
+	if *train == "" {
+		switch f.pattern {
+		case "two":
+			*train = "24s"
+		case "song":
+			*train = "6s"
+		default:
+			*train = "12s"
+		}
+	}
+	if *del == "" {
+		*del = "1s"
+		if f.pattern == "two" || f.pattern == "song" {
+			*del = "off"
+		}
+	}
+	var err error
+	if f.trainMs, err = parseSimDuration(*train); err != nil {
+		return fail("--train: %v", err)
+	}
+	if f.replayMs, err = parseSimDuration(*replay); err != nil {
+		return fail("--replay: %v", err)
+	}
+	if f.blockMs, err = parseSimDuration(*block); err != nil {
+		return fail("--block: %v", err)
+	}
+	f.deleteAtMs = -1
+	if *del != "off" {
+		if f.deleteAtMs, err = parseSimDuration(*del); err != nil {
+			return fail("--delete-at: %v", err)
+		}
+	}
+	return f, -1
+}
+
+// readoutOutput is what gosnn exp readout prints and saves.
+type readoutOutput struct {
+	Weights     string             `json:"weights"`
+	Pattern     string             `json:"pattern"`
+	Clusters    int                `json:"clusters"`
+	ClusterSize int                `json:"cluster_size"`
+	Seed        uint64             `json:"seed"`
+	Threads     int                `json:"threads"`
+	Report      *snn.ReadoutReport `json:"report"`
+}
+
+func readoutCmd(args []string, stdout, stderr io.Writer) int {
+	f, code := parseReadoutFlags(args, stderr)
+	if f == nil {
+		return code
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	out, err := runReadout(ctx, f, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp readout: %v\n", err)
+		return 1
+	}
+	if f.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(out)
+	} else {
+		err = printReadoutTable(stdout, out)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp readout: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// readoutPatterns resolves --pattern.
+func readoutPatterns(f *readoutFlags, dt float64) ([]*snn.Pattern, error) {
+	switch f.pattern {
+	case "abcba":
+		return []*snn.Pattern{snn.ABCBA()}, nil
+	case "two":
+		return []*snn.Pattern{snn.ABCBA(), snn.DEDED()}, nil
+	case "song":
+		a, err := snn.ReadWAVFile(f.wav)
+		if err != nil {
+			return nil, err
+		}
+		p, err := snn.SongSupervisor(a, snn.DefaultSongSupervisorParams(), snn.SupervisorOn)
+		if err != nil {
+			return nil, err
+		}
+		return []*snn.Pattern{p}, nil
+	}
+	p, err := snn.LoadPattern(f.pattern, dt, 0)
+	if err != nil {
+		return nil, err
+	}
+	return []*snn.Pattern{p}, nil
+}
+
+func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readoutOutput, error) {
+	w, err := snn.LoadWeights(f.weights)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := w.Dims()
+	ne := f.ne
+	if ne == 0 {
+		ne = n * 4 / 5
+	}
+	if ne > n {
+		return nil, fmt.Errorf("--ne %d exceeds the matrix size %d", ne, n)
+	}
+	k := f.clusters
+	switch {
+	case k > 0:
+	case f.clusterSize > 0:
+		k = ne / f.clusterSize
+	default:
+		size, ok := snn.ClusterSizeFromName(f.weights)
+		if !ok {
+			return nil, fmt.Errorf("cannot tell the clusters of %s: give --clusters K or --cluster-size M (or name the file ...ncNNN...)", f.weights)
+		}
+		if size <= 0 {
+			return nil, fmt.Errorf("bad cluster size %d from the name of %s", size, f.weights)
+		}
+		k = ne / size
+	}
+	if k <= 0 || ne%k != 0 {
+		return nil, fmt.Errorf("%d clusters do not divide the %d E neurons", k, ne)
+	}
+	if f.ring > 0 {
+		w, err = snn.ExtendRing(w, ne, k, f.ring, f.seed)
+		if err != nil {
+			return nil, err
+		}
+		ne = ne / k * f.ring
+		n, _ = w.Dims()
+		k = f.ring
+	}
+	cfg := snn.DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters = ne, n-ne, k
+	cfg.Seed, cfg.Threads = f.seed, f.threads
+	net, err := snn.NewFromWeights(cfg, w, snn.Clusters{})
+	if err != nil {
+		return nil, err
+	}
+	pats, err := readoutPatterns(f, net.DT())
+	if err != nil {
+		return nil, err
+	}
+	rc := snn.DefaultReadoutConfig()
+	rc.Seed = f.seed
+	rc.RequireSpikes = f.requireSpikes
+	prot := snn.DefaultReadoutProtocol()
+	prot.TrainMs, prot.ReplayMs, prot.BlockMs = f.trainMs, f.replayMs, f.blockMs
+	prot.DeleteAt, prot.DeleteFrac, prot.HFeedback = f.deleteAtMs, f.deleteFrac, f.hFeedback
+	rep, ro, results, err := snn.RunReadoutExperiment(ctx, net, rc, prot, pats...)
+	if err != nil {
+		return nil, err
+	}
+	out := &readoutOutput{Weights: f.weights, Pattern: f.pattern, Clusters: k, ClusterSize: ne / k,
+		Seed: f.seed, Threads: net.Threads(), Report: rep}
+	if f.out != "" {
+		if err := saveReadout(f.out, out, ro, results); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// saveReadout writes report.json, weights.mat (variable W, read-out × E) and rates.mat
+// (variables rates1, rates2, … one per replay, read-out × steps at dt) into dir.
+func saveReadout(dir string, out *readoutOutput, ro *snn.Readout, results []*snn.ReadoutReplayResult) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "report.json"), append(js, '\n')); err != nil {
+		return err
+	}
+	wm := ro.Weights()
+	if err := snn.WriteMatFile(filepath.Join(dir, "weights.mat"), snn.MatVar{Name: "W", Class: "double", Rows: len(wm), Cols: len(wm[0]), Data: flatten(wm)}); err != nil {
+		return err
+	}
+	var vars []snn.MatVar
+	for i, r := range results {
+		if len(r.Rates) == 0 || len(r.Rates[0]) == 0 {
+			continue
+		}
+		vars = append(vars, snn.MatVar{Name: fmt.Sprintf("rates%d", i+1), Class: "double", Rows: len(r.Rates), Cols: len(r.Rates[0]), Data: flatten(r.Rates)})
+	}
+	if len(vars) > 0 {
+		return snn.WriteMatFile(filepath.Join(dir, "rates.mat"), vars...)
+	}
+	return nil
+}
+
+func flatten(m [][]float64) []float64 {
+	var out []float64
+	for _, row := range m {
+		out = append(out, row...)
+	}
+	return out
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it onto path.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+func fmtOpt(x snn.OptFloat, format string) string {
+	v := float64(x)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	return fmt.Sprintf(format, v)
+}
+
+func printReadoutTable(w io.Writer, o *readoutOutput) error {
+	r := o.Report
+	var b strings.Builder
+	fmt.Fprintf(&b, "weights %s (%d clusters of %d), pattern %s, seed %d, %d threads\n", o.Weights, o.Clusters, o.ClusterSize, o.Pattern, o.Seed, o.Threads)
+	fmt.Fprintf(&b, "training %.1f s: %d cycle starts, clock period %s ms, wall %.1f s\n", r.TrainMs/1000, r.TrainStarts, fmtOpt(r.ClockPeriod, "%.0f"), r.TrainWallS)
+	for g, gr := range r.Groups {
+		fmt.Fprintf(&b, "pattern %d: elements %s, expected cyclic order %s, %d training starts\n", g, short(gr.Elements), short(gr.Expected), gr.Starts)
+		for e := range gr.Elements {
+			if len(gr.Elements) > 12 && e >= 6 && e < len(gr.Elements)-3 {
+				if e == 6 {
+					fmt.Fprintf(&b, "  …\n")
+				}
+				continue
+			}
+			fmt.Fprintf(&b, "  R %-7s weight mass in windows %s, mean weight %.2f, max %.2f, %d training spikes\n",
+				gr.Elements[e], fmtOpt(gr.WeightMass[e], "%.2f"), gr.MeanWeight[e], gr.MaxWeight[e], gr.RSpikes[e])
+		}
+	}
+	for _, rr := range r.Replays {
+		sel := "none"
+		if rr.Select >= 0 {
+			sel = fmt.Sprint(rr.Select)
+		}
+		fmt.Fprintf(&b, "replay (selected %s): %d weights deleted, wall %.1f s\n", sel, rr.Deleted, rr.WallS)
+		for g, st := range rr.Groups {
+			fmt.Fprintf(&b, "  pattern %d: error %s, correlation %s; spikes %v\n", g, fmtOpt(st.Error, "%.3f"), fmtOpt(st.Correlation, "%.3f"), st.RSpikes)
+			fmt.Fprintf(&b, "    before: order %s (%d/%d transitions wrong), cycles in order %d/%d\n", short(st.Order), st.OrderErrors, st.Transitions, st.CyclesInOrder, st.Cycles)
+			if len(st.OrderAfter) > 0 || st.CyclesAfter > 0 {
+				fmt.Fprintf(&b, "    after:  order %s (%d/%d transitions wrong), cycles in order %d/%d\n", short(st.OrderAfter), st.OrderErrorsAfter, st.TransitionsAfter, st.CyclesInOrderAft, st.CyclesAfter)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "total wall time %.1f s\n", r.TotalWallS)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func short(s []string) string {
+	if len(s) > 24 {
+		return strings.Join(s[:24], " ") + fmt.Sprintf(" … (%d)", len(s))
+	}
+	if len(s) == 0 {
+		return "(none)"
+	}
+	return strings.Join(s, " ")
+}
