@@ -144,6 +144,8 @@ type worker struct {
 	start  [][]int32 // per population: start[c] is the first entry of chunk step c
 	hits   [][]int32 // per population: scratch for arrivals
 	rec    []recEntry
+	ltp    int64 // LTP synapse updates by this worker (LTPUpdates)
+	_      [56]byte
 }
 
 // recEntry is one state-monitor column owned by a worker.
@@ -162,6 +164,9 @@ func (n *Network) prepare() {
 		return
 	}
 	T := max(n.threads, 1)
+	for _, wk := range n.workers {
+		n.ltpDone += wk.ltp
+	}
 	n.workers = make([]*worker, T)
 	for k := range n.workers {
 		wk := &worker{id: k}
