@@ -42,9 +42,11 @@ type ProtocolOptions struct {
 
 // PhaseReport describes one finished phase of a protocol.
 type PhaseReport struct {
-	Index   int       // phase index in the protocol
-	Kind    PhaseKind // what the phase did
-	Resumed bool      // done by an earlier run (from Dir/state.json); only Index, Kind, times and Blocks are set
+	Index int       // phase index in the protocol
+	Kind  PhaseKind // what the phase did
+	// Resumed marks a phase done by an earlier run (from Dir/state.json): Spikes and the
+	// replay details (activations, per-cluster steps) are then not available.
+	Resumed bool
 	// StartMs and EndMs are protocol times (the sum of the durations of the phases before).
 	StartMs, EndMs float64
 	RateE, RateI   float64 // mean E and I rates over the phase, Hz
@@ -53,7 +55,7 @@ type PhaseReport struct {
 	// Replay is the replay analysis of a recording phase (nil otherwise).
 	Replay *ReplayStats `json:",omitempty"`
 	// Spikes are the E spikes of a recording phase, in network time (see KeepSpikes).
-	Spikes *Spikes `json:"-"`
+	Spikes *Spikes       `json:"-"`
 	Wall   time.Duration // wall time of the phase
 }
 
@@ -162,7 +164,59 @@ type protocolState struct {
 	Fingerprint string        `json:"fingerprint"` // the protocol and network the run belongs to
 	PhasesDone  int           `json:"phases_done"`
 	Weights     string        `json:"weights"` // file name in Dir of the snapshot after PhasesDone phases
-	Phases      []PhaseReport `json:"phases"`  // reports of the finished phases (without spikes)
+	Phases      []phaseRecord `json:"phases"`  // summaries of the finished phases
+}
+
+// jf is a float64 that JSON-encodes NaN and ±Inf as null (and decodes null as NaN).
+type jf float64
+
+func (x jf) MarshalJSON() ([]byte, error) {
+	if bad(float64(x)) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(x))
+}
+
+func (x *jf) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*x = jf(math.NaN())
+		return nil
+	}
+	return json.Unmarshal(b, (*float64)(x))
+}
+
+// phaseRecord is the summary of a finished phase kept in the state file.
+type phaseRecord struct {
+	Index                            int       `json:"index"`
+	Kind                             PhaseKind `json:"kind"`
+	StartMs, EndMs                   float64
+	RateE, RateI                     jf
+	Within, Forward, Backward, Other jf
+	PeriodMs, InOrderFraction        jf  `json:",omitempty"`
+	Transitions, InOrder             int `json:",omitempty"`
+	WallSeconds                      float64
+}
+
+func recordOf(pr PhaseReport) phaseRecord {
+	r := phaseRecord{Index: pr.Index, Kind: pr.Kind, StartMs: pr.StartMs, EndMs: pr.EndMs,
+		RateE: jf(pr.RateE), RateI: jf(pr.RateI), Within: jf(pr.Blocks.Within), Forward: jf(pr.Blocks.Forward),
+		Backward: jf(pr.Blocks.Backward), Other: jf(pr.Blocks.Other), WallSeconds: pr.Wall.Seconds()}
+	if pr.Replay != nil {
+		r.PeriodMs, r.InOrderFraction = jf(pr.Replay.PeriodMs), jf(pr.Replay.InOrderFraction)
+		r.Transitions, r.InOrder = pr.Replay.Transitions, pr.Replay.InOrder
+	}
+	return r
+}
+
+func (r phaseRecord) report() PhaseReport {
+	pr := PhaseReport{Index: r.Index, Kind: r.Kind, Resumed: true, StartMs: r.StartMs, EndMs: r.EndMs,
+		RateE: float64(r.RateE), RateI: float64(r.RateI), Wall: time.Duration(r.WallSeconds * float64(time.Second))}
+	pr.Blocks = ChainMeans{Within: float64(r.Within), Forward: float64(r.Forward), Backward: float64(r.Backward), Other: float64(r.Other)}
+	pr.Blocks.FeedForwardIndex = (pr.Blocks.Forward - pr.Blocks.Backward) / (pr.Blocks.Forward + pr.Blocks.Backward)
+	if r.Kind == PhaseRecord {
+		pr.Replay = &ReplayStats{PeriodMs: float64(r.PeriodMs), InOrderFraction: float64(r.InOrderFraction), Transitions: r.Transitions, InOrder: r.InOrder}
+	}
+	return pr
 }
 
 func (n *Network) protocolFingerprint(p Protocol) string {
@@ -238,8 +292,8 @@ func (n *Network) RunProtocolContext(ctx context.Context, p Protocol, opt Protoc
 				}
 			}
 			st = old
-			for _, pr := range old.Phases {
-				pr.Resumed = true
+			for _, r := range old.Phases {
+				pr := r.report()
 				rep.Phases = append(rep.Phases, pr)
 				if opt.OnPhase != nil {
 					opt.OnPhase(pr)
@@ -403,9 +457,8 @@ func (n *Network) saveProtocolState(dir string, st *protocolState, done int, pr 
 		}
 	}
 	prev := st.Weights
-	pr.Spikes = nil
 	st.PhasesDone, st.Weights = done, name
-	st.Phases = append(st.Phases, pr)
+	st.Phases = append(st.Phases, recordOf(pr))
 	b, err := json.MarshalIndent(st, "", " ")
 	if err != nil {
 		return fmt.Errorf("snn: RunProtocol: %w", err)
