@@ -167,20 +167,80 @@ func SequenceSchedule(order []int, k int, onMs, slotMs, extraRate, durationMs fl
 	return out
 }
 
-// ReducedConfig returns a small network for fast learning experiments and tests: k clusters
-// of size E neurons (NE = k·size, NI = NE/4), p = 0.2 and the initial weights scaled by
-// 1/sqrt(NE/2400) (Config.Scaled, MODEL.md 4.2). Everything else is the published model.
-func ReducedConfig(k, size int) Config {
-	c := DefaultConfig().Scaled(float64(k*size) / 2400)
-	c.NE, c.NI, c.Clusters = k*size, k*size/4, k
-	return c
+// Setup bundles a network configuration with the plasticity rules of a training run
+// (MODEL.md sections 4-5), so that one call builds a network ready for RunProtocol.
+type Setup struct {
+	Config Config
+	EE     VoltageSTDP    // E→E vSTDP (5.1)
+	IE     InhibitorySTDP // I→E iSTDP (5.2)
+	Norm   Normalization  // E→E normalisation (5.3)
 }
 
-// ReducedEEPlasticity returns the E→E rule of MODEL.md 5.1 with the LTP amplitude multiplied
-// by ltpGain: an accelerated preset for short demonstrations and tests (the paper's hour of
-// training does not fit there). It is not the default; DefaultEEPlasticity is the model.
-func ReducedEEPlasticity(ltpGain float64) VoltageSTDP {
-	r := DefaultEEPlasticity()
-	r.ALTP *= ltpGain
-	return r
+// PaperSetup returns the published network (30 clusters of 80) and rules.
+func PaperSetup() Setup {
+	return Setup{Config: DefaultConfig(), EE: DefaultEEPlasticity(), IE: DefaultIEPlasticity(), Norm: DefaultNormalization()}
+}
+
+// ReducedSetup returns a small network that learns in minutes instead of hours, a documented
+// preset for tests, demonstrations and notebooks (not the model's default):
+//
+//   - ReducedConfig(k, size): k clusters of size E neurons with the in-cluster in-degree of
+//     the paper (p·size = 16) and weights scaled by the in-degree;
+//   - the E→E LTP amplitude ×10 (A_LTP = 8e-3);
+//   - the E→E upper bound (vSTDP and normalisation) scaled like the summed input weight that
+//     normalisation preserves, WMax = 32.68·sqrt(p·NE/480), so that a saturated cluster takes
+//     the same share of a neuron's input budget as in the paper and room is left for the
+//     forward links (with the paper's bound the within-cluster weights would use up the
+//     budget of a small network). Everything else is MODEL.md.
+//
+// ReducedSetup(10, 20) (200 E, 50 I) learns a forward chain with ShortProtocol-like
+// protocols within a few minutes of simulated time (see TestLearnChain).
+func ReducedSetup(k, size int) Setup {
+	c := ReducedConfig(k, size)
+	s := PaperSetup()
+	s.Config = c
+	s.EE.ALTP *= 10
+	wmax := 32.68 * math.Sqrt(c.EtoE.P*float64(c.NE)/480)
+	s.EE.WMax, s.Norm.WMax = wmax, wmax
+	return s
+}
+
+// Build returns a new network with the setup's rules attached (plasticity off until a
+// protocol phase or SetPlastic switches it on).
+func (s Setup) Build() (*Network, error) {
+	n, err := New(s.Config)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.SetVoltageSTDP(ProjEtoE, s.EE); err != nil {
+		return nil, err
+	}
+	if err := n.SetInhibitorySTDP(ProjItoE, s.IE); err != nil {
+		return nil, err
+	}
+	if err := n.SetNormalization(ProjEtoE, s.Norm); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// ReducedConfig returns a small version of the network with k clusters of size E neurons:
+// NE = k·size, NI = NE/4, connection probability p = min(16/size, 1) on all four pathways
+// (the authors' cluster-size variants keep p·size = 16, MODEL.md 4.2), and every initial
+// weight scaled by sqrt(paper in-degree / new in-degree) (the 1/sqrt rule of Config.Scaled
+// applied to in-degrees). ReducedConfig(30, 80) is DefaultConfig.
+func ReducedConfig(k, size int) Config {
+	c := DefaultConfig()
+	c.NE, c.NI, c.Clusters = k*size, k*size/4, k
+	if size <= 0 || k <= 0 {
+		return c // Validate reports it
+	}
+	p := math.Min(16/float64(size), 1)
+	fe := math.Sqrt(0.2 * 2400 / (p * float64(c.NE)))
+	fi := math.Sqrt(0.2 * 600 / (p * float64(max(c.NI, 1))))
+	c.EtoE = Pathway{P: p, W: c.EtoE.W * fe}
+	c.EtoI = Pathway{P: p, W: c.EtoI.W * fe}
+	c.ItoE = Pathway{P: p, W: c.ItoE.W * fi}
+	c.ItoI = Pathway{P: p, W: c.ItoI.W * fi}
+	return c
 }
