@@ -89,7 +89,7 @@ func (p Protocol) DurationMs() float64 {
 
 // PaperProtocol returns the training pipeline of MODEL.md 7.1 after network construction:
 // 3 s of training, then 30 × (120 s training + 2 s recording), then 30 × (120 s plastic
-// spontaneous activity + 3 s recording): 7358 s. (The original's 5-s warm-up before and 5-s
+// spontaneous activity + 3 s recording): 7353 s. (The original's 5-s warm-up before and 5-s
 // raster after are left to the caller.)
 func PaperProtocol() Protocol {
 	p := Protocol{Stimulate(nil, 3000)}
