@@ -144,13 +144,13 @@ func TestTrainShort(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r["clusters"].(float64) != 4 || r["neurons"].(float64) != 100 || r["phases"].(float64) != 10 || r["phases_resumed"].(float64) != 0 {
+	if r["clusters"].(float64) != 4 || r["neurons"].(float64) != 100 || r["phases"].(float64) != 24 || r["phases_resumed"].(float64) != 0 {
 		t.Errorf("record %v", r)
 	}
-	if d := r["sim_seconds"].(float64) - 81*0.005; d > 1e-9 || d < -1e-9 {
-		t.Errorf("sim_seconds %v, want 0.405", r["sim_seconds"])
+	if d := r["sim_seconds"].(float64) - 188*0.005; d > 1e-9 || d < -1e-9 {
+		t.Errorf("sim_seconds %v, want 0.94", r["sim_seconds"])
 	}
-	if !strings.Contains(errb.String(), "phase 10/10") {
+	if !strings.Contains(errb.String(), "phase 24/24") {
 		t.Errorf("no progress for the last phase on stderr: %q", errb.String())
 	}
 	w, err := snn.LoadWeights(r["weights"].(string))
@@ -163,7 +163,7 @@ func TestTrainShort(t *testing.T) {
 	if size, ok := snn.ClusterSizeFromName(r["weights"].(string)); !ok || size != 20 {
 		t.Errorf("weights file name %s does not give the cluster size", r["weights"])
 	}
-	for _, name := range []string{"summary.json", "state.json", "spikes.csv", "weights-0010.npy", "blocks-0010.npy"} {
+	for _, name := range []string{"summary.json", "state.json", "spikes.csv", "weights-0024.npy", "blocks-0024.npy"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("missing %s: %v", name, err)
 		}
@@ -171,7 +171,7 @@ func TestTrainShort(t *testing.T) {
 	// Resume: nothing is left to do; the table form.
 	out.Reset()
 	errb.Reset()
-	if code := trainCmd(args[:len(args)-1], &out, &errb); code != 0 || !strings.Contains(out.String(), "10 resumed") || !strings.Contains(errb.String(), "resumed after phase 10") {
+	if code := trainCmd(args[:len(args)-1], &out, &errb); code != 0 || !strings.Contains(out.String(), "24 resumed") || !strings.Contains(errb.String(), "resumed after phase 24") {
 		t.Errorf("resume: exit %d, out %q, err %q", code, out.String(), errb.String())
 	}
 	out.Reset()

@@ -73,7 +73,7 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	fs := flag.NewFlagSet("exp train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := &trainFlags{}
-	fs.StringVar(&f.protocol, "protocol", "short", "protocol: paper (MODEL.md 7.1, 7358 s) or short (81 s)")
+	fs.StringVar(&f.protocol, "protocol", "short", "protocol: paper (MODEL.md 7.1, 7353 s) or short (188 s)")
 	fs.StringVar(&f.preset, "preset", "paper", "network and rules: paper (MODEL.md) or reduced (fast-learning preset, snn.ReducedSetup)")
 	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default 30 for paper, 10 for reduced)")
 	fs.IntVar(&f.size, "cluster-size", 0, "E neurons per cluster (default 80 for paper, 20 for reduced)")
