@@ -286,48 +286,6 @@ func checkWritable(path string) error {
 	return os.Remove(probe)
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "(not saved; --out FILE)"
-	}
-	return s
-}
-
-// blockMeans returns the mean existing E→E weight (post × pre matrix w) within clusters, from
-// cluster k to k+1, from k+1 to k, and between other pairs, for equal clusters (MODEL.md A2).
-func blockMeans(w *mat.Dense, size int) (within, fwd, bwd, other float64) {
-	var s, c [4]float64
-	n, _ := w.Dims()
-	k := n / size
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			x := w.At(i, j)
-			if x == 0 {
-				continue
-			}
-			post, pre := i/size, j/size
-			b := 3
-			switch {
-			case post == pre:
-				b = 0
-			case post == (pre+1)%k:
-				b = 1
-			case pre == (post+1)%k:
-				b = 2
-			}
-			s[b] += x
-			c[b]++
-		}
-	}
-	m := func(b int) float64 {
-		if c[b] == 0 {
-			return math.NaN()
-		}
-		return s[b] / c[b]
-	}
-	return m(0), m(1), m(2), m(3)
-}
-
 // rowMeanRange returns the smallest and largest mean existing input weight of a row (A5).
 func rowMeanRange(w *mat.Dense) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
@@ -345,18 +303,4 @@ func rowMeanRange(w *mat.Dense) (lo, hi float64) {
 		}
 	}
 	return lo, hi
-}
-
-func meanNonZero(w *mat.Dense) float64 {
-	s, n := 0.0, 0
-	for _, x := range w.RawMatrix().Data {
-		if x != 0 {
-			s += x
-			n++
-		}
-	}
-	if n == 0 {
-		return math.NaN()
-	}
-	return s / float64(n)
 }
