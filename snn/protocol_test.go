@@ -336,3 +336,42 @@ func TestLTPUpdatesAndStopSpikes(t *testing.T) {
 		t.Errorf("LTP updates went down from %d to %d after SetThreads", u, n.LTPUpdates())
 	}
 }
+
+type recHost struct {
+	ctx context.Context
+	got []Progress
+}
+
+func (h *recHost) Context() context.Context { return h.ctx }
+func (h *recHost) Progress(p Progress)       { h.got = append(h.got, p) }
+
+// The host sees the progress of every phase with its place in the protocol, and nothing
+// protocol-related after the protocol.
+func TestRunProtocolHostProgress(t *testing.T) {
+	n := tinyPlasticNet(t, 5)
+	h := &recHost{ctx: context.Background()}
+	n.SetHost(h)
+	p := Protocol{Stimulate(nil, 30), Record(20)}
+	if _, err := n.RunProtocol(p, ProtocolOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var finals []int
+	for _, g := range h.got {
+		if g.Phases != 2 {
+			t.Fatalf("progress %+v: Phases %d, want 2", g, g.Phases)
+		}
+		if g.Final {
+			finals = append(finals, g.Phase)
+		}
+	}
+	if !reflect.DeepEqual(finals, []int{0, 1}) {
+		t.Errorf("final reports of phases %v, want [0 1]", finals)
+	}
+	h.got = nil
+	if err := n.Run(10); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.got) == 0 || h.got[len(h.got)-1].Phases != 0 {
+		t.Errorf("progress after the protocol: %+v", h.got)
+	}
+}

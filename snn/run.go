@@ -32,6 +32,9 @@ type Progress struct {
 	Wall  time.Duration // wall-clock time since the run started
 	Rates []float64     // mean rate of each population over this run so far, Hz
 	Final bool          // true for the last report of a run
+	// Phase and Phases locate the run in a protocol (RunProtocol): phase Phase (0-based) of
+	// Phases; both are 0 outside protocols.
+	Phase, Phases int
 }
 
 // SetHost attaches a host (nil detaches it).
@@ -78,7 +81,8 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 		}
 		lastReport = now
 		done := float64(n.step-s0) * n.dt
-		pr := Progress{Time: n.Time(), Done: done, Total: float64(steps) * n.dt, Wall: now.Sub(start), Final: final}
+		pr := Progress{Time: n.Time(), Done: done, Total: float64(steps) * n.dt, Wall: now.Sub(start), Final: final,
+			Phase: n.protoPhase, Phases: n.protoPhases}
 		pr.Rates = make([]float64, len(n.pops))
 		for i, p := range n.pops {
 			if p.n > 0 && done > 0 {

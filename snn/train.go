@@ -304,6 +304,7 @@ func (n *Network) RunProtocolContext(ctx context.Context, p Protocol, opt Protoc
 	}
 	var lastOrder []int
 	tProt := 0.0
+	defer func() { n.protoPhase, n.protoPhases = 0, 0 }()
 	for i, ph := range p {
 		if ph.Kind == PhaseStimulate {
 			lastOrder = ph.Order
@@ -316,6 +317,7 @@ func (n *Network) RunProtocolContext(ctx context.Context, p Protocol, opt Protoc
 		if order == nil {
 			order = lastOrder
 		}
+		n.protoPhase, n.protoPhases = i, len(p)
 		pr, err := n.runPhase(ctx, i, ph, drive, spont, order, opt.Replay)
 		if err != nil {
 			return rep, err
@@ -377,7 +379,10 @@ func (n *Network) runPhase(ctx context.Context, i int, ph Phase, drive TrainingD
 		delay = math.Min(ph.PlasticDelayMs, ph.DurationMs)
 	}
 	n.SetPlastic(false)
-	err := n.RunContext(ctx, delay)
+	var err error
+	if delay > 0 {
+		err = n.RunContext(ctx, delay)
+	}
 	if err == nil {
 		n.SetPlastic(ph.Plastic && ph.Kind != PhaseRecord)
 		err = n.RunContext(ctx, ph.DurationMs-delay)
