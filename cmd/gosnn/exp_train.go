@@ -75,7 +75,7 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	f := &trainFlags{}
 	fs.StringVar(&f.protocol, "protocol", "short", "protocol: paper (MODEL.md 7.1, 7353 s) or short (188 s)")
 	fs.StringVar(&f.preset, "preset", "paper", "network and rules: paper (MODEL.md) or reduced (fast-learning preset, snn.ReducedSetup)")
-	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default 30 for paper, 10 for reduced)")
+	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default 30)")
 	fs.IntVar(&f.size, "cluster-size", 0, "E neurons per cluster (default 80 for paper, 20 for reduced)")
 	order := fs.String("order", "", "stimulation order, comma-separated cluster indices (default 0,1,…,K−1)")
 	fs.Float64Var(&f.ltpGain, "ltp-gain", 1, "extra factor on the E→E LTP amplitude (on top of the preset)")
@@ -111,7 +111,7 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	case "paper":
 		f.clusters, f.size = orDefault(f.clusters, 30), orDefault(f.size, 80)
 	case "reduced":
-		f.clusters, f.size = orDefault(f.clusters, 10), orDefault(f.size, 20)
+		f.clusters, f.size = orDefault(f.clusters, 30), orDefault(f.size, 20)
 	default:
 		return fail("--preset %q: want paper or reduced", f.preset)
 	}
