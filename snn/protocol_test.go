@@ -375,3 +375,15 @@ func TestRunProtocolHostProgress(t *testing.T) {
 		t.Errorf("progress after the protocol: %+v", h.got)
 	}
 }
+
+// Stimulating only some clusters is allowed; recordings are then analysed in the natural order.
+func TestRunProtocolPartialOrder(t *testing.T) {
+	n := tinyPlasticNet(t, 6)
+	rep, err := n.RunProtocol(Protocol{Stimulate([]int{2, 0}, 60), Record(20)}, ProtocolOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.LastRecording().Replay == nil {
+		t.Error("no replay analysis")
+	}
+}

@@ -29,8 +29,9 @@ type ProtocolOptions struct {
 	Dir string
 	// Drive is the E drive during stimulation (zero: DefaultTrainingDrive).
 	Drive TrainingDrive
-	// Replay configures the analysis of recording phases; a nil Order defaults to the order
-	// of the last stimulation phase before the recording.
+	// Replay configures the analysis of recording phases (and the block means); a nil Order
+	// defaults to the order of the last stimulation phase before the recording when that
+	// order names every cluster, else to the natural order.
 	Replay ReplayOptions
 	// KeepSpikes keeps the spikes of every recording phase in the report; by default only the
 	// last recording keeps them (the paper protocol records 150 s of spikes).
@@ -314,8 +315,8 @@ func (n *Network) RunProtocolContext(ctx context.Context, p Protocol, opt Protoc
 			continue
 		}
 		order := opt.Replay.Order
-		if order == nil {
-			order = lastOrder
+		if order == nil && len(lastOrder) == k {
+			order = lastOrder // a stimulation order that covers every cluster
 		}
 		n.protoPhase, n.protoPhases = i, len(p)
 		pr, err := n.runPhase(ctx, i, ph, drive, spont, order, opt.Replay)

@@ -77,7 +77,7 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	fs.StringVar(&f.preset, "preset", "paper", "network and rules: paper (MODEL.md) or reduced (fast-learning preset, snn.ReducedSetup)")
 	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default 30)")
 	fs.IntVar(&f.size, "cluster-size", 0, "E neurons per cluster (default 80 for paper, 20 for reduced)")
-	order := fs.String("order", "", "stimulation order, comma-separated cluster indices (default 0,1,…,K−1)")
+	order := fs.String("order", "", "stimulation order, a comma-separated permutation of the cluster indices (default 0,1,…,K−1)")
 	fs.Float64Var(&f.ltpGain, "ltp-gain", 1, "extra factor on the E→E LTP amplitude (on top of the preset)")
 	fs.Float64Var(&f.timeScale, "time-scale", 1, "multiply every phase duration (e.g. 0.01 for a smoke test)")
 	fs.StringVar(&f.dir, "out", "", "output directory (required); a second run with the same directory resumes")
@@ -135,6 +135,9 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 				return fail("--order: cluster %d out of range [0, %d) or repeated", c, f.clusters)
 			}
 			seen[c] = true
+		}
+		if len(f.order) != f.clusters {
+			return fail("--order: %d clusters given, want a permutation of all %d", len(f.order), f.clusters)
 		}
 	}
 	return f, -1
