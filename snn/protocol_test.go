@@ -343,7 +343,7 @@ type recHost struct {
 }
 
 func (h *recHost) Context() context.Context { return h.ctx }
-func (h *recHost) Progress(p Progress)       { h.got = append(h.got, p) }
+func (h *recHost) Progress(p Progress)      { h.got = append(h.got, p) }
 
 // The host sees the progress of every phase with its place in the protocol, and nothing
 // protocol-related after the protocol.
@@ -385,5 +385,39 @@ func TestRunProtocolPartialOrder(t *testing.T) {
 	}
 	if rep.LastRecording().Replay == nil {
 		t.Error("no replay analysis")
+	}
+}
+
+// The streaming writer and the CSR block means agree with the dense paths.
+func TestWriteWeightsNpyAndBlocks(t *testing.T) {
+	n := tinyPlasticNet(t, 8)
+	n.SetPlastic(true)
+	if err := n.ScheduleStimuli(SequenceSchedule(nil, 3, 9, 15, 18, 200), DefaultTrainingDrive()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Run(200); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "w.npy")
+	if err := n.WriteWeightsNpy(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadWeights(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(got, n.WeightMatrix()) {
+		t.Error("WriteWeightsNpy differs from WeightMatrix")
+	}
+	ee, _ := n.Weights(ProjEtoE)
+	want, err := ClusterBlockMatrix(ee, n.Clusters(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := n.eeBlockMatrix(); !mat.EqualApprox(b, want, 1e-12) {
+		t.Errorf("eeBlockMatrix\n%v\nwant\n%v", mat.Formatted(b), mat.Formatted(want))
+	}
+	if err := n.WriteWeightsNpy(filepath.Join(t.TempDir(), "no", "dir", "w.npy")); err == nil || !strings.HasPrefix(err.Error(), "snn: ") {
+		t.Errorf("unwritable path: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package snn
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,11 +93,15 @@ type ChainMeans struct {
 // With the natural order it agrees with EEBlockMeans up to the weighting of blocks (here each
 // block counts once; the wrap-around link K−1 → 0 counts as forward).
 func ChainBlockMeans(w mat.Matrix, cl Clusters, order []int) (ChainMeans, error) {
-	k := cl.Count()
 	b, err := ClusterBlockMatrix(w, cl, true)
 	if err != nil {
 		return ChainMeans{}, err
 	}
+	return chainFromBlocks(b, cl.Count(), order)
+}
+
+// chainFromBlocks classifies the K×K block means b (post, pre) along the cyclic order.
+func chainFromBlocks(b *mat.Dense, k int, order []int) (ChainMeans, error) {
 	next, err := orderSuccessors(order, k)
 	if err != nil {
 		return ChainMeans{}, err
@@ -399,14 +404,12 @@ func (n *Network) runPhase(ctx context.Context, i int, ph Phase, drive TrainingD
 		pr.RateE = float64(n.SpikeCount(PopE)-c0e) / float64(max(e.n, 1)) / dur
 		pr.RateI = float64(n.SpikeCount(PopI)-c0i) / float64(max(n.pops[PopI].n, 1)) / dur
 	}
-	var werr error
-	if ee, err := n.Weights(ProjEtoE); err == nil {
-		pr.Blocks, werr = ChainBlockMeans(ee, n.clusters, order)
-	} else {
-		werr = err
-	}
-	if werr != nil {
-		return pr, werr
+	if k := n.clusters.Count(); k > 0 {
+		b, err := chainFromBlocks(n.eeBlockMatrix(), k, order)
+		if err != nil {
+			return pr, err
+		}
+		pr.Blocks = b
 	}
 	if mon != nil {
 		pr.Spikes = mon.Spikes()
@@ -450,16 +453,12 @@ func readProtocolState(dir string) (*protocolState, error) {
 // consistent pair).
 func (n *Network) saveProtocolState(dir string, st *protocolState, done int, pr PhaseReport) error {
 	name := fmt.Sprintf("weights-%04d.npy", done)
-	if err := WriteNpyFile(filepath.Join(dir, name), n.WeightMatrix()); err != nil {
+	if err := n.WriteWeightsNpy(filepath.Join(dir, name)); err != nil {
 		return err
 	}
-	if pr.Kind == PhaseRecord {
-		if ee, err := n.Weights(ProjEtoE); err == nil {
-			if b, err := ClusterBlockMatrix(ee, n.clusters, true); err == nil {
-				if err := WriteNpyFile(filepath.Join(dir, fmt.Sprintf("blocks-%04d.npy", done)), b); err != nil {
-					return err
-				}
-			}
+	if b := n.eeBlockMatrix(); pr.Kind == PhaseRecord && b != nil {
+		if err := WriteNpyFile(filepath.Join(dir, fmt.Sprintf("blocks-%04d.npy", done)), b); err != nil {
+			return err
 		}
 	}
 	prev := st.Weights
@@ -497,4 +496,82 @@ func (n *Network) setAllWeights(w *mat.Dense) error {
 		}
 	}
 	return nil
+}
+
+// WriteWeightsNpy writes the full recurrent weight matrix (the layout of WeightMatrix: post ×
+// pre, E first, float64, C order) to path as .npy, atomically, row by row from the synapse
+// storage: unlike SaveWeights(path, n.WeightMatrix()) it needs no dense copy (72 MB for the
+// 3000-neuron network, twice). LoadWeights reads it back.
+func (n *Network) WriteWeightsNpy(path string) error {
+	ne, ni := n.pops[PopE].n, n.pops[PopI].n
+	N := ne + ni
+	return ioWriteAtomic(path, func(w io.Writer) error {
+		dict := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d), }", N, N)
+		total := 10 + len(dict) + 1
+		hdr := dict + strings.Repeat(" ", (64-total%64)%64) + "\n"
+		head := append([]byte(npyMagic), 1, 0, byte(len(hdr)), byte(len(hdr)>>8))
+		if _, err := w.Write(append(head, hdr...)); err != nil {
+			return fmt.Errorf("snn: npy: %w", err)
+		}
+		row := make([]float64, N)
+		buf := make([]byte, 8*N)
+		for i := 0; i < N; i++ {
+			clear(row)
+			for id := ProjEtoE; id <= ProjItoI; id++ {
+				pr := n.projs[id]
+				post, pre := n.pops[pr.post], n.pops[pr.pre]
+				j := i - post.off
+				if j < 0 || j >= post.n {
+					continue
+				}
+				for k := pr.rowPtr[j]; k < pr.rowPtr[j+1]; k++ {
+					row[pre.off+int(pr.col[k])] = pr.w[k]
+				}
+			}
+			for q, x := range row {
+				binary.LittleEndian.PutUint64(buf[8*q:], math.Float64bits(x))
+			}
+			if _, err := w.Write(buf); err != nil {
+				return fmt.Errorf("snn: npy: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// eeBlockMatrix returns the K×K matrix of mean existing E→E weights (post cluster, pre
+// cluster), NaN for blocks without synapses, straight from the synapse storage (the same as
+// ClusterBlockMatrix(Weights(ProjEtoE), clusters, true) without the dense copy).
+func (n *Network) eeBlockMatrix() *mat.Dense {
+	k := n.clusters.Count()
+	if k == 0 {
+		return nil
+	}
+	s := make([]float64, k*k)
+	c := make([]float64, k*k)
+	pr := n.projs[ProjEtoE]
+	of := make([]int, n.pops[PopE].n)
+	for i := range of {
+		of[i] = n.clusters.Of(i)
+	}
+	for j := 0; j+1 < len(pr.rowPtr); j++ {
+		a := of[j]
+		if a < 0 {
+			continue
+		}
+		for q := pr.rowPtr[j]; q < pr.rowPtr[j+1]; q++ {
+			if b := of[pr.col[q]]; b >= 0 {
+				s[a*k+b] += pr.w[q]
+				c[a*k+b]++
+			}
+		}
+	}
+	for i := range s {
+		if c[i] == 0 {
+			s[i] = math.NaN()
+		} else {
+			s[i] /= c[i]
+		}
+	}
+	return mat.NewDense(k, k, s)
 }

@@ -287,7 +287,7 @@ func checkWritable(path string) error {
 }
 
 // rowMeanRange returns the smallest and largest mean existing input weight of a row (A5).
-func rowMeanRange(w *mat.Dense) (lo, hi float64) {
+func rowMeanRange(w mat.Matrix) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	r, c := w.Dims()
 	for i := 0; i < r; i++ {

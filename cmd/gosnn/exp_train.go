@@ -273,10 +273,12 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 	if rep.Resumed > 0 {
 		fmt.Fprintf(stderr, "gosnn exp train: resumed after phase %d of %d\n", rep.Resumed, total)
 	}
-	w := net.WeightMatrix()
-	if err := snn.SaveWeights(weights, w); err != nil {
+	if err := net.WriteWeightsNpy(weights); err != nil {
 		return nil, err
 	}
+	w := net.WeightMatrix()
+	ne := net.Size(snn.PopE)
+	nAll, _ := w.Dims()
 	k := f.clusters
 	order := f.order
 	if order == nil {
@@ -298,10 +300,7 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 			break
 		}
 	}
-	ee, err := net.Weights(snn.ProjEtoE)
-	if err != nil {
-		return nil, err
-	}
+	ee := w.Slice(0, ne, 0, ne)
 	cm, err := snn.ChainBlockMeans(ee, net.Clusters(), f.order)
 	if err != nil {
 		return nil, err
@@ -309,14 +308,14 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 	r.Within, r.Forward, r.Backward, r.Other, r.FFIndex = optFloat(cm.Within), optFloat(cm.Forward), optFloat(cm.Backward), optFloat(cm.Other), optFloat(cm.FeedForwardIndex)
 	lo, hi := rowMeanRange(ee)
 	r.EERowMeanMin, r.EERowMeanMax = optFloat(lo), optFloat(hi)
-	ie, err := net.Weights(snn.ProjItoE)
-	if err != nil {
-		return nil, err
-	}
 	var vals []float64
 	floor := 0
-	for _, x := range ie.RawMatrix().Data {
-		if x != 0 {
+	for i := 0; i < ne; i++ {
+		for j := ne; j < nAll; j++ {
+			x := w.At(i, j)
+			if x == 0 {
+				continue
+			}
 			vals = append(vals, x)
 			if x <= setup.IE.WMin+1e-9 {
 				floor++
@@ -333,7 +332,7 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 		r.IEMean, r.IEMedian, r.IEAtFloor = optFloat(s/float64(len(vals))), optFloat(vals[len(vals)/2]), optFloat(float64(floor)/float64(len(vals)))
 	}
 	r.SpectrumTopRe, r.SpectrumTopIm = optFloat(math.NaN()), optFloat(math.NaN())
-	if ev, err := snn.ReducedSpectrum(w, net.Clusters(), net.Size(snn.PopE), max(k/3, 1)); err == nil && len(ev) > 0 {
+	if ev, err := snn.ReducedSpectrum(w, net.Clusters(), ne, max(k/3, 1)); err == nil && len(ev) > 0 {
 		re, im := math.Inf(-1), 0.0
 		for _, z := range ev {
 			re, im = math.Max(re, real(z)), math.Max(im, math.Abs(imag(z)))
