@@ -94,7 +94,7 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 	for n.step < end {
 		if err := ctx.Err(); err != nil {
 			report(true)
-			return fmt.Errorf("snn: run interrupted at t = %g ms: %w", n.Time(), err)
+			return fmt.Errorf("snn: run interrupted at t = %.1f ms: %w", n.Time(), err)
 		}
 		n.applyEvents()
 		n.prepare() // a hook may have added populations, monitors or changed the threads
