@@ -295,6 +295,13 @@ func TestRunProtocolResume(t *testing.T) {
 	if _, err := tinyPlasticNet(t, 3).RunProtocol(p, ProtocolOptions{Dir: dir}); err == nil {
 		t.Error("other seed accepted")
 	}
+	other := tinyPlasticNet(t, 2)
+	r := DefaultEEPlasticity()
+	r.ALTP *= 2
+	other.SetVoltageSTDP(ProjEtoE, r)
+	if _, err := other.RunProtocol(p, ProtocolOptions{Dir: dir}); err == nil {
+		t.Error("other E→E rule accepted")
+	}
 	// A damaged state file is reported, not ignored.
 	os.WriteFile(filepath.Join(dir, "state.json"), []byte("{"), 0o644)
 	if _, err := tinyPlasticNet(t, 2).RunProtocol(p, ProtocolOptions{Dir: dir}); err == nil || !strings.HasPrefix(err.Error(), "snn: ") {

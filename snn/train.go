@@ -232,6 +232,15 @@ func (n *Network) protocolFingerprint(p Protocol) string {
 		fmt.Fprintf(&b, ",%s:%d", q.name, q.n)
 	}
 	fmt.Fprintf(&b, ";K=%d;seed=%d;syn=%d;", n.clusters.Count(), n.seed, n.TotalSynapses())
+	for _, r := range n.vrules {
+		fmt.Fprintf(&b, "v%v;", r.r)
+	}
+	for _, r := range n.irules {
+		fmt.Fprintf(&b, "i%v;", r.r)
+	}
+	for _, r := range n.norms {
+		fmt.Fprintf(&b, "n%v;", r.r)
+	}
 	for _, ph := range p {
 		fmt.Fprintf(&b, "%s/%g/%v/%g/%v/%g/%g/%g|", ph.Kind, ph.DurationMs, ph.Plastic, ph.PlasticDelayMs, ph.Order, ph.OnMs, ph.SlotMs, ph.ExtraRate)
 	}
