@@ -293,10 +293,7 @@ func (n *Network) normalize(wk *worker, s int64) {
 				continue
 			}
 			row := pr.w[k0:k1]
-			sum := 0.0
-			for _, x := range row {
-				sum += x
-			}
+			sum := rowSum4(row)
 			if r.r.Mode == Subtractive {
 				d := (sum - r.target[j]) / float64(len(row))
 				for q := range row {
@@ -310,6 +307,23 @@ func (n *Network) normalize(wk *worker, s int64) {
 			}
 		}
 	}
+}
+
+// rowSum4 sums x with four independent accumulators (the single-accumulator loop is bound
+// by the latency of the additions; normalisation sums 1.15 M weights every 20 ms).
+func rowSum4(x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i]
+		s1 += x[i+1]
+		s2 += x[i+2]
+		s3 += x[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // updatePreTraces decays the x̄ traces of the vSTDP rules whose presynaptic population is pi
