@@ -428,3 +428,30 @@ func TestWriteWeightsNpyAndBlocks(t *testing.T) {
 		t.Errorf("unwritable path: %v", err)
 	}
 }
+
+// FuzzProtocolState: any state file gives an error or a consistent state, never a panic.
+func FuzzProtocolState(f *testing.F) {
+	f.Add([]byte(`{"version":1,"fingerprint":"x","phases_done":1,"weights":"weights-0001.npy","phases":[{"index":0,"kind":0,"RateE":null}]}`))
+	f.Add([]byte(`{"version":1,"phases_done":0,"phases":[]}`))
+	f.Add([]byte(`{"version":1,"phases_done":1,"weights":"../x.npy","phases":[{}]}`))
+	f.Add([]byte(`{`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, stateFile), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		st, err := readProtocolState(dir)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "snn: ") {
+				t.Fatalf("error without prefix: %v", err)
+			}
+			return
+		}
+		if st.PhasesDone != len(st.Phases) || (st.PhasesDone > 0 && filepath.Base(st.Weights) != st.Weights) {
+			t.Fatalf("inconsistent state accepted: %+v", st)
+		}
+		for _, r := range st.Phases {
+			_ = r.report()
+		}
+	})
+}

@@ -180,3 +180,20 @@ func TestTrainShort(t *testing.T) {
 		t.Errorf("exp replay on the trained weights: exit %d: %s", code, errb.String())
 	}
 }
+
+// FuzzTrainFlags: any --order value gives a clean exit code (no panic) and never runs.
+func FuzzTrainFlags(f *testing.F) {
+	for _, s := range []string{"0,1,2", "", "x", "1,,2", "-1", "2,1,0", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, order string) {
+		var errb bytes.Buffer
+		fl, code := parseTrainFlags([]string{"--out", t.TempDir(), "--clusters", "3", "--order", order}, &errb)
+		if fl == nil && code != 2 && code != 0 {
+			t.Fatalf("order %q: code %d", order, code)
+		}
+		if fl != nil && fl.order != nil && len(fl.order) != 3 {
+			t.Fatalf("order %q accepted as %v", order, fl.order)
+		}
+	})
+}
