@@ -56,3 +56,50 @@ func BenchmarkExpDraw(b *testing.B) {
 		b.Fatal(s)
 	}
 }
+
+// BenchmarkTrainFull: 100 ms of the full network with every rule on under the training
+// schedule (the bench "train" scenario); reports LTP synapse updates per simulated second.
+func BenchmarkTrainFull(b *testing.B) {
+	for _, th := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads=%d", th), func(b *testing.B) {
+			s := PaperSetup()
+			s.Config.Threads = th
+			n, err := s.Build()
+			if err != nil {
+				b.Fatal(err)
+			}
+			n.SetPlastic(true)
+			if err := n.ScheduleStimuli(TrainingSchedule(30, 1e7), DefaultTrainingDrive()); err != nil {
+				b.Fatal(err)
+			}
+			if err := n.Run(100); err != nil {
+				b.Fatal(err)
+			}
+			u0, t0 := n.LTPUpdates(), n.Time()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := n.Run(100); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n.LTPUpdates()-u0)/((n.Time()-t0)/1000), "ltp/s")
+		})
+	}
+}
+
+// BenchmarkProtocolReduced: one second of ReducedSetup(30, 20) training through RunProtocol.
+func BenchmarkProtocolReduced(b *testing.B) {
+	s := ReducedSetup(30, 20)
+	s.Config.Threads = 1
+	n, err := s.Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := Protocol{Stimulate(nil, 1000)}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := n.RunProtocol(p, ProtocolOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

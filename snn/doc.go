@@ -75,6 +75,20 @@
 // A projection stores its weights contiguously by postsynaptic neuron (CSR post → pre), as
 // LTP and normalisation need, plus a pre → post index into that weight array for delivery.
 //
+// # Learning: rules, protocols, snapshots
+//
+// Plasticity rules are attached per projection (SetVoltageSTDP on E→E, §5.1; SetInhibitorySTDP
+// on I→E, §5.2; SetNormalization on E→E, §5.3) and act while SetPlastic(true); they can be
+// frozen and thawed at any moment, also from a hook. A Setup bundles a configuration with its
+// rules (PaperSetup: MODEL.md; ReducedSetup: a small, fast-learning preset for tests and
+// notebooks, documented there). Protocols are values: a Protocol is a list of Phase values
+// built with Stimulate (sequential stimulation in any cluster order, 9 ms on in each 15-ms
+// slot, §7.1), Spontaneous (with or without plasticity, §7.2) and Record (frozen, E spikes
+// analysed for replay); PaperProtocol is the whole §7.1 pipeline. RunProtocol runs one, with
+// progress through the Host and, given a directory, atomic weight snapshots after every phase
+// from which a later call resumes. ChainBlockMeans, EEBlockMeans, ReducedSpectrum and
+// AnalyzeReplay measure what was learned; LTPUpdates counts the work of LTP.
+//
 // # MODEL.md section 9 switches
 //
 // Each alternative is a named setting, with the "default for Go" as default. Item 1 (training
@@ -85,7 +99,8 @@
 // ResetState for the original's re-initialisation. Item 6: traces start at the initial V.
 // Item 8 (threshold after a spike): NeuronParams.Threshold. Items 9/10: forward Euler,
 // one-step recurrent delay and undelayed external input, always. Item 11: x̄ += 1 per spike.
-// Item 12 (read-out bound): VoltageSTDP.SoftBound. Item 13 (initial V):
+// Item 12 (read-out bound): VoltageSTDP.SoftBound. Weight bounds: VoltageSTDP.WMin/WMax,
+// InhibitorySTDP.WMin/WMax and Normalization.WMin/WMax. Item 13 (initial V):
 // NeuronParams.VInitLow/VInitHigh. Item 14 (H refractoriness): always per neuron. Item 7
 // (the last-E-neuron bug of [J]) is not reproduced. Items 15-17 belong to the read-out
 // experiment.

@@ -219,3 +219,18 @@ func (m *RateMonitor) BinTimes() []float64 {
 	}
 	return out
 }
+
+// StopSpikes stops the spike monitor m (its record stays readable); stopping a monitor that is
+// not recording does nothing. Long protocols record spikes only in their recording phases.
+func (n *Network) StopSpikes(m *SpikeMonitor) {
+	keep := n.spikeMons[:0]
+	for _, x := range n.spikeMons {
+		if x != m {
+			keep = append(keep, x)
+		}
+	}
+	for i := len(keep); i < len(n.spikeMons); i++ {
+		n.spikeMons[i] = nil
+	}
+	n.spikeMons = keep
+}

@@ -89,6 +89,9 @@ type Network struct {
 	pops     []*population
 	projs    []*projection
 	step     int64 // completed steps; the time is step·dt
+	ltpDone  int64 // LTP updates of workers that prepare has replaced
+
+	protoPhase, protoPhases int // position in a running protocol, for Progress
 
 	threads int
 	ready   bool // workers and splits match the current populations and threads

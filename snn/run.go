@@ -32,6 +32,9 @@ type Progress struct {
 	Wall  time.Duration // wall-clock time since the run started
 	Rates []float64     // mean rate of each population over this run so far, Hz
 	Final bool          // true for the last report of a run
+	// Phase and Phases locate the run in a protocol (RunProtocol): phase Phase (0-based) of
+	// Phases; both are 0 outside protocols.
+	Phase, Phases int
 }
 
 // SetHost attaches a host (nil detaches it).
@@ -78,7 +81,8 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 		}
 		lastReport = now
 		done := float64(n.step-s0) * n.dt
-		pr := Progress{Time: n.Time(), Done: done, Total: float64(steps) * n.dt, Wall: now.Sub(start), Final: final}
+		pr := Progress{Time: n.Time(), Done: done, Total: float64(steps) * n.dt, Wall: now.Sub(start), Final: final,
+			Phase: n.protoPhase, Phases: n.protoPhases}
 		pr.Rates = make([]float64, len(n.pops))
 		for i, p := range n.pops {
 			if p.n > 0 && done > 0 {
@@ -90,7 +94,7 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 	for n.step < end {
 		if err := ctx.Err(); err != nil {
 			report(true)
-			return fmt.Errorf("snn: run interrupted at t = %g ms: %w", n.Time(), err)
+			return fmt.Errorf("snn: run interrupted at t = %.1f ms: %w", n.Time(), err)
 		}
 		n.applyEvents()
 		n.prepare() // a hook may have added populations, monitors or changed the threads
@@ -144,6 +148,8 @@ type worker struct {
 	start  [][]int32 // per population: start[c] is the first entry of chunk step c
 	hits   [][]int32 // per population: scratch for arrivals
 	rec    []recEntry
+	ltp    int64 // LTP synapse updates by this worker (LTPUpdates)
+	_      [56]byte
 }
 
 // recEntry is one state-monitor column owned by a worker.
@@ -162,6 +168,9 @@ func (n *Network) prepare() {
 		return
 	}
 	T := max(n.threads, 1)
+	for _, wk := range n.workers {
+		n.ltpDone += wk.ltp
+	}
 	n.workers = make([]*worker, T)
 	for k := range n.workers {
 		wk := &worker{id: k}

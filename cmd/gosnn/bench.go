@@ -39,6 +39,10 @@ type benchResult struct {
 	RateIHz     float64 `json:"rate_i_hz"`
 	PeakRSSMB   float64 `json:"peak_rss_mb"`
 	GoVersion   string  `json:"go_version"`
+	// LTPUpdates counts the E→E synapses LTP visited during the run (snn.Network.LTPUpdates),
+	// LTPPerSec the same per simulated second (Brian2 reference: about 39 M for train).
+	LTPUpdates int64   `json:"ltp_updates"`
+	LTPPerSec  float64 `json:"ltp_updates_per_sim_second"`
 }
 
 // benchScenarios maps a scenario name to its network configuration.
@@ -155,6 +159,7 @@ func bench(scenario string, simMs float64, threads int, seed uint64, cpuprof str
 		defer pprof.StopCPUProfile()
 	}
 	cpu0 := cpuSeconds()
+	ltp0 := n.LTPUpdates()
 	t1 := time.Now()
 	if err := n.Run(simMs); err != nil {
 		return nil, err
@@ -168,7 +173,9 @@ func bench(scenario string, simMs float64, threads int, seed uint64, cpuprof str
 		SimSeconds: sim, WallSeconds: wall, CPUSeconds: cpu, BuildSecs: build.Seconds(), RTF: wall / sim,
 		SpikesE: n.SpikeCount(snn.PopE), SpikesI: n.SpikeCount(snn.PopI),
 		PeakRSSMB: peakRSSMB(), GoVersion: runtime.Version(),
+		LTPUpdates: n.LTPUpdates() - ltp0,
 	}
+	r.LTPPerSec = float64(r.LTPUpdates) / sim
 	r.RateEHz = float64(r.SpikesE) / float64(ne) / sim
 	r.RateIHz = float64(r.SpikesI) / float64(ni) / sim
 	return r, nil
@@ -186,8 +193,9 @@ rtf            %.3f (wall / simulated)
 spikes E / I   %d / %d
 rate E / I     %.2f / %.2f Hz
 peak RSS       %.1f MB
+LTP updates    %d (%.3g per simulated second)
 `, r.Scenario, r.Neurons, r.Synapses, r.Threads, r.SimSeconds, r.WallSeconds, r.BuildSecs, r.CPUSeconds,
-		r.RTF, r.SpikesE, r.SpikesI, r.RateEHz, r.RateIHz, r.PeakRSSMB)
+		r.RTF, r.SpikesE, r.SpikesI, r.RateEHz, r.RateIHz, r.PeakRSSMB, r.LTPUpdates, r.LTPPerSec)
 	return err
 }
 

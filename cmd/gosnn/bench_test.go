@@ -62,6 +62,9 @@ func TestBenchJSON(t *testing.T) {
 		if err := json.Unmarshal(out.Bytes(), &r); err != nil || r.Scenario != sc {
 			t.Fatalf("%s: %q %v", sc, out.String(), err)
 		}
+		if sc == "train" && (r.LTPUpdates <= 0 || r.LTPPerSec != float64(r.LTPUpdates)/0.04) {
+			t.Errorf("train: ltp_updates %d, per second %v", r.LTPUpdates, r.LTPPerSec)
+		}
 	}
 	out.Reset()
 	if code := benchCmd([]string{"--duration", "10ms", "--threads", "1"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "rtf") {

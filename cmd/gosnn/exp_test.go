@@ -99,17 +99,29 @@ func TestReplayA7Command(t *testing.T) {
 }
 
 func TestTrainFlags(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		code int
 		msg  string
 	}{
-		{[]string{"--duration", "x"}, 2, "is not a duration"},
-		{[]string{"--spontaneous", "-1s"}, 2, "must be > 0"},
-		{[]string{"--threads", "-1"}, 2, "must be >= 0"},
-		{[]string{"--duration", "10ms", "--out", filepath.Join(t.TempDir(), "w.xyz")}, 1, "unknown weight file extension"},
-		{[]string{"--duration", "10ms", "--out", filepath.Join(t.TempDir(), "no", "dir", "w.npy")}, 1, "cannot save weights"},
-		{[]string{"more"}, 2, "unexpected argument"},
+		{[]string{}, 2, "--out DIR is required"},
+		{[]string{"--out", dir, "--protocol", "long"}, 2, "want paper or short"},
+		{[]string{"--out", dir, "--preset", "tiny"}, 2, "want paper or reduced"},
+		{[]string{"--out", dir, "--threads", "-1"}, 2, "must be"},
+		{[]string{"--out", dir, "--clusters", "-3"}, 2, "must be > 0"},
+		{[]string{"--out", dir, "--time-scale", "0"}, 2, "--time-scale"},
+		{[]string{"--out", dir, "--ltp-gain", "NaN"}, 2, "--ltp-gain"},
+		{[]string{"--out", dir, "--order", "0,x"}, 2, "not a cluster index"},
+		{[]string{"--out", dir, "--preset", "reduced", "--order", "0,30"}, 2, "out of range"},
+		{[]string{"--out", dir, "--order", "0,1,2"}, 2, "permutation of all 30"},
+		{[]string{"--out", dir, "--order", "1,1"}, 2, "repeated"},
+		{[]string{"--out", dir, "more"}, 2, "unexpected argument"},
+		{[]string{"--out", file, "--time-scale", "0.0001"}, 1, "gosnn exp train: "},
 	} {
 		var out, errb bytes.Buffer
 		if code := trainCmd(tc.args, &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {
@@ -118,34 +130,70 @@ func TestTrainFlags(t *testing.T) {
 	}
 }
 
-// TestTrainShort runs a short training, saves the weights atomically and checks the record:
-// normalisation keeps every E→E row mean near 2.83 (A5), and the saved matrix loads back.
+// TestTrainShort runs the short protocol, time-scaled, on the reduced preset with a permuted
+// order, checks the summary and the files in DIR, that a second run resumes everything, and
+// that gosnn exp replay reads the weights.
 func TestTrainShort(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "trained.npy")
+	dir := t.TempDir()
+	args := []string{"--preset", "reduced", "--clusters", "4", "--cluster-size", "20", "--order", "2,0,3,1",
+		"--time-scale", "0.005", "--threads", "1", "--out", dir, "--json"}
 	var out, errb bytes.Buffer
-	if code := trainCmd([]string{"--duration", "100ms", "--spontaneous", "50ms", "--out", path, "--json"}, &out, &errb); code != 0 {
+	if code := trainCmd(args, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	var r map[string]any
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r["sim_seconds"].(float64) != 0.15 || r["clusters"].(float64) != 30 {
+	if r["clusters"].(float64) != 4 || r["neurons"].(float64) != 100 || r["phases"].(float64) != 24 || r["phases_resumed"].(float64) != 0 {
 		t.Errorf("record %v", r)
 	}
-	lo, hi := r["ee_row_mean_min"].(float64), r["ee_row_mean_max"].(float64)
-	if lo < 2.83*0.99 || hi > 2.83*1.01 {
-		t.Errorf("E→E row means %v … %v, want within 1 %% of 2.83", lo, hi)
+	if d := r["sim_seconds"].(float64) - 188*0.005; d > 1e-9 || d < -1e-9 {
+		t.Errorf("sim_seconds %v, want 0.94", r["sim_seconds"])
 	}
-	w, err := snn.LoadWeights(path)
+	if !strings.Contains(errb.String(), "phase 24/24") {
+		t.Errorf("no progress for the last phase on stderr: %q", errb.String())
+	}
+	w, err := snn.LoadWeights(r["weights"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, m := w.Dims(); n != 3000 || m != 3000 {
+	if n, m := w.Dims(); n != 100 || m != 100 {
 		t.Errorf("saved matrix %d×%d", n, m)
 	}
-	out.Reset()
-	if code := trainCmd([]string{"--duration", "20ms"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "E→E means") {
-		t.Errorf("table: exit %d %q", code, out.String())
+	if size, ok := snn.ClusterSizeFromName(r["weights"].(string)); !ok || size != 20 {
+		t.Errorf("weights file name %s does not give the cluster size", r["weights"])
 	}
+	for _, name := range []string{"summary.json", "state.json", "spikes.csv", "weights-0024.npy", "blocks-0024.npy"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("missing %s: %v", name, err)
+		}
+	}
+	// Resume: nothing is left to do; the table form.
+	out.Reset()
+	errb.Reset()
+	if code := trainCmd(args[:len(args)-1], &out, &errb); code != 0 || !strings.Contains(out.String(), "24 resumed") || !strings.Contains(errb.String(), "resumed after phase 24") {
+		t.Errorf("resume: exit %d, out %q, err %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := replayCmd([]string{"--weights", r["weights"].(string), "--duration", "50ms", "--json"}, &out, &errb); code != 0 {
+		t.Errorf("exp replay on the trained weights: exit %d: %s", code, errb.String())
+	}
+}
+
+// FuzzTrainFlags: any --order value gives a clean exit code (no panic) and never runs.
+func FuzzTrainFlags(f *testing.F) {
+	for _, s := range []string{"0,1,2", "", "x", "1,,2", "-1", "2,1,0", "99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, order string) {
+		var errb bytes.Buffer
+		fl, code := parseTrainFlags([]string{"--out", t.TempDir(), "--clusters", "3", "--order", order}, &errb)
+		if fl == nil && code != 2 && code != 0 {
+			t.Fatalf("order %q: code %d", order, code)
+		}
+		if fl != nil && fl.order != nil && len(fl.order) != 3 {
+			t.Fatalf("order %q accepted as %v", order, fl.order)
+		}
+	})
 }

@@ -1,0 +1,457 @@
+package snn
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// The default Stimulate phase in the natural order is the §7.1 schedule of TrainingSchedule.
+func TestSequenceScheduleMatchesTraining(t *testing.T) {
+	for _, k := range []int{1, 3, 30} {
+		for _, d := range []float64{10, 16, 1000, 4501} {
+			ph := Stimulate(nil, d)
+			got := SequenceSchedule(ph.Order, k, ph.OnMs, ph.SlotMs, ph.ExtraRate, d)
+			want := TrainingSchedule(k, d)
+			// TrainingSchedule does not cut the last stimulus at the end; compare the starts
+			// and clusters and the stops up to the end.
+			if len(got) != len(want) {
+				t.Fatalf("k=%d d=%v: %d stimuli, want %d", k, d, len(got), len(want))
+			}
+			for i := range got {
+				w := want[i]
+				w.StopMs = math.Min(w.StopMs, d)
+				if got[i] != w {
+					t.Fatalf("k=%d d=%v: stimulus %d = %+v, want %+v", k, d, i, got[i], w)
+				}
+			}
+		}
+	}
+}
+
+func TestSequenceSchedulePermuted(t *testing.T) {
+	order := []int{2, 0, 3, 1}
+	st := SequenceSchedule(order, 4, 5, 10, 7, 100)
+	if len(st) != 9 {
+		t.Fatalf("%d stimuli, want 9 (starts 11 … 91)", len(st))
+	}
+	for i, s := range st {
+		n := i + 1
+		want := Stimulus{Cluster: order[n%4], StartMs: 10*float64(n) + 1, StopMs: 10*float64(n) + 6, ExtraRate: 7}
+		if s != want {
+			t.Errorf("stimulus %d = %+v, want %+v", i, s, want)
+		}
+	}
+	if SequenceSchedule(nil, 0, 9, 15, 18, 100) != nil || SequenceSchedule(order, 4, 9, 15, 18, math.NaN()) != nil {
+		t.Error("empty order or NaN duration should give no schedule")
+	}
+}
+
+func TestProtocolValues(t *testing.T) {
+	p := PaperProtocol()
+	if len(p) != 121 {
+		t.Errorf("paper protocol has %d phases, want 1 + 60 + 60", len(p))
+	}
+	if d := p.DurationMs(); d != 3000+30*122000+30*123000 {
+		t.Errorf("paper protocol lasts %v ms, want 7353000", d)
+	}
+	nStim, nRec, nSpont := 0, 0, 0
+	for _, ph := range p {
+		switch ph.Kind {
+		case PhaseStimulate:
+			nStim++
+			if !ph.Plastic || ph.PlasticDelayMs != 0 || ph.OnMs != 9 || ph.SlotMs != 15 || ph.ExtraRate != 18 {
+				t.Errorf("stimulation phase %+v", ph)
+			}
+		case PhaseRecord:
+			nRec++
+			if ph.Plastic {
+				t.Errorf("recording phase is plastic: %+v", ph)
+			}
+		case PhaseSpontaneous:
+			nSpont++
+			if !ph.Plastic || ph.PlasticDelayMs != 1000 {
+				t.Errorf("consolidation phase %+v, want plastic from 1 s", ph)
+			}
+		}
+	}
+	if nStim != 31 || nRec != 60 || nSpont != 30 {
+		t.Errorf("phases: %d stimulate, %d record, %d spontaneous", nStim, nRec, nSpont)
+	}
+	if err := p.Validate(30); err != nil {
+		t.Error(err)
+	}
+	if err := ShortProtocol().Validate(30); err != nil {
+		t.Error(err)
+	}
+	if s := PhaseRecord.String(); s != "record" {
+		t.Errorf("PhaseRecord.String() = %q", s)
+	}
+}
+
+func TestProtocolValidateErrors(t *testing.T) {
+	bad := func(f func(*Phase)) Protocol {
+		ph := Stimulate([]int{0, 1}, 100)
+		f(&ph)
+		return Protocol{ph}
+	}
+	for _, tc := range []struct {
+		name string
+		p    Protocol
+		want string
+	}{
+		{"negative duration", bad(func(p *Phase) { p.DurationMs = -1 }), "DurationMs"},
+		{"NaN delay", bad(func(p *Phase) { p.PlasticDelayMs = math.NaN() }), "PlasticDelayMs"},
+		{"on longer than slot", bad(func(p *Phase) { p.OnMs = 15 }), "OnMs"},
+		{"zero slot", bad(func(p *Phase) { p.SlotMs = 0 }), "SlotMs"},
+		{"negative rate", bad(func(p *Phase) { p.ExtraRate = -1 }), "ExtraRate"},
+		{"cluster out of range", bad(func(p *Phase) { p.Order = []int{0, 5} }), "cluster 5"},
+		{"unknown kind", Protocol{{Kind: 9}}, "unknown kind"},
+	} {
+		err := tc.p.Validate(3)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "snn: ") {
+			t.Errorf("%s: error %v, want one naming %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// ChainBlockMeans classifies blocks along the given cyclic order.
+func TestChainBlockMeans(t *testing.T) {
+	const k, m = 4, 3
+	cl := UniformClusters(k, m)
+	order := []int{0, 2, 1, 3}
+	next := map[int]int{0: 2, 2: 1, 1: 3, 3: 0}
+	w := mat.NewDense(k*m, k*m, nil)
+	for i := 0; i < k*m; i++ {
+		for j := 0; j < k*m; j++ {
+			if i == j {
+				continue
+			}
+			post, pre := i/m, j/m
+			x := 1.0
+			switch {
+			case post == pre:
+				x = 10
+			case next[pre] == post:
+				x = 5
+			case next[post] == pre:
+				x = 3
+			}
+			w.Set(i, j, x)
+		}
+	}
+	got, err := ChainBlockMeans(w, cl, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ChainMeans{Within: 10, Forward: 5, Backward: 3, Other: 1, FeedForwardIndex: 0.25}
+	if got != want {
+		t.Errorf("ChainBlockMeans = %+v, want %+v", got, want)
+	}
+	// In the natural order the same matrix has other forward links.
+	nat, _ := ChainBlockMeans(w, cl, nil)
+	if nat.Forward == 5 {
+		t.Errorf("natural order should not see the permuted chain: %+v", nat)
+	}
+	for _, bad := range [][]int{{0, 0, 1}, {0, 7}} {
+		if _, err := ChainBlockMeans(w, cl, bad); err == nil {
+			t.Errorf("order %v accepted", bad)
+		}
+	}
+}
+
+func tinyPlasticNet(t *testing.T, seed uint64) *Network {
+	t.Helper()
+	cfg := ReducedConfig(3, 20)
+	cfg.Seed = seed
+	cfg.Threads = 1
+	n := mustNet(t, cfg)
+	if err := n.SetVoltageSTDP(ProjEtoE, DefaultEEPlasticity()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetInhibitorySTDP(ProjItoE, DefaultIEPlasticity()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetNormalization(ProjEtoE, DefaultNormalization()); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// RunProtocol leaves the network spontaneous and frozen, reports every phase, and records
+// spikes only in recording phases.
+func TestRunProtocolPhases(t *testing.T) {
+	n := tinyPlasticNet(t, 1)
+	p := Protocol{Stimulate([]int{2, 1, 0}, 200), Record(100), Spontaneous(100, true)}
+	p[2].PlasticDelayMs = 40
+	var seen []int
+	rep, err := n.RunProtocol(p, ProtocolOptions{OnPhase: func(r PhaseReport) { seen = append(seen, r.Index) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(seen, []int{0, 1, 2}) || len(rep.Phases) != 3 || rep.Resumed != 0 {
+		t.Fatalf("phases seen %v, report %d phases, resumed %d", seen, len(rep.Phases), rep.Resumed)
+	}
+	if n.Plastic() {
+		t.Error("network left plastic")
+	}
+	if math.Abs(n.Time()-400) > 1e-9 {
+		t.Errorf("network time %v, want 400 ms", n.Time())
+	}
+	rec := rep.LastRecording()
+	if rec == nil || rec.Index != 1 || rec.Replay == nil || rec.Spikes == nil {
+		t.Fatalf("last recording %+v", rec)
+	}
+	for _, tt := range rec.Spikes.Time {
+		if tt <= 200 || tt > 300 {
+			t.Fatalf("recorded spike at %v ms, outside the recording phase (200, 300]", tt)
+		}
+	}
+	if rep.Phases[2].StartMs != 300 || rep.Phases[2].EndMs != 400 {
+		t.Errorf("phase 2 times %v-%v", rep.Phases[2].StartMs, rep.Phases[2].EndMs)
+	}
+	// E input is back to the spontaneous drive.
+	for i := 0; i < n.Size(PopE); i++ {
+		if e := n.pops[PopE]; e.rate[i] != e.d.Rate || e.extW[i] != e.d.Weight {
+			t.Fatalf("E neuron %d: rate %v weight %v after the protocol, want %v %v", i, e.rate[i], e.extW[i], e.d.Rate, e.d.Weight)
+		}
+	}
+}
+
+// An interrupted protocol with a Dir resumes after its last finished phase, from the saved
+// weights; a finished one resumes to nothing; another protocol in the same Dir is refused.
+func TestRunProtocolResume(t *testing.T) {
+	dir := t.TempDir()
+	p := Protocol{Stimulate(nil, 150), Record(50), Stimulate(nil, 150)}
+	n := tinyPlasticNet(t, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var afterFirst *mat.Dense
+	_, err := n.RunProtocolContext(ctx, p, ProtocolOptions{Dir: dir, OnPhase: func(r PhaseReport) {
+		if r.Index == 1 {
+			afterFirst = n.WeightMatrix()
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: error %v, want context.Canceled", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "weights-*.npy"))
+	if len(files) != 1 || filepath.Base(files[0]) != "weights-0002.npy" {
+		t.Fatalf("snapshots %v, want only weights-0002.npy", files)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "blocks-0002.npy")); err != nil {
+		t.Errorf("recording snapshot: %v", err)
+	}
+	snap, err := LoadWeights(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(snap, afterFirst) {
+		t.Error("snapshot after phase 1 differs from the interrupted run's weights")
+	}
+	probe := tinyPlasticNet(t, 2)
+	if err := probe.setAllWeights(snap); err != nil || !mat.Equal(probe.WeightMatrix(), snap) {
+		t.Errorf("setAllWeights: %v", err)
+	}
+
+	m := tinyPlasticNet(t, 2)
+	var resumed []int
+	rep, err := m.RunProtocol(p, ProtocolOptions{Dir: dir, OnPhase: func(r PhaseReport) {
+		if r.Resumed {
+			resumed = append(resumed, r.Index)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Resumed != 2 || !reflect.DeepEqual(resumed, []int{0, 1}) || len(rep.Phases) != 3 {
+		t.Fatalf("resumed %d %v, %d phases", rep.Resumed, resumed, len(rep.Phases))
+	}
+	if math.Abs(m.Time()-150) > 1e-9 {
+		t.Errorf("resumed run simulated %v ms, want only the last phase (150)", m.Time())
+	}
+	if rep.Phases[2].StartMs != 200 {
+		t.Errorf("phase 2 starts at protocol time %v, want 200", rep.Phases[2].StartMs)
+	}
+
+	// Finished: nothing left to run.
+	again := tinyPlasticNet(t, 2)
+	rep, err = again.RunProtocol(p, ProtocolOptions{Dir: dir})
+	if err != nil || rep.Resumed != 3 || again.Time() != 0 {
+		t.Errorf("finished protocol: err %v, resumed %d, time %v", err, rep.Resumed, again.Time())
+	}
+	// Another protocol or network in the same Dir.
+	if _, err := tinyPlasticNet(t, 2).RunProtocol(p[:2], ProtocolOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "another protocol") {
+		t.Errorf("other protocol: %v", err)
+	}
+	if _, err := tinyPlasticNet(t, 3).RunProtocol(p, ProtocolOptions{Dir: dir}); err == nil {
+		t.Error("other seed accepted")
+	}
+	other := tinyPlasticNet(t, 2)
+	r := DefaultEEPlasticity()
+	r.ALTP *= 2
+	other.SetVoltageSTDP(ProjEtoE, r)
+	if _, err := other.RunProtocol(p, ProtocolOptions{Dir: dir}); err == nil {
+		t.Error("other E→E rule accepted")
+	}
+	// A damaged state file is reported, not ignored.
+	os.WriteFile(filepath.Join(dir, "state.json"), []byte("{"), 0o644)
+	if _, err := tinyPlasticNet(t, 2).RunProtocol(p, ProtocolOptions{Dir: dir}); err == nil || !strings.HasPrefix(err.Error(), "snn: ") {
+		t.Errorf("damaged state: %v", err)
+	}
+}
+
+func TestLTPUpdatesAndStopSpikes(t *testing.T) {
+	n := tinyPlasticNet(t, 4)
+	if err := n.ScheduleStimuli(SequenceSchedule(nil, 3, 9, 15, 18, 300), DefaultTrainingDrive()); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := n.RecordSpikes(PopE, nil)
+	if err := n.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	if n.LTPUpdates() != 0 {
+		t.Errorf("LTP updates %d while not plastic", n.LTPUpdates())
+	}
+	n.StopSpikes(m)
+	c := len(m.Spikes().Time)
+	n.SetPlastic(true)
+	if err := n.Run(200); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Spikes().Time) != c {
+		t.Errorf("stopped monitor grew from %d to %d spikes", c, len(m.Spikes().Time))
+	}
+	u := n.LTPUpdates()
+	if u <= 0 {
+		t.Errorf("LTP updates %d after 200 ms of stimulation with plasticity", u)
+	}
+	// Re-preparing the workers keeps the count.
+	n.SetThreads(2)
+	if err := n.Run(0.1); err != nil {
+		t.Fatal(err)
+	}
+	if n.LTPUpdates() < u {
+		t.Errorf("LTP updates went down from %d to %d after SetThreads", u, n.LTPUpdates())
+	}
+}
+
+type recHost struct {
+	ctx context.Context
+	got []Progress
+}
+
+func (h *recHost) Context() context.Context { return h.ctx }
+func (h *recHost) Progress(p Progress)      { h.got = append(h.got, p) }
+
+// The host sees the progress of every phase with its place in the protocol, and nothing
+// protocol-related after the protocol.
+func TestRunProtocolHostProgress(t *testing.T) {
+	n := tinyPlasticNet(t, 5)
+	h := &recHost{ctx: context.Background()}
+	n.SetHost(h)
+	p := Protocol{Stimulate(nil, 30), Record(20)}
+	if _, err := n.RunProtocol(p, ProtocolOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var finals []int
+	for _, g := range h.got {
+		if g.Phases != 2 {
+			t.Fatalf("progress %+v: Phases %d, want 2", g, g.Phases)
+		}
+		if g.Final {
+			finals = append(finals, g.Phase)
+		}
+	}
+	if !reflect.DeepEqual(finals, []int{0, 1}) {
+		t.Errorf("final reports of phases %v, want [0 1]", finals)
+	}
+	h.got = nil
+	if err := n.Run(10); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.got) == 0 || h.got[len(h.got)-1].Phases != 0 {
+		t.Errorf("progress after the protocol: %+v", h.got)
+	}
+}
+
+// Stimulating only some clusters is allowed; recordings are then analysed in the natural order.
+func TestRunProtocolPartialOrder(t *testing.T) {
+	n := tinyPlasticNet(t, 6)
+	rep, err := n.RunProtocol(Protocol{Stimulate([]int{2, 0}, 60), Record(20)}, ProtocolOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.LastRecording().Replay == nil {
+		t.Error("no replay analysis")
+	}
+}
+
+// The streaming writer and the CSR block means agree with the dense paths.
+func TestWriteWeightsNpyAndBlocks(t *testing.T) {
+	n := tinyPlasticNet(t, 8)
+	n.SetPlastic(true)
+	if err := n.ScheduleStimuli(SequenceSchedule(nil, 3, 9, 15, 18, 200), DefaultTrainingDrive()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Run(200); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "w.npy")
+	if err := n.WriteWeightsNpy(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadWeights(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(got, n.WeightMatrix()) {
+		t.Error("WriteWeightsNpy differs from WeightMatrix")
+	}
+	ee, _ := n.Weights(ProjEtoE)
+	want, err := ClusterBlockMatrix(ee, n.Clusters(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := n.eeBlockMatrix(); !mat.EqualApprox(b, want, 1e-12) {
+		t.Errorf("eeBlockMatrix\n%v\nwant\n%v", mat.Formatted(b), mat.Formatted(want))
+	}
+	if err := n.WriteWeightsNpy(filepath.Join(t.TempDir(), "no", "dir", "w.npy")); err == nil || !strings.HasPrefix(err.Error(), "snn: ") {
+		t.Errorf("unwritable path: %v", err)
+	}
+}
+
+// FuzzProtocolState: any state file gives an error or a consistent state, never a panic.
+func FuzzProtocolState(f *testing.F) {
+	f.Add([]byte(`{"version":1,"fingerprint":"x","phases_done":1,"weights":"weights-0001.npy","phases":[{"index":0,"kind":0,"RateE":null}]}`))
+	f.Add([]byte(`{"version":1,"phases_done":0,"phases":[]}`))
+	f.Add([]byte(`{"version":1,"phases_done":1,"weights":"../x.npy","phases":[{}]}`))
+	f.Add([]byte(`{`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, stateFile), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		st, err := readProtocolState(dir)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "snn: ") {
+				t.Fatalf("error without prefix: %v", err)
+			}
+			return
+		}
+		if st.PhasesDone != len(st.Phases) || (st.PhasesDone > 0 && filepath.Base(st.Weights) != st.Weights) {
+			t.Fatalf("inconsistent state accepted: %+v", st)
+		}
+		for _, r := range st.Phases {
+			_ = r.report()
+		}
+	})
+}
