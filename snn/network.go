@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -102,6 +103,7 @@ type Network struct {
 	rateMons  []*RateMonitor
 	hooks     []hook
 	host      Host
+	running   atomic.Bool // a RunContext is in progress
 
 	vrules     []*vstdpRule
 	irules     []*istdpRule

@@ -56,7 +56,10 @@ type stimEvent struct {
 // now, and sets the drive weights of all E neurons per d at once. Rates change before the
 // first step with t > start and back before the first step with t >= stop; a neuron's drive
 // weight follows its rate (OffWeight at d.BaseRate, OnWeight otherwise). It replaces any
-// schedule still pending. An empty schedule with d's zero value removes it.
+// schedule still pending. An empty schedule with d's zero value removes it, leaving rates and
+// drive weights as they are: to return to spontaneous input, also call SetRates and
+// SetDriveWeight with Config.ExtE (RunProtocol does this at the end of every stimulation
+// phase).
 func (n *Network) ScheduleStimuli(st []Stimulus, d TrainingDrive) error {
 	k := n.clusters.Count()
 	for i, s := range st {
