@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -57,26 +56,14 @@ func runBench(args []string) int { return benchCmd(args, os.Stdout, os.Stderr) }
 // benchCmd is gosnn bench with its output streams.
 func benchCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	scenario := fs.String("scenario", "static", "scenario: static, plastic or train")
 	cpuprof := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	dur := fs.String("duration", "2s", "simulated time (Go duration, e.g. 2s, 500ms)")
 	threads := fs.Int("threads", 0, "worker threads (0: GOMAXPROCS)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gosnn bench [--scenario static|plastic|train] [--duration 2s] [--threads N] [--seed N] [--json] [--cpuprofile FILE]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "gosnn bench: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code := parseFlags(fs, args, stderr, "gosnn bench [--scenario static|plastic|train] [--duration 2s] [--threads N] [--seed N] [--json] [--cpuprofile FILE]"); code >= 0 {
+		return code
 	}
 	simMs, err := parseSimDuration(*dur)
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -125,7 +124,6 @@ type replayFlags struct {
 
 func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 	fs := flag.NewFlagSet("exp replay", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	f := &replayFlags{}
 	fs.StringVar(&f.weights, "weights", "", "weight matrix file (.mat, .npy or text), post × pre, E first (required)")
 	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default: from --cluster-size or the file name's ncNNN)")
@@ -135,22 +133,12 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initial state and Poisson input)")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of a table")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gosnn exp replay --weights FILE [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threads N] [--json]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0
-		}
-		return nil, 2
+	if code := parseFlags(fs, args, stderr, "gosnn exp replay --weights FILE [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threads N] [--json]"); code >= 0 {
+		return nil, code
 	}
 	fail := func(format string, a ...any) (*replayFlags, int) {
 		fmt.Fprintf(stderr, "gosnn exp replay: "+format+"\n", a...)
 		return nil, 2
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q", fs.Arg(0))
 	}
 	if f.weights == "" {
 		return fail("--weights FILE is required")

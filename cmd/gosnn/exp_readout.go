@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -47,7 +46,6 @@ type readoutFlags struct {
 
 func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	fs := flag.NewFlagSet("exp readout", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	f := &readoutFlags{}
 	fs.StringVar(&f.weights, "weights", "", "trained weight matrix (.mat, .npy or text), post × pre, E first (required)")
 	fs.StringVar(&f.pattern, "pattern", "abcba", "abcba, two (ABCBA and DEDED), song (needs --wav), or a FILE: .mat matrix, .wav recording, or an interval list")
@@ -67,22 +65,12 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initial state, Poisson input, deletion)")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON instead of a table")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gosnn exp readout --weights FILE [--pattern abcba|two|song|FILE] [--train 12s] [--replay 2s] [--out DIR] [--json]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0
-		}
-		return nil, 2
+	if code := parseFlags(fs, args, stderr, "gosnn exp readout --weights FILE [--pattern abcba|two|song|FILE] [--train 12s] [--replay 2s] [--out DIR] [--json]"); code >= 0 {
+		return nil, code
 	}
 	fail := func(format string, a ...any) (*readoutFlags, int) {
 		fmt.Fprintf(stderr, "gosnn exp readout: "+format+"\n", a...)
 		return nil, 2
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q", fs.Arg(0))
 	}
 	if f.weights == "" {
 		return fail("--weights FILE is required")

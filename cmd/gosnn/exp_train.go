@@ -71,7 +71,6 @@ type trainFlags struct {
 
 func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	fs := flag.NewFlagSet("exp train", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	f := &trainFlags{}
 	fs.StringVar(&f.protocol, "protocol", "short", "protocol: paper (MODEL.md 7.1, 7353 s) or short (188 s)")
 	fs.StringVar(&f.preset, "preset", "paper", "network and rules: paper (MODEL.md) or reduced (fast-learning preset, snn.ReducedSetup)")
@@ -84,22 +83,12 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object instead of a table")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--time-scale F] [--seed N] [--threads N] [--json]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0
-		}
-		return nil, 2
+	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--time-scale F] [--seed N] [--threads N] [--json]"); code >= 0 {
+		return nil, code
 	}
 	fail := func(format string, a ...any) (*trainFlags, int) {
 		fmt.Fprintf(stderr, "gosnn exp train: "+format+"\n", a...)
 		return nil, 2
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q", fs.Arg(0))
 	}
 	if f.dir == "" {
 		return fail("--out DIR is required")
