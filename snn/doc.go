@@ -101,7 +101,8 @@
 // one-step recurrent delay and undelayed external input, always. Item 11: x̄ += 1 per spike.
 // Item 12 (read-out bound): VoltageSTDP.SoftBound. Weight bounds: VoltageSTDP.WMin/WMax,
 // InhibitorySTDP.WMin/WMax and Normalization.WMin/WMax. Item 13 (initial V):
-// NeuronParams.VInitLow/VInitHigh. Item 14 (H refractoriness): always per neuron. Item 7
+// NeuronParams.VInitLow/VInitHigh. Item 14 (H refractoriness): per neuron by default;
+// ReadoutConfig.SharedHRefractory reproduces [M]'s shared clock. Item 7
 // (the last-E-neuron bug of [J]) is not reproduced. Items 15-17 belong to the read-out
 // experiment.
 package snn

@@ -41,6 +41,11 @@ type ReadoutConfig struct {
 	DetectBurnIn  float64 // no detection before this time into a phase, ms (50)
 	RefCluster    int     // cluster whose activation starts a cycle (0 = the paper's cluster 1)
 	RequireSpikes bool    // drop the [M] quirk: an all-silent window does not start a cycle
+
+	// SharedHRefractory reproduces the [M] bug of MODEL.md section 9 item 14: one refractory
+	// clock for all H neurons, so a spike of any H makes every H refractory for H.TauRef.
+	// The default (false) is per-neuron refractoriness, as in [R].
+	SharedHRefractory bool
 	ErrorLead     float64 // the error window starts this long after the second cycle start, ms (35; section 7.4)
 
 	Seed uint64 // seed of the read-out layer's random draws (initial state, Poisson input, deletion)
@@ -104,6 +109,9 @@ type roPop struct {
 	irng               []rng
 	iw                 []float64
 	spk                []int32
+
+	sharedRef bool  // one refractory clock for the whole population (section 9 item 14)
+	lastAny   int64 // its last spike step
 }
 
 func newRoPop(n *Network, p NeuronParams, size int, seed uint64, kind uint64) *roPop {
@@ -115,6 +123,7 @@ func newRoPop(n *Network, p NeuronParams, size int, seed uint64, kind uint64) *r
 	q.last = make([]int64, size)
 	q.rng = make([]rng, size)
 	q.irng = make([]rng, size)
+	q.lastAny = math.MinInt64 / 2
 	init := streamSeed(seed, kind, 1<<32)
 	for i := range q.v {
 		q.v[i] = p.VInitLow + (p.VInitHigh-p.VInitLow)*init.float()
@@ -186,11 +195,16 @@ func (q *roPop) step(s int64, t float64) {
 		gI := (di - ri) * k.nI
 		v := q.v[i]
 		if q.lif {
-			if s > q.last[i]+k.ref {
+			last := q.last[i]
+			if q.sharedRef {
+				last = q.lastAny
+			}
+			if s > last+k.ref {
 				v += k.dt * ((k.el-v)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v))*k.invC)
 				if v > k.vPeak {
 					v = k.vReset
 					q.last[i] = s
+					q.lastAny = s
 					q.spk = append(q.spk, int32(i))
 				}
 				q.v[i] = v
@@ -315,6 +329,7 @@ func NewReadout(net *Network, cfg ReadoutConfig, patterns ...*Pattern) (*Readout
 	ro.r = newRoPop(net, cfg.R, ro.nR, cfg.Seed, kind)
 	ro.s = newRoPop(net, cfg.S, ro.nR, cfg.Seed, kind+2)
 	ro.h = newRoPop(net, cfg.H, ro.nR, cfg.Seed, kind+4)
+	ro.h.sharedRef = cfg.SharedHRefractory
 	if ro.mon, err = net.RecordSpikes(PopE, nil); err != nil {
 		return nil, err
 	}
