@@ -46,7 +46,7 @@ type ReadoutConfig struct {
 	// clock for all H neurons, so a spike of any H makes every H refractory for H.TauRef.
 	// The default (false) is per-neuron refractoriness, as in [R].
 	SharedHRefractory bool
-	ErrorLead     float64 // the error window starts this long after the second cycle start, ms (35; section 7.4)
+	ErrorLead         float64 // the error window starts this long after the second cycle start, ms (35; section 7.4)
 
 	Seed uint64 // seed of the read-out layer's random draws (initial state, Poisson input, deletion)
 }
