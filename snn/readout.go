@@ -42,11 +42,12 @@ type ReadoutConfig struct {
 	RefCluster    int     // cluster whose activation starts a cycle (0 = the paper's cluster 1)
 	RequireSpikes bool    // drop the [M] quirk: an all-silent window does not start a cycle
 
+	ErrorLead float64 // the error window starts this long after the second cycle start, ms (35; section 7.4)
+
 	// SharedHRefractory reproduces the [M] bug of MODEL.md section 9 item 14: one refractory
 	// clock for all H neurons, so a spike of any H makes every H refractory for H.TauRef.
 	// The default (false) is per-neuron refractoriness, as in [R].
 	SharedHRefractory bool
-	ErrorLead         float64 // the error window starts this long after the second cycle start, ms (35; section 7.4)
 
 	Seed uint64 // seed of the read-out layer's random draws (initial state, Poisson input, deletion)
 }
