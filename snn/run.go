@@ -44,13 +44,7 @@ func (n *Network) SetHost(h Host) { n.host = h }
 // Run simulates durationMs milliseconds with the host's context (context.Background() when no
 // host is attached). See RunContext.
 func (n *Network) Run(durationMs float64) error {
-	ctx := context.Background()
-	if n.host != nil {
-		if c := n.host.Context(); c != nil {
-			ctx = c
-		}
-	}
-	return n.RunContext(ctx, durationMs)
+	return n.run(context.Background(), durationMs)
 }
 
 // RunContext simulates durationMs milliseconds (rounded to whole steps). It checks ctx, and the
@@ -59,9 +53,17 @@ func (n *Network) Run(durationMs float64) error {
 // context's error when either is cancelled; the network then stands at a consistent step and
 // can run on. It returns an error naming the population and time when a membrane potential
 // becomes NaN or infinite (the state is then unusable). Progress goes to the host, if any, at
-// most every 100 ms of wall time and at the end, on every return path. Runs of one network
-// cannot overlap: a second RunContext while one is running returns an error at once.
+// most every 100 ms of wall time and at the end, on every return path after the host's Context
+// was asked for (once per run). Runs of one network cannot overlap: a second RunContext while
+// one is running returns an error at once.
 func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return n.run(ctx, durationMs)
+}
+
+func (n *Network) run(ctx context.Context, durationMs float64) error {
 	if bad(durationMs) || durationMs < 0 {
 		return fmt.Errorf("snn: run duration = %v ms: must be finite and >= 0", durationMs)
 	}
@@ -71,7 +73,7 @@ func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 	defer n.running.Store(false)
 	var hostCtx context.Context
 	if n.host != nil {
-		hostCtx = n.host.Context()
+		hostCtx = n.host.Context() // once per run: a host may pair it with the final report
 	}
 	cancelled := func() error {
 		if err := ctx.Err(); err != nil {

@@ -56,3 +56,32 @@ func TestRunContextRejectsOverlap(t *testing.T) {
 		t.Errorf("run after the first returned: %v", err)
 	}
 }
+
+// countingHost counts Context calls and final reports.
+type countingHost struct {
+	contexts, finals int
+}
+
+func (h *countingHost) Context() context.Context { h.contexts++; return context.Background() }
+func (h *countingHost) Progress(p Progress) {
+	if p.Final {
+		h.finals++
+	}
+}
+
+// A host is asked for its context once per run and gets one final report per run, whether the
+// run was started with Run or RunContext (hosts may pair the two, as the session does).
+func TestHostContextOncePerRun(t *testing.T) {
+	n := smallNet(t, 1, 1)
+	h := &countingHost{}
+	n.SetHost(h)
+	if err := n.Run(2); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.RunContext(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+	if h.contexts != 2 || h.finals != 2 {
+		t.Errorf("two runs: %d Context calls and %d final reports, want 2 and 2", h.contexts, h.finals)
+	}
+}
