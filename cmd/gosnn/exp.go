@@ -179,40 +179,58 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func replay(f *replayFlags) (*replayResult, error) {
-	w, err := snn.LoadWeights(f.weights)
+// weightFile is a full weight matrix (post × pre, E first) with its E count and clusters.
+type weightFile struct {
+	w     *mat.Dense
+	n, ne int // all neurons, E neurons
+	k     int // clusters of equal size
+}
+
+// loadWeightFile reads path and works out the E neurons (ne, else 4/5 of the matrix) and the
+// clusters (clusters, else clusterSize, else the ncNNN in the file name), which must divide
+// the E neurons.
+func loadWeightFile(path string, ne, clusters, clusterSize int) (*weightFile, error) {
+	w, err := snn.LoadWeights(path)
 	if err != nil {
 		return nil, err
 	}
 	n, _ := w.Dims()
-	ne := f.ne
 	if ne == 0 {
 		ne = n * 4 / 5
 	}
 	if ne > n {
 		return nil, fmt.Errorf("--ne %d exceeds the matrix size %d", ne, n)
 	}
-	k := f.clusters
+	k := clusters
 	switch {
 	case k > 0:
-	case f.clusterSize > 0:
-		if ne%f.clusterSize != 0 {
-			return nil, fmt.Errorf("--cluster-size %d does not divide the %d E neurons", f.clusterSize, ne)
+	case clusterSize > 0:
+		if ne%clusterSize != 0 {
+			return nil, fmt.Errorf("--cluster-size %d does not divide the %d E neurons", clusterSize, ne)
 		}
-		k = ne / f.clusterSize
+		k = ne / clusterSize
 	default:
-		size, ok := snn.ClusterSizeFromName(f.weights)
+		size, ok := snn.ClusterSizeFromName(path)
 		if !ok {
-			return nil, fmt.Errorf("cannot tell the clusters of %s: give --clusters K or --cluster-size M (or name the file ...ncNNN...)", f.weights)
+			return nil, fmt.Errorf("cannot tell the clusters of %s: give --clusters K or --cluster-size M (or name the file ...ncNNN...)", path)
 		}
 		if size <= 0 || ne%size != 0 {
-			return nil, fmt.Errorf("cluster size %d from the name of %s does not divide the %d E neurons", size, f.weights, ne)
+			return nil, fmt.Errorf("cluster size %d from the name of %s does not divide the %d E neurons", size, path, ne)
 		}
 		k = ne / size
 	}
 	if ne%k != 0 {
 		return nil, fmt.Errorf("--clusters %d does not divide the %d E neurons", k, ne)
 	}
+	return &weightFile{w: w, n: n, ne: ne, k: k}, nil
+}
+
+func replay(f *replayFlags) (*replayResult, error) {
+	wf, err := loadWeightFile(f.weights, f.ne, f.clusters, f.clusterSize)
+	if err != nil {
+		return nil, err
+	}
+	w, n, ne, k := wf.w, wf.n, wf.ne, wf.k
 	cfg := snn.DefaultConfig()
 	cfg.NE, cfg.NI, cfg.Clusters = ne, n-ne, k
 	cfg.Seed, cfg.Threads = f.seed, f.threads

@@ -185,36 +185,11 @@ func readoutPatterns(f *readoutFlags, dt float64) ([]*snn.Pattern, error) {
 }
 
 func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readoutOutput, error) {
-	w, err := snn.LoadWeights(f.weights)
+	wf, err := loadWeightFile(f.weights, f.ne, f.clusters, f.clusterSize)
 	if err != nil {
 		return nil, err
 	}
-	n, _ := w.Dims()
-	ne := f.ne
-	if ne == 0 {
-		ne = n * 4 / 5
-	}
-	if ne > n {
-		return nil, fmt.Errorf("--ne %d exceeds the matrix size %d", ne, n)
-	}
-	k := f.clusters
-	switch {
-	case k > 0:
-	case f.clusterSize > 0:
-		k = ne / f.clusterSize
-	default:
-		size, ok := snn.ClusterSizeFromName(f.weights)
-		if !ok {
-			return nil, fmt.Errorf("cannot tell the clusters of %s: give --clusters K or --cluster-size M (or name the file ...ncNNN...)", f.weights)
-		}
-		if size <= 0 {
-			return nil, fmt.Errorf("bad cluster size %d from the name of %s", size, f.weights)
-		}
-		k = ne / size
-	}
-	if k <= 0 || ne%k != 0 {
-		return nil, fmt.Errorf("%d clusters do not divide the %d E neurons", k, ne)
-	}
+	w, n, ne, k := wf.w, wf.n, wf.ne, wf.k
 	if f.ring > 0 {
 		w, err = snn.ExtendRing(w, ne, k, f.ring, f.seed)
 		if err != nil {
