@@ -83,8 +83,7 @@ func TestGosnnTerminal(t *testing.T) {
 	// still has the terminal in raw mode is queued as input instead of raising SIGINT.
 	m.line(`fmt.Println("looping"); for { x = x + 0 }`)
 	m.waitFor(`(?m)^looping\z`)
-	m.keys("C-c")
-	m.waitFor(`Interrupted`)
+	m.interrupt(`Interrupted`)
 	m.waitPrompt()
 	m.line("x * 6")
 	m.waitFor(`(?m)^42$`)
@@ -163,8 +162,7 @@ func TestGosnnInterruptSimulation(t *testing.T) {
 	m.waitFor(`(?m)^<nil>$`)
 	m.line("net.Run(1e7)")       // hours of simulated time
 	m.waitFor(`snn run running`) // the progress line: the run has started
-	m.keys("C-c")
-	m.waitFor(`(?i)interrupt`)
+	m.interrupt(`(?i)interrupt`)
 	m.waitPrompt()
 	m.line("before")
 	m.waitFor(`(?m)^"defined before the run"$`)
