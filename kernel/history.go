@@ -64,7 +64,11 @@ func OpenHistory(path string) (*History, error) {
 	h := &History{path: path, save: make(chan struct{}, 1), done: make(chan struct{})}
 	var f historyFile
 	if path != "" {
-		var err error
+		unlock, err := lockHistory(path)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 		if f, err = readHistory(path); err != nil {
 			return nil, err
 		}
@@ -144,6 +148,14 @@ func (h *History) flush() {
 		}
 	}
 	h.mu.Unlock()
+	unlock, err := lockHistory(h.path)
+	if err != nil {
+		h.mu.Lock()
+		h.err = err
+		h.mu.Unlock()
+		return
+	}
+	defer unlock()
 	disk, err := readHistory(h.path)
 	if err != nil {
 		disk = historyFile{}
