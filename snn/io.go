@@ -14,6 +14,7 @@ package snn
 //   - Errors start with "snn: " and, when a file is involved, name it and its format.
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -316,4 +317,20 @@ func ClusterSizeFromName(path string) (size int, ok bool) {
 		return 0, false
 	}
 	return found[len(found)-1], true
+}
+
+// readFileAs opens path and decodes it with read through a buffered reader; errors name the
+// file and the format ("snn: FF.mat: mat: truncated ...").
+func readFileAs[T any](path, format string, read func(io.Reader) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, fmt.Errorf("snn: %w", err)
+	}
+	defer f.Close()
+	v, err := read(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		return zero, fmt.Errorf("snn: %s: %s: %w", filepath.Base(path), format, err)
+	}
+	return v, nil
 }

@@ -17,8 +17,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -164,16 +162,7 @@ func (f *MatFile) Matrix(name string) (*mat.Dense, error) {
 
 // ReadMatFile reads the MAT v5 file at path; errors name the file.
 func ReadMatFile(path string) (*MatFile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("snn: %w", err)
-	}
-	defer f.Close()
-	mf, err := readMat(bufio.NewReaderSize(f, 1<<16))
-	if err != nil {
-		return nil, fmt.Errorf("snn: %s: mat: %w", filepath.Base(path), err)
-	}
-	return mf, nil
+	return readFileAs(path, "mat", readMat)
 }
 
 // ReadMat reads a MATLAB level-5 MAT-file (the default format up to v7; v7.3 files are HDF5

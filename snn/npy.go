@@ -6,15 +6,12 @@ package snn
 // 'shape', padded with blanks and a newline; then the raw array data.
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -62,16 +59,7 @@ func (a *NpyArray) Matrix() (*mat.Dense, error) {
 
 // ReadNpyFile reads the .npy file at path; errors name the file.
 func ReadNpyFile(path string) (*NpyArray, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("snn: %w", err)
-	}
-	defer f.Close()
-	a, err := readNpy(bufio.NewReaderSize(f, 1<<16))
-	if err != nil {
-		return nil, fmt.Errorf("snn: %s: npy: %w", filepath.Base(path), err)
-	}
-	return a, nil
+	return readFileAs(path, "npy", readNpy)
 }
 
 // ReadNpy reads a NumPy .npy array (format versions 1.0, 2.0 and 3.0) of floating ('f2', 'f4',
