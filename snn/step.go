@@ -90,6 +90,15 @@ func arrivals(p *population, lo, hi int, t float64, negToInh bool, hits []int32)
 	}
 }
 
+// traceHalf returns the half of a double-buffered per-neuron trace (2·n entries) that step s
+// writes: step s reads the values of step s−1 from the other half and writes its own, so the
+// delivery phase of step s can read any neuron's trace while another worker already
+// integrates step s+1 (one barrier per step, plasticity on or off).
+func traceHalf(buf []float64, n int, s int64) []float64 {
+	o := int(s&1) * n
+	return buf[o : o+n : o+n]
+}
+
 // b2i is 1 for true and 0 for false (compiled without a branch).
 func b2i(b bool) int {
 	if b {
@@ -102,6 +111,10 @@ func b2i(b bool) int {
 // the local indices of the neurons that spiked to buf from position cnt and returns the new count.
 func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
 	nrn := p.nrn[lo:hi]
+	var y, yPrev []float64
+	if k.traces {
+		y, yPrev = traceHalf(p.y, p.n, s), traceHalf(p.y, p.n, s-1)
+	}
 	for i := range nrn {
 		nr := &nrn[i]
 		// 4a: iSTDP trace decay (below, with the other traces).
@@ -125,7 +138,7 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 			p.um[j] += k.dUM * (v - p.um[j])
 			p.up[j] += k.dUP * (v - p.up[j])
 			p.xb[j] -= k.dX * p.xb[j]
-			p.y[j] -= k.dY * p.y[j]
+			y[j] = yPrev[j] - k.dY*yPrev[j]
 		}
 		// 4e: membrane update unless refractory; spike, reset and jumps.
 		if s > nr.last+k.ref {
@@ -153,7 +166,7 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 				}
 				w += k.b
 				if k.traces {
-					p.y[lo+i]++
+					y[lo+i]++
 					p.xb[lo+i]++
 				}
 				buf[cnt] = int32(lo + i)
@@ -172,6 +185,10 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 // VPeak, no adaptation.
 func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
 	nrn := p.nrn[lo:hi]
+	var y, yPrev []float64
+	if k.traces {
+		y, yPrev = traceHalf(p.y, p.n, s), traceHalf(p.y, p.n, s-1)
+	}
 	for i := range nrn {
 		nr := &nrn[i]
 		ie, ii := nr.inE, nr.inI
@@ -184,7 +201,7 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 		gE := (de - re) * k.nE
 		gI := (di - ri) * k.nI
 		if k.traces {
-			p.y[lo+i] -= k.dY * p.y[lo+i]
+			y[lo+i] = yPrev[lo+i] - k.dY*yPrev[lo+i]
 		}
 		if s > nr.last+k.ref {
 			v := nr.v
@@ -193,7 +210,7 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 				v = k.vReset
 				nr.last = s
 				if k.traces {
-					p.y[lo+i]++
+					y[lo+i]++
 				}
 				buf[cnt] = int32(lo + i)
 				cnt++
@@ -221,7 +238,7 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 			cnt = stepLIF(k, p, wk.lo[pi], wk.hi[pi], s, t, wk.buf[pi], cnt)
 		}
 		if len(n.vrules) > 0 {
-			n.updatePreTraces(wk, pi, wk.buf[pi][wk.start[pi][c]:cnt])
+			n.updatePreTraces(wk, pi, wk.buf[pi][wk.start[pi][c]:cnt], s)
 		}
 		wk.cnt[pi] = cnt
 		wk.start[pi][c+1] = cnt
@@ -229,14 +246,14 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 	for _, r := range wk.rec {
 		m := r.mon
 		if s%m.every == 0 {
-			m.data[m.base+int(s/m.every-m.first)*len(m.entries)+r.col] = n.value(r.pop, r.v, r.i)
+			m.data[m.base+int(s/m.every-m.first)*len(m.entries)+r.col] = n.value(r.pop, r.v, r.i, s)
 		}
 	}
 }
 
 // deliver runs phase 2 of step s (chunk-relative index c): the spikes of all workers, in global
 // index order, add their weights into the next-step inputs of this worker's neurons.
-func (n *Network) deliver(wk *worker, c int) {
+func (n *Network) deliver(wk *worker, s int64, c int) {
 	stride := len(n.workers) + 1
 	id := wk.id
 	for pi, p := range n.pops {
@@ -265,7 +282,7 @@ func (n *Network) deliver(wk *worker, c int) {
 					// §2 step 4f, spike-triggered plasticity: LTD (vSTDP) and the
 					// presynaptic branch of iSTDP (MODEL.md 5.1-5.2).
 					if n.plasticNow && pr.plastic {
-						n.spikePlasticity(pr, q0, q1)
+						n.spikePlasticity(pr, q0, q1, s)
 					}
 				}
 			}
@@ -273,6 +290,6 @@ func (n *Network) deliver(wk *worker, c int) {
 	}
 	// §2 step 4f, continuous plasticity: LTP and the postsynaptic branch of iSTDP.
 	if n.plasticNow {
-		n.stepPlasticity(wk, c)
+		n.stepPlasticity(wk, s, c)
 	}
 }
