@@ -103,6 +103,7 @@
 // InhibitorySTDP.WMin/WMax and Normalization.WMin/WMax. Item 13 (initial V):
 // NeuronParams.VInitLow/VInitHigh. Item 14 (H refractoriness): per neuron by default;
 // ReadoutConfig.SharedHRefractory reproduces [M]'s shared clock. Item 7
-// (the last-E-neuron bug of [J]) is not reproduced. Items 15-17 belong to the read-out
-// experiment.
+// (the last-E-neuron bug of [J]): fixed by default; Config.LastENeuronBug reproduces it.
+// Items 15-17 belong to the read-out experiment; item 19 follows item 7 (iSTDP treats every
+// E neuron alike).
 package snn

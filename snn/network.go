@@ -89,6 +89,11 @@ type Network struct {
 	syn      Synapses
 	negToInh bool
 	traces   bool
+	// bug is the index in E of the neuron of Config.LastENeuronBug (MODEL.md section 9
+	// item 7), −1 when off; bugDrive is its external drive and bugKin its (I) kinetics.
+	bug      int
+	bugDrive Drive
+	bugKin   kin
 	seed     uint64
 	clusters Clusters
 	pops     []*population
@@ -213,7 +218,10 @@ func checkClusters(cl Clusters, ne int) error {
 func newEmpty(cfg Config) *Network {
 	n := &Network{
 		dt: cfg.DT, syn: cfg.Synapses, negToInh: cfg.NegativeExt == Inh, traces: cfg.Traces,
-		seed: cfg.Seed, threads: cfg.Threads,
+		seed: cfg.Seed, threads: cfg.Threads, bug: -1,
+	}
+	if cfg.LastENeuronBug {
+		n.bug, n.bugDrive = cfg.NE-1, cfg.ExtI
 	}
 	if cfg.Clusters > 0 {
 		n.clusters = UniformClusters(cfg.Clusters, cfg.NE/cfg.Clusters)
@@ -272,6 +280,12 @@ func (n *Network) initState(pop *population, stream uint64) {
 			// MODEL.md section 9 item 6: traces start at the initial V (default for Go).
 			pop.um[i], pop.up[i] = nr.v, nr.v
 		}
+	}
+	if n.bug >= 0 && pop.off == 0 && n.bug < pop.n {
+		// Section 9 item 7: the last E neuron (the first population is E) has the I drive.
+		i, d := n.bug, n.bugDrive
+		pop.rate[i], pop.extW[i] = d.Rate, d.Weight
+		pop.nrn[i].next = t + pop.rng[i].exp()/d.Rate
 	}
 }
 

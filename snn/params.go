@@ -187,6 +187,17 @@ type Config struct {
 	// They cost time and are off for static runs; plasticity turns them on.
 	Traces bool
 
+	// LastENeuronBug reproduces the off-by-one of the original training code (MODEL.md
+	// section 9 item 7: [J] tests cc < Ne where it means cc <= Ne). The last E neuron (index
+	// NE−1) is then integrated with the I model and parameters and receives the I external
+	// drive (ExtI) whatever the stimulus; its spikes enter the inhibitory conductance of their
+	// targets with its E weights; it has no vSTDP traces, so its outgoing E synapses get no
+	// LTP and its spikes cause no LTD; and E→E normalisation, which divides by zero for it in
+	// the original, holds its E inputs at the floor Normalization.WMin. iSTDP treats it as an
+	// E neuron (section 9 item 19). The default, false, is the fixed behaviour (default for
+	// Go). It needs NE >= 1 and a LIF I model.
+	LastENeuronBug bool
+
 	Seed    uint64 // seed of every random draw (connectivity, initial state, Poisson input)
 	Threads int    // worker goroutines; 0 means runtime.GOMAXPROCS(0)
 }
@@ -376,6 +387,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Threads < 0 {
 		return fieldError("Config.Threads", c.Threads, "must be >= 0")
+	}
+	if c.LastENeuronBug && (c.NE < 1 || c.I.Model != LIF) {
+		return fieldError("Config.LastENeuronBug", c.LastENeuronBug, "needs NE >= 1 and a LIF I model")
 	}
 	return nil
 }

@@ -293,6 +293,14 @@ func (n *Network) normalize(wk *worker, s int64) {
 				continue
 			}
 			row := pr.w[k0:k1]
+			if j == n.bug && pr.post == int(PopE) && pr.pre == int(PopE) {
+				// Section 9 item 7: the original divides by zero for this row; its E
+				// inputs end at the floor.
+				for q := range row {
+					row[q] = r.r.WMin
+				}
+				continue
+			}
 			sum := rowSum4(row)
 			if r.r.Mode == Subtractive {
 				d := (sum - r.target[j]) / float64(len(row))
@@ -342,7 +350,9 @@ func (n *Network) updatePreTraces(wk *worker, pi int, spikes []int32, s int64) {
 			xb[i] = x - r.dX*x
 		}
 		for _, i := range spikes {
-			cur[i]++
+			if int(i) != n.bug || pi != int(PopE) { // section 9 item 7: no trace
+				cur[i]++
+			}
 		}
 	}
 }

@@ -205,7 +205,13 @@ func (n *Network) prepare() {
 			kn := n.kinetics(p)
 			wk.kin = append(wk.kin, kn)
 			per := chunkSteps/int(kn.ref+1) + 1
-			wk.buf = append(wk.buf, make([]int32, (hi-lo)*per))
+			size := (hi - lo) * per
+			if n.bug >= 0 && len(wk.lo) == int(PopE)+1 {
+				// Section 9 item 7: the last E neuron steps with the I kinetics.
+				n.bugKin = n.kinetics(n.pops[PopI])
+				size += chunkSteps/int(n.bugKin.ref+1) + 1
+			}
+			wk.buf = append(wk.buf, make([]int32, size))
 			wk.start = append(wk.start, make([]int32, chunkSteps+1))
 			wk.hits = append(wk.hits, make([]int32, hi-lo))
 		}

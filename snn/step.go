@@ -99,6 +99,15 @@ func traceHalf(buf []float64, n int, s int64) []float64 {
 	return buf[o : o+n : o+n]
 }
 
+// fixedArrivals is arrivals for one neuron with drive d instead of its population's rates
+// (the last E neuron under Config.LastENeuronBug).
+func fixedArrivals(nr *neuron, r *rng, d Drive, t float64) {
+	for nr.next <= t {
+		nr.inE += d.Weight
+		nr.next += r.exp() / d.Rate
+	}
+}
+
 // b2i is 1 for true and 0 for false (compiled without a branch).
 func b2i(b bool) int {
 	if b {
@@ -231,11 +240,22 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 	for pi, p := range n.pops {
 		cnt := wk.cnt[pi] // start[pi][c] already holds it (start[pi][0] is always 0)
 		k := &wk.kin[pi]
-		arrivals(p, wk.lo[pi], wk.hi[pi], t, k.negToInh, wk.hits[pi])
+		lo, hi := wk.lo[pi], wk.hi[pi]
+		// MODEL.md section 9 item 7 (Config.LastENeuronBug): the last E neuron, the last of
+		// its worker's range, steps as an I neuron with the I drive.
+		bug := pi == int(PopE) && n.bug >= 0 && hi == n.bug+1 && lo < hi
+		if bug {
+			hi--
+		}
+		arrivals(p, lo, hi, t, k.negToInh, wk.hits[pi])
 		if p.p.Model == AdEx {
-			cnt = stepAdEx(k, p, wk.lo[pi], wk.hi[pi], s, t, wk.buf[pi], cnt)
+			cnt = stepAdEx(k, p, lo, hi, s, t, wk.buf[pi], cnt)
 		} else {
-			cnt = stepLIF(k, p, wk.lo[pi], wk.hi[pi], s, t, wk.buf[pi], cnt)
+			cnt = stepLIF(k, p, lo, hi, s, t, wk.buf[pi], cnt)
+		}
+		if bug {
+			fixedArrivals(&p.nrn[hi], &p.rng[hi], n.bugDrive, t)
+			cnt = stepLIF(&n.bugKin, p, hi, hi+1, s, t, wk.buf[pi], cnt)
 		}
 		if len(n.vrules) > 0 {
 			n.updatePreTraces(wk, pi, wk.buf[pi][wk.start[pi][c]:cnt], s)
@@ -262,6 +282,9 @@ func (n *Network) deliver(wk *worker, s int64, c int) {
 		}
 		for _, u := range n.workers {
 			for _, i := range u.buf[pi][u.start[pi][c]:u.start[pi][c+1]] {
+				// Section 9 item 7: the bug neuron's spikes are inhibitory and, having no
+				// traces, cause no plasticity.
+				bug := pi == int(PopE) && int(i) == n.bug
 				for _, pj := range p.out {
 					pr := n.projs[pj]
 					nrn := n.pops[pr.post].nrn
@@ -270,7 +293,7 @@ func (n *Network) deliver(wk *worker, s int64, c int) {
 					op, os := pr.outPost[q0:q1], pr.outSyn[q0:q1]
 					os = os[:len(op)]
 					w := pr.w
-					if pr.ch == Exc {
+					if pr.ch == Exc && !bug {
 						for q, j := range op {
 							nrn[j].inE += w[os[q]]
 						}
@@ -281,7 +304,7 @@ func (n *Network) deliver(wk *worker, s int64, c int) {
 					}
 					// §2 step 4f, spike-triggered plasticity: LTD (vSTDP) and the
 					// presynaptic branch of iSTDP (MODEL.md 5.1-5.2).
-					if n.plasticNow && pr.plastic {
+					if n.plasticNow && pr.plastic && !bug {
 						n.spikePlasticity(pr, q0, q1, s)
 					}
 				}

@@ -232,6 +232,9 @@ func (n *Network) protocolFingerprint(p Protocol) string {
 		fmt.Fprintf(&b, ",%s:%d", q.name, q.n)
 	}
 	fmt.Fprintf(&b, ";K=%d;seed=%d;syn=%d;", n.clusters.Count(), n.seed, n.TotalSynapses())
+	if n.bug >= 0 {
+		b.WriteString("bug7;") // Config.LastENeuronBug
+	}
 	for _, r := range n.vrules {
 		fmt.Fprintf(&b, "v%v;", r.r)
 	}

@@ -67,6 +67,7 @@ type trainFlags struct {
 	seed                  uint64
 	threads               int
 	json                  bool
+	lastEBug              bool
 }
 
 func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
@@ -83,6 +84,7 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object instead of a table")
+	fs.BoolVar(&f.lastEBug, "last-e-bug", false, "reproduce the original's last-E-neuron bug (MODEL.md section 9 item 7, snn.Config.LastENeuronBug)")
 	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--time-scale F] [--seed N] [--threads N] [--json]"); code >= 0 {
 		return nil, code
 	}
@@ -214,6 +216,7 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 	}
 	setup.EE.ALTP *= f.ltpGain
 	setup.Config.Seed, setup.Config.Threads = f.seed, f.threads
+	setup.Config.LastENeuronBug = f.lastEBug
 	prot := snn.ShortProtocol()
 	if f.protocol == "paper" {
 		prot = snn.PaperProtocol()
