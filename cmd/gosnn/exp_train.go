@@ -246,6 +246,11 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 	total := len(prot)
 	host.phase = fmt.Sprintf("phase 1/%d %s", total, prot[0].Kind)
 	rep, err := net.RunProtocolContext(ctx, prot, snn.ProtocolOptions{Dir: f.dir, OnPhase: func(r snn.PhaseReport) {
+		// The progress label names the next phase, also after phases restored from a
+		// snapshot (a resumed run reports them once, without a line each).
+		if r.Index+1 < total {
+			host.phase = fmt.Sprintf("phase %d/%d %s", r.Index+2, total, prot[r.Index+1].Kind)
+		}
 		if r.Resumed {
 			return
 		}
@@ -255,9 +260,6 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 			line += fmt.Sprintf("  period %.0f ms, in order %.2f (%d)", r.Replay.PeriodMs, r.Replay.InOrderFraction, r.Replay.Transitions)
 		}
 		fmt.Fprintf(stderr, "%s  [%.0f s wall]\n", line, time.Since(t0).Seconds())
-		if r.Index+1 < total {
-			host.phase = fmt.Sprintf("phase %d/%d %s", r.Index+2, total, prot[r.Index+1].Kind)
-		}
 	}})
 	if err != nil {
 		return nil, err
