@@ -76,15 +76,7 @@ func TestLastENeuronBugPlasticity(t *testing.T) {
 		n := mustNet(t, cfg)
 		n.SetRates(PopE, 0, 400, 6)
 		n.SetRates(PopI, 0, 100, DefaultConfig().ExtI.Rate)
-		if err := n.SetVoltageSTDP(ProjEtoE, DefaultEEPlasticity()); err != nil {
-			t.Fatal(err)
-		}
-		if err := n.SetInhibitorySTDP(ProjItoE, DefaultIEPlasticity()); err != nil {
-			t.Fatal(err)
-		}
-		if err := n.SetNormalization(ProjEtoE, DefaultNormalization()); err != nil {
-			t.Fatal(err)
-		}
+		attachPaperRules(t, n)
 		n.SetPlastic(true)
 		mon, err := n.RecordSpikes(PopE, []int{399})
 		if err != nil {

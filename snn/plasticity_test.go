@@ -226,15 +226,7 @@ func TestPlasticThreadsIdentical(t *testing.T) {
 	for _, th := range []int{1, 2, 3} {
 		n := smallNet(t, th, 8)
 		n.SetRates(PopE, 0, 400, 6)
-		if err := n.SetVoltageSTDP(ProjEtoE, DefaultEEPlasticity()); err != nil {
-			t.Fatal(err)
-		}
-		if err := n.SetInhibitorySTDP(ProjItoE, DefaultIEPlasticity()); err != nil {
-			t.Fatal(err)
-		}
-		if err := n.SetNormalization(ProjEtoE, DefaultNormalization()); err != nil {
-			t.Fatal(err)
-		}
+		attachPaperRules(t, n)
 		n.SetPlastic(true)
 		if err := n.Run(200); err != nil {
 			t.Fatal(err)

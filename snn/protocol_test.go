@@ -173,6 +173,13 @@ func tinyPlasticNet(t *testing.T, seed uint64) *Network {
 	cfg.Seed = seed
 	cfg.Threads = 1
 	n := mustNet(t, cfg)
+	attachPaperRules(t, n)
+	return n
+}
+
+// attachPaperRules attaches the paper's vSTDP, iSTDP and normalisation (MODEL.md 5.1-5.3).
+func attachPaperRules(t testing.TB, n *Network) {
+	t.Helper()
 	if err := n.SetVoltageSTDP(ProjEtoE, DefaultEEPlasticity()); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +189,6 @@ func tinyPlasticNet(t *testing.T, seed uint64) *Network {
 	if err := n.SetNormalization(ProjEtoE, DefaultNormalization()); err != nil {
 		t.Fatal(err)
 	}
-	return n
 }
 
 // RunProtocol leaves the network spontaneous and frozen, reports every phase, and records
