@@ -118,9 +118,9 @@ Plasticity (plastic, train), MODEL.md 5.1-5.3 with gosnn's semantics (snn/plasti
     89 steps per slot). In gosnn only the next inter-arrival interval drawn after a rate switch
     uses the new rate, so there the stimulus effectively starts one 4.5-kHz interval (0.22 ms,
     about 2 steps on average) later. The stimulated cluster fires at the end of its 9-ms drive,
-    so this matters: with the exact window Brian2 gave E 0.95 Hz, I 3.05 Hz, 41.7 M LTP updates
+    so this matters: with the exact window Brian2 gave E 0.94 Hz, I 3.05 Hz, 41.7 M LTP updates
     per simulated second (2 s, seed 2) against gosnn's 0.83-0.84 Hz, 2.92-2.96 Hz and 38.0-38.7 M
-    (seeds 1-3); with --stim-onset-lag-steps 2 Brian2 gave 0.80 Hz, 2.91 Hz and 37.9 M.
+    (seeds 1-3); with --stim-onset-lag-steps 2 Brian2 gave 0.80 Hz, 2.90 Hz and 37.8 M.
 """
 
 import argparse
