@@ -139,14 +139,56 @@ func (h *netHost) progressBundle(p snn.Progress) display.Bundle {
 		Metadata: map[string]any{"progress": frac}}
 }
 
+// newNetHost returns the host of network n in this session.
+func (s *Session) newNetHost(n *snn.Network) *netHost {
+	h := &netHost{host: s.host, net: n}
+	h.cond = newCond(h)
+	return h
+}
+
+// openSessions are the sessions not yet closed, oldest first. Networks that compiled code
+// creates (Setup.Build and anything else built on snn.New) get the newest one's host through
+// snn's host factory; the wrapped constructors below bind each cell's networks to its own
+// session.
+var (
+	openMu       sync.Mutex
+	openSessions []*Session
+)
+
+func init() {
+	snn.SetHostFactory(func(n *snn.Network) snn.Host {
+		openMu.Lock()
+		defer openMu.Unlock()
+		if len(openSessions) == 0 {
+			return nil
+		}
+		return openSessions[len(openSessions)-1].newNetHost(n)
+	})
+}
+
+func (s *Session) register() {
+	openMu.Lock()
+	openSessions = append(openSessions, s)
+	openMu.Unlock()
+}
+
+func (s *Session) unregister() {
+	openMu.Lock()
+	defer openMu.Unlock()
+	for i, o := range openSessions {
+		if o == s {
+			openSessions = append(openSessions[:i], openSessions[i+1:]...)
+			return
+		}
+	}
+}
+
 // snnOverrides wraps the snn constructors so that networks created in a cell get the
 // session's host: Run then uses the running cell's context and shows live progress.
 func (s *Session) snnOverrides() interp.Exports {
 	attach := func(n *snn.Network) {
 		if n != nil {
-			h := &netHost{host: s.host, net: n}
-			h.cond = newCond(h)
-			n.SetHost(h)
+			n.SetHost(s.newNetHost(n))
 		}
 	}
 	return interp.Exports{
@@ -161,7 +203,6 @@ func (s *Session) snnOverrides() interp.Exports {
 				attach(n)
 				return n, err
 			}),
-			// Attach gives a network built outside the wrapped constructors the session host.
 		},
 	}
 }

@@ -117,6 +117,7 @@ func New(opt Options) (*Session, error) {
 	})
 	s.disp = display.NewDisplayer(s.currentSink, s.render)
 	s.host = &host{s: s}
+	s.register()
 	if err := s.in.Use(ystdlib.Symbols); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("session: loading the standard library: %w", err)
@@ -152,6 +153,7 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.unregister()
 	s.interruptRuns()
 	if s.cap != nil {
 		return s.cap.stop()

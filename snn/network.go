@@ -148,6 +148,7 @@ func New(cfg Config) (*Network, error) {
 		pr.pre, pr.post, pr.ch = pw.pre, pw.post, pw.ch
 		n.addProjection(pr)
 	}
+	attachFactoryHost(n)
 	return n, nil
 }
 
@@ -196,6 +197,7 @@ func NewFromWeights(cfg Config, w *mat.Dense, cl Clusters) (*Network, error) {
 		pr.pre, pr.post, pr.ch = b.pre, b.post, b.ch
 		n.addProjection(pr)
 	}
+	attachFactoryHost(n)
 	return n, nil
 }
 

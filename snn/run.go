@@ -41,6 +41,31 @@ type Progress struct {
 // SetHost attaches a host (nil detaches it).
 func (n *Network) SetHost(h Host) { n.host = h }
 
+// hostFactory holds the function SetHostFactory installed, or nil.
+var hostFactory atomic.Pointer[func(*Network) Host]
+
+// SetHostFactory makes New and NewFromWeights, and so everything built on them such as
+// Setup.Build, attach f(n) as the Host of every network n they create (f may return nil for
+// none); nil removes the factory. An interactive environment installs one so that a network
+// built anywhere, by compiled code too, reports progress and stops on an interrupt. The
+// factory is process-wide; SetHost overrides it per network.
+func SetHostFactory(f func(*Network) Host) {
+	if f == nil {
+		hostFactory.Store(nil)
+		return
+	}
+	hostFactory.Store(&f)
+}
+
+// attachFactoryHost gives a new network the host of the installed factory, if any.
+func attachFactoryHost(n *Network) {
+	if f := hostFactory.Load(); f != nil {
+		if h := (*f)(n); h != nil {
+			n.host = h
+		}
+	}
+}
+
 // Run simulates durationMs milliseconds with the host's context (context.Background() when no
 // host is attached). See RunContext.
 func (n *Network) Run(durationMs float64) error {
