@@ -17,11 +17,11 @@ var tutorials = []struct {
 	figures, withData int
 }{
 	{"01-quickstart", 2, 2},
-	{"02-learning-the-clock", 3, 3},
+	{"02-learning-the-clock", 5, 5},
 	{"03-trained-network", 0, 4},
 	{"04-readout", 0, 1},
 	{"05-bird-song", 0, 1},
-	{"06-time-scales", 2, 2},
+	{"06-time-scales", 3, 3},
 }
 
 // dataDir is where the tests expect the authors' files (relative to the module root).
