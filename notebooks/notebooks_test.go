@@ -217,10 +217,14 @@ func python(t *testing.T, modules string) string {
 
 // TestNotebooksRun executes every notebook with gosnn run from the module root, as the
 // README tells a new user to, and checks for error outputs, figures and nbformat validity.
+//
+// It runs in parallel with TestNotebooksKernel: the notebooks simulate on one thread, and
+// together the two take several minutes, close to go test's default 10-minute timeout.
 func TestNotebooksRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every tutorial notebook (minutes); skipped with -short")
 	}
+	t.Parallel()
 	bin := buildGosnn(t)
 	data := haveData(t)
 	out := t.TempDir()
@@ -273,6 +277,7 @@ func TestNotebooksKernel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every tutorial notebook through Jupyter (minutes); skipped with -short")
 	}
+	t.Parallel()
 	py := python(t, "nbclient, nbformat")
 	bin := buildGosnn(t)
 	haveData(t)
