@@ -17,11 +17,11 @@ var tutorials = []struct {
 	figures, withData int
 }{
 	{"01-quickstart", 2, 2},
-	{"02-learning-the-clock", 3, 3},
+	{"02-learning-the-clock", 5, 5},
 	{"03-trained-network", 0, 4},
 	{"04-readout", 0, 1},
 	{"05-bird-song", 0, 1},
-	{"06-time-scales", 2, 2},
+	{"06-time-scales", 3, 3},
 }
 
 // dataDir is where the tests expect the authors' files (relative to the module root).
@@ -217,10 +217,14 @@ func python(t *testing.T, modules string) string {
 
 // TestNotebooksRun executes every notebook with gosnn run from the module root, as the
 // README tells a new user to, and checks for error outputs, figures and nbformat validity.
+//
+// It runs in parallel with TestNotebooksKernel: the notebooks simulate on one thread, and
+// together the two take several minutes, close to go test's default 10-minute timeout.
 func TestNotebooksRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every tutorial notebook (minutes); skipped with -short")
 	}
+	t.Parallel()
 	bin := buildGosnn(t)
 	data := haveData(t)
 	out := t.TempDir()
@@ -273,6 +277,7 @@ func TestNotebooksKernel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every tutorial notebook through Jupyter (minutes); skipped with -short")
 	}
+	t.Parallel()
 	py := python(t, "nbclient, nbformat")
 	bin := buildGosnn(t)
 	haveData(t)
