@@ -97,7 +97,9 @@ func (h *netHost) Progress(p snn.Progress) {
 		return
 	}
 	h.handle.Bundle(h.progressBundle(p))
-	if p.Final {
+	// A protocol (snn RunProtocol) keeps one display for all its phases: the next phase
+	// updates it, so a long protocol leaves one line under the cell, not one per phase.
+	if p.Final && (p.Phases == 0 || p.Phase+1 >= p.Phases || p.Done < p.Total) {
 		h.handle = nil
 	}
 }
@@ -131,8 +133,12 @@ func (h *netHost) progressBundle(p snn.Progress) display.Bundle {
 			state = "stopped"
 		}
 	}
-	txt := fmt.Sprintf("snn run %s: %.1f of %.1f ms (%.0f%%), t = %.1f ms, %.2fx real time, wall %s; rates: %s",
-		state, p.Done, p.Total, 100*frac, p.Time, speed, p.Wall.Round(time.Millisecond), strings.Join(rates, ", "))
+	what := "snn run"
+	if p.Phases > 0 {
+		what = fmt.Sprintf("snn protocol phase %d of %d", p.Phase+1, p.Phases)
+	}
+	txt := fmt.Sprintf("%s %s: %.1f of %.1f ms (%.0f%%), t = %.1f ms, %.2fx real time, wall %s; rates: %s",
+		what, state, p.Done, p.Total, 100*frac, p.Time, speed, p.Wall.Round(time.Millisecond), strings.Join(rates, ", "))
 	htm := fmt.Sprintf(`<div><progress value="%.4f" max="1"></progress> %s</div>`, frac, html.EscapeString(txt))
 	// The "progress" metadata key (a fraction in [0, 1]) lets terminal front ends draw a bar.
 	return display.Bundle{Data: map[string]any{display.MIMEText: txt, display.MIMEHTML: htm},

@@ -43,3 +43,51 @@ func TestProgressDisplay(t *testing.T) {
 		t.Errorf("run still counted after its final report: running=%v runs=%d", h.running, s.runs)
 	}
 }
+
+// A protocol's phases share one progress display: every phase after the first updates it, and
+// the display closes after the last phase (or a stopped one).
+func TestProgressDisplayProtocol(t *testing.T) {
+	s := newTestSession(t)
+	rec := &recorder{}
+	s.cell.Store(&cellState{ctx: context.Background(), sink: rec})
+	h := &netHost{host: s.host}
+	h.cond = newCond(h)
+	long := time.Second
+	for ph := 0; ph < 3; ph++ {
+		h.Context()
+		h.Progress(snn.Progress{Done: 500, Total: 1000, Wall: long, Phase: ph, Phases: 3})
+		h.Progress(snn.Progress{Done: 1000, Total: 1000, Wall: long, Phase: ph, Phases: 3, Final: true})
+	}
+	var shows, updates int
+	for _, e := range rec.events {
+		switch {
+		case strings.HasPrefix(e, "display: "):
+			shows++
+		case strings.HasPrefix(e, "update: "):
+			updates++
+		}
+	}
+	if shows != 1 || updates != 5 {
+		t.Fatalf("events %q: want 1 display and 5 updates", rec.events)
+	}
+	if last := rec.events[len(rec.events)-1]; !strings.Contains(last, "snn protocol phase 3 of 3 done") {
+		t.Errorf("last event %q", last)
+	}
+	if h.handle != nil {
+		t.Error("display still open after the last phase")
+	}
+	// A new run after the protocol gets a display of its own.
+	h.Context()
+	h.Progress(snn.Progress{Done: 500, Total: 1000, Wall: long})
+	if e := rec.events[len(rec.events)-1]; !strings.HasPrefix(e, "display: ") {
+		t.Errorf("run after the protocol: %q, want a new display", e)
+	}
+	// A stopped phase closes the display too.
+	h.Progress(snn.Progress{Done: 1000, Total: 1000, Wall: long, Final: true})
+	h.Context()
+	h.Progress(snn.Progress{Done: 200, Total: 1000, Wall: long, Phase: 0, Phases: 3})
+	h.Progress(snn.Progress{Done: 300, Total: 1000, Wall: long, Phase: 0, Phases: 3, Final: true})
+	if h.handle != nil {
+		t.Error("display still open after a stopped phase")
+	}
+}
