@@ -111,6 +111,7 @@ func init() {
 		"SaveWeights":                 reflect.ValueOf(snn.SaveWeights),
 		"SaveWeightsWith":             reflect.ValueOf(snn.SaveWeightsWith),
 		"SequenceSchedule":            reflect.ValueOf(snn.SequenceSchedule),
+		"SetHostFactory":              reflect.ValueOf(snn.SetHostFactory),
 		"ShortProtocol":               reflect.ValueOf(snn.ShortProtocol),
 		"SignedSpectrum":              reflect.ValueOf(snn.SignedSpectrum),
 		"SongParamsFor":               reflect.ValueOf(snn.SongParamsFor),
