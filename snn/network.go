@@ -42,14 +42,10 @@ type population struct {
 	off  int // global index of local neuron 0
 	n    int
 
-	nrn        []neuron  // hot state, one record per neuron
-	rate, extW []float64 // external Poisson drive: kHz and weight
-	rng        []rng     // per-neuron Poisson stream
-	um, up, xb []float64 // plasticity traces ū−, ū+, x̄ (MODEL.md section 5); nil when off
-	// y is the iSTDP trace (MODEL.md 5.2), double-buffered: step s writes half s&1 (see
-	// traceHalf). Delivery reads the y of presynaptic neurons that other workers own, so with
-	// one buffer a worker already integrating step s+1 would change what another still reads.
-	y []float64
+	nrn           []neuron  // hot state, one record per neuron
+	rate, extW    []float64 // external Poisson drive: kHz and weight
+	rng           []rng     // per-neuron Poisson stream
+	um, up, xb, y []float64 // plasticity traces ū−, ū+, x̄, y (MODEL.md section 5); nil when off
 
 	d      Drive // drive given at construction
 	out    []int // projections whose presynaptic population this is
@@ -249,8 +245,7 @@ func (n *Network) addPop(name string, p NeuronParams, size int, d Drive) PopID {
 	pop.rate, pop.extW = f(), f()
 	pop.rng = make([]rng, size)
 	if n.traces {
-		pop.um, pop.up, pop.xb = f(), f(), f()
-		pop.y = make([]float64, 2*size)
+		pop.um, pop.up, pop.xb, pop.y = f(), f(), f(), f()
 	}
 	pop.d = d
 	n.initState(pop, uint64(id))
@@ -691,9 +686,8 @@ func (v Var) String() string {
 	return fmt.Sprintf("Var(%d)", int(v))
 }
 
-// value returns variable v of local neuron i as of step s (the double-buffered traces are
-// read from the half step s wrote).
-func (n *Network) value(p *population, v Var, i int, s int64) float64 {
+// value returns variable v of local neuron i.
+func (n *Network) value(p *population, v Var, i int) float64 {
 	switch v {
 	case VarV:
 		return p.nrn[i].v
@@ -712,7 +706,7 @@ func (n *Network) value(p *population, v Var, i int, s int64) float64 {
 	case VarXBar:
 		return p.xb[i]
 	case VarY:
-		return traceHalf(p.y, p.n, s)[i]
+		return p.y[i]
 	}
 	return math.NaN()
 }
@@ -738,7 +732,7 @@ func (n *Network) State(id PopID, v Var) ([]float64, error) {
 	}
 	out := make([]float64, p.n)
 	for i := range out {
-		out[i] = n.value(p, v, i, n.step)
+		out[i] = n.value(p, v, i)
 	}
 	return out, nil
 }

@@ -89,7 +89,7 @@ func DefaultNormalization() Normalization {
 type vstdpRule struct {
 	pr  *projection
 	r   VoltageSTDP
-	xb  []float64 // presynaptic trace x̄, per pre neuron, double-buffered (traceHalf)
+	xb  []float64 // presynaptic trace, per pre neuron
 	dX  float64   // dt/τ_x
 	dtA float64   // dt·A_LTP
 }
@@ -128,7 +128,7 @@ func (n *Network) enableTraces() {
 			p.um[i], p.up[i] = p.nrn[i].v, p.nrn[i].v
 		}
 		p.xb = make([]float64, p.n)
-		p.y = make([]float64, 2*p.n)
+		p.y = make([]float64, p.n)
 	}
 	n.ready = false
 }
@@ -163,7 +163,7 @@ func (n *Network) SetVoltageSTDP(id ProjID, r VoltageSTDP) error {
 		return fmt.Errorf("snn: SetVoltageSTDP: postsynaptic population %s is not AdEx", n.pops[pr.post].name)
 	}
 	n.enableTraces()
-	rule := &vstdpRule{pr: pr, r: r, xb: make([]float64, 2*n.pops[pr.pre].n), dX: n.dt / r.TauX, dtA: n.dt * r.ALTP}
+	rule := &vstdpRule{pr: pr, r: r, xb: make([]float64, n.pops[pr.pre].n), dX: n.dt / r.TauX, dtA: n.dt * r.ALTP}
 	for k, old := range n.vrules {
 		if old.pr == pr {
 			n.vrules[k] = rule
@@ -334,32 +334,28 @@ func rowSum4(x []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// updatePreTraces writes step s's x̄ traces of the vSTDP rules whose presynaptic population is
-// pi over the worker's range: the decayed values of step s−1, plus 1 for the step's spikes.
-func (n *Network) updatePreTraces(wk *worker, pi int, spikes []int32, s int64) {
-	np := n.pops[pi].n
-	lo, hi := wk.lo[pi], wk.hi[pi]
+// updatePreTraces decays the x̄ traces of the vSTDP rules whose presynaptic population is pi
+// over the worker's range and adds 1 for the step's spikes.
+func (n *Network) updatePreTraces(wk *worker, pi int, spikes []int32) {
 	for _, r := range n.vrules {
 		if r.pr.pre != pi {
 			continue
 		}
-		cur, prev := traceHalf(r.xb, np, s), traceHalf(r.xb, np, s-1)
-		xb, xp := cur[lo:hi], prev[lo:hi]
-		xp = xp[:len(xb)]
-		for i, x := range xp {
-			xb[i] = x - r.dX*x
+		xb := r.xb[wk.lo[pi]:wk.hi[pi]]
+		for i := range xb {
+			xb[i] -= r.dX * xb[i]
 		}
 		for _, i := range spikes {
 			if int(i) != n.bug || pi != int(PopE) { // section 9 item 7: no trace
-				cur[i]++
+				r.xb[i]++
 			}
 		}
 	}
 }
 
-// spikePlasticity applies LTD and presynaptic iSTDP of step s for spike entries q0 … q1−1 of
-// projection pr, after their weights have been delivered.
-func (n *Network) spikePlasticity(pr *projection, q0, q1 int32, s int64) {
+// spikePlasticity applies LTD and presynaptic iSTDP for spike entries q0 … q1−1 of projection
+// pr, after their weights have been delivered.
+func (n *Network) spikePlasticity(pr *projection, q0, q1 int32) {
 	post := n.pops[pr.post]
 	for _, r := range n.vrules {
 		if r.pr != pr {
@@ -377,21 +373,18 @@ func (n *Network) spikePlasticity(pr *projection, q0, q1 int32, s int64) {
 		if r.pr != pr {
 			continue
 		}
-		y := traceHalf(post.y, post.n, s)
 		for q := q0; q < q1; q++ {
 			syn := pr.outSyn[q]
-			pr.w[syn] = min(max(pr.w[syn]+r.r.Eta*(y[pr.outPost[q]]-r.alpha), r.r.WMin), r.r.WMax)
+			pr.w[syn] = min(max(pr.w[syn]+r.r.Eta*(post.y[pr.outPost[q]]-r.alpha), r.r.WMin), r.r.WMax)
 		}
 	}
 }
 
-// stepPlasticity applies LTP and postsynaptic iSTDP of step s (chunk-relative index c) on the
-// worker's rows.
-func (n *Network) stepPlasticity(wk *worker, s int64, c int) {
+// stepPlasticity applies LTP and postsynaptic iSTDP of step c on the worker's rows.
+func (n *Network) stepPlasticity(wk *worker, c int) {
 	for _, r := range n.vrules {
 		pr := r.pr
 		post := n.pops[pr.post]
-		xb := traceHalf(r.xb, n.pops[pr.pre].n, s)
 		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
 		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
 			v, up := post.nrn[j].v, post.up[j]
@@ -405,11 +398,11 @@ func (n *Network) stepPlasticity(wk *worker, s int64, c int) {
 			if r.r.SoftBound {
 				inv := 1 / r.r.WMax
 				for q, i := range col {
-					row[q] = max(row[q]+f*xb[i]*(1-row[q]*inv), r.r.WMin)
+					row[q] = max(row[q]+f*r.xb[i]*(1-row[q]*inv), r.r.WMin)
 				}
 			} else {
 				for q, i := range col {
-					row[q] = min(row[q]+f*xb[i], r.r.WMax)
+					row[q] = min(row[q]+f*r.xb[i], r.r.WMax)
 				}
 			}
 		}
@@ -417,13 +410,12 @@ func (n *Network) stepPlasticity(wk *worker, s int64, c int) {
 	for _, r := range n.irules {
 		pr := r.pr
 		pre := n.pops[pr.pre]
-		y := traceHalf(pre.y, pre.n, s)
 		pi := pr.post
 		for _, j := range wk.buf[pi][wk.start[pi][c]:wk.start[pi][c+1]] {
 			k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
 			row, col := pr.w[k0:k1], pr.col[k0:k1]
 			for q, i := range col {
-				row[q] = min(row[q]+r.r.Eta*y[i], r.r.WMax)
+				row[q] = min(row[q]+r.r.Eta*pre.y[i], r.r.WMax)
 			}
 		}
 	}

@@ -351,20 +351,22 @@ func (n *Network) runChunk(c int) {
 		wk := n.workers[0]
 		for k := 0; k < c; k++ {
 			n.integrate(wk, s0+int64(k), k)
-			n.deliver(wk, s0+int64(k), k)
+			n.deliver(wk, k)
 		}
 	} else {
 		b := newBarrier(len(n.workers))
 		var wg sync.WaitGroup
-		// One barrier per step: in delivery a worker reads other workers' spikes and
-		// presynaptic traces of this step, and writes only its own neurons and rows; the
-		// traces that the next integration updates are double-buffered (traceHalf).
+		// With plasticity, a second barrier keeps workers from updating traces (in the
+		// next integration) that others still read in delivery.
+		b2 := n.plasticNow
 		body := func(wk *worker) {
 			for k := 0; k < c; k++ {
-				s := s0 + int64(k)
-				n.integrate(wk, s, k)
+				n.integrate(wk, s0+int64(k), k)
 				b.wait()
-				n.deliver(wk, s, k)
+				n.deliver(wk, k)
+				if b2 {
+					b.wait()
+				}
 			}
 		}
 		for _, wk := range n.workers[1:] {

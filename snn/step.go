@@ -90,15 +90,6 @@ func arrivals(p *population, lo, hi int, t float64, negToInh bool, hits []int32)
 	}
 }
 
-// traceHalf returns the half of a double-buffered per-neuron trace (2·n entries) that step s
-// writes: step s reads the values of step s−1 from the other half and writes its own, so the
-// delivery phase of step s can read any neuron's trace while another worker already
-// integrates step s+1 (one barrier per step, plasticity on or off).
-func traceHalf(buf []float64, n int, s int64) []float64 {
-	o := int(s&1) * n
-	return buf[o : o+n : o+n]
-}
-
 // fixedArrivals is arrivals for one neuron with drive d instead of its population's rates
 // (the last E neuron under Config.LastENeuronBug).
 func fixedArrivals(nr *neuron, r *rng, d Drive, t float64) {
@@ -120,10 +111,6 @@ func b2i(b bool) int {
 // the local indices of the neurons that spiked to buf from position cnt and returns the new count.
 func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
 	nrn := p.nrn[lo:hi]
-	var y, yPrev []float64
-	if k.traces {
-		y, yPrev = traceHalf(p.y, p.n, s), traceHalf(p.y, p.n, s-1)
-	}
 	for i := range nrn {
 		nr := &nrn[i]
 		// 4a: iSTDP trace decay (below, with the other traces).
@@ -147,7 +134,7 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 			p.um[j] += k.dUM * (v - p.um[j])
 			p.up[j] += k.dUP * (v - p.up[j])
 			p.xb[j] -= k.dX * p.xb[j]
-			y[j] = yPrev[j] - k.dY*yPrev[j]
+			p.y[j] -= k.dY * p.y[j]
 		}
 		// 4e: membrane update unless refractory; spike, reset and jumps.
 		if s > nr.last+k.ref {
@@ -175,7 +162,7 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 				}
 				w += k.b
 				if k.traces {
-					y[lo+i]++
+					p.y[lo+i]++
 					p.xb[lo+i]++
 				}
 				buf[cnt] = int32(lo + i)
@@ -194,10 +181,6 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 // VPeak, no adaptation.
 func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
 	nrn := p.nrn[lo:hi]
-	var y, yPrev []float64
-	if k.traces {
-		y, yPrev = traceHalf(p.y, p.n, s), traceHalf(p.y, p.n, s-1)
-	}
 	for i := range nrn {
 		nr := &nrn[i]
 		ie, ii := nr.inE, nr.inI
@@ -210,7 +193,7 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 		gE := (de - re) * k.nE
 		gI := (di - ri) * k.nI
 		if k.traces {
-			y[lo+i] = yPrev[lo+i] - k.dY*yPrev[lo+i]
+			p.y[lo+i] -= k.dY * p.y[lo+i]
 		}
 		if s > nr.last+k.ref {
 			v := nr.v
@@ -219,7 +202,7 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 				v = k.vReset
 				nr.last = s
 				if k.traces {
-					y[lo+i]++
+					p.y[lo+i]++
 				}
 				buf[cnt] = int32(lo + i)
 				cnt++
@@ -258,7 +241,7 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 			cnt = stepLIF(&n.bugKin, p, hi, hi+1, s, t, wk.buf[pi], cnt)
 		}
 		if len(n.vrules) > 0 {
-			n.updatePreTraces(wk, pi, wk.buf[pi][wk.start[pi][c]:cnt], s)
+			n.updatePreTraces(wk, pi, wk.buf[pi][wk.start[pi][c]:cnt])
 		}
 		wk.cnt[pi] = cnt
 		wk.start[pi][c+1] = cnt
@@ -266,14 +249,14 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 	for _, r := range wk.rec {
 		m := r.mon
 		if s%m.every == 0 {
-			m.data[m.base+int(s/m.every-m.first)*len(m.entries)+r.col] = n.value(r.pop, r.v, r.i, s)
+			m.data[m.base+int(s/m.every-m.first)*len(m.entries)+r.col] = n.value(r.pop, r.v, r.i)
 		}
 	}
 }
 
 // deliver runs phase 2 of step s (chunk-relative index c): the spikes of all workers, in global
 // index order, add their weights into the next-step inputs of this worker's neurons.
-func (n *Network) deliver(wk *worker, s int64, c int) {
+func (n *Network) deliver(wk *worker, c int) {
 	stride := len(n.workers) + 1
 	id := wk.id
 	for pi, p := range n.pops {
@@ -305,7 +288,7 @@ func (n *Network) deliver(wk *worker, s int64, c int) {
 					// §2 step 4f, spike-triggered plasticity: LTD (vSTDP) and the
 					// presynaptic branch of iSTDP (MODEL.md 5.1-5.2).
 					if n.plasticNow && pr.plastic && !bug {
-						n.spikePlasticity(pr, q0, q1, s)
+						n.spikePlasticity(pr, q0, q1)
 					}
 				}
 			}
@@ -313,6 +296,6 @@ func (n *Network) deliver(wk *worker, s int64, c int) {
 	}
 	// §2 step 4f, continuous plasticity: LTP and the postsynaptic branch of iSTDP.
 	if n.plasticNow {
-		n.stepPlasticity(wk, s, c)
+		n.stepPlasticity(wk, c)
 	}
 }
