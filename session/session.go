@@ -226,8 +226,18 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	// Compiled runs get the session's run context, not ctx: a run in a goroutine outlives its
 	// cell (the front end may cancel ctx when Execute returns), and an interrupt of any cell
 	// stops all runs, as yaegi stops all interpreted goroutines.
-	stop := context.AfterFunc(ctx, s.interruptRuns)
-	defer stop()
+	// If the interrupt has fired, wait for it to finish before returning: run late (its
+	// goroutine delayed under load), it would cancel the runs of the next cell instead.
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(fired)
+		s.interruptRuns()
+	})
+	defer func() {
+		if !stop() {
+			<-fired
+		}
+	}()
 	cell := &cellState{ctx: s.runContext(), sink: out}
 	s.cell.Store(cell)
 	defer func() {
