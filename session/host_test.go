@@ -9,14 +9,18 @@ import (
 	"github.com/gosnn/gosnn/snn"
 )
 
-// The progress display appears only for runs longer than progressDelay, is updated in place
-// and ends with a summary.
-func TestProgressDisplay(t *testing.T) {
+// progressHost returns a test session whose cell records its output, and a network host in it.
+func progressHost(t *testing.T) (*Session, *recorder, *netHost) {
 	s := newTestSession(t)
 	rec := &recorder{}
 	s.cell.Store(&cellState{ctx: context.Background(), sink: rec})
-	h := &netHost{host: s.host}
-	h.cond = newCond(h)
+	return s, rec, s.newNetHost(nil)
+}
+
+// The progress display appears only for runs longer than progressDelay, is updated in place
+// and ends with a summary.
+func TestProgressDisplay(t *testing.T) {
+	s, rec, h := progressHost(t)
 	// A short run: no display at all.
 	h.Context()
 	h.Progress(snn.Progress{Done: 10, Total: 10, Wall: 50 * time.Millisecond, Final: true})
@@ -47,11 +51,7 @@ func TestProgressDisplay(t *testing.T) {
 // A protocol's phases share one progress display: every phase after the first updates it, and
 // the display closes after the last phase (or a stopped one).
 func TestProgressDisplayProtocol(t *testing.T) {
-	s := newTestSession(t)
-	rec := &recorder{}
-	s.cell.Store(&cellState{ctx: context.Background(), sink: rec})
-	h := &netHost{host: s.host}
-	h.cond = newCond(h)
+	_, rec, h := progressHost(t)
 	long := time.Second
 	for ph := 0; ph < 3; ph++ {
 		h.Context()
