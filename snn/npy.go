@@ -76,66 +76,11 @@ func ReadNpy(r io.Reader) (*NpyArray, error) {
 }
 
 func readNpy(r io.Reader) (*NpyArray, error) {
-	var pre [10]byte
-	if n, err := io.ReadFull(r, pre[:8]); err != nil {
-		return nil, fmt.Errorf("truncated magic: %d of 8 bytes", n)
-	}
-	if string(pre[:6]) != npyMagic {
-		return nil, fmt.Errorf("not a .npy file: bad magic %q", pre[:6])
-	}
-	major, minor := pre[6], pre[7]
-	var hlen int64
-	switch major {
-	case 1:
-		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
-			return nil, errors.New("truncated header length at byte 8")
-		}
-		hlen = int64(binary.LittleEndian.Uint16(pre[8:10]))
-	case 2, 3:
-		var b [4]byte
-		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return nil, errors.New("truncated header length at byte 8")
-		}
-		hlen = int64(binary.LittleEndian.Uint32(b[:]))
-	default:
-		return nil, fmt.Errorf("unsupported format version %d.%d", major, minor)
-	}
-	if hlen > npyMaxHeader {
-		return nil, fmt.Errorf("header length %d exceeds the limit of %d bytes", hlen, npyMaxHeader)
-	}
-	hdr := make([]byte, hlen)
-	if n, err := io.ReadFull(r, hdr); err != nil {
-		return nil, fmt.Errorf("truncated header: %d of %d bytes", n, hlen)
-	}
-	if major < 3 {
-		for i, c := range hdr {
-			if c >= 0x80 {
-				return nil, fmt.Errorf("non-ASCII byte 0x%02x in a version %d header at offset %d", c, major, i)
-			}
-		}
-	}
-	h, err := npyParseHeader(string(hdr))
-	if err != nil {
-		return nil, fmt.Errorf("header: %w", err)
-	}
-	dt, err := npyParseDescr(h.descr)
+	h, dt, count, err := readNpyHeader(r)
 	if err != nil {
 		return nil, err
 	}
-	count := int64(1)
-	for _, d := range h.shape {
-		if d < 0 {
-			return nil, fmt.Errorf("negative dimension in shape %v", h.shape)
-		}
-		if d != 0 && count > math.MaxInt64/int64(dt.size)/int64(d) {
-			return nil, fmt.Errorf("shape %v is too large", h.shape)
-		}
-		count *= int64(d)
-	}
 	nbytes := count * int64(dt.size)
-	if nbytes > math.MaxInt-1 {
-		return nil, fmt.Errorf("shape %v is too large", h.shape)
-	}
 	raw, err := matReadN(r, nbytes)
 	if err != nil {
 		return nil, fmt.Errorf("truncated data: shape %v of %s needs %d bytes, file has %d", h.shape, h.descr, nbytes, len(raw))
@@ -148,6 +93,72 @@ func readNpy(r io.Reader) (*NpyArray, error) {
 		data = npyFortranToC(data, h.shape)
 	}
 	return &NpyArray{Shape: h.shape, Data: data, Descr: h.descr, FortranOrder: h.fortran}, nil
+}
+
+// readNpyHeader reads a .npy preamble and header up to the data: the header, the element
+// type and the number of elements (whose bytes fit in an int).
+func readNpyHeader(r io.Reader) (npyHeader, npyDtype, int64, error) {
+	var none npyHeader
+	var pre [10]byte
+	if n, err := io.ReadFull(r, pre[:8]); err != nil {
+		return none, npyDtype{}, 0, fmt.Errorf("truncated magic: %d of 8 bytes", n)
+	}
+	if string(pre[:6]) != npyMagic {
+		return none, npyDtype{}, 0, fmt.Errorf("not a .npy file: bad magic %q", pre[:6])
+	}
+	major, minor := pre[6], pre[7]
+	var hlen int64
+	switch major {
+	case 1:
+		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
+			return none, npyDtype{}, 0, errors.New("truncated header length at byte 8")
+		}
+		hlen = int64(binary.LittleEndian.Uint16(pre[8:10]))
+	case 2, 3:
+		var b [4]byte
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return none, npyDtype{}, 0, errors.New("truncated header length at byte 8")
+		}
+		hlen = int64(binary.LittleEndian.Uint32(b[:]))
+	default:
+		return none, npyDtype{}, 0, fmt.Errorf("unsupported format version %d.%d", major, minor)
+	}
+	if hlen > npyMaxHeader {
+		return none, npyDtype{}, 0, fmt.Errorf("header length %d exceeds the limit of %d bytes", hlen, npyMaxHeader)
+	}
+	hdr := make([]byte, hlen)
+	if n, err := io.ReadFull(r, hdr); err != nil {
+		return none, npyDtype{}, 0, fmt.Errorf("truncated header: %d of %d bytes", n, hlen)
+	}
+	if major < 3 {
+		for i, c := range hdr {
+			if c >= 0x80 {
+				return none, npyDtype{}, 0, fmt.Errorf("non-ASCII byte 0x%02x in a version %d header at offset %d", c, major, i)
+			}
+		}
+	}
+	h, err := npyParseHeader(string(hdr))
+	if err != nil {
+		return none, npyDtype{}, 0, fmt.Errorf("header: %w", err)
+	}
+	dt, err := npyParseDescr(h.descr)
+	if err != nil {
+		return none, npyDtype{}, 0, err
+	}
+	count := int64(1)
+	for _, d := range h.shape {
+		if d < 0 {
+			return none, npyDtype{}, 0, fmt.Errorf("negative dimension in shape %v", h.shape)
+		}
+		if d != 0 && count > math.MaxInt64/int64(dt.size)/int64(d) {
+			return none, npyDtype{}, 0, fmt.Errorf("shape %v is too large", h.shape)
+		}
+		count *= int64(d)
+	}
+	if count*int64(dt.size) > math.MaxInt-1 {
+		return none, npyDtype{}, 0, fmt.Errorf("shape %v is too large", h.shape)
+	}
+	return h, dt, count, nil
 }
 
 // npyFortranToC reorders column-major data of the given shape into row-major order.

@@ -264,8 +264,24 @@ func TestRunProtocolResume(t *testing.T) {
 		t.Error("snapshot after phase 1 differs from the interrupted run's weights")
 	}
 	probe := tinyPlasticNet(t, 2)
-	if err := probe.setAllWeights(snap); err != nil || !mat.Equal(probe.WeightMatrix(), snap) {
-		t.Errorf("setAllWeights: %v", err)
+	if err := probe.readWeightsNpy(files[0]); err != nil || !mat.Equal(probe.WeightMatrix(), snap) {
+		t.Errorf("readWeightsNpy: %v", err)
+	}
+	// A damaged snapshot is an error and leaves the weights as they were.
+	before := probe.WeightMatrix()
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.npy")
+	if err := os.WriteFile(cut, b[:len(b)-8], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := tinyPlasticNet(t, 2).readWeightsNpy(cut); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("truncated snapshot: err = %v, want a truncation error", err)
+	}
+	if err := probe.readWeightsNpy(cut); err == nil || !mat.Equal(probe.WeightMatrix(), before) {
+		t.Errorf("truncated snapshot changed the weights (err %v)", err)
 	}
 
 	m := tinyPlasticNet(t, 2)
