@@ -519,27 +519,39 @@ func (n *Network) readWeightsNpy(path string) error {
 		if _, err := io.ReadFull(r, raw); err != nil {
 			return fmt.Errorf("%s: truncated at row %d of %d", path, i, N)
 		}
-		for id := ProjEtoE; id <= ProjItoI; id++ {
-			pr := n.projs[id]
-			post, pre := n.pops[pr.post], n.pops[pr.pre]
-			j := i - post.off
-			if j < 0 || j >= post.n {
-				continue
+		badCol := -1
+		n.rowSynapses(i, func(id ProjID, k int32, c int) {
+			x := dt.get(raw[c*dt.size:])
+			if bad(x) && badCol < 0 {
+				badCol = c
 			}
-			for k := pr.rowPtr[j]; k < pr.rowPtr[j+1]; k++ {
-				c := pre.off + int(pr.col[k])
-				x := dt.get(raw[c*dt.size:])
-				if bad(x) {
-					return fmt.Errorf("%s: weight[%d][%d] = %v: must be finite", path, i, c, x)
-				}
-				w[id][k] = x
-			}
+			w[id][k] = x
+		})
+		if badCol >= 0 {
+			return fmt.Errorf("%s: weight[%d][%d] = %v: must be finite", path, i, badCol, dt.get(raw[badCol*dt.size:]))
 		}
 	}
 	for id, ws := range w {
 		copy(n.projs[id].w, ws)
 	}
 	return nil
+}
+
+// rowSynapses calls f(id, k, c) for every synapse k of the four main projections whose
+// postsynaptic neuron has global index i, with c the global index of its presynaptic neuron:
+// row i of the full weight matrix (the layout of WeightMatrix).
+func (n *Network) rowSynapses(i int, f func(id ProjID, k int32, c int)) {
+	for id := ProjEtoE; id <= ProjItoI; id++ {
+		pr := n.projs[id]
+		post, pre := n.pops[pr.post], n.pops[pr.pre]
+		j := i - post.off
+		if j < 0 || j >= post.n {
+			continue
+		}
+		for k := pr.rowPtr[j]; k < pr.rowPtr[j+1]; k++ {
+			f(id, k, pre.off+int(pr.col[k]))
+		}
+	}
 }
 
 // WriteWeightsNpy writes the full recurrent weight matrix (the layout of WeightMatrix: post ×
@@ -561,17 +573,7 @@ func (n *Network) WriteWeightsNpy(path string) error {
 		buf := make([]byte, 8*N)
 		for i := 0; i < N; i++ {
 			clear(row)
-			for id := ProjEtoE; id <= ProjItoI; id++ {
-				pr := n.projs[id]
-				post, pre := n.pops[pr.post], n.pops[pr.pre]
-				j := i - post.off
-				if j < 0 || j >= post.n {
-					continue
-				}
-				for k := pr.rowPtr[j]; k < pr.rowPtr[j+1]; k++ {
-					row[pre.off+int(pr.col[k])] = pr.w[k]
-				}
-			}
+			n.rowSynapses(i, func(id ProjID, k int32, c int) { row[c] = n.projs[id].w[k] })
 			for q, x := range row {
 				binary.LittleEndian.PutUint64(buf[8*q:], math.Float64bits(x))
 			}
