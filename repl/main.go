@@ -126,20 +126,31 @@ func RunMain(args []string, newEvaluator func() (Evaluator, error)) int {
 	return 2
 }
 
+// openEvaluator returns a new evaluator and the function that releases it, or reports the
+// error on stderr and returns a nil evaluator.
+func openEvaluator(newEvaluator func() (Evaluator, error), stderr io.Writer) (Evaluator, func()) {
+	ev, err := newEvaluator()
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn: %v\n", err)
+		return nil, nil
+	}
+	if c, ok := ev.(io.Closer); ok {
+		return ev, func() { c.Close() }
+	}
+	return ev, func() {}
+}
+
 func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error), stdout, stderr io.Writer, file, outPath, figures string) int {
 	nb, err := ReadNotebookFile(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "gosnn: %v\n", err)
 		return 1
 	}
-	ev, err := newEvaluator()
-	if err != nil {
-		fmt.Fprintf(stderr, "gosnn: %v\n", err)
+	ev, release := openEvaluator(newEvaluator, stderr)
+	if ev == nil {
 		return 1
 	}
-	if c, ok := ev.(io.Closer); ok {
-		defer c.Close()
-	}
+	defer release()
 	opts := RunOptions{FiguresDir: figures}
 	if outPath == "" {
 		opts.Echo = stdout
@@ -171,14 +182,11 @@ func runScriptFile(ctx context.Context, newEvaluator func() (Evaluator, error), 
 		fmt.Fprintf(stderr, "gosnn: %v\n", err)
 		return 1
 	}
-	ev, err := newEvaluator()
-	if err != nil {
-		fmt.Fprintf(stderr, "gosnn: %v\n", err)
+	ev, release := openEvaluator(newEvaluator, stderr)
+	if ev == nil {
 		return 1
 	}
-	if c, ok := ev.(io.Closer); ok {
-		defer c.Close()
-	}
+	defer release()
 	if figures == "" {
 		figures = "gosnn-figures"
 	}

@@ -221,6 +221,10 @@ func (n *Network) prepare() {
 		n.ltpDone += wk.ltp
 	}
 	n.workers = make([]*worker, T)
+	if n.bug >= 0 {
+		// Section 9 item 7: the last E neuron steps with the I kinetics.
+		n.bugKin = n.kinetics(n.pops[PopI])
+	}
 	for k := range n.workers {
 		wk := &worker{id: k}
 		for _, p := range n.pops {
@@ -232,9 +236,7 @@ func (n *Network) prepare() {
 			per := chunkSteps/int(kn.ref+1) + 1
 			size := (hi - lo) * per
 			if n.bug >= 0 && len(wk.lo) == int(PopE)+1 {
-				// Section 9 item 7: the last E neuron steps with the I kinetics.
-				n.bugKin = n.kinetics(n.pops[PopI])
-				size += chunkSteps/int(n.bugKin.ref+1) + 1
+				size += chunkSteps/int(n.bugKin.ref+1) + 1 // room for its spikes
 			}
 			wk.buf = append(wk.buf, make([]int32, size))
 			wk.start = append(wk.start, make([]int32, chunkSteps+1))
