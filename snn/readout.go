@@ -341,6 +341,10 @@ func NewReadout(net *Network, cfg ReadoutConfig, patterns ...*Pattern) (*Readout
 	return ro, nil
 }
 
+// ESpikes returns the E spikes recorded since the layer was attached (the record the cycle
+// detector and the plasticity read; it grows as the network runs, so do not modify it).
+func (ro *Readout) ESpikes() *Spikes { return ro.mon.Spikes() }
+
 // Size returns the number of read-out neurons (sum of the patterns' elements).
 func (ro *Readout) Size() int { return ro.nR }
 
@@ -641,7 +645,9 @@ type ReadoutReplayOptions struct {
 	// inhibitory Poisson input (InhRate × InhWeight). −1 selects none (all groups free).
 	Select int
 	// DeleteAt is the time into the replay (ms) at which each E→R weight is deleted with
-	// probability DeleteFrac; negative for no deletion.
+	// probability DeleteFrac; negative for no deletion. The deletion lasts for the rest of
+	// this replay only: the trained weights are restored when it ends (as [M] keeps a copy),
+	// so a later replay starts from them. Readout.DeleteWeights deletes for good.
 	DeleteAt   float64
 	DeleteFrac float64
 	// HFeedback keeps the H interneurons and their R↔H loop running, driven by R only, as the
@@ -695,6 +701,8 @@ func (ro *Readout) Replay(ctx context.Context, durMs float64, opt ReadoutReplayO
 	if opt.DeleteAt >= 0 && opt.DeleteFrac > 0 {
 		ro.deleteS = ro.net.Steps() + int64(math.Round(opt.DeleteAt/ro.net.DT()))
 		ro.delFrac = opt.DeleteFrac
+		trained := append([]float64(nil), ro.w...)
+		defer copy(ro.w, trained)
 	}
 	start := time.Now()
 	err := ro.net.RunContext(ctx, durMs)

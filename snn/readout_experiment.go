@@ -48,6 +48,9 @@ type ReadoutReport struct {
 	TrainMs      float64               `json:"train_ms"`             // simulated training time, ms
 	TrainWallS   float64               `json:"train_wall_s"`         // wall-clock time of the training, s
 	TrainStarts  int                   `json:"train_cycle_starts"`   // patterns started during training
+	TrainStartMs float64               `json:"train_start_ms"`       // network time at which training began, ms
+	StartTimes   []float64             `json:"train_start_times_ms"` // network times at which a pattern started, ms
+	StartGroups  []int                 `json:"train_start_groups"`   // pattern group started at each of StartTimes
 	ClockPeriod  OptFloat              `json:"clock_period_ms"`      // median period of the reference cluster during training, ms
 	Groups       []ReadoutGroupReport  `json:"patterns"`             // one per pattern, in group order
 	Replays      []ReadoutReplayReport `json:"replays"`              // one per selection
@@ -121,6 +124,7 @@ func RunReadoutExperiment(ctx context.Context, net *Network, cfg ReadoutConfig, 
 	}
 	rep.TrainWallS = tr.Wall.Seconds()
 	rep.TrainStarts = len(tr.CycleStarts)
+	rep.TrainStartMs, rep.StartTimes, rep.StartGroups = tr.Start, tr.CycleStarts, tr.Groups
 	rep.TotalWallS = rep.TrainWallS
 	eSpikes := ro.mon.Spikes()
 	cl := net.Clusters()

@@ -38,6 +38,7 @@ type readoutFlags struct {
 	deleteFrac    float64
 	hFeedback     bool
 	requireSpikes bool
+	threshold     snn.ThresholdMode
 	out           string
 	seed          uint64
 	threads       int
@@ -61,7 +62,8 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	fs.Float64Var(&f.deleteFrac, "delete-frac", 1.0/3, "fraction of E→R weights deleted")
 	fs.BoolVar(&f.hFeedback, "h-feedback", false, "keep the R↔H loop during replay ([R]); default [M]: R gets E input only")
 	fs.BoolVar(&f.requireSpikes, "require-spikes", false, "cycle detection without the [M] quirk (a silent window starts no cycle)")
-	fs.StringVar(&f.out, "out", "", "directory for report.json, weights.mat and rates.mat (created; files replaced atomically)")
+	thr := fs.String("readout-threshold", "set", "how V_T jumps at an R or S spike: set (V_T,rest + A_T, MODEL.md section 9 item 8) or increment ([M]: V_T += A_T)")
+	fs.StringVar(&f.out, "out", "", "directory for report.json, weights.mat (trained E→R weights), rates.mat and e_spikes.csv (created; files replaced atomically)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initial state, Poisson input, deletion)")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON instead of a table")
@@ -86,6 +88,14 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	}
 	if f.deleteFrac < 0 || f.deleteFrac > 1 || math.IsNaN(f.deleteFrac) {
 		return fail("--delete-frac must be in [0, 1]")
+	}
+	switch *thr {
+	case "set":
+		f.threshold = snn.ThresholdSet
+	case "increment":
+		f.threshold = snn.ThresholdIncrement
+	default:
+		return fail("--readout-threshold %q: want set or increment", *thr)
 	}
 	if *train == "" {
 		switch f.pattern {
@@ -213,6 +223,7 @@ func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readou
 	rc := snn.DefaultReadoutConfig()
 	rc.Seed = f.seed
 	rc.RequireSpikes = f.requireSpikes
+	rc.R.Threshold, rc.S.Threshold = f.threshold, f.threshold
 	prot := snn.DefaultReadoutProtocol()
 	prot.TrainMs, prot.ReplayMs, prot.BlockMs = f.trainMs, f.replayMs, f.blockMs
 	prot.DeleteAt, prot.DeleteFrac, prot.HFeedback = f.deleteAtMs, f.deleteFrac, f.hFeedback
@@ -230,8 +241,9 @@ func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readou
 	return out, nil
 }
 
-// saveReadout writes report.json, weights.mat (variable W, read-out × E) and rates.mat
-// (variables rates1, rates2, … one per replay, read-out × steps at dt) into dir.
+// saveReadout writes report.json, weights.mat (variable W, the trained read-out × E weights), rates.mat
+// (variables rates1, rates2, … one per replay, read-out × steps at dt) and e_spikes.csv (the
+// E spikes of training and replays) into dir.
 func saveReadout(dir string, out *readoutOutput, ro *snn.Readout, results []*snn.ReadoutReplayResult) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -241,6 +253,9 @@ func saveReadout(dir string, out *readoutOutput, ro *snn.Readout, results []*snn
 		return err
 	}
 	if err := writeFileAtomic(filepath.Join(dir, "report.json"), append(js, '\n')); err != nil {
+		return err
+	}
+	if err := writeSpikesCSV(filepath.Join(dir, "e_spikes.csv"), ro.ESpikes()); err != nil {
 		return err
 	}
 	wm := ro.Weights()
@@ -266,6 +281,17 @@ func flatten(m [][]float64) []float64 {
 		out = append(out, row...)
 	}
 	return out
+}
+
+// writeSpikesCSV writes a spike record as CSV (header time_ms,neuron; one spike per line),
+// atomically.
+func writeSpikesCSV(path string, sp *snn.Spikes) error {
+	var b strings.Builder
+	b.WriteString("time_ms,neuron\n")
+	for i, t := range sp.Time {
+		fmt.Fprintf(&b, "%.1f,%d\n", t, sp.Neuron[i])
+	}
+	return writeFileAtomic(path, []byte(b.String()))
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames it onto path.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,7 @@ func TestReadoutFlags(t *testing.T) {
 		{[]string{"--weights", "x.mat", "--train", "soon"}, 2, "--train"},
 		{[]string{"--weights", "x.mat", "--delete-frac", "2"}, 2, "--delete-frac"},
 		{[]string{"--weights", "x.mat", "--ring", "-1"}, 2, "must be >= 0"},
+		{[]string{"--weights", "x.mat", "--readout-threshold", "reset"}, 2, "want set or increment"},
 		{[]string{"--weights", "x.mat", "extra"}, 2, "unexpected argument"},
 		{[]string{"--weights", filepath.Join(t.TempDir(), "missing.mat")}, 1, "missing.mat"},
 	} {
@@ -66,7 +68,10 @@ func TestReadoutSmall(t *testing.T) {
 	if r.Replays[0].Deleted <= 0 {
 		t.Errorf("no weight deleted (%d)", r.Replays[0].Deleted)
 	}
-	for _, f := range []string{"report.json", "weights.mat", "rates.mat"} {
+	if len(r.StartTimes) != r.TrainStarts || len(r.StartGroups) != r.TrainStarts {
+		t.Errorf("%d training starts, %d start times, %d start groups", r.TrainStarts, len(r.StartTimes), len(r.StartGroups))
+	}
+	for _, f := range []string{"report.json", "weights.mat", "rates.mat", "e_spikes.csv"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
 		}
@@ -75,8 +80,27 @@ func TestReadoutSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, ok := mf.Var("W"); !ok || v.Rows != 2 || v.Cols != 200 {
-		t.Errorf("weights.mat: W %v %d×%d", ok, v.Rows, v.Cols)
+	v, ok := mf.Var("W")
+	if !ok || v.Rows != 2 || v.Cols != 200 {
+		t.Fatalf("weights.mat: W %v %d×%d", ok, v.Rows, v.Cols)
+	}
+	// weights.mat holds the trained weights: the replay's deletion does not stay.
+	for j, want := range r.Groups[0].MeanWeight {
+		sum := 0.0
+		for i := 0; i < v.Cols; i++ {
+			sum += v.Data[j*v.Cols+i] // row-major
+		}
+		if got := sum / float64(v.Cols); math.Abs(got-want) > 1e-9*math.Max(1, want) {
+			t.Errorf("weights.mat row %d: mean %v, the report's trained mean %v", j, got, want)
+		}
+	}
+	csv, err := os.ReadFile(filepath.Join(out, "e_spikes.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if lines[0] != "time_ms,neuron" || len(lines) < 2 {
+		t.Errorf("e_spikes.csv: %d lines, header %q", len(lines), lines[0])
 	}
 	// The table output mentions the error and the orders.
 	stdout.Reset()

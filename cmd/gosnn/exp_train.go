@@ -335,12 +335,7 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 	}
 	if rec := rep.LastRecording(); rec != nil && rec.Spikes != nil {
 		r.Spikes = filepath.Join(f.dir, "spikes.csv")
-		var b strings.Builder
-		b.WriteString("time_ms,neuron\n")
-		for i, t := range rec.Spikes.Time {
-			fmt.Fprintf(&b, "%.1f,%d\n", t, rec.Spikes.Neuron[i])
-		}
-		if err := writeFileAtomic(r.Spikes, []byte(b.String())); err != nil {
+		if err := writeSpikesCSV(r.Spikes, rec.Spikes); err != nil {
 			return nil, err
 		}
 	}
