@@ -2,6 +2,7 @@ package snn
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,60 +10,80 @@ import (
 )
 
 // TestReadoutABCBAAcceptance runs the ABCBA protocol of MODEL.md 7.3/7.4 on the authors'
-// trained nc160 matrix (frozen): 12 s of training, 2 s of replay with one third of the E→R
-// weights deleted at 1 s. The run is deterministic for a seed (any thread count). It checks
-// A14 (≥ 80 % of each R's weight mass from clusters active in its element's windows), that the
-// replay before the deletion has every read-out in the cyclic order A B C B in every clock
-// cycle and no wrong transition, that
-// the error measure is computed and below 0.3 (A15), and that every read-out still fires after
-// the deletion. The order after the deletion is logged, not asserted (see the report: with
-// the weights 12 s of training give, the weakest read-out C misses cycles after the deletion).
-// It takes about 20-40 s and is skipped with -short.
+// trained nc160 matrix (frozen): training, then 2 s of replay with one third of the E→R
+// weights deleted at 1 s. The run is deterministic for a seed (any thread count).
+//
+// With the paper's 12 s it checks A14 (≥ 80 % of each R's weight mass from clusters active in
+// its element's windows), that the replay before the deletion has every read-out in the cyclic
+// order A B C B in every clock cycle and no wrong transition, that the error measure is below
+// 0.3 (A15), and that every read-out still fires after the deletion. The order after the
+// deletion is logged, not asserted: this clock's period (≈ 345 ms) is shorter than the 400-ms
+// pattern, so the supervisor can start only every other cycle (≈ 17 presentations in 12 s), and
+// with the weights that gives, the weakest read-out C misses cycles after the deletion. The
+// authors' read-out code trains ABCBA on their 30 × 80 network (FF60b_2400_nc80.mat, not
+// published), whose ≈ 450-ms clock takes one presentation per cycle (≈ 26 in 12 s).
+//
+// With 20 s of training (≈ 29 presentations, what 12 s give on that clock) it asserts the
+// robustness of MODEL.md 7.4 as well: after the deletion every clock cycle still has every
+// read-out in order. About 30-60 s in all; skipped with -short.
 func TestReadoutABCBAAcceptance(t *testing.T) {
 	if testing.Short() {
-		t.Skip("12 s of simulated training; skipped with -short")
+		t.Skip("32 s of simulated training; skipped with -short")
 	}
 	w, err := LoadWeights(sharedFile(t, "FF60b_2400_nc160.mat"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := DefaultConfig()
-	cfg.NE, cfg.NI, cfg.Clusters = 2400, 600, 15
-	net, err := NewFromWeights(cfg, w, Clusters{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, _, _, err := RunReadoutExperiment(context.Background(), net, DefaultReadoutConfig(), DefaultReadoutProtocol(), ABCBA())
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := rep.Groups[0]
-	st := rep.Replays[0].Groups[0]
-	t.Logf("period %.0f ms, %d training starts, weight mass %v, error %.3f, order before %v (%d/%d wrong, %d/%d cycles in order), after %v (%d/%d wrong, %d/%d cycles), replay spikes %v",
-		float64(rep.ClockPeriod), g.Starts, g.WeightMass, float64(st.Error), st.Order, st.OrderErrors, st.Transitions, st.CyclesInOrder, st.Cycles,
-		st.OrderAfter, st.OrderErrorsAfter, st.TransitionsAfter, st.CyclesInOrderAft, st.CyclesAfter, st.RSpikes)
-	for e, m := range g.WeightMass {
-		if !(float64(m) >= 0.8) {
-			t.Errorf("A14: R %s has %.2f of its weight mass in its windows, want >= 0.8", g.Elements[e], float64(m))
-		}
-	}
-	if st.Cycles < 2 || st.CyclesInOrder != st.Cycles {
-		t.Errorf("replay before deletion: %d of %d clock cycles with every read-out in order", st.CyclesInOrder, st.Cycles)
-	}
-	if st.Transitions < 6 || st.OrderErrors != 0 {
-		t.Errorf("replay before deletion: %d of %d transitions out of order (%v)", st.OrderErrors, st.Transitions, st.Order)
-	}
-	if e := float64(st.Error); math.IsNaN(e) || e >= 0.3 {
-		t.Errorf("error measure %v, want < 0.3", e)
-	}
-	after := map[string]bool{}
-	for _, n := range st.OrderAfter {
-		after[n] = true
-	}
-	for _, n := range g.Elements {
-		if !after[n] {
-			t.Errorf("read-out %s silent after the deletion", n)
-		}
+	for _, tc := range []struct {
+		trainMs     float64
+		assertAfter bool
+	}{{12000, false}, {20000, true}} {
+		t.Run(fmt.Sprintf("train%.0fs", tc.trainMs/1000), func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.NE, cfg.NI, cfg.Clusters = 2400, 600, 15
+			net, err := NewFromWeights(cfg, w, Clusters{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			prot := DefaultReadoutProtocol()
+			prot.TrainMs = tc.trainMs
+			rep, _, _, err := RunReadoutExperiment(context.Background(), net, DefaultReadoutConfig(), prot, ABCBA())
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := rep.Groups[0]
+			st := rep.Replays[0].Groups[0]
+			t.Logf("period %.0f ms, %d training starts, weight mass %v, max weight %.2f, error %.3f, order before %v (%d/%d wrong, %d/%d cycles in order), after %v (%d/%d wrong, %d/%d cycles), replay spikes %v",
+				float64(rep.ClockPeriod), g.Starts, g.WeightMass, g.MaxWeight, float64(st.Error), st.Order, st.OrderErrors, st.Transitions, st.CyclesInOrder, st.Cycles,
+				st.OrderAfter, st.OrderErrorsAfter, st.TransitionsAfter, st.CyclesInOrderAft, st.CyclesAfter, st.RSpikes)
+			for e, m := range g.WeightMass {
+				if !(float64(m) >= 0.8) {
+					t.Errorf("A14: R %s has %.2f of its weight mass in its windows, want >= 0.8", g.Elements[e], float64(m))
+				}
+			}
+			if st.Cycles < 2 || st.CyclesInOrder != st.Cycles {
+				t.Errorf("replay before deletion: %d of %d clock cycles with every read-out in order", st.CyclesInOrder, st.Cycles)
+			}
+			if st.Transitions < 6 || st.OrderErrors != 0 {
+				t.Errorf("replay before deletion: %d of %d transitions out of order (%v)", st.OrderErrors, st.Transitions, st.Order)
+			}
+			if e := float64(st.Error); math.IsNaN(e) || e >= 0.3 {
+				t.Errorf("error measure %v, want < 0.3", e)
+			}
+			after := map[string]bool{}
+			for _, n := range st.OrderAfter {
+				after[n] = true
+			}
+			for _, n := range g.Elements {
+				if !after[n] {
+					t.Errorf("read-out %s silent after the deletion", n)
+				}
+			}
+			if tc.assertAfter && (st.CyclesAfter < 2 || st.CyclesInOrderAft != st.CyclesAfter || st.OrderErrorsAfter != 0) {
+				t.Errorf("replay after deletion: %d of %d clock cycles in order, %d of %d transitions wrong (%v)",
+					st.CyclesInOrderAft, st.CyclesAfter, st.OrderErrorsAfter, st.TransitionsAfter, st.OrderAfter)
+			}
+		})
 	}
 }
 
