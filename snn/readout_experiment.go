@@ -126,7 +126,7 @@ func RunReadoutExperiment(ctx context.Context, net *Network, cfg ReadoutConfig, 
 	rep.TrainStarts = len(tr.CycleStarts)
 	rep.TrainStartMs, rep.StartTimes, rep.StartGroups = tr.Start, tr.CycleStarts, tr.Groups
 	rep.TotalWallS = rep.TrainWallS
-	eSpikes := ro.mon.Spikes()
+	eSpikes := ro.ESpikes()
 	cl := net.Clusters()
 	if acts, err := DetectActivations(eSpikes, cl, tr.Start, tr.End, DefaultActivationOptions()); err == nil {
 		rep.ClockPeriod = OptFloat(referencePeriod(acts, cfg.RefCluster))

@@ -241,9 +241,9 @@ func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readou
 	return out, nil
 }
 
-// saveReadout writes report.json, weights.mat (variable W, the trained read-out × E weights), rates.mat
-// (variables rates1, rates2, … one per replay, read-out × steps at dt) and e_spikes.csv (the
-// E spikes of training and replays) into dir.
+// saveReadout writes report.json, weights.mat (variable W, the trained read-out × E
+// weights), rates.mat (variables rates1, rates2, … one per replay, read-out × steps at dt)
+// and e_spikes.csv (the E spikes of training and replays) into dir.
 func saveReadout(dir string, out *readoutOutput, ro *snn.Readout, results []*snn.ReadoutReplayResult) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
