@@ -146,7 +146,6 @@ def load_inputs(d):
     t0, dur = rep["train_start_ms"], rep["train_ms"]
     steps = int(round(dur / DT))
     e_spikes = [[] for _ in range(steps + 1)]
-    ne = None
     with open(os.path.join(d, "e_spikes.csv")) as f:
         for row in csv.DictReader(f):
             s = int(round((float(row["time_ms"]) - t0) / DT))
