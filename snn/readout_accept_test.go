@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // TestReadoutABCBAAcceptance runs the ABCBA protocol of MODEL.md 7.3/7.4 on the authors'
@@ -39,15 +41,9 @@ func TestReadoutABCBAAcceptance(t *testing.T) {
 		assertAfter bool
 	}{{12000, false}, {20000, true}} {
 		t.Run(fmt.Sprintf("train%.0fs", tc.trainMs/1000), func(t *testing.T) {
-			cfg := DefaultConfig()
-			cfg.NE, cfg.NI, cfg.Clusters = 2400, 600, 15
-			net, err := NewFromWeights(cfg, w, Clusters{})
-			if err != nil {
-				t.Fatal(err)
-			}
 			prot := DefaultReadoutProtocol()
 			prot.TrainMs = tc.trainMs
-			rep, _, _, err := RunReadoutExperiment(context.Background(), net, DefaultReadoutConfig(), prot, ABCBA())
+			rep, _, _, err := RunReadoutExperiment(context.Background(), nc160Network(t, w), DefaultReadoutConfig(), prot, ABCBA())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,6 +81,19 @@ func TestReadoutABCBAAcceptance(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nc160Network builds the frozen clock of the authors' nc160 matrix w (2400 E in 15 clusters,
+// 600 I) with the default configuration.
+func nc160Network(t *testing.T, w *mat.Dense) *Network {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters = 2400, 600, 15
+	net, err := NewFromWeights(cfg, w, Clusters{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
 }
 
 func TestLoadPattern(t *testing.T) {
@@ -173,15 +182,9 @@ func TestReadoutTwoSequencesAcceptance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := DefaultConfig()
-	cfg.NE, cfg.NI, cfg.Clusters = 2400, 600, 15
-	net, err := NewFromWeights(cfg, w, Clusters{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	prot := DefaultReadoutProtocol()
 	prot.TrainMs, prot.DeleteAt = 24000, -1
-	rep, _, _, err := RunReadoutExperiment(context.Background(), net, DefaultReadoutConfig(), prot, ABCBA(), DEDED())
+	rep, _, _, err := RunReadoutExperiment(context.Background(), nc160Network(t, w), DefaultReadoutConfig(), prot, ABCBA(), DEDED())
 	if err != nil {
 		t.Fatal(err)
 	}
