@@ -90,9 +90,9 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 		return fail("--delete-frac must be in [0, 1]")
 	}
 	switch *thr {
-	case "set":
+	case thresholdName(snn.ThresholdSet):
 		f.threshold = snn.ThresholdSet
-	case "increment":
+	case thresholdName(snn.ThresholdIncrement):
 		f.threshold = snn.ThresholdIncrement
 	default:
 		return fail("--readout-threshold %q: want set or increment", *thr)
@@ -132,6 +132,14 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	return f, -1
 }
 
+// thresholdName is the --readout-threshold spelling of a threshold rule.
+func thresholdName(m snn.ThresholdMode) string {
+	if m == snn.ThresholdIncrement {
+		return "increment"
+	}
+	return "set"
+}
+
 // readoutOutput is what gosnn exp readout prints and saves.
 type readoutOutput struct {
 	Weights     string             `json:"weights"`
@@ -140,6 +148,7 @@ type readoutOutput struct {
 	ClusterSize int                `json:"cluster_size"`
 	Seed        uint64             `json:"seed"`
 	Threads     int                `json:"threads"`
+	Threshold   string             `json:"readout_threshold"` // --readout-threshold: set or increment
 	Report      *snn.ReadoutReport `json:"report"`
 }
 
@@ -232,7 +241,7 @@ func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readou
 		return nil, err
 	}
 	out := &readoutOutput{Weights: f.weights, Pattern: f.pattern, Clusters: k, ClusterSize: ne / k,
-		Seed: f.seed, Threads: net.Threads(), Report: rep}
+		Seed: f.seed, Threads: net.Threads(), Threshold: thresholdName(f.threshold), Report: rep}
 	if f.out != "" {
 		if err := saveReadout(f.out, out, ro, results); err != nil {
 			return nil, err
@@ -327,7 +336,7 @@ func fmtOpt(x snn.OptFloat, format string) string {
 func printReadoutTable(w io.Writer, o *readoutOutput) error {
 	r := o.Report
 	var b strings.Builder
-	fmt.Fprintf(&b, "weights %s (%d clusters of %d), pattern %s, seed %d, %d threads\n", o.Weights, o.Clusters, o.ClusterSize, o.Pattern, o.Seed, o.Threads)
+	fmt.Fprintf(&b, "weights %s (%d clusters of %d), pattern %s, seed %d, %d threads, R/S threshold rule %s\n", o.Weights, o.Clusters, o.ClusterSize, o.Pattern, o.Seed, o.Threads, o.Threshold)
 	fmt.Fprintf(&b, "training %.1f s: %d cycle starts, clock period %s ms, wall %.1f s\n", r.TrainMs/1000, r.TrainStarts, fmtOpt(r.ClockPeriod, "%.0f"), r.TrainWallS)
 	for g, gr := range r.Groups {
 		fmt.Fprintf(&b, "pattern %d: elements %s, expected cyclic order %s, %d training starts\n", g, short(gr.Elements), short(gr.Expected), gr.Starts)

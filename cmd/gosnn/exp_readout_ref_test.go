@@ -56,6 +56,9 @@ func TestReadoutMatchesReference(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 				t.Fatal(err)
 			}
+			if res.Threshold != thr {
+				t.Errorf("report records threshold rule %q, ran %q", res.Threshold, thr)
+			}
 			g := res.Report.Groups[0]
 			refOut, err := exec.Command(py, script, dir, "--seed", strconv.Itoa(seed+100), "--threshold", thr).Output()
 			if err != nil {

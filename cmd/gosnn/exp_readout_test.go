@@ -59,6 +59,9 @@ func TestReadoutSmall(t *testing.T) {
 		t.Fatalf("%v in %s", err, stdout.String())
 	}
 	r := res.Report
+	if res.Threshold != "set" {
+		t.Errorf("default threshold rule recorded as %q, want set", res.Threshold)
+	}
 	if res.Clusters != 5 || r.NumReadouts != 2 || len(r.Groups) != 1 || len(r.Replays) != 1 {
 		t.Fatalf("report %+v", r)
 	}
