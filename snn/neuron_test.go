@@ -324,3 +324,35 @@ func TestThresholdModes(t *testing.T) {
 		}
 	}
 }
+
+// TestDecayTraceFlushesSubnormals checks the trace decay of the step loop: normal values decay
+// as x − d·x, and a trace left alone reaches exactly 0 instead of sticking at a subnormal
+// number that the decay can no longer shrink (which made long plastic runs slow).
+func TestDecayTraceFlushesSubnormals(t *testing.T) {
+	const d = 0.1 / 3.5 // dt/τ of x̄
+	for _, x := range []float64{1, 0.5, 3e-200, 1e-300} {
+		if got, want := decayTrace(x, d), x-d*x; got != want {
+			t.Errorf("decayTrace(%g) = %g, want %g", x, got, want)
+		}
+	}
+	if got := decayTrace(0x1p-1022, d); got != 0 {
+		t.Errorf("a trace decaying below the smallest normal number is %g, want 0", got)
+	}
+	// Without the flush the plain decay gets stuck above 0.
+	stuck := 1.0
+	for i := 0; i < 100000; i++ {
+		stuck -= d * stuck
+	}
+	if stuck == 0 {
+		t.Fatal("the plain decay reached 0: the flush would be unneeded (check the test's premise)")
+	}
+	x, steps := 1.0, 0
+	for x != 0 && steps < 100000 {
+		x = decayTrace(x, d)
+		steps++
+	}
+	if x != 0 {
+		t.Fatalf("after %d steps the trace is %g, want 0", steps, x)
+	}
+	t.Logf("plain decay stuck at %g; decayTrace reaches 0 after %d steps (%.2f s at dt = 0.1 ms)", stuck, steps, float64(steps)*1e-4)
+}

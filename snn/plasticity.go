@@ -343,7 +343,7 @@ func (n *Network) updatePreTraces(wk *worker, pi int, spikes []int32) {
 		}
 		xb := r.xb[wk.lo[pi]:wk.hi[pi]]
 		for i := range xb {
-			xb[i] -= r.dX * xb[i]
+			xb[i] = decayTrace(xb[i], r.dX)
 		}
 		for _, i := range spikes {
 			if int(i) != n.bug || pi != int(PopE) { // section 9 item 7: no trace
