@@ -356,3 +356,43 @@ func TestDecayTraceFlushesSubnormals(t *testing.T) {
 	}
 	t.Logf("plain decay stuck at %g; decayTrace reaches 0 after %d steps (%.2f s at dt = 0.1 ms)", stuck, steps, float64(steps)*1e-4)
 }
+
+// TestNoSubnormalState switches a network's input off and lets it fall silent: after 3 s
+// every state variable that decays towards 0 (conductances, adaptation, spike traces) must
+// be exactly 0 or a normal number, not stuck at a subnormal one (slow arithmetic: see
+// minNormal in step.go).
+func TestNoSubnormalState(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters = 400, 100, 5
+	cfg.Threads, cfg.Seed, cfg.Traces = 1, 3, true
+	n := mustNet(t, cfg)
+	n.Run(100)
+	if err := n.SetRates(PopE, 0, n.Size(PopE), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetRates(PopI, 0, n.Size(PopI), 0); err != nil {
+		t.Fatal(err)
+	}
+	n.Run(3000) // x̄ needs about 2.5 s to fall from 1 below the normal range; conductances 0.7 s
+	sub := func(x float64) bool { return x != 0 && math.Abs(x) < 0x1p-1022 }
+	count, zeros := 0, 0
+	for _, p := range n.pops {
+		for i := range p.nrn {
+			nr := &p.nrn[i]
+			for _, x := range []float64{nr.xrE, nr.xdE, nr.xrI, nr.xdI, nr.w, p.xb[i], p.y[i]} {
+				if sub(x) {
+					count++
+				}
+				if x == 0 {
+					zeros++
+				}
+			}
+		}
+	}
+	if count > 0 {
+		t.Errorf("%d state variables are subnormal after the network fell silent", count)
+	}
+	if zeros == 0 {
+		t.Error("no state variable decayed to 0: the test did not exercise the decay")
+	}
+}

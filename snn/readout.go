@@ -187,10 +187,10 @@ func (q *roPop) step(s int64, t float64) {
 			ii += q.iw[i]
 			q.inext[i] += q.irng[i].exp() / q.irate[i]
 		}
-		re := q.xrE[i]*k.dRE + ie
-		de := q.xdE[i]*k.dDE + ie
-		ri := q.xrI[i]*k.dRI + ii
-		di := q.xdI[i]*k.dDI + ii
+		re := flushSubnormal(q.xrE[i]*k.dRE + ie)
+		de := flushSubnormal(q.xdE[i]*k.dDE + ie)
+		ri := flushSubnormal(q.xrI[i]*k.dRI + ii)
+		di := flushSubnormal(q.xdI[i]*k.dDI + ii)
 		q.xrE[i], q.xdE[i], q.xrI[i], q.xdI[i] = re, de, ri, di
 		gE := (de - re) * k.nE
 		gI := (di - ri) * k.nI
@@ -213,7 +213,7 @@ func (q *roPop) step(s int64, t float64) {
 			continue
 		}
 		vt := q.vt[i] + k.dtT*(k.vtRest-q.vt[i])
-		w := q.w[i] + k.dtW*(k.a*(v-k.el)-q.w[i])
+		w := flushSubnormal(q.w[i] + k.dtW*(k.a*(v-k.el)-q.w[i]))
 		q.um[i] += k.dUM * (v - q.um[i])
 		q.up[i] += k.dUP * (v - q.up[i])
 		if s > q.last[i]+k.ref {

@@ -107,17 +107,38 @@ func b2i(b bool) int {
 	return 0
 }
 
+// Subnormal numbers. A state variable that decays towards 0 without input (a spike trace of
+// a silent neuron, a conductance without arrivals, the adaptation current) ends up at a tiny
+// subnormal number that the decay can no longer shrink (x − d·x rounds back to x), and every
+// later operation on it runs at the processor's slow subnormal speed: a 2-thread plastic run
+// cost 0.39 s per simulated second over 2 s but 0.67 over 8 s (stale x̄ traces), and a network
+// whose input was switched off ran 17 times slower after a second (stale conductances). The
+// step loop therefore flushes subnormal results to 0. That changes no spike and no weight: a
+// subnormal value added to a membrane potential or a weight of order 1 leaves it unchanged,
+// and a spike sets a trace to exactly 1 either way. Spike traces are flushed in every step
+// (decayTrace, a cheap test of a value ≥ 0); conductances and adaptation every flushEvery
+// steps (flushState: a test in every step cost 7-10 % of the step), so they spend at most
+// 100 ms at subnormal values.
+
+// minNormal is the smallest normal float64.
+const minNormal = 0x1p-1022
+
+// flushEvery is the period of flushState, in steps.
+const flushEvery = 1000
+
 // decayTrace returns the spike trace x (≥ 0) after one Euler step of decay at rate d = dt/τ,
-// with subnormal results flushed to 0. Without the flush, the trace of a neuron that stays
-// silent for a few seconds (x̄ with τ = 3.5 ms: about 2.5 s) ends up at a tiny subnormal
-// number that the decay can no longer shrink (x − d·x rounds back to x), and every later
-// operation on it runs at the processor's slow subnormal speed: a 2-thread plastic run cost
-// 0.39 s per simulated second over 2 s but 0.67 over 8 s. The flush changes no spike and no
-// weight: a subnormal trace moves a weight of order 1 by nothing, and the next spike sets the
-// trace to exactly 1 either way.
+// flushed to 0 below minNormal.
 func decayTrace(x, d float64) float64 {
 	x -= d * x
-	if x < 0x1p-1022 { // smallest normal float64
+	if x < minNormal {
+		return 0
+	}
+	return x
+}
+
+// flushSubnormal returns x, or 0 if x is subnormal.
+func flushSubnormal(x float64) float64 {
+	if math.Abs(x) < minNormal {
 		return 0
 	}
 	return x
@@ -230,9 +251,26 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 	return cnt
 }
 
+// flushState sets the subnormal conductances and adaptation currents of the worker's neurons
+// to 0 (see minNormal).
+func (n *Network) flushState(wk *worker) {
+	for pi, p := range n.pops {
+		nrn := p.nrn[wk.lo[pi]:wk.hi[pi]]
+		for i := range nrn {
+			nr := &nrn[i]
+			nr.xrE, nr.xdE = flushSubnormal(nr.xrE), flushSubnormal(nr.xdE)
+			nr.xrI, nr.xdI = flushSubnormal(nr.xrI), flushSubnormal(nr.xdI)
+			nr.w = flushSubnormal(nr.w)
+		}
+	}
+}
+
 // integrate runs phase 1 of step s (chunk-relative index c) on the worker's ranges.
 func (n *Network) integrate(wk *worker, s int64, c int) {
 	t := float64(s) * n.dt
+	if s%flushEvery == 0 {
+		n.flushState(wk)
+	}
 	if len(n.norms) > 0 {
 		n.normalize(wk, s) // §2 step 1
 	}
