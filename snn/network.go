@@ -335,10 +335,21 @@ func bernoulli(nPre, nPost int, p, w float64, noSelf bool, r *rng) *projection {
 
 // fromDense reads the block of w starting at (r0, c0) of size nPost × nPre.
 func fromDense(w *mat.Dense, r0, c0, nPost, nPre int) (*projection, error) {
-	pr := &projection{rowPtr: make([]int32, nPost+1)}
+	raw := w.RawMatrix()
+	row := func(j int) []float64 { return raw.Data[(r0+j)*raw.Stride+c0:][:nPre] }
+	// Count first, so that the synapse arrays are allocated once at their final size (growing
+	// them by append held up to twice the memory while a large matrix was read).
+	nnz := 0
 	for j := 0; j < nPost; j++ {
-		for i := 0; i < nPre; i++ {
-			x := w.At(r0+j, c0+i)
+		for _, x := range row(j) {
+			if x != 0 {
+				nnz++
+			}
+		}
+	}
+	pr := &projection{rowPtr: make([]int32, nPost+1), col: make([]int32, 0, nnz), w: make([]float64, 0, nnz)}
+	for j := 0; j < nPost; j++ {
+		for i, x := range row(j) {
 			if x == 0 {
 				continue
 			}
