@@ -117,8 +117,9 @@
 // snn/testdata/mref/readout_ref.py re-simulates [M]'s read-out layer independently, fed with
 // the E spikes and supervisor starts of a gosnn run; the two learn the same E→R weights
 // within seed noise (TestReadoutMatchesReference in cmd/gosnn; numbers in its README). [M]
-// trains ABCBA on the authors' 30 × 80 network (FF60b_2400_nc80.mat, whose clock of about
-// 450 ms takes one 400-ms presentation per cycle), not on the published 15 × 160 matrix,
+// trains ABCBA on the authors' 30 × 80 network (FF60b_2400_nc80.mat, not published; a 30 × 80
+// network trained with PaperProtocol runs at about 450 ms per cycle, which takes one 400-ms
+// presentation per cycle), not on the published 15 × 160 matrix,
 // whose 345-ms clock lets the supervisor start only every other cycle: 12 s give about 17
 // presentations there instead of about 26, and the weakest read-out then misses cycles after
 // the deletion test of MODEL.md 7.4. 20 s on the 15 × 160 matrix, or 12 s on a 30 × 80
