@@ -25,10 +25,7 @@ func TestReadoutMatchesReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("12 s of simulated training twice, plus the Python reference; skipped with -short")
 	}
-	weights := filepath.Join("..", "..", "..", "shared", "data", "maes2020", "FF60b_2400_nc160.mat")
-	if _, err := os.Stat(weights); err != nil {
-		t.Skipf("authors' data file %s is absent (ModelDB 257609; see MODEL.md Appendix A)", weights)
-	}
+	weights := authorsFile(t, "FF60b_2400_nc160.mat")
 	const py = "/usr/bin/python3"
 	if out, err := exec.Command(py, "-c", "import numpy, scipy.io").CombinedOutput(); err != nil {
 		msg := fmt.Sprintf("%s cannot import numpy and scipy (Debian: python3-numpy python3-scipy): %v\n%s", py, err, out)

@@ -76,12 +76,21 @@ func TestReplaySmall(t *testing.T) {
 	}
 }
 
-// TestReplayA7Command runs the command on the authors' matrix when it is present.
-func TestReplayA7Command(t *testing.T) {
-	path := filepath.Join("..", "..", "..", "shared", "data", "maes2020", "FF60b_2400_nc160.mat")
+// authorsFile returns the path of a file of the authors' data in ../shared/data/maes2020
+// beside the checkout, and skips the test when it is absent (third-party data, never
+// committed; MODEL.md Appendix A).
+func authorsFile(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join("..", "..", "..", "shared", "data", "maes2020", name)
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("authors' data file %s is absent (ModelDB 257609; see MODEL.md Appendix A)", path)
 	}
+	return path
+}
+
+// TestReplayA7Command runs the command on the authors' matrix when it is present.
+func TestReplayA7Command(t *testing.T) {
+	path := authorsFile(t, "FF60b_2400_nc160.mat")
 	if testing.Short() {
 		t.Skip("long: 3 s of the full network")
 	}
