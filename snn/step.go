@@ -114,12 +114,12 @@ func b2i(b bool) int {
 // cost 0.39 s per simulated second over 2 s but 0.67 over 8 s (stale x̄ traces), and a
 // network whose input was switched off ran about 20 times slower after a second (stale
 // conductances). The step loop therefore flushes subnormal results to 0. That changes no
-// spike and no weight: a
-// subnormal value added to a membrane potential or a weight of order 1 leaves it unchanged,
-// and a spike sets a trace to exactly 1 either way. Spike traces are flushed in every step
-// (decayTrace, a cheap test of a value ≥ 0); conductances and adaptation every flushEvery
-// steps (flushState: a test in every step cost 7-10 % of the step), so they spend at most
-// 100 ms at subnormal values. The read-out layer's few neurons flush in every step.
+// spike and no weight: a subnormal value added to a membrane potential or a weight of order 1
+// leaves it unchanged, and a spike sets a trace to exactly 1 either way. Spike traces are
+// flushed in every step (decayTrace, a cheap test of a value ≥ 0); conductances and
+// adaptation every flushEvery steps (flushState: a test in every step cost 7-10 % of the
+// step), so they spend at most 100 ms at subnormal values. The read-out layer's few neurons
+// flush in every step.
 
 // minNormal is the smallest normal float64.
 const minNormal = 0x1p-1022
