@@ -223,7 +223,7 @@ func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readou
 	cfg.Seed, cfg.Threads = f.seed, f.threads
 	net, err := snn.NewFromWeights(cfg, w, snn.Clusters{})
 	if err != nil {
-		return nil, err
+		return nil, weightsError(f.weights, err)
 	}
 	pats, err := readoutPatterns(f, net.DT())
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,15 @@ func TestReplayFlags(t *testing.T) {
 	if err := snn.SaveWeights(noName, smallWeights(t)); err != nil {
 		t.Fatal(err)
 	}
+	// Bad entries: the error names the file as well as the entry.
+	nan, neg := filepath.Join(dir, "nan.npy"), filepath.Join(dir, "neg.npy")
+	for path, x := range map[string]float64{nan: math.NaN(), neg: -0.5} {
+		w := smallWeights(t)
+		w.Set(3, 7, x)
+		if err := snn.SaveWeights(path, w); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -32,6 +42,8 @@ func TestReplayFlags(t *testing.T) {
 		{[]string{"--weights", noName, "--cluster-size", "7"}, 1, "does not divide"},
 		{[]string{"--weights", noName, "--clusters", "7"}, 1, "does not divide"},
 		{[]string{"--weights", noName, "--ne", "500"}, 1, "exceeds the matrix size"},
+		{[]string{"--weights", nan, "--clusters", "5"}, 1, "gosnn exp replay: " + nan + ": snn: NewFromWeights: weight[3][7] = NaN"},
+		{[]string{"--weights", neg, "--clusters", "5"}, 1, "gosnn exp replay: " + neg + ": snn: NewFromWeights: weight[3][7] = -0.5"},
 	} {
 		var out, errb bytes.Buffer
 		if code := replayCmd(tc.args, &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {
