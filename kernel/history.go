@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -123,9 +124,33 @@ func globEscape(s string) string {
 	return b.String()
 }
 
+// maxHistoryBytes bounds the history file a kernel reads (MaxHistory entries with their
+// text outputs fit many times over).
+const maxHistoryBytes = 256 << 20
+
+// readHistoryBytes reads the history file, refusing anything but a regular file (a link to
+// /dev/zero would never end) and files over maxHistoryBytes.
+func readHistoryBytes(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, maxHistoryBytes+1))
+	if err == nil && len(data) > maxHistoryBytes {
+		err = fmt.Errorf("%s is larger than the %d-MiB limit for history files", path, maxHistoryBytes>>20)
+	}
+	return data, err
+}
+
 func readHistory(path string) (historyFile, error) {
 	var f historyFile
-	data, err := os.ReadFile(path)
+	data, err := readHistoryBytes(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return f, nil
 	}

@@ -175,3 +175,21 @@ func TestHistoryStaleTemps(t *testing.T) {
 		t.Errorf("unrelated file removed: %v", err)
 	}
 }
+
+// TestHistoryNotRegular checks that a history file linked to a device is refused at start
+// (not read for ever) and never moved or written.
+func TestHistoryNotRegular(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	p := filepath.Join(t.TempDir(), "h.json")
+	if err := os.Symlink("/dev/zero", p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenHistory(p); err == nil || !strings.Contains(err.Error(), "is not a regular file") {
+		t.Errorf("OpenHistory on /dev/zero: %v", err)
+	}
+	if target, err := os.Readlink(p); err != nil || target != "/dev/zero" {
+		t.Errorf("the link was replaced: %q, %v", target, err)
+	}
+}
