@@ -457,6 +457,7 @@ func FuzzProtocolState(f *testing.F) {
 	f.Add([]byte(`{"version":1,"phases_done":0,"phases":[]}`))
 	f.Add([]byte(`{"version":1,"phases_done":1,"weights":"../x.npy","phases":[{}]}`))
 	f.Add([]byte(`{`))
+	f.Add([]byte(`{"version":1,"phases_done":1,"weights":"w.npy","spikes":"../s.npy","spikes_phase":0,"phases":[{}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, stateFile), b, 0o644); err != nil {
@@ -469,7 +470,7 @@ func FuzzProtocolState(f *testing.F) {
 			}
 			return
 		}
-		if st.PhasesDone != len(st.Phases) || (st.PhasesDone > 0 && filepath.Base(st.Weights) != st.Weights) {
+		if st.PhasesDone != len(st.Phases) || (st.PhasesDone > 0 && filepath.Base(st.Weights) != st.Weights) || st.Spikes != "" && filepath.Base(st.Spikes) != st.Spikes {
 			t.Fatalf("inconsistent state accepted: %+v", st)
 		}
 		for _, r := range st.Phases {
