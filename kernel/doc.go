@@ -42,7 +42,9 @@
 // History stores executed cells (session, line, input, text/plain output) in a JSON file
 // rewritten atomically in the background, by default gosnn/history.json under the Jupyter
 // data dir or $GOSNN_HISTORY, with one session number reserved per kernel start, and answers
-// tail, range and search (glob) requests. WriteKernelSpec writes a
+// tail, range and search (glob) requests. A history file that cannot be parsed is never
+// overwritten: at start the kernel refuses it, and if it becomes unreadable while the kernel
+// runs it is kept aside as FILE.unreadable-TIME and the log says so. WriteKernelSpec writes a
 // kernelspec (kernel.json with interrupt_mode "message" and language "go", plus logos) into a
 // directory found with DataDir, SysPrefix or a prefix; JupyterPath lists where Jupyter looks.
 package kernel

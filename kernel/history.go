@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 )
 
 // MaxHistory is the number of history entries kept in the history file (oldest dropped first).
@@ -34,7 +36,9 @@ type historyFile struct {
 
 // History is the record of executed cells, persisted across kernel restarts in a JSON file
 // that is rewritten atomically (temp file + rename) in the background after each cell.
-// It is safe for concurrent use.
+// If the file becomes unreadable while the kernel runs (truncated by another program, say),
+// it is never overwritten: it is renamed to FILE.unreadable-TIME, the kernel's log says so,
+// and a new file holds the entries this kernel knows. It is safe for concurrent use.
 type History struct {
 	path    string
 	session int
@@ -43,6 +47,9 @@ type History struct {
 	entries []HistoryEntry // all sessions, in order
 	err     error          // last save error
 	closed  bool
+	logf    func(format string, args ...any) // where a kept-aside file is reported (nil: stderr)
+	// keptAside is set once an unreadable file was kept aside; err then reports it.
+	keptAside bool
 
 	save chan struct{}
 	done chan struct{}
@@ -69,6 +76,7 @@ func OpenHistory(path string) (*History, error) {
 			return nil, err
 		}
 		defer unlock()
+		removeStaleTemps(path)
 		if f, err = readHistory(path); err != nil {
 			return nil, err
 		}
@@ -91,9 +99,58 @@ func OpenHistory(path string) (*History, error) {
 	return h, nil
 }
 
+// errHistoryCorrupt marks a history file that exists and can be read but does not parse.
+var errHistoryCorrupt = errors.New("corrupt")
+
+// removeStaleTemps removes the temporary files that writeFileAtomic leaves beside path when
+// the kernel is killed during a write. It is called with the history lock held: every write
+// happens under that lock, so no live kernel owns them.
+func removeStaleTemps(path string) {
+	tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+globEscape(filepath.Base(path))+".*"))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
+}
+
+// globEscape quotes the metacharacters of filepath.Match in s.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// maxHistoryBytes bounds the history file a kernel reads (MaxHistory entries with their
+// text outputs fit many times over).
+const maxHistoryBytes = 256 << 20
+
+// readHistoryBytes reads the history file, refusing anything but a regular file (a link to
+// /dev/zero would never end) and files over maxHistoryBytes.
+func readHistoryBytes(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, maxHistoryBytes+1))
+	if err == nil && len(data) > maxHistoryBytes {
+		err = fmt.Errorf("%s is larger than the %d-MiB limit for history files", path, maxHistoryBytes>>20)
+	}
+	return data, err
+}
+
 func readHistory(path string) (historyFile, error) {
 	var f historyFile
-	data, err := os.ReadFile(path)
+	data, err := readHistoryBytes(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return f, nil
 	}
@@ -101,7 +158,7 @@ func readHistory(path string) (historyFile, error) {
 		return f, fmt.Errorf("kernel: history: %v", err)
 	}
 	if err := json.Unmarshal(data, &f); err != nil {
-		return f, fmt.Errorf("kernel: history file %s is corrupt: %v", path, err)
+		return f, fmt.Errorf("kernel: history file %s is %w: %v", path, errHistoryCorrupt, err)
 	}
 	return f, nil
 }
@@ -158,7 +215,37 @@ func (h *History) flush() {
 	defer unlock()
 	disk, err := readHistory(h.path)
 	if err != nil {
-		disk = historyFile{}
+		if !errors.Is(err, errHistoryCorrupt) {
+			h.mu.Lock()
+			h.err = fmt.Errorf("%v; history not saved", err)
+			h.mu.Unlock()
+			return
+		}
+		// The file changed under us into something unreadable (truncated, say, by another
+		// program). Never overwrite what cannot be read: keep it aside, say so, and write what
+		// this kernel knows (the entries loaded at start and this session's).
+		aside := h.path + ".unreadable-" + time.Now().UTC().Format("20060102T150405.000000000")
+		if rerr := os.Rename(h.path, aside); rerr != nil {
+			h.mu.Lock()
+			h.err = fmt.Errorf("%v; it could not be kept aside (%v), history not saved", err, rerr)
+			h.mu.Unlock()
+			return
+		}
+		h.mu.Lock()
+		disk = historyFile{LastSession: h.session}
+		for _, e := range h.entries {
+			if e.Session != h.session {
+				disk.Entries = append(disk.Entries, e)
+			}
+		}
+		h.err = fmt.Errorf("%v; kept it as %s and wrote a new history file", err, aside)
+		h.keptAside = true // Close reports it
+		logf := h.logf
+		h.mu.Unlock()
+		if logf == nil {
+			logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+		}
+		logf("%v; kept it as %s and wrote a new history file", err, aside)
 	}
 	all := make([]HistoryEntry, 0, len(disk.Entries)+len(mine))
 	for _, e := range disk.Entries {
@@ -171,9 +258,18 @@ func (h *History) flush() {
 		all = all[len(all)-MaxHistory:]
 	}
 	last := max(disk.LastSession, h.session)
-	err = writeFileAtomic(h.path, historyFile{Version: 1, LastSession: last, Entries: all})
+	werr := writeFileAtomic(h.path, historyFile{Version: 1, LastSession: last, Entries: all})
 	h.mu.Lock()
-	h.err = err
+	if werr != nil || !h.keptAside {
+		h.err = werr
+	}
+	h.mu.Unlock()
+}
+
+// setLog sends the report of a history file kept aside to logf (the kernel's log).
+func (h *History) setLog(logf func(format string, args ...any)) {
+	h.mu.Lock()
+	h.logf = logf
 	h.mu.Unlock()
 }
 

@@ -1,6 +1,9 @@
 package kernel
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -100,4 +103,93 @@ func TestHistoryCap(t *testing.T) {
 	}
 	h.Close()
 	h.Add(1, "after close", "") // must not panic
+}
+
+// TestHistoryTruncatedWhileRunning truncates the history file while a kernel runs (as
+// another program might): the next save must not replace it with this session's entries
+// only, but keep the unreadable file aside, say so, and keep the entries loaded at start.
+func TestHistoryTruncatedWhileRunning(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "h.json")
+	h1, err := OpenHistory(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h1.Add(1, "earlier", "")
+	if err := h1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h2, err := OpenHistory(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged []string
+	h2.setLog(func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) })
+	full, _ := os.ReadFile(p)
+	if err := os.Truncate(p, int64(len(full)/2)); err != nil {
+		t.Fatal(err)
+	}
+	h2.Add(1, "now", "")
+	err = h2.Close()
+	asides, _ := filepath.Glob(p + ".unreadable-*")
+	if len(asides) != 1 {
+		t.Fatalf("kept aside: %v, want one file", asides)
+	}
+	if b, _ := os.ReadFile(asides[0]); !bytes.Equal(b, full[:len(full)/2]) {
+		t.Errorf("kept-aside file holds %q, want the truncated file %q", b, full[:len(full)/2])
+	}
+	if err == nil || !strings.Contains(err.Error(), "kept it as "+asides[0]) || len(logged) != 1 || !strings.Contains(logged[0], asides[0]) {
+		t.Errorf("Close error %v, log %q: want both to name %s", err, logged, asides[0])
+	}
+	h3, err := OpenHistory(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h3.Close()
+	want := []any{[]any{1, 1, "earlier"}, []any{2, 1, "now"}}
+	if got := h3.Query(HistoryRequest{HistAccessType: "tail"}); !reflect.DeepEqual(got, want) || h3.Session() != 3 {
+		t.Errorf("history after the rewrite %v (session %d), want %v (session 3)", got, h3.Session(), want)
+	}
+}
+
+// TestHistoryStaleTemps checks that temporaries left by a kernel killed while writing are
+// removed when the next kernel opens the file under its lock.
+func TestHistoryStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "h.json")
+	stale := filepath.Join(dir, ".h.json.123456")
+	other := filepath.Join(dir, ".other.json.1")
+	for _, f := range []string{stale, other} {
+		if err := os.WriteFile(f, []byte("{"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := OpenHistory(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale temporary %s still there (%v)", stale, err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("unrelated file removed: %v", err)
+	}
+}
+
+// TestHistoryNotRegular checks that a history file linked to a device is refused at start
+// (not read for ever) and never moved or written.
+func TestHistoryNotRegular(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	p := filepath.Join(t.TempDir(), "h.json")
+	if err := os.Symlink("/dev/zero", p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenHistory(p); err == nil || !strings.Contains(err.Error(), "is not a regular file") {
+		t.Errorf("OpenHistory on /dev/zero: %v", err)
+	}
+	if target, err := os.Readlink(p); err != nil || target != "/dev/zero" {
+		t.Errorf("the link was replaced: %q, %v", target, err)
+	}
 }

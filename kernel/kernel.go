@@ -146,6 +146,7 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	if hist == nil {
 		hist, _ = OpenHistory("") // in memory: cannot fail
 	}
+	hist.setLog(lg.Printf)
 	kctx, cancel := context.WithCancel(ctx)
 	k := &Kernel{
 		cfg: cfg, conn: cfg.Conn, signer: signer, session: newID(), log: lg, eval: cfg.Evaluator, hist: hist,

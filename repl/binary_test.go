@@ -221,3 +221,68 @@ func TestRunCommandInterrupt(t *testing.T) {
 		t.Errorf("exit %v, stderr %q; want 1 and cell 2 interrupted", err, errw.String())
 	}
 }
+
+// TestRunCommandBoundedInputs runs gosnn run on inputs that never end or are not files
+// (issue 13: a notebook linked to /dev/zero was read until the OOM killer struck): each
+// fails at once with an error that says why.
+func TestRunCommandBoundedInputs(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	bin := fakeBinary(t)
+	dir := t.TempDir()
+	for _, name := range []string{"zero.ipynb", "zero.go"} {
+		if err := os.Symlink("/dev/zero", filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "dir.ipynb"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ file, want string }{
+		{"zero.ipynb", "gosnn: repl: zero.ipynb is a device, not one of the notebooks"},
+		{"zero.go", "gosnn: zero.go is a device, not one of the scripts"},
+		{"dir.ipynb", "gosnn: repl: dir.ipynb is a directory, not one of the notebooks"},
+	} {
+		code, stdout, stderr := runBinary(t, dir, bin, "run", tt.file)
+		if code != 1 || stdout != "" || !strings.Contains(stderr, tt.want) {
+			t.Errorf("run %s: exit %d, stdout %q, stderr %q; want 1 and %q", tt.file, code, stdout, stderr, tt.want)
+		}
+	}
+}
+
+// TestReadBounded checks the size limit of readBounded, also on a stream that does not say
+// its size (a pipe).
+func TestReadBounded(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.go")
+	big := filepath.Join(dir, "big.go")
+	os.WriteFile(small, make([]byte, 1<<20), 0o644)
+	os.WriteFile(big, make([]byte, 1<<20+1), 0o644)
+	if b, err := readBounded(small, 1<<20, "scripts"); err != nil || len(b) != 1<<20 {
+		t.Errorf("file at the limit: %d bytes, %v", len(b), err)
+	}
+	if _, err := readBounded(big, 1<<20, "scripts"); err == nil || err.Error() != big+" is larger than the 1-MiB limit for scripts" {
+		t.Errorf("file over the limit: %v", err)
+	}
+	fifo := filepath.Join(dir, "pipe.go")
+	if err := mkfifo(fifo); err != nil {
+		t.Skipf("no named pipes: %v", err)
+	}
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		buf := make([]byte, 1<<16)
+		for {
+			if _, err := f.Write(buf); err != nil {
+				return // the reader gave up: broken pipe
+			}
+		}
+	}()
+	if _, err := readBounded(fifo, 1<<20, "scripts"); err == nil || !strings.Contains(err.Error(), "larger than the 1-MiB limit") {
+		t.Errorf("endless pipe: %v", err)
+	}
+}

@@ -2,7 +2,8 @@
 // Evaluator (the interpreter session, or a fake in tests).
 //
 // The REPL (Main, New, REPL.Run) edits lines with github.com/peterh/liner, keeps a history
-// file (DefaultHistoryFile, rewritten atomically), continues a cell over several lines while
+// file (DefaultHistoryFile, rewritten atomically; one it cannot read in full is kept aside as
+// FILE.unreadable-TIME, never overwritten), continues a cell over several lines while
 // the Evaluator says it is incomplete, completes with Tab and documents with :doc NAME.
 // Ctrl-C at the prompt clears the input; while a cell runs, SIGINT cancels the cell's
 // context and the session keeps its state. Ctrl-D at an empty prompt exits.

@@ -177,7 +177,7 @@ func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error)
 }
 
 func runScriptFile(ctx context.Context, newEvaluator func() (Evaluator, error), out, stderr io.Writer, file, figures string) int {
-	src, err := os.ReadFile(file)
+	src, err := readBounded(file, MaxScriptBytes, "scripts")
 	if err != nil {
 		fmt.Fprintf(stderr, "gosnn: %v\n", err)
 		return 1

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -206,9 +207,46 @@ func truncate(s string) string {
 	return s
 }
 
-// ReadNotebookFile reads and parses the notebook at path; errors name the file.
+// Limits on the inputs a command reads whole: a notebook (outputs and images included) and
+// a Go script or :load file.
+const (
+	// MaxNotebookBytes is the largest notebook file ReadNotebookFile and gosnn run read.
+	MaxNotebookBytes = 256 << 20
+	// MaxScriptBytes is the largest Go script gosnn run and the REPL's :load read.
+	MaxScriptBytes = 64 << 20
+)
+
+// readBounded reads the file at path whole, refusing a directory or a device (/dev/zero
+// would never end) and reading at most limit bytes; what names the kind of input in the
+// error ("gosnn: FILE is larger than the 256-MiB limit for notebooks" once prefixed).
+func readBounded(path string, limit int64, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil {
+		switch m := st.Mode(); {
+		case m.IsDir():
+			return nil, fmt.Errorf("%s is a directory, not one of the %s", path, what)
+		case m&os.ModeDevice != 0:
+			return nil, fmt.Errorf("%s is a device, not one of the %s", path, what)
+		}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than the %d-MiB limit for %s", path, limit>>20, what)
+	}
+	return data, nil
+}
+
+// ReadNotebookFile reads and parses the notebook at path; errors name the file. A notebook
+// may hold at most MaxNotebookBytes; a directory or a device is refused.
 func ReadNotebookFile(path string) (*Notebook, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, MaxNotebookBytes, "notebooks")
 	if err != nil {
 		return nil, fmt.Errorf("repl: %w", err)
 	}

@@ -287,7 +287,7 @@ func (r *REPL) command(ctx context.Context, line string) (quit bool) {
 			fmt.Fprintln(r.errw, "usage: :load FILE.go")
 			return false
 		}
-		src, err := os.ReadFile(arg)
+		src, err := readBounded(arg, MaxScriptBytes, "scripts")
 		if err != nil {
 			fmt.Fprintf(r.errw, "repl: %v\n", err)
 			return false

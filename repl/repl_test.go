@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -294,5 +296,73 @@ func TestInputPrompt(t *testing.T) {
 	}
 	if out.String() != "Who are you?\n" || sr.prompts[0] != "Name: " {
 		t.Errorf("printed %q, prompted %q; want the first line printed and a clean prompt", out.String(), sr.prompts[0])
+	}
+}
+
+// fakeHistory is a line editor's history for the tests of history.
+type fakeHistory struct{ lines []string }
+
+func (f *fakeHistory) AppendHistory(s string) { f.lines = append(f.lines, s) }
+func (f *fakeHistory) WriteHistory(w io.Writer) (int, error) {
+	for _, l := range f.lines {
+		if _, err := fmt.Fprintln(w, l); err != nil {
+			return 0, err
+		}
+	}
+	return len(f.lines), nil
+}
+
+// TestHistoryUnreadableKeptAside checks that a history file the REPL cannot read in full (a
+// line longer than the line editor's own reader takes, invalid UTF-8) is kept aside with a
+// message instead of being overwritten by the next save with what little was read.
+func TestHistoryUnreadableKeptAside(t *testing.T) {
+	long := strings.Repeat("x", 5000) // liner's ReadHistory stops at 4096 bytes
+	for _, tc := range []struct {
+		name, content string
+		aside         bool
+		want          []string
+	}{
+		{"good", "a\nb\n", false, []string{"a", "b"}},
+		{"long line", "a\n" + long + "\nb\n", false, []string{"a", long, "b"}},
+		{"invalid utf-8", "a\n\xff\xfe\nb\n", true, nil},
+		{"over the line cap", "a\n" + strings.Repeat("y", historyMaxLine+1) + "\n", true, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "history")
+			if err := os.WriteFile(p, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			h := &history{path: p}
+			st := &fakeHistory{}
+			err := h.load(st)
+			asides, _ := filepath.Glob(p + ".unreadable-*")
+			if tc.aside {
+				if len(asides) != 1 || err == nil || !strings.Contains(err.Error(), "kept it as "+asides[0]) {
+					t.Fatalf("kept aside %v, err %v; want one file named by the error", asides, err)
+				}
+				if b, _ := os.ReadFile(asides[0]); string(b) != tc.content {
+					t.Errorf("kept-aside file changed")
+				}
+			} else if err != nil || len(asides) != 0 || !reflect.DeepEqual(st.lines, tc.want) {
+				t.Fatalf("err %v, aside %v, lines %d; want %d lines", err, asides, len(st.lines), len(tc.want))
+			}
+			st.AppendHistory("new")
+			if err := h.save(st); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := os.ReadFile(p)
+			if want := strings.Join(append(tc.want, "new"), "\n") + "\n"; string(b) != want {
+				t.Errorf("saved history %.80q, want %.80q", b, want)
+			}
+		})
+	}
+	// A history that is not a regular file (GOSNN_HISTORY=/dev/null) is neither read, moved
+	// nor written.
+	h := &history{path: os.DevNull}
+	if err := h.load(&fakeHistory{}); err != nil || h.save(&fakeHistory{lines: []string{"x"}}) != nil {
+		t.Errorf("/dev/null history: %v", err)
+	}
+	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
+		t.Errorf("%s: %v, %v", os.DevNull, st, err)
 	}
 }

@@ -89,7 +89,7 @@
 // slot, §7.1), Spontaneous (with or without plasticity, §7.2) and Record (frozen, E spikes
 // analysed for replay); PaperProtocol is the whole §7.1 pipeline. RunProtocol runs one, with
 // progress through the Host and, given a directory, atomic weight snapshots after every phase
-// from which a later call resumes. ChainBlockMeans, EEBlockMeans, ReducedSpectrum and
+// (and the spikes of the last recording) from which a later call resumes. ChainBlockMeans, EEBlockMeans, ReducedSpectrum and
 // AnalyzeReplay measure what was learned; LTPUpdates counts the work of LTP.
 //
 // # MODEL.md section 9 switches

@@ -319,13 +319,27 @@ func ClusterSizeFromName(path string) (size int, ok bool) {
 	return found[len(found)-1], true
 }
 
+// ioOpen opens path for reading; a directory is an error that says so ("snn: x.mat is a
+// directory") rather than a puzzling "truncated header" from its first read.
+func ioOpen(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("snn: %w", err)
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("snn: %s is a directory", path)
+	}
+	return f, nil
+}
+
 // readFileAs opens path and decodes it with read through a buffered reader; errors name the
 // file and the format ("snn: FF.mat: mat: truncated ...").
 func readFileAs[T any](path, format string, read func(io.Reader) (T, error)) (T, error) {
 	var zero T
-	f, err := os.Open(path)
+	f, err := ioOpen(path)
 	if err != nil {
-		return zero, fmt.Errorf("snn: %w", err)
+		return zero, err
 	}
 	defer f.Close()
 	v, err := read(bufio.NewReaderSize(f, 1<<16))

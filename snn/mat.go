@@ -65,9 +65,18 @@ const (
 const (
 	// matHeaderLen is the size of the MAT v5 file header in bytes.
 	matHeaderLen = 128
-	// matMaxElements caps the number of matrix elements a reader will materialise from a
-	// sparse array (whose dimensions are not backed by stored bytes): 2^26 float64 = 512 MiB.
+	// matMaxElements caps the number of elements of one variable (dense or sparse) that
+	// the reader will decode: 2^26 float64 values = 512 MiB, enough for the 8000 × 8000
+	// weight matrix of the song network (64 000 000 elements). The cap is checked from the
+	// array's dimensions before any of its values are read, because an int8 array decodes
+	// to 8 times its stored size and a compressed one to far more than the file's.
 	matMaxElements = 1 << 26
+	// matMaxTotal caps the elements decoded from one file, all variables together (1 GiB
+	// of float64).
+	matMaxTotal = 2 * matMaxElements
+	// matHeadLen is how much of a miMATRIX body is read first to check its array flags and
+	// dimensions against the caps; the dimensions must fit in it.
+	matHeadLen = 4096
 	// matReadChunk is the largest allocation made ahead of the bytes actually read; beyond it
 	// buffers grow by doubling as data arrives.
 	matReadChunk = 1 << 20
@@ -173,7 +182,11 @@ func ReadMatFile(path string) (*MatFile, error) {
 // non-singleton dimensions are listed in Skipped instead of failing the read.
 //
 // Sizes declared in the file are never trusted for allocation: memory grows only with the
-// bytes actually read, so a forged header yields an error, not a huge allocation.
+// bytes actually read, so a forged header yields an error, not a huge allocation. Decoded
+// sizes are bounded too, before any value is read: a variable may hold at most 2^26
+// elements (512 MiB as float64; the 8000 × 8000 song network has 64 000 000) and a file at
+// most 2^27 in all, and a numeric array's element may not declare more bytes than its
+// values need; arrays that are skipped are passed over without being buffered.
 func ReadMat(r io.Reader) (*MatFile, error) {
 	mf, err := readMat(r)
 	if err != nil {
@@ -225,6 +238,7 @@ func readMat(r io.Reader) (*MatFile, error) {
 		return nil, fmt.Errorf("unsupported MAT version 0x%04x at byte 124 (want 0x0100)", v)
 	}
 	mf := &MatFile{Header: strings.TrimRight(string(bytes.TrimRight(hdr[:116], "\x00")), " ")}
+	budget := int64(matMaxTotal) // elements the file may still decode
 	for {
 		start := cr.n
 		var tag [8]byte
@@ -242,13 +256,17 @@ func readMat(r io.Reader) (*MatFile, error) {
 		}
 		switch typ {
 		case miCOMPRESSED:
-			if err := matReadCompressed(cr, bo, int64(nbytes), start, mf); err != nil {
+			if err := matReadCompressed(cr, bo, int64(nbytes), start, mf, &budget); err != nil {
 				return nil, err
 			}
 		case miMATRIX:
-			body, err := matReadN(cr, int64(nbytes))
+			body, err := matReadBody(cr, int64(nbytes), bo, &budget)
+			var lim *matLimitError
+			if errors.As(err, &lim) {
+				return nil, fmt.Errorf("matrix element at byte %d: %w", start, err)
+			}
 			if err != nil {
-				return nil, fmt.Errorf("truncated matrix element at byte %d: %d of %d bytes", start, len(body), nbytes)
+				return nil, fmt.Errorf("truncated matrix element at byte %d: %d of %d bytes", start, matGot(body, err), nbytes)
 			}
 			if err := matParseMatrix(body, bo, start+8, mf); err != nil {
 				return nil, err
@@ -307,6 +325,115 @@ func matReadN(r io.Reader, n int64) ([]byte, error) {
 	return buf, nil
 }
 
+// matLimitError is a variable refused by the caps on decoded sizes (matMaxElements,
+// matMaxTotal) or whose element declares more bytes than its values need.
+type matLimitError struct{ msg string }
+
+func (e *matLimitError) Error() string { return e.msg }
+
+// matShortError is the short read of a skipped array's body, with the bytes it held.
+type matShortError struct{ got int64 }
+
+func (e *matShortError) Error() string { return io.ErrUnexpectedEOF.Error() }
+func (e *matShortError) Unwrap() error { return io.ErrUnexpectedEOF }
+
+// matGot returns how many bytes of a body were read: len(body), or what a matShortError says.
+func matGot(body []byte, err error) int64 {
+	var se *matShortError
+	if errors.As(err, &se) {
+		return se.got
+	}
+	return int64(len(body))
+}
+
+// matReadBody reads the n-byte body of a miMATRIX element. It reads the array flags and
+// dimensions first and, before reading any value, refuses a numeric array whose decoded size
+// exceeds matMaxElements or what is left of the file's budget, or whose body declares more
+// bytes than its values need (*matLimitError). The body of an array that matParseMatrix will
+// skip (char, struct, cell, complex, N-d...) is passed over: only its head is returned. Short
+// reads return what was read and the error of io.ReadFull, like matReadN.
+func matReadBody(r io.Reader, n int64, bo binary.ByteOrder, budget *int64) ([]byte, error) {
+	head, err := matReadN(r, min(n, matHeadLen))
+	if err != nil || int64(len(head)) == n {
+		return head, err
+	}
+	lim := func(format string, a ...any) ([]byte, error) {
+		return nil, &matLimitError{fmt.Sprintf(format, a...)}
+	}
+	// Parse the array flags and the dimensions, which must lie in the head.
+	flags, rest, err := matNext(head, bo, -1, "array flags")
+	if err != nil || flags.typ != miUINT32 || len(flags.data) < 8 {
+		return lim("array flags do not fit in the first %d of its %d bytes", len(head), n)
+	}
+	dimsEl, rest, err := matNext(rest, bo, -1, "dimensions")
+	if err != nil || dimsEl.typ != miINT32 || len(dimsEl.data)%4 != 0 || len(dimsEl.data) < 8 || len(rest) < 8 {
+		return lim("array dimensions do not fit in the first %d of its %d bytes", len(head), n)
+	}
+	used := int64(len(head) - len(rest)) // flags and dimensions
+	fw := bo.Uint32(flags.data[0:4])
+	class := byte(fw & 0xff)
+	nzmax := int64(bo.Uint32(flags.data[4:8]))
+	nd := false // more than two non-singleton dimensions
+	var rows, cols int64
+	for i := 0; i < len(dimsEl.data)/4; i++ {
+		d := int64(int32(bo.Uint32(dimsEl.data[4*i:])))
+		if d < 0 {
+			return head, nil // matParseMatrix reports it
+		}
+		switch i {
+		case 0:
+			rows = d
+		case 1:
+			cols = d
+		default:
+			nd = nd || d != 1
+		}
+	}
+	count := rows * cols
+	// The name element's size, from its tag (a small element takes 8 bytes).
+	nameLen := int64(8)
+	if w := bo.Uint32(rest[0:4]); w>>16 == 0 {
+		nameLen = 8 + (int64(bo.Uint32(rest[4:8]))+7)/8*8
+	}
+	numeric := false
+	switch class {
+	case mxDOUBLE, mxSINGLE, mxINT8, mxUINT8, mxINT16, mxUINT16, mxINT32, mxUINT32, mxINT64, mxUINT64, mxSPARSE:
+		numeric = true
+	}
+	if !numeric || nd || fw&0x0800 != 0 {
+		// Skipped by matParseMatrix: pass over the rest without buffering it.
+		m, err := io.CopyN(io.Discard, r, n-int64(len(head)))
+		if err != nil {
+			return head, &matShortError{int64(len(head)) + m}
+		}
+		return head, nil
+	}
+	need := used + nameLen
+	size := func(k int64) string { return fmt.Sprintf("%.0f MiB", float64(8*k)/(1<<20)) }
+	if count > matMaxElements {
+		return lim("%d×%d %s array decodes to %s of float64, over the limit of %d elements (%s)", rows, cols, matClassName(class), size(count), matMaxElements, size(matMaxElements))
+	}
+	if count > *budget {
+		return lim("%d×%d %s array would bring the file's decoded variables over the limit of %d elements (%s)", rows, cols, matClassName(class), matMaxTotal, size(matMaxTotal))
+	}
+	if class == mxSPARSE {
+		if nzmax > matMaxElements {
+			return lim("sparse array declares %d non-zeros, over the limit of %d", nzmax, matMaxElements)
+		}
+		// row indices, column starts and values, each with its tag and padding
+		need += 8 + (4*nzmax+7)/8*8 + 8 + (4*(cols+1)+7)/8*8 + 8 + 8*max(nzmax, 1)
+	} else {
+		need += 8 + 8*count
+	}
+	if n > need {
+		return lim("%d×%d %s array declares %d bytes, more than the %d its values can need", rows, cols, matClassName(class), n, need)
+	}
+	*budget -= count
+	rem, err := matReadN(r, n-int64(len(head)))
+	body := append(head, rem...)
+	return body, err
+}
+
 // matEOFReader records whether the underlying reader reached its end.
 type matEOFReader struct {
 	r   io.Reader
@@ -321,7 +448,7 @@ func (e *matEOFReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func matReadCompressed(r io.Reader, bo binary.ByteOrder, nbytes int64, start int64, mf *MatFile) error {
+func matReadCompressed(r io.Reader, bo binary.ByteOrder, nbytes int64, start int64, mf *MatFile, budget *int64) error {
 	src := &matEOFReader{r: r}
 	lr := &io.LimitedReader{R: src, N: nbytes}
 	// zerr explains a failure inside the compressed stream: the file ended, or the zlib data
@@ -350,12 +477,16 @@ func matReadCompressed(r io.Reader, bo binary.ByteOrder, nbytes int64, start int
 			return zerr(err, fmt.Sprintf("element of type %d", typ))
 		}
 	} else {
-		body, err := matReadN(zr, int64(n))
+		body, err := matReadBody(zr, int64(n), bo, budget)
+		var lim *matLimitError
+		if errors.As(err, &lim) {
+			return fmt.Errorf("compressed element at byte %d: %w", start, err)
+		}
 		if err != nil {
 			if src.eof && lr.N > 0 || !(errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
 				return zerr(err, "matrix")
 			}
-			return fmt.Errorf("compressed element at byte %d: matrix declares %d bytes but holds %d", start, n, len(body))
+			return fmt.Errorf("compressed element at byte %d: matrix declares %d bytes but holds %d", start, n, matGot(body, err))
 		}
 		if err := matParseMatrix(body, bo, -1, mf); err != nil {
 			return fmt.Errorf("compressed element at byte %d: %w", start, err)

@@ -535,3 +535,115 @@ sio.savemat(sys.argv[2], {"B": np.arange(12, dtype=np.int16).reshape(3, 4), "nam
 		t.Errorf("skipped = %+v, want the char and struct variables", mf.Skipped)
 	}
 }
+
+// tMatZeros returns a MAT-file holding one compressed miMATRIX named "W" of class cls with
+// rows×cols zero values of data type typ (size bytes each), streamed through zlib so the
+// test never holds the decompressed body.
+func tMatZeros(t *testing.T, cls byte, flagBits uint32, typ uint32, size int, rows, cols int32) []byte {
+	t.Helper()
+	le := binary.LittleEndian
+	n := int64(rows) * int64(cols) * int64(size)
+	head := append(tMatFlags(le, cls, flagBits, 0), tMatDims(le, rows, cols)...)
+	head = append(head, tMatName(le, "W")...)
+	head = le.AppendUint32(head, typ)
+	head = le.AppendUint32(head, uint32(n))
+	pad := (8 - n%8) % 8
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	tag := le.AppendUint32(nil, miMATRIX)
+	tag = le.AppendUint32(tag, uint32(int64(len(head))+n+pad))
+	zw.Write(tag)
+	zw.Write(head)
+	zero := make([]byte, 1<<20)
+	for left := n + pad; left > 0; {
+		k := min(left, int64(len(zero)))
+		zw.Write(zero[:k])
+		left -= k
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b := le.AppendUint32(nil, miCOMPRESSED)
+	b = le.AppendUint32(b, uint32(z.Len()))
+	return tMatFile(le, append(b, z.Bytes()...))
+}
+
+// TestReadMatDecodedSizeCap checks that the decoded size of an array is bounded from its
+// dimensions before its values are read (issue 13: a 261-KB file holding a 16384 × 16383
+// int8 matrix made exp replay allocate 2.5 GB).
+func TestReadMatDecodedSizeCap(t *testing.T) {
+	if 8000*8000 > matMaxElements {
+		t.Fatalf("the cap %d does not admit the 8000 × 8000 song network", matMaxElements)
+	}
+	le := binary.LittleEndian
+	// An uncompressed double array just over the cap, declaring its full size but holding
+	// 8 KiB: refused from its dimensions (not "truncated").
+	over := tMatMatrix(le, tMatFlags(le, mxDOUBLE, 0, 0), tMatDims(le, 8193, 8193), tMatName(le, "W"), make([]byte, 8192))
+	binary.LittleEndian.PutUint32(over[4:], uint32(16+16+8+8+8*8193*8193%(1<<32)))
+	// A 2×2 double whose element declares 1 GiB (its values need 32 bytes), followed by
+	// zeros in a compressed stream.
+	var bloat bytes.Buffer
+	zw := zlib.NewWriter(&bloat)
+	inner := tMatMatrix(le, tMatFlags(le, mxDOUBLE, 0, 0), tMatDims(le, 2, 2), tMatName(le, "W"), tMatElem(le, miDOUBLE, tF64(le, 1, 2, 3, 4)))
+	le.PutUint32(inner[4:], 1<<30)
+	zw.Write(inner)
+	zw.Write(make([]byte, 8<<20))
+	zw.Close()
+	bloatEl := le.AppendUint32(nil, miCOMPRESSED)
+	bloatEl = le.AppendUint32(bloatEl, uint32(bloat.Len()))
+	bloatEl = append(bloatEl, bloat.Bytes()...)
+	cases := []struct {
+		name string
+		data func() []byte
+		want string // "" for success
+	}{
+		{"issue int8 16384x16383", func() []byte { return tMatZeros(t, mxINT8, 0, miINT8, 1, 16384, 16383) }, "16384×16383 int8 array decodes to 2048 MiB of float64, over the limit of 67108864 elements (512 MiB)"},
+		{"double over the cap", func() []byte { return tMatFile(le, over) }, "8193×8193 double array decodes to"},
+		{"sparse over the cap", func() []byte {
+			return tMatFile(le, tCompress(le, tMatMatrix(le, tMatFlags(le, mxSPARSE, 0, 1), tMatDims(le, 16384, 16384), tMatName(le, "W"), make([]byte, 5000))))
+		}, "16384×16384 sparse array decodes to"},
+		{"body larger than its values", func() []byte { return tMatFile(le, bloatEl) }, "declares 1073741824 bytes, more than the 80"},
+		{"big char array skipped unbuffered", func() []byte { return tMatZeros(t, mxCHAR, 0, miUTF16, 2, 16384, 4096) }, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := c.data()
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			mf, err := ReadMat(bytes.NewReader(data))
+			runtime.ReadMemStats(&after)
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("reading a %d-byte file allocated %d MiB", len(data), alloc>>20)
+			}
+			if c.want == "" {
+				if err != nil || len(mf.Skipped) != 1 || mf.Skipped[0].Class != "char" {
+					t.Errorf("got %+v, %v; want one skipped char array", mf, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want ...%s", err, c.want)
+			}
+		})
+	}
+}
+
+// TestReadMatFileDirectory checks that a directory is called one, not a truncated file.
+func TestReadMatFileDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "x.mat")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, read := range map[string]func(string) error{
+		"mat":  func(p string) error { _, err := ReadMatFile(p); return err },
+		"npy":  func(p string) error { _, err := ReadNpyFile(p); return err },
+		"text": func(p string) error { _, err := ReadTextFile(p); return err },
+		"wav":  func(p string) error { _, err := ReadWAVFile(p); return err },
+		"load": func(p string) error { _, err := LoadWeights(p); return err },
+	} {
+		if err := read(dir); err == nil || err.Error() != "snn: "+dir+" is a directory" {
+			t.Errorf("%s: err = %v, want snn: %s is a directory", name, err, dir)
+		}
+	}
+}

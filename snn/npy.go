@@ -22,6 +22,8 @@ const (
 	npyMagic = "\x93NUMPY"
 	// npyMaxHeader bounds the header dict; NumPy itself refuses headers over 10 000 bytes by default.
 	npyMaxHeader = 1 << 20
+	// npyMaxElements caps the elements ReadNpy decodes (the cap of ReadMat).
+	npyMaxElements = matMaxElements
 )
 
 // NpyArray is a NumPy array read from a .npy file, converted to float64.
@@ -66,7 +68,9 @@ func ReadNpyFile(path string) (*NpyArray, error) {
 // 'f8'), signed or unsigned integer (1, 2, 4, 8 bytes) or boolean ('b1') elements in either byte
 // order and C or Fortran order, and converts it to float64 in C order. Complex, string and
 // structured dtypes and object arrays give an error. Memory grows only with the bytes actually
-// read, so a forged shape yields an error rather than a huge allocation.
+// read, so a forged shape yields an error rather than a huge allocation, and an array of more
+// than 2^26 elements (512 MiB as float64; an 8000 × 8000 weight matrix has 64 000 000) is
+// refused from its header.
 func ReadNpy(r io.Reader) (*NpyArray, error) {
 	a, err := readNpy(r)
 	if err != nil {
@@ -79,6 +83,9 @@ func readNpy(r io.Reader) (*NpyArray, error) {
 	h, dt, count, err := readNpyHeader(r)
 	if err != nil {
 		return nil, err
+	}
+	if count > npyMaxElements {
+		return nil, fmt.Errorf("shape %v has %d elements, over the limit of %d (%d MiB as float64)", h.shape, count, npyMaxElements, npyMaxElements*8>>20)
 	}
 	nbytes := count * int64(dt.size)
 	raw, err := matReadN(r, nbytes)

@@ -230,7 +230,8 @@ func TestReadNpyErrors(t *testing.T) {
 		{"bad bool", tNpy(1, "{'descr': '<f8', 'fortran_order': 0, 'shape': (2,)}", f8), "True or False"},
 		{"negative", tNpy(1, tNpyDict("<f8", false, "(-2,)"), f8), "non-negative integer"},
 		{"huge shape", tNpy(1, tNpyDict("<f8", false, "(4000000000, 4000000000)"), f8), "too large"},
-		{"forged shape", tNpy(1, tNpyDict("<f8", false, "(100000, 100000)"), f8), "truncated data"},
+		{"forged shape", tNpy(1, tNpyDict("<f8", false, "(1000, 1000)"), f8), "truncated data"},
+		{"shape over the cap", tNpy(1, tNpyDict("|b1", false, "(8193, 8193)"), f8), "shape [8193 8193] has 67125249 elements, over the limit of 67108864 (512 MiB as float64)"},
 		{"non-ascii v1", tNpy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\xc3\xa9", f8), "non-ASCII"},
 		{"huge header", append([]byte("\x93NUMPY\x02\x00"), 0xff, 0xff, 0xff, 0x7f), "exceeds the limit"},
 	}

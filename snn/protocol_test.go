@@ -457,6 +457,7 @@ func FuzzProtocolState(f *testing.F) {
 	f.Add([]byte(`{"version":1,"phases_done":0,"phases":[]}`))
 	f.Add([]byte(`{"version":1,"phases_done":1,"weights":"../x.npy","phases":[{}]}`))
 	f.Add([]byte(`{`))
+	f.Add([]byte(`{"version":1,"phases_done":1,"weights":"w.npy","spikes":"../s.npy","spikes_phase":0,"phases":[{}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, stateFile), b, 0o644); err != nil {
@@ -469,11 +470,49 @@ func FuzzProtocolState(f *testing.F) {
 			}
 			return
 		}
-		if st.PhasesDone != len(st.Phases) || (st.PhasesDone > 0 && filepath.Base(st.Weights) != st.Weights) {
+		if st.PhasesDone != len(st.Phases) || (st.PhasesDone > 0 && filepath.Base(st.Weights) != st.Weights) || st.Spikes != "" && filepath.Base(st.Spikes) != st.Spikes {
 			t.Fatalf("inconsistent state accepted: %+v", st)
 		}
 		for _, r := range st.Phases {
 			_ = r.report()
 		}
 	})
+}
+
+// A protocol resumed after its last recording still reports that recording's spikes (kept in
+// Dir), so that a run killed after the protocol and rerun loses nothing; only the last
+// recording's spikes are kept.
+func TestRunProtocolResumeKeepsSpikes(t *testing.T) {
+	dir := t.TempDir()
+	p := Protocol{Stimulate(nil, 100), Record(400), Record(400)}
+	rep, err := tinyPlasticNet(t, 2).RunProtocol(p, ProtocolOptions{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := rep.LastRecording()
+	if rec == nil || rec.Index != 2 || rec.Spikes.Len() == 0 {
+		t.Fatalf("first run: last recording %+v", rec)
+	}
+	again := tinyPlasticNet(t, 2)
+	rep2, err := again.RunProtocol(p, ProtocolOptions{Dir: dir})
+	if err != nil || rep2.Resumed != 3 || again.Time() != 0 {
+		t.Fatalf("finished protocol: err %v, resumed %d, time %v", err, rep2.Resumed, again.Time())
+	}
+	rec2 := rep2.LastRecording()
+	if rec2 == nil || rec2.Index != 2 || !rec2.Resumed || !reflect.DeepEqual(rec2.Spikes, rec.Spikes) {
+		t.Errorf("resumed last recording %+v, want phase 2 with its %d spikes", rec2, rec.Spikes.Len())
+	}
+	if rep2.Phases[1].Spikes != nil {
+		t.Error("an earlier recording's spikes were restored")
+	}
+	if sp, _ := filepath.Glob(filepath.Join(dir, "spikes-*.npy")); len(sp) != 1 || filepath.Base(sp[0]) != "spikes-0003.npy" {
+		t.Errorf("spike snapshots %v, want spikes-0003.npy only", sp)
+	}
+	// A damaged spike snapshot is an error naming it, not a silent loss.
+	if err := os.WriteFile(filepath.Join(dir, "spikes-0003.npy"), []byte("junk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tinyPlasticNet(t, 2).RunProtocol(p, ProtocolOptions{Dir: dir}); err == nil || !strings.Contains(err.Error(), "spikes-0003.npy") {
+		t.Errorf("damaged spike snapshot: %v", err)
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,11 +16,15 @@ import (
 // textMaxLine bounds the length of one line of a text matrix (64 MiB).
 const textMaxLine = 64 << 20
 
+// textMaxElements caps the values of a text matrix (the cap of ReadMat: 2^26, 512 MiB as
+// float64).
+const textMaxElements = matMaxElements
+
 // ReadTextFile reads the delimited text matrix at path; errors name the file.
 func ReadTextFile(path string) (*mat.Dense, error) {
-	f, err := os.Open(path)
+	f, err := ioOpen(path)
 	if err != nil {
-		return nil, fmt.Errorf("snn: %w", err)
+		return nil, err
 	}
 	defer f.Close()
 	m, err := readText(f)
@@ -38,6 +41,7 @@ func ReadTextFile(path string) (*mat.Dense, error) {
 // and CRLF line ends. Values are decimal floats in Go or Julia syntax, including Inf and NaN, or
 // true/false (1/0). Every row must have the same number of fields. The matrix is returned as
 // laid out in the file: ReadText does not transpose (LoadWeights does, for Julia weights).
+// A matrix of more than 2^26 values is refused.
 func ReadText(r io.Reader) (*mat.Dense, error) {
 	m, err := readText(r)
 	if err != nil {
@@ -86,6 +90,9 @@ func readText(r io.Reader) (*mat.Dense, error) {
 			cols = len(fields)
 		} else if len(fields) != cols {
 			return nil, fmt.Errorf("line %d has %d fields, want %d like the first row", line, len(fields), cols)
+		}
+		if int64(len(data))+int64(len(fields)) > textMaxElements {
+			return nil, fmt.Errorf("line %d: more than %d values, the limit (%d MiB as float64)", line, textMaxElements, textMaxElements*8>>20)
 		}
 		for k, f := range fields {
 			v, err := textParseValue(strings.TrimSpace(f))

@@ -23,7 +23,9 @@ import (
 type ProtocolOptions struct {
 	// Dir, if set, makes the run resumable: after every phase the full weight matrix is saved
 	// atomically to Dir/weights-NNNN.npy and the progress to Dir/state.json (atomic); the
-	// E→E cluster-block matrix of every recording phase goes to Dir/blocks-NNNN.npy. A later
+	// E→E cluster-block matrix of every recording phase goes to Dir/blocks-NNNN.npy, and the
+	// E spikes of the last recording phase to Dir/spikes-NNNN.npy (n × 2: time in ms, neuron),
+	// so that a resumed run still reports them. A later
 	// RunProtocol with the same Dir and protocol on a network built the same way (same
 	// configuration, seed and rules) loads the last snapshot and goes on with the next phase.
 	// Neuron state is not saved: a resumed run starts from the network's current state
@@ -47,8 +49,9 @@ type ProtocolOptions struct {
 type PhaseReport struct {
 	Index int       // phase index in the protocol
 	Kind  PhaseKind // what the phase did
-	// Resumed marks a phase done by an earlier run (from Dir/state.json): Spikes and the
-	// replay details (activations, per-cluster steps) are then not available.
+	// Resumed marks a phase done by an earlier run (from Dir/state.json): the replay details
+	// (activations, per-cluster steps) are then not available, nor are Spikes, except for the
+	// last recording phase, whose spikes Dir keeps.
 	Resumed bool
 	// StartMs and EndMs are protocol times (the sum of the durations of the phases before).
 	StartMs, EndMs float64
@@ -69,10 +72,14 @@ type ProtocolReport struct {
 	Wall    time.Duration // wall time of this run
 }
 
-// LastRecording returns the report of the last recording phase, or nil.
+// LastRecording returns the report of the last recording phase, or nil when there is none
+// or it was resumed without its spikes (from a directory written before they were kept).
 func (r *ProtocolReport) LastRecording() *PhaseReport {
 	for i := len(r.Phases) - 1; i >= 0; i-- {
-		if r.Phases[i].Kind == PhaseRecord && !r.Phases[i].Resumed {
+		if r.Phases[i].Kind == PhaseRecord {
+			if r.Phases[i].Resumed && r.Phases[i].Spikes == nil {
+				return nil
+			}
 			return &r.Phases[i]
 		}
 	}
@@ -172,6 +179,10 @@ type protocolState struct {
 	PhasesDone  int           `json:"phases_done"`
 	Weights     string        `json:"weights"` // file name in Dir of the snapshot after PhasesDone phases
 	Phases      []phaseRecord `json:"phases"`  // summaries of the finished phases
+	// Spikes is the file name in Dir of the E spikes of phase SpikesPhase, the last
+	// recording phase done ("" in directories written before spikes were kept).
+	Spikes      string `json:"spikes,omitempty"`
+	SpikesPhase int    `json:"spikes_phase,omitempty"`
 }
 
 // jf is a float64 that JSON-encodes NaN and ±Inf as null (and decodes null as NaN).
@@ -307,8 +318,17 @@ func (n *Network) RunProtocolContext(ctx context.Context, p Protocol, opt Protoc
 				}
 			}
 			st = old
+			var sp *Spikes
+			if old.Spikes != "" {
+				if sp, err = readSpikesNpy(filepath.Join(opt.Dir, old.Spikes)); err != nil {
+					return nil, fmt.Errorf("snn: RunProtocol: resuming from %s: %w", old.Spikes, err)
+				}
+			}
 			for _, r := range old.Phases {
 				pr := r.report()
+				if sp != nil && pr.Index == old.SpikesPhase && pr.Kind == PhaseRecord {
+					pr.Spikes = sp
+				}
 				rep.Phases = append(rep.Phases, pr)
 				if opt.OnPhase != nil {
 					opt.OnPhase(pr)
@@ -451,7 +471,8 @@ func readProtocolState(dir string) (*protocolState, error) {
 	if err := json.Unmarshal(b, &st); err != nil {
 		return nil, fmt.Errorf("snn: RunProtocol: %s: %w", filepath.Join(dir, stateFile), err)
 	}
-	if st.Version != 1 || st.PhasesDone < 0 || st.PhasesDone != len(st.Phases) || (st.PhasesDone > 0 && (st.Weights == "" || filepath.Base(st.Weights) != st.Weights)) {
+	if st.Version != 1 || st.PhasesDone < 0 || st.PhasesDone != len(st.Phases) || (st.PhasesDone > 0 && (st.Weights == "" || filepath.Base(st.Weights) != st.Weights)) ||
+		st.Spikes != "" && filepath.Base(st.Spikes) != st.Spikes {
 		return nil, fmt.Errorf("snn: RunProtocol: %s is inconsistent (version %d, %d phases done, %d reports, weights %q)", filepath.Join(dir, stateFile), st.Version, st.PhasesDone, len(st.Phases), st.Weights)
 	}
 	return &st, nil
@@ -470,6 +491,14 @@ func (n *Network) saveProtocolState(dir string, st *protocolState, done int, pr 
 			return err
 		}
 	}
+	prevSpikes := st.Spikes
+	if pr.Kind == PhaseRecord && pr.Spikes != nil {
+		sp := fmt.Sprintf("spikes-%04d.npy", done)
+		if err := writeSpikesNpy(filepath.Join(dir, sp), pr.Spikes); err != nil {
+			return err
+		}
+		st.Spikes, st.SpikesPhase = sp, pr.Index
+	}
 	prev := st.Weights
 	st.PhasesDone, st.Weights = done, name
 	st.Phases = append(st.Phases, recordOf(pr))
@@ -486,7 +515,45 @@ func (n *Network) saveProtocolState(dir string, st *protocolState, done int, pr 
 	if prev != "" && prev != name {
 		os.Remove(filepath.Join(dir, prev))
 	}
+	if prevSpikes != "" && prevSpikes != st.Spikes {
+		os.Remove(filepath.Join(dir, prevSpikes))
+	}
 	return nil
+}
+
+// writeSpikesNpy writes s to path atomically as an n × 2 float64 .npy: time (ms), neuron.
+func writeSpikesNpy(path string, s *Spikes) error {
+	n := s.Len()
+	return ioWriteAtomic(path, func(w io.Writer) error {
+		return writeNpy(w, []int{n, 2}, func(buf []byte) []byte {
+			for i, t := range s.Time {
+				buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(t))
+				buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(float64(s.Neuron[i])))
+			}
+			return buf
+		}, 2*n)
+	})
+}
+
+// readSpikesNpy reads spikes written by writeSpikesNpy.
+func readSpikesNpy(path string) (*Spikes, error) {
+	a, err := ReadNpyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.Shape) != 2 || a.Shape[1] != 2 {
+		return nil, fmt.Errorf("%s: shape %v, want n × 2 (time, neuron)", path, a.Shape)
+	}
+	n := a.Shape[0]
+	s := &Spikes{Time: make([]float64, n), Neuron: make([]int32, n)}
+	for i := 0; i < n; i++ {
+		t, c := a.Data[2*i], a.Data[2*i+1]
+		if bad(t) || !(c >= 0 && c <= math.MaxInt32 && c == math.Trunc(c)) {
+			return nil, fmt.Errorf("%s: row %d (%v, %v) is not a spike (finite time, neuron index)", path, i, t, c)
+		}
+		s.Time[i], s.Neuron[i] = t, int32(c)
+	}
+	return s, nil
 }
 
 // readWeightsNpy sets the weights of the four main projections from a C-order .npy matrix in

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 )
 
 // Audio is decoded PCM audio. Channels[c][k] is sample k of channel c, scaled to [-1, 1] the way
@@ -71,15 +70,21 @@ const (
 // WAVE_FORMAT_EXTENSIBLE; bytes 0..1 hold the format tag.
 var wavGUIDTail = []byte{0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71}
 
+// maxWAVSamples bounds the samples (all channels together) that ReadWAV decodes: 2^26
+// float64 values, 512 MiB, or 25 minutes of mono audio at 44.1 kHz. It is checked against
+// the declared size of the data chunk before reading it, and while reading a chunk of
+// unknown size.
+const maxWAVSamples = 1 << 26
+
 // maxWAVChunk bounds the size of a non-data chunk that ReadWAV buffers (the "fmt " chunk). Larger
 // unknown chunks are skipped without buffering.
 const maxWAVChunk = 1 << 16
 
 // ReadWAVFile decodes the RIFF/WAVE file at path; see ReadWAV.
 func ReadWAVFile(path string) (*Audio, error) {
-	f, err := os.Open(path)
+	f, err := ioOpen(path)
 	if err != nil {
-		return nil, fmt.Errorf("snn: wav: %w", err)
+		return nil, err
 	}
 	defer f.Close()
 	a, err := ReadWAV(bufio.NewReader(f))
@@ -94,7 +99,8 @@ func ReadWAVFile(path string) (*Audio, error) {
 // with any number of interleaved channels. Chunks other than "fmt " and "data" are skipped; odd
 // chunk sizes are followed by one pad byte as RIFF requires. A data chunk whose declared size is
 // 0 or 0xFFFFFFFF (written by streaming encoders) extends to the end of the stream; any other
-// data chunk shorter than declared is an error. Compressed formats (A-law, µ-law, ADPCM, ...)
+// data chunk shorter than declared is an error. At most 2^26 samples (all channels together)
+// are decoded: a longer data chunk is an error. Compressed formats (A-law, µ-law, ADPCM, ...)
 // give an error.
 func ReadWAV(r io.Reader) (*Audio, error) {
 	var hdr [12]byte
@@ -174,8 +180,15 @@ func ReadWAV(r io.Reader) (*Audio, error) {
 				return nil, errors.New("snn: wav: \"data\" chunk before \"fmt \" chunk")
 			}
 			var data []byte
+			maxBytes := int64(maxWAVSamples) * int64(bits/8)
+			tooLong := fmt.Errorf("snn: wav: data chunk holds more than %d samples (%d MiB as float64), the limit", maxWAVSamples, maxWAVSamples*8>>20)
 			if size == 0 || size == 0xFFFFFFFF {
-				data, err = io.ReadAll(r)
+				data, err = io.ReadAll(io.LimitReader(r, maxBytes+1))
+				if err == nil && int64(len(data)) > maxBytes {
+					return nil, tooLong
+				}
+			} else if size > maxBytes {
+				return nil, tooLong
 			} else {
 				data, err = io.ReadAll(io.LimitReader(r, size))
 				if err == nil && int64(len(data)) < size {

@@ -302,3 +302,36 @@ func FuzzReadWAV(f *testing.F) {
 		}
 	})
 }
+
+// TestReadWAVSampleCap checks that a data chunk of more than maxWAVSamples samples is refused
+// (from its declared size, or while reading one of unknown size) instead of being decoded to
+// 8 bytes a sample.
+func TestReadWAVSampleCap(t *testing.T) {
+	hdr := func(size uint32) []byte {
+		b := (&wavBuilder{}).chunk("fmt ", fmtChunk(1, 1, 8000, 8)).bytes()
+		b = append(b, "data"...)
+		return binary.LittleEndian.AppendUint32(b, size)
+	}
+	cases := []struct {
+		name string
+		r    io.Reader
+	}{
+		{"declared", bytes.NewReader(append(hdr(maxWAVSamples+1), make([]byte, 64)...))},
+		{"streaming", io.MultiReader(bytes.NewReader(hdr(0xFFFFFFFF)), io.LimitReader(zeroReader{}, maxWAVSamples+1))},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadWAV(c.r)
+			if err == nil || !strings.Contains(err.Error(), "more than 67108864 samples") {
+				t.Errorf("err = %v, want the sample limit", err)
+			}
+		})
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}

@@ -236,7 +236,7 @@ func replay(f *replayFlags) (*replayResult, error) {
 	cfg.Seed, cfg.Threads = f.seed, f.threads
 	net, err := snn.NewFromWeights(cfg, w, snn.Clusters{})
 	if err != nil {
-		return nil, err
+		return nil, weightsError(f.weights, err)
 	}
 	sm, err := net.RecordSpikes(snn.PopE, nil)
 	if err != nil {
@@ -280,6 +280,13 @@ simulated / wall   %.1f s / %.1f s
 `, r.Weights, r.Neurons, r.Clusters, r.ClusterSize, r.PeriodMs, r.StepMs, r.InOrderFraction, r.Transitions,
 		r.ActiveFraction, r.RateEHz, r.RateIHz, r.SimSeconds, r.WallSeconds)
 	return err
+}
+
+// weightsError names the weight file in an error about the network built from it (a NaN or
+// negative entry: "snn: NewFromWeights: weight[3][7] = NaN: ..." says where in the matrix,
+// this says in which file).
+func weightsError(path string, err error) error {
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // checkWritable fails early, before a long run, when the weights could not be saved to path:

@@ -24,6 +24,7 @@ func init() {
 
 // readoutFlags are the flags of gosnn exp readout.
 type readoutFlags struct {
+	command       string // the command line, recorded in the lock of --out
 	weights       string
 	pattern       string
 	wav           string
@@ -157,6 +158,7 @@ func readoutCmd(args []string, stdout, stderr io.Writer) int {
 	if f == nil {
 		return code
 	}
+	f.command = strings.TrimSpace("gosnn exp readout " + strings.Join(args, " "))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	out, err := runReadout(ctx, f, stderr)
@@ -204,6 +206,17 @@ func readoutPatterns(f *readoutFlags, dt float64) ([]*snn.Pattern, error) {
 }
 
 func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readoutOutput, error) {
+	if f.out != "" {
+		// Lock --out for the whole run, so that a second run cannot mix its files with ours.
+		if err := os.MkdirAll(f.out, 0o755); err != nil {
+			return nil, err
+		}
+		lock, err := lockRunDir(f.out, f.command, "gosnn exp readout", stderr)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Release()
+	}
 	wf, err := loadWeightFile(f.weights, f.ne, f.clusters, f.clusterSize)
 	if err != nil {
 		return nil, err
@@ -223,7 +236,7 @@ func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readou
 	cfg.Seed, cfg.Threads = f.seed, f.threads
 	net, err := snn.NewFromWeights(cfg, w, snn.Clusters{})
 	if err != nil {
-		return nil, err
+		return nil, weightsError(f.weights, err)
 	}
 	pats, err := readoutPatterns(f, net.DT())
 	if err != nil {

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/dirlock"
 	"github.com/gosnn/gosnn/snn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -17,6 +20,15 @@ func TestReplayFlags(t *testing.T) {
 	noName := filepath.Join(dir, "w.npy")
 	if err := snn.SaveWeights(noName, smallWeights(t)); err != nil {
 		t.Fatal(err)
+	}
+	// Bad entries: the error names the file as well as the entry.
+	nan, neg := filepath.Join(dir, "nan.npy"), filepath.Join(dir, "neg.npy")
+	for path, x := range map[string]float64{nan: math.NaN(), neg: -0.5} {
+		w := smallWeights(t)
+		w.Set(3, 7, x)
+		if err := snn.SaveWeights(path, w); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, tc := range []struct {
 		args []string
@@ -32,6 +44,8 @@ func TestReplayFlags(t *testing.T) {
 		{[]string{"--weights", noName, "--cluster-size", "7"}, 1, "does not divide"},
 		{[]string{"--weights", noName, "--clusters", "7"}, 1, "does not divide"},
 		{[]string{"--weights", noName, "--ne", "500"}, 1, "exceeds the matrix size"},
+		{[]string{"--weights", nan, "--clusters", "5"}, 1, "gosnn exp replay: " + nan + ": snn: NewFromWeights: weight[3][7] = NaN"},
+		{[]string{"--weights", neg, "--clusters", "5"}, 1, "gosnn exp replay: " + neg + ": snn: NewFromWeights: weight[3][7] = -0.5"},
 	} {
 		var out, errb bytes.Buffer
 		if code := replayCmd(tc.args, &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {
@@ -205,4 +219,108 @@ func FuzzTrainFlags(f *testing.F) {
 			t.Fatalf("order %q accepted as %v", order, fl.order)
 		}
 	})
+}
+
+// TestTrainResumeAfterFinalWrite simulates a run killed with SIGKILL while it wrote its final
+// weights, after the protocol was done: the directory holds the last snapshot, no
+// trained_*.npy, spikes.csv or summary.json, and the writers' temporary files. The rerun
+// must remove the temporaries and write all three, spikes included (they used to be lost:
+// the resumed recording had no spikes).
+func TestTrainResumeAfterFinalWrite(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"--preset", "reduced", "--clusters", "4", "--cluster-size", "20",
+		"--time-scale", "0.05", "--threads", "1", "--out", dir, "--json"}
+	var out, errb bytes.Buffer
+	if code := trainCmd(args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	spikes, err := os.ReadFile(filepath.Join(dir, "spikes.csv"))
+	if err != nil || strings.Count(string(spikes), "\n") < 2 {
+		t.Fatalf("first run: spikes.csv %d bytes, %v", len(spikes), err)
+	}
+	weights, _ := filepath.Glob(filepath.Join(dir, "trained_*.npy"))
+	if len(weights) != 1 {
+		t.Fatalf("trained weights: %v", weights)
+	}
+	for _, p := range []string{weights[0], filepath.Join(dir, "spikes.csv"), filepath.Join(dir, "summary.json")} {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	temps := []string{"." + filepath.Base(weights[0]) + ".tmp-123456", ".state.json.tmp-42", ".summary.json.tmp777"}
+	for _, n := range temps {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out.Reset()
+	errb.Reset()
+	if code := trainCmd(args, &out, &errb); code != 0 {
+		t.Fatalf("rerun: exit %d: %s", code, errb.String())
+	}
+	var r trainSummary
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Resumed != r.Phases || r.Spikes != filepath.Join(dir, "spikes.csv") {
+		t.Errorf("rerun summary: %d of %d phases resumed, spikes %q", r.Resumed, r.Phases, r.Spikes)
+	}
+	if again, err := os.ReadFile(filepath.Join(dir, "spikes.csv")); err != nil || !bytes.Equal(again, spikes) {
+		t.Errorf("rerun spikes.csv: %d bytes (%v), want the first run's %d", len(again), err, len(spikes))
+	}
+	var onDisk map[string]any
+	if b, err := os.ReadFile(filepath.Join(dir, "summary.json")); err != nil || json.Unmarshal(b, &onDisk) != nil || onDisk["spikes"] == nil {
+		t.Errorf("summary.json %v without spikes (%v)", onDisk, err)
+	}
+	if _, err := os.Stat(weights[0]); err != nil {
+		t.Errorf("weights not rewritten: %v", err)
+	}
+	for _, n := range temps {
+		if _, err := os.Stat(filepath.Join(dir, n)); !os.IsNotExist(err) {
+			t.Errorf("stale temporary %s still there (%v)", n, err)
+		}
+	}
+	if !strings.Contains(errb.String(), "removed 3 temporary file(s)") {
+		t.Errorf("stderr does not report the removed temporaries: %q", errb.String())
+	}
+}
+
+// TestExpOutDirLocked checks that a run into a directory another run holds fails at once,
+// naming the holder, and leaves the directory alone (issue 13: two runs into one --out both
+// exited 0, one silently overwriting the other).
+func TestExpOutDirLocked(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, ".state.json.tmp-1")
+	if err := os.WriteFile(stale, []byte("owned by the live run"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := dirlock.Acquire(dir, "gosnn exp train --seed 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	w := filepath.Join(t.TempDir(), "w_250_nc40.npy")
+	if err := snn.SaveWeights(w, smallWeights(t)); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("gosnn: %s is in use by pid %d (gosnn exp train --seed 1, started ", dir, os.Getpid())
+	for name, run := range map[string]func(stdout, stderr *bytes.Buffer) int{
+		"train": func(o, e *bytes.Buffer) int {
+			return trainCmd([]string{"--preset", "reduced", "--clusters", "4", "--cluster-size", "20", "--time-scale", "0.005", "--seed", "2", "--out", dir}, o, e)
+		},
+		"readout": func(o, e *bytes.Buffer) int {
+			return readoutCmd([]string{"--weights", w, "--out", dir}, o, e)
+		},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(&out, &errb); code != 1 || !strings.Contains(errb.String(), want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", name, code, errb.String(), want)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Errorf("the refused runs wrote into %s: %v", dir, ents)
+	}
+	if _, err := os.Stat(stale); err != nil {
+		t.Errorf("the live run's temporary file was removed: %v", err)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gosnn/gosnn/internal/dirlock"
 	"github.com/gosnn/gosnn/snn"
 )
 
@@ -68,6 +69,7 @@ type trainFlags struct {
 	threads               int
 	json                  bool
 	lastEBug              bool
+	command               string // the command line, recorded in the directory's lock
 }
 
 func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
@@ -134,6 +136,34 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	return f, -1
 }
 
+// hasRecording says whether the protocol has a recording phase.
+func hasRecording(p snn.Protocol) bool {
+	for _, ph := range p {
+		if ph.Kind == snn.PhaseRecord {
+			return true
+		}
+	}
+	return false
+}
+
+// lockRunDir takes the lock of an output directory (internal/dirlock) for the rest of the
+// run and removes the temporary files a killed run left there, saying so on stderr.
+func lockRunDir(dir, command, prefix string, stderr io.Writer) (*dirlock.Lock, error) {
+	lock, err := dirlock.Acquire(dir, command)
+	if err != nil {
+		return nil, err
+	}
+	removed, err := lock.RemoveStaleTemps()
+	if len(removed) > 0 {
+		fmt.Fprintf(stderr, "%s: removed %d temporary file(s) left in %s by a killed run: %s\n", prefix, len(removed), dir, strings.Join(removed, ", "))
+	}
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	return lock, nil
+}
+
 func orDefault(v, d int) int {
 	if v == 0 {
 		return d
@@ -149,6 +179,7 @@ func trainCmd(args []string, stdout, stderr io.Writer) int {
 	if f == nil {
 		return code
 	}
+	f.command = strings.TrimSpace("gosnn exp train " + strings.Join(args, " "))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	res, err := trainRun(ctx, f, stderr)
@@ -231,6 +262,13 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 	if err := os.MkdirAll(f.dir, 0o755); err != nil {
 		return nil, err
 	}
+	// One run at a time in a directory: a second one (another seed, or the same command
+	// started twice) would overwrite this one's weights, summary and state.
+	lock, err := lockRunDir(f.dir, f.command, "gosnn exp train", stderr)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	weights := filepath.Join(f.dir, fmt.Sprintf("trained_%d_nc%d.npy", f.clusters*f.size, f.size))
 	if err := checkWritable(weights); err != nil {
 		return nil, err
@@ -338,6 +376,8 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 		if err := writeSpikesCSV(r.Spikes, rec.Spikes); err != nil {
 			return nil, err
 		}
+	} else if hasRecording(prot) {
+		fmt.Fprintf(stderr, "gosnn exp train: the spikes of the last recording are not in %s (written by an older gosnn): no spikes.csv\n", f.dir)
 	}
 	js, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
