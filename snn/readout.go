@@ -172,6 +172,18 @@ func (q *roPop) setInhRate(i int, kHz, w, t float64) {
 	}
 }
 
+// quiet returns every neuron to rest with no synaptic input in flight (V = E_L, V_T at rest,
+// no adaptation, conductances and pending inputs 0): the state a separate replay run of [M]
+// (generateSequence.m) starts from. Replay calls it so that the conductances the supervisor
+// built up during training do not make R fire at replay onset.
+func (q *roPop) quiet() {
+	for i := range q.v {
+		q.v[i], q.vt[i], q.w[i] = q.k.el, q.k.vtRest, 0
+		q.xrE[i], q.xdE[i], q.xrI[i], q.xdI[i] = 0, 0, 0, 0
+		q.inE[i], q.inI[i] = 0, 0
+	}
+}
+
 // step integrates every neuron at step s (time t) and collects the spikes in q.spk.
 func (q *roPop) step(s int64, t float64) {
 	k := &q.k
@@ -672,7 +684,8 @@ type ReadoutReplayResult struct {
 }
 
 // Replay runs the network for durMs with the E→R weights frozen and no supervisor (MODEL.md
-// 7.4): R neurons are driven by the E neurons alone.
+// 7.4): R neurons are driven by the E neurons alone. R, S and H start from rest, as in a
+// separate replay run of [M], so nothing of a preceding training phase carries over.
 func (ro *Readout) Replay(ctx context.Context, durMs float64, opt ReadoutReplayOptions) (*ReadoutReplayResult, error) {
 	if opt.Select < -1 || opt.Select >= len(ro.groups) {
 		return nil, fmt.Errorf("snn: Readout.Replay: Select = %d outside -1 … %d", opt.Select, len(ro.groups)-1)
@@ -686,6 +699,10 @@ func (ro *Readout) Replay(ctx context.Context, durMs float64, opt ReadoutReplayO
 		ro.block = int64(ro.groups[opt.Select].Steps())
 	}
 	ro.sOn, ro.hOn, ro.plastic = false, opt.HFeedback, false
+	// Start from rest: R, S and H keep no drive from a preceding training phase.
+	ro.r.quiet()
+	ro.s.quiet()
+	ro.h.quiet()
 	t0 := ro.net.Time()
 	for g := range ro.groups {
 		from, to := ro.Group(g)

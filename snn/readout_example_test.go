@@ -97,6 +97,14 @@ func ExampleNewSpectrogram() {
 	// Output: 241 frames, peak bin 17 (2929 Hz)
 }
 
+// The bird-song supervisor's rows run from high to low frequency: 45 bands of 172 Hz from
+// 8441 Hz (row 0) down to 861 Hz.
+func ExampleSongSupervisorParams_BandFrequencies() {
+	f := snn.DefaultSongSupervisorParams().BandFrequencies(44100)
+	fmt.Printf("%d bands: %.0f, %.0f, ..., %.0f Hz\n", len(f), f[0], f[1], f[len(f)-1])
+	// Output: 45 bands: 8441, 8269, ..., 861 Hz
+}
+
 // The soft bound: LTP shrinks as the weight approaches WMax = 25.
 func ExampleReadoutSynapseUpdate() {
 	p := snn.DefaultReadoutPlasticity()

@@ -250,3 +250,38 @@ func TestReadoutErrors(t *testing.T) {
 		t.Error("cancelled training returned no error")
 	}
 }
+
+// A replay starts from rest: the drive the supervisor built up in R during training does not
+// carry over, so no R neuron fires at replay onset (the "spurious column" of issue #14).
+// Training ends while a long pattern keeps every supervisor at 10 kHz.
+func TestReadoutReplayStartsAtRest(t *testing.T) {
+	net := readoutTestNet(t, 2)
+	on := make([][]float64, 40)
+	for e := range on {
+		on[e] = make([]float64, 20001) // 2 s at 0.1 ms, longer than the training
+		for k := range on[e] {
+			on[e][k] = SupervisorOn
+		}
+	}
+	ro, err := NewReadout(net, DefaultReadoutConfig(), &Pattern{DT: 0.1, Rates: on})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ro.Train(context.Background(), 300, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("R spikes in training %v", tr.RSpikes)
+	if len(tr.CycleStarts) == 0 || tr.RSpikes[0] == 0 {
+		t.Fatalf("the supervisor never drove R during training (starts %v, R spikes %v)", tr.CycleStarts, tr.RSpikes)
+	}
+	rep, err := ro.Replay(context.Background(), 30, DefaultReadoutReplayOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, ts := range rep.RTimes {
+		if len(ts) > 0 {
+			t.Errorf("R neuron %d fired at %v ms, %.1f ms into the replay: state carried over from training", j, ts[0], ts[0]-rep.Start)
+		}
+	}
+}

@@ -214,6 +214,18 @@ func songInput(a *Audio, p SongSupervisorParams) ([]float64, error) {
 	return a.Mono(p.Channel), nil
 }
 
+// BandFrequencies returns the centre frequency in Hz of each row of the supervisor matrix of a
+// recording sampled at sampleRate Hz: row r codes bin TopBin − r, (TopBin − r)·sampleRate/NFFT,
+// so the frequencies fall from row 0 down. Figures place rows by these values
+// (snnplot.ReadoutOptions.Freqs), which keeps the song the same way up as its spectrogram.
+func (p SongSupervisorParams) BandFrequencies(sampleRate int) []float64 {
+	f := make([]float64, max(p.Bands, 0))
+	for r := range f {
+		f[r] = float64(p.TopBin-r) * float64(sampleRate) / float64(p.Spectrogram.NFFT)
+	}
+	return f
+}
+
 // SongSupervisorMatrix computes the supervisor matrix (Bands × Columns, values in [0, 1]) of
 // the recording a as described by SongSupervisorParams. With p.StartFrame = −1 the excerpt
 // starts at frame 0.
@@ -246,8 +258,8 @@ func SongSupervisor(a *Audio, p SongSupervisorParams, scale float64) (*Pattern, 
 		return nil, err
 	}
 	pat.Names = make([]string, p.Bands)
-	for r := range pat.Names {
-		pat.Names[r] = fmt.Sprintf("%.0fHz", float64(p.TopBin-r)*float64(a.SampleRate)/float64(p.Spectrogram.NFFT))
+	for r, f := range p.BandFrequencies(a.SampleRate) {
+		pat.Names[r] = fmt.Sprintf("%.0fHz", f)
 	}
 	return pat, nil
 }

@@ -13,6 +13,7 @@ import (
 func init() {
 	Symbols["github.com/gosnn/gosnn/snn/snnplot/snnplot"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Beside":                reflect.ValueOf(snnplot.Beside),
 		"BlockMeans":            reflect.ValueOf(snnplot.BlockMeans),
 		"ClusterBlockMeans":     reflect.ValueOf(snnplot.ClusterBlockMeans),
 		"ClusterColor":          reflect.ValueOf(snnplot.ClusterColor),
@@ -35,24 +36,29 @@ func init() {
 		"PopulationRates":       reflect.ValueOf(snnplot.PopulationRates),
 		"Raster":                reflect.ValueOf(snnplot.Raster),
 		"Readout":               reflect.ValueOf(snnplot.Readout),
+		"ReadoutRows":           reflect.ValueOf(snnplot.ReadoutRows),
+		"ReadoutSelection":      reflect.ValueOf(snnplot.ReadoutSelection),
 		"ReadoutWeights":        reflect.ValueOf(snnplot.ReadoutWeights),
 		"Replay":                reflect.ValueOf(snnplot.Replay),
 		"Rows":                  reflect.ValueOf(snnplot.Rows),
 		"Save":                  reflect.ValueOf(snnplot.Save),
+		"Spectrogram":           reflect.ValueOf(snnplot.Spectrogram),
 		"Spectrum":              reflect.ValueOf(snnplot.Spectrum),
 		"SpectrumOf":            reflect.ValueOf(snnplot.SpectrumOf),
 		"UnclusteredColor":      reflect.ValueOf(&snnplot.UnclusteredColor).Elem(),
 		"Weights":               reflect.ValueOf(snnplot.Weights),
 
 		// type definitions
-		"Drawer":          reflect.ValueOf((*snnplot.Drawer)(nil)),
-		"Figure":          reflect.ValueOf((*snnplot.Figure)(nil)),
-		"HeatOptions":     reflect.ValueOf((*snnplot.HeatOptions)(nil)),
-		"RasterOptions":   reflect.ValueOf((*snnplot.RasterOptions)(nil)),
-		"RateOptions":     reflect.ValueOf((*snnplot.RateOptions)(nil)),
-		"ReadoutOptions":  reflect.ValueOf((*snnplot.ReadoutOptions)(nil)),
-		"SpectrumOptions": reflect.ValueOf((*snnplot.SpectrumOptions)(nil)),
-		"WeightOptions":   reflect.ValueOf((*snnplot.WeightOptions)(nil)),
+		"Drawer":             reflect.ValueOf((*snnplot.Drawer)(nil)),
+		"Figure":             reflect.ValueOf((*snnplot.Figure)(nil)),
+		"HeatOptions":        reflect.ValueOf((*snnplot.HeatOptions)(nil)),
+		"RasterOptions":      reflect.ValueOf((*snnplot.RasterOptions)(nil)),
+		"RateOptions":        reflect.ValueOf((*snnplot.RateOptions)(nil)),
+		"ReadoutOptions":     reflect.ValueOf((*snnplot.ReadoutOptions)(nil)),
+		"ReadoutRowsOptions": reflect.ValueOf((*snnplot.ReadoutRowsOptions)(nil)),
+		"SpectrogramOptions": reflect.ValueOf((*snnplot.SpectrogramOptions)(nil)),
+		"SpectrumOptions":    reflect.ValueOf((*snnplot.SpectrumOptions)(nil)),
+		"WeightOptions":      reflect.ValueOf((*snnplot.WeightOptions)(nil)),
 
 		// interface wrapper definitions
 		"_Drawer": reflect.ValueOf((*_github_com_gosnn_gosnn_snn_snnplot_Drawer)(nil)),

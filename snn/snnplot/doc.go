@@ -11,6 +11,17 @@
 //     matrices are post x pre: row i is the postsynaptic neuron, column j the presynaptic one
 //     (MODEL.md section 4.2). Heatmaps of matrices put row 0 at the top; heatmaps of time
 //     series (cluster rates, read-out) put element 0 at the bottom, like the raster.
+//   - Index axes of heatmaps (matrix rows and columns, clusters, read-out neurons) have one
+//     data unit per cell, cell i spanning [i, i+1), and their tick labels sit on the cell
+//     centres (i + 0.5).
+//   - Clusters are numbered from 1 in every figure (BlockMeans, ClusterRateMap,
+//     MonitorClusterRateMap, Replay), as in the paper, MODEL.md and the notebooks' text:
+//     cluster k of a figure is snn's cluster index k-1 (snn.Clusters, snn.Activation.Cluster).
+//     Neurons, including read-out neurons, keep their 0-based snn indices.
+//   - Frequencies are in kHz with the lowest at the bottom, in Spectrogram and in read-out
+//     figures given the frequency of each element (ReadoutOptions.Freqs), whatever the order
+//     of the rows (the song supervisor's run from high to low): a song reads the same way up
+//     in all of them.
 //   - Every figure function takes its data as plain values (snn.Spikes, snn.Clusters,
 //     mat.Matrix, []complex128) and an options struct whose zero value gives a sensible figure.
 //     It never modifies its arguments and keeps no reference to them after it returns, except
@@ -35,10 +46,16 @@
 //     adapts [][]float64 patterns and rates (rows[element][column]) without copying;
 //     PatternReadout draws an snn.Readout replay against its pattern laid from the detected
 //     cycle starts, and ReadoutWeights the learned E->R weights with cluster boundaries.
+//   - ReadoutRows: the paper's Fig 4 layout, one row per read-out element with its target and
+//     its replay side by side, marks (a synapse deletion) and the read-out raster;
+//     ReadoutSelection: replays in which inhibition selected one sequence, inhibited neurons
+//     shaded.
+//   - Spectrogram: an snn.Spectrogram in dB, time against frequency in kHz.
 //   - Spectrum, SpectrumOf: eigenvalues in the complex plane (snn.SignedSpectrum and
 //     snn.ReducedSpectrum compute them for weight matrices).
 //   - Replay: cluster activations and in-order transitions from snn.AnalyzeReplay.
-//   - Figure, Column, Save, Encode: compose panels and write PNG, SVG, PDF, ...
+//   - Figure, Column, Beside, Save, Encode: compose panels (Beside puts whole figures side by
+//     side) and write PNG, SVG, PDF, ...
 //
 // # Colours
 //

@@ -230,9 +230,10 @@ func ExampleReplay() {
 	}
 	fmt.Println(st.InOrderFraction, st.PeriodMs, "ms")
 	fmt.Println(p.Title.Text, p.Y.Min, p.Y.Max)
+	// Clusters are numbered from 1 in figures: 1 to 5.
 	// Output:
 	// 1 100 ms
-	// replay -0.5 4.5
+	// replay 0.5 5.5
 }
 
 func ExampleClusterBlockMeans() {
@@ -349,4 +350,117 @@ func ExampleMonitorRates() {
 	// Output:
 	// 0 50 rate (Hz)
 	// 0 50
+}
+
+func ExampleSpectrogram() {
+	// A tone rising from 1 to 5 kHz over 100 ms: in the figure it rises, low frequencies at
+	// the bottom, on a kHz axis.
+	const fs = 44100.0
+	x := make([]float64, 4410)
+	phase := 0.0
+	for n := range x {
+		phase += 2 * math.Pi * (1000 + 4000*float64(n)/float64(len(x))) / fs
+		x[n] = math.Sin(phase)
+	}
+	s, err := snn.NewSpectrogram(x, fs, snn.DefaultSpectrogramParams())
+	if err != nil {
+		log.Fatal(err)
+	}
+	f, err := snnplot.Spectrogram(s, snnplot.SpectrogramOptions{MaxHz: 8000})
+	if err != nil {
+		log.Fatal(err)
+	}
+	p := f.Rows[0][0]
+	fmt.Printf("%s from %.2f to %.2f\n", p.Y.Label.Text, p.Y.Min, p.Y.Max)
+	// Output:
+	// frequency (kHz) from -0.09 to 8.01
+}
+
+func ExampleReadoutOptions_freqs() {
+	// Three read-out neurons coding 3, 2 and 1 kHz (high to low, as the song supervisor's
+	// rows run): with Freqs the 1-kHz row is drawn at the bottom of both panels.
+	target := mat.NewDense(3, 100, nil)
+	for j := range 100 {
+		target.Set(j*3/100, j, 1) // 3 kHz first, then 2, then 1: a falling tone
+	}
+	f, err := snnplot.Readout(target, target, snnplot.ReadoutOptions{Freqs: []float64{3000, 2000, 1000}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	p := f.Rows[1][0]
+	fmt.Println(p.Y.Label.Text, p.Y.Min, p.Y.Max)
+	// Output:
+	// frequency (kHz) 0.5 3.5
+}
+
+// readoutReplay returns an ABCBA read-out on a tiny network and a synthetic 1-s replay with
+// cycle starts at 150 and 600 ms, each R neuron firing in its first window.
+func readoutReplay() (*snn.Readout, *snn.ReadoutReplayResult) {
+	cfg := snn.DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters, cfg.Seed, cfg.Threads = 40, 10, 4, 1, 1
+	net, err := snn.New(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ro, err := snn.NewReadout(net, snn.DefaultReadoutConfig(), snn.ABCBA(), snn.DEDED())
+	if err != nil {
+		log.Fatal(err)
+	}
+	res := &snn.ReadoutReplayResult{Start: 0, End: 1000, DT: 0.1, CycleStarts: []float64{150, 600}}
+	for j, t := range []float64{200, 270, 350, 190, 260} {
+		res.RTimes = append(res.RTimes, []float64{t, t + 450})
+		rates, err := snn.ReadoutRates(res.RTimes[j:j+1], res.DT, res.DT, 10000)
+		if err != nil {
+			log.Fatal(err)
+		}
+		res.Rates = append(res.Rates, rates[0])
+	}
+	return ro, res
+}
+
+func ExampleReadoutRows() {
+	ro, res := readoutReplay()
+	f, err := snnplot.ReadoutRows(ro, res, 0, snnplot.ReadoutRowsOptions{
+		Marks: []float64{500}, MarkLabel: "1/3 of E→R deleted"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// One row per element (target | replay), then the read-out raster.
+	for _, row := range f.Rows[:3] {
+		fmt.Println(row[0].Y.Label.Text, row[0].X.Max, "ms of target |", row[1].X.Min, "to", row[1].X.Max, "ms of replay")
+	}
+	fmt.Println(f.Rows[3][1].Y.Label.Text)
+	// Output:
+	// A 400 ms of target | 0 to 1000 ms of replay
+	// B 400 ms of target | 0 to 1000 ms of replay
+	// C 400 ms of target | 0 to 1000 ms of replay
+	// spikes
+}
+
+func ExampleReadoutSelection() {
+	// The same replay drawn as if ABCBA (group 0) had been selected: D and E are shaded.
+	ro, res := readoutReplay()
+	f, err := snnplot.ReadoutSelection(ro, []*snn.ReadoutReplayResult{res}, []int{0}, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(f.Rows), "read-out neurons,", len(f.Rows[0]), "replay:", f.Rows[0][0].Title.Text)
+	// Output:
+	// 5 read-out neurons, 1 replay: selecting A B C (grey: inhibited)
+}
+
+func ExampleBeside() {
+	ro, res := readoutReplay()
+	a, err := snnplot.PatternReadout(ro, res, 0, snnplot.ReadoutOptions{Title: "first"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := snnplot.PatternReadout(ro, res, 1, snnplot.ReadoutOptions{Title: "second"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	f := snnplot.Beside(a, b) // each: heatmap and colour bar, target above read-out
+	fmt.Println(len(f.Rows), "rows of", len(f.Rows[0]), "cells;", f.Rows[0][0].Title.Text, "|", f.Rows[0][2].Title.Text)
+	// Output:
+	// 2 rows of 4 cells; first | second
 }

@@ -339,3 +339,52 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// Beside returns a figure with the given figures side by side, left to right: row i holds the
+// panels of row i of each figure in turn (figures with fewer rows leave those cells blank),
+// and each figure keeps its column widths, fixed widths and relative row heights (those of
+// the first figure). Its size is the sum of the widths and the largest height.
+func Beside(figs ...*Figure) *Figure {
+	out := &Figure{}
+	nr := 0
+	for _, f := range figs {
+		if f != nil {
+			nr = max(nr, len(f.Rows))
+		}
+	}
+	out.Rows = make([][]*plot.Plot, nr)
+	var w, h vg.Length
+	for _, f := range figs {
+		if f == nil {
+			continue
+		}
+		nc := 0
+		for _, r := range f.Rows {
+			nc = max(nc, len(r))
+		}
+		for i := range nr {
+			row := make([]*plot.Plot, nc)
+			if i < len(f.Rows) {
+				copy(row, f.Rows[i])
+			}
+			out.Rows[i] = append(out.Rows[i], row...)
+		}
+		cw := fractions(f.ColWidths, nc)
+		for j := range nc {
+			fw := vg.Length(0)
+			if j < len(f.FixedWidths) {
+				fw = f.FixedWidths[j]
+			}
+			out.FixedWidths = append(out.FixedWidths, fw)
+			out.ColWidths = append(out.ColWidths, cw[j])
+		}
+		if out.RowHeights == nil && len(f.RowHeights) == nr {
+			out.RowHeights = f.RowHeights
+		}
+		fw, fh := f.size()
+		w += fw
+		h = max(h, fh)
+	}
+	out.Width, out.Height = w, h
+	return out
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -97,6 +98,41 @@ func goldenCases() []goldenCase {
 			_, ro := smallReadout(t)
 			return must(PatternReadout(ro, synthReplayResult(ro.Size()), 0, ReadoutOptions{Title: "ABCBA replay"}))(t)
 		}},
+		{"readout_rows", 14 * vg.Centimeter, 12 * vg.Centimeter, func(t *testing.T) Drawer {
+			_, ro := smallReadout(t)
+			res := synthReplayResult(ro.Size())
+			res.RTimes = [][]float64{{180, 190, 640}, {260, 300, 700}, {340}}
+			return must(ReadoutRows(ro, res, 0, ReadoutRowsOptions{Marks: []float64{500}, MarkLabel: "deletion"}))(t)
+		}},
+		{"readout_selection", 12 * vg.Centimeter, 10 * vg.Centimeter, func(t *testing.T) Drawer {
+			ro := twoGroupReadout(t)
+			a, b := synthReplayResult(ro.Size()), synthReplayResult(ro.Size())
+			for j := range 5 {
+				if j >= 3 {
+					clear(a.Rates[j])
+				} else {
+					clear(b.Rates[j])
+				}
+			}
+			copy(b.Rates[3], a.Rates[0]) // D plays where A did
+			copy(b.Rates[4], a.Rates[1])
+			return must(ReadoutSelection(ro, []*snn.ReadoutReplayResult{a, b}, []int{0, 1}, ""))(t)
+		}},
+		{"spectrogram", w, h, func(t *testing.T) Drawer {
+			return must(Spectrogram(synthChirp(t), SpectrogramOptions{MaxHz: 8000, HeatOptions: HeatOptions{Title: "rising chirp"}}))(t)
+		}},
+		{"readout_freqs", w, h, func(t *testing.T) Drawer {
+			// The chirp as a supervisor (rows high to low) drawn by frequency: it rises in both.
+			s := synthChirp(t)
+			rows := make([][]float64, 0, 40)
+			var freqs []float64
+			for f := 45; f > 5; f-- {
+				rows = append(rows, s.Mag[f])
+				freqs = append(freqs, s.Freq[f])
+			}
+			m := must(Rows(rows))(t)
+			return must(Readout(m, m, ReadoutOptions{Freqs: freqs}))(t)
+		}},
 		{"spectrum", 8 * vg.Centimeter, 8 * vg.Centimeter, func(t *testing.T) Drawer {
 			ev := make([]complex128, 0, 60)
 			for k := range 30 {
@@ -105,6 +141,38 @@ func goldenCases() []goldenCase {
 			return must(Spectrum(ev, SpectrumOptions{Circle: 1}))(t)
 		}},
 	}
+}
+
+// synthChirp returns the spectrogram of a tone rising from 1 to 7 kHz over 200 ms.
+func synthChirp(t *testing.T) *snn.Spectrogram {
+	const fs = 44100.0
+	x := make([]float64, int(0.2*fs))
+	phase := 0.0
+	for n := range x {
+		phase += 2 * math.Pi * (1000 + 6000*float64(n)/float64(len(x))) / fs
+		x[n] = math.Sin(phase)
+	}
+	s, err := snn.NewSpectrogram(x, fs, snn.DefaultSpectrogramParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// twoGroupReadout returns an ABCBA + DEDED read-out on a small network, without training.
+func twoGroupReadout(t *testing.T) *snn.Readout {
+	t.Helper()
+	cfg := snn.DefaultConfig()
+	cfg.NE, cfg.NI, cfg.Clusters, cfg.Seed, cfg.Threads = 40, 10, 4, 2, 1
+	net, err := snn.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro, err := snn.NewReadout(net, snn.DefaultReadoutConfig(), snn.ABCBA(), snn.DEDED())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ro
 }
 
 // synthReadout returns an ABCBA target at 0.1 ms (3 x 4000, 80 ms per element) and a

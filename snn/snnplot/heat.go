@@ -208,14 +208,18 @@ func (s *colorScale) image(g grid) *image.NRGBA {
 }
 
 // heatPanel describes one heatmap panel: a matrix drawn over the data rectangle
-// [x0, x1] x [0, yn]. With flipY matrix row 0 is at the top and the y tick labels show yn - y,
-// so the y axis reads as a row index increasing downwards; otherwise row 0 is at the bottom.
+// [x0, x1] x [y0, yn] (y0 is 0 except on frequency axes). With flipY matrix row 0 is at the top, so the y axis reads as a row
+// index increasing downwards; otherwise row 0 is at the bottom. xCells and yCells mark index
+// axes (one data unit per cell, x0 = 0 for x): their tick labels sit on cell centres and
+// number the cells from base (1 for clusters, 0 otherwise); other axes get plain ticks.
 type heatPanel struct {
 	m              mat.Matrix
-	x0, x1, yn     float64
+	x0, x1, y0, yn float64
 	xlabel, ylabel string
 	title          string
 	flipY          bool
+	xCells, yCells bool
+	base           int
 }
 
 // heatPlot builds the plot of one heatmap panel with the given colour scale.
@@ -227,13 +231,14 @@ func heatPlot(hp heatPanel, g grid, s *colorScale) *plot.Plot {
 	if !hp.flipY {
 		g = g.flipped()
 	}
-	p.Add(safeImage{plotter.NewImage(s.image(g), hp.x0, 0, hp.x1, hp.yn)})
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = hp.x0, hp.x1, 0, hp.yn
-	p.X.Tick.Marker = plainTicks{}
-	if hp.flipY {
-		p.Y.Tick.Marker = flippedTicks{n: hp.yn}
-	} else {
-		p.Y.Tick.Marker = plainTicks{}
+	p.Add(safeImage{plotter.NewImage(s.image(g), hp.x0, hp.y0, hp.x1, hp.yn)})
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = hp.x0, hp.x1, hp.y0, hp.yn
+	p.X.Tick.Marker, p.Y.Tick.Marker = plainTicks{}, plainTicks{}
+	if hp.xCells {
+		p.X.Tick.Marker = cellTicks{n: hp.x1, base: hp.base}
+	}
+	if hp.yCells {
+		p.Y.Tick.Marker = cellTicks{n: hp.yn, flip: hp.flipY, base: hp.base}
 	}
 	p.X.Padding, p.Y.Padding = 0, 0
 	return p
@@ -343,7 +348,7 @@ func Heatmap(m mat.Matrix, opt HeatOptions) (*Figure, error) {
 	}
 	r, c := m.Dims()
 	f, _, err := heatFigure(opt, "value", heatPanel{
-		m: m, x0: 0, x1: float64(c), yn: float64(r), flipY: true,
+		m: m, x0: 0, x1: float64(c), yn: float64(r), flipY: true, xCells: true, yCells: true,
 		xlabel: orDefault(opt.XLabel, "column"), ylabel: orDefault(opt.YLabel, "row"), title: opt.Title,
 	})
 	if err != nil {

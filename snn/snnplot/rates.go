@@ -308,7 +308,7 @@ func ClusterRateMap(s *snn.Spikes, c snn.Clusters, opt RateOptions, heat HeatOpt
 		m.SetRow(k, r.rates[k])
 	}
 	f, plots, err := heatFigure(heat, "rate (Hz)", heatPanel{
-		m: m, x0: t0, x1: t0 + float64(nb)*r.bin, yn: float64(K),
+		m: m, x0: t0, x1: t0 + float64(nb)*r.bin, yn: float64(K), yCells: true, base: 1,
 		xlabel: orDefault(heat.XLabel, "time (ms)"),
 		ylabel: orDefault(heat.YLabel, "cluster"),
 		title:  orDefault(heat.Title, opt.Title),

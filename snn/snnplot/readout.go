@@ -25,6 +25,12 @@ type ReadoutOptions struct {
 	Elements []string
 	// Lines draws one line per element in each panel instead of heatmaps.
 	Lines bool
+	// Freqs gives the frequency (Hz) each element codes, e.g. the band centres of a song's
+	// supervisor (snn.SongSupervisorParams.BandFrequencies). With Freqs the heatmaps place the
+	// rows by frequency, lowest at the bottom, on a frequency axis in kHz (as Spectrogram),
+	// whatever the order of the rows, and Elements is not used. The frequencies must be
+	// distinct and evenly spaced. Lines ignores Freqs.
+	Freqs []float64
 	// MaxPixels bounds the heatmap resolution as in HeatOptions; zero means DefaultMaxPixels.
 	MaxPixels int
 	// Title is the title of the top panel; empty means none.
@@ -34,24 +40,10 @@ type ReadoutOptions struct {
 	ActivityLabel string
 }
 
-// namedTicks labels rows k = 0, 1, ... of a heatmap (cells [k, k+1) on the y axis) with names.
-type namedTicks []string
-
-// Ticks implements plot.Ticker.
-func (n namedTicks) Ticks(min, max float64) []plot.Tick {
-	var ts []plot.Tick
-	for k, s := range n {
-		if v := float64(k) + 0.5; v >= min && v <= max {
-			ts = append(ts, plot.Tick{Value: v, Label: s})
-		}
-	}
-	return ts
-}
-
 // Readout draws a read-out target pattern (element x time, e.g. the supervisor pattern,
 // values in [0, 1]) above the read-out activity (element x time, e.g. rates in Hz), aligned in
 // time, as two heatmaps with their own colour bars or (opt.Lines) two line panels. Element 0
-// is at the bottom of each heatmap. The two matrices must have the same number of rows.
+// is at the bottom of each heatmap, or, with opt.Freqs, the lowest frequency. The two matrices must have the same number of rows.
 // Patterns and read-out rates kept as [][]float64 (rows[element][column]) can be passed
 // through Rows.
 func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
@@ -102,22 +94,33 @@ func Readout(target, activity mat.Matrix, opt ReadoutOptions) (*Figure, error) {
 		f = Column(top, bottom)
 	} else {
 		ylabel := "element"
+		y0, yn := 0.0, float64(rt)
+		cells := true
+		if opt.Freqs != nil {
+			// Rows placed by frequency, lowest at the bottom, on a kHz axis.
+			order, lo, hi, err := frequencyAxis(opt.Freqs, rt)
+			if err != nil {
+				return nil, err
+			}
+			target, activity = freqRows{target, order}, freqRows{activity, order}
+			y0, yn, cells, ylabel = lo, hi, false, "frequency (kHz)"
+		}
 		ft, pt, err := heatFigure(HeatOptions{MaxPixels: opt.MaxPixels}, "target", heatPanel{
-			m: target, x0: t0, x1: t0 + float64(ct)*dtT, yn: float64(rt), ylabel: ylabel})
+			m: target, x0: t0, x1: t0 + float64(ct)*dtT, y0: y0, yn: yn, yCells: cells, ylabel: ylabel})
 		if err != nil {
 			return nil, err
 		}
 		fa, pa, err := heatFigure(HeatOptions{MaxPixels: opt.MaxPixels}, orDefault(opt.ActivityLabel, "rate (Hz)"), heatPanel{
-			m: activity, x0: t0, x1: t0 + float64(ca)*dtA, yn: float64(ra), ylabel: ylabel,
+			m: activity, x0: t0, x1: t0 + float64(ca)*dtA, y0: y0, yn: yn, yCells: cells, ylabel: ylabel,
 			xlabel: "time (ms)"})
 		if err != nil {
 			return nil, err
 		}
 		top, bottom = pt[0], pa[0]
 		f = &Figure{Rows: append(ft.Rows, fa.Rows...), FixedWidths: ft.FixedWidths}
-		if opt.Elements != nil {
-			top.Y.Tick.Marker = namedTicks(opt.Elements)
-			bottom.Y.Tick.Marker = namedTicks(opt.Elements)
+		if opt.Elements != nil && opt.Freqs == nil {
+			top.Y.Tick.Marker = cellTicks{n: float64(rt), names: opt.Elements}
+			bottom.Y.Tick.Marker = cellTicks{n: float64(ra), names: opt.Elements}
 		}
 	}
 	top.Title.Text = opt.Title

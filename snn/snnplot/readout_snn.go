@@ -90,8 +90,8 @@ func replayPanels(ro *snn.Readout, res *snn.ReadoutReplayResult, g int) (target,
 }
 
 // ReadoutWeights draws the E->R weights of a read-out layer as a heatmap, one row per R neuron
-// (row 0 at the top) against the presynaptic E neuron, with the boundaries of the network's
-// clusters: after learning, each R neuron's weight sits on the clusters active while its
+// (row 0 at the top, labelled with its element's name when every pattern names its elements)
+// against the presynaptic E neuron, with the boundaries of the network's clusters: after learning, each R neuron's weight sits on the clusters active while its
 // element is on (MODEL.md section 8 A14).
 func ReadoutWeights(ro *snn.Readout, cl snn.Clusters, opt HeatOptions) (*Figure, error) {
 	if ro == nil {
@@ -107,13 +107,24 @@ func ReadoutWeights(ro *snn.Readout, cl snn.Clusters, opt HeatOptions) (*Figure,
 	}
 	r, c := m.Dims()
 	f, plots, err := heatFigure(opt, "weight (pF)", heatPanel{
-		m: m, x0: 0, x1: float64(c), yn: float64(r), flipY: true,
+		m: m, x0: 0, x1: float64(c), yn: float64(r), flipY: true, xCells: true, yCells: true,
 		xlabel: orDefault(opt.XLabel, "presynaptic E neuron"),
 		ylabel: orDefault(opt.YLabel, "read-out neuron"),
 		title:  opt.Title,
 	})
 	if err != nil {
 		return nil, err
+	}
+	var names []string
+	for _, p := range ro.Patterns() {
+		if len(p.Names) != p.Elements() {
+			names = nil
+			break
+		}
+		names = append(names, p.Names...)
+	}
+	if len(names) == r {
+		plots[0].Y.Tick.Marker = cellTicks{n: float64(r), flip: true, names: names}
 	}
 	if cl.Count() > 0 {
 		plots[0].Add(boundaryLines{

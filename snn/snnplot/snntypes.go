@@ -103,7 +103,7 @@ func MonitorClusterRateMap(m *snn.RateMonitor, net *snn.Network, heat HeatOption
 		rm.SetRow(k, m.ClusterRates(k))
 	}
 	f, _, err := heatFigure(heat, "rate (Hz)", heatPanel{
-		m: rm, x0: starts[0], x1: starts[0] + float64(len(starts))*bin, yn: float64(K),
+		m: rm, x0: starts[0], x1: starts[0] + float64(len(starts))*bin, yn: float64(K), yCells: true, base: 1,
 		xlabel: orDefault(heat.XLabel, "time (ms)"),
 		ylabel: orDefault(heat.YLabel, "cluster"),
 		title:  heat.Title,
@@ -112,7 +112,8 @@ func MonitorClusterRateMap(m *snn.RateMonitor, net *snn.Network, heat HeatOption
 }
 
 // Replay plots the cluster activations of a replay analysis (snn.AnalyzeReplay): one dot per
-// activation at (time of its peak, cluster) in the cluster's colour, with successive
+// activation at (time of its peak, cluster number: snn's cluster k is drawn as k+1) in the
+// cluster's colour, with successive
 // activations of clusters k and k+1 (the natural order) joined by grey lines, so that sequential replay shows
 // as a staircase of rising diagonals. The default title states the cycle period and the
 // fraction of in-order transitions.
@@ -144,11 +145,11 @@ func Replay(st snn.ReplayStats, title string) (*plot.Plot, error) {
 		if math.IsNaN(a.TimeMs) || math.IsInf(a.TimeMs, 0) {
 			return nil, fmt.Errorf("snnplot: Replay: activation %d at time %v", i, a.TimeMs)
 		}
-		byCluster[a.Cluster] = append(byCluster[a.Cluster], plotter.XY{X: a.TimeMs, Y: float64(a.Cluster)})
+		byCluster[a.Cluster] = append(byCluster[a.Cluster], plotter.XY{X: a.TimeMs, Y: float64(a.Cluster + 1)})
 		if i > 0 {
 			prev := st.Activations[i-1]
 			if a.Cluster == (prev.Cluster+1)%K && a.Cluster != 0 {
-				segs = append(segs, plotter.XYs{{X: prev.TimeMs, Y: float64(prev.Cluster)}, {X: a.TimeMs, Y: float64(a.Cluster)}})
+				segs = append(segs, plotter.XYs{{X: prev.TimeMs, Y: float64(prev.Cluster + 1)}, {X: a.TimeMs, Y: float64(a.Cluster + 1)}})
 			}
 		}
 	}
@@ -172,6 +173,6 @@ func Replay(st snn.ReplayStats, title string) (*plot.Plot, error) {
 		sc.GlyphStyle = draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: 2, Color: ClusterColor(k)}
 		p.Add(sc)
 	}
-	p.Y.Min, p.Y.Max = -0.5, float64(K)-0.5
+	p.Y.Min, p.Y.Max = 0.5, float64(K)+0.5
 	return p, nil
 }

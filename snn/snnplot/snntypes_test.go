@@ -79,8 +79,8 @@ func TestReplay(t *testing.T) {
 	if !strings.Contains(p.Title.Text, "in order") || !strings.Contains(p.Title.Text, "period") {
 		t.Errorf("default title %q lacks the replay statistics", p.Title.Text)
 	}
-	if p.Y.Min != -0.5 || p.Y.Max != 9.5 {
-		t.Errorf("y range [%v, %v], want [-0.5, 9.5]", p.Y.Min, p.Y.Max)
+	if p.Y.Min != 0.5 || p.Y.Max != 10.5 { // clusters 1 to 10
+		t.Errorf("y range [%v, %v], want [0.5, 10.5]", p.Y.Min, p.Y.Max)
 	}
 	if _, err := Encode(p, 300, 200, "png"); err != nil {
 		t.Error(err)

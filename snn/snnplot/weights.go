@@ -39,7 +39,7 @@ func Weights(w mat.Matrix, opt WeightOptions) (*Figure, error) {
 	}
 	r, c := w.Dims()
 	f, plots, err := heatFigure(opt.HeatOptions, "weight (pF)", heatPanel{
-		m: w, x0: 0, x1: float64(c), yn: float64(r), flipY: true,
+		m: w, x0: 0, x1: float64(c), yn: float64(r), flipY: true, xCells: true, yCells: true,
 		xlabel: orDefault(opt.XLabel, "presynaptic neuron"),
 		ylabel: orDefault(opt.YLabel, "postsynaptic neuron"),
 		title:  opt.Title,
@@ -79,8 +79,9 @@ func ClusterBlockMeans(w mat.Matrix, c snn.Clusters, nonzeroOnly bool) (*mat.Den
 
 // BlockMeans draws the cluster-by-cluster mean E->E weights of w (post x pre) over existing
 // synapses, as computed by snn.ClusterBlockMatrix (MODEL.md section 8 A2), as a K x K heatmap
-// with cluster 0 at the top left: the diagonal shows within-cluster weights, the first
-// subdiagonal the forward k -> k+1 weights (rows of cluster k+1, columns of cluster k).
+// with cluster 1 at the top left (clusters are numbered from 1 in figures, see the package
+// documentation): the diagonal shows within-cluster weights, the first subdiagonal the
+// forward k -> k+1 weights (rows of cluster k+1, columns of cluster k).
 // Blocks without synapses are grey. To draw a block matrix computed otherwise (including
 // zeros, say), pass it to Heatmap.
 func BlockMeans(w mat.Matrix, c snn.Clusters, opt HeatOptions) (*Figure, error) {
@@ -93,7 +94,7 @@ func BlockMeans(w mat.Matrix, c snn.Clusters, opt HeatOptions) (*Figure, error) 
 	}
 	K := float64(c.Count())
 	f, _, err := heatFigure(opt, "mean weight (pF)", heatPanel{
-		m: b, x0: 0, x1: K, yn: K, flipY: true,
+		m: b, x0: 0, x1: K, yn: K, flipY: true, xCells: true, yCells: true, base: 1,
 		xlabel: orDefault(opt.XLabel, "presynaptic cluster"),
 		ylabel: orDefault(opt.YLabel, "postsynaptic cluster"),
 		title:  opt.Title,
