@@ -3,11 +3,14 @@ package notebooks
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gosnn/gosnn/internal/testskip"
 )
 
 // tutorial lists the committed notebooks and the figures a run must produce: always (at
@@ -211,7 +214,7 @@ func python(t *testing.T, modules string) string {
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("CI=true but %s cannot import %s (apt-get install python3-nbclient python3-nbformat): %v", py, modules, err)
 	}
-	t.Skipf("%s cannot import %s (Debian: apt-get install python3-nbclient python3-nbformat); skipping", py, modules)
+	testskip.Skip(t, testskip.Jupyter, fmt.Sprintf("%s cannot import %s (Debian: apt-get install python3-nbclient python3-nbformat); skipping", py, modules))
 	return ""
 }
 
@@ -291,7 +294,7 @@ func TestNotebooksKernel(t *testing.T) {
 	t.Logf("%s", b)
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == 3 {
-		t.Skip("nbclient missing")
+		testskip.Skip(t, testskip.Jupyter, "nbclient missing")
 	}
 	if err != nil {
 		t.Fatalf("nbclient: %v", err)
