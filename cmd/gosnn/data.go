@@ -235,6 +235,20 @@ func dataPath(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// authorsDefault sets *path, when it is empty, to the authors' file name as maesdata.Find
+// finds it: the default of the flags of gosnn exp that take the authors' files.
+func authorsDefault(path *string, name string) error {
+	if *path != "" {
+		return nil
+	}
+	p, err := maesdata.Find(name)
+	if err != nil {
+		return err
+	}
+	*path = p
+	return nil
+}
+
 // progressBar draws maesdata's progress on stderr: redrawn in place on a terminal, one line per
 // finished stage otherwise.
 type progressBar struct {

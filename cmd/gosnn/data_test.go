@@ -129,3 +129,45 @@ func TestDataUsage(t *testing.T) {
 		}
 	}
 }
+
+// hideAuthorsData makes maesdata.Find fail for the rest of the test: no $GOSNN_DATA, an empty
+// user data directory, and a working directory outside the checkout.
+func hideAuthorsData(t *testing.T) {
+	t.Setenv(maesdata.EnvVar, "")
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Chdir(t.TempDir())
+}
+
+// TestExpDefaultsToAuthorsFiles checks that gosnn exp replay and readout take the authors'
+// files found by maesdata when --weights and --wav are not given, and say how to get them
+// when they are not found.
+func TestExpDefaultsToAuthorsFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{maesdata.Weights, maesdata.Song} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("stand-in"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hideAuthorsData(t)
+	var errb bytes.Buffer
+	if f, code := parseReplayFlags(nil, &errb); code != 2 || f != nil {
+		t.Errorf("replay without data: exit %d, want a failure", code)
+	}
+	if f, code := parseReadoutFlags([]string{"--weights", "w.mat", "--pattern", "song"}, &errb); code != 2 || f != nil {
+		t.Errorf("readout song without data: exit %d, want 2", code)
+	}
+	for _, want := range []string{"--weights FILE is required: maesdata: FF60b_2400_nc160.mat not found", "needs --wav FILE (meadowlark.wav): maesdata: meadowlark.wav not found", "run `gosnn data fetch` or `gosnn data import PATH`"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr %q, want it to contain %q", errb.String(), want)
+		}
+	}
+	t.Setenv(maesdata.EnvVar, dir)
+	errb.Reset()
+	if f, code := parseReplayFlags(nil, &errb); code >= 0 || f.weights != filepath.Join(dir, maesdata.Weights) {
+		t.Errorf("replay: exit %d, weights %v, stderr %q", code, f, errb.String())
+	}
+	f, code := parseReadoutFlags([]string{"--pattern", "song"}, &errb)
+	if code >= 0 || f.weights != filepath.Join(dir, maesdata.Weights) || f.wav != filepath.Join(dir, maesdata.Song) {
+		t.Errorf("readout: exit %d, flags %+v, stderr %q", code, f, errb.String())
+	}
+}

@@ -15,6 +15,7 @@ import (
 )
 
 func TestReplayFlags(t *testing.T) {
+	hideAuthorsData(t)
 	dir := t.TempDir()
 	noName := filepath.Join(dir, "w.npy")
 	if err := snn.SaveWeights(noName, smallWeights(t)); err != nil {
