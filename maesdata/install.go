@@ -122,15 +122,14 @@ func (t Table) importZip(ctx context.Context, path, label, dst string, o Options
 	return t.install(ctx, t.zipCandidates(&zr.Reader, label), dst, o)
 }
 
-// zipCandidates collects the entries of zr whose base names are in the table. Entries of
-// macOS resource forks (__MACOSX/, ._name) are ignored.
+// zipCandidates collects the entries of zr whose base names are in the table.
 func (t Table) zipCandidates(zr *zip.Reader, label string) map[string][]candidate {
 	want := t.names()
 	cands := map[string][]candidate{}
 	for _, f := range zr.File {
 		name := strings.ReplaceAll(f.Name, `\`, "/")
 		base := name[strings.LastIndex(name, "/")+1:]
-		if f.FileInfo().IsDir() || !want[base] || strings.HasPrefix(name, "__MACOSX/") {
+		if f.FileInfo().IsDir() || !want[base] {
 			continue
 		}
 		size := int64(-1)

@@ -67,9 +67,11 @@ func buildZipMethod(t testing.TB, files map[string][]byte, method uint16) []byte
 }
 
 // modeldbZip lays the files out as the ModelDB archive does: in a subfolder, with a macOS
-// resource fork and unrelated files around them.
+// resource fork and unrelated files around them, and an older song.wav of the same size
+// before the real one.
 func modeldbZip(t testing.TB, contents map[string][]byte) []byte {
 	files := map[string][]byte{
+		"257609/0-older/song.wav":               bytes.Repeat([]byte("x"), len(contents["song.wav"])),
 		"257609/readme.txt":                     []byte("readme"),
 		"__MACOSX/Data and plotting/._song.wav": []byte("junk"),
 	}
@@ -152,6 +154,15 @@ func TestFetch(t *testing.T) {
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	})
+	mux.HandleFunc("/steady", func(w http.ResponseWriter, r *http.Request) {
+		// Slower in all than the stall timeout, but never silent for long.
+		w.Header().Set("Content-Length", fmt.Sprint(len(good)))
+		for i, n := 0, len(good)/8+1; i < len(good); i += n {
+			w.Write(good[i:min(i+n, len(good))])
+			w.(http.Flusher).Flush()
+			time.Sleep(40 * time.Millisecond)
+		}
+	})
 	mux.HandleFunc("/silent", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 	mux.HandleFunc("/html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -191,6 +202,7 @@ func TestFetch(t *testing.T) {
 		{"corrupted", srv.URL + "/corrupt", nil, "maesdata: weights.mat ("},
 		{"truncated", srv.URL + "/truncated", nil, "unexpected EOF"},
 		{"truncated without length", srv.URL + "/truncated-chunked", nil, "not a readable zip archive"},
+		{"slow but steady", srv.URL + "/steady", nil, ""},
 		{"stalls after 100 bytes", srv.URL + "/slow", nil, "stalled: no data for 200ms after 100 bytes"},
 		{"sends nothing", srv.URL + "/silent", nil, "stalled: no data for 200ms after 0 bytes"},
 		{"not found", srv.URL + "/missing", nil, "404 Not Found"},
