@@ -6,7 +6,7 @@
 //
 // # Where the files are looked for
 //
-// Find and Dir look in one order, the only one in the code base:
+// Find and Dir look in one order, the only one in gosnn's Go code and notebooks:
 //
 //  1. $GOSNN_DATA, when it is set and not empty;
 //  2. the user's data directory, UserDir: $XDG_DATA_HOME/gosnn/maes2020 (else
