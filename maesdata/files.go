@@ -12,9 +12,11 @@ import (
 	"strings"
 )
 
-// DownloadURL is the published download address of ModelDB accession 257609 (model page
-// https://modeldb.science/257609). The archive holds the files in its folder
-// "Data and plotting"; Fetch and Import find them by base name wherever they are.
+// DownloadURL is the download address of ModelDB accession 257609 (model page
+// https://modeldb.science/257609), of the form https://modeldb.science/download/ACCESSION
+// that ModelDB publishes for every model. In the model's files (as mirrored on GitHub,
+// ModelDBRepository/257609) the data sit in the folder "Data and plotting"; Fetch and Import
+// find them by base name wherever they are.
 const DownloadURL = "https://modeldb.science/download/257609"
 
 // Names of the authors' files.
