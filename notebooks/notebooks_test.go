@@ -3,11 +3,15 @@ package notebooks
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gosnn/gosnn/internal/testskip"
+	"github.com/gosnn/gosnn/maesdata"
 )
 
 // tutorial lists the committed notebooks and the figures a run must produce: always (at
@@ -24,14 +28,13 @@ var tutorials = []struct {
 	{"06-time-scales", 3, 3},
 }
 
-// dataDir is where the tests expect the authors' files (relative to the module root).
-const dataDir = "../shared/data/maes2020"
-
+// haveData reports whether the authors' weight matrix is found by maesdata.Find, as the
+// notebooks look for it (they run with the tests' environment).
 func haveData(t *testing.T) bool {
 	t.Helper()
-	_, err := os.Stat(filepath.Join("..", dataDir, "FF60b_2400_nc160.mat"))
+	_, err := maesdata.Find(maesdata.Weights)
 	if err != nil {
-		t.Logf("authors' data not found in %s (ModelDB 257609): data notebooks are checked for graceful skipping only", dataDir)
+		t.Logf("%v: data notebooks are checked for graceful skipping only", err)
 	}
 	return err == nil
 }
@@ -211,7 +214,7 @@ func python(t *testing.T, modules string) string {
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("CI=true but %s cannot import %s (apt-get install python3-nbclient python3-nbformat): %v", py, modules, err)
 	}
-	t.Skipf("%s cannot import %s (Debian: apt-get install python3-nbclient python3-nbformat); skipping", py, modules)
+	testskip.Skip(t, testskip.Jupyter, fmt.Sprintf("%s cannot import %s (Debian: apt-get install python3-nbclient python3-nbformat); skipping", py, modules))
 	return ""
 }
 
@@ -234,7 +237,6 @@ func TestNotebooksRun(t *testing.T) {
 			figs := filepath.Join(out, tu.name+"-figures")
 			cmd := exec.Command(bin, "run", filepath.Join("notebooks", tu.name+".ipynb"), "-o", nbOut, "--figures", figs)
 			cmd.Dir = ".."
-			cmd.Env = append(os.Environ(), "GOSNN_DATA=")
 			b, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("gosnn run: %v\n%s", err, tail(b))
@@ -286,12 +288,11 @@ func TestNotebooksKernel(t *testing.T) {
 		args = append(args, tu.name+".ipynb")
 	}
 	cmd := exec.Command(py, args...)
-	cmd.Env = append(os.Environ(), "GOSNN_DATA=")
 	b, err := cmd.CombinedOutput()
 	t.Logf("%s", b)
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == 3 {
-		t.Skip("nbclient missing")
+		testskip.Skip(t, testskip.Jupyter, "nbclient missing")
 	}
 	if err != nil {
 		t.Fatalf("nbclient: %v", err)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gosnn/gosnn/internal/testskip"
 )
 
 var (
@@ -37,7 +39,7 @@ func fakeBinary(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testskip.Run(m)
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}

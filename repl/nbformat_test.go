@@ -2,10 +2,13 @@ package repl
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/gosnn/gosnn/internal/testskip"
 
 	"github.com/gosnn/gosnn/repl/internal/fake"
 )
@@ -17,10 +20,11 @@ func needTool(t *testing.T, ok bool, what, install string) {
 	if ok {
 		return
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is missing (CI=true): %s", what, install)
+	r := testskip.Jupyter
+	if what == "tmux" {
+		r = testskip.Tmux
 	}
-	t.Skipf("%s is missing; install it with: %s", what, install)
+	testskip.Need(t, r, false, fmt.Sprintf("%s is missing; install it with: %s", what, install))
 }
 
 const validatePy = `

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/testskip"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -496,7 +498,7 @@ func TestReadMatAuthorsFiles(t *testing.T) {
 func TestMatScipyInterop(t *testing.T) {
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import scipy.io").Run(); err != nil {
-		t.Skip("python3-scipy not installed: skipping the SciPy cross-check")
+		testskip.Skip(t, testskip.NumPy, "python3-scipy not installed: skipping the SciPy cross-check")
 	}
 	dir := t.TempDir()
 	ours := filepath.Join(dir, "ours.mat")

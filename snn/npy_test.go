@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/testskip"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -264,7 +266,7 @@ func TestReadNpyForgedShapeMemory(t *testing.T) {
 func TestNpyNumpyInterop(t *testing.T) {
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
-		t.Skip("python3-numpy not installed: skipping the NumPy cross-check")
+		testskip.Skip(t, testskip.NumPy, "python3-numpy not installed: skipping the NumPy cross-check")
 	}
 	dir := t.TempDir()
 	ours := filepath.Join(dir, "ours.npy")

@@ -8,6 +8,7 @@ func TestSymbols(t *testing.T) {
 		{"github.com/gosnn/gosnn/snn/snn", "Network"},
 		{"github.com/gosnn/gosnn/snn/snnplot/snnplot", "Raster"},
 		{"github.com/gosnn/gosnn/display/display", "Show"},
+		{"github.com/gosnn/gosnn/maesdata/maesdata", "Find"},
 		{"gonum.org/v1/gonum/mat/mat", "NewDense"},
 		{"gonum.org/v1/gonum/stat/stat", "Mean"},
 		{"gonum.org/v1/gonum/stat/distuv/distuv", "Normal"},

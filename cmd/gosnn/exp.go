@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -125,7 +126,7 @@ type replayFlags struct {
 func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 	fs := flag.NewFlagSet("exp replay", flag.ContinueOnError)
 	f := &replayFlags{}
-	fs.StringVar(&f.weights, "weights", "", "weight matrix file (.mat, .npy or text), post × pre, E first (required)")
+	fs.StringVar(&f.weights, "weights", "", "weight matrix file (.mat, .npy or text), post × pre, E first (default: the authors' "+maesdata.Weights+", found as gosnn data path says)")
 	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default: from --cluster-size or the file name's ncNNN)")
 	fs.IntVar(&f.clusterSize, "cluster-size", 0, "E cluster size (default: the file name's ncNNN)")
 	fs.IntVar(&f.ne, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
@@ -133,15 +134,15 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initial state and Poisson input)")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of a table")
-	if code := parseFlags(fs, args, stderr, "gosnn exp replay --weights FILE [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threads N] [--json]"); code >= 0 {
+	if code := parseFlags(fs, args, stderr, "gosnn exp replay [--weights FILE] [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threads N] [--json]"); code >= 0 {
 		return nil, code
 	}
 	fail := func(format string, a ...any) (*replayFlags, int) {
 		fmt.Fprintf(stderr, "gosnn exp replay: "+format+"\n", a...)
 		return nil, 2
 	}
-	if f.weights == "" {
-		return fail("--weights FILE is required")
+	if err := authorsDefault(&f.weights, maesdata.Weights); err != nil {
+		return fail("--weights FILE is required: %v", err)
 	}
 	if f.clusters < 0 || f.clusterSize < 0 || f.ne < 0 || f.threads < 0 {
 		return fail("--clusters, --cluster-size, --ne and --threads must be >= 0")

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
 )
 
@@ -49,9 +50,9 @@ type readoutFlags struct {
 func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	fs := flag.NewFlagSet("exp readout", flag.ContinueOnError)
 	f := &readoutFlags{}
-	fs.StringVar(&f.weights, "weights", "", "trained weight matrix (.mat, .npy or text), post × pre, E first (required)")
+	fs.StringVar(&f.weights, "weights", "", "trained weight matrix (.mat, .npy or text), post × pre, E first (default: the authors' "+maesdata.Weights+", found as gosnn data path says)")
 	fs.StringVar(&f.pattern, "pattern", "abcba", "abcba, two (ABCBA and DEDED), song (needs --wav), or a FILE: .mat matrix, .wav recording, or an interval list")
-	fs.StringVar(&f.wav, "wav", "", "the meadowlark recording for --pattern song")
+	fs.StringVar(&f.wav, "wav", "", "the meadowlark recording for --pattern song (default: the authors' "+maesdata.Song+")")
 	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default: from --cluster-size or the file name's ncNNN)")
 	fs.IntVar(&f.clusterSize, "cluster-size", 0, "E cluster size (default: the file name's ncNNN)")
 	fs.IntVar(&f.ne, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
@@ -68,15 +69,15 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initial state, Poisson input, deletion)")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON instead of a table")
-	if code := parseFlags(fs, args, stderr, "gosnn exp readout --weights FILE [--pattern abcba|two|song|FILE] [--train 12s] [--replay 2s] [--out DIR] [--json]"); code >= 0 {
+	if code := parseFlags(fs, args, stderr, "gosnn exp readout [--weights FILE] [--pattern abcba|two|song|FILE] [--train 12s] [--replay 2s] [--out DIR] [--json]"); code >= 0 {
 		return nil, code
 	}
 	fail := func(format string, a ...any) (*readoutFlags, int) {
 		fmt.Fprintf(stderr, "gosnn exp readout: "+format+"\n", a...)
 		return nil, 2
 	}
-	if f.weights == "" {
-		return fail("--weights FILE is required")
+	if err := authorsDefault(&f.weights, maesdata.Weights); err != nil {
+		return fail("--weights FILE is required: %v", err)
 	}
 	if f.clusters < 0 || f.clusterSize < 0 || f.ne < 0 || f.threads < 0 || f.ring < 0 {
 		return fail("--clusters, --cluster-size, --ne, --ring and --threads must be >= 0")
@@ -84,8 +85,10 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	if f.clusters > 0 && f.clusterSize > 0 {
 		return fail("give --clusters or --cluster-size, not both")
 	}
-	if f.pattern == "song" && f.wav == "" {
-		return fail("--pattern song needs --wav FILE (meadowlark.wav)")
+	if f.pattern == "song" {
+		if err := authorsDefault(&f.wav, maesdata.Song); err != nil {
+			return fail("--pattern song needs --wav FILE (meadowlark.wav): %v", err)
+		}
 	}
 	if f.deleteFrac < 0 || f.deleteFrac > 1 || math.IsNaN(f.deleteFrac) {
 		return fail("--delete-frac must be in [0, 1]")

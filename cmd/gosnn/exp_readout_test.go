@@ -13,6 +13,7 @@ import (
 )
 
 func TestReadoutFlags(t *testing.T) {
+	hideAuthorsData(t)
 	for _, tc := range []struct {
 		args []string
 		code int

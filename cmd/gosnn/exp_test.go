@@ -11,11 +11,13 @@ import (
 	"testing"
 
 	"github.com/gosnn/gosnn/internal/dirlock"
+	"github.com/gosnn/gosnn/internal/testskip"
 	"github.com/gosnn/gosnn/snn"
 	"gonum.org/v1/gonum/mat"
 )
 
 func TestReplayFlags(t *testing.T) {
+	hideAuthorsData(t)
 	dir := t.TempDir()
 	noName := filepath.Join(dir, "w.npy")
 	if err := snn.SaveWeights(noName, smallWeights(t)); err != nil {
@@ -90,16 +92,11 @@ func TestReplaySmall(t *testing.T) {
 	}
 }
 
-// authorsFile returns the path of a file of the authors' data in ../shared/data/maes2020
-// beside the checkout, and skips the test when it is absent (third-party data, never
-// committed; MODEL.md Appendix A).
+// authorsFile returns the path of a file of the authors' data found by maesdata.Find, and
+// skips the test when it is absent (third-party data, never committed; MODEL.md Appendix A).
 func authorsFile(t *testing.T, name string) string {
 	t.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "data", "maes2020", name)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("authors' data file %s is absent (ModelDB 257609; see MODEL.md Appendix A)", path)
-	}
-	return path
+	return testskip.AuthorsFile(t, name)
 }
 
 // TestReplayA7Command runs the command on the authors' matrix when it is present.

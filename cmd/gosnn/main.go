@@ -1,5 +1,6 @@
 // Command gosnn is the single gosnn binary: the terminal REPL (default), the Jupyter kernel and
-// its installer, the headless notebook runner, and batch benchmarks and experiments.
+// its installer, the headless notebook runner, batch benchmarks and experiments, and the
+// fetching and checking of the authors' data (gosnn data).
 //
 // Each subcommand lives in its own file and registers itself in init with register.
 package main

@@ -2,39 +2,21 @@ package snnplot
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/gosnn/gosnn/internal/testskip"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gosnn/gosnn/snn"
 )
 
-// sharedFile returns the path of a file of the authors' data (MODEL.md Appendix A) in
-// ../shared/data/maes2020 beside the module root, skipping the test when it is absent. The
-// data are third-party and never committed; golden images never use them.
+// sharedFile returns the path of a file of the authors' data (MODEL.md Appendix A) found by
+// maesdata.Find, skipping the test when it is absent. The data are third-party and never
+// committed; golden images never use them.
 func sharedFile(t testing.TB, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(filepath.Dir(dir), "shared", "data", "maes2020", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("authors' data file %s is absent (get it from ModelDB accession 257609 and put it in ../shared/data/maes2020 beside the checkout): %v", name, err)
-	}
-	return p
+	return testskip.AuthorsFile(t, name)
 }
 
 // loadAuthors loads the authors' trained 15 x 160 matrix (3000 x 3000, post x pre).

@@ -1,0 +1,131 @@
+// Package testskip records why tests are skipped and prints one summary line per test binary,
+// so that a skip for missing data or a missing client is visible without -v:
+//
+//	SKIPPED 4 tests: 3 need the authors' data (set GOSNN_DATA or run `gosnn data fetch`), 1 needs tmux
+//
+// A package uses it with a TestMain that calls Main (or Run, to add its own setup), and calls
+// Skip, Need or AuthorsFile instead of t.Skip at the sites that skip for something missing.
+// The line goes to standard output after the tests have run. go test shows it when it runs
+// the package in its directory ("go test" with no package arguments), with -v, and when the
+// package fails; with package arguments ("go test ./snn") go test discards the output of a
+// package that passes, and the line with it.
+package testskip
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gosnn/gosnn/maesdata"
+)
+
+// Reason is why a test is skipped, worded to follow "needs" in the summary line.
+type Reason string
+
+// The reasons tests skip for something missing.
+const (
+	Data    Reason = "the authors' data (set GOSNN_DATA or run `gosnn data fetch`)"
+	Jupyter Reason = "the Debian Jupyter clients (python3-jupyter-client, python3-nbclient, jupyter-console…)"
+	NumPy   Reason = "NumPy or SciPy for /usr/bin/python3 (python3-numpy, python3-scipy)"
+	Tmux    Reason = "tmux"
+)
+
+var skips struct {
+	sync.Mutex
+	by map[string]Reason // test name → reason
+}
+
+// Skip records that t is skipped for reason r and skips it with msg.
+func Skip(t testing.TB, r Reason, msg string) {
+	t.Helper()
+	record(t.Name(), r)
+	t.Skip(msg)
+}
+
+// Need does nothing when ok; otherwise it fails t when CI=true (a tool the CI installs is
+// missing) and skips it for reason r elsewhere, with msg.
+func Need(t testing.TB, r Reason, ok bool, msg string) {
+	t.Helper()
+	if ok {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true: %s", msg)
+	}
+	Skip(t, r, msg)
+}
+
+// AuthorsFile returns the path of the authors' file name (such as "FF60b_2400_nc160.mat")
+// found by maesdata.Find, and skips t for reason Data when it is absent.
+func AuthorsFile(t testing.TB, name string) string {
+	t.Helper()
+	p, err := maesdata.Find(name)
+	if err != nil {
+		Skip(t, Data, err.Error())
+	}
+	return p
+}
+
+func record(name string, r Reason) {
+	skips.Lock()
+	defer skips.Unlock()
+	if skips.by == nil {
+		skips.by = map[string]Reason{}
+	}
+	skips.by[name] = r
+}
+
+// Summary returns the summary line of the skips recorded so far, or "" when there are none.
+func Summary() string {
+	skips.Lock()
+	defer skips.Unlock()
+	if len(skips.by) == 0 {
+		return ""
+	}
+	count := map[Reason]int{}
+	for _, r := range skips.by {
+		count[r]++
+	}
+	rs := make([]Reason, 0, len(count))
+	for r := range count {
+		rs = append(rs, r)
+	}
+	sort.Slice(rs, func(i, j int) bool {
+		if count[rs[i]] != count[rs[j]] {
+			return count[rs[i]] > count[rs[j]]
+		}
+		return rs[i] < rs[j]
+	})
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		verb := "needs"
+		if count[r] > 1 {
+			verb = "need"
+		}
+		parts[i] = fmt.Sprintf("%d %s %s", count[r], verb, r)
+	}
+	return fmt.Sprintf("SKIPPED %d %s: %s", len(skips.by), plural(len(skips.by), "test"), strings.Join(parts, ", "))
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return s
+	}
+	return s + "s"
+}
+
+// Run runs the tests and prints the summary line, if any, to standard output; it returns m.Run's
+// exit code.
+func Run(m *testing.M) int {
+	code := m.Run()
+	if s := Summary(); s != "" {
+		fmt.Println(s)
+	}
+	return code
+}
+
+// Main is a TestMain: it exits with Run's code.
+func Main(m *testing.M) { os.Exit(Run(m)) }
