@@ -20,6 +20,11 @@
 // cells use); Interpreter (the Yaegi interpreter, for extra symbols); Text (the text/plain
 // form of a value); *Error (user errors, with Name, Value and Traceback).
 //
+// Environment: cells see the process environment, as a compiled Go program does (yaegi's
+// own default is an empty, private one): os.Getenv("GOSNN_DATA") reads what the kernel, the
+// REPL or gosnn run was started with, and os.Setenv in a cell changes the process's
+// environment, seen by compiled packages, by later cells and by commands that cells start.
+//
 // Input: interpreted fmt.Scan/Scanln/Scanf read lines asked from the running cell's sink when
 // it implements display.Inputter (Jupyter input_request), and display.Input(prompt) asks
 // explicitly; without an Inputter, reads see end of file.

@@ -33,7 +33,8 @@ type Options struct {
 	// process's stdout and stderr as usual.
 	Capture bool
 	// Unrestricted gives interpreted code the non-sandboxed parts of the standard library
-	// (os/exec, syscall, environment); see yaegi's interp.Options.
+	// (os/exec, syscall); see yaegi's interp.Options. The process environment is seen by
+	// cells either way (os.Getenv, os.Setenv act on the real environment).
 	Unrestricted bool
 }
 
@@ -417,7 +418,8 @@ func (s *Session) goPanic(r any) {
 }
 
 // overrides returns the per-session symbols: the runtime package, the display functions bound
-// to this session's Displayer, and the wrapped snn constructors.
+// to this session's Displayer, the wrapped snn constructors and the
+// environment functions of os (see envOverrides).
 func (s *Session) overrides() interp.Exports {
 	result := reflect.ValueOf(s.setResult)
 	show := reflect.ValueOf(s.disp.Show)
@@ -459,6 +461,9 @@ func (s *Session) overrides() interp.Exports {
 		})},
 	}
 	for k, v := range s.snnOverrides() {
+		ex[k] = v
+	}
+	for k, v := range envOverrides() {
 		ex[k] = v
 	}
 	return ex
