@@ -48,16 +48,22 @@ func validChain(parts []string) bool {
 }
 
 // knownPackages maps package names to import paths for every package whose symbols the
-// session holds, so that `snn.` completes even before a cell imports snn. Names imported in
-// the session take precedence (see pkgPath).
+// session holds (for Inspect of pkg.Name before an import, and for the error that says which
+// import to add). Names imported in the session take precedence (see pkgPath).
 func (s *Session) knownPackages() map[string]string {
 	s.pkgOnce.Do(func() {
 		s.pkgNames = map[string]string{}
+		s.pkgAll = map[string][]string{}
+		s.pathNames = map[string]string{}
 		add := func(tables map[string]map[string]reflect.Value) {
 			for key := range tables {
 				p, name := path.Dir(key), path.Base(key)
-				if p == "." || strings.HasPrefix(p, rtPath) || strings.HasPrefix(p, "github.com/traefik/yaegi") {
+				if p == "." || strings.HasPrefix(p, rtPath) || strings.HasPrefix(p, "github.com/traefik/yaegi") || strings.Contains(p, "internal") {
 					continue
+				}
+				if _, ok := s.pathNames[p]; !ok {
+					s.pathNames[p] = name
+					s.pkgAll[name] = append(s.pkgAll[name], p)
 				}
 				if old, ok := s.pkgNames[name]; ok && len(old) <= len(p) {
 					continue // prefer the shorter path: rand is math/rand
@@ -85,6 +91,24 @@ func (s *Session) pkgPath(name string) (string, bool) {
 		return p, true
 	}
 	p, ok = s.knownPackages()[name]
+	return p, ok
+}
+
+// usablePkg returns the import path behind a package name that a cell can use as it is:
+// imported in the session, or of the implicit set (imported on first use), and not a name
+// defined in a cell. Completion offers members of these only, so that what it offers works.
+func (s *Session) usablePkg(name string) (string, bool) {
+	s.scopeMu.Lock()
+	_, shadow := s.scope.names[name]
+	p, ok := s.importNames[name]
+	s.scopeMu.Unlock()
+	if shadow {
+		return "", false
+	}
+	if ok {
+		return p, true
+	}
+	p, ok = implicitImports[name]
 	return p, ok
 }
 
@@ -124,6 +148,11 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 		for n := range s.importNames {
 			cands = append(cands, n)
 		}
+		for n := range implicitImports {
+			if _, shadow := s.scope.names[n]; !shadow {
+				cands = append(cands, n)
+			}
+		}
 		s.scopeMu.Unlock()
 		cands = append(cands, builtinNames...)
 		for t := token.BREAK; t <= token.VAR; t++ {
@@ -155,7 +184,7 @@ func filterPrefix(cands []string, prefix string) []string {
 func (s *Session) members(base []string, cur *scopeIndex) []string {
 	if len(base) == 1 {
 		if _, local := cur.names[base[0]]; !local {
-			if p, ok := s.pkgPath(base[0]); ok {
+			if p, ok := s.usablePkg(base[0]); ok {
 				return s.pkgMembers(p)
 			}
 		}
@@ -166,7 +195,7 @@ func (s *Session) members(base []string, cur *scopeIndex) []string {
 	}
 	if len(base) == 2 {
 		// pkg.Type.: methods (method expressions)
-		if p, ok := s.pkgPath(base[0]); ok {
+		if p, ok := s.usablePkg(base[0]); ok {
 			if v, ok := s.in.Symbols(p)[p][base[1]]; ok && v.Kind() == reflect.Pointer && v.IsNil() {
 				return typeMembers(v.Type().Elem(), false)
 			}

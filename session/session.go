@@ -7,7 +7,6 @@ import (
 	"io"
 	"log"
 	"os"
-	"path"
 	"reflect"
 	"regexp"
 	"strings"
@@ -59,7 +58,9 @@ type Session struct {
 	// known ones (built once).
 	importNames map[string]string
 	pkgOnce     sync.Once
-	pkgNames    map[string]string
+	pkgNames    map[string]string   // name -> shortest path
+	pkgAll      map[string][]string // name -> every path
+	pathNames   map[string]string   // path -> name
 
 	// scope is what completion knows of names defined by earlier cells.
 	scopeMu sync.Mutex
@@ -270,38 +271,24 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 
 // eval evaluates one run.
 func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
-	src := r.src
-	switch r.kind {
-	case runImport:
-		var keep []string
-		var specs []impSpec
-		for _, sp := range r.imports {
-			if s.imports[sp] {
-				continue // a repeated import is not an error
-			}
-			specs = append(specs, sp)
-			keep = append(keep, sp.name+" "+quote(sp.path))
-		}
-		if len(keep) == 0 {
-			return nil
-		}
-		src = "import (\n" + strings.Join(keep, "\n") + "\n)"
-		if err := s.compileRun(ctx, cell, src, r.line, runImport); err != nil {
+	if r.kind == runImport {
+		return s.importSpecs(ctx, cell, r.imports, r.line)
+	}
+	f, fset, off, perr := parseRun(r.src, r.kind)
+	if perr != nil {
+		f = nil
+	}
+	imps, err := s.resolvePackages(f, fset, off, r.line)
+	if err != nil {
+		return err
+	}
+	if len(imps) > 0 {
+		if err := s.importSpecs(ctx, cell, imps, r.line); err != nil {
 			return err
 		}
-		s.scopeMu.Lock()
-		for _, sp := range specs {
-			s.imports[sp] = true
-			name := sp.name
-			if name == "" {
-				name = path.Base(sp.path)
-			}
-			if name != "_" && name != "." {
-				s.importNames[name] = sp.path
-			}
-		}
-		s.scopeMu.Unlock()
-		return nil
+	}
+	src := r.src
+	switch r.kind {
 	case runExpr:
 		wrapped := rtName + ".Result(" + guardGo(src, runStmt) + ")"
 		p, err := s.compile(wrapped)
@@ -313,6 +300,43 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 	default:
 		return s.compileRun(ctx, cell, guardGo(src, r.kind), r.line, r.kind)
 	}
+}
+
+// importSpecs imports packages, dropping those the session already imported (a repeated
+// import is not an error, and an explicit import of an implicitly imported package is legal).
+func (s *Session) importSpecs(ctx context.Context, cell *cellState, imports []impSpec, line int) error {
+	var keep []string
+	var specs []impSpec
+	for _, sp := range imports {
+		if sp.name == s.pkgNameOf(sp.path) {
+			sp.name = "" // import snn ".../snn" is import ".../snn"
+		}
+		if s.imports[sp] {
+			continue
+		}
+		specs = append(specs, sp)
+		keep = append(keep, sp.name+" "+quote(sp.path))
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	src := "import (\n" + strings.Join(keep, "\n") + "\n)"
+	if err := s.compileRun(ctx, cell, src, line, runImport); err != nil {
+		return err
+	}
+	s.scopeMu.Lock()
+	for _, sp := range specs {
+		s.imports[sp] = true
+		name := sp.name
+		if name == "" {
+			name = s.pkgNameOf(sp.path)
+		}
+		if name != "_" && name != "." {
+			s.importNames[name] = sp.path
+		}
+	}
+	s.scopeMu.Unlock()
+	return nil
 }
 
 func quote(p string) string { return fmt.Sprintf("%q", p) }
