@@ -79,6 +79,12 @@ type Session struct {
 	// progressDelay is how long an snn run goes before its progress display appears.
 	progressDelay time.Duration
 
+	// Line marks (see lines.go): the interpreted variable _gosnnL, the cells by base line,
+	// and the base of the next cell.
+	mark     *int
+	cells    []cellLines
+	nextBase int
+
 	// Result of the trailing expression of the running cell.
 	result   []any
 	resultOK bool
@@ -141,6 +147,10 @@ func New(opt Options) (*Session, error) {
 	if _, err := s.in.Eval(`import ` + rtName + ` "` + rtPath + `"`); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("session: importing the runtime: %w", err)
+	}
+	if err := s.initMark(); err != nil {
+		s.Close()
+		return nil, err
 	}
 	// Decode the doc index in the background so that the first inspect is quick.
 	go func() { _, _ = stdlib.Docs() }()
@@ -252,12 +262,15 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	if err != nil {
 		return nil, userError(err, true, 1, nil)
 	}
+	base := s.nextBase
+	s.cells = append(s.cells, cellLines{base: base, code: code})
+	s.nextBase += strings.Count(code, "\n") + 2
 	s.result, s.resultOK = nil, false
 	for _, r := range runs {
 		if err := ctx.Err(); err != nil {
 			return nil, userError(err, false, r.line, nil)
 		}
-		if err := s.eval(ctx, cell, r); err != nil {
+		if err := s.eval(ctx, cell, r, base); err != nil {
 			return nil, err
 		}
 	}
@@ -269,8 +282,8 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	return s.resultBundle(vals), nil
 }
 
-// eval evaluates one run.
-func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
+// eval evaluates one run of a cell whose lines start at base (see lines.go).
+func (s *Session) eval(ctx context.Context, cell *cellState, r run, base int) error {
 	if r.kind == runImport {
 		return s.importSpecs(ctx, cell, r.imports, r.line)
 	}
@@ -287,7 +300,12 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 			return err
 		}
 	}
-	src := r.src
+	*s.mark = base + r.line
+	prefix := len("package p\n")
+	if r.kind != runDecl {
+		prefix = len("package p\nfunc _() {\n")
+	}
+	src := instrument(r.src, f, fset, prefix, off, r.line, base, r.kind)
 	switch r.kind {
 	case runExpr:
 		wrapped := rtName + ".Result(" + guardGo(src, runStmt) + ")"
@@ -296,10 +314,28 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
 			return s.execute(ctx, cell, p, r.line, "", runExpr)
 		}
 		// Not a single value (a call without results, a type): run it as a statement.
-		return s.compileRun(ctx, cell, guardGo(src, runStmt), r.line, runStmt)
+		src = instrument(r.src, f, fset, prefix, off, r.line, base, runStmt)
+		return s.compileRun(ctx, cell, guardGo(src, runStmt), r.src, r.line, runStmt)
 	default:
-		return s.compileRun(ctx, cell, guardGo(src, r.kind), r.line, r.kind)
+		return s.compileRun(ctx, cell, guardGo(src, r.kind), r.src, r.line, r.kind)
 	}
+}
+
+// initMark declares the line-mark variable and keeps a pointer to it.
+func (s *Session) initMark() error {
+	if _, err := s.in.Eval("var " + markName + " int"); err != nil {
+		return fmt.Errorf("session: declaring the line mark: %w", err)
+	}
+	v, err := s.in.Eval("&" + markName)
+	if err != nil {
+		return fmt.Errorf("session: the line mark: %w", err)
+	}
+	p, ok := v.Interface().(*int)
+	if !ok {
+		return fmt.Errorf("session: the line mark is a %s", v.Type())
+	}
+	s.mark = p
+	return nil
 }
 
 // importSpecs imports packages, dropping those the session already imported (a repeated
@@ -321,7 +357,7 @@ func (s *Session) importSpecs(ctx context.Context, cell *cellState, imports []im
 		return nil
 	}
 	src := "import (\n" + strings.Join(keep, "\n") + "\n)"
-	if err := s.compileRun(ctx, cell, src, line, runImport); err != nil {
+	if err := s.compileRun(ctx, cell, src, "", line, runImport); err != nil {
 		return err
 	}
 	s.scopeMu.Lock()
@@ -378,15 +414,14 @@ func (h *heldLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, line int, kind runKind) error {
+// compileRun compiles and runs src; orig, the run as the user wrote it, is recorded for
+// completion ("" for imports, which importSpecs records).
+func (s *Session) compileRun(ctx context.Context, cell *cellState, src, orig string, line int, kind runKind) error {
 	p, err := s.compile(src)
 	if err != nil {
 		return userError(err, true, line, nil)
 	}
-	if kind == runImport {
-		src = "" // imports are recorded by eval
-	}
-	return s.execute(ctx, cell, p, line, src, kind)
+	return s.execute(ctx, cell, p, line, orig, kind)
 }
 
 // execute runs a compiled run; src, when set, is recorded for completion (see noteScope).
@@ -401,6 +436,10 @@ func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Progra
 		diag := cell.diag
 		cell.diag = nil
 		cell.dmu.Unlock()
+		var p interp.Panic
+		if errors.As(err, &p) && ctx.Err() == nil {
+			return panicError(p, s.panicLocation(), diag)
+		}
 		return userError(err, false, line, diag)
 	}
 	if src != "" {
@@ -433,7 +472,7 @@ func (s *Session) setResult(v ...any) {
 
 // goPanic reports a panic in a goroutine started by interpreted code.
 func (s *Session) goPanic(r any) {
-	msg := fmt.Sprintf("panic in goroutine: %v\n", r)
+	msg := "panic in goroutine: " + panicMessage(r) + "\n"
 	if c := s.cell.Load(); c != nil && c.sink != nil {
 		c.sink.Stream("stderr", msg)
 		return
