@@ -113,3 +113,55 @@ func TestCompletePackages(t *testing.T) {
 		t.Errorf("snn is a variable: Complete(snn.) = %v", got)
 	}
 }
+
+// Completion after a call or an index works out the type of the expression without running
+// it (issue #14 item 4: snn.DefaultConfig().Sc<TAB>).
+func TestCompleteAfterCall(t *testing.T) {
+	s := newTestSession(t)
+	mustRun(t, s, "calls := 0\nfunc counted() snn.Config { calls++; return snn.DefaultConfig() }\ncfgs := []snn.Config{snn.DefaultConfig()}\nm := map[string]*snn.Config{}")
+	tests := []struct {
+		code    string
+		want    []string
+		notWant []string
+	}{
+		{code: "snn.DefaultConfig().Sc", want: []string{"Scaled"}},
+		{code: "snn.DefaultConfig().", want: []string{"NE", "Clusters", "DT"}},
+		{code: "x := snn.DefaultConfig().N", want: []string{"NE", "NI"}, notWant: []string{"DT"}},
+		{code: "fmt.Println(snn.DefaultConfig().Sc", want: []string{"Scaled"}},
+		{code: "cfgs[0].N", want: []string{"NE"}},
+		{code: "m[\"a\"].N", want: []string{"NE"}},
+		{code: "strings.NewReader(\"x\").Re", want: []string{"Read", "ReadByte"}},
+		{code: "c := snn.DefaultConfig()\nc.Scaled(2).N", want: []string{"NE"}},
+		{code: "(snn.DefaultConfig()).N", want: []string{"NE"}},
+		{code: "snn.Config{}.N", want: []string{"NE"}},
+		{code: "time.Duration(3).Sec", want: []string{"Seconds"}},
+		{code: "rand.New(nil).In"}, // not imported: nothing
+	}
+	for _, tc := range tests {
+		got, start, end := s.Complete(tc.code, len(tc.code))
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("Complete(%q) = %v: missing %q", tc.code, got, w)
+			}
+		}
+		for _, w := range tc.notWant {
+			if slices.Contains(got, w) {
+				t.Errorf("Complete(%q) = %v: unexpected %q", tc.code, got, w)
+			}
+		}
+		if tc.want == nil && len(got) != 0 {
+			t.Errorf("Complete(%q) = %v, want nothing", tc.code, got)
+		}
+		if i := strings.LastIndex(tc.code, "."); start != i+1 || end != len(tc.code) {
+			t.Errorf("Complete(%q) range [%d,%d), want [%d,%d)", tc.code, start, end, i+1, len(tc.code))
+		}
+	}
+	// Nothing was called to find the types.
+	got, _, _ := s.Complete("counted().N", 11)
+	if !slices.Contains(got, "NE") {
+		t.Errorf("Complete(counted().N) = %v", got)
+	}
+	if n := resultText(t, s, "calls"); n != "0" {
+		t.Errorf("completion called counted(): calls = %s", n)
+	}
+}

@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"go/ast"
 	"go/token"
 	"path"
 	"reflect"
@@ -118,7 +119,11 @@ func (s *Session) usablePkg(name string) (string, bool) {
 // earlier cells, imported packages, builtins and keywords.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
 	cursor = max(0, min(cursor, len(code)))
-	chain, _ := chainBefore(code, cursor)
+	chain, at := chainBefore(code, cursor)
+	if at > 0 && strings.HasPrefix(chain, ".") && strings.ContainsRune(")]}", rune(code[at-1])) {
+		// After a call or an index: snn.DefaultConfig().Sc
+		return s.completeExpr(code, cursor, at, chain)
+	}
 	parts := strings.Split(chain, ".")
 	partial := parts[len(parts)-1]
 	start, end = cursor-len(partial), cursor
@@ -164,6 +169,32 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 		cands = s.members(parts[:len(parts)-1], &cur)
 	}
 	return filterPrefix(cands, partial), start, end
+}
+
+// completeExpr completes chain (".a.b.Pa") after the expression that ends at at.
+func (s *Session) completeExpr(code string, cursor, at int, chain string) (matches []string, start, end int) {
+	i := strings.LastIndex(chain, ".")
+	partial := chain[i+1:]
+	start, end = cursor-len(partial), cursor
+	for end < len(code) && isIdentByte(code[end]) {
+		end++
+	}
+	base := exprBefore(code, at) + chain[:i]
+	var cur scopeIndex
+	if runs, err := splitCell(code[:at-len(exprBefore(code, at))]); err == nil {
+		for _, r := range runs {
+			if r.kind != runImport {
+				cur.add(r.src, r.kind)
+			}
+		}
+	}
+	t := s.exprType(base, &cur)
+	if t == nil {
+		return nil, start, end
+	}
+	// The result of a call is not addressable: no pointer methods on a value result.
+	_, call := parseExprOrNil(base).(*ast.CallExpr)
+	return filterPrefix(typeMembers(t, !call), partial), start, end
 }
 
 func filterPrefix(cands []string, prefix string) []string {

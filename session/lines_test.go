@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -86,3 +87,45 @@ func TestLineMarksInvisible(t *testing.T) {
 		t.Errorf("z = %s", got)
 	}
 }
+
+// FuzzInstrument checks that line marks keep every run parseable, on the same lines, and
+// that they only add text.
+func FuzzInstrument(f *testing.F) {
+	for _, s := range []string{"x := 1\ny := x[2]", "func f() {\n\tif true {\n\t\treturn\n\t}\n}", "switch {\ncase true:\n\tx()\n}",
+		"select {\ncase <-c:\n\tf()\ndefault:\n}", "L:\nfor {\n\tbreak L\n}", "func() {\n\ta(); b()\n}()", "var a = func() int { return 1 }()"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		runs, err := splitCell(code)
+		if err != nil {
+			return
+		}
+		for _, r := range runs {
+			if r.kind == runImport {
+				continue
+			}
+			pf, fset, off, err := parseRun(r.src, r.kind)
+			if err != nil {
+				continue
+			}
+			prefix := len("package p\n")
+			if r.kind != runDecl {
+				prefix = len("package p\nfunc _() {\n")
+			}
+			out := instrument(r.src, pf, fset, prefix, off, r.line, 100, r.kind)
+			if strings.Count(out, "\n") != strings.Count(r.src, "\n") {
+				t.Fatalf("lines moved:\n%s\n--- became ---\n%s", r.src, out)
+			}
+			if strings.ReplaceAll(stripMarks(out), " ", "") != strings.ReplaceAll(r.src, " ", "") {
+				t.Fatalf("instrumenting changed the code:\n%s\n--- became ---\n%s", r.src, out)
+			}
+			if _, _, _, err := parseRun(out, r.kind); err != nil {
+				t.Fatalf("instrumented run does not parse: %v\n%s\n--- from ---\n%s", err, out, r.src)
+			}
+		}
+	})
+}
+
+var markRE = regexp.MustCompile(markName + ` = \d+; `)
+
+func stripMarks(s string) string { return markRE.ReplaceAllString(s, "") }
