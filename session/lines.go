@@ -3,7 +3,9 @@ package session
 import (
 	"fmt"
 	"go/ast"
+	"go/printer"
 	"go/token"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -123,6 +125,100 @@ func (s *Session) panicLocation() string {
 	return fmt.Sprintf("line %d of an earlier cell: %s", line, text)
 }
 
+// msgIndex is Go's message for an index out of range, without the index and length.
+const msgIndex = "runtime error: index out of range"
+
+// indexDetail adds Go's "[i] with length n" to an index-out-of-range panic when the line it
+// happened on is a statement at the top level of the run (so that its names are the cell's
+// variables, not locals of a loop or function) with index expressions over plain variables
+// and constants: they are evaluated again, which has no effect, and the one out of range is
+// reported. line is the panic's line in the cell.
+func (s *Session) indexDetail(ue *Error, f *ast.File, fset *token.FileSet, off, runLine, line int) {
+	body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
+	var found []*ast.IndexExpr
+	for _, st := range body.List {
+		if fset.Position(st.Pos()).Line-off+runLine-1 != line {
+			continue
+		}
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit, *ast.BlockStmt:
+				return false // other scopes
+			case *ast.IndexExpr:
+				if pureExpr(n.X) && pureExpr(n.Index) {
+					found = append(found, n)
+				}
+			}
+			return true
+		})
+	}
+	var detail string
+	for _, ix := range found {
+		x, i := exprText(fset, ix.X), exprText(fset, ix.Index)
+		v, ok := s.evalPure("[]int{len(" + x + "), int(" + i + ")}")
+		if !ok {
+			continue
+		}
+		n, k := v.Index(0).Int(), v.Index(1).Int()
+		if k >= 0 && k < n {
+			continue
+		}
+		if detail != "" {
+			return // two candidates: do not guess
+		}
+		detail = fmt.Sprintf(" [%d] with length %d", k, n)
+	}
+	if detail == "" {
+		return
+	}
+	ue.Value += detail
+	ue.Traceback[0] += detail
+}
+
+// pureExpr reports whether evaluating e has no effect and cannot block: names, field
+// selections, constants and operators over them.
+func pureExpr(e ast.Expr) bool {
+	switch x := e.(type) {
+	case *ast.Ident, *ast.BasicLit:
+		return true
+	case *ast.SelectorExpr:
+		return pureExpr(x.X)
+	case *ast.ParenExpr:
+		return pureExpr(x.X)
+	case *ast.BinaryExpr:
+		return pureExpr(x.X) && pureExpr(x.Y)
+	case *ast.UnaryExpr:
+		return x.Op != token.ARROW && x.Op != token.AND && pureExpr(x.X)
+	case *ast.IndexExpr:
+		return pureExpr(x.X) && pureExpr(x.Index)
+	}
+	return false
+}
+
+func exprText(fset *token.FileSet, e ast.Expr) string {
+	var b strings.Builder
+	_ = printer.Fprint(&b, fset, e)
+	return b.String()
+}
+
+// evalPure evaluates a side-effect-free expression, recovering from any panic.
+func (s *Session) evalPure(src string) (v reflect.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			v, ok = reflect.Value{}, false
+		}
+	}()
+	p, err := s.compile(src)
+	if err != nil {
+		return reflect.Value{}, false
+	}
+	v, err = s.in.Execute(p)
+	if err != nil || !v.IsValid() || v.Kind() != reflect.Slice || v.Len() != 2 {
+		return reflect.Value{}, false
+	}
+	return v, true
+}
+
 // posPrefixRE matches the position yaegi puts before some runtime messages ("1:32: ").
 var posPrefixRE = regexp.MustCompile(`^(?:[^\s:]*:)?\d+:\d+: `)
 
@@ -145,7 +241,7 @@ func panicMessage(v any) string {
 	switch {
 	case msg == "reflect: slice index out of range", msg == "reflect: array index out of range",
 		msg == "reflect: string index out of range":
-		return "runtime error: index out of range"
+		return msgIndex
 	case strings.HasPrefix(msg, "reflect.Value.Slice") && strings.Contains(msg, "out of bounds"),
 		msg == "reflect: string slice index out of bounds":
 		return "runtime error: slice bounds out of range"

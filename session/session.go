@@ -309,16 +309,22 @@ func (s *Session) eval(ctx context.Context, cell *cellState, r run, base int) er
 	switch r.kind {
 	case runExpr:
 		wrapped := rtName + ".Result(" + guardGo(src, runStmt) + ")"
-		p, err := s.compile(wrapped)
-		if err == nil {
-			return s.execute(ctx, cell, p, r.line, "", runExpr)
+		p, cerr := s.compile(wrapped)
+		if cerr == nil {
+			err = s.execute(ctx, cell, p, r.line, "", runExpr)
+			break
 		}
 		// Not a single value (a call without results, a type): run it as a statement.
 		src = instrument(r.src, f, fset, prefix, off, r.line, base, runStmt)
-		return s.compileRun(ctx, cell, guardGo(src, runStmt), r.src, r.line, runStmt)
+		err = s.compileRun(ctx, cell, guardGo(src, runStmt), r.src, r.line, runStmt)
 	default:
-		return s.compileRun(ctx, cell, guardGo(src, r.kind), r.src, r.line, r.kind)
+		err = s.compileRun(ctx, cell, guardGo(src, r.kind), r.src, r.line, r.kind)
 	}
+	var ue *Error
+	if errors.As(err, &ue) && ue.Name == ErrPanic && ue.Value == msgIndex && f != nil && r.kind != runDecl {
+		s.indexDetail(ue, f, fset, off, r.line, *s.mark-base)
+	}
+	return err
 }
 
 // initMark declares the line-mark variable and keeps a pointer to it.
