@@ -271,3 +271,24 @@ func TestGosnnRunSeesEnvironment(t *testing.T) {
 		t.Errorf("script: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// TestGosnnTerminalEnvironment types, in the real REPL, cells that need no import and find
+// a file only through GOSNN_DATA, set on the REPL's process (issue #14).
+func TestGosnnTerminalEnvironment(t *testing.T) {
+	needTmux(t)
+	bin := gosnnBinary(t)
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "weights.txt"), []byte("found the weights"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := startTmux(t, "GOSNN_DATA="+shellQuote(data)+" "+replCommand(bin, "repl", "-history", "off", "-figures", t.TempDir()))
+	m.waitPrompt()
+	m.line(`b, err := os.ReadFile(filepath.Join(os.Getenv("GOSNN_DATA"), "weights.txt"))`)
+	m.waitPrompt()
+	m.line("string(b)")
+	m.waitFor(`(?m)^"found the weights"$`)
+	m.line("snn.DefaultConfig().NE")
+	m.waitFor(`(?m)^2400$`)
+	m.line("rand.Intn(2)")
+	m.waitFor(`undefined: rand\s+hint: add import "math/rand"`)
+}
