@@ -1,7 +1,8 @@
 """Executes a small notebook with nbclient on the gosnn kernel (run by kernel/jupyter_test.go).
 
 Environment: GOSNN_KERNEL_NAME, GOSNN_MODE ("fake", "session" or "env"). In "env" mode the
-kernel inherits GOSNN_DATA, a directory holding weights.txt, and the cells read it there.
+kernel inherits GOSNN_DATA, a directory holding weights.txt, and the cells read it there
+(and use snn without an import).
 """
 import os
 import sys
@@ -28,6 +29,7 @@ CELLS = {
          'b, err := os.ReadFile(filepath.Join(os.Getenv("GOSNN_DATA"), "weights.txt"))\n'
          'if err != nil { panic(err) }\n'
          'fmt.Println(string(b))', ("stream", "found the weights\n")),
+        ("snn.DefaultConfig().NE", ("execute_result", "2400")),  # no import needed
     ],
 }[os.environ.get("GOSNN_MODE", "fake")]
 
