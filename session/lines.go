@@ -33,8 +33,9 @@ type cellLines struct {
 }
 
 // instrument inserts line marks into a parsed run (see above). f was parsed from src with
-// the wrapper of parseRun (prefix bytes before src); base+line-off... maps file lines to
-// session lines. For an expression run, the top-level statement (the expression) gets no mark.
+// the wrapper of parseRun, which puts prefix bytes and off lines before src; the run starts
+// on line cellLine of a cell whose session-wide base is base. For an expression run, the
+// top-level statement (the expression itself) gets no mark.
 func instrument(src string, f *ast.File, fset *token.FileSet, prefix, off, cellLine, base int, kind runKind) string {
 	if f == nil {
 		return src
