@@ -37,6 +37,7 @@ func TestFirstCell(t *testing.T) {
 		{name: "unimported package", cells: []string{"x := rand.Intn(3)"}, want: `line 1: undefined: rand (add: import "math/rand"`, wantErr: true},
 		{name: "unimported expression", cells: []string{"rand.Intn(3)"}, want: `line 1: undefined: rand (add: import "math/rand"`, wantErr: true},
 		{name: "unimported in a function", cells: []string{"func f() {\n\tjson.Marshal(1)\n}"}, want: `line 2: undefined: json (add: import "encoding/json")`, wantErr: true},
+		{name: "unimported type", cells: []string{"var r *rand.Rand"}, want: `line 1: undefined: rand (add: import "math/rand"`, wantErr: true},
 		{name: "unimported line", cells: []string{"n := 3\n\nsort.Ints([]int{n})"}, want: `line 3: undefined: sort (add: import "sort")`, wantErr: true},
 		{name: "unimported two results", cells: []string{"cfg := 1\na, b := rand.Int(cfg, 2)"}, want: `undefined: rand (add: import "math/rand"`, wantErr: true},
 		{name: "import after the error", cells: []string{"!x := rand.Intn(3)", `import "math/rand"`, "x := rand.Intn(3)\nx >= 0"}, want: "true"},
