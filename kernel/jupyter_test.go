@@ -330,3 +330,16 @@ print(json.dumps({"language": s.language, "interrupt_mode": s.interrupt_mode, "f
 		t.Errorf("jupyter_client sees %s, want %s", out, want)
 	}
 }
+
+// TestNbclientSessionEnvironment runs cells in the real kernel that find a file only through
+// GOSNN_DATA, set in the environment Jupyter starts the kernel with (issue #14).
+func TestNbclientSessionEnvironment(t *testing.T) {
+	needPython(t, "nbclient", "nbformat")
+	bin := buildBinary(t, "./cmd/gosnn")
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "weights.txt"), []byte("found the weights"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append(jupyterEnv(t, "gosnn-test", bin, "kernel"), "GOSNN_MODE=env", "GOSNN_DATA="+data)
+	runPython(t, env, 3*time.Minute, absTestdata(t, "nbclient_run.py"))
+}

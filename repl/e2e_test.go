@@ -216,3 +216,79 @@ func TestGosnnRunNotebook(t *testing.T) {
 		t.Errorf("script: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// TestGosnnRunSeesEnvironment runs a notebook and a script whose data is reachable only
+// through GOSNN_DATA, set on the gosnn process (issue #14: cells read the environment).
+func TestGosnnRunSeesEnvironment(t *testing.T) {
+	bin := gosnnBinary(t)
+	dir, data := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "weights.txt"), []byte("found the weights"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cell := "import (\"fmt\"; \"os\"; \"path/filepath\")\n" +
+		"b, err := os.ReadFile(filepath.Join(os.Getenv(\"GOSNN_DATA\"), \"weights.txt\"))\n" +
+		"if err != nil { panic(err) }\n" +
+		"fmt.Println(string(b))"
+	in := filepath.Join(dir, "in.ipynb")
+	if err := notebookOf("code:" + cell).WriteFile(in); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "prog.go")
+	prog := "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"path/filepath\"\n)\n\nfunc main() {\n" +
+		"\tb, err := os.ReadFile(filepath.Join(os.Getenv(\"GOSNN_DATA\"), \"weights.txt\"))\n" +
+		"\tif err != nil {\n\t\tpanic(err)\n\t}\n\tfmt.Println(string(b))\n}\n"
+	if err := os.WriteFile(script, []byte(prog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOSNN_DATA="+data)
+		var out, errw bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errw
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), out.String(), errw.String()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0, out.String(), errw.String()
+	}
+	code, _, stderr := run("run", in, "-o", "out.ipynb")
+	if code != 0 {
+		t.Fatalf("notebook: exit %d, stderr %q", code, stderr)
+	}
+	out, err := ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := out.Cells[0].Outputs; len(o) != 1 || joinText(o[0]["text"]) != "found the weights\n" {
+		t.Errorf("notebook cell outputs %v", o)
+	}
+	code, stdout, stderr := run("run", script)
+	if code != 0 || stdout != "found the weights\n" {
+		t.Errorf("script: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestGosnnTerminalEnvironment types, in the real REPL, cells that need no import and find
+// a file only through GOSNN_DATA, set on the REPL's process (issue #14).
+func TestGosnnTerminalEnvironment(t *testing.T) {
+	needTmux(t)
+	bin := gosnnBinary(t)
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "weights.txt"), []byte("found the weights"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := startTmux(t, "GOSNN_DATA="+shellQuote(data)+" "+replCommand(bin, "repl", "-history", "off", "-figures", t.TempDir()))
+	m.waitPrompt()
+	m.line(`b, err := os.ReadFile(filepath.Join(os.Getenv("GOSNN_DATA"), "weights.txt"))`)
+	m.waitPrompt()
+	m.line("string(b)")
+	m.waitFor(`(?m)^"found the weights"$`)
+	m.line("snn.DefaultConfig().NE")
+	m.waitFor(`(?m)^2400$`)
+	m.line("rand.Intn(2)")
+	m.waitFor(`undefined: rand\s+hint: add import "math/rand"`)
+}

@@ -3,11 +3,22 @@
 // snnplot and display preloaded, driven a cell at a time.
 //
 // A cell is split into runs of declarations and of statements (a repeated import is
-// dropped); go statements are guarded so that a panic in a goroutine is reported on the
-// cell's stderr stream instead of crashing the process; the trailing expression of a cell is
-// its result (not shown when it has no value or looks like fmt.Println's (n, err)), rendered
-// through the session's formatters: *plot.Plot as PNG, types with PNG/SVG/HTML/Markdown
-// methods in their rich form, and text/plain always.
+// dropped). Packages used in almost every cell need no import: snn, snnplot, display, fmt,
+// math, os, strings, time, filepath, mat, plot, plotter and vg are imported the first time a
+// cell uses one of them (pkg.Name) without defining that name itself; a use of any other
+// known package that is not imported fails with an error naming the import to add. A panic
+// reports Go's wording ("runtime error: index out of range", where the interpreter's reflect
+// says "reflect: slice index out of range") and the cell line of the statement it happened
+// in: each statement of a run is preceded, on its line, by an assignment of a line mark
+// (tight interpreted loops run about 10% slower for it). go statements are guarded so that a
+// panic in a goroutine is reported on the cell's stderr stream instead of crashing the
+// process; the trailing expression of a cell is its result (not shown when it has no value or
+// looks like fmt.Println's (n, err)), rendered through the session's formatters: *plot.Plot
+// as PNG, types with PNG/SVG/HTML/Markdown methods in their rich form, and text/plain always.
+//
+// Completion offers members of imported packages and of the implicit set, fields and methods
+// of variables, and those of the result of calls, indexes and composite literals
+// (snn.DefaultConfig().Sc), typed from the symbol tables without running anything.
 //
 // Conventions: cursor positions and ranges in Complete and Inspect are byte offsets into the
 // cell. Errors from user code are *Error values (kernel.UserError); other errors carry the
@@ -19,6 +30,11 @@
 // streams, to write to while capture owns fds 1 and 2); Displayer (what display.* calls in
 // cells use); Interpreter (the Yaegi interpreter, for extra symbols); Text (the text/plain
 // form of a value); *Error (user errors, with Name, Value and Traceback).
+//
+// Environment: cells see the process environment, as a compiled Go program does (yaegi's
+// own default is an empty, private one): os.Getenv("GOSNN_DATA") reads what the kernel, the
+// REPL or gosnn run was started with, and os.Setenv in a cell changes the process's
+// environment, seen by compiled packages, by later cells and by commands that cells start.
 //
 // Input: interpreted fmt.Scan/Scanln/Scanf read lines asked from the running cell's sink when
 // it implements display.Inputter (Jupyter input_request), and display.Input(prompt) asks

@@ -107,6 +107,26 @@ func userError(err error, compile bool, line int, diag []string) *Error {
 	return &Error{Name: name, Value: msg, Traceback: tb}
 }
 
+// diagFuncRE matches the function yaegi names in a panic diagnostic ("panic: main.f(...)").
+var diagFuncRE = regexp.MustCompile(`panic: (?:main\.)?([\w.]+)\(\.\.\.\)`)
+
+// panicError reports a panic in a cell: Go's wording (panicMessage), the line where it
+// happened (from the line marks) and the cell-defined functions it went through (from the
+// interpreter's diagnostics, innermost first).
+func panicError(p interp.Panic, where string, diag []string) *Error {
+	v := panicMessage(p.Value)
+	tb := []string{"panic: " + v}
+	if where != "" {
+		tb = append(tb, "  at "+where)
+	}
+	for _, d := range diag {
+		if m := diagFuncRE.FindStringSubmatch(d); m != nil && m[1] != "main" && m[1] != "func" && !strings.HasSuffix(m[1], ".func") {
+			tb = append(tb, "  in "+m[1])
+		}
+	}
+	return &Error{Name: ErrPanic, Value: v, Traceback: tb}
+}
+
 // limitHint explains compile errors that come from the interpreter's language level
 // (README "Language limits").
 func limitHint(msg string) string {

@@ -43,7 +43,7 @@ func ExampleSession() {
 	// Output:
 	// result: 4
 	// result: "SPIKING!"
-	// error: panic: reflect: slice index out of range
+	// error: panic: runtime error: index out of range [10] with length 4
 }
 
 // Completion lists package members, names defined by cells, and fields and methods of values.

@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"go/ast"
 	"go/token"
 	"path"
 	"reflect"
@@ -48,16 +49,22 @@ func validChain(parts []string) bool {
 }
 
 // knownPackages maps package names to import paths for every package whose symbols the
-// session holds, so that `snn.` completes even before a cell imports snn. Names imported in
-// the session take precedence (see pkgPath).
+// session holds (for Inspect of pkg.Name before an import, and for the error that says which
+// import to add). Names imported in the session take precedence (see pkgPath).
 func (s *Session) knownPackages() map[string]string {
 	s.pkgOnce.Do(func() {
 		s.pkgNames = map[string]string{}
+		s.pkgAll = map[string][]string{}
+		s.pathNames = map[string]string{}
 		add := func(tables map[string]map[string]reflect.Value) {
 			for key := range tables {
 				p, name := path.Dir(key), path.Base(key)
-				if p == "." || strings.HasPrefix(p, rtPath) || strings.HasPrefix(p, "github.com/traefik/yaegi") {
+				if p == "." || strings.HasPrefix(p, rtPath) || strings.HasPrefix(p, "github.com/traefik/yaegi") || strings.Contains(p, "internal") {
 					continue
+				}
+				if _, ok := s.pathNames[p]; !ok {
+					s.pathNames[p] = name
+					s.pkgAll[name] = append(s.pkgAll[name], p)
 				}
 				if old, ok := s.pkgNames[name]; ok && len(old) <= len(p) {
 					continue // prefer the shorter path: rand is math/rand
@@ -88,13 +95,35 @@ func (s *Session) pkgPath(name string) (string, bool) {
 	return p, ok
 }
 
+// usablePkg returns the import path behind a package name that a cell can use as it is:
+// imported in the session, or of the implicit set (imported on first use), and not a name
+// defined in a cell. Completion offers members of these only, so that what it offers works.
+func (s *Session) usablePkg(name string) (string, bool) {
+	s.scopeMu.Lock()
+	_, shadow := s.scope.names[name]
+	p, ok := s.importNames[name]
+	s.scopeMu.Unlock()
+	if shadow {
+		return "", false
+	}
+	if ok {
+		return p, true
+	}
+	p, ok = implicitImports[name]
+	return p, ok
+}
+
 // Complete returns completion candidates for code at byte offset cursor, and the byte range
 // [start, end) that a candidate replaces (see kernel.Evaluator): members of a package after
 // "pkg.", fields and methods of a value's type after "x.", and otherwise names defined by
 // earlier cells, imported packages, builtins and keywords.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
 	cursor = max(0, min(cursor, len(code)))
-	chain, _ := chainBefore(code, cursor)
+	chain, at := chainBefore(code, cursor)
+	if at > 0 && strings.HasPrefix(chain, ".") && strings.ContainsRune(")]}", rune(code[at-1])) {
+		// After a call or an index: snn.DefaultConfig().Sc
+		return s.completeExpr(code, cursor, at, chain)
+	}
 	parts := strings.Split(chain, ".")
 	partial := parts[len(parts)-1]
 	start, end = cursor-len(partial), cursor
@@ -124,6 +153,11 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 		for n := range s.importNames {
 			cands = append(cands, n)
 		}
+		for n := range implicitImports {
+			if _, shadow := s.scope.names[n]; !shadow {
+				cands = append(cands, n)
+			}
+		}
 		s.scopeMu.Unlock()
 		cands = append(cands, builtinNames...)
 		for t := token.BREAK; t <= token.VAR; t++ {
@@ -135,6 +169,32 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 		cands = s.members(parts[:len(parts)-1], &cur)
 	}
 	return filterPrefix(cands, partial), start, end
+}
+
+// completeExpr completes chain (".a.b.Pa") after the expression that ends at at.
+func (s *Session) completeExpr(code string, cursor, at int, chain string) (matches []string, start, end int) {
+	i := strings.LastIndex(chain, ".")
+	partial := chain[i+1:]
+	start, end = cursor-len(partial), cursor
+	for end < len(code) && isIdentByte(code[end]) {
+		end++
+	}
+	base := exprBefore(code, at) + chain[:i]
+	var cur scopeIndex
+	if runs, err := splitCell(code[:at-len(exprBefore(code, at))]); err == nil {
+		for _, r := range runs {
+			if r.kind != runImport {
+				cur.add(r.src, r.kind)
+			}
+		}
+	}
+	t := s.exprType(base, &cur)
+	if t == nil {
+		return nil, start, end
+	}
+	// The result of a call is not addressable: no pointer methods on a value result.
+	_, call := parseExprOrNil(base).(*ast.CallExpr)
+	return filterPrefix(typeMembers(t, !call), partial), start, end
 }
 
 func filterPrefix(cands []string, prefix string) []string {
@@ -155,7 +215,7 @@ func filterPrefix(cands []string, prefix string) []string {
 func (s *Session) members(base []string, cur *scopeIndex) []string {
 	if len(base) == 1 {
 		if _, local := cur.names[base[0]]; !local {
-			if p, ok := s.pkgPath(base[0]); ok {
+			if p, ok := s.usablePkg(base[0]); ok {
 				return s.pkgMembers(p)
 			}
 		}
@@ -166,7 +226,7 @@ func (s *Session) members(base []string, cur *scopeIndex) []string {
 	}
 	if len(base) == 2 {
 		// pkg.Type.: methods (method expressions)
-		if p, ok := s.pkgPath(base[0]); ok {
+		if p, ok := s.usablePkg(base[0]); ok {
 			if v, ok := s.in.Symbols(p)[p][base[1]]; ok && v.Kind() == reflect.Pointer && v.IsNil() {
 				return typeMembers(v.Type().Elem(), false)
 			}

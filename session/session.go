@@ -7,7 +7,6 @@ import (
 	"io"
 	"log"
 	"os"
-	"path"
 	"reflect"
 	"regexp"
 	"strings"
@@ -33,7 +32,8 @@ type Options struct {
 	// process's stdout and stderr as usual.
 	Capture bool
 	// Unrestricted gives interpreted code the non-sandboxed parts of the standard library
-	// (os/exec, syscall, environment); see yaegi's interp.Options.
+	// (os/exec, syscall); see yaegi's interp.Options. The process environment is seen by
+	// cells either way (os.Getenv, os.Setenv act on the real environment).
 	Unrestricted bool
 }
 
@@ -58,7 +58,9 @@ type Session struct {
 	// known ones (built once).
 	importNames map[string]string
 	pkgOnce     sync.Once
-	pkgNames    map[string]string
+	pkgNames    map[string]string   // name -> shortest path
+	pkgAll      map[string][]string // name -> every path
+	pathNames   map[string]string   // path -> name
 
 	// scope is what completion knows of names defined by earlier cells.
 	scopeMu sync.Mutex
@@ -76,6 +78,12 @@ type Session struct {
 
 	// progressDelay is how long an snn run goes before its progress display appears.
 	progressDelay time.Duration
+
+	// Line marks (see lines.go): the interpreted variable _gosnnL, the cells by base line,
+	// and the base of the next cell.
+	mark     *int
+	cells    []cellLines
+	nextBase int
 
 	// Result of the trailing expression of the running cell.
 	result   []any
@@ -139,6 +147,10 @@ func New(opt Options) (*Session, error) {
 	if _, err := s.in.Eval(`import ` + rtName + ` "` + rtPath + `"`); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("session: importing the runtime: %w", err)
+	}
+	if err := s.initMark(); err != nil {
+		s.Close()
+		return nil, err
 	}
 	// Decode the doc index in the background so that the first inspect is quick.
 	go func() { _, _ = stdlib.Docs() }()
@@ -250,12 +262,15 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	if err != nil {
 		return nil, userError(err, true, 1, nil)
 	}
+	base := s.nextBase
+	s.cells = append(s.cells, cellLines{base: base, code: code})
+	s.nextBase += strings.Count(code, "\n") + 2
 	s.result, s.resultOK = nil, false
 	for _, r := range runs {
 		if err := ctx.Err(); err != nil {
 			return nil, userError(err, false, r.line, nil)
 		}
-		if err := s.eval(ctx, cell, r); err != nil {
+		if err := s.eval(ctx, cell, r, base); err != nil {
 			return nil, err
 		}
 	}
@@ -267,51 +282,103 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	return s.resultBundle(vals), nil
 }
 
-// eval evaluates one run.
-func (s *Session) eval(ctx context.Context, cell *cellState, r run) error {
-	src := r.src
-	switch r.kind {
-	case runImport:
-		var keep []string
-		var specs []impSpec
-		for _, sp := range r.imports {
-			if s.imports[sp] {
-				continue // a repeated import is not an error
-			}
-			specs = append(specs, sp)
-			keep = append(keep, sp.name+" "+quote(sp.path))
-		}
-		if len(keep) == 0 {
-			return nil
-		}
-		src = "import (\n" + strings.Join(keep, "\n") + "\n)"
-		if err := s.compileRun(ctx, cell, src, r.line, runImport); err != nil {
+// eval evaluates one run of a cell whose lines start at base (see lines.go).
+func (s *Session) eval(ctx context.Context, cell *cellState, r run, base int) error {
+	if r.kind == runImport {
+		return s.importSpecs(ctx, cell, r.imports, r.line)
+	}
+	f, fset, off, perr := parseRun(r.src, r.kind)
+	if perr != nil {
+		f = nil
+	}
+	imps, err := s.resolvePackages(f, fset, off, r.line)
+	if err != nil {
+		return err
+	}
+	if len(imps) > 0 {
+		if err := s.importSpecs(ctx, cell, imps, r.line); err != nil {
 			return err
 		}
-		s.scopeMu.Lock()
-		for _, sp := range specs {
-			s.imports[sp] = true
-			name := sp.name
-			if name == "" {
-				name = path.Base(sp.path)
-			}
-			if name != "_" && name != "." {
-				s.importNames[name] = sp.path
-			}
-		}
-		s.scopeMu.Unlock()
-		return nil
+	}
+	*s.mark = base + r.line
+	prefix := len("package p\n")
+	if r.kind != runDecl {
+		prefix = len("package p\nfunc _() {\n")
+	}
+	src := instrument(r.src, f, fset, prefix, off, r.line, base, r.kind)
+	switch r.kind {
 	case runExpr:
 		wrapped := rtName + ".Result(" + guardGo(src, runStmt) + ")"
-		p, err := s.compile(wrapped)
-		if err == nil {
-			return s.execute(ctx, cell, p, r.line, "", runExpr)
+		p, cerr := s.compile(wrapped)
+		if cerr == nil {
+			err = s.execute(ctx, cell, p, r.line, "", runExpr)
+			break
 		}
 		// Not a single value (a call without results, a type): run it as a statement.
-		return s.compileRun(ctx, cell, guardGo(src, runStmt), r.line, runStmt)
+		src = instrument(r.src, f, fset, prefix, off, r.line, base, runStmt)
+		err = s.compileRun(ctx, cell, guardGo(src, runStmt), r.src, r.line, runStmt)
 	default:
-		return s.compileRun(ctx, cell, guardGo(src, r.kind), r.line, r.kind)
+		err = s.compileRun(ctx, cell, guardGo(src, r.kind), r.src, r.line, r.kind)
 	}
+	var ue *Error
+	if errors.As(err, &ue) && ue.Name == ErrPanic && ue.Value == msgIndex && f != nil && r.kind != runDecl {
+		s.indexDetail(ue, f, fset, off, r.line, *s.mark-base)
+	}
+	return err
+}
+
+// initMark declares the line-mark variable and keeps a pointer to it.
+func (s *Session) initMark() error {
+	if _, err := s.in.Eval("var " + markName + " int"); err != nil {
+		return fmt.Errorf("session: declaring the line mark: %w", err)
+	}
+	v, err := s.in.Eval("&" + markName)
+	if err != nil {
+		return fmt.Errorf("session: the line mark: %w", err)
+	}
+	p, ok := v.Interface().(*int)
+	if !ok {
+		return fmt.Errorf("session: the line mark is a %s", v.Type())
+	}
+	s.mark = p
+	return nil
+}
+
+// importSpecs imports packages, dropping those the session already imported (a repeated
+// import is not an error, and an explicit import of an implicitly imported package is legal).
+func (s *Session) importSpecs(ctx context.Context, cell *cellState, imports []impSpec, line int) error {
+	var keep []string
+	var specs []impSpec
+	for _, sp := range imports {
+		if sp.name == s.pkgNameOf(sp.path) {
+			sp.name = "" // import snn ".../snn" is import ".../snn"
+		}
+		if s.imports[sp] {
+			continue
+		}
+		specs = append(specs, sp)
+		keep = append(keep, sp.name+" "+quote(sp.path))
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	src := "import (\n" + strings.Join(keep, "\n") + "\n)"
+	if err := s.compileRun(ctx, cell, src, "", line, runImport); err != nil {
+		return err
+	}
+	s.scopeMu.Lock()
+	for _, sp := range specs {
+		s.imports[sp] = true
+		name := sp.name
+		if name == "" {
+			name = s.pkgNameOf(sp.path)
+		}
+		if name != "_" && name != "." {
+			s.importNames[name] = sp.path
+		}
+	}
+	s.scopeMu.Unlock()
+	return nil
 }
 
 func quote(p string) string { return fmt.Sprintf("%q", p) }
@@ -353,15 +420,14 @@ func (h *heldLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *Session) compileRun(ctx context.Context, cell *cellState, src string, line int, kind runKind) error {
+// compileRun compiles and runs src; orig, the run as the user wrote it, is recorded for
+// completion ("" for imports, which importSpecs records).
+func (s *Session) compileRun(ctx context.Context, cell *cellState, src, orig string, line int, kind runKind) error {
 	p, err := s.compile(src)
 	if err != nil {
 		return userError(err, true, line, nil)
 	}
-	if kind == runImport {
-		src = "" // imports are recorded by eval
-	}
-	return s.execute(ctx, cell, p, line, src, kind)
+	return s.execute(ctx, cell, p, line, orig, kind)
 }
 
 // execute runs a compiled run; src, when set, is recorded for completion (see noteScope).
@@ -376,6 +442,10 @@ func (s *Session) execute(ctx context.Context, cell *cellState, p *interp.Progra
 		diag := cell.diag
 		cell.diag = nil
 		cell.dmu.Unlock()
+		var p interp.Panic
+		if errors.As(err, &p) && ctx.Err() == nil {
+			return panicError(p, s.panicLocation(), diag)
+		}
 		return userError(err, false, line, diag)
 	}
 	if src != "" {
@@ -408,7 +478,7 @@ func (s *Session) setResult(v ...any) {
 
 // goPanic reports a panic in a goroutine started by interpreted code.
 func (s *Session) goPanic(r any) {
-	msg := fmt.Sprintf("panic in goroutine: %v\n", r)
+	msg := "panic in goroutine: " + panicMessage(r) + "\n"
 	if c := s.cell.Load(); c != nil && c.sink != nil {
 		c.sink.Stream("stderr", msg)
 		return
@@ -417,7 +487,8 @@ func (s *Session) goPanic(r any) {
 }
 
 // overrides returns the per-session symbols: the runtime package, the display functions bound
-// to this session's Displayer, and the wrapped snn constructors.
+// to this session's Displayer, the wrapped snn constructors and the
+// environment functions of os (see envOverrides).
 func (s *Session) overrides() interp.Exports {
 	result := reflect.ValueOf(s.setResult)
 	show := reflect.ValueOf(s.disp.Show)
@@ -459,6 +530,9 @@ func (s *Session) overrides() interp.Exports {
 		})},
 	}
 	for k, v := range s.snnOverrides() {
+		ex[k] = v
+	}
+	for k, v := range envOverrides() {
 		ex[k] = v
 	}
 	return ex

@@ -1,6 +1,8 @@
 """Executes a small notebook with nbclient on the gosnn kernel (run by kernel/jupyter_test.go).
 
-Environment: GOSNN_KERNEL_NAME, GOSNN_MODE ("fake" or "session").
+Environment: GOSNN_KERNEL_NAME, GOSNN_MODE ("fake", "session" or "env"). In "env" mode the
+kernel inherits GOSNN_DATA, a directory holding weights.txt, and the cells read it there
+(and use snn without an import).
 """
 import os
 import sys
@@ -20,6 +22,14 @@ CELLS = {
         ("x", ("execute_result", "42")),
         ('import "fmt"\nfmt.Println("hello")', ("stream", "hello\n")),
         ('import "github.com/gosnn/gosnn/display"\n_ = display.HTML("<b>hi</b>")', ("display_data", "text/html")),
+    ],
+    "env": [
+        ('import "os"\nos.Getenv("HOME") == "%s"' % os.environ.get("HOME", ""), ("execute_result", "true")),
+        ('import ("fmt"; "path/filepath")\n'
+         'b, err := os.ReadFile(filepath.Join(os.Getenv("GOSNN_DATA"), "weights.txt"))\n'
+         'if err != nil { panic(err) }\n'
+         'fmt.Println(string(b))', ("stream", "found the weights\n")),
+        ("snn.DefaultConfig().NE", ("execute_result", "2400")),  # no import needed
     ],
 }[os.environ.get("GOSNN_MODE", "fake")]
 
