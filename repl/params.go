@@ -322,11 +322,11 @@ func blankImports(src string) string {
 			return string(b)
 		}
 		start := file.Offset(pos)
-		end := start
+		var end int
 		p, t, lit := s.Scan()
 		if t == token.LPAREN {
 			for t != token.RPAREN && t != token.EOF {
-				p, t, lit = s.Scan()
+				p, t, _ = s.Scan()
 			}
 			end = file.Offset(p) + 1
 		} else {
