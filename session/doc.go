@@ -6,8 +6,9 @@
 // dropped); go statements are guarded so that a panic in a goroutine is reported on the
 // cell's stderr stream instead of crashing the process; the trailing expression of a cell is
 // its result (not shown when it has no value or looks like fmt.Println's (n, err)), rendered
-// through the session's formatters: *plot.Plot as PNG, types with PNG/SVG/HTML/Markdown
-// methods in their rich form, and text/plain always.
+// through the session's formatters: *plot.Plot as PNG (with Bundle.Figure to render it as
+// SVG, PDF, ...), types with PNG/SVG/HTML/Markdown methods in their rich form, and text/plain
+// always.
 //
 // Conventions: cursor positions and ranges in Complete and Inspect are byte offsets into the
 // cell. Errors from user code are *Error values (kernel.UserError); other errors carry the

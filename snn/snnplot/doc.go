@@ -38,7 +38,10 @@
 //   - Spectrum, SpectrumOf: eigenvalues in the complex plane (snn.SignedSpectrum and
 //     snn.ReducedSpectrum compute them for weight matrices).
 //   - Replay: cluster activations and in-order transitions from snn.AnalyzeReplay.
-//   - Figure, Column, Save, Encode: compose panels and write PNG, SVG, PDF, ...
+//   - Figure, Column, Save, SaveAs, Encode: compose panels and write PNG, SVG, PDF, ...;
+//     SaveAs(p, "raster", "png", "svg", "pdf") writes one file per format in one call, and
+//     a *Figure is a display.Encoder (Figure.Encode), so gosnn run --figure-format writes
+//     the figures a notebook shows in each format.
 //
 // # Colours
 //
