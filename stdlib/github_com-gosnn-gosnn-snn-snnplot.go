@@ -39,6 +39,7 @@ func init() {
 		"Replay":                reflect.ValueOf(snnplot.Replay),
 		"Rows":                  reflect.ValueOf(snnplot.Rows),
 		"Save":                  reflect.ValueOf(snnplot.Save),
+		"SaveAs":                reflect.ValueOf(snnplot.SaveAs),
 		"Spectrum":              reflect.ValueOf(snnplot.Spectrum),
 		"SpectrumOf":            reflect.ValueOf(snnplot.SpectrumOf),
 		"UnclusteredColor":      reflect.ValueOf(&snnplot.UnclusteredColor).Elem(),
