@@ -325,3 +325,69 @@ func FuzzReadCSVTable(f *testing.F) {
 		}
 	})
 }
+
+// TestExportNetworkRecord exports what a real run records: every spike time in the CSV is
+// its step on the 0.1-ms grid, written with at most one decimal, and the rate table of a
+// RateMonitor reads back exactly.
+func TestExportNetworkRecord(t *testing.T) {
+	n := smallNet(t, 1, 3)
+	if err := n.SetRates(PopE, 0, 400, 6); err != nil {
+		t.Fatal(err)
+	}
+	mon, err := n.RecordSpikes(PopE, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rm, err := n.RecordRates(2.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	sp := mon.Spikes()
+	if sp.Len() < 50 {
+		t.Fatalf("only %d spikes: the test needs a busier network", sp.Len())
+	}
+	noisy := 0
+	for _, tm := range sp.Time {
+		if s := strconv.FormatFloat(tm, 'f', -1, 64); len(s) > 6 {
+			noisy++
+		}
+	}
+	if noisy == 0 {
+		t.Fatal("no spike time has float noise: the test would prove nothing")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "spikes.csv")
+	if err := SaveSpikes(path, sp, n.DT()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		tm, _, _ := strings.Cut(line, ",")
+		step := math.Round(sp.Time[i] / n.DT())
+		want := strconv.FormatFloat(step/10, 'f', -1, 64)
+		if tm != want || (strings.Contains(tm, ".") && len(tm)-strings.Index(tm, ".") != 2) {
+			t.Fatalf("line %d: time %q, want %q (step %v)", i+2, tm, want, step)
+		}
+	}
+	tab := rm.Table()
+	if len(tab.Names) != 2+5 || tab.Names[0] != n.PopName(PopE) || tab.Names[2] != "cluster_0" {
+		t.Errorf("rate table names %v", tab.Names)
+	}
+	rpath := filepath.Join(dir, "rates.csv")
+	if err := SaveRates(rpath, tab, n.DT()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadRates(rpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Hz, tab.Hz) || !reflect.DeepEqual(back.Names, tab.Names) || len(back.TimeMs) != 40 || back.TimeMs[1] != 2.5 {
+		t.Errorf("rates read back differ: %v bins, times %v", len(back.TimeMs), back.TimeMs[:2])
+	}
+}
