@@ -138,7 +138,9 @@ func RunMain(args []string, newEvaluator func() (Evaluator, error)) int {
 	case ".ipynb":
 		opts := RunOptions{FiguresDir: *figures, Name: stem, FigureFormats: formats}
 		if !*quiet {
-			opts.Progress, opts.ProgressTerminal = stderr, isTerminal(stderr)
+			// Live lines only when the cells' output does not go to the same terminal.
+			opts.Progress = stderr
+			opts.ProgressTerminal = isTerminal(stderr) && (*outPath != "" || !isTerminal(stdout))
 		}
 		return runNotebookFile(ctx, newEvaluator, stdout, stderr, file, *outPath, params, opts)
 	case ".go":
