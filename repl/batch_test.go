@@ -544,3 +544,24 @@ func wellFormedXML(data []byte) error {
 		}
 	}
 }
+
+// TestTmuxRunProgressDone runs a notebook with -o in a real terminal: the live progress line
+// of a cell is drawn in place and replaced by the cell's line, and the run ends with done,
+// no progress bar left behind.
+func TestTmuxRunProgressDone(t *testing.T) {
+	needTmux(t)
+	bin := fakeBinary(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "live.ipynb")
+	writeNotebook(t, in, "code:progress 40", "code:print after")
+	m := startTmux(t, replCommand(bin, "run", in, "-o", filepath.Join(dir, "out.ipynb")))
+	s := m.waitFor(`EXIT=\d+`)
+	if !strings.Contains(s, "EXIT=0") {
+		t.Fatalf("run failed:\n%s", s)
+	}
+	lines := strings.Split(strings.TrimSpace(s[:strings.Index(s, "EXIT=")]), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "[1/2] cell 1: ") || !strings.HasPrefix(lines[1], "[2/2] cell 2: ") ||
+		!strings.HasPrefix(lines[2], "done: 2 cells in ") || strings.Contains(s, "%") {
+		t.Errorf("terminal after the run:\n%s\nwant a line per cell and done, no progress bar left", s)
+	}
+}
