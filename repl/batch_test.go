@@ -565,3 +565,40 @@ func TestTmuxRunProgressDone(t *testing.T) {
 		t.Errorf("terminal after the run:\n%s\nwant a line per cell and done, no progress bar left", s)
 	}
 }
+
+// TestGosnnRunExport calls the exports and snnplot.SaveAs from interpreted code, as a cell
+// would: they are in the interpreter's symbol tables and write what they say.
+func TestGosnnRunExport(t *testing.T) {
+	bin := gosnnBinary(t)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "export.go")
+	src := `import (
+	"fmt"
+
+	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/snnplot"
+	"gonum.org/v1/plot"
+)
+
+k := 212
+sp := &snn.Spikes{Time: []float64{float64(k) * 0.1}, Neuron: []int32{5}}
+fmt.Println(sp.Time[0], snn.SaveSpikes("spikes.csv", sp, 0.1), snn.SaveSpikes("spikes.npy", sp, 0.1))
+paths, err := snnplot.SaveAs(plot.New(), "raster", "png", "svg", "pdf")
+fmt.Println(paths, err)
+`
+	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runBinary(t, dir, bin, "run", script)
+	if code != 0 || stdout != "21.200000000000003 <nil> <nil>\n[raster.png raster.svg raster.pdf] <nil>\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "spikes.csv")); err != nil || string(data) != "time_ms,neuron\n21.2,5\n" {
+		t.Errorf("spikes.csv = %q, %v", data, err)
+	}
+	for _, f := range []string{"spikes.npy", "raster.png", "raster.svg", "raster.pdf"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
