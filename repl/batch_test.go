@@ -205,6 +205,15 @@ func TestRunNotebookLiveProgress(t *testing.T) {
 		if !strings.HasPrefix(got, want) {
 			t.Errorf("terminal progress %q, want it to start with %q", got, want)
 		}
+		// A narrow terminal gets the live line cut to its width.
+		prog.Reset()
+		nb = notebookOf("code:run")
+		if err := RunNotebook(context.Background(), ev, nb, RunOptions{Progress: &prog, ProgressTerminal: true, ProgressWidth: func() int { return 21 }}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(prog.String(), "\r\x1b[K[1/1] cell 1: [####\r\x1b[K") {
+			t.Errorf("narrow terminal: %q", prog.String())
+		}
 		rest := strings.TrimPrefix(got, "\r\x1b[K")
 		rest = rest[strings.LastIndex(rest, "\r\x1b[K")+len("\r\x1b[K"):]
 		if !progressPattern.MatchString(rest) {

@@ -141,6 +141,7 @@ func RunMain(args []string, newEvaluator func() (Evaluator, error)) int {
 			// Live lines only when the cells' output does not go to the same terminal.
 			opts.Progress = stderr
 			opts.ProgressTerminal = isTerminal(stderr) && (*outPath != "" || !isTerminal(stdout))
+			opts.ProgressWidth = func() int { return terminalWidth(stderr) }
 		}
 		return runNotebookFile(ctx, newEvaluator, stdout, stderr, file, *outPath, params, opts)
 	case ".go":

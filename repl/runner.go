@@ -55,6 +55,9 @@ type RunOptions struct {
 	// ProgressTerminal says that Progress is a terminal: the live progress lines a cell shows
 	// (those of snn runs) are drawn there in place, and cleared when the cell ends.
 	ProgressTerminal bool
+	// ProgressWidth, when set, returns the terminal's width in columns (0 if unknown); live
+	// lines are cut to fit, so that redrawing them in place works.
+	ProgressWidth func() int
 }
 
 // RunNotebook executes the code cells of nb in order with ev, replacing their outputs and
@@ -78,7 +81,7 @@ func RunNotebook(ctx context.Context, ev Evaluator, nb *Notebook, opts RunOption
 			total++
 		}
 	}
-	prog := &progressLine{w: opts.Progress, tty: opts.ProgressTerminal}
+	prog := &progressLine{w: opts.Progress, tty: opts.ProgressTerminal, width: opts.ProgressWidth}
 	start := time.Now()
 	figures := 0
 	for i, c := range nb.Cells {
@@ -148,15 +151,21 @@ func figureCount(n int, sep string) string {
 // progressLine writes the runner's progress: whole lines, and on a terminal a live line
 // redrawn in place, cleared before the next whole line. A nil writer writes nothing.
 type progressLine struct {
-	mu   sync.Mutex
-	w    io.Writer
-	tty  bool
-	open bool
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	width func() int
+	open  bool
 }
 
 func (p *progressLine) live(text string) {
 	if p.w == nil || !p.tty {
 		return
+	}
+	if p.width != nil {
+		if w := p.width(); w > 1 {
+			text = cutRunes(text, w-1)
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
