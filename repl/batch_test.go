@@ -211,7 +211,7 @@ func TestRunNotebookLiveProgress(t *testing.T) {
 		if err := RunNotebook(context.Background(), ev, nb, RunOptions{Progress: &prog, ProgressTerminal: true, ProgressWidth: func() int { return 21 }}); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(prog.String(), "\r\x1b[K[1/1] cell 1: [####\r\x1b[K") {
+		if !strings.HasPrefix(prog.String(), "\r\x1b[K[1/1] cell 1: [#####\r\x1b[K") {
 			t.Errorf("narrow terminal: %q", prog.String())
 		}
 		rest := strings.TrimPrefix(got, "\r\x1b[K")
