@@ -42,6 +42,18 @@ func fakeFigure() display.Bundle {
 func figureEvaluator() *scriptedEvaluator {
 	return &scriptedEvaluator{cells: map[string]func(display.Sink){
 		"plot": func(out display.Sink) { out.Show(fakeFigure()) },
+		"live": func(out display.Sink) {
+			for i := 0; i < 3; i++ {
+				b := fakeFigure()
+				b.DisplayID = "w"
+				if i == 0 {
+					out.Show(b)
+				} else {
+					out.Update(b)
+				}
+			}
+			out.Show(fakeFigure())
+		},
 		"plot2": func(out display.Sink) {
 			out.Show(fakeFigure())
 			out.Show(fakeFigure())
@@ -78,6 +90,14 @@ func TestRunNotebookFigureNames(t *testing.T) {
 	}
 	if got := dirNames(t, dir); !reflect.DeepEqual(got, want) {
 		t.Errorf("figures %v, want %v", got, want)
+	}
+	// A figure updated in place is one figure, rewritten.
+	dir = t.TempDir()
+	if err := RunNotebook(context.Background(), figureEvaluator(), notebookOf("code:live"), RunOptions{FiguresDir: dir, Name: "nb"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := dirNames(t, dir); !reflect.DeepEqual(got, []string{"nb-cell1-1.png", "nb-cell1-2.png"}) {
+		t.Errorf("live figure: files %v, want one per figure", got)
 	}
 }
 

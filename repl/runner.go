@@ -36,7 +36,8 @@ func (e *CellError) Error() string {
 type RunOptions struct {
 	// FiguresDir, when set, receives every figure of the run as <Name>-cell<N>-<k>.<format>
 	// (N the cell's position, k counting the cell's figures from 1; without a Name,
-	// cell<N>-<k>.<format>), once per format of FigureFormats.
+	// cell<N>-<k>.<format>), once per format of FigureFormats. A figure updated in place
+	// (display.Handle.Update) keeps its k: its files end with its last state.
 	FiguresDir string
 	// Name starts the figure file names: the notebook's file name without its extension, so
 	// that several notebooks can share one figures directory.
@@ -215,7 +216,8 @@ type notebookSink struct {
 	figDir    string
 	name      string
 	formats   []string
-	nfig      int // figures shown by the cell
+	nfig      int            // figures shown by the cell
+	figIDs    map[string]int // figure number of each DisplayID shown or updated in the cell
 	figErr    error
 	echo      io.Writer
 	live      func(line string) // draws a live progress line (nil: none)
@@ -360,7 +362,18 @@ func (s *notebookSink) fillLocked(out map[string]any, b display.Bundle, echo boo
 	if !isFigure(b) {
 		return
 	}
-	s.nfig++
+	// A display updated in place (a live figure) keeps its number: its files are rewritten.
+	k := s.figIDs[b.DisplayID]
+	if k == 0 {
+		s.nfig++
+		k = s.nfig
+		if b.DisplayID != "" {
+			if s.figIDs == nil {
+				s.figIDs = map[string]int{}
+			}
+			s.figIDs[b.DisplayID] = k
+		}
+	}
 	if s.figDir == "" {
 		return
 	}
@@ -374,7 +387,7 @@ func (s *notebookSink) fillLocked(out map[string]any, b display.Bundle, echo boo
 		}
 		return
 	}
-	stem := fmt.Sprintf("cell%d-%d", s.number, s.nfig)
+	stem := fmt.Sprintf("cell%d-%d", s.number, k)
 	if s.name != "" {
 		stem = s.name + "-" + stem
 	}
