@@ -19,6 +19,11 @@ type Bundle struct {
 	Data      map[string]any
 	Metadata  map[string]any
 	DisplayID string
+	// Figure, when not nil, renders the item again as an image file in another format
+	// ("png", "svg", "pdf", ...). The session sets it for plots and for values that implement
+	// Encoder; front ends that write figure files (gosnn run --figure-format) call it, the
+	// others ignore it. It is never sent to Jupyter.
+	Figure func(format string) ([]byte, error)
 }
 
 // Sink receives what a running cell shows. Front ends implement it; the session passes the

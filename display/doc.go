@@ -15,5 +15,8 @@
 //
 // A value chooses its rich form by implementing PNGer, SVGer, HTMLer or Markdowner (checked in
 // that order); interpreted types can implement them too. The session adds formatters for
-// plots and snn values before this built-in rendering (Render).
+// plots and snn values before this built-in rendering (Render). A figure that can render
+// itself in other file formats (a plot, an snnplot figure, any Encoder) carries that in
+// Bundle.Figure, which gosnn run --figure-format calls to write SVG and PDF files; Jupyter never
+// sees it.
 package display

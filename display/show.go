@@ -28,6 +28,12 @@ type (
 	HTMLer interface{ HTML() string }
 	// Markdowner is implemented by values that render as Markdown.
 	Markdowner interface{ Markdown() string }
+	// Encoder is implemented by figures that render in several file formats ("png", "svg",
+	// "pdf", ...); Render sets Bundle.Figure from it, so that gosnn run --figure-format
+	// can write them as SVG and PDF too.
+	Encoder interface {
+		Encode(format string) ([]byte, error)
+	}
 )
 
 // Renderer turns any value into a bundle; the session installs one that knows plots, images
@@ -208,7 +214,7 @@ func (h *Handle) Image(img image.Image) { h.update(imageOrError(img)) }
 func (h *Handle) JSON(v any) { h.update(jsonOrError(v)) }
 
 func cloneBundle(b Bundle) Bundle {
-	c := Bundle{Data: make(map[string]any, len(b.Data)+1)}
+	c := Bundle{Data: make(map[string]any, len(b.Data)+1), Figure: b.Figure}
 	for k, v := range b.Data {
 		c.Data[k] = v
 	}
@@ -292,7 +298,8 @@ func jsonOrError(v any) Bundle {
 }
 
 // Render is the built-in rendering of a value: a Bundle as is, PNGer, SVGer, HTMLer,
-// Markdowner and image.Image in their rich form, with fmt.Stringer or %v as text/plain.
+// Markdowner and image.Image in their rich form, with fmt.Stringer or %v as text/plain. An
+// Encoder rendered as PNG or SVG also gets Bundle.Figure.
 func Render(v any) (Bundle, error) {
 	var b Bundle
 	switch x := v.(type) {
@@ -322,6 +329,9 @@ func Render(v any) (Bundle, error) {
 	}
 	if s, ok := v.(fmt.Stringer); ok {
 		b.Data[MIMEText] = s.String()
+	}
+	if e, ok := v.(Encoder); ok {
+		b.Figure = e.Encode
 	}
 	return b, nil
 }

@@ -78,8 +78,11 @@ func TestRunCommandNotebook(t *testing.T) {
 	writeNotebook(t, in, "markdown:# Hi", "code:print hello", "code:image\nsvg")
 	// Flags after the file, in both spellings.
 	code, stdout, stderr := runBinary(t, dir, bin, "run", in, "-o", "out.ipynb", "--figures", "figs")
-	if code != 0 || stderr != "" || stdout != "" {
+	if code != 0 || stdout != "" || !progressPattern.MatchString(stderr) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "[2/2] cell 3: ") || !strings.HasSuffix(stderr, " 2 figures -> figs\n") {
+		t.Errorf("stderr %q: want the cells counted and the figures reported", stderr)
 	}
 	nb, err := ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
 	if err != nil {
@@ -88,17 +91,17 @@ func TestRunCommandNotebook(t *testing.T) {
 	if o := nb.Cells[1].Outputs; len(o) != 1 || joinText(o[0]["text"]) != "hello\n" {
 		t.Errorf("outputs of cell 2: %v", nb.Cells[1].Outputs)
 	}
-	for _, f := range []string{"cell3-1.png", "cell3-2.svg"} {
+	for _, f := range []string{"in-cell3-1.png", "in-cell3-2.svg"} {
 		if _, err := os.Stat(filepath.Join(dir, "figs", f)); err != nil {
 			t.Error(err)
 		}
 	}
 	validateNotebook(t, filepath.Join(dir, "out.ipynb"))
 
-	// Without -o the output is printed and nothing is written.
-	code, stdout, _ = runBinary(t, dir, bin, "run", in)
-	if code != 0 || stdout != "hello\n<image/svg+xml>\n" {
-		t.Errorf("exit %d, stdout %q", code, stdout)
+	// Without -o the output is printed and nothing is written; -q silences the progress.
+	code, stdout, stderr = runBinary(t, dir, bin, "run", in, "-q")
+	if code != 0 || stdout != "hello\n<image/svg+xml>\n" || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
 
@@ -141,6 +144,9 @@ func TestRunCommandErrors(t *testing.T) {
 		{"unknown type", []string{"run", "x.txt"}, 2, "", "want a notebook (.ipynb) or a Go script (.go)"},
 		{"bad flag", []string{"run", "-x", "ok.go"}, 2, "", "flag provided but not defined"},
 		{"-o with script", []string{"run", "ok.go", "-o", "x.ipynb"}, 2, "", "-o applies to notebooks only"},
+		{"-p with script", []string{"run", "ok.go", "-p", "n=1"}, 2, "", "-p applies to notebooks only"},
+		{"bad parameter", []string{"run", "ok.go", "-p", "n"}, 2, "", `invalid value "n" for flag -p: parameter "n": want name=value`},
+		{"bad figure format", []string{"run", "ok.go", "--figure-format", "png,gif"}, 2, "", `unknown figure format "gif"`},
 		{"program", []string{"run", "ok.go"}, 0, "in main\n", ""},
 		{"cell script", []string{"run", "cells.go"}, 0, "script\n4\n", ""},
 		{"failing script", []string{"run", "fail.go"}, 1, "a\n", "gosnn: fail.go: panic: oops\n"},

@@ -22,6 +22,16 @@
 // Cells are numbered from 1 in notebook order, markdown cells included. Files are written
 // atomically (temporary file and rename).
 //
+// For batch use, figures are written once per requested format (ParseFigureFormats: png,
+// svg, pdf, ...; plots and snnplot figures are rendered again through display.Bundle.Figure)
+// as <notebook>-cell<N>-<k>.<format>, so that notebooks can share a figures directory;
+// RunOptions.Progress receives a line per cell and a final "done" line, with the live
+// progress of snn runs drawn in place on a terminal. Parameters follow papermill
+// (ParseParameter, InjectParameters): -p name=value is typed (int, float, bool, duration,
+// else string) and assigned in a cell tagged "injected-parameters" right after the cell
+// tagged "parameters", whose declared variables it must name; the values are recorded in the
+// notebook metadata under papermill.parameters.
+//
 // Conventions: byte offsets in code (Complete, Inspect) are in bytes of UTF-8; liner's
 // cursor positions are in runes and converted. Errors carry the prefix "repl: ".
 package repl

@@ -201,7 +201,7 @@ func TestGosnnRunNotebook(t *testing.T) {
 	if o := c[3].Outputs; len(o) < 1 || o[0]["output_type"] != "display_data" {
 		t.Errorf("cell 4 outputs %v", o)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "figs", "cell4-1.png")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "figs", "in-cell4-1.png")); err != nil {
 		t.Error(err)
 	}
 	if c[5].ExecutionCount != nil {

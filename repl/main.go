@@ -77,16 +77,32 @@ func (r *REPL) close() {
 }
 
 // RunMain is the "gosnn run" command: gosnn run FILE.ipynb [-o OUT.ipynb] [-figures DIR]
-// executes a notebook (and writes it with outputs when -o is given; without -o the
-// output is printed); gosnn run FILE.go runs a Go script. Flags may come before or after
-// FILE. The exit status is 1 at the first failing cell, with "gosnn: cell N: ename: evalue"
-// on stderr and the partial notebook still written, and 2 for bad usage.
+// [-figure-format png,svg,pdf] [-p name=value ...] [-q] executes a notebook (and writes it
+// with outputs when -o is given; without -o the output is printed on stdout); gosnn run
+// FILE.go runs a Go script. Flags may come before or after FILE. Each -p sets a parameter
+// (InjectParameters). A line per cell and a final "done: ..." line go to stderr (-q: none).
+// Figures are written to DIR as <stem>-cell<N>-<k>.<format> for a notebook and
+// <stem>-NNN.<format> for a script, stem being the file name without its extension. The exit
+// status is 1 at the first failing cell, with "gosnn: cell N: ename: evalue" on stderr and
+// the partial notebook still written, and 2 for bad usage (an unknown format, a malformed
+// parameter or one the parameters cell does not declare, -o or -p with a script).
 func RunMain(args []string, newEvaluator func() (Evaluator, error)) int {
 	fs := flag.NewFlagSet("gosnn run", flag.ContinueOnError)
 	outPath := fs.String("o", "", "write the executed notebook to `OUT.ipynb`")
-	figures := fs.String("figures", "", "write each figure to `DIR`/cell<N>-<k>.png (scripts: DIR/fig-NNN.png)")
+	figures := fs.String("figures", "", "write each figure to `DIR`/<notebook>-cell<N>-<k>.png (scripts: DIR/<script>-NNN.png)")
+	formatList := fs.String("figure-format", "png", "write each figure in these `formats` (comma-separated: png, svg, pdf, eps, jpg, tif)")
+	quiet := fs.Bool("q", false, "print no progress on stderr")
+	var params []Parameter
+	fs.Func("p", "set a notebook parameter, `name=value` (repeatable; typed int, float, bool, duration such as 250ms, else string)", func(s string) error {
+		p, err := ParseParameter(s)
+		if err != nil {
+			return errors.New(strings.TrimPrefix(err.Error(), "repl: "))
+		}
+		params = append(params, p)
+		return nil
+	})
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: gosnn run FILE.ipynb [-o OUT.ipynb] [-figures DIR]\n       gosnn run FILE.go [-figures DIR]\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: gosnn run FILE.ipynb [-o OUT.ipynb] [-figures DIR] [-figure-format png,svg,pdf] [-p name=value ...] [-q]\n       gosnn run FILE.go [-figures DIR] [-figure-format png,svg,pdf]\n\nflags:")
 		fs.PrintDefaults()
 	}
 	var files []string
@@ -108,19 +124,36 @@ func RunMain(args []string, newEvaluator func() (Evaluator, error)) int {
 		fs.Usage()
 		return 2
 	}
+	formats, err := ParseFigureFormats(*formatList)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gosnn: %s\n", strings.TrimPrefix(err.Error(), "repl: "))
+		return 2
+	}
 	file := files[0]
+	stem := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	stdout, stderr := original(os.Stdout), original(os.Stderr) // before a session redirects them
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".ipynb":
-		return runNotebookFile(ctx, newEvaluator, stdout, stderr, file, *outPath, *figures)
+		opts := RunOptions{FiguresDir: *figures, Name: stem, FigureFormats: formats}
+		if !*quiet {
+			// Live lines only when the cells' output does not go to the same terminal.
+			opts.Progress = stderr
+			opts.ProgressTerminal = isTerminal(stderr) && (*outPath != "" || !isTerminal(stdout))
+			opts.ProgressWidth = func() int { return terminalWidth(stderr) }
+		}
+		return runNotebookFile(ctx, newEvaluator, stdout, stderr, file, *outPath, params, opts)
 	case ".go":
 		if *outPath != "" {
 			fmt.Fprintln(os.Stderr, "gosnn: -o applies to notebooks only")
 			return 2
 		}
-		return runScriptFile(ctx, newEvaluator, stdout, stderr, file, *figures)
+		if len(params) > 0 {
+			fmt.Fprintln(os.Stderr, "gosnn: -p applies to notebooks only (a script reads its settings itself, from os.Getenv or os.Args)")
+			return 2
+		}
+		return runScriptFile(ctx, newEvaluator, stdout, stderr, file, TermOptions{FiguresDir: *figures, FigurePrefix: stem, FigureFormats: formats})
 	}
 	fmt.Fprintf(os.Stderr, "gosnn: run %s: want a notebook (.ipynb) or a Go script (.go)\n", file)
 	return 2
@@ -140,18 +173,25 @@ func openEvaluator(newEvaluator func() (Evaluator, error), stderr io.Writer) (Ev
 	return ev, func() {}
 }
 
-func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error), stdout, stderr io.Writer, file, outPath, figures string) int {
+func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error), stdout, stderr io.Writer, file, outPath string, params []Parameter, opts RunOptions) int {
 	nb, err := ReadNotebookFile(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "gosnn: %v\n", err)
 		return 1
+	}
+	warning, err := InjectParameters(nb, params)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn: %s: %s\n", file, strings.TrimPrefix(err.Error(), "repl: "))
+		return 2
+	}
+	if warning != "" {
+		fmt.Fprintf(stderr, "gosnn: %s: warning: %s\n", file, warning)
 	}
 	ev, release := openEvaluator(newEvaluator, stderr)
 	if ev == nil {
 		return 1
 	}
 	defer release()
-	opts := RunOptions{FiguresDir: figures}
 	if outPath == "" {
 		opts.Echo = stdout
 	}
@@ -176,7 +216,7 @@ func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error)
 	return status
 }
 
-func runScriptFile(ctx context.Context, newEvaluator func() (Evaluator, error), out, stderr io.Writer, file, figures string) int {
+func runScriptFile(ctx context.Context, newEvaluator func() (Evaluator, error), out, stderr io.Writer, file string, topts TermOptions) int {
 	src, err := readBounded(file, MaxScriptBytes, "scripts")
 	if err != nil {
 		fmt.Fprintf(stderr, "gosnn: %v\n", err)
@@ -187,10 +227,11 @@ func runScriptFile(ctx context.Context, newEvaluator func() (Evaluator, error), 
 		return 1
 	}
 	defer release()
-	if figures == "" {
-		figures = "gosnn-figures"
+	if topts.FiguresDir == "" {
+		topts.FiguresDir = "gosnn-figures"
 	}
-	sink := NewTermSink(TermOptions{Stdout: out, Stderr: stderr, Terminal: isTerminal(out), Images: ImageOff, FiguresDir: figures})
+	topts.Stdout, topts.Stderr, topts.Terminal, topts.Images = out, stderr, isTerminal(out), ImageOff
+	sink := NewTermSink(topts)
 	err = RunScript(ctx, ev, string(src), sink)
 	sink.Flush()
 	var se *ScriptError

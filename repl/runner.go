@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gosnn/gosnn/display"
 )
@@ -33,12 +34,31 @@ func (e *CellError) Error() string {
 
 // RunOptions configures RunNotebook.
 type RunOptions struct {
-	// FiguresDir, when set, receives every image of the run as cell<N>-<k>.png or .svg
-	// (N the cell's position, k counting the cell's images from 1).
+	// FiguresDir, when set, receives every figure of the run as <Name>-cell<N>-<k>.<format>
+	// (N the cell's position, k counting the cell's figures from 1; without a Name,
+	// cell<N>-<k>.<format>), once per format of FigureFormats. A figure updated in place
+	// (display.Handle.Update) keeps its k: its files end with its last state.
 	FiguresDir string
+	// Name starts the figure file names: the notebook's file name without its extension, so
+	// that several notebooks can share one figures directory.
+	Name string
+	// FigureFormats are the formats each figure is written in ("png", "svg", "pdf", "eps",
+	// "jpg", "tif"); nil means png. Plots and snnplot figures are rendered again in each
+	// format (display.Bundle.Figure); an image shown as PNG or SVG bytes only is written as
+	// it is, in the formats of those it has, or else as it is shown.
+	FigureFormats []string
 	// Echo, when set, also receives the streams and the text of results and displays as
 	// the cells run.
 	Echo io.Writer
+	// Progress, when set, receives a line per executed cell ("[3/12] cell 5: 2.1 s,
+	// 1 figure") and, when every cell has run, "done: 12 cells in 65.0 s, 4 figures -> DIR".
+	Progress io.Writer
+	// ProgressTerminal says that Progress is a terminal: the live progress lines a cell shows
+	// (those of snn runs) are drawn there in place, and cleared when the cell ends.
+	ProgressTerminal bool
+	// ProgressWidth, when set, returns the terminal's width in columns (0 if unknown); live
+	// lines are cut to fit, so that redrawing them in place works.
+	ProgressWidth func() int
 }
 
 // RunNotebook executes the code cells of nb in order with ev, replacing their outputs and
@@ -52,6 +72,19 @@ func RunNotebook(ctx context.Context, ev Evaluator, nb *Notebook, opts RunOption
 	count := 0
 	var failed error
 	displays := map[string][]map[string]any{}
+	formats := opts.FigureFormats
+	if len(formats) == 0 {
+		formats = []string{"png"}
+	}
+	total := 0
+	for _, c := range nb.Cells {
+		if c.Type == "code" && strings.TrimSpace(c.Source) != "" {
+			total++
+		}
+	}
+	prog := &progressLine{w: opts.Progress, tty: opts.ProgressTerminal, width: opts.ProgressWidth}
+	start := time.Now()
+	figures := 0
 	for i, c := range nb.Cells {
 		if c.Type != "code" {
 			continue
@@ -64,7 +97,10 @@ func RunNotebook(ctx context.Context, ev Evaluator, nb *Notebook, opts RunOption
 		count++
 		n := count
 		c.ExecutionCount = &n
-		sink := &notebookSink{cell: c, number: i + 1, figDir: opts.FiguresDir, echo: opts.Echo, displays: displays}
+		label := fmt.Sprintf("[%d/%d] cell %d", n, total, i+1)
+		sink := &notebookSink{cell: c, number: i + 1, figDir: opts.FiguresDir, name: opts.Name, formats: formats,
+			echo: opts.Echo, displays: displays, live: func(line string) { prog.live(label + ": " + line) }}
+		cellStart := time.Now()
 		res, err := ev.Execute(ctx, c.Source, sink)
 		sink.mu.Lock()
 		if err == nil && res != nil {
@@ -79,12 +115,76 @@ func RunNotebook(ctx context.Context, ev Evaluator, nb *Notebook, opts RunOption
 		}
 		ferr := sink.figErr
 		sink.closed = true
+		nfig := sink.nfig
 		sink.mu.Unlock()
+		figures += nfig
+		elapsed := time.Since(cellStart).Seconds()
+		if failed != nil {
+			prog.line(fmt.Sprintf("%s: failed after %.1f s", label, elapsed))
+		} else {
+			prog.line(fmt.Sprintf("%s: %.1f s%s", label, elapsed, figureCount(nfig, ", ")))
+		}
 		if ferr != nil && failed == nil {
 			failed = ferr
 		}
 	}
+	if failed == nil {
+		done := fmt.Sprintf("done: %d cells in %.1f s%s", count, time.Since(start).Seconds(), figureCount(figures, ", "))
+		if figures > 0 && opts.FiguresDir != "" {
+			done += " -> " + opts.FiguresDir
+		}
+		prog.line(done)
+	}
 	return failed
+}
+
+// figureCount returns sep + "1 figure" or "N figures", or "" for none.
+func figureCount(n int, sep string) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return sep + "1 figure"
+	}
+	return fmt.Sprintf("%s%d figures", sep, n)
+}
+
+// progressLine writes the runner's progress: whole lines, and on a terminal a live line
+// redrawn in place, cleared before the next whole line. A nil writer writes nothing.
+type progressLine struct {
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	width func() int
+	open  bool
+}
+
+func (p *progressLine) live(text string) {
+	if p.w == nil || !p.tty {
+		return
+	}
+	if p.width != nil {
+		if w := p.width(); w > 1 {
+			text = cutRunes(text, w-1)
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	io.WriteString(p.w, "\r\x1b[K"+text)
+	p.open = true
+}
+
+func (p *progressLine) line(text string) {
+	if p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.open {
+		io.WriteString(p.w, "\r\x1b[K")
+		p.open = false
+	}
+	io.WriteString(p.w, text+"\n")
 }
 
 // goLanguageInfo is the notebook's language_info as the gosnn kernel reports it.
@@ -114,9 +214,13 @@ type notebookSink struct {
 	cell      *Cell
 	number    int
 	figDir    string
-	nfig      int
+	name      string
+	formats   []string
+	nfig      int            // figures shown by the cell
+	figIDs    map[string]int // figure number of each DisplayID shown or updated in the cell
 	figErr    error
 	echo      io.Writer
+	live      func(line string) // draws a live progress line (nil: none)
 	clearNext bool
 	closed    bool // the cell has finished: late output from goroutines is dropped
 	displays  map[string][]map[string]any
@@ -170,6 +274,17 @@ func (s *notebookSink) Show(b display.Bundle) {
 	if b.DisplayID != "" {
 		s.displays[b.DisplayID] = append(s.displays[b.DisplayID], out)
 	}
+	s.liveLocked(b)
+}
+
+// liveLocked draws b on the progress line when it is a live line (see TermSink).
+func (s *notebookSink) liveLocked(b display.Bundle) {
+	if s.live == nil {
+		return
+	}
+	if line, ok := liveLine(b); ok {
+		s.live(line)
+	}
 }
 
 // Update replaces the data of every output shown earlier with b's DisplayID; an unknown
@@ -183,6 +298,7 @@ func (s *notebookSink) Update(b display.Bundle) {
 	for _, out := range s.displays[b.DisplayID] {
 		s.fillLocked(out, b, false)
 	}
+	s.liveLocked(b)
 }
 
 // Clear removes the cell's outputs, at once or (wait) when the next output arrives.
@@ -243,26 +359,43 @@ func (s *notebookSink) fillLocked(out map[string]any, b display.Bundle, echo boo
 			io.WriteString(s.echo, t)
 		}
 	}
+	if !isFigure(b) {
+		return
+	}
+	// A display updated in place (a live figure) keeps its number: its files are rewritten.
+	k := s.figIDs[b.DisplayID]
+	if k == 0 {
+		s.nfig++
+		k = s.nfig
+		if b.DisplayID != "" {
+			if s.figIDs == nil {
+				s.figIDs = map[string]int{}
+			}
+			s.figIDs[b.DisplayID] = k
+		}
+	}
 	if s.figDir == "" {
 		return
 	}
-	if png, ok := pngBytes(b.Data[display.MIMEPNG]); ok {
-		s.saveFigureLocked(png, ".png")
+	files, err := figureFiles(b, s.formats)
+	if err != nil && s.figErr == nil {
+		s.figErr = err
 	}
-	if svg, ok := b.Data[display.MIMESVG].(string); ok {
-		s.saveFigureLocked([]byte(svg), ".svg")
-	}
-}
-
-func (s *notebookSink) saveFigureLocked(data []byte, ext string) {
-	s.nfig++
 	if err := os.MkdirAll(s.figDir, 0o755); err != nil {
-		s.figErr = fmt.Errorf("repl: figures: %w", err)
+		if s.figErr == nil {
+			s.figErr = fmt.Errorf("repl: figures: %w", err)
+		}
 		return
 	}
-	path := filepath.Join(s.figDir, fmt.Sprintf("cell%d-%d%s", s.number, s.nfig, ext))
-	if err := writeFileAtomic(path, data, 0o644); err != nil && s.figErr == nil {
-		s.figErr = err
+	stem := fmt.Sprintf("cell%d-%d", s.number, k)
+	if s.name != "" {
+		stem = s.name + "-" + stem
+	}
+	for _, f := range files {
+		path := filepath.Join(s.figDir, stem+"."+f.ext)
+		if err := writeFileAtomic(path, f.data, 0o644); err != nil && s.figErr == nil {
+			s.figErr = err
+		}
 	}
 }
 

@@ -37,6 +37,8 @@ type TermSink struct {
 	tty     bool
 	mode    ImageMode
 	figDir  string
+	prefix  string
+	formats []string
 	nfig    int
 	input   func(prompt string, password bool) (string, error)
 	width   func() int
@@ -58,6 +60,12 @@ type TermOptions struct {
 	// FiguresDir is where images are written, created when the first image arrives; empty
 	// means "gosnn-figures" in the current directory.
 	FiguresDir string
+	// FigurePrefix starts the figure file names, <FigurePrefix>-NNN.<format> (NNN the next
+	// number free in FiguresDir); empty means "fig".
+	FigurePrefix string
+	// FigureFormats are the formats each figure is written in, as for RunOptions; nil
+	// means png.
+	FigureFormats []string
 	// Input, when set, reads a line from the user for display.Inputter.
 	Input func(prompt string, password bool) (string, error)
 	// Width, when set, returns the terminal's width in columns (0 if unknown); live lines
@@ -69,7 +77,14 @@ type TermOptions struct {
 func NewTermSink(opts TermOptions) *TermSink {
 	s := &TermSink{
 		out: opts.Stdout, errw: opts.Stderr, tty: opts.Terminal, mode: opts.Images,
-		figDir: opts.FiguresDir, input: opts.Input, width: opts.Width, pending: map[string]string{},
+		figDir: opts.FiguresDir, prefix: opts.FigurePrefix, formats: opts.FigureFormats,
+		input: opts.Input, width: opts.Width, pending: map[string]string{},
+	}
+	if s.prefix == "" {
+		s.prefix = "fig"
+	}
+	if len(s.formats) == 0 {
+		s.formats = []string{"png"}
 	}
 	if s.errw == nil {
 		s.errw = s.out
@@ -178,16 +193,8 @@ func (s *TermSink) drawLiveLocked(id, line string) {
 
 func (s *TermSink) showLocked(b display.Bundle) {
 	s.closeLiveLocked()
-	shown := false
-	if data, ok := pngBytes(b.Data[display.MIMEPNG]); ok {
-		s.saveFigureLocked(data, ".png")
-		shown = true
-	}
-	if svg, ok := b.Data[display.MIMESVG].(string); ok {
-		s.saveFigureLocked([]byte(svg), ".svg")
-		shown = true
-	}
-	if shown {
+	if isFigure(b) {
+		s.saveFigureLocked(b)
 		return
 	}
 	// text/plain is written for terminals; Markdown source reads well enough without it.
@@ -208,32 +215,50 @@ func (s *TermSink) showLocked(b display.Bundle) {
 	io.WriteString(s.out, text)
 }
 
-// saveFigureLocked writes an image to the next free fig-NNN file of the figures directory,
-// prints its path, and draws PNGs inline when an image mode is set.
-func (s *TermSink) saveFigureLocked(data []byte, ext string) {
+// saveFigureLocked writes a figure, once per format, to the next number NNN for which no
+// <prefix>-NNN file exists in the figures directory, prints the paths, and draws the PNG
+// inline when an image mode is set.
+func (s *TermSink) saveFigureLocked(b display.Bundle) {
+	files, err := figureFiles(b, s.formats)
+	if err != nil {
+		fmt.Fprintf(s.errw, "%v\n", err)
+	}
+	if len(files) == 0 {
+		return
+	}
 	if err := os.MkdirAll(s.figDir, 0o755); err != nil {
 		fmt.Fprintf(s.errw, "repl: figures directory: %v\n", err)
 		return
 	}
-	var path string
-	for {
+	var stem string
+	for free := false; !free; {
 		s.nfig++
-		path = filepath.Join(s.figDir, fmt.Sprintf("fig-%03d%s", s.nfig, ext))
-		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
-			break
+		stem = filepath.Join(s.figDir, fmt.Sprintf("%s-%03d", s.prefix, s.nfig))
+		free = true
+		for _, f := range files {
+			if _, err := os.Lstat(stem + "." + f.ext); !errors.Is(err, os.ErrNotExist) {
+				free = false
+			}
 		}
 	}
-	if err := writeFileAtomic(path, data, 0o644); err != nil {
-		fmt.Fprintf(s.errw, "%v\n", err)
-		return
+	var paths []string
+	for _, f := range files {
+		path := stem + "." + f.ext
+		if err := writeFileAtomic(path, f.data, 0o644); err != nil {
+			fmt.Fprintf(s.errw, "%v\n", err)
+			continue
+		}
+		s.figures = append(s.figures, path)
+		paths = append(paths, path)
 	}
-	s.figures = append(s.figures, path)
-	if ext == ".png" && s.mode != ImageOff && s.mode != ImageAuto {
-		if err := writeInlineImage(s.out, s.mode, data); err != nil {
+	if png, ok := pngBytes(b.Data[display.MIMEPNG]); ok && s.mode != ImageOff && s.mode != ImageAuto {
+		if err := writeInlineImage(s.out, s.mode, png); err != nil {
 			fmt.Fprintf(s.errw, "%v\n", err)
 		}
 	}
-	fmt.Fprintf(s.out, "[figure: %s]\n", path)
+	if len(paths) > 0 {
+		fmt.Fprintf(s.out, "[figure: %s]\n", strings.Join(paths, ", "))
+	}
 }
 
 // pngBytes returns PNG data given as []byte or as a base64 string.

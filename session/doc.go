@@ -14,7 +14,8 @@
 // panic in a goroutine is reported on the cell's stderr stream instead of crashing the
 // process; the trailing expression of a cell is its result (not shown when it has no value or
 // looks like fmt.Println's (n, err)), rendered through the session's formatters: *plot.Plot
-// as PNG, types with PNG/SVG/HTML/Markdown methods in their rich form, and text/plain always.
+// as PNG (with Bundle.Figure to render it as SVG, PDF, ...), types with PNG/SVG/HTML/Markdown
+// methods in their rich form, and text/plain always.
 //
 // Completion offers members of imported packages and of the implicit set, fields and methods
 // of variables, and those of the result of calls, indexes and composite literals

@@ -75,7 +75,26 @@ func plotBundle(p *plot.Plot, w, h vg.Length) (display.Bundle, error) {
 		title = "plot"
 	}
 	b.Data[display.MIMEText] = fmt.Sprintf("<%s: %s>", title, strings.Trim(b.Data[display.MIMEText].(string), "<>"))
+	b.Figure = func(format string) ([]byte, error) { return encodePlot(p, w, h, format) }
 	return b, nil
+}
+
+// encodePlot renders p at w x h in format ("png", "svg", "pdf", ...), for Bundle.Figure.
+func encodePlot(p *plot.Plot, w, h vg.Length, format string) (data []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			data, err = nil, fmt.Errorf("session: rendering plot as %s: panic: %v", format, r)
+		}
+	}()
+	wt, err := p.WriterTo(w, h, strings.ToLower(format))
+	if err != nil {
+		return nil, fmt.Errorf("session: rendering plot as %s: %w", format, err)
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("session: rendering plot as %s: %w", format, err)
+	}
+	return buf.Bytes(), nil
 }
 
 // Text is the text/plain form of a cell result: strings are quoted (so that "" and spaces

@@ -92,6 +92,18 @@
 // (and the spikes of the last recording) from which a later call resumes. ChainBlockMeans, EEBlockMeans, ReducedSpectrum and
 // AnalyzeReplay measure what was learned; LTPUpdates counts the work of LTP.
 //
+// # Files
+//
+// Weights: LoadWeights and SaveWeights read and write .mat (MAT v5, compressed, variable
+// "W"), .npy (float64, C order) and delimited text, post × pre in memory (io.go). Results:
+// SaveSpikes, SaveRates (a RateTable, from RateMonitor.Table or TracesTable) and
+// SaveActivations write CSV with a header line or a 2-d float64 .npy, chosen by extension,
+// and LoadSpikes, LoadRates and LoadActivations read them back (export.go). Times in those
+// files are snapped to the step grid (SnapTime: 212 × 0.1 ms is written 21.2, never
+// 21.200000000000003). NumPy (np.load, np.loadtxt, np.genfromtxt) and SciPy
+// (scipy.io.loadmat) read every one of them; TestExportPythonInterop checks it. All writes
+// are atomic.
+//
 // # MODEL.md section 9 switches
 //
 // Each alternative is a named setting, with the "default for Go" as default. Item 1 (training

@@ -50,6 +50,7 @@ func init() {
 		"CommHandler": reflect.ValueOf((*display.CommHandler)(nil)),
 		"CommHost":    reflect.ValueOf((*display.CommHost)(nil)),
 		"Displayer":   reflect.ValueOf((*display.Displayer)(nil)),
+		"Encoder":     reflect.ValueOf((*display.Encoder)(nil)),
 		"HTMLer":      reflect.ValueOf((*display.HTMLer)(nil)),
 		"Handle":      reflect.ValueOf((*display.Handle)(nil)),
 		"Inputter":    reflect.ValueOf((*display.Inputter)(nil)),
@@ -62,6 +63,7 @@ func init() {
 		// interface wrapper definitions
 		"_Comm":       reflect.ValueOf((*_github_com_gosnn_gosnn_display_Comm)(nil)),
 		"_CommHost":   reflect.ValueOf((*_github_com_gosnn_gosnn_display_CommHost)(nil)),
+		"_Encoder":    reflect.ValueOf((*_github_com_gosnn_gosnn_display_Encoder)(nil)),
 		"_HTMLer":     reflect.ValueOf((*_github_com_gosnn_gosnn_display_HTMLer)(nil)),
 		"_Inputter":   reflect.ValueOf((*_github_com_gosnn_gosnn_display_Inputter)(nil)),
 		"_Markdowner": reflect.ValueOf((*_github_com_gosnn_gosnn_display_Markdowner)(nil)),
@@ -101,6 +103,16 @@ func (W _github_com_gosnn_gosnn_display_CommHost) OpenComm(target string, data m
 }
 func (W _github_com_gosnn_gosnn_display_CommHost) RegisterCommTarget(target string, h display.CommHandler) {
 	W.WRegisterCommTarget(target, h)
+}
+
+// _github_com_gosnn_gosnn_display_Encoder is an interface wrapper for Encoder type
+type _github_com_gosnn_gosnn_display_Encoder struct {
+	IValue  interface{}
+	WEncode func(format string) ([]byte, error)
+}
+
+func (W _github_com_gosnn_gosnn_display_Encoder) Encode(format string) ([]byte, error) {
+	return W.WEncode(format)
 }
 
 // _github_com_gosnn_gosnn_display_HTMLer is an interface wrapper for HTMLer type

@@ -42,6 +42,7 @@ func init() {
 		"Replay":                reflect.ValueOf(snnplot.Replay),
 		"Rows":                  reflect.ValueOf(snnplot.Rows),
 		"Save":                  reflect.ValueOf(snnplot.Save),
+		"SaveAs":                reflect.ValueOf(snnplot.SaveAs),
 		"Spectrogram":           reflect.ValueOf(snnplot.Spectrogram),
 		"Spectrum":              reflect.ValueOf(snnplot.Spectrum),
 		"SpectrumOf":            reflect.ValueOf(snnplot.SpectrumOf),

@@ -6,7 +6,7 @@ import (
 )
 
 func init() {
-	register("run", "execute a notebook (FILE.ipynb [-o OUT.ipynb] [-figures DIR]) or a Go script (FILE.go)", runRun)
+	register("run", "execute a notebook (FILE.ipynb [-o OUT.ipynb] [-figures DIR] [-figure-format png,svg,pdf] [-p name=value]) or a Go script (FILE.go)", runRun)
 }
 
 // runRun executes a notebook or script. Its session captures stdout and stderr so that

@@ -54,8 +54,11 @@
 //   - Spectrum, SpectrumOf: eigenvalues in the complex plane (snn.SignedSpectrum and
 //     snn.ReducedSpectrum compute them for weight matrices).
 //   - Replay: cluster activations and in-order transitions from snn.AnalyzeReplay.
-//   - Figure, Column, Beside, Save, Encode: compose panels (Beside puts whole figures side by
-//     side) and write PNG, SVG, PDF, ...
+//   - Figure, Column, Beside, Save, SaveAs, Encode: compose panels (Beside puts whole figures
+//     side by side) and write PNG, SVG, PDF, ...; SaveAs(p, "raster", "png", "svg", "pdf")
+//     writes one file per format in one call, and a *Figure is a display.Encoder
+//     (Figure.Encode), so gosnn run --figure-format writes the figures a notebook shows in
+//     each format.
 //
 // # Colours
 //

@@ -222,6 +222,14 @@ func (f *Figure) SVG() string {
 	return string(b)
 }
 
+// Encode renders the figure at its size (Width x Height) in the given format ("png", "svg",
+// "pdf", ...). It makes a *Figure a display.Encoder, so that gosnn run --figure-format writes
+// the figures a notebook shows in every format asked for.
+func (f *Figure) Encode(format string) ([]byte, error) {
+	w, h := f.size()
+	return encode(f, w, h, format)
+}
+
 // Save writes the figure at its size (Width x Height) to path, in the format named by the
 // file extension; see the package-level Save.
 func (f *Figure) Save(path string) error {
@@ -315,6 +323,34 @@ func Save(d Drawer, w, h vg.Length, path string) (err error) {
 		return fmt.Errorf("snnplot: %w", err)
 	}
 	return nil
+}
+
+// SaveAs writes d (a *plot.Plot or a *Figure) once per format, to base + "." + format
+// (SaveAs(p, "out/raster", "png", "svg", "pdf") writes out/raster.png, out/raster.svg and
+// out/raster.pdf), and returns the paths written. A *Figure is drawn at its own size, anything
+// else at DefaultWidth x DefaultHeight, the size a plot is shown at in a notebook. No formats
+// means "png". Each file is written atomically, as by Save; the first error stops the saving.
+func SaveAs(d Drawer, base string, formats ...string) ([]string, error) {
+	if len(formats) == 0 {
+		formats = []string{"png"}
+	}
+	w, h := DefaultWidth, DefaultHeight
+	if f, ok := d.(*Figure); ok && f != nil {
+		w, h = f.size()
+	}
+	var paths []string
+	for _, format := range formats {
+		format = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(format)), ".")
+		if format == "" {
+			return paths, fmt.Errorf("snnplot: SaveAs %s: empty format", base)
+		}
+		path := base + "." + format
+		if err := Save(d, w, h, path); err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
 }
 
 // fastPNG is a PNG canvas (96 dpi, white background, like gonum/plot's) written with

@@ -3,6 +3,8 @@
 // per line:
 //
 //	NAME := VALUE     store VALUE (the rest of the line) under NAME
+//	NAME = VALUE      replace the value of NAME (error if undefined)
+//	// TEXT           a comment: nothing
 //	NAME              show the value of NAME (a result; error if undefined)
 //	print TEXT        write TEXT and a newline to stdout
 //	eprint TEXT       write TEXT and a newline to stderr
@@ -95,9 +97,17 @@ func (e *Evaluator) run(ctx context.Context, lines []string, out display.Sink) (
 			if _, err := e.run(ctx, e.funcs[strings.TrimSuffix(line, "()")], out); err != nil {
 				return nil, err
 			}
+		case strings.HasPrefix(line, "//"):
 		case strings.Contains(line, ":="):
 			name, val, _ := strings.Cut(line, ":=")
 			e.vars[strings.TrimSpace(name)] = strings.TrimSpace(val)
+		case strings.Contains(line, " = "):
+			name, val, _ := strings.Cut(line, " = ")
+			name = strings.TrimSpace(name)
+			if _, ok := e.vars[name]; !ok {
+				return nil, &UserError{Name: "CompileError", Msg: "undefined: " + name, Trace: []string{"1:1: undefined: " + name}}
+			}
+			e.vars[name] = strings.TrimSpace(val)
 		case cmd == "print":
 			out.Stream("stdout", arg+"\n")
 		case cmd == "eprint":
