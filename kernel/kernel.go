@@ -22,7 +22,12 @@ import (
 const (
 	DefaultMaxStreamBytes  = 1 << 20  // stream text per cell
 	DefaultMaxDisplayBytes = 64 << 20 // display payload per cell
-	DefaultIOPubHWM        = 10000    // messages queued on iopub before dropping
+	DefaultIOPubHWM        = 10000    // messages queued per iopub subscriber before dropping
+	DefaultSendHWM         = 1000     // messages queued per peer on the other sockets
+	DefaultMaxQueueBytes   = 256 << 20
+	DefaultMaxMessageBytes = 128 << 20 // one incoming message, all frames
+
+	DefaultHandshakeTimeout = 10 * time.Second
 
 	DefaultStopOnErrorWindow = time.Second
 )
@@ -43,8 +48,23 @@ type Config struct {
 	// MaxDisplayBytes caps the display payload of one cell; 0 means DefaultMaxDisplayBytes,
 	// a negative value means no cap.
 	MaxDisplayBytes int
-	// IOPubHWM is the iopub high-water mark in messages; 0 means DefaultIOPubHWM.
+	// IOPubHWM is the iopub high-water mark: messages queued for one subscriber beyond which
+	// further messages to that subscriber are dropped (a subscriber that does not read
+	// loses messages; the others do not wait for it); 0 means DefaultIOPubHWM.
 	IOPubHWM int
+	// SendHWM is the same high-water mark for each peer of shell, control, stdin and
+	// heartbeat; 0 means DefaultSendHWM.
+	SendHWM int
+	// MaxQueueBytes also bounds what is queued for one peer, in bytes (one message is always
+	// queued when nothing is); 0 means DefaultMaxQueueBytes.
+	MaxQueueBytes int
+	// MaxMessageBytes bounds one incoming message (the sum of its frames): a peer that
+	// declares a larger frame or message is disconnected before anything is allocated for
+	// it; 0 means DefaultMaxMessageBytes.
+	MaxMessageBytes int
+	// HandshakeTimeout bounds a new connection's ZMTP handshake; 0 means
+	// DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
 	// StopOnErrorWindow is how long after a cell failed (with stop_on_error) newly arriving
 	// execute_requests are still aborted, besides those already queued: a front end's
 	// "Run All" sends its cells at once, but they may reach the kernel just after a quick
@@ -102,6 +122,7 @@ type Kernel struct {
 	comms comms
 
 	dropped atomic.Int64 // messages dropped for bad frames, JSON or signatures
+	wire    wireStats    // connections refused and messages dropped by the listeners
 }
 
 // New binds the kernel's five sockets on the connection's address and returns a Kernel ready
@@ -128,6 +149,18 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	}
 	if cfg.IOPubHWM <= 0 {
 		cfg.IOPubHWM = DefaultIOPubHWM
+	}
+	if cfg.SendHWM <= 0 {
+		cfg.SendHWM = DefaultSendHWM
+	}
+	if cfg.MaxQueueBytes <= 0 {
+		cfg.MaxQueueBytes = DefaultMaxQueueBytes
+	}
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = DefaultMaxMessageBytes
+	}
+	if cfg.HandshakeTimeout <= 0 {
+		cfg.HandshakeTimeout = DefaultHandshakeTimeout
 	}
 	if cfg.Implementation == "" {
 		cfg.Implementation = "gosnn"
@@ -165,6 +198,12 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	k.stdin = zmq4.NewRouter(sctx, zmq4.WithLogger(discardLogger))
 	k.iopub = zmq4.NewPub(sctx, zmq4.WithLogger(discardLogger))
 	k.hb = zmq4.NewRouter(sctx, zmq4.WithLogger(discardLogger))
+	if cfg.Conn.Transport == "tcp" && isWildcard(cfg.Conn.IP) {
+		lg.Printf("warning: ip %q listens on every network interface: anyone who can reach this machine can connect", cfg.Conn.IP)
+	}
+	if cfg.Conn.Key == "" {
+		lg.Printf("warning: the connection file has an empty key: messages are not signed, and anyone who can connect can run code")
+	}
 	if err := k.iopub.SetOption(zmq4.OptionHWM, cfg.IOPubHWM); err != nil {
 		k.closeSockets()
 		cancel()
@@ -179,7 +218,20 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 		{"stdin", k.stdin, &k.conn.StdinPort}, {"iopub", k.iopub, &k.conn.IOPubPort},
 		{"heartbeat", k.hb, &k.conn.HBPort},
 	} {
-		ep := k.conn.endpoint(*b.port)
+		wc := &wireConfig{
+			sockType:  b.sck.Type(),
+			limits:    frameLimits{maxMessage: int64(cfg.MaxMessageBytes), maxFrames: maxMessageFrames},
+			hwm:       cfg.SendHWM,
+			maxQueue:  int64(cfg.MaxQueueBytes),
+			handshake: cfg.HandshakeTimeout,
+			pending:   maxPendingHandshakes,
+			logf:      func(f string, a ...any) { lg.Printf(b.name+": "+f, a...) },
+			stats:     &k.wire,
+		}
+		if b.sck == k.iopub {
+			wc.hwm = cfg.IOPubHWM
+		}
+		ep := k.conn.listenEndpoint(*b.port, wc)
 		if err := b.sck.Listen(ep); err != nil {
 			k.closeSockets()
 			cancel()
@@ -191,6 +243,15 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	}
 	return k, nil
 }
+
+const (
+	// maxMessageFrames bounds the frames of one incoming message (a Jupyter message has its
+	// routing identities, six frames and its buffers).
+	maxMessageFrames = 1 << 14
+	// maxPendingHandshakes bounds the handshakes in progress on one socket; further
+	// connections are closed at once until some complete or time out.
+	maxPendingHandshakes = 256
+)
 
 // discardLogger silences zmq4's internal logging of peer disconnects.
 var discardLogger = log.New(io.Discard, "", 0)
