@@ -3,7 +3,7 @@ package kernel
 import (
 	"context"
 	"encoding/binary"
-		"errors"
+	"errors"
 	"io"
 	"net"
 	"strconv"
@@ -406,8 +406,9 @@ func TestWireBindsExactly(t *testing.T) {
 	c6.checkServes("binding ::1")
 }
 
-// Peers of the wrong socket type and broken READY metadata (which makes zmq4 v0.17.0 index
-// out of range) are refused during the handshake.
+// Peers of the wrong socket type, or of a type zmq4 v0.17.0 does not know (it panics), and
+// broken READY metadata (which makes zmq4 slice out of range) are refused during the
+// handshake.
 func TestWireBadHandshakes(t *testing.T) {
 	c := startKernel(t, nil)
 	bad := [][]byte{
@@ -415,6 +416,8 @@ func TestWireBadHandshakes(t *testing.T) {
 		append(rawGreeting(), rawFrame(flagCommand, []byte("\x05READY\x0bSocket-Type\x00\x00\x00\x06DEALER\x09"))...),
 		append(rawGreeting(), rawFrame(flagCommand, []byte("\x05READY\x0bSocket-Type\x00\x00\xff\xffDEALER"))...),
 		append(rawGreeting(), rawFrame(flagCommand, []byte("\x05READY\x09"))...),
+		append(rawGreeting(), rawFrame(flagCommand, []byte("\x05READY\x02ab"))...), // zmq4 slices past the end
+		append(rawGreeting(), rawReady("FOO", "x")...),                             // zmq4 panics on an unknown type
 		append(rawGreeting(), rawFrame(0, []byte("hello"))...),
 		append(append(rawGreeting()[:12:12], "CURVE"...), make([]byte, 64-17)...),
 		[]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n" + strings.Repeat(" ", 64)),

@@ -177,8 +177,10 @@ func readHandshake(r *bufio.Reader, typ zmq4.SocketType) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// zmq4 checks peer.IsCompatible(ours), which panics on a type it does not know; ours is
+	// always known, and the relation is symmetric.
 	peer := zmq4.SocketType(strings.ToUpper(meta["socket-type"]))
-	if !peer.IsCompatible(typ) {
+	if !typ.IsCompatible(peer) {
 		return nil, fmt.Errorf("%w: peer socket type %q cannot talk to %s", errReady, meta["socket-type"], typ)
 	}
 	buf = append(buf, hdr[:hl]...)
