@@ -431,3 +431,59 @@ func TestWireBadHandshakes(t *testing.T) {
 	}
 	c.checkServes("bad handshakes")
 }
+
+// A subscriber may not grow the kernel's memory without end with subscriptions (zmq4 keeps
+// every topic): it is disconnected past a total, and other subscribers are not affected.
+func TestWireSubscriptionFlood(t *testing.T) {
+	c := startKernel(t, nil)
+	p := dialRaw(t, c.ports()["iopub"], 0)
+	p.handshake("SUB")
+	topic := make([]byte, 1<<10)
+	topic[0] = 1
+	for i := 0; i < 2<<10; i++ {
+		copy(topic[1:], strconv.Itoa(i))
+		if p.sendMsg([][]byte{topic}) != nil {
+			break
+		}
+	}
+	if !p.closedByKernel(5 * time.Second) {
+		t.Error("a subscriber that sent 2 MiB of subscriptions is still connected")
+	}
+	c.checkServes("a subscription flood")
+}
+
+// A socket accepts a bounded number of connections; closing one makes room again.
+func TestWireConnectionCap(t *testing.T) {
+	stats := &wireStats{}
+	cfg := &wireConfig{
+		sockType: zmq4.Router, limits: frameLimits{maxMessage: 1 << 20, maxFrames: 16}, hwm: 10, maxQueue: 1 << 20,
+		handshake: 5 * time.Second, pending: 8, maxConns: 2, logf: t.Logf, stats: stats,
+	}
+	r := zmq4.NewRouter(context.Background(), zmq4.WithLogger(discardLogger))
+	defer r.Close()
+	if err := r.Listen(wireEndpoint("tcp", "127.0.0.1:0", cfg)); err != nil {
+		t.Fatal(err)
+	}
+	port := r.Addr().(*net.TCPAddr).Port
+	a, b := dialRaw(t, port, 0), dialRaw(t, port, 0)
+	a.handshake("DEALER")
+	b.handshake("DEALER")
+	if third := dialRaw(t, port, 0); !third.closedByKernel(5 * time.Second) {
+		t.Fatal("a third connection was kept beyond the cap of 2")
+	}
+	a.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		d := dialRaw(t, port, 0)
+		d.write(rawGreeting())
+		d.write(rawReady("DEALER", "d"))
+		_ = d.SetReadDeadline(time.Now().Add(time.Second))
+		if _, err := io.ReadFull(d, make([]byte, 64)); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no room for a new connection after one closed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -225,11 +225,19 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 			maxQueue:  int64(cfg.MaxQueueBytes),
 			handshake: cfg.HandshakeTimeout,
 			pending:   maxPendingHandshakes,
+			maxConns:  maxConnections,
 			logf:      func(f string, a ...any) { lg.Printf(b.name+": "+f, a...) },
 			stats:     &k.wire,
 		}
-		if b.sck == k.iopub {
+		switch b.sck {
+		case k.iopub:
+			// Peers only subscribe: short topics, and not without end.
 			wc.hwm = cfg.IOPubHWM
+			wc.limits = frameLimits{maxMessage: min(wc.limits.maxMessage, maxSubscriptionBytes), maxFrames: 1}
+			wc.maxIn = maxSubscribedBytes
+		case k.hb:
+			// Pings are echoed: keep them small.
+			wc.limits.maxMessage = min(wc.limits.maxMessage, maxPingBytes)
 		}
 		ep := k.conn.listenEndpoint(*b.port, wc)
 		if err := b.sck.Listen(ep); err != nil {
@@ -251,6 +259,15 @@ const (
 	// maxPendingHandshakes bounds the handshakes in progress on one socket; further
 	// connections are closed at once until some complete or time out.
 	maxPendingHandshakes = 256
+	// maxConnections bounds the connections open on one socket (a front end opens one per
+	// socket; a few front ends may share a kernel).
+	maxConnections = 1024
+	// maxSubscriptionBytes bounds one subscription message on iopub, maxSubscribedBytes all
+	// the subscription messages of one peer (zmq4 keeps every topic it is sent).
+	maxSubscriptionBytes = 64 << 10
+	maxSubscribedBytes   = 1 << 20
+	// maxPingBytes bounds one heartbeat message (front ends send a few bytes).
+	maxPingBytes = 1 << 20
 )
 
 // discardLogger silences zmq4's internal logging of peer disconnects.

@@ -40,6 +40,8 @@ type wireConfig struct {
 	maxQueue  int64         // bytes queued per peer
 	handshake time.Duration // deadline of a peer's handshake
 	pending   int           // handshakes in progress at once
+	maxConns  int           // connections open at once (in handshake or handed to zmq4)
+	maxIn     int64         // bytes of messages a peer may send in all (0: no limit)
 	logf      func(format string, args ...any)
 	stats     *wireStats
 }
@@ -162,6 +164,7 @@ type wireListener struct {
 	done    chan struct{}
 	once    sync.Once
 	pending chan struct{} // one token per handshake in progress
+	conns   atomic.Int64  // connections open
 }
 
 func (l *wireListener) accept() {
@@ -180,10 +183,18 @@ func (l *wireListener) accept() {
 			time.Sleep(50 * time.Millisecond)
 			continue
 		}
+		if l.conns.Add(1) > int64(l.cfg.maxConns) {
+			l.conns.Add(-1)
+			l.cfg.stats.handshakeFailed.Add(1)
+			l.cfg.logf("%s: %d connections already open: closed a connection from %s", l.cfg.sockType, l.cfg.maxConns, c.RemoteAddr())
+			c.Close()
+			continue
+		}
 		select {
 		case l.pending <- struct{}{}:
 			go l.handshake(c)
 		default:
+			l.conns.Add(-1)
 			l.cfg.stats.handshakeFailed.Add(1)
 			l.cfg.logf("%s: %d handshakes already in progress: closed a connection from %s", l.cfg.sockType, cap(l.pending), c.RemoteAddr())
 			c.Close()
@@ -204,10 +215,12 @@ func (l *wireListener) handshake(c net.Conn) {
 		l.cfg.stats.handshakeFailed.Add(1)
 		l.cfg.logf("%s: handshake with %s failed: %v", l.cfg.sockType, c.RemoteAddr(), err)
 		c.Close()
+		l.conns.Add(-1)
 		return
 	}
 	_ = c.SetDeadline(time.Time{})
 	w := newWireConn(c, r, replay, l.cfg)
+	w.onClose = func() { l.conns.Add(-1) }
 	select {
 	case l.ready <- w:
 	case <-l.done:
@@ -264,6 +277,8 @@ type wireConn struct {
 	closed   bool // the connection is closed
 	dropping bool // a drop was logged and no message was queued since
 
+	in        int64  // bytes of messages received (commands excluded)
+	onClose   func() // called once the connection is closed
 	closeOnce sync.Once
 }
 
@@ -299,6 +314,16 @@ func (w *wireConn) Read(p []byte) (int, error) {
 				return 0, w.opErr("read", err)
 			}
 			return 0, err
+		}
+		if hdr[0]&flagCommand == 0 {
+			w.in += int64(len(body))
+			if w.cfg.maxIn > 0 && w.in > w.cfg.maxIn {
+				err := fmt.Errorf("%w: more than %d bytes of messages on this socket", errFrameSize, w.cfg.maxIn)
+				w.cfg.stats.tooLarge.Add(1)
+				w.cfg.logf("%s: closed the connection from %s: %v", w.cfg.sockType, w.RemoteAddr(), err)
+				w.closeNow()
+				return 0, w.opErr("read", err)
+			}
 		}
 		w.hdr, w.body = hdr, body
 	}
@@ -426,5 +451,10 @@ func (w *wireConn) closeLocked() {
 	w.closed = true
 	w.q = nil
 	w.cond.Broadcast()
-	w.closeOnce.Do(func() { w.Conn.Close() })
+	w.closeOnce.Do(func() {
+		w.Conn.Close()
+		if w.onClose != nil {
+			w.onClose()
+		}
+	})
 }
