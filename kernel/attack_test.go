@@ -493,3 +493,50 @@ func TestWireConnectionCap(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// The same wire defences on the ipc transport (Unix sockets), and the socket files are
+// removed at shutdown.
+func TestWireIPC(t *testing.T) {
+	dir := t.TempDir()
+	c := startKernel(t, func(cfg *Config) {
+		cfg.Conn = ConnectionInfo{Transport: "ipc", IP: dir + "/k", ShellPort: 1, IOPubPort: 2, StdinPort: 3, ControlPort: 4, HBPort: 5,
+			SignatureScheme: "hmac-sha256", Key: testKey}
+		cfg.MaxMessageBytes = 1 << 20
+	})
+	raw, err := net.Dial("unix", dir+"/k-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &rawPeer{t: t, Conn: raw}
+	t.Cleanup(func() { raw.Close() })
+	p.handshake("DEALER")
+	p.write([]byte{flagLong, 0x40, 0, 0, 0, 0, 0, 0, 0})
+	if !p.closedByKernel(5 * time.Second) {
+		t.Error("a frame of 2^62 bytes on ipc did not close the connection")
+	}
+	c.checkServes("an oversized frame on ipc")
+	c.close()
+	for i := 1; i <= 5; i++ {
+		if _, err := net.Dial("unix", dir+"/k-"+strconv.Itoa(i)); err == nil {
+			t.Errorf("k-%d still accepts connections after shutdown", i)
+		}
+	}
+}
+
+// Shutting down with a handshake in progress and a peer that does not read leaves no
+// goroutine of the kernel behind.
+func TestWireShutdownWithHungPeers(t *testing.T) {
+	c := startKernel(t, nil)
+	dialRaw(t, c.ports()["shell"], 0).write(rawGreeting()[:10])
+	p := dialRaw(t, c.ports()["heartbeat"], 4096)
+	p.handshake("DEALER")
+	ping := make([]byte, 64<<10)
+	for i := 0; i < 200; i++ {
+		if p.sendMsg([][]byte{nil, ping}) != nil {
+			break
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	c.close()
+	checkNoKernelGoroutines(t)
+}

@@ -125,7 +125,7 @@ func (t wireTransport) Listen(ctx context.Context, addr string) (net.Listener, e
 		return nil, err
 	}
 	l := &wireListener{raw: raw, cfg: cfg, ready: make(chan net.Conn), done: make(chan struct{}),
-		pending: make(chan struct{}, cfg.pending)}
+		pending: make(chan struct{}, cfg.pending), shaking: map[net.Conn]struct{}{}}
 	go l.accept()
 	return l, nil
 }
@@ -165,6 +165,9 @@ type wireListener struct {
 	once    sync.Once
 	pending chan struct{} // one token per handshake in progress
 	conns   atomic.Int64  // connections open
+
+	mu      sync.Mutex
+	shaking map[net.Conn]struct{} // connections in handshake, closed by Close
 }
 
 func (l *wireListener) accept() {
@@ -204,6 +207,22 @@ func (l *wireListener) accept() {
 
 func (l *wireListener) handshake(c net.Conn) {
 	defer func() { <-l.pending }()
+	l.mu.Lock()
+	select {
+	case <-l.done:
+		l.mu.Unlock()
+		c.Close()
+		l.conns.Add(-1)
+		return
+	default:
+	}
+	l.shaking[c] = struct{}{}
+	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		delete(l.shaking, c)
+		l.mu.Unlock()
+	}()
 	_ = c.SetDeadline(time.Now().Add(l.cfg.handshake))
 	r := bufio.NewReaderSize(c, 4096)
 	_, err := c.Write(zmtpGreeting)
@@ -242,7 +261,12 @@ func (l *wireListener) Accept() (net.Conn, error) {
 func (l *wireListener) Close() error {
 	var err error
 	l.once.Do(func() {
+		l.mu.Lock()
 		close(l.done)
+		for c := range l.shaking {
+			c.Close()
+		}
+		l.mu.Unlock()
 		err = l.raw.Close()
 	})
 	return err
