@@ -270,6 +270,10 @@ const (
 	maxPingBytes = 1 << 20
 )
 
+// worthLogging reports whether the nth occurrence of a problem a peer can repeat at will is
+// logged: the first 100, then one in 1000, so that a flood cannot flood the log.
+func worthLogging(n int64) bool { return n <= 100 || n%1000 == 0 }
+
 // discardLogger silences zmq4's internal logging of peer disconnects.
 var discardLogger = log.New(io.Discard, "", 0)
 
@@ -349,8 +353,9 @@ func (k *Kernel) goRead(name string, sck zmq4.Socket, deliver func(*Message)) {
 			}
 			m, err := Decode(raw.Frames, k.signer)
 			if err != nil {
-				k.dropped.Add(1)
-				k.log.Printf("%s: dropped message: %v", name, err)
+				if n := k.dropped.Add(1); worthLogging(n) {
+					k.log.Printf("%s: dropped message (%d so far): %v", name, n, err)
+				}
 				continue
 			}
 			deliver(m)

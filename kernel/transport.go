@@ -188,8 +188,9 @@ func (l *wireListener) accept() {
 		}
 		if l.conns.Add(1) > int64(l.cfg.maxConns) {
 			l.conns.Add(-1)
-			l.cfg.stats.handshakeFailed.Add(1)
-			l.cfg.logf("%s: %d connections already open: closed a connection from %s", l.cfg.sockType, l.cfg.maxConns, c.RemoteAddr())
+			if worthLogging(l.cfg.stats.handshakeFailed.Add(1)) {
+				l.cfg.logf("%s: %d connections already open: closed a connection from %s", l.cfg.sockType, l.cfg.maxConns, c.RemoteAddr())
+			}
 			c.Close()
 			continue
 		}
@@ -198,8 +199,9 @@ func (l *wireListener) accept() {
 			go l.handshake(c)
 		default:
 			l.conns.Add(-1)
-			l.cfg.stats.handshakeFailed.Add(1)
-			l.cfg.logf("%s: %d handshakes already in progress: closed a connection from %s", l.cfg.sockType, cap(l.pending), c.RemoteAddr())
+			if worthLogging(l.cfg.stats.handshakeFailed.Add(1)) {
+				l.cfg.logf("%s: %d handshakes already in progress: closed a connection from %s", l.cfg.sockType, cap(l.pending), c.RemoteAddr())
+			}
 			c.Close()
 		}
 	}
@@ -231,8 +233,9 @@ func (l *wireListener) handshake(c net.Conn) {
 		replay, err = readHandshake(r, l.cfg.sockType)
 	}
 	if err != nil {
-		l.cfg.stats.handshakeFailed.Add(1)
-		l.cfg.logf("%s: handshake with %s failed: %v", l.cfg.sockType, c.RemoteAddr(), err)
+		if worthLogging(l.cfg.stats.handshakeFailed.Add(1)) {
+			l.cfg.logf("%s: handshake with %s failed: %v", l.cfg.sockType, c.RemoteAddr(), err)
+		}
 		c.Close()
 		l.conns.Add(-1)
 		return
@@ -332,9 +335,7 @@ func (w *wireConn) Read(p []byte) (int, error) {
 		hdr, body, err := w.fr.next()
 		if err != nil {
 			if errors.Is(err, errFrame) || errors.Is(err, errFrameSize) {
-				w.cfg.stats.tooLarge.Add(1)
-				w.cfg.logf("%s: closed the connection from %s: %v", w.cfg.sockType, w.RemoteAddr(), err)
-				w.closeNow()
+				w.refuse(err)
 				return 0, w.opErr("read", err)
 			}
 			return 0, err
@@ -343,9 +344,7 @@ func (w *wireConn) Read(p []byte) (int, error) {
 			w.in += int64(len(body))
 			if w.cfg.maxIn > 0 && w.in > w.cfg.maxIn {
 				err := fmt.Errorf("%w: more than %d bytes of messages on this socket", errFrameSize, w.cfg.maxIn)
-				w.cfg.stats.tooLarge.Add(1)
-				w.cfg.logf("%s: closed the connection from %s: %v", w.cfg.sockType, w.RemoteAddr(), err)
-				w.closeNow()
+				w.refuse(err)
 				return 0, w.opErr("read", err)
 			}
 		}
@@ -359,6 +358,14 @@ func (w *wireConn) Read(p []byte) (int, error) {
 	n := copy(p, w.body)
 	w.body = w.body[n:]
 	return n, nil
+}
+
+// refuse closes the connection of a peer that broke the limits.
+func (w *wireConn) refuse(err error) {
+	if worthLogging(w.cfg.stats.tooLarge.Add(1)) {
+		w.cfg.logf("%s: closed the connection from %s: %v", w.cfg.sockType, w.RemoteAddr(), err)
+	}
+	w.closeNow()
 }
 
 // Write queues what zmq4 sends, message by message; it never blocks on the peer. A message
