@@ -3,9 +3,12 @@ package kernel
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -539,4 +542,22 @@ func TestWireShutdownWithHungPeers(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	c.close()
 	checkNoKernelGoroutines(t)
+}
+
+// The stuck iopub subscriber with the real clients: Debian's pyzmq subscribes and never reads
+// while jupyter_client runs two cells with 30 MB of output each.
+func TestJupyterStuckSubscriber(t *testing.T) {
+	needPython(t, "jupyter_client", "zmq")
+	c := startKernel(t, func(cfg *Config) { cfg.MaxStreamBytes = -1 })
+	data, err := json.Marshal(c.k.Connection())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf := filepath.Join(t.TempDir(), "kernel.json")
+	if err := os.WriteFile(cf, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := runPython(t, os.Environ(), 5*time.Minute, absTestdata(t, "stuck_subscriber.py"), cf, "flood 30000000", "30000000")
+	t.Logf("with a stuck subscriber:\n%s", out)
+	c.checkServes("a stuck pyzmq subscriber")
 }
