@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -338,7 +339,14 @@ func (w *wireConn) Read(p []byte) (int, error) {
 				w.refuse(err)
 				return 0, w.opErr("read", err)
 			}
-			return 0, err
+			var ne net.Error
+			if err == io.EOF || errors.As(err, &ne) {
+				return 0, err
+			}
+			// zmq4 forgets a connection only on io.EOF or a net.Error: a peer gone in the
+			// middle of a frame (io.ErrUnexpectedEOF) would stay in its lists.
+			w.closeNow()
+			return 0, w.opErr("read", err)
 		}
 		if hdr[0]&flagCommand == 0 {
 			w.in += int64(len(body))
