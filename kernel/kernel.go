@@ -106,7 +106,7 @@ type Kernel struct {
 
 	shellOut, controlOut, stdinOut, iopubOut chan [][]byte
 	stdinReplies                             chan *Message
-	shellIn, controlIn                       chan *Message
+	shellIn, controlIn                       *fairQueue
 
 	wg       sync.WaitGroup // socket readers, writers and dispatchers
 	shutdown chan bool      // receives restart flag of the shutdown_request
@@ -186,8 +186,9 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 		shellOut: make(chan [][]byte, 64), controlOut: make(chan [][]byte, 64),
 		stdinOut: make(chan [][]byte, 8), iopubOut: make(chan [][]byte, 1024),
 		stdinReplies: make(chan *Message, 8),
-		shellIn:      make(chan *Message, 1024), controlIn: make(chan *Message, 64),
-		shutdown: make(chan bool, 1),
+		shellIn:      newFairQueue(maxWaitingRequests, maxWaitingBytes),
+		controlIn:    newFairQueue(maxWaitingRequests, maxWaitingBytes),
+		shutdown:     make(chan bool, 1),
 	}
 	k.comms.init()
 	// The sockets live until Close; their context is not the caller's, so that cancelling
@@ -268,6 +269,10 @@ const (
 	maxSubscribedBytes   = 1 << 20
 	// maxPingBytes bounds one heartbeat message (front ends send a few bytes).
 	maxPingBytes = 1 << 20
+	// maxWaitingRequests and maxWaitingBytes bound the requests of one client waiting on
+	// shell or control (a "Run All" sends every cell at once); beyond, requests are dropped.
+	maxWaitingRequests = 1 << 14
+	maxWaitingBytes    = 256 << 20
 )
 
 // worthLogging reports whether the nth occurrence of a problem a peer can repeat at will is
@@ -297,8 +302,8 @@ func (k *Kernel) Run() (restart bool, err error) {
 
 // start launches the socket readers and writers and the shell and control dispatchers.
 func (k *Kernel) start() {
-	k.goRead("shell", k.shell, func(m *Message) { k.enqueue(k.shellIn, m) })
-	k.goRead("control", k.control, func(m *Message) { k.enqueue(k.controlIn, m) })
+	k.goRead("shell", k.shell, func(m *Message) { k.enqueue("shell", k.shellIn, m) })
+	k.goRead("control", k.control, func(m *Message) { k.enqueue("control", k.controlIn, m) })
 	k.goRead("stdin", k.stdin, func(m *Message) {
 		if m.Header.MsgType != "input_reply" {
 			k.log.Printf("dropped %s on stdin (only input_reply is expected)", m.Header.MsgType)
@@ -323,10 +328,15 @@ func (k *Kernel) start() {
 	go k.dispatch(k.controlIn, k.controlOut, false)
 }
 
-func (k *Kernel) enqueue(ch chan *Message, m *Message) {
-	select {
-	case ch <- m:
-	case <-k.quit:
+// enqueue queues a request for the dispatcher of its channel, or drops it when its client
+// already has too many waiting.
+func (k *Kernel) enqueue(name string, q *fairQueue, m *Message) {
+	if q.push(m) {
+		return
+	}
+	if n := k.dropped.Add(1); worthLogging(n) {
+		k.log.Printf("%s: dropped a %s: its client already has %d requests or %d MiB waiting (%d messages dropped so far)",
+			name, m.Header.MsgType, maxWaitingRequests, maxWaitingBytes>>20, n)
 	}
 }
 
@@ -529,26 +539,34 @@ func (k *Kernel) status(parent *Message, state string) {
 	k.publish(parent, "status", map[string]any{"execution_state": state})
 }
 
-// dispatch handles the messages of one channel in order, each between status busy and idle.
-func (k *Kernel) dispatch(in chan *Message, out chan [][]byte, shell bool) {
+// dispatch handles the messages of one channel, each between status busy and idle: in order
+// for each client, the clients in turn.
+func (k *Kernel) dispatch(in *fairQueue, out chan [][]byte, shell bool) {
 	defer k.wg.Done()
 	// After a failed cell, execute_requests arriving before abortUntil that were sent before
 	// the failure (failedAt) are aborted.
 	var abortUntil, failedAt time.Time
 	for {
-		select {
-		case <-k.quit:
+		if k.stopping() {
 			return
-		case m := <-in:
-			if shell && m.Header.MsgType == "execute_request" && time.Now().Before(abortUntil) && sentBefore(m, failedAt) {
-				k.abortOne(m)
-				continue
+		}
+		m, ok := in.pop()
+		if !ok {
+			select {
+			case <-k.quit:
+				return
+			case <-in.ready:
 			}
-			if k.handle(m, out, shell) {
-				k.abortQueued()
-				failedAt = time.Now()
-				abortUntil = failedAt.Add(k.cfg.StopOnErrorWindow)
-			}
+			continue
+		}
+		if shell && m.Header.MsgType == "execute_request" && time.Now().Before(abortUntil) && sentBefore(m, failedAt) {
+			k.abortOne(m)
+			continue
+		}
+		if k.handle(m, out, shell) {
+			k.abortQueued()
+			failedAt = time.Now()
+			abortUntil = failedAt.Add(k.cfg.StopOnErrorWindow)
 		}
 	}
 }
@@ -645,16 +663,15 @@ func (k *Kernel) handleShutdown(m *Message, out chan [][]byte) {
 // (after a cell failed with stop_on_error); other queued requests are handled normally.
 func (k *Kernel) abortQueued() {
 	for {
-		select {
-		case m := <-k.shellIn:
-			if m.Header.MsgType != "execute_request" {
-				k.handle(m, k.shellOut, true)
-				continue
-			}
-			k.abortOne(m)
-		default:
+		m, ok := k.shellIn.pop()
+		if !ok {
 			return
 		}
+		if m.Header.MsgType != "execute_request" {
+			k.handle(m, k.shellOut, true)
+			continue
+		}
+		k.abortOne(m)
 	}
 }
 
