@@ -13,10 +13,10 @@
 // shutdown_request and kernel_info_request on control are answered while a cell runs, and the
 // heartbeat echoes whatever shell is doing. Each dispatcher takes the waiting requests of its
 // clients (ZeroMQ connections) in turn, each client's in order, so that a client that floods
-// requests delays another's by at most one of its own; a client with 16384 requests or 256 MiB
-// waiting has further requests dropped (and logged). Apart from the transport registered with zmq4
-// once, nothing is package-level: several kernels can live in one process (the tests do
-// that).
+// requests delays another's by at most one of its own; a client with 16384 requests or
+// 256 MiB waiting has further requests dropped (and logged). Apart from the transport
+// registered with zmq4 once, nothing is package-level: several kernels can live in one
+// process (the tests do that).
 //
 // # The wire
 //
