@@ -236,6 +236,10 @@ func (f *frameReader) next() (hdr, body []byte, err error) {
 	if f.frames+1 > f.lim.maxFrames {
 		return nil, nil, fmt.Errorf("%w: more than %d frames in a message", errFrameSize, f.lim.maxFrames)
 	}
+	if f.body.Cap() > 1<<20 {
+		// Do not keep the memory of a large frame (zmq4 has its own copy) while idle.
+		f.body = bytes.Buffer{}
+	}
 	f.body.Reset()
 	if size > 0 {
 		// Grow with what arrives (at most 64 KiB ahead of it), never by the declared size.
