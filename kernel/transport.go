@@ -32,6 +32,19 @@ import (
 //   - queues what zmq4 writes to each peer, up to a high-water mark in messages and bytes,
 //     and drops whole messages beyond it (as a ZeroMQ PUB or ROUTER socket does), so a peer
 //     that does not read never blocks the socket for the others.
+//
+// Why a wrapper and not a fork of zmq4: every fault is reachable from the net.Conn and
+// net.Listener that zmq4's transport registry lets us supply, so the pinned v0.17.0 stays
+// as it is (no replace directive, no copy of its code to maintain), and the defences keep
+// working if zmq4 is upgraded, as long as it still speaks ZMTP 3.0 with the NULL mechanism
+// over a transport of ours. The cost is parsing ZMTP twice (headers here, whole frames in
+// zmq4) and one copy of each frame. The faults themselves are zmq4's and worth reporting
+// upstream: the handshake in the accept loop without a deadline; make([]byte, declared
+// length) in Conn.read; READY metadata sliced without bounds checks (Property.Write) and
+// SocketType.IsCompatible panicking on an unknown peer type, both before any
+// authentication; synchronous writes under a socket-wide lock, with PUB's high-water mark
+// shared by all subscribers; "tcp" on 0.0.0.0 listening dual-stack; a connection whose
+// handshake fails left open; and io.ErrUnexpectedEOF not marking a connection closed.
 
 // wireConfig configures one listening socket.
 type wireConfig struct {
