@@ -85,6 +85,15 @@ func (c ConnectionInfo) endpoint(port int) string {
 	return "tcp://" + net.JoinHostPort(c.IP, strconv.Itoa(port))
 }
 
+// listenEndpoint returns the endpoint on which the kernel listens on port: the same address
+// as endpoint, through the kernel's own transport configured by cfg.
+func (c ConnectionInfo) listenEndpoint(port int, cfg *wireConfig) string {
+	if c.Transport == "ipc" {
+		return wireEndpoint("ipc", c.IP+"-"+strconv.Itoa(port), cfg)
+	}
+	return wireEndpoint("tcp", net.JoinHostPort(c.IP, strconv.Itoa(port)), cfg)
+}
+
 // isHostname reports whether s is syntactically a host name (letters, digits, '-' and '.').
 // It is not looked up: binding reports an unknown host.
 func isHostname(s string) bool {

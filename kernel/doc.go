@@ -5,12 +5,37 @@
 // # Sockets and goroutines
 //
 // New binds the five sockets of a connection file (shell, control and stdin as ROUTER, iopub
-// as PUB with a high-water mark, heartbeat as an echoing ROUTER) on the file's address only.
-// Each socket has exactly one reading goroutine and one writing goroutine (fed by a channel);
-// shell and control are handled by separate dispatcher goroutines, so interrupt_request,
+// as PUB, heartbeat as an echoing ROUTER) on the file's address only: an IPv4 address (or
+// "*") binds IPv4 only and an IPv6 address IPv6 only, as ipykernel does; a host name binds one
+// of its addresses. A wildcard address and an empty key are logged as warnings. Each socket
+// has exactly one reading goroutine and one writing goroutine (fed by a channel); shell and
+// control are handled by separate dispatcher goroutines, so interrupt_request,
 // shutdown_request and kernel_info_request on control are answered while a cell runs, and the
-// heartbeat echoes whatever shell is doing. Nothing is package-level: several kernels can
-// live in one process (the tests do that).
+// heartbeat echoes whatever shell is doing. Each dispatcher takes the waiting requests of its
+// clients (ZeroMQ connections) in turn, each client's in order, so that a client that floods
+// requests delays another's by at most one of its own; a client with 16384 requests or
+// 256 MiB waiting has further requests dropped (and logged). Apart from the transport
+// registered with zmq4 once, nothing is package-level: several kernels can live in one
+// process (the tests do that).
+//
+// # The wire
+//
+// The sockets are zmq4 sockets (v0.17.0, unmodified) that listen through a transport of the
+// kernel's own ("gosnn+tcp", "gosnn+ipc"), because zmq4 alone lets one peer stop or kill the
+// kernel before any signature is checked. Its listener accepts in a goroutine of its own and
+// runs each connection's ZMTP handshake in another, under Config.HandshakeTimeout (10 s),
+// reading at most a 64 KiB READY command and refusing peers of an incompatible or unknown
+// socket type; only then does zmq4 see the connection, and its own handshake replays what
+// was read. After the handshake every frame header is checked before its body is read: a
+// frame or message over Config.MaxMessageBytes (128 MiB; 64 KiB for an iopub subscription,
+// 1 MiB for a heartbeat ping), more than 16384 frames in a message, or reserved flag bits
+// close the connection, and a body is buffered as it arrives, never by its declared length.
+// An iopub peer may send 1 MiB of subscriptions in all, and each socket keeps at most 1024
+// connections and 256 handshakes at once. Whatever zmq4 sends to a peer goes to that peer's
+// own queue, sent by a goroutine per connection: a peer that does not read has messages
+// beyond Config.IOPubHWM (iopub, 10000 messages) or Config.SendHWM (other sockets, 1000), or
+// beyond Config.MaxQueueBytes, dropped whole, as a ZeroMQ PUB or ROUTER socket does, and
+// never blocks the others. Each refused connection and each first drop is logged.
 //
 // # Messages
 //

@@ -22,7 +22,12 @@ import (
 const (
 	DefaultMaxStreamBytes  = 1 << 20  // stream text per cell
 	DefaultMaxDisplayBytes = 64 << 20 // display payload per cell
-	DefaultIOPubHWM        = 10000    // messages queued on iopub before dropping
+	DefaultIOPubHWM        = 10000    // messages queued per iopub subscriber before dropping
+	DefaultSendHWM         = 1000     // messages queued per peer on the other sockets
+	DefaultMaxQueueBytes   = 256 << 20
+	DefaultMaxMessageBytes = 128 << 20 // one incoming message, all frames
+
+	DefaultHandshakeTimeout = 10 * time.Second
 
 	DefaultStopOnErrorWindow = time.Second
 )
@@ -43,8 +48,23 @@ type Config struct {
 	// MaxDisplayBytes caps the display payload of one cell; 0 means DefaultMaxDisplayBytes,
 	// a negative value means no cap.
 	MaxDisplayBytes int
-	// IOPubHWM is the iopub high-water mark in messages; 0 means DefaultIOPubHWM.
+	// IOPubHWM is the iopub high-water mark: messages queued for one subscriber beyond which
+	// further messages to that subscriber are dropped (a subscriber that does not read
+	// loses messages; the others do not wait for it); 0 means DefaultIOPubHWM.
 	IOPubHWM int
+	// SendHWM is the same high-water mark for each peer of shell, control, stdin and
+	// heartbeat; 0 means DefaultSendHWM.
+	SendHWM int
+	// MaxQueueBytes also bounds what is queued for one peer, in bytes (one message is always
+	// queued when nothing is); 0 means DefaultMaxQueueBytes.
+	MaxQueueBytes int
+	// MaxMessageBytes bounds one incoming message (the sum of its frames): a peer that
+	// declares a larger frame or message is disconnected before anything is allocated for
+	// it; 0 means DefaultMaxMessageBytes.
+	MaxMessageBytes int
+	// HandshakeTimeout bounds a new connection's ZMTP handshake; 0 means
+	// DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
 	// StopOnErrorWindow is how long after a cell failed (with stop_on_error) newly arriving
 	// execute_requests are still aborted, besides those already queued: a front end's
 	// "Run All" sends its cells at once, but they may reach the kernel just after a quick
@@ -86,7 +106,7 @@ type Kernel struct {
 
 	shellOut, controlOut, stdinOut, iopubOut chan [][]byte
 	stdinReplies                             chan *Message
-	shellIn, controlIn                       chan *Message
+	shellIn, controlIn                       *fairQueue
 
 	wg       sync.WaitGroup // socket readers, writers and dispatchers
 	shutdown chan bool      // receives restart flag of the shutdown_request
@@ -102,6 +122,7 @@ type Kernel struct {
 	comms comms
 
 	dropped atomic.Int64 // messages dropped for bad frames, JSON or signatures
+	wire    wireStats    // connections refused and messages dropped by the listeners
 }
 
 // New binds the kernel's five sockets on the connection's address and returns a Kernel ready
@@ -129,6 +150,18 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	if cfg.IOPubHWM <= 0 {
 		cfg.IOPubHWM = DefaultIOPubHWM
 	}
+	if cfg.SendHWM <= 0 {
+		cfg.SendHWM = DefaultSendHWM
+	}
+	if cfg.MaxQueueBytes <= 0 {
+		cfg.MaxQueueBytes = DefaultMaxQueueBytes
+	}
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = DefaultMaxMessageBytes
+	}
+	if cfg.HandshakeTimeout <= 0 {
+		cfg.HandshakeTimeout = DefaultHandshakeTimeout
+	}
 	if cfg.Implementation == "" {
 		cfg.Implementation = "gosnn"
 	}
@@ -154,8 +187,9 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 		shellOut: make(chan [][]byte, 64), controlOut: make(chan [][]byte, 64),
 		stdinOut: make(chan [][]byte, 8), iopubOut: make(chan [][]byte, 1024),
 		stdinReplies: make(chan *Message, 8),
-		shellIn:      make(chan *Message, 1024), controlIn: make(chan *Message, 64),
-		shutdown: make(chan bool, 1),
+		shellIn:      newFairQueue(maxWaitingRequests, maxWaitingBytes),
+		controlIn:    newFairQueue(maxWaitingRequests, maxWaitingBytes),
+		shutdown:     make(chan bool, 1),
 	}
 	k.comms.init()
 	// The sockets live until Close; their context is not the caller's, so that cancelling
@@ -166,6 +200,12 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	k.stdin = zmq4.NewRouter(sctx, zmq4.WithLogger(discardLogger))
 	k.iopub = zmq4.NewPub(sctx, zmq4.WithLogger(discardLogger))
 	k.hb = zmq4.NewRouter(sctx, zmq4.WithLogger(discardLogger))
+	if cfg.Conn.Transport == "tcp" && isWildcard(cfg.Conn.IP) {
+		lg.Printf("warning: ip %q listens on every network interface: anyone who can reach this machine can connect", cfg.Conn.IP)
+	}
+	if cfg.Conn.Key == "" {
+		lg.Printf("warning: the connection file has an empty key: messages are not signed, and anyone who can connect can run code")
+	}
 	if err := k.iopub.SetOption(zmq4.OptionHWM, cfg.IOPubHWM); err != nil {
 		k.closeSockets()
 		cancel()
@@ -180,7 +220,28 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 		{"stdin", k.stdin, &k.conn.StdinPort}, {"iopub", k.iopub, &k.conn.IOPubPort},
 		{"heartbeat", k.hb, &k.conn.HBPort},
 	} {
-		ep := k.conn.endpoint(*b.port)
+		wc := &wireConfig{
+			sockType:  b.sck.Type(),
+			limits:    frameLimits{maxMessage: int64(cfg.MaxMessageBytes), maxFrames: maxMessageFrames},
+			hwm:       cfg.SendHWM,
+			maxQueue:  int64(cfg.MaxQueueBytes),
+			handshake: cfg.HandshakeTimeout,
+			pending:   maxPendingHandshakes,
+			maxConns:  maxConnections,
+			logf:      func(f string, a ...any) { lg.Printf(b.name+": "+f, a...) },
+			stats:     &k.wire,
+		}
+		switch b.sck {
+		case k.iopub:
+			// Peers only subscribe: short topics, and not without end.
+			wc.hwm = cfg.IOPubHWM
+			wc.limits = frameLimits{maxMessage: min(wc.limits.maxMessage, maxSubscriptionBytes), maxFrames: 1}
+			wc.maxIn = maxSubscribedBytes
+		case k.hb:
+			// Pings are echoed: keep them small.
+			wc.limits.maxMessage = min(wc.limits.maxMessage, maxPingBytes)
+		}
+		ep := k.conn.listenEndpoint(*b.port, wc)
 		if err := b.sck.Listen(ep); err != nil {
 			k.closeSockets()
 			cancel()
@@ -192,6 +253,32 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	}
 	return k, nil
 }
+
+const (
+	// maxMessageFrames bounds the frames of one incoming message (a Jupyter message has its
+	// routing identities, six frames and its buffers).
+	maxMessageFrames = 1 << 14
+	// maxPendingHandshakes bounds the handshakes in progress on one socket; further
+	// connections are closed at once until some complete or time out.
+	maxPendingHandshakes = 256
+	// maxConnections bounds the connections open on one socket (a front end opens one per
+	// socket; a few front ends may share a kernel).
+	maxConnections = 1024
+	// maxSubscriptionBytes bounds one subscription message on iopub, maxSubscribedBytes all
+	// the subscription messages of one peer (zmq4 keeps every topic it is sent).
+	maxSubscriptionBytes = 64 << 10
+	maxSubscribedBytes   = 1 << 20
+	// maxPingBytes bounds one heartbeat message (front ends send a few bytes).
+	maxPingBytes = 1 << 20
+	// maxWaitingRequests and maxWaitingBytes bound the requests of one client waiting on
+	// shell or control (a "Run All" sends every cell at once); beyond, requests are dropped.
+	maxWaitingRequests = 1 << 14
+	maxWaitingBytes    = 256 << 20
+)
+
+// worthLogging reports whether the nth occurrence of a problem a peer can repeat at will is
+// logged: the first 100, then one in 1000, so that a flood cannot flood the log.
+func worthLogging(n int64) bool { return n <= 100 || n%1000 == 0 }
 
 // discardLogger silences zmq4's internal logging of peer disconnects.
 var discardLogger = log.New(io.Discard, "", 0)
@@ -216,8 +303,8 @@ func (k *Kernel) Run() (restart bool, err error) {
 
 // start launches the socket readers and writers and the shell and control dispatchers.
 func (k *Kernel) start() {
-	k.goRead("shell", k.shell, func(m *Message) { k.enqueue(k.shellIn, m) })
-	k.goRead("control", k.control, func(m *Message) { k.enqueue(k.controlIn, m) })
+	k.goRead("shell", k.shell, func(m *Message) { k.enqueue("shell", k.shellIn, m) })
+	k.goRead("control", k.control, func(m *Message) { k.enqueue("control", k.controlIn, m) })
 	k.goRead("stdin", k.stdin, func(m *Message) {
 		if m.Header.MsgType != "input_reply" {
 			k.log.Printf("dropped %s on stdin (only input_reply is expected)", m.Header.MsgType)
@@ -242,10 +329,15 @@ func (k *Kernel) start() {
 	go k.dispatch(k.controlIn, k.controlOut, false)
 }
 
-func (k *Kernel) enqueue(ch chan *Message, m *Message) {
-	select {
-	case ch <- m:
-	case <-k.quit:
+// enqueue queues a request for the dispatcher of its channel, or drops it when its client
+// already has too many waiting.
+func (k *Kernel) enqueue(name string, q *fairQueue, m *Message) {
+	if q.push(m) {
+		return
+	}
+	if n := k.dropped.Add(1); worthLogging(n) {
+		k.log.Printf("%s: dropped a %s: its client already has %d requests or %d MiB waiting (%d messages dropped so far)",
+			name, m.Header.MsgType, maxWaitingRequests, maxWaitingBytes>>20, n)
 	}
 }
 
@@ -272,8 +364,9 @@ func (k *Kernel) goRead(name string, sck zmq4.Socket, deliver func(*Message)) {
 			}
 			m, err := Decode(raw.Frames, k.signer)
 			if err != nil {
-				k.dropped.Add(1)
-				k.log.Printf("%s: dropped message: %v", name, err)
+				if n := k.dropped.Add(1); worthLogging(n) {
+					k.log.Printf("%s: dropped message (%d so far): %v", name, n, err)
+				}
 				continue
 			}
 			deliver(m)
@@ -447,26 +540,34 @@ func (k *Kernel) status(parent *Message, state string) {
 	k.publish(parent, "status", map[string]any{"execution_state": state})
 }
 
-// dispatch handles the messages of one channel in order, each between status busy and idle.
-func (k *Kernel) dispatch(in chan *Message, out chan [][]byte, shell bool) {
+// dispatch handles the messages of one channel, each between status busy and idle: in order
+// for each client, the clients in turn.
+func (k *Kernel) dispatch(in *fairQueue, out chan [][]byte, shell bool) {
 	defer k.wg.Done()
 	// After a failed cell, execute_requests arriving before abortUntil that were sent before
 	// the failure (failedAt) are aborted.
 	var abortUntil, failedAt time.Time
 	for {
-		select {
-		case <-k.quit:
+		if k.stopping() {
 			return
-		case m := <-in:
-			if shell && m.Header.MsgType == "execute_request" && time.Now().Before(abortUntil) && sentBefore(m, failedAt) {
-				k.abortOne(m)
-				continue
+		}
+		m, ok := in.pop()
+		if !ok {
+			select {
+			case <-k.quit:
+				return
+			case <-in.ready:
 			}
-			if k.handle(m, out, shell) {
-				k.abortQueued()
-				failedAt = time.Now()
-				abortUntil = failedAt.Add(k.cfg.StopOnErrorWindow)
-			}
+			continue
+		}
+		if shell && m.Header.MsgType == "execute_request" && time.Now().Before(abortUntil) && sentBefore(m, failedAt) {
+			k.abortOne(m)
+			continue
+		}
+		if k.handle(m, out, shell) {
+			k.abortQueued()
+			failedAt = time.Now()
+			abortUntil = failedAt.Add(k.cfg.StopOnErrorWindow)
 		}
 	}
 }
@@ -563,16 +664,15 @@ func (k *Kernel) handleShutdown(m *Message, out chan [][]byte) {
 // (after a cell failed with stop_on_error); other queued requests are handled normally.
 func (k *Kernel) abortQueued() {
 	for {
-		select {
-		case m := <-k.shellIn:
-			if m.Header.MsgType != "execute_request" {
-				k.handle(m, k.shellOut, true)
-				continue
-			}
-			k.abortOne(m)
-		default:
+		m, ok := k.shellIn.pop()
+		if !ok {
 			return
 		}
+		if m.Header.MsgType != "execute_request" {
+			k.handle(m, k.shellOut, true)
+			continue
+		}
+		k.abortOne(m)
 	}
 }
 
