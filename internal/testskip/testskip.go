@@ -7,13 +7,17 @@
 // Skip, Need or AuthorsFile instead of t.Skip at the sites that skip for something missing.
 // The line goes to standard output after the tests have run. go test shows it when it runs
 // the package in its directory ("go test" with no package arguments), with -v, and when the
-// package fails; with package arguments ("go test ./snn") go test discards the output of a
-// package that passes, and the line with it.
+// package fails. With package arguments ("go test ./...") go test discards the output of a
+// package that passes, so when standard output is not a terminal and the test is not verbose,
+// the line, prefixed with the package, is also written to the controlling terminal
+// (/dev/tty) when there is one: a user who runs plain "go test ./..." sees it there.
 package testskip
 
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -123,8 +127,33 @@ func Run(m *testing.M) int {
 	code := m.Run()
 	if s := Summary(); s != "" {
 		fmt.Println(s)
+		if echoToTerminal(testing.Verbose(), isTerminal(os.Stdout)) {
+			if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+				fmt.Fprintf(tty, "%s: %s\n", packagePath(), s)
+				tty.Close()
+			}
+		}
 	}
 	return code
+}
+
+// echoToTerminal reports whether the summary must also go to the controlling terminal: when go
+// test may hide standard output (not verbose, and standard output is not the terminal itself).
+func echoToTerminal(verbose, stdoutIsTerminal bool) bool {
+	return !verbose && !stdoutIsTerminal
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// packagePath is the import path of the package under test ("github.com/gosnn/gosnn/snn").
+func packagePath() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Path != "" {
+		return strings.TrimSuffix(bi.Path, ".test")
+	}
+	return strings.TrimSuffix(filepath.Base(os.Args[0]), ".test")
 }
 
 // Main is a TestMain: it exits with Run's code.
