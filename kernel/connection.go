@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 )
 
@@ -68,9 +67,13 @@ func ParseConnection(data []byte) (ConnectionInfo, error) {
 	return c, nil
 }
 
-// ReadConnectionFile reads and validates the connection file at path.
+// maxConnectionFileBytes bounds a connection file (a real one is a few hundred bytes).
+const maxConnectionFileBytes = 1 << 20
+
+// ReadConnectionFile reads and validates the connection file at path, a regular file of at
+// most 1 MiB.
 func ReadConnectionFile(path string) (ConnectionInfo, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFileBounded(path, maxConnectionFileBytes, "connection files")
 	if err != nil {
 		return ConnectionInfo{}, fmt.Errorf("kernel: %v", err)
 	}

@@ -60,6 +60,25 @@ func TestReadConnectionFile(t *testing.T) {
 	if c, err := ReadConnectionFile(p); err != nil || c.Key != "x" {
 		t.Errorf("%+v %v", c, err)
 	}
+	// Inputs that never end or are huge are refused before they are read whole.
+	dir := t.TempDir()
+	zero := filepath.Join(dir, "zero.json")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, make([]byte, maxConnectionFileBytes+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{zero, "not a regular file"},
+		{dir, "not a regular file"},
+		{big, "larger than the 1-MiB limit for connection files"},
+	} {
+		if _, err := ReadConnectionFile(tc.path); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ReadConnectionFile(%s) = %v, want an error containing %q", filepath.Base(tc.path), err, tc.want)
+		}
+	}
 }
 
 func FuzzParseConnection(f *testing.F) {

@@ -131,6 +131,12 @@ const maxHistoryBytes = 256 << 20
 // readHistoryBytes reads the history file, refusing anything but a regular file (a link to
 // /dev/zero would never end) and files over maxHistoryBytes.
 func readHistoryBytes(path string) ([]byte, error) {
+	return readFileBounded(path, maxHistoryBytes, "history files")
+}
+
+// readFileBounded reads a whole regular file of at most limit bytes; what names the kind of
+// file in the error ("connection files").
+func readFileBounded(path string, limit int64, what string) ([]byte, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -141,11 +147,19 @@ func readHistoryBytes(path string) ([]byte, error) {
 	} else if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
-	data, err := io.ReadAll(io.LimitReader(fh, maxHistoryBytes+1))
-	if err == nil && len(data) > maxHistoryBytes {
-		err = fmt.Errorf("%s is larger than the %d-MiB limit for history files", path, maxHistoryBytes>>20)
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = fmt.Errorf("%s is larger than the %s limit for %s", path, sizeString(limit), what)
 	}
 	return data, err
+}
+
+// sizeString formats a byte count as "256-MiB" or "64-KiB".
+func sizeString(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d-MiB", n>>20)
+	}
+	return fmt.Sprintf("%d-KiB", n>>10)
 }
 
 func readHistory(path string) (historyFile, error) {

@@ -166,7 +166,7 @@ func OnJupyterPath(dir string) bool {
 // ReadKernelSpec reads dir/kernel.json.
 func ReadKernelSpec(dir string) (KernelSpec, error) {
 	var s KernelSpec
-	data, err := os.ReadFile(filepath.Join(dir, "kernel.json"))
+	data, err := readFileBounded(filepath.Join(dir, "kernel.json"), maxConnectionFileBytes, "kernel specs")
 	if err != nil {
 		return s, fmt.Errorf("kernel: %v", err)
 	}
