@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gosnn/gosnn/internal/dirlock"
 	"github.com/gosnn/gosnn/internal/testskip"
 )
 
@@ -27,6 +28,9 @@ import (
 // every command run with Env carry (sbatch passes it on to the jobs), so that Cleanup can
 // find the processes of one cluster and of no other.
 const Marker = "GOSNN_SLURMTEST_DIR"
+
+// dirPrefix starts the name of every cluster's directory in os.TempDir().
+const dirPrefix = "slurmtest-"
 
 // Partition is the name of the cluster's only partition, the default one.
 const Partition = "debug"
@@ -48,7 +52,8 @@ var binaries = []string{"munged", "slurmctld", "slurmd", "sbatch", "squeue", "sc
 type Option func(*config)
 
 type config struct {
-	cpus int
+	cpus  int
+	extra string // more lines of slurm.conf (for the tests of a failed start)
 }
 
 // CPUs sets the number of CPUs the node declares (by default runtime.NumCPU()). More than the
@@ -77,9 +82,11 @@ type Cluster struct {
 	Ready time.Duration
 
 	t       testing.TB
+	cfg     config
 	bin     map[string]string
 	daemons []*daemon
 	user    string
+	lock    *dirlock.Lock // held while the cluster lives; see sweep
 }
 
 type daemon struct {
@@ -129,11 +136,22 @@ func Start(t testing.TB, opts ...Option) *Cluster {
 	}
 	// A short directory directly under the temporary directory: t.TempDir() paths can exceed
 	// the ~108-byte limit of a unix socket path (munge's socket, slurmd's step sockets).
-	dir, err := os.MkdirTemp("", "slurm")
+	sweep(t)
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		t.Fatalf("slurmtest: %v", err)
 	}
-	c := &Cluster{Dir: dir, Conf: filepath.Join(dir, "slurm.conf"), CPUs: cfg.cpus, t: t, bin: bin, user: u.Username}
+	// munged wants execute permission for all on every directory above its socket.
+	if err := os.Chmod(dir, 0o711); err != nil {
+		os.RemoveAll(dir)
+		t.Fatalf("slurmtest: %v", err)
+	}
+	lock, err := dirlock.Acquire(dir, "slurmtest "+t.Name())
+	if err != nil {
+		os.RemoveAll(dir)
+		t.Fatalf("slurmtest: %v", err)
+	}
+	c := &Cluster{Dir: dir, Conf: filepath.Join(dir, "slurm.conf"), CPUs: cfg.cpus, cfg: cfg, t: t, bin: bin, user: u.Username, lock: lock}
 	t.Cleanup(c.stop)
 	if c.MemoryMB, err = memoryMB(); err != nil {
 		t.Fatalf("slurmtest: %v", err)
@@ -275,7 +293,7 @@ KillWait=5
 ReturnToService=2
 JobRequeue=1
 MailProg=/bin/true
-StateSaveLocation=%[1]s/state
+%[9]sStateSaveLocation=%[1]s/state
 SlurmdSpoolDir=%[1]s/spool
 SlurmctldPidFile=%[1]s/run/slurmctld.pid
 SlurmdPidFile=%[1]s/run/slurmd.pid
@@ -283,7 +301,7 @@ SlurmctldLogFile=%[1]s/log/slurmctld.log
 SlurmdLogFile=%[1]s/log/slurmd.log
 SlurmctldDebug=info
 SlurmdDebug=info
-`, c.Dir, c.user, Node, c.CtldPort, c.SlurmdPort, c.CPUs, c.MemoryMB, Partition)
+`, c.Dir, c.user, Node, c.CtldPort, c.SlurmdPort, c.CPUs, c.MemoryMB, Partition, c.cfg.extra)
 	return os.WriteFile(c.Conf, []byte(conf), 0o644)
 }
 
@@ -447,6 +465,8 @@ func (c *Cluster) LogTails(n int) string {
 // remains of the cluster's processes, checks that none is left and removes Dir.
 func (c *Cluster) stop() {
 	t := c.t
+	t0 := time.Now()
+	defer func() { t.Logf("slurmtest: stopped the cluster in %v", time.Since(t0).Round(time.Millisecond)) }()
 	if c.ctldUp() {
 		if _, err := c.run(20*time.Second, "scancel", "--user="+c.user); err != nil {
 			t.Logf("slurmtest: cleanup: %v", err)
@@ -479,15 +499,7 @@ func (c *Cluster) stop() {
 		// The daemon's process group outlives it when it leaves children behind.
 		_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 	}
-	left := c.Processes()
-	for i := 0; len(left) > 0 && i < 100; i++ {
-		for _, p := range left {
-			_ = syscall.Kill(p.Pid, syscall.SIGKILL)
-		}
-		time.Sleep(50 * time.Millisecond)
-		left = c.Processes()
-	}
-	if len(left) > 0 {
+	if left := killAll(c.Processes); len(left) > 0 {
 		t.Errorf("slurmtest: processes of the cluster in %s survive SIGKILL: %v", c.Dir, left)
 	}
 	if t.Failed() {
@@ -496,6 +508,7 @@ func (c *Cluster) stop() {
 	if err := os.RemoveAll(c.Dir); err != nil {
 		t.Errorf("slurmtest: cleanup: %v", err)
 	}
+	_ = c.lock.Release()
 }
 
 func (c *Cluster) ctldUp() bool {
@@ -517,16 +530,33 @@ func (p Process) String() string { return fmt.Sprintf("%d(%s)", p.Pid, p.Comm) }
 
 // Processes returns the live (not zombie) processes of the cluster: those in the process
 // group of one of its daemons and those whose environment holds Marker=Dir: the daemons,
-// slurmstepd and the jobs' processes, unless a job was submitted with an environment without
-// the Marker (sbatch --export=NONE).
+// slurmstepd (which leaves slurmd's process group) and the jobs' processes, unless a job was
+// submitted with an environment without the Marker (sbatch --export=NONE).
 func (c *Cluster) Processes() []Process {
 	pgids := map[int]bool{}
 	for _, d := range c.daemons {
 		pgids[d.cmd.Process.Pid] = true
 	}
-	mark := []byte("\x00" + Marker + "=" + c.Dir + "\x00")
-	entries, _ := os.ReadDir("/proc")
 	var ps []Process
+	for _, p := range scan() {
+		if pgids[p.pgrp] || p.marker == c.Dir {
+			ps = append(ps, p.Process)
+		}
+	}
+	return ps
+}
+
+// proc is a live process seen in /proc.
+type proc struct {
+	Process
+	pgrp   int
+	marker string // the value of Marker in its environment, or ""
+}
+
+// scan lists the live (not zombie) processes other than this one.
+func scan() []proc {
+	entries, _ := os.ReadDir("/proc")
+	var ps []proc
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil || pid == os.Getpid() {
@@ -539,23 +569,90 @@ func (c *Cluster) Processes() []Process {
 		// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
 		s := string(stat)
 		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
+		j := strings.IndexByte(s, '(')
+		if i < 0 || j < 0 || j > i {
 			continue
 		}
 		f := strings.Fields(s[i+1:])
 		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
 			continue
 		}
-		pgrp, _ := strconv.Atoi(f[2])
-		mine := pgids[pgrp]
-		if !mine {
-			env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-			mine = err == nil && bytes.Contains(append(append([]byte{0}, env...), 0), mark)
+		p := proc{Process: Process{Pid: pid, Comm: s[j+1 : i]}}
+		p.pgrp, _ = strconv.Atoi(f[2])
+		if env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ")); err == nil {
+			for _, kv := range bytes.Split(env, []byte{0}) {
+				if v, ok := bytes.CutPrefix(kv, []byte(Marker+"=")); ok {
+					p.marker = string(v)
+				}
+			}
 		}
-		if mine {
-			comm := s[strings.IndexByte(s, '(')+1 : i]
-			ps = append(ps, Process{Pid: pid, Comm: comm})
-		}
+		ps = append(ps, p)
 	}
 	return ps
+}
+
+// killAll sends SIGKILL to the processes that mine selects until none is left, for at most
+// five seconds, and returns those that remain.
+func killAll(mine func() []Process) []Process {
+	left := mine()
+	for i := 0; len(left) > 0 && i < 100; i++ {
+		for _, p := range left {
+			_ = syscall.Kill(p.Pid, syscall.SIGKILL)
+		}
+		time.Sleep(50 * time.Millisecond)
+		left = mine()
+	}
+	return left
+}
+
+// sweep removes what clusters of dead test processes left behind: when a test binary is
+// killed its Cleanup does not run; the kernel kills its daemons (they have a parent-death
+// signal) but not the job steps that slurmd had started, nor the directory. A cluster's test
+// process holds the dirlock of its directory while it lives, so a directory that can be
+// locked, or that no longer exists, belongs to no live test.
+func sweep(t testing.TB) {
+	t.Helper()
+	byDir := map[string][]Process{}
+	for _, p := range scan() {
+		if p.marker != "" {
+			byDir[p.marker] = append(byDir[p.marker], p.Process)
+		}
+	}
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, d := range dirs {
+		if _, ok := byDir[d]; !ok {
+			byDir[d] = nil
+		}
+	}
+	for dir, ps := range byDir {
+		var lock *dirlock.Lock
+		if _, err := os.Stat(dir); err == nil {
+			// No lock file yet: a cluster being created right now.
+			if _, err := os.Stat(filepath.Join(dir, dirlock.FileName)); err != nil {
+				continue
+			}
+			if lock, err = dirlock.Acquire(dir, "slurmtest sweep"); err != nil {
+				continue // a live cluster
+			}
+		}
+		left := killAll(func() []Process {
+			var mine []Process
+			for _, p := range scan() {
+				if p.marker == dir {
+					mine = append(mine, p.Process)
+				}
+			}
+			return mine
+		})
+		if len(left) > 0 {
+			t.Logf("slurmtest: processes of a dead cluster in %s survive SIGKILL: %v", dir, left)
+		}
+		if lock != nil {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Logf("slurmtest: %v", err)
+			}
+			_ = lock.Release()
+		}
+		t.Logf("slurmtest: removed the remains of a dead cluster in %s (processes %v)", dir, ps)
+	}
 }
