@@ -14,9 +14,9 @@
 // with a parent-death signal: munged, slurmctld once munge's socket exists, and
 // slurmd -N localhost once slurmctld answers `scontrol ping`. The cluster is ready when
 // `sinfo` says the node is idle and `scontrol show slurmd` answers: sinfo reports idle from
-// the saved state before slurmd has registered, and a job submitted then is requeued. If it
-// is not ready within a minute, or a daemon exits, Start fails the test with the tail of every
-// log. When a Slurm or munge program is missing, or the test does not run as root (the
+// the saved state before slurmd has registered, and a job submitted then is requeued. If a
+// daemon exits or the cluster is not ready in time (a minute at most), Start fails the test
+// with the tail of every log. When a Slurm or munge program is missing, or the test does not run as root (the
 // daemons run as root, as do the jobs), Start skips the test with a message (reason
 // testskip.Slurm), and fails it under CI=true, where .ci/run installs Debian's slurmctld,
 // slurmd, slurm-client and munge.
@@ -45,7 +45,8 @@
 // outright (SIGKILL, or go test's timeout) runs no Cleanup: its daemons die with it through the
 // parent-death signal, but running job steps survive and Dir stays. For that case each cluster
 // holds a dirlock on its directory while its test process lives, and every Start first kills
-// the processes, and removes the directories, of clusters whose directory is no longer locked.
+// the processes, and removes the directories, of clusters whose directory is no longer locked
+// (or no longer exists).
 // A job submitted with an environment without the Marker (sbatch --export=NONE) escapes that
 // sweep, though not scancel.
 //
