@@ -34,6 +34,7 @@ const (
 	Data    Reason = "the authors' data (set GOSNN_DATA or run `gosnn data fetch`)"
 	Jupyter Reason = "the Debian Jupyter clients (python3-jupyter-client, python3-nbclient, jupyter-console…)"
 	NumPy   Reason = "NumPy or SciPy for /usr/bin/python3 (python3-numpy, python3-scipy)"
+	Slurm   Reason = "Slurm (slurmctld, slurmd, slurm-client, munge)"
 	Tmux    Reason = "tmux"
 )
 
