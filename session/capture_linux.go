@@ -108,6 +108,16 @@ func startCapture(route func(name, text string)) (*capture, error) {
 	return c, nil
 }
 
+// dupStd returns a new *os.File on a duplicate of fd (1 or 2), or nil if it cannot be made.
+// A duplicate of a non-blocking descriptor (the captured stderr pipe) waits in the poller.
+func dupStd(fd int, name string) *os.File {
+	f, err := dupFile(fd, name)
+	if err != nil {
+		return nil
+	}
+	return f
+}
+
 func dupFile(fd int, name string) (*os.File, error) {
 	nfd, err := syscall.Dup(fd)
 	if err != nil {
@@ -286,14 +296,6 @@ func (c *capture) stop() error {
 	defer captureMu.Unlock()
 	err1 := syscall.Dup3(int(c.origOut.Fd()), 1, 0)
 	err2 := syscall.Dup3(int(c.origErr.Fd()), 2, 0)
-	// fds 1 and 2 no longer refer to the pipes; closing our write ends ends the readers.
-	c.out.w.Close()
-	c.err.w.Close()
-	<-c.out.done
-	<-c.err.done
-	c.out.r.Close()
-	c.err.r.Close()
-	captureOwner = nil
 	if c.prevStderr != nil {
 		if c.prevLog != nil && log.Writer() == io.Writer(os.Stderr) {
 			log.SetOutput(c.prevLog)
@@ -302,6 +304,14 @@ func (c *capture) stop() error {
 		os.Stderr = c.prevStderr
 		pollable.Close()
 	}
+	// fds 1 and 2 no longer refer to the pipes; closing our write ends ends the readers.
+	c.out.w.Close()
+	c.err.w.Close()
+	<-c.out.done
+	<-c.err.done
+	c.out.r.Close()
+	c.err.r.Close()
+	captureOwner = nil
 	if !crashLogActive() {
 		_ = debug.SetCrashOutput(nil, debug.CrashOptions{})
 	}

@@ -48,6 +48,7 @@ type Session struct {
 	disp   *display.Displayer
 	host   *host
 	closed bool
+	stdio  stdio // the cells' os.Stdout and os.Stderr (stdio.go)
 
 	// The running cell, or the last one between cells.
 	cell atomic.Pointer[cellState]
@@ -110,6 +111,7 @@ func New(opt Options) (*Session, error) {
 		}
 		s.cap = c
 	}
+	s.stdio.init()
 	s.in = interp.New(interp.Options{
 		Stdin:        &inputReader{s: s},
 		Stderr:       &diagWriter{s: s},
@@ -155,6 +157,7 @@ func (s *Session) Close() error {
 	s.closed = true
 	s.unregister()
 	s.interruptRuns()
+	s.stdio.close()
 	if s.cap != nil {
 		return s.cap.stop()
 	}
@@ -240,6 +243,7 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	}()
 	cell := &cellState{ctx: s.runContext(), sink: out}
 	s.cell.Store(cell)
+	s.stdio.renew()
 	defer func() {
 		if s.cap != nil {
 			s.cap.flush()
@@ -459,6 +463,9 @@ func (s *Session) overrides() interp.Exports {
 		})},
 	}
 	for k, v := range s.snnOverrides() {
+		ex[k] = v
+	}
+	for k, v := range s.stdio.exports() {
 		ex[k] = v
 	}
 	return ex
