@@ -128,9 +128,14 @@ type hook struct {
 // New builds the recurrent network of cfg (MODEL.md section 6): NE E neurons in cfg.Clusters
 // equal clusters of consecutive indices, NI I neurons, Bernoulli connectivity without
 // autapses on the four pathways, uniform initial weights, and the initial state of 6.4.
-// All randomness derives from cfg.Seed.
+// All randomness derives from cfg.Seed. A network that needs more memory than the machine has
+// available (MemAvailable, or the cgroup limit) is refused with an error that says both.
 func New(cfg Config) (*Network, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	_, syn := memoryEstimate(cfg)
+	if err := checkMemory(float64(cfg.NE+cfg.NI), syn, availableMemory()); err != nil {
 		return nil, err
 	}
 	n := newEmpty(cfg)
@@ -174,6 +179,21 @@ func NewFromWeights(cfg Config, w *mat.Dense, cl Clusters) (*Network, error) {
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	// Every entry may be a synapse; count them only when that bound does not fit.
+	if avail := availableMemory(); checkMemory(float64(r), float64(r)*float64(r), avail) != nil {
+		raw := w.RawMatrix()
+		nnz := 0
+		for j := 0; j < r; j++ {
+			for _, x := range raw.Data[j*raw.Stride:][:r] {
+				if x != 0 {
+					nnz++
+				}
+			}
+		}
+		if err := checkMemory(float64(r), float64(nnz), avail); err != nil {
+			return nil, err
+		}
 	}
 	n := newEmpty(cfg)
 	if cl.Count() > 0 {
