@@ -154,3 +154,14 @@ func TestGosnnRunStdoutClose(t *testing.T) {
 		t.Errorf("later cell: %q", got)
 	}
 }
+
+// A cell that closes os.Stdin closes its own file: the line editor keeps reading the terminal.
+func TestGosnnREPLStdinClose(t *testing.T) {
+	m := startGosnn(t, "")
+	m.line(`import "os"`)
+	m.waitPrompt()
+	m.line(`os.Stdin.Close()`)
+	m.waitPrompt()
+	m.line(`40 + 2`)
+	m.waitFor(`(?m)^42$`)
+}

@@ -8,22 +8,26 @@ import (
 	"github.com/traefik/yaegi/interp"
 )
 
-// Cells see os.Stdout and os.Stderr as files of their own, duplicates of file descriptors 1
-// and 2: a cell that closes one (os.Stdout.Close()) closes its duplicate only, so the
-// process's descriptors 1 and 2 stay open, the next file opened does not take their number,
-// and fmt.Println (which writes to the process's stdout) keeps working. Prints through the
-// closed file fail in the rest of that cell, as in Go; the next cell gets a fresh duplicate.
+// Cells see os.Stdin, os.Stdout and os.Stderr as files of their own, duplicates of file
+// descriptors 0, 1 and 2: a cell that closes one (os.Stdout.Close()) closes its duplicate
+// only, so the process's descriptors stay open (the REPL's line editor reads fd 0), the next
+// file opened does not take their number, and fmt.Println (which writes to the process's
+// stdout) keeps working. Use of the closed file fails in the rest of that cell, as in Go;
+// the next cell gets a fresh duplicate.
 
-// stdio holds the cells' os.Stdout and os.Stderr.
+// stdio holds the cells' os.Stdin, os.Stdout and os.Stderr.
 type stdio struct {
-	mu       sync.Mutex
-	out, err *os.File
+	mu           sync.Mutex
+	in, out, err *os.File
 }
 
 // init makes the files; fallback is used where a duplicate cannot be made.
 func (st *stdio) init() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.in = dupStd(0, "/dev/stdin"); st.in == nil {
+		st.in = os.Stdin
+	}
 	if st.out = dupStd(1, "/dev/stdout"); st.out == nil {
 		st.out = os.Stdout
 	}
@@ -35,6 +39,7 @@ func (st *stdio) init() {
 // exports are the symbols that give cells these files.
 func (st *stdio) exports() interp.Exports {
 	return interp.Exports{"os/os": {
+		"Stdin":  reflect.ValueOf(&st.in).Elem(),
 		"Stdout": reflect.ValueOf(&st.out).Elem(),
 		"Stderr": reflect.ValueOf(&st.err).Elem(),
 	}}
@@ -44,6 +49,11 @@ func (st *stdio) exports() interp.Exports {
 func (st *stdio) renew() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if isClosed(st.in) {
+		if f := dupStd(0, "/dev/stdin"); f != nil {
+			st.in = f
+		}
+	}
 	if isClosed(st.out) {
 		if f := dupStd(1, "/dev/stdout"); f != nil {
 			st.out = f
@@ -60,8 +70,8 @@ func (st *stdio) renew() {
 func (st *stdio) close() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for _, f := range []*os.File{st.out, st.err} {
-		if f != nil && f != os.Stdout && f != os.Stderr {
+	for _, f := range []*os.File{st.in, st.out, st.err} {
+		if f != nil && f != os.Stdin && f != os.Stdout && f != os.Stderr {
 			f.Close()
 		}
 	}
