@@ -39,8 +39,8 @@ func memoryBytes(neurons, synapses float64) float64 {
 }
 
 // availableMemory returns the bytes this process may still allocate, 0 when unknown: Linux's
-// MemAvailable, lowered to what the process's cgroup limit leaves. A variable for tests.
-var availableMemory = func() uint64 {
+// MemAvailable, lowered to what the process's cgroup limit leaves.
+func availableMemory() uint64 {
 	avail := memAvailable("/proc/meminfo")
 	if cg := cgroupRoom("/sys/fs/cgroup"); cg > 0 && (avail == 0 || cg < avail) {
 		avail = cg
@@ -106,4 +106,22 @@ func gib(b float64) string {
 		return fmt.Sprintf("%.0f MiB", b/(1<<20))
 	}
 	return fmt.Sprintf("%.1f GiB", b/(1<<30))
+}
+
+// checkWeightsMemory checks the network of the n×n weight matrix raw (row-major, with its
+// stride): every entry may be a synapse, and they are counted only when that bound does not
+// fit in avail.
+func checkWeightsMemory(data []float64, stride, n int, avail uint64) error {
+	if checkMemory(float64(n), float64(n)*float64(n), avail) == nil {
+		return nil
+	}
+	nnz := 0
+	for j := 0; j < n; j++ {
+		for _, x := range data[j*stride:][:n] {
+			if x != 0 {
+				nnz++
+			}
+		}
+	}
+	return checkMemory(float64(n), float64(nnz), avail)
 }

@@ -9,17 +9,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// withAvailable makes the machine appear to have avail bytes for the test.
-func withAvailable(t *testing.T, avail uint64) {
-	t.Helper()
-	prev := availableMemory
-	availableMemory = func() uint64 { return avail }
-	t.Cleanup(func() { availableMemory = prev })
-}
-
-// New refuses what cannot fit (3 M neurons) with an error naming the need and the
-// machine's memory, before allocating anything; the paper's network fits.
-func TestNewMemoryCheck(t *testing.T) {
+// The check refuses what cannot fit (3 M neurons) with an error naming the need and the
+// machine's memory; the paper's network fits. avail is a fake limit.
+func TestMemoryCheck(t *testing.T) {
 	big := DefaultConfig()
 	big.NE, big.NI, big.Clusters = 2_400_000, 600_000, 30
 	for _, tc := range []struct {
@@ -34,18 +26,30 @@ func TestNewMemoryCheck(t *testing.T) {
 		{"3 M neurons, 16 GiB", big, 16 << 30, "a network of 3000000 neurons and 1.8e+12 synapses needs about"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			withAvailable(t, tc.avail)
-			_, err := New(tc.cfg)
+			_, syn := memoryEstimate(tc.cfg)
+			err := checkMemory(float64(tc.cfg.NE+tc.cfg.NI), syn, tc.avail)
 			if tc.want == "" {
 				if err != nil {
-					t.Fatalf("New: %v", err)
+					t.Fatal(err)
 				}
 				return
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "available") {
-				t.Fatalf("New: err = %v, want one containing %q", err, tc.want)
+				t.Fatalf("err = %v, want one containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// New refuses 3 M neurons on this machine (tens of terabytes) before allocating them.
+func TestNewRefusesHugeNetwork(t *testing.T) {
+	if availableMemory() == 0 {
+		t.Skip("the available memory is unknown here")
+	}
+	cfg := DefaultConfig()
+	cfg.NE, cfg.NI = 2_400_000, 600_000
+	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "snn: a network of 3000000 neurons") {
+		t.Fatalf("New: err = %v", err)
 	}
 }
 
@@ -66,15 +70,22 @@ func TestMemoryEstimateSynapses(t *testing.T) {
 	}
 }
 
-// NewFromWeights counts the synapses of a matrix whose size alone does not fit.
+// The check of NewFromWeights counts the synapses of a matrix whose size alone does not fit.
 func TestNewFromWeightsMemoryCheck(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.NE, cfg.NI, cfg.Clusters = 40, 10, 1
 	w := mat.NewDense(50, 50, nil)
 	w.Set(1, 0, 1)
-	withAvailable(t, 50*50*bytesPerSynapse/2) // every entry as a synapse would not fit
-	if _, err := NewFromWeights(cfg, w, Clusters{}); err != nil {
+	avail := uint64(50 * 50 * bytesPerSynapse / 2) // every entry as a synapse would not fit
+	check := func() error {
+		raw := w.RawMatrix()
+		return checkWeightsMemory(raw.Data, raw.Stride, 50, avail)
+	}
+	if err := check(); err != nil {
 		t.Fatalf("sparse matrix: %v", err)
+	}
+	if _, err := NewFromWeights(cfg, w, Clusters{}); err != nil {
+		t.Fatalf("NewFromWeights: %v", err)
 	}
 	for i := 0; i < 50; i++ {
 		for j := 0; j < 50; j++ {
@@ -83,7 +94,7 @@ func TestNewFromWeightsMemoryCheck(t *testing.T) {
 			}
 		}
 	}
-	if _, err := NewFromWeights(cfg, w, Clusters{}); err == nil || !strings.Contains(err.Error(), "2.45e+03 synapses") {
+	if err := check(); err == nil || !strings.Contains(err.Error(), "2.45e+03 synapses") {
 		t.Fatalf("dense matrix: err = %v", err)
 	}
 }

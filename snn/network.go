@@ -180,20 +180,9 @@ func NewFromWeights(cfg Config, w *mat.Dense, cl Clusters) (*Network, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	// Every entry may be a synapse; count them only when that bound does not fit.
-	if avail := availableMemory(); checkMemory(float64(r), float64(r)*float64(r), avail) != nil {
-		raw := w.RawMatrix()
-		nnz := 0
-		for j := 0; j < r; j++ {
-			for _, x := range raw.Data[j*raw.Stride:][:r] {
-				if x != 0 {
-					nnz++
-				}
-			}
-		}
-		if err := checkMemory(float64(r), float64(nnz), avail); err != nil {
-			return nil, err
-		}
+	raw := w.RawMatrix()
+	if err := checkWeightsMemory(raw.Data, raw.Stride, r, availableMemory()); err != nil {
+		return nil, err
 	}
 	n := newEmpty(cfg)
 	if cl.Count() > 0 {
