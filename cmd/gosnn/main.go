@@ -1,7 +1,9 @@
 // Command gosnn is the single gosnn binary: the terminal REPL (default), the Jupyter kernel and
 // its installer, the headless notebook runner, and batch benchmarks and experiments.
 //
-// Each subcommand lives in its own file and registers itself in init with register.
+// Each subcommand lives in its own file and registers itself in init with register. The REPL
+// and run execute in a supervised child process of the same binary, which reports a fatal
+// error of a cell on the terminal (crash.go).
 package main
 
 import (
