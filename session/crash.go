@@ -177,9 +177,13 @@ func inferFatal(report string) string {
 		return "fatal error: out of memory (the system refused the memory the process asked for)"
 	}
 	for i, f := range funcs {
-		if (f == "runtime.throw" || f == "runtime.fatal") && i+1 < len(funcs) {
-			return "fatal error in the Go runtime, raised by " + funcs[i+1]
+		if !strings.HasSuffix(f, ".throw") && !strings.HasSuffix(f, ".fatal") || i+1 >= len(funcs) {
+			continue
 		}
+		if next := funcs[i+1]; strings.Contains(next, "map") {
+			return "fatal error: concurrent map access (goroutines used a map without a lock), raised by " + next
+		}
+		return "fatal error in the Go runtime, raised by " + funcs[i+1]
 	}
 	return "fatal error in the Go runtime"
 }

@@ -21,6 +21,8 @@ func TestCrashLogRoundTrip(t *testing.T) {
 			[]string{"cell [2]:\n    f(0)\n", "fatal error: stack overflow", "whole report: "}},
 		{"out of memory", "[3]\nb := make([]byte, 1<<40)", "\nruntime stack:\nruntime.throw({0x1?, 0x2?})\n\tx.go:1\nruntime.sysMapOS(0x1, 0x2, {0x3, 0x4})\n\tx.go:2\n",
 			[]string{"fatal error: out of memory"}},
+		{"concurrent map writes", "[5]\ngo f()", "\ngoroutine 31 [running]:\ninternal/runtime/maps.fatal({0x13725b7?, 0x0?})\n\tx.go:1\nreflect.mapassign0(0x1, 0x2)\n\tx.go:2\n",
+			[]string{"fatal error: concurrent map access", "reflect.mapassign0"}},
 		{"panic between cells", "", "panic: boom\n\ngoroutine 7 [running]:\nmain.f()\n", []string{"died between cells", "panic: boom"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
