@@ -1,10 +1,16 @@
 package kernel
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/gosnn/gosnn/display"
+	"github.com/gosnn/gosnn/kernel/internal/fake"
 )
 
 // A cell that kills the process (a runaway recursion's stack overflow, an allocation far
@@ -50,4 +56,35 @@ func TestFatalCellRestart(t *testing.T) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// countingEvaluator records the ExecutionCount of each Execute's context.
+type countingEvaluator struct {
+	Evaluator
+	mu   sync.Mutex
+	seen []string
+}
+
+func (e *countingEvaluator) Execute(ctx context.Context, code string, out display.Sink) (*display.Bundle, error) {
+	n, ok := ExecutionCount(ctx)
+	e.mu.Lock()
+	e.seen = append(e.seen, fmt.Sprintf("%s:%d:%v", code, n, ok))
+	e.mu.Unlock()
+	return e.Evaluator.Execute(ctx, code, out)
+}
+
+// The context of a cell carries its execution count; silent requests and user expressions
+// have none.
+func TestExecutionCountInContext(t *testing.T) {
+	ev := &countingEvaluator{Evaluator: fake.New()}
+	c := startKernel(t, func(cfg *Config) { cfg.Evaluator = ev })
+	c.execute("= 1", nil)
+	c.execute("= 2", map[string]any{"silent": true})
+	c.execute("= 3", map[string]any{"user_expressions": map[string]any{"x": "= 4"}})
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	want := []string{"= 1:1:true", "= 2:0:false", "= 3:2:true", "= 4:0:false"}
+	if strings.Join(ev.seen, "|") != strings.Join(want, "|") {
+		t.Errorf("counts seen %q, want %q", ev.seen, want)
+	}
 }

@@ -109,8 +109,11 @@ func supervised(name string, args []string, run func([]string) int) int {
 		return code
 	}
 	exe, err := os.Executable()
-	dir, derr := os.MkdirTemp("", "gosnn-"+name+"-")
-	if err != nil || derr != nil {
+	if err != nil {
+		return run(args)
+	}
+	dir, err := os.MkdirTemp("", "gosnn-"+name+"-")
+	if err != nil {
 		return run(args)
 	}
 	base := filepath.Join(dir, "crash")
