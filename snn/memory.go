@@ -102,6 +102,9 @@ func checkMemory(neurons, synapses float64, avail uint64) error {
 }
 
 func gib(b float64) string {
+	if b >= 1<<40 {
+		return fmt.Sprintf("%.1f TiB", b/(1<<40))
+	}
 	if b < 1<<30 {
 		return fmt.Sprintf("%.0f MiB", b/(1<<20))
 	}
