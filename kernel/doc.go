@@ -60,7 +60,17 @@
 // execute_reply with status "aborted", and so do those that arrive within
 // Config.StopOnErrorWindow (1 s) but were sent before the failure (by their header date: the
 // rest of a "Run All"). Interrupt (interrupt_request on control, or SIGINT through the gosnn
-// command) cancels the context of the running cell; the Evaluator keeps its state.
+// command) cancels the context of the running cell; the Evaluator keeps its state. The
+// context of a cell carries its execution count (ExecutionCount).
+//
+// # Cells that kill the process
+//
+// A fatal runtime error in a cell (a runaway recursion's stack overflow, an allocation larger
+// than the machine's memory) ends the process: Jupyter restarts the kernel with the same
+// connection file. The gosnn command records each cell by its execution count in a
+// session.CrashLog keyed by that file, and the restarted kernel logs the previous process's
+// death and shows it on stderr before its first cell's output ("The previous kernel process
+// died while running cell [N]: ... fatal error: stack overflow").
 //
 // # History and installation
 //

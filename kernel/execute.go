@@ -48,6 +48,9 @@ func (k *Kernel) execute(m *Message, out chan [][]byte) (abort bool) {
 		k.publish(m, "execute_input", map[string]any{"code": req.Code, "execution_count": count})
 	}
 	ctx := k.cellContext()
+	if !req.Silent {
+		ctx = context.WithValue(ctx, countKey{}, count)
+	}
 	sink := newCellSink(k, m, ctx, req.Silent, req.AllowStdin)
 	result, err := k.safeExecute(ctx, req.Code, sink)
 	sink.Flush()
@@ -78,6 +81,16 @@ func (k *Kernel) execute(m *Message, out chan [][]byte) (abort bool) {
 	return false
 }
 
+type countKey struct{}
+
+// ExecutionCount returns the execution count of the cell whose context ctx is (the In [N] of
+// front ends), and false for silent requests and user_expressions: an Evaluator can name the
+// cell it runs, in a crash record for example.
+func ExecutionCount(ctx context.Context) (int, bool) {
+	n, ok := ctx.Value(countKey{}).(int)
+	return n, ok
+}
+
 // safeExecute calls the evaluator, turning a panic in it into an error.
 func (k *Kernel) safeExecute(ctx context.Context, code string, out display.Sink) (b *display.Bundle, err error) {
 	defer func() {
@@ -91,6 +104,7 @@ func (k *Kernel) safeExecute(ctx context.Context, code string, out display.Sink)
 
 // userExpression evaluates one user_expressions entry without showing output.
 func (k *Kernel) userExpression(ctx context.Context, expr string) map[string]any {
+	ctx = context.WithValue(ctx, countKey{}, nil) // not a cell
 	b, err := k.safeExecute(ctx, expr, discardSink{})
 	if err != nil {
 		ename, evalue, tb := describeError(ctx, err)

@@ -4,6 +4,8 @@ package session
 
 import (
 	"errors"
+	"io"
+	"log"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -26,9 +28,19 @@ var (
 
 const captureSupported = true
 
+// pipeSize is the capacity asked for the capture pipes (the unprivileged maximum by default).
+const pipeSize = 1 << 20
+
+// fSetPipeSize is Linux's F_SETPIPE_SZ (not in package syscall).
+const fSetPipeSize = 1031
+
 type capture struct {
 	origOut, origErr *os.File // duplicates of the original fds 1 and 2
 	out, err         *pipeReader
+	// prevStderr is os.Stderr before capture, replaced by a pollable file on the stderr pipe
+	// (see newPipeReader); prevLog is the standard logger's writer if it was os.Stderr.
+	prevStderr *os.File
+	prevLog    io.Writer
 }
 
 type pipeReader struct {
@@ -73,11 +85,37 @@ func startCapture(route func(name, text string)) (*capture, error) {
 		c.origErr.Close()
 		return nil, err
 	}
+	// The stderr pipe is non-blocking (see newPipeReader): os.Stderr, which the os package
+	// opened as a blocking file, would fail with EAGAIN on a full pipe. Replace it with a
+	// file that waits in the runtime's poller, and move the standard logger to it.
+	// (If dup fails, os.Stderr stays: it works while the pipe is not full.)
+	if nfd, derr := syscall.Dup(2); derr == nil {
+		syscall.CloseOnExec(nfd)
+		c.prevStderr = os.Stderr
+		os.Stderr = os.NewFile(uintptr(nfd), "/dev/stderr")
+		if log.Writer() == io.Writer(c.prevStderr) {
+			c.prevLog = c.prevStderr
+			log.SetOutput(os.Stderr)
+		}
+	}
 	captureOwner = c
 	// Fatal errors (a runaway recursion in a cell, for example) are written to fd 2, now a pipe
-	// whose reader dies with the process: also send them to the original stderr.
-	_ = debug.SetCrashOutput(c.origErr, debug.CrashOptions{})
+	// whose reader dies with the process: also send them to the original stderr, unless a
+	// CrashLog keeps them.
+	if !crashLogActive() {
+		_ = debug.SetCrashOutput(c.origErr, debug.CrashOptions{})
+	}
 	return c, nil
+}
+
+// dupStd returns a new *os.File on a duplicate of fd (1 or 2), or nil if it cannot be made.
+// A duplicate of a non-blocking descriptor (the captured stderr pipe) waits in the poller.
+func dupStd(fd int, name string) *os.File {
+	f, err := dupFile(fd, name)
+	if err != nil {
+		return nil
+	}
+	return f
 }
 
 func dupFile(fd int, name string) (*os.File, error) {
@@ -100,11 +138,23 @@ func newPipeReader(name string, fd int, route func(name, text string), before *p
 	}
 	var derr error
 	// os.Pipe makes both ends non-blocking for the runtime poller, and dup3 shares that flag
-	// with fd 1/2. os.Stdout and os.Stderr were opened blocking, so with a full pipe (a reader
-	// slower than the cell's prints) their writes would fail with EAGAIN and output would be
-	// lost: make the write end blocking before it replaces the descriptor.
+	// with fd 1/2. os.Stdout was opened blocking, so with a full pipe (a reader slower than
+	// the cell's prints) its writes would fail with EAGAIN and output would be lost: make the
+	// stdout pipe's write end blocking before it replaces the descriptor.
+	//
+	// The stderr pipe stays non-blocking: a fatal error (stack overflow, out of memory) makes
+	// the runtime write its report to fd 2 while every goroutine, this pipe's reader
+	// included, is frozen; with a blocking descriptor the write blocks for ever once the pipe
+	// is full and the process hangs instead of dying. Non-blocking, the runtime's write fails
+	// and it goes on to exit (the report also goes to the crash output: see CrashLog).
+	// startCapture replaces os.Stderr with a file that waits for the pipe in the poller.
+	// Both pipes are enlarged so that bursts of output rarely fill them.
 	if err := wc.Control(func(wfd uintptr) {
-		if derr = syscall.SetNonblock(int(wfd), false); derr == nil {
+		_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, wfd, fSetPipeSize, pipeSize)
+		if fd != 2 {
+			derr = syscall.SetNonblock(int(wfd), false)
+		}
+		if derr == nil {
 			derr = syscall.Dup3(int(wfd), fd, 0)
 		}
 	}); err != nil {
@@ -246,6 +296,14 @@ func (c *capture) stop() error {
 	defer captureMu.Unlock()
 	err1 := syscall.Dup3(int(c.origOut.Fd()), 1, 0)
 	err2 := syscall.Dup3(int(c.origErr.Fd()), 2, 0)
+	if c.prevStderr != nil {
+		if c.prevLog != nil && log.Writer() == io.Writer(os.Stderr) {
+			log.SetOutput(c.prevLog)
+		}
+		pollable := os.Stderr
+		os.Stderr = c.prevStderr
+		pollable.Close()
+	}
 	// fds 1 and 2 no longer refer to the pipes; closing our write ends ends the readers.
 	c.out.w.Close()
 	c.err.w.Close()
@@ -254,7 +312,9 @@ func (c *capture) stop() error {
 	c.out.r.Close()
 	c.err.r.Close()
 	captureOwner = nil
-	_ = debug.SetCrashOutput(nil, debug.CrashOptions{})
+	if !crashLogActive() {
+		_ = debug.SetCrashOutput(nil, debug.CrashOptions{})
+	}
 	if err1 != nil || err2 != nil {
 		return errors.New("session: restoring stdout/stderr failed")
 	}

@@ -69,34 +69,46 @@ type slowSink struct {
 }
 
 func (s *slowSink) Stream(name, text string) {
-	time.Sleep(2 * time.Millisecond)
+	time.Sleep(10 * time.Millisecond)
 	s.mu.Lock()
 	s.n += len(text)
 	s.mu.Unlock()
 }
 
 // A cell that prints faster than the front end takes its output loses nothing: writes wait
-// for room in the pipe instead of failing (os.Stdout is a blocking descriptor).
+// for room in the pipe instead of failing, on stdout (a blocking descriptor) and on stderr
+// (non-blocking for the runtime's sake, written through files that wait in the poller), by
+// every way a cell writes there.
 func TestCaptureFullPipeLosesNothing(t *testing.T) {
 	if !captureSupported {
 		t.Skip("output capture is not supported on this platform")
 	}
-	s, err := New(Options{Capture: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink := &slowSink{}
-	const lines, width = 20000, 100 // 2 MB: many times the pipe's 64 KiB
-	_, execErr := s.Execute(context.Background(), "import (\n\"fmt\"\n\"strings\"\n)\nline := strings.Repeat(\"x\", 99)\nfor i := 0; i < 20000; i++ { fmt.Println(line) }", sink)
-	if err := s.Close(); err != nil {
-		t.Errorf("Close: %v", err)
-	}
-	if execErr != nil {
-		t.Fatalf("cell: %v", execErr)
-	}
-	sink.mu.Lock()
-	defer sink.mu.Unlock()
-	if sink.n != lines*width {
-		t.Errorf("streamed %d bytes, want %d", sink.n, lines*width)
+	const lines, width = 40000, 100 // 4 MB: several times the pipe's 1 MiB
+	for _, tc := range []struct{ name, imports, print string }{
+		{"fmt.Println", `"fmt"`, "fmt.Println(line)"},
+		{"os.Stdout", `"fmt"; "os"`, "fmt.Fprintln(os.Stdout, line)"},
+		{"os.Stderr", `"fmt"; "os"`, "fmt.Fprintln(os.Stderr, line)"},
+		{"log", `"log"`, "log.Print(line[:79]) // after the 20-byte date prefix"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := New(Options{Capture: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink := &slowSink{}
+			code := "import (" + tc.imports + "; \"strings\")\nline := strings.Repeat(\"x\", 99)\nfor i := 0; i < 40000; i++ {\n" + tc.print + "\n}"
+			_, execErr := s.Execute(context.Background(), code, sink)
+			if err := s.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+			if execErr != nil {
+				t.Fatalf("cell: %v", execErr)
+			}
+			sink.mu.Lock()
+			defer sink.mu.Unlock()
+			if sink.n != lines*width {
+				t.Errorf("streamed %d bytes, want %d", sink.n, lines*width)
+			}
+		})
 	}
 }

@@ -48,6 +48,7 @@ type Session struct {
 	disp   *display.Displayer
 	host   *host
 	closed bool
+	stdio  stdio // the cells' os.Stdout and os.Stderr (stdio.go)
 
 	// The running cell, or the last one between cells.
 	cell atomic.Pointer[cellState]
@@ -118,6 +119,7 @@ func New(opt Options) (*Session, error) {
 		}
 		s.cap = c
 	}
+	s.stdio.init()
 	s.in = interp.New(interp.Options{
 		Stdin:        &inputReader{s: s},
 		Stderr:       &diagWriter{s: s},
@@ -167,6 +169,7 @@ func (s *Session) Close() error {
 	s.closed = true
 	s.unregister()
 	s.interruptRuns()
+	s.stdio.close()
 	if s.cap != nil {
 		return s.cap.stop()
 	}
@@ -252,6 +255,7 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	}()
 	cell := &cellState{ctx: s.runContext(), sink: out}
 	s.cell.Store(cell)
+	s.stdio.renew()
 	defer func() {
 		if s.cap != nil {
 			s.cap.flush()
@@ -529,11 +533,17 @@ func (s *Session) overrides() interp.Exports {
 			update: rich,
 		})},
 	}
-	for k, v := range s.snnOverrides() {
-		ex[k] = v
-	}
-	for k, v := range envOverrides() {
-		ex[k] = v
+	// Several overrides replace symbols of one package (os: the cell's own stdio files and
+	// the real environment): merge them name by name.
+	for _, extra := range []interp.Exports{s.snnOverrides(), s.stdio.exports(), envOverrides()} {
+		for pkg, syms := range extra {
+			if ex[pkg] == nil {
+				ex[pkg] = map[string]reflect.Value{}
+			}
+			for name, v := range syms {
+				ex[pkg][name] = v
+			}
+		}
 	}
 	return ex
 }

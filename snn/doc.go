@@ -76,7 +76,11 @@
 // record per neuron, for locality; plasticity traces, drives and random streams are arrays.
 //
 // A projection stores its weights contiguously by postsynaptic neuron (CSR post → pre), as
-// LTP and normalisation need, plus a pre → post index into that weight array for delivery.
+// LTP and normalisation need, plus a pre → post index into that weight array for delivery:
+// about 20 bytes per synapse. New and NewFromWeights estimate the memory a network needs
+// (synapses and neuron state) and return an error when it exceeds what the machine has
+// available (MemAvailable of /proc/meminfo, lowered to the room a cgroup v2 memory.max
+// leaves), instead of letting the allocation kill the process.
 //
 // # Learning: rules, protocols, snapshots
 //

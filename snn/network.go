@@ -128,9 +128,14 @@ type hook struct {
 // New builds the recurrent network of cfg (MODEL.md section 6): NE E neurons in cfg.Clusters
 // equal clusters of consecutive indices, NI I neurons, Bernoulli connectivity without
 // autapses on the four pathways, uniform initial weights, and the initial state of 6.4.
-// All randomness derives from cfg.Seed.
+// All randomness derives from cfg.Seed. A network that needs more memory than the machine has
+// available (MemAvailable, or the cgroup limit) is refused with an error that says both.
 func New(cfg Config) (*Network, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	_, syn := memoryEstimate(cfg)
+	if err := checkMemory(float64(cfg.NE+cfg.NI), syn, availableMemory()); err != nil {
 		return nil, err
 	}
 	n := newEmpty(cfg)
@@ -173,6 +178,10 @@ func NewFromWeights(cfg Config, w *mat.Dense, cl Clusters) (*Network, error) {
 		cfg.Clusters = 1
 	}
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	raw := w.RawMatrix()
+	if err := checkWeightsMemory(raw.Data, raw.Stride, r, availableMemory()); err != nil {
 		return nil, err
 	}
 	n := newEmpty(cfg)

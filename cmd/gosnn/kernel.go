@@ -97,6 +97,22 @@ func runKernel(args []string) int {
 		logw.s.Store(s)
 		return s, nil
 	})
+	// A fatal error kills the kernel (Jupyter restarts it with the same connection file):
+	// record each cell, and report the previous process's death (see crash.go).
+	debug.SetMaxStack(maxStack)
+	var notice string
+	if base, err := session.CrashBase(*connFile); err != nil {
+		logger.Printf("%v (a fatal error will not be reported)", err)
+	} else if clog, prev, err := session.OpenCrashLog(base); err != nil {
+		logger.Printf("%v (a fatal error will not be reported)", err)
+	} else {
+		defer clog.Close()
+		if prev != nil {
+			notice = prev.Message("The previous kernel process")
+			logger.Print(notice)
+		}
+		eval = &crashEvaluator{Evaluator: eval, log: clog, label: kernelLabel, notice: notice}
+	}
 	k, err := kernel.New(context.Background(), kernel.Config{
 		Conn: info, Evaluator: eval, History: hist, Log: logger,
 		MaxStreamBytes: *maxOut, MaxDisplayBytes: *maxDisplay,

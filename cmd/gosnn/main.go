@@ -2,7 +2,9 @@
 // its installer, the headless notebook runner, batch benchmarks and experiments, and the
 // fetching and checking of the authors' data (gosnn data).
 //
-// Each subcommand lives in its own file and registers itself in init with register.
+// Each subcommand lives in its own file and registers itself in init with register. The REPL
+// and run execute in a supervised child process of the same binary, which reports a fatal
+// error of a cell on the terminal (crash.go).
 package main
 
 import (
