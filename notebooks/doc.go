@@ -18,7 +18,7 @@
 // installed, through the Jupyter kernel (see notebooks_test.go).
 //
 // Conventions in the notebooks: times in ms, rates in Hz unless a name says kHz, weights in
-// pF (MODEL.md section 4.1); data files of the authors are found by maesdata.Find, in the
+// pF (docs/MODEL.md section 4.1); data files of the authors are found by maesdata.Find, in the
 // lookup order of package maesdata: $GOSNN_DATA, the user data directory (where
 // `gosnn data fetch` installs them), then shared/data/maes2020 beside the checkout holding the
 // working directory (the kernel's is the notebook's folder, gosnn run's where it is started).

@@ -69,7 +69,7 @@ func BenchmarkComplete(b *testing.B) {
 }
 
 // BenchmarkInterrupt measures how long Execute takes to return after the context of a cell
-// running a 60-s simulation of the full-size network (MODEL.md defaults) is cancelled
+// running a 60-s simulation of the full-size network (docs/MODEL.md defaults) is cancelled
 // (target: <= 200 ms), and checks that the network then runs on.
 func BenchmarkInterrupt(b *testing.B) {
 	s := newTestSession(b)

@@ -1,11 +1,11 @@
 package snn
 
-// Spike-train analysis: firing rates, cluster activation detection (MODEL.md section 8, A7)
+// Spike-train analysis: firing rates, cluster activation detection (docs/MODEL.md section 8, A7)
 // and replay statistics.
 //
 // Units: times and durations in ms, rates in Hz (spikes per second per neuron). A time window
 // [t0, t1) includes t0 and excludes t1. Neuron indices are global (E first, then I), and
-// clusters are the consecutive E ranges of a Clusters value (MODEL.md section 1). Spikes need
+// clusters are the consecutive E ranges of a Clusters value (docs/MODEL.md section 1). Spikes need
 // not be sorted. Functions that return an error report bad data (mismatched Spikes slices,
 // bad windows, invalid cluster bounds or orders) that way and never panic on it.
 
@@ -16,7 +16,7 @@ import (
 	"sort"
 )
 
-// ActivationOptions are the parameters of the cluster activation detector of MODEL.md
+// ActivationOptions are the parameters of the cluster activation detector of docs/MODEL.md
 // section 8 (A7). DefaultActivationOptions gives the documented values.
 type ActivationOptions struct {
 	// BinMs is the width of the spike-count bins (1 ms).
@@ -252,7 +252,7 @@ func ClusterRateTraces(sp *Spikes, cl Clusters, t0, t1 float64, opt ActivationOp
 	return traces, nil
 }
 
-// DetectActivations finds cluster activations in [t0, t1) ms with the detector of MODEL.md
+// DetectActivations finds cluster activations in [t0, t1) ms with the detector of docs/MODEL.md
 // section 8 (A7): each cluster's spikes are counted in opt.BinMs bins, smoothed with a
 // Gaussian of opt.SigmaMs, and divided by the cluster size (a rate per neuron, Hz). Every
 // maximal run of bins above opt.ThresholdHz is an excursion; excursions of one cluster
@@ -369,7 +369,7 @@ type ReplayStats struct {
 // AnalyzeReplay detects cluster activations in [t0, t1) ms and computes replay statistics:
 // the cycle period, the fraction of in-order transitions (for the expected order in opt, by
 // default k → k+1 mod K), per-cluster step times and the fraction of time some cluster is
-// active. MODEL.md section 8 A7 gives reference values for the authors' 15 × 160 network
+// active. docs/MODEL.md section 8 A7 gives reference values for the authors' 15 × 160 network
 // (period ≈ 345 ms, 426 of 427 transitions in order, active ≈ 80 % of the time).
 func AnalyzeReplay(sp *Spikes, cl Clusters, t0, t1 float64, opt ReplayOptions) (ReplayStats, error) {
 	traces, err := ClusterRateTraces(sp, cl, t0, t1, opt.Detect)

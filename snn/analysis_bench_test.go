@@ -7,7 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// benchSpikes returns durMs of activity shaped like the nc160 replay (MODEL.md A7): 15
+// benchSpikes returns durMs of activity shaped like the nc160 replay (docs/MODEL.md A7): 15
 // clusters of 160 E neurons replaying in order every 23 ms, plus Poisson background spikes of
 // all 2400 E neurons at 2.7 Hz and 600 I neurons at 6.4 Hz.
 func benchSpikes(durMs float64) (*Spikes, Clusters) {
@@ -66,7 +66,7 @@ func BenchmarkEEBlockMeans3000(b *testing.B) {
 }
 
 // BenchmarkSignedSpectrumFF60b computes all 3000 eigenvalues of the authors' trained matrix
-// with inhibitory columns negated (MODEL.md 7.5 item 5). It is slow: run with -benchtime 1x.
+// with inhibitory columns negated (docs/MODEL.md 7.5 item 5). It is slow: run with -benchtime 1x.
 func BenchmarkSignedSpectrumFF60b(b *testing.B) {
 	w, err := LoadWeights(sharedFile(b, "FF60b_2400_nc160.mat"))
 	if err != nil {

@@ -70,7 +70,7 @@ func TestAnalyzeReplayPerfect(t *testing.T) {
 		clusters, size int
 		stepMs         float64
 	}{
-		{15, 160, 23},  // the nc160 network's step (MODEL.md A7)
+		{15, 160, 23},  // the nc160 network's step (docs/MODEL.md A7)
 		{30, 80, 15},   // the training cycle of the main network (A1)
 		{4, 10, 60},    // few clusters, long steps
 		{8, 20, 45.25}, // a step that is not a whole number of bins

@@ -1,6 +1,6 @@
 package snn
 
-// Timing variability of replay (MODEL.md 7.5 item 4 and section 8 A10).
+// Timing variability of replay (docs/MODEL.md 7.5 item 4 and section 8 A10).
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ type TimingFit struct {
 	// error (ms).
 	SqrtK, SqrtRMSE float64
 	// LinSlope is the least-squares slope of the proportional fit SD ≈ LinSlope·mean, the
-	// linear fit of MODEL.md A10 (through the origin, like the √ fit); LinRMSE is its
+	// linear fit of docs/MODEL.md A10 (through the origin, like the √ fit); LinRMSE is its
 	// root-mean-square error (ms).
 	LinSlope, LinRMSE float64
 	// AffineSlope and AffineIntercept are the ordinary least-squares line
@@ -32,7 +32,7 @@ type TimingFit struct {
 
 // TimingVariability fits the across-trial standard deviation of activation times against
 // their mean by k·√t and by a line through the origin, as the authors did for timePoints.mat
-// (MODEL.md A10: the √t law fits better, RMSE 0.22 against 0.82 ms), and by a free line. times holds one trial per row and one cluster per column, in
+// (docs/MODEL.md A10: the √t law fits better, RMSE 0.22 against 0.82 ms), and by a free line. times holds one trial per row and one cluster per column, in
 // ms relative to the start of the trial (for example cluster 0's activation); NaN marks a
 // missing activation. Negative times are allowed (they do not enter √t: only clusters with
 // a non-negative mean are fitted). It is an error if fewer than 3 clusters can be fitted.

@@ -1,12 +1,12 @@
 package snn
 
-// Weight-matrix analysis (issue 3; MODEL.md 7.5 item 5 and section 8 A2, A4, A5, A6, A16).
+// Weight-matrix analysis (issue 3; docs/MODEL.md 7.5 item 5 and section 8 A2, A4, A5, A6, A16).
 //
 // Conventions: w is a full network matrix, post × pre (w.At(i, j) is the weight from j onto
 // i), E neurons first (indices 0…nE−1), then I. A zero entry means "no synapse"; "mean over
 // existing synapses" averages the non-zero entries only, "mean including zeros" averages all
 // possible synapses (the diagonal, which holds no autapses, is excluded). Weight units are
-// those of the matrix (the paper's pF, MODEL.md 4.1). Mismatched shapes (a cluster bound past
+// those of the matrix (the paper's pF, docs/MODEL.md 4.1). Mismatched shapes (a cluster bound past
 // the matrix, a non-square matrix) are reported as errors.
 
 import (
@@ -32,7 +32,7 @@ func analysisCheckSquare(w mat.Matrix, nE int) (int, error) {
 	return r, nil
 }
 
-// BlockMeans holds E→E weight means by cluster relation (MODEL.md section 8 A2). For K
+// BlockMeans holds E→E weight means by cluster relation (docs/MODEL.md section 8 A2). For K
 // clusters and the natural order: Within is every pair inside one cluster; Forward is
 // cluster k → k+1 for k = 0…K−2 (rows of cluster k+1, columns of cluster k); Wrap is the
 // closing forward link K−1 → 0 (rows of cluster 0, columns of cluster K−1); Backward is
@@ -198,7 +198,7 @@ type InputStats struct {
 
 // EEInputStats returns, for each E neuron i (0…nE−1), the sum, count and mean of its
 // incoming E→E weights (row i, columns 0…nE−1, non-zero entries). Synaptic normalisation
-// keeps these sums fixed (MODEL.md 5.3 and A5: means 4.01–4.02 for nc160).
+// keeps these sums fixed (docs/MODEL.md 5.3 and A5: means 4.01–4.02 for nc160).
 func EEInputStats(w mat.Matrix, nE int) (InputStats, error) {
 	if _, err := analysisCheckSquare(w, nE); err != nil {
 		return InputStats{}, err
@@ -241,7 +241,7 @@ func BlockWeights(w mat.Matrix, r0, r1, c0, c1 int) ([]float64, error) {
 // SummaryOptions configures SummarizeWeights.
 type SummaryOptions struct {
 	// Floor and Cap are the bounds of the plastic weights (for I→E of the nc160 matrix,
-	// 40 and 200; of the main network, 48.7 and 243: MODEL.md 4.2). When Cap > Floor the
+	// 40 and 200; of the main network, 48.7 and 243: docs/MODEL.md 4.2). When Cap > Floor the
 	// histogram spans [Floor, Cap]; otherwise it spans the data.
 	Floor, Cap float64
 	// Tol is the distance within which a weight counts as at the floor or the cap
@@ -251,7 +251,7 @@ type SummaryOptions struct {
 	Bins int
 }
 
-// WeightSummary describes a set of weights (MODEL.md section 8 A6).
+// WeightSummary describes a set of weights (docs/MODEL.md section 8 A6).
 type WeightSummary struct {
 	N                      int     // number of weights
 	Mean, Median, Min, Max float64 // weight statistics
@@ -339,7 +339,7 @@ func IEWeightSummary(w mat.Matrix, nE int, opt SummaryOptions) (WeightSummary, e
 }
 
 // SignedSpectrum returns the eigenvalues of w with its inhibitory columns (presynaptic
-// neurons nE…N−1) negated, the matrix whose spectrum MODEL.md 7.5 item 5 plots. Eigenvalues
+// neurons nE…N−1) negated, the matrix whose spectrum docs/MODEL.md 7.5 item 5 plots. Eigenvalues
 // are sorted by decreasing real part, then decreasing imaginary part. The cost is O(N³):
 // minutes for N = 3000 (BenchmarkSignedSpectrumFF60b); ReducedSpectrum is instantaneous.
 func SignedSpectrum(w mat.Matrix, nE int) ([]complex128, error) {
@@ -377,7 +377,7 @@ func analysisEigen(m *mat.Dense) ([]complex128, error) {
 	return vals, nil
 }
 
-// ReducedWeights returns the cluster-averaged reduced model of w (MODEL.md 7.5 item 5):
+// ReducedWeights returns the cluster-averaged reduced model of w (docs/MODEL.md 7.5 item 5):
 // the E neurons grouped by cl, the I neurons nE…N−1 split into iGroups consecutive groups of
 // near-equal size, and W = [EE, −EI; IE, −II], where element (a, b) is the mean over the
 // neurons i of group a of the total weight they receive from group b (the block mean
@@ -434,7 +434,7 @@ func ReducedWeights(w mat.Matrix, cl Clusters, nE, iGroups int) (*mat.Dense, err
 
 // ReducedSpectrum returns the eigenvalues of ReducedWeights(w, cl, nE, iGroups), sorted by
 // decreasing real part, then decreasing imaginary part. A trained cyclic chain gives complex
-// pairs whose imaginary parts grow with the forward/backward asymmetry (MODEL.md A16).
+// pairs whose imaginary parts grow with the forward/backward asymmetry (docs/MODEL.md A16).
 func ReducedSpectrum(w mat.Matrix, cl Clusters, nE, iGroups int) ([]complex128, error) {
 	r, err := ReducedWeights(w, cl, nE, iGroups)
 	if err != nil {

@@ -151,7 +151,7 @@ func TestSpectra(t *testing.T) {
 	if cmplx.Abs(ev[0]-1i) > 1e-12 || cmplx.Abs(ev[1]+1i) > 1e-12 {
 		t.Errorf("eigenvalues %v, want [i −i]", ev)
 	}
-	// A cyclic chain of K clusters of n neurons (MODEL.md A16): the reduced matrix is
+	// A cyclic chain of K clusters of n neurons (docs/MODEL.md A16): the reduced matrix is
 	// circulant with eigenvalues (n−1)d + n·f·e^{−2πim/K} + n·g·e^{2πim/K} + n·o·(…), whose
 	// largest imaginary part is n·|f − g|·max_m |sin(2πm/K)|.
 	const K, n = 6, 5
@@ -234,7 +234,7 @@ func TestWeightAnalysisErrors(t *testing.T) {
 }
 
 // TestWeightAnalysisAuthors checks the analysis on the authors' trained 15 × 160 matrix
-// against MODEL.md section 8: block means (A2), per-neuron E→E means (A5), the I→E
+// against docs/MODEL.md section 8: block means (A2), per-neuron E→E means (A5), the I→E
 // distribution (A6) and complex leading eigenvalues of the reduced model (A16).
 func TestWeightAnalysisAuthors(t *testing.T) {
 	w, err := LoadWeights(sharedFile(t, "FF60b_2400_nc160.mat"))
@@ -265,7 +265,7 @@ func TestWeightAnalysisAuthors(t *testing.T) {
 		t.Errorf("feed-forward index %v, want clearly positive", bm.FeedForwardIndex)
 	}
 	// A5: per-neuron mean E→E weight; the last E neuron (the original's off-by-one bug,
-	// MODEL.md 9 item 7) has all its inputs at the floor 1.45 and is left out.
+	// docs/MODEL.md 9 item 7) has all its inputs at the floor 1.45 and is left out.
 	st, err := EEInputStats(w, 2400)
 	if err != nil {
 		t.Fatal(err)
@@ -347,7 +347,7 @@ func ExampleEEBlockMeans() {
 
 func ExampleReducedSpectrum() {
 	// Three clusters of two E neurons with strong forward links and no inhibition: the
-	// reduced 3×3 model has a complex pair, the signature of sequential activity (MODEL.md A16).
+	// reduced 3×3 model has a complex pair, the signature of sequential activity (docs/MODEL.md A16).
 	w := mat.NewDense(6, 6, []float64{
 		0, 1, 0, 0, 4, 4,
 		1, 0, 0, 0, 4, 4,

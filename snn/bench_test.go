@@ -43,7 +43,7 @@ func BenchmarkStepSmall(b *testing.B) { benchSteps(b, 400) }
 // BenchmarkStepMedium: 1200 E + 300 I.
 func BenchmarkStepMedium(b *testing.B) { benchSteps(b, 1200) }
 
-// BenchmarkStepLarge: the full 2400 E + 600 I network of MODEL.md.
+// BenchmarkStepLarge: the full 2400 E + 600 I network of docs/MODEL.md.
 func BenchmarkStepLarge(b *testing.B) { benchSteps(b, 2400) }
 
 func BenchmarkExpDraw(b *testing.B) {

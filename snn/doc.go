@@ -1,6 +1,6 @@
 // Package snn simulates the recurrent spiking network of Maes, Barahona & Clopath (2020),
 // "Learning spatiotemporal signals using a recurrent spiking network that discretizes time"
-// (PLoS Comput Biol 16:e1007606), as specified in MODEL.md, with forward Euler at dt = 0.1 ms
+// (PLoS Comput Biol 16:e1007606), as specified in docs/MODEL.md, with forward Euler at dt = 0.1 ms
 // in the per-step order of the original code.
 //
 // snn is plain compiled Go: it never prints, keeps no package-level mutable state, and
@@ -10,7 +10,7 @@
 //
 // Time in ms, potentials in mV, conductances in nS, capacitance in pF, currents in pA, rates
 // in kHz (events per ms) unless a name says Hz. Synaptic weights are the time integral of the
-// conductance a spike adds, in "pF" = nS·ms (MODEL.md section 4.1).
+// conductance a spike adds, in "pF" = nS·ms (docs/MODEL.md section 4.1).
 //
 // # Indices
 //
@@ -18,12 +18,12 @@
 // consecutive indices), then the I neurons (NE … NE+NI−1), then the neurons of each
 // population added with AddPopulation, in order. Methods taking a PopID use local indices
 // (0 … Size−1) within that population; Spikes records hold global indices. Weight matrices
-// are post × pre: row = postsynaptic neuron, column = presynaptic neuron (MODEL.md 4.2).
+// are post × pre: row = postsynaptic neuron, column = presynaptic neuron (docs/MODEL.md 4.2).
 //
 // # The per-step schedule
 //
 // The step loop lives in step.go and nowhere else. Step s (s = 1, 2, …; t = s·dt) does, in
-// the order of MODEL.md section 2:
+// the order of docs/MODEL.md section 2:
 //
 //  1. normalisation (SetNormalization, §5.3) when s is a multiple of its period (200 steps);
 //  2. stimulus bookkeeping: switches of a schedule installed with ScheduleStimuli (§7.1) are
@@ -87,7 +87,7 @@
 // Plasticity rules are attached per projection (SetVoltageSTDP on E→E, §5.1; SetInhibitorySTDP
 // on I→E, §5.2; SetNormalization on E→E, §5.3) and act while SetPlastic(true); they can be
 // frozen and thawed at any moment, also from a hook. A Setup bundles a configuration with its
-// rules (PaperSetup: MODEL.md; ReducedSetup: a small, fast-learning preset for tests and
+// rules (PaperSetup: docs/MODEL.md; ReducedSetup: a small, fast-learning preset for tests and
 // notebooks, documented there). Protocols are values: a Protocol is a list of Phase values
 // built with Stimulate (sequential stimulation in any cluster order, 9 ms on in each 15-ms
 // slot, §7.1), Spontaneous (with or without plasticity, §7.2) and Record (frozen, E spikes
@@ -108,7 +108,7 @@
 // (scipy.io.loadmat) read every one of them; TestExportPythonInterop checks it. All writes
 // are atomic.
 //
-// # MODEL.md section 9 switches
+// # docs/MODEL.md section 9 switches
 //
 // Each alternative is a named setting, with the "default for Go" as default. Item 1 (training
 // input channel): Config.NegativeExt (Exc [J], default; Inh [R]). Item 2
@@ -138,6 +138,6 @@
 // presentation per cycle), not on the published 15 × 160 matrix,
 // whose 345-ms clock lets the supervisor start only every other cycle: 12 s give about 17
 // presentations there instead of about 26, and the weakest read-out then misses cycles after
-// the deletion test of MODEL.md 7.4. 20 s on the 15 × 160 matrix, or 12 s on a 30 × 80
+// the deletion test of docs/MODEL.md 7.4. 20 s on the 15 × 160 matrix, or 12 s on a 30 × 80
 // network trained with PaperProtocol, give the robustness the paper describes.
 package snn

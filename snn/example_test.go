@@ -7,7 +7,7 @@ import (
 	"github.com/gosnn/gosnn/snn"
 )
 
-// A small version of the main network (MODEL.md section 6), run for 200 ms of spontaneous
+// A small version of the main network (docs/MODEL.md section 6), run for 200 ms of spontaneous
 // activity.
 func ExampleNew() {
 	cfg := snn.DefaultConfig()
@@ -50,7 +50,7 @@ func ExampleConfig_Validate() {
 	// snn: Config.Clusters = 7: must be a positive divisor of NE (2400)
 }
 
-// The read-out populations of MODEL.md sections 3.3-3.5 and 4.4 are added to a recurrent
+// The read-out populations of docs/MODEL.md sections 3.3-3.5 and 4.4 are added to a recurrent
 // network: R, S and H with their one-to-one pathways, and all-to-all E→R synapses starting
 // at 0. The supervisor rate is changed during the run by a hook.
 func ExampleNetwork_AddPopulation() {
@@ -110,7 +110,7 @@ func ExampleNetwork_RecordState() {
 	// spike times (ms): [10.2 25.4 40.6 55.8 71.0 86.2]
 }
 
-// Plasticity (MODEL.md section 5) is attached to projections and switched on and off like the
+// Plasticity (docs/MODEL.md section 5) is attached to projections and switched on and off like the
 // original's stdpdelay; here E→E vSTDP, I→E iSTDP and E→E normalisation run during the
 // training protocol of section 7.1 on a small network.
 func ExampleNetwork_SetVoltageSTDP() {

@@ -34,7 +34,7 @@ func TestExpm(t *testing.T) {
 }
 
 // TestStepAdExExp: the membrane update with the written-out exponential matches the formula
-// of MODEL.md 3.1 evaluated with math.Exp, for potentials across the whole range.
+// of docs/MODEL.md 3.1 evaluated with math.Exp, for potentials across the whole range.
 func TestStepAdExExp(t *testing.T) {
 	n := mustNet(t, emptyConfig())
 	p := DefaultE()

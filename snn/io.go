@@ -5,8 +5,8 @@ package snn
 // Conventions for every function in this file and in mat.go, npy.go and text.go:
 //   - In memory a network weight matrix is post × pre: W.At(i, j) is the weight of the synapse
 //     from presynaptic neuron j onto postsynaptic neuron i, E neurons first, then I
-//     (MODEL.md 4.2). A zero entry means "no synapse".
-//   - .mat files of the authors and the ones we write are post × pre (MODEL.md Appendix A).
+//     (docs/MODEL.md 4.2). A zero entry means "no synapse".
+//   - .mat files of the authors and the ones we write are post × pre (docs/MODEL.md Appendix A).
 //   - .npy files we write are post × pre, float64, C order.
 //   - Delimited text files follow the original Julia code, which stores weights[pre, post]:
 //     they are pre × post and are transposed on load and on save.

@@ -236,8 +236,8 @@ func TestClusterSizeFromName(t *testing.T) {
 	}
 }
 
-// TestLoadWeightsAuthors loads the authors' trained matrix (MODEL.md Appendix A) and checks
-// the structure MODEL.md 4.2 describes: no autapses, E→E bounds [1.45, 32.68], I→E within the
+// TestLoadWeightsAuthors loads the authors' trained matrix (docs/MODEL.md Appendix A) and checks
+// the structure docs/MODEL.md 4.2 describes: no autapses, E→E bounds [1.45, 32.68], I→E within the
 // old bounds [40, 200], the static E→I and I→I weights 1.96 and 20.91, density about 0.1.
 func TestLoadWeightsAuthors(t *testing.T) {
 	p := sharedFile(t, "FF60b_2400_nc160.mat")

@@ -7,7 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// TestLastENeuronBugChannelAndDrive: with Config.LastENeuronBug (MODEL.md section 9 item 7)
+// TestLastENeuronBugChannelAndDrive: with Config.LastENeuronBug (docs/MODEL.md section 9 item 7)
 // the last E neuron is driven by the I input even when E has none, stays below the I
 // threshold, and its spikes reach their targets through the inhibitory conductance; without
 // the switch it is an ordinary, here undriven and silent, E neuron.

@@ -1,6 +1,6 @@
 package snn
 
-// MATLAB level-5 MAT-file reading and writing (MODEL.md Appendix A).
+// MATLAB level-5 MAT-file reading and writing (docs/MODEL.md Appendix A).
 //
 // A MAT v5 file is a 128-byte header followed by data elements. Each element is an 8-byte tag
 // (type, byte count) followed by its data padded to a multiple of 8 bytes, or a 4-byte "small"

@@ -442,7 +442,7 @@ func TestWriteMatFileAtomic(t *testing.T) {
 	}
 }
 
-// TestReadMatAuthorsFiles reads the authors' data (MODEL.md Appendix A) and checks the shapes
+// TestReadMatAuthorsFiles reads the authors' data (docs/MODEL.md Appendix A) and checks the shapes
 // and the post × pre orientation of the trained matrix.
 func TestReadMatAuthorsFiles(t *testing.T) {
 	cases := []struct {
@@ -480,7 +480,7 @@ func TestReadMatAuthorsFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		a, _ := mf.Matrix("A")
-		// MODEL.md 4.2: the strong off-diagonal E→E block sits at (rows of cluster k+1,
+		// docs/MODEL.md 4.2: the strong off-diagonal E→E block sits at (rows of cluster k+1,
 		// columns of cluster k); the transposed block is weak.
 		fwd := mat.Sum(a.Slice(160, 320, 0, 160))
 		bwd := mat.Sum(a.Slice(0, 160, 160, 320))

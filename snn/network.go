@@ -24,7 +24,7 @@ const (
 // one channel). The four recurrent pathways are created first, in this order.
 type ProjID int
 
-// The recurrent projections of every Network (MODEL.md section 4.2).
+// The recurrent projections of every Network (docs/MODEL.md section 4.2).
 const (
 	ProjEtoE ProjID = 0 // E→E, excitatory channel
 	ProjEtoI ProjID = 1 // E→I, excitatory channel
@@ -45,7 +45,7 @@ type population struct {
 	nrn           []neuron  // hot state, one record per neuron
 	rate, extW    []float64 // external Poisson drive: kHz and weight
 	rng           []rng     // per-neuron Poisson stream
-	um, up, xb, y []float64 // plasticity traces ū−, ū+, x̄, y (MODEL.md section 5); nil when off
+	um, up, xb, y []float64 // plasticity traces ū−, ū+, x̄, y (docs/MODEL.md section 5); nil when off
 
 	d      Drive // drive given at construction
 	out    []int // projections whose presynaptic population this is
@@ -56,7 +56,7 @@ type population struct {
 // locality (one stream of memory instead of eleven).
 type neuron struct {
 	v, vt, w           float64 // membrane potential (mV), adaptive threshold (mV), adaptation (pA)
-	xrE, xdE, xrI, xdI float64 // conductance auxiliaries (MODEL.md 4.1), rise and decay, per channel
+	xrE, xdE, xrI, xdI float64 // conductance auxiliaries (docs/MODEL.md 4.1), rise and decay, per channel
 	inE, inI           float64 // input of the previous step, consumed in the next step (section 2)
 	next               float64 // time of the next external Poisson arrival, ms
 	last               int64   // step of the last spike
@@ -78,14 +78,14 @@ type projection struct {
 	plastic   bool      // a vSTDP or iSTDP rule is attached
 }
 
-// Network is a simulated spiking network: the recurrent E/I network of MODEL.md plus any
+// Network is a simulated spiking network: the recurrent E/I network of docs/MODEL.md plus any
 // populations added with AddPopulation. Its methods are not safe for concurrent use.
 type Network struct {
 	dt       float64
 	syn      Synapses
 	negToInh bool
 	traces   bool
-	// bug is the index in E of the neuron of Config.LastENeuronBug (MODEL.md section 9
+	// bug is the index in E of the neuron of Config.LastENeuronBug (docs/MODEL.md section 9
 	// item 7), −1 when off; bugDrive is its external drive and bugKin its (I) kinetics.
 	bug      int
 	bugDrive Drive
@@ -125,7 +125,7 @@ type hook struct {
 	f     func(tMs float64)
 }
 
-// New builds the recurrent network of cfg (MODEL.md section 6): NE E neurons in cfg.Clusters
+// New builds the recurrent network of cfg (docs/MODEL.md section 6): NE E neurons in cfg.Clusters
 // equal clusters of consecutive indices, NI I neurons, Bernoulli connectivity without
 // autapses on the four pathways, uniform initial weights, and the initial state of 6.4.
 // All randomness derives from cfg.Seed. A network that needs more memory than the machine has
@@ -154,7 +154,7 @@ func New(cfg Config) (*Network, error) {
 }
 
 // NewFromWeights builds the recurrent network from a full weight matrix w in post × pre
-// orientation (row = postsynaptic neuron, column = presynaptic; E first, then I; MODEL.md
+// orientation (row = postsynaptic neuron, column = presynaptic; E first, then I; docs/MODEL.md
 // section 4.2), as returned by LoadWeights. Every non-zero entry is a synapse. The matrix must
 // be (cfg.NE+cfg.NI) square with non-negative finite entries. cl gives the E clusters; if it is
 // empty, cfg.Clusters equal clusters are used. Neuron parameters, inputs and the seed (for the
@@ -263,7 +263,7 @@ func (n *Network) addPop(name string, p NeuronParams, size int, d Drive) PopID {
 	return PopID(id)
 }
 
-// initState sets the initial state of MODEL.md section 6.4 at the current time: V uniform in
+// initState sets the initial state of docs/MODEL.md section 6 item 4 at the current time: V uniform in
 // [VInitLow, VInitHigh], V_T at rest, no adaptation, empty conductances and inputs, traces at
 // V (ū) or 0, not refractory, external drive as given at construction, first Poisson arrival
 // drawn afresh. stream selects the random stream of the initial V.
@@ -283,7 +283,7 @@ func (n *Network) initState(pop *population, stream uint64) {
 		}
 		nr.next = t + pop.rng[i].exp()/d.Rate // +Inf when the rate is 0
 		if pop.um != nil {
-			// MODEL.md section 9 item 6: traces start at the initial V (default for Go).
+			// docs/MODEL.md section 9 item 6: traces start at the initial V (default for Go).
 			pop.um[i], pop.up[i] = nr.v, nr.v
 		}
 	}
@@ -295,9 +295,9 @@ func (n *Network) initState(pop *population, stream uint64) {
 	}
 }
 
-// ResetState re-initialises the state of every neuron as at construction (MODEL.md 6.4) with
+// ResetState re-initialises the state of every neuron as at construction (docs/MODEL.md section 6 item 4) with
 // fresh random initial potentials, keeping the weights, the time, monitors and rules: the
-// original re-initialises the state at every sim() call (MODEL.md section 9 item 5; the
+// original re-initialises the state at every sim() call (docs/MODEL.md section 9 item 5; the
 // default for Go is continuous state, so call this only for bug-compatibility). It also
 // restores every population's drive to its construction value and drops pending stimuli.
 func (n *Network) ResetState() {
@@ -312,7 +312,7 @@ func (n *Network) ResetState() {
 }
 
 // bernoulli draws a post × pre Bernoulli(p) connection pattern with uniform weight w,
-// skipping the diagonal when noSelf (MODEL.md section 4.2).
+// skipping the diagonal when noSelf (docs/MODEL.md section 4.2).
 func bernoulli(nPre, nPost int, p, w float64, noSelf bool, r *rng) *projection {
 	pr := &projection{rowPtr: make([]int32, nPost+1)}
 	est := int(p*float64(nPre)*float64(nPost)*1.01) + 16
@@ -401,9 +401,9 @@ func (n *Network) addProjection(pr *projection) ProjID {
 }
 
 // AddPopulation adds a population of size neurons with model p and external Poisson drive d
-// (for example the read-out populations R, S and H of MODEL.md sections 3.3-3.5). Its global
+// (for example the read-out populations R, S and H of docs/MODEL.md sections 3.3-3.5). Its global
 // indices follow those of the populations added before. The new neurons start in the state of
-// MODEL.md section 6.4 at the current time.
+// docs/MODEL.md section 6 item 4 at the current time.
 func (n *Network) AddPopulation(name string, p NeuronParams, size int, d Drive) (PopID, error) {
 	if size < 0 {
 		return 0, fmt.Errorf("snn: AddPopulation(%q): size = %d: must be >= 0", name, size)
@@ -441,7 +441,7 @@ func (n *Network) checkConnect(pre, post PopID, ch Channel) (*population, *popul
 
 // ConnectAll connects every neuron of pre to every neuron of post (no autapses when pre ==
 // post) through channel ch with weight w (pF), e.g. the plastic E→R read-out projection of
-// MODEL.md section 4.4, which starts at 0.
+// docs/MODEL.md section 4.4, which starts at 0.
 func (n *Network) ConnectAll(pre, post PopID, ch Channel, w float64) (ProjID, error) {
 	a, b, err := n.checkConnect(pre, post, ch)
 	if err != nil {
@@ -616,7 +616,7 @@ func (n *Network) SetThreads(t int) error {
 }
 
 // SetRate sets the external Poisson rate (kHz) of neuron i of population id. As in the
-// original (MODEL.md section 2), the interval already drawn is kept and only the next one uses
+// original (docs/MODEL.md section 2), the interval already drawn is kept and only the next one uses
 // the new rate; a neuron whose input was off (rate 0) draws its next arrival from now.
 func (n *Network) SetRate(id PopID, i int, kHz float64) error {
 	p, err := n.pop(id)
@@ -661,7 +661,7 @@ func (n *Network) SetRates(id PopID, from, to int, kHz float64) error {
 }
 
 // SetDriveWeight sets the weight (pF) of the external Poisson events of neurons [from, to) of
-// population id. Negative weights model the training's net inhibition (MODEL.md section 4.3)
+// population id. Negative weights model the training's net inhibition (docs/MODEL.md section 4.3)
 // and go to the channel chosen by Config.NegativeExt.
 func (n *Network) SetDriveWeight(id PopID, from, to int, w float64) error {
 	p, err := n.pop(id)

@@ -498,14 +498,14 @@ func TestNegativeExtChannel(t *testing.T) {
 			}
 			m += ge[i] + gi[i]
 		}
-		// MODEL.md 4.3: mean |g| = 4.5 kHz × 0.8 pF = 3.6 nS.
+		// docs/MODEL.md 4.3: mean |g| = 4.5 kHz × 0.8 pF = 3.6 nS.
 		if m = math.Abs(m) / 50; math.Abs(m-3.6) > 0.6 {
 			t.Errorf("%v: mean |g| = %v nS, want about 3.6", ch, m)
 		}
 	}
 }
 
-// TestResetState: the state returns to the initial conditions of MODEL.md 6.4 (new random
+// TestResetState: the state returns to the initial conditions of docs/MODEL.md section 6 item 4 (new random
 // potentials), while weights and time are kept.
 func TestResetState(t *testing.T) {
 	n := smallNet(t, 2, 6)

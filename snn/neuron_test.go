@@ -93,7 +93,7 @@ func singleSpiker(t *testing.T, n *Network) PopID {
 }
 
 // TestConductanceKernel: one spike of weight W produces g(t) whose time integral is W and
-// whose peak time and value match the difference of exponentials of MODEL.md 4.1.
+// whose peak time and value match the difference of exponentials of docs/MODEL.md 4.1.
 func TestConductanceKernel(t *testing.T) {
 	for _, ch := range []Channel{Exc, Inh} {
 		t.Run(ch.String(), func(t *testing.T) {
@@ -152,7 +152,7 @@ func TestConductanceKernel(t *testing.T) {
 }
 
 // TestAdExJumpsAndDecay: after a spike V_T = V_T,rest + A_T (or += A_T) and w jumps by b;
-// both then relax exactly as the Euler recursion of MODEL.md 3.1 says.
+// both then relax exactly as the Euler recursion of docs/MODEL.md 3.1 says.
 func TestAdExJumpsAndDecay(t *testing.T) {
 	for _, mode := range []ThresholdMode{ThresholdSet, ThresholdIncrement} {
 		n := mustNet(t, emptyConfig())
@@ -293,7 +293,7 @@ func TestExpDraw(t *testing.T) {
 }
 
 // TestThresholdModes: at a second spike while V_T is still raised, ThresholdSet puts V_T at
-// V_T,rest + A_T and ThresholdIncrement adds A_T to the relaxed value (MODEL.md 3.1, §9 item 8).
+// V_T,rest + A_T and ThresholdIncrement adds A_T to the relaxed value (docs/MODEL.md 3.1, §9 item 8).
 func TestThresholdModes(t *testing.T) {
 	for _, mode := range []ThresholdMode{ThresholdSet, ThresholdIncrement} {
 		n := mustNet(t, emptyConfig())

@@ -11,9 +11,9 @@ type Model int
 
 const (
 	// AdEx is the exponential integrate-and-fire neuron with adaptive threshold and
-	// spike-triggered adaptation of MODEL.md section 3.1 (E, R and S neurons).
+	// spike-triggered adaptation of docs/MODEL.md section 3.1 (E, R and S neurons).
 	AdEx Model = iota
-	// LIF is the leaky integrate-and-fire neuron of MODEL.md section 3.2 (I and H neurons).
+	// LIF is the leaky integrate-and-fire neuron of docs/MODEL.md section 3.2 (I and H neurons).
 	// For LIF the spike threshold is VPeak, and VTRest, AT, TauT, DeltaT, A, B and TauW are unused.
 	LIF
 )
@@ -29,7 +29,7 @@ func (m Model) String() string {
 	return fmt.Sprintf("Model(%d)", int(m))
 }
 
-// ThresholdMode says how the adaptive threshold V_T jumps at a spike (MODEL.md section 9, item 8).
+// ThresholdMode says how the adaptive threshold V_T jumps at a spike (docs/MODEL.md section 9, item 8).
 type ThresholdMode int
 
 const (
@@ -50,7 +50,7 @@ func (m ThresholdMode) String() string {
 	return fmt.Sprintf("ThresholdMode(%d)", int(m))
 }
 
-// Channel is a synaptic channel: excitatory or inhibitory conductance (MODEL.md section 4.1).
+// Channel is a synaptic channel: excitatory or inhibitory conductance (docs/MODEL.md section 4.1).
 type Channel int
 
 const (
@@ -71,11 +71,11 @@ func (c Channel) String() string {
 	return fmt.Sprintf("Channel(%d)", int(c))
 }
 
-// NeuronParams are the parameters of one population's neuron model (MODEL.md section 3).
+// NeuronParams are the parameters of one population's neuron model (docs/MODEL.md section 3).
 // Units: mV, ms, pF, nS, pA.
 type NeuronParams struct {
 	Model  Model   // membrane equation (AdEx or LIF)
-	C      float64 // membrane capacitance, pF (MODEL.md 3.1: 300)
+	C      float64 // membrane capacitance, pF (docs/MODEL.md 3.1: 300)
 	TauM   float64 // membrane time constant C/g_L, ms (3.1: τ_E = 20; 3.2: τ_I = 20)
 	EL     float64 // leak reversal, mV (3.1: −70 for E; 3.2: −62 for I)
 	DeltaT float64 // AdEx slope factor Δ_T, mV (3.1: 2); unused for LIF
@@ -88,14 +88,14 @@ type NeuronParams struct {
 	A      float64 // AdEx subthreshold adaptation a, nS (3.1: 0); unused for LIF
 	B      float64 // AdEx spike-triggered adaptation b, pA (3.1: 1000; R, S: 0); unused for LIF
 	TauW   float64 // AdEx adaptation time constant τ_w, ms (3.1: 100); unused for LIF
-	// Threshold says how V_T jumps at a spike (MODEL.md section 9 item 8; default ThresholdSet).
+	// Threshold says how V_T jumps at a spike (docs/MODEL.md section 9 item 8; default ThresholdSet).
 	Threshold ThresholdMode
-	// VInitLow and VInitHigh bound the uniform initial membrane potential, mV (MODEL.md 3.1,
+	// VInitLow and VInitHigh bound the uniform initial membrane potential, mV (docs/MODEL.md 3.1,
 	// section 9 item 13: U[−60, −52]; set both to −60 for the [R] replication's initial state).
 	VInitLow, VInitHigh float64
 }
 
-// DefaultE returns the parameters of the recurrent excitatory neurons (MODEL.md section 3.1).
+// DefaultE returns the parameters of the recurrent excitatory neurons (docs/MODEL.md section 3.1).
 func DefaultE() NeuronParams {
 	return NeuronParams{
 		Model: AdEx, C: 300, TauM: 20, EL: -70, DeltaT: 2, VTRest: -52, AT: 10, TauT: 30,
@@ -104,7 +104,7 @@ func DefaultE() NeuronParams {
 	}
 }
 
-// DefaultI returns the parameters of the recurrent inhibitory neurons (MODEL.md section 3.2).
+// DefaultI returns the parameters of the recurrent inhibitory neurons (docs/MODEL.md section 3.2).
 func DefaultI() NeuronParams {
 	return NeuronParams{
 		Model: LIF, C: 300, TauM: 20, EL: -62, VReset: -60, VPeak: -52, TauRef: 5,
@@ -114,7 +114,7 @@ func DefaultI() NeuronParams {
 }
 
 // DefaultReadout returns the parameters of the read-out neurons R and the supervisor neurons S:
-// the E model with b = 0, τ_w = 10 ms and τ_ref = 1 ms (MODEL.md sections 3.3 and 3.4).
+// the E model with b = 0, τ_w = 10 ms and τ_ref = 1 ms (docs/MODEL.md sections 3.3 and 3.4).
 func DefaultReadout() NeuronParams {
 	p := DefaultE()
 	p.B = 0
@@ -124,14 +124,14 @@ func DefaultReadout() NeuronParams {
 }
 
 // DefaultInterneuron returns the parameters of the read-out interneurons H: the I model with
-// τ_ref = 1 ms (MODEL.md section 3.5), refractory per neuron (section 9 item 14).
+// τ_ref = 1 ms (docs/MODEL.md section 3.5), refractory per neuron (section 9 item 14).
 func DefaultInterneuron() NeuronParams {
 	p := DefaultI()
 	p.TauRef = 1
 	return p
 }
 
-// Synapses are the conductance kinetics shared by all populations (MODEL.md section 4.1).
+// Synapses are the conductance kinetics shared by all populations (docs/MODEL.md section 4.1).
 type Synapses struct {
 	TauRiseE  float64 // excitatory rise time constant, ms (1)
 	TauDecayE float64 // excitatory decay time constant, ms (6)
@@ -141,28 +141,28 @@ type Synapses struct {
 	EInh      float64 // inhibitory reversal potential, mV (−75)
 }
 
-// DefaultSynapses returns the kinetics of MODEL.md section 4.1.
+// DefaultSynapses returns the kinetics of docs/MODEL.md section 4.1.
 func DefaultSynapses() Synapses {
 	return Synapses{TauRiseE: 1, TauDecayE: 6, TauRiseI: 0.5, TauDecayI: 2, EExc: 0, EInh: -75}
 }
 
 // Pathway is one recurrent pathway: Bernoulli connection probability and uniform initial
-// weight (MODEL.md section 4.2). Weights are in "pF" = nS·ms, the integral of the conductance.
+// weight (docs/MODEL.md section 4.2). Weights are in "pF" = nS·ms, the integral of the conductance.
 type Pathway struct {
 	P float64 // connection probability in [0, 1]
 	W float64 // initial weight, pF (nS·ms), >= 0
 }
 
-// Drive is external Poisson input to every neuron of a population (MODEL.md section 4.3).
+// Drive is external Poisson input to every neuron of a population (docs/MODEL.md section 4.3).
 type Drive struct {
 	Rate   float64 // kHz (events per ms); 0 switches the input off
 	Weight float64 // pF per event; negative values are the training's net inhibition (4.3)
 }
 
-// Config describes the recurrent E/I network of MODEL.md sections 1-4 and 6.
+// Config describes the recurrent E/I network of docs/MODEL.md sections 1-4 and 6.
 // DefaultConfig returns the published values; Validate checks them.
 type Config struct {
-	DT       float64 // Euler time step, ms (MODEL.md section 2: 0.1)
+	DT       float64 // Euler time step, ms (docs/MODEL.md section 2: 0.1)
 	NE       int     // number of excitatory neurons (section 1: 2400)
 	NI       int     // number of inhibitory neurons (section 1: 600)
 	Clusters int     // number of E clusters of equal size; must divide NE (section 1: 30)
@@ -179,15 +179,15 @@ type Config struct {
 	ExtI Drive // spontaneous external input to I (section 4.3: 2.25 kHz × 1.52)
 
 	// NegativeExt is the channel that receives external events of negative weight, the
-	// training's net −0.8 input (MODEL.md section 9 item 1): Exc adds them to the excitatory
+	// training's net −0.8 input (docs/MODEL.md section 9 item 1): Exc adds them to the excitatory
 	// conductance as [J] does (default for Go); Inh adds |w| to the inhibitory channel as [R] does.
 	NegativeExt Channel
 
-	// Traces enables the plasticity traces ū−, ū+, x̄ (E) and y (all) of MODEL.md section 5.
+	// Traces enables the plasticity traces ū−, ū+, x̄ (E) and y (all) of docs/MODEL.md section 5.
 	// They cost time and are off for static runs; plasticity turns them on.
 	Traces bool
 
-	// LastENeuronBug reproduces the off-by-one of the original training code (MODEL.md
+	// LastENeuronBug reproduces the off-by-one of the original training code (docs/MODEL.md
 	// section 9 item 7: [J] tests cc < Ne where it means cc <= Ne). The last E neuron (index
 	// NE−1) is then integrated with the I model and parameters and receives the I external
 	// drive (ExtI) whatever the stimulus; its spikes enter the inhibitory conductance of their
@@ -202,7 +202,7 @@ type Config struct {
 	Threads int    // worker goroutines; 0 means runtime.GOMAXPROCS(0)
 }
 
-// DefaultConfig returns the main network of MODEL.md: 2400 E in 30 clusters of 80, 600 I,
+// DefaultConfig returns the main network of docs/MODEL.md: 2400 E in 30 clusters of 80, 600 I,
 // p = 0.2 on all four pathways, spontaneous input, seed 1.
 func DefaultConfig() Config {
 	return Config{
@@ -216,7 +216,7 @@ func DefaultConfig() Config {
 	}
 }
 
-// Scaled returns c with the size-scaling rule of MODEL.md section 4.2 applied: N_E and N_I
+// Scaled returns c with the size-scaling rule of docs/MODEL.md section 4.2 applied: N_E and N_I
 // multiplied by mult (rounded, clusters kept at the same count) and the initial weights
 // multiplied by 1/sqrt(mult). mult = 8/3 gives the 6400 E / 1600 I song network.
 func (c Config) Scaled(mult float64) Config {
@@ -231,7 +231,7 @@ func (c Config) Scaled(mult float64) Config {
 }
 
 // WithClusterSize returns c with E clusters of the given size at fixed N_E, following the
-// authors' cluster-size variants (MODEL.md section 4.2): p·size = 16 on all four pathways and
+// authors' cluster-size variants (docs/MODEL.md section 4.2): p·size = 16 on all four pathways and
 // the E→E weight 2.83·sqrt(0.2/p) for the 80-neuron default; other weights unchanged.
 func (c Config) WithClusterSize(size int) Config {
 	if size <= 0 {

@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-// Pattern is a supervisor target (MODEL.md sections 7.3 and 7.5): Rates[e][k] is the Poisson rate
+// Pattern is a supervisor target (docs/MODEL.md sections 7.3 and 7.5): Rates[e][k] is the Poisson rate
 // in kHz of supervisor neuron e at time k·DT ms after the pattern starts. A pattern with Steps()
 // columns lasts Duration() = (Steps()−1)·DT ms, so the 4001-column ABCBA pattern lasts 400 ms.
 type Pattern struct {
@@ -74,7 +74,7 @@ func (p *Pattern) Validate() error {
 	return nil
 }
 
-// Normalized returns the rates min-max normalised to [0, 1] over the whole matrix (MODEL.md
+// Normalized returns the rates min-max normalised to [0, 1] over the whole matrix (docs/MODEL.md
 // section 7.4), as a new matrix. A constant pattern gives all zeros.
 func (p *Pattern) Normalized() [][]float64 { return minMaxNormalize(p.Rates) }
 
@@ -142,19 +142,19 @@ func PatternFromIntervals(elements int, length, dt, on, off float64, names []str
 // malformed interval list gives an error rather than exhausting memory.
 const maxPatternCells = 5e7
 
-// Supervisor rates of the read-out experiments (MODEL.md sections 4.3 and 7.3), in kHz.
+// Supervisor rates of the read-out experiments (docs/MODEL.md sections 4.3 and 7.3), in kHz.
 const (
 	SupervisorOn       = 10.0 // rate of an element while it is on
 	SupervisorBaseline = 1.0  // rate of an element while it is off, and between patterns
 )
 
-// ABCBAIntervals are the element intervals of the ABCBA pattern (MODEL.md section 7.3): each
+// ABCBAIntervals are the element intervals of the ABCBA pattern (docs/MODEL.md section 7.3): each
 // element lasts 75 ms and the first starts 25 ms after the cycle detection.
 var ABCBAIntervals = []Interval{
 	{0, 25, 100}, {1, 100, 175}, {2, 175, 250}, {1, 250, 325}, {0, 325, 400},
 }
 
-// DEDEDIntervals are the element intervals of the DEDED pattern (MODEL.md section 7.5 item 1).
+// DEDEDIntervals are the element intervals of the DEDED pattern (docs/MODEL.md section 7.5 item 1).
 var DEDEDIntervals = []Interval{
 	{0, 25, 100}, {1, 100, 175}, {0, 175, 250}, {1, 250, 325}, {0, 325, 400},
 }
@@ -181,7 +181,7 @@ func DEDED() *Pattern {
 
 // PatternFromMatrix builds a pattern from an element × time matrix sampled every dt ms, with
 // rates scale·m[e][k] kHz (scale 1 for a matrix already in kHz such as supervisor_parallel.mat,
-// 10 for the normalised song supervisor_600.mat, MODEL.md section 9 item 17). The matrix is
+// 10 for the normalised song supervisor_600.mat, docs/MODEL.md section 9 item 17). The matrix is
 // copied.
 func PatternFromMatrix(m [][]float64, dt, scale float64) (*Pattern, error) {
 	if !(scale > 0) || math.IsInf(scale, 0) {
@@ -343,7 +343,7 @@ func minMaxNormalize(m [][]float64) [][]float64 {
 //   - .mat: the variable "supervisor" (or else the first numeric variable), element × time at
 //     dt ms, rates scale × value kHz; scale 0 means 1 if the largest value exceeds 1 (a matrix
 //     in kHz such as supervisor_parallel.mat) and 10 otherwise (a normalised matrix such as
-//     supervisor_600.mat, MODEL.md section 9 item 17);
+//     supervisor_600.mat, docs/MODEL.md section 9 item 17);
 //   - .wav: SongSupervisor of the first 600 ms (SongParamsFor(a, 0, 600)), rates × 10 kHz or
 //     × scale if scale > 0;
 //   - anything else: an interval list for ParseIntervals, 10 kHz on and 1 kHz off, sampled

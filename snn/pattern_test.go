@@ -12,7 +12,7 @@ func TestPatternFromIntervals(t *testing.T) {
 	if p.Elements() != 3 || p.Steps() != 4001 || p.Duration() != 400 {
 		t.Fatalf("ABCBA: %d elements, %d steps, %v ms", p.Elements(), p.Steps(), p.Duration())
 	}
-	// MODEL.md 7.3: A on during 25-100 and 325-400 ms, B 100-175 and 250-325, C 175-250.
+	// docs/MODEL.md 7.3: A on during 25-100 and 325-400 ms, B 100-175 and 250-325, C 175-250.
 	on := func(e int, tm float64) bool { return p.Rates[e][int(math.Round(tm/0.1))] == SupervisorOn }
 	tests := []struct {
 		tm   float64

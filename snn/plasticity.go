@@ -7,7 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Plasticity rules are attached to projections (MODEL.md section 5). They act only while the
+// Plasticity rules are attached to projections (docs/MODEL.md section 5). They act only while the
 // network is plastic (SetPlastic; the original's t > stdpdelay), except normalisation, which
 // runs whenever it is configured. Where they act in the per-step schedule:
 //
@@ -23,7 +23,7 @@ import (
 // step of trace decay.) With plasticity on, each step has a second barrier after delivery, so
 // that no worker updates traces another one is reading.
 
-// VoltageSTDP is the voltage-based STDP rule of Clopath et al. (2010) in the form of MODEL.md
+// VoltageSTDP is the voltage-based STDP rule of Clopath et al. (2010) in the form of docs/MODEL.md
 // section 5.1 (E→E) and 5.4 (E→R). DefaultEEPlasticity and DefaultReadoutPlasticity give the
 // published values.
 type VoltageSTDP struct {
@@ -39,17 +39,17 @@ type VoltageSTDP struct {
 	SoftBound bool
 }
 
-// DefaultEEPlasticity returns the E→E rule of MODEL.md 5.1.
+// DefaultEEPlasticity returns the E→E rule of docs/MODEL.md 5.1.
 func DefaultEEPlasticity() VoltageSTDP {
 	return VoltageSTDP{ALTP: 8e-4, ALTD: 1.4e-4, ThetaLTP: -49, ThetaLTD: -70, TauX: 3.5, WMin: 1.45, WMax: 32.68}
 }
 
-// DefaultReadoutPlasticity returns the E→R rule of MODEL.md 5.4 (soft bound 25, floor 0).
+// DefaultReadoutPlasticity returns the E→R rule of docs/MODEL.md 5.4 (soft bound 25, floor 0).
 func DefaultReadoutPlasticity() VoltageSTDP {
 	return VoltageSTDP{ALTP: 8e-4, ALTD: 1.4e-4, ThetaLTP: -49, ThetaLTD: -70, TauX: 5, WMin: 0, WMax: 25, SoftBound: true}
 }
 
-// InhibitorySTDP is the iSTDP rule of Vogels et al. (2011) in the form of MODEL.md 5.2, on
+// InhibitorySTDP is the iSTDP rule of Vogels et al. (2011) in the form of docs/MODEL.md 5.2, on
 // I→E synapses, with the traces y (τ_y = 20 ms, +1 per spike) of every neuron.
 type InhibitorySTDP struct {
 	Eta  float64 // learning rate η (5.2 and §9 item 3: 1)
@@ -58,12 +58,12 @@ type InhibitorySTDP struct {
 	WMax float64 // upper bound, pF (243; the nc160 variants used 200)
 }
 
-// DefaultIEPlasticity returns the I→E rule of MODEL.md 5.2.
+// DefaultIEPlasticity returns the I→E rule of docs/MODEL.md 5.2.
 func DefaultIEPlasticity() InhibitorySTDP {
 	return InhibitorySTDP{Eta: 1, R0: 0.003, WMin: 48.7, WMax: 243}
 }
 
-// NormMode selects the normalisation formula (MODEL.md section 9 item 4).
+// NormMode selects the normalisation formula (docs/MODEL.md section 9 item 4).
 type NormMode int
 
 const (
@@ -74,14 +74,14 @@ const (
 )
 
 // Normalization keeps the summed input weight of every postsynaptic neuron near its value at
-// the time the rule is attached (MODEL.md 5.3), every PeriodMs, then clips to [WMin, WMax].
+// the time the rule is attached (docs/MODEL.md 5.3), every PeriodMs, then clips to [WMin, WMax].
 type Normalization struct {
 	PeriodMs   float64  // 20 ms
 	Mode       NormMode // Subtractive
 	WMin, WMax float64  // 1.45, 32.68
 }
 
-// DefaultNormalization returns the E→E normalisation of MODEL.md 5.3.
+// DefaultNormalization returns the E→E normalisation of docs/MODEL.md 5.3.
 func DefaultNormalization() Normalization {
 	return Normalization{PeriodMs: 20, Mode: Subtractive, WMin: 1.45, WMax: 32.68}
 }
@@ -244,7 +244,7 @@ func (n *Network) SetPlastic(on bool) { n.plastic = on }
 
 // LTPUpdates returns the number of LTP synapse updates (vSTDP, every rule) since the network
 // was built: the synapses visited because their postsynaptic neuron was depolarised
-// (MODEL.md 5.1), the figure the Brian2 comparison counts (about 39 M per simulated second
+// (docs/MODEL.md 5.1), the figure the Brian2 comparison counts (about 39 M per simulated second
 // for the trained 30 × 80 network under stimulation).
 func (n *Network) LTPUpdates() int64 {
 	t := n.ltpDone

@@ -24,7 +24,7 @@ func weight(t *testing.T, n *Network, id ProjID) float64 {
 	return w.At(0, 0)
 }
 
-// TestLTD: one presynaptic spike depresses the synapse by A_LTD·(ū− − θ_LTD) (MODEL.md 5.1).
+// TestLTD: one presynaptic spike depresses the synapse by A_LTD·(ū− − θ_LTD) (docs/MODEL.md 5.1).
 func TestLTD(t *testing.T) {
 	n := mustNet(t, emptyConfig())
 	a := singleSpiker(t, n)
@@ -124,7 +124,7 @@ func TestLTP(t *testing.T) {
 }
 
 // TestISTDP: a presynaptic I spike changes W by η(y_post − 2r₀τ_y); a postsynaptic spike by
-// η·y_pre (MODEL.md 5.2).
+// η·y_pre (docs/MODEL.md 5.2).
 func TestISTDP(t *testing.T) {
 	n := mustNet(t, emptyConfig())
 	a := singleSpiker(t, n) // fires once, early
@@ -304,7 +304,7 @@ func blockMeans(w *mat.Dense, ne, size int) (within, fwd, bwd, other float64) {
 	return s[0] / c[0], s[1] / c[1], s[2] / c[2], s[3] / c[3]
 }
 
-// TestTrainingDirection: 2 s of the training protocol of MODEL.md 7.1 on the full network, with
+// TestTrainingDirection: 2 s of the training protocol of docs/MODEL.md 7.1 on the full network, with
 // all plasticity on, moves the weights the way A2 describes: within-cluster E→E weights grow,
 // forward (k→k+1) ends above backward (k+1→k), the other pairs lose weight through
 // normalisation, and iSTDP lowers I→E weights while E rates are below r₀ = 3 Hz.

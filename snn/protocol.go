@@ -5,17 +5,17 @@ import (
 	"math"
 )
 
-// PhaseKind says what a protocol phase does (MODEL.md sections 7.1 and 7.2).
+// PhaseKind says what a protocol phase does (docs/MODEL.md sections 7.1 and 7.2).
 type PhaseKind int
 
 const (
 	// PhaseStimulate drives the clusters one after another in Phase.Order with the training
-	// input of MODEL.md 4.3 (stimulated cluster 22.5 kHz × +1.6, everyone else net −0.8).
+	// input of docs/MODEL.md 4.3 (stimulated cluster 22.5 kHz × +1.6, everyone else net −0.8).
 	PhaseStimulate PhaseKind = iota
 	// PhaseSpontaneous runs with the spontaneous input (E 4.5 kHz × 1.6, I 2.25 kHz × 1.52).
 	PhaseSpontaneous
 	// PhaseRecord is spontaneous activity with plasticity frozen whose E spikes are recorded
-	// and analysed for replay (the 2-s and 3-s recordings of MODEL.md 7.1).
+	// and analysed for replay (the 2-s and 3-s recordings of docs/MODEL.md 7.1).
 	PhaseRecord
 )
 
@@ -54,13 +54,13 @@ type Phase struct {
 
 // Stimulate returns a training phase of durationMs with plasticity on from the start: the
 // clusters are stimulated in the given order (nil for the natural order), 9 ms on in each
-// 15-ms slot, as in MODEL.md 7.1.
+// 15-ms slot, as in docs/MODEL.md 7.1.
 func Stimulate(order []int, durationMs float64) Phase {
 	return Phase{Kind: PhaseStimulate, DurationMs: durationMs, Plastic: true, Order: order, OnMs: 9, SlotMs: 15, ExtraRate: 18}
 }
 
 // Spontaneous returns a phase of spontaneous activity; with plastic set, vSTDP and iSTDP act
-// from 1 s after its start, as in the 120-s consolidation calls of MODEL.md 7.1 step 4.
+// from 1 s after its start, as in the 120-s consolidation calls of docs/MODEL.md 7.1 step 4.
 func Spontaneous(durationMs float64, plastic bool) Phase {
 	ph := Phase{Kind: PhaseSpontaneous, DurationMs: durationMs, Plastic: plastic}
 	if plastic {
@@ -70,7 +70,7 @@ func Spontaneous(durationMs float64, plastic bool) Phase {
 }
 
 // Record returns a recording phase: spontaneous activity, plasticity off, E spikes recorded
-// and analysed (MODEL.md 7.1 steps 3 and 4).
+// and analysed (docs/MODEL.md 7.1 steps 3 and 4).
 func Record(durationMs float64) Phase {
 	return Phase{Kind: PhaseRecord, DurationMs: durationMs}
 }
@@ -87,7 +87,7 @@ func (p Protocol) DurationMs() float64 {
 	return t
 }
 
-// PaperProtocol returns the training pipeline of MODEL.md 7.1 after network construction:
+// PaperProtocol returns the training pipeline of docs/MODEL.md 7.1 after network construction:
 // 3 s of training, then 30 × (120 s training + 2 s recording), then 30 × (120 s plastic
 // spontaneous activity + 3 s recording): 7353 s. (The original's 5-s warm-up before and 5-s
 // raster after are left to the caller.)
@@ -105,7 +105,7 @@ func PaperProtocol() Protocol {
 // ShortProtocol returns a shortened pipeline for quick experiments and demonstrations with
 // the shape of PaperProtocol: 8 × (15 s training + 2 s recording), then 4 × (10 s plastic
 // spontaneous activity + 3 s recording): 188 s. On the full 30 × 80 network with the paper's
-// rules it only starts the learning (MODEL.md A2 needs the paper's hour); with ReducedSetup
+// rules it only starts the learning (docs/MODEL.md A2 needs the paper's hour); with ReducedSetup
 // it learns a chain that replays (TestLearnChain uses the same 120 s + 40 s).
 func ShortProtocol() Protocol {
 	var p Protocol
@@ -171,7 +171,7 @@ func SequenceSchedule(order []int, k int, onMs, slotMs, extraRate, durationMs fl
 }
 
 // Setup bundles a network configuration with the plasticity rules of a training run
-// (MODEL.md sections 4-5), so that one call builds a network ready for RunProtocol.
+// (docs/MODEL.md sections 4-5), so that one call builds a network ready for RunProtocol.
 type Setup struct {
 	Config Config
 	EE     VoltageSTDP    // E→E vSTDP (5.1)
@@ -194,12 +194,12 @@ func PaperSetup() Setup {
 //     normalisation preserves, WMax = 32.68·sqrt(p·NE/480), so that a saturated cluster takes
 //     the same share of a neuron's input budget as in the paper and room is left for the
 //     forward links (with the paper's bound the within-cluster weights would use up the
-//     budget of a small network). Everything else is MODEL.md.
+//     budget of a small network). Everything else is docs/MODEL.md.
 //
 // ReducedSetup(30, 20) (600 E, 150 I; every in-degree as in the paper, so the bounds are the
 // paper's) learns in 120 s of training and 40 s of plastic spontaneous activity what the
 // paper's network learns in two hours: within ≈ 30, forward ≈ 12-13, backward ≈ 3-3.6,
-// other ≈ 1.48 (MODEL.md A2: 29.2, 10.1, 3.5, 1.454), with spontaneous replay in the
+// other ≈ 1.48 (docs/MODEL.md A2: 29.2, 10.1, 3.5, 1.454), with spontaneous replay in the
 // trained order (TestLearnChain). With A_LTP ×10 and 200 s of training one seed in three
 // lost its forward structure during training; ×20 with the shorter training was stable
 // over the seeds tried.
@@ -234,7 +234,7 @@ func (s Setup) Build() (*Network, error) {
 
 // ReducedConfig returns a small version of the network with k clusters of size E neurons:
 // NE = k·size, NI = NE/4, connection probability p = min(16/size, 1) on all four pathways
-// (the authors' cluster-size variants keep p·size = 16, MODEL.md 4.2), and every initial
+// (the authors' cluster-size variants keep p·size = 16, docs/MODEL.md 4.2), and every initial
 // weight scaled by sqrt(paper in-degree / new in-degree) (the 1/sqrt rule of Config.Scaled
 // applied to in-degrees). ReducedConfig(30, 80) is DefaultConfig.
 func ReducedConfig(k, size int) Config {

@@ -6,7 +6,7 @@ import (
 	"github.com/gosnn/gosnn/snn"
 )
 
-// The paper's pipeline (MODEL.md 7.1) as a value: 3 s of training, 30 × (120 s training + 2 s
+// The paper's pipeline (docs/MODEL.md 7.1) as a value: 3 s of training, 30 × (120 s training + 2 s
 // recording), 30 × (120 s plastic spontaneous + 3 s recording).
 func ExamplePaperProtocol() {
 	p := snn.PaperProtocol()
@@ -24,7 +24,7 @@ func ExamplePaperProtocol() {
 	// spontaneous 120 s, plastic from 1 s
 }
 
-// Stimulation in a user-given order: 9 ms on in each 15-ms slot (MODEL.md 7.1), the first
+// Stimulation in a user-given order: 9 ms on in each 15-ms slot (docs/MODEL.md 7.1), the first
 // stimulus at 16 ms on the second cluster of the order.
 func ExampleSequenceSchedule() {
 	for _, s := range snn.SequenceSchedule([]int{2, 0, 1}, 3, 9, 15, 18, 60) {

@@ -177,7 +177,7 @@ func tinyPlasticNet(t *testing.T, seed uint64) *Network {
 	return n
 }
 
-// attachPaperRules attaches the paper's vSTDP, iSTDP and normalisation (MODEL.md 5.1-5.3).
+// attachPaperRules attaches the paper's vSTDP, iSTDP and normalisation (docs/MODEL.md 5.1-5.3).
 func attachPaperRules(t testing.TB, n *Network) {
 	t.Helper()
 	if err := n.SetVoltageSTDP(ProjEtoE, DefaultEEPlasticity()); err != nil {

@@ -1,6 +1,6 @@
 package snn
 
-// The read-out layer (MODEL.md sections 1, 3.3-3.5, 4.4, 5.4 and 7.3-7.5).
+// The read-out layer (docs/MODEL.md sections 1, 3.3-3.5, 4.4, 5.4 and 7.3-7.5).
 //
 // Conventions: times in ms, rates in kHz, weights in pF (nS·ms), potentials in mV, as in the
 // rest of the package. Read-out neurons are numbered 0 … Size()−1 across pattern groups in
@@ -23,7 +23,7 @@ import (
 	"time"
 )
 
-// ReadoutConfig describes the read-out layer of MODEL.md sections 1, 3.3-3.5, 4.4 and 5.4:
+// ReadoutConfig describes the read-out layer of docs/MODEL.md sections 1, 3.3-3.5, 4.4 and 5.4:
 // R neurons taught by supervisor neurons S through plastic E→R synapses, with interneurons H.
 type ReadoutConfig struct {
 	R, S, H    NeuronParams // neuron models (DefaultReadout, DefaultReadout, DefaultInterneuron)
@@ -44,7 +44,7 @@ type ReadoutConfig struct {
 
 	ErrorLead float64 // the error window starts this long after the second cycle start, ms (35; section 7.4)
 
-	// SharedHRefractory reproduces the [M] bug of MODEL.md section 9 item 14: one refractory
+	// SharedHRefractory reproduces the [M] bug of docs/MODEL.md section 9 item 14: one refractory
 	// clock for all H neurons, so a spike of any H makes every H refractory for H.TauRef.
 	// The default (false) is per-neuron refractoriness, as in [R].
 	SharedHRefractory bool
@@ -52,7 +52,7 @@ type ReadoutConfig struct {
 	Seed uint64 // seed of the read-out layer's random draws (initial state, Poisson input, deletion)
 }
 
-// DefaultReadoutConfig returns the read-out parameters of MODEL.md (section 9 defaults: soft
+// DefaultReadoutConfig returns the read-out parameters of docs/MODEL.md (section 9 defaults: soft
 // bound, [M] cycle detection with its quirk, per-neuron H refractoriness).
 func DefaultReadoutConfig() ReadoutConfig {
 	return ReadoutConfig{
@@ -96,7 +96,7 @@ func (c *ReadoutConfig) Validate() error {
 }
 
 // roPop is a small population of the read-out layer (R, S or H), as a struct of arrays. It
-// follows the same per-step order as the network's populations (MODEL.md section 2 step 4).
+// follows the same per-step order as the network's populations (docs/MODEL.md section 2 step 4).
 type roPop struct {
 	k                  kin
 	lif                bool
@@ -128,7 +128,7 @@ func newRoPop(n *Network, p NeuronParams, size int, seed uint64, kind uint64) *r
 	init := streamSeed(seed, kind, 1<<32)
 	for i := range q.v {
 		q.v[i] = p.VInitLow + (p.VInitHigh-p.VInitLow)*init.float()
-		// ū± start uniform in [−60, −52] (MODEL.md 5.4).
+		// ū± start uniform in [−60, −52] (docs/MODEL.md 5.4).
 		q.um[i] = -60 + 8*init.float()
 		q.up[i] = -60 + 8*init.float()
 		q.vt[i] = p.VTRest
@@ -143,7 +143,7 @@ func newRoPop(n *Network, p NeuronParams, size int, seed uint64, kind uint64) *r
 
 // setRate changes the excitatory Poisson rate of neuron i at time t (ms). As in [M], a pending
 // arrival keeps its time; a neuron whose rate was 0 (no pending arrival) draws a new one, so a
-// zero rate pauses the input instead of stopping it for good (MODEL.md 7.5 item 2).
+// zero rate pauses the input instead of stopping it for good (docs/MODEL.md 7.5 item 2).
 func (q *roPop) setRate(i int, kHz, w, t float64) {
 	q.extW[i] = w
 	if kHz == q.rate[i] {
@@ -255,7 +255,7 @@ const (
 	roReplay
 )
 
-// Readout is the read-out layer attached to a network (MODEL.md sections 1 and 4.4): one R,
+// Readout is the read-out layer attached to a network (docs/MODEL.md sections 1 and 4.4): one R,
 // one S and one H neuron per pattern element, for one or more patterns ("groups", each with
 // its own R neurons), and all-to-all plastic E→R synapses starting at 0. It steps in lockstep
 // with the network through a per-step hook (Network.Every) and reads the E spikes of each step
@@ -399,7 +399,7 @@ func (ro *Readout) SetWeights(w [][]float64) error {
 }
 
 // DeleteWeights sets each E→R weight to 0 independently with probability frac (the
-// robustness test of MODEL.md 7.4) and returns the number of non-zero weights deleted.
+// robustness test of docs/MODEL.md 7.4) and returns the number of non-zero weights deleted.
 func (ro *Readout) DeleteWeights(frac float64, seed uint64) (int, error) {
 	if bad(frac) || frac < 0 || frac > 1 {
 		return 0, fmt.Errorf("snn: Readout.DeleteWeights: fraction %v outside [0, 1]", frac)
@@ -437,7 +437,7 @@ func (ro *Readout) hook(t float64) {
 	}
 	s := ro.net.Steps()
 	local := s - ro.phase0
-	// Cycle detection and the supervisor schedule (MODEL.md 7.3).
+	// Cycle detection and the supervisor schedule (docs/MODEL.md 7.3).
 	if ro.det.Observe(spk) && s >= ro.blockEnd {
 		g := 0
 		if ro.alternate > 0 {
@@ -499,7 +499,7 @@ func (ro *Readout) hook(t float64) {
 	}
 }
 
-// supervise sets the S and H Poisson rates for step s (MODEL.md 7.3).
+// supervise sets the S and H Poisson rates for step s (docs/MODEL.md 7.3).
 func (ro *Readout) supervise(s int64, t float64) {
 	for g, p := range ro.groups {
 		k := -1
@@ -520,7 +520,7 @@ func (ro *Readout) supervise(s int64, t float64) {
 	}
 }
 
-// learn applies one step of the E→R rule (MODEL.md 5.4): x̄ decays and jumps for this step's E
+// learn applies one step of the E→R rule (docs/MODEL.md 5.4): x̄ decays and jumps for this step's E
 // spikes, LTD for each spike, LTP for each R neuron above θ_LTP.
 func (ro *Readout) learn(spk []int32) {
 	pl := &ro.cfg.Plasticity
@@ -623,7 +623,7 @@ type ReadoutTrainResult struct {
 	Wall        time.Duration
 }
 
-// Train runs the network for durMs with the supervisors on and E→R plasticity active (MODEL.md
+// Train runs the network for durMs with the supervisors on and E→R plasticity active (docs/MODEL.md
 // 7.3): each time the cycle detector fires while no pattern plays, the current group's pattern
 // starts. With several patterns and blockMs > 0 the groups alternate every blockMs (7.5 item 1:
 // 2 s blocks, 24 s); with blockMs = 0 only group 0 is trained.
@@ -651,7 +651,7 @@ func (ro *Readout) Train(ctx context.Context, durMs, blockMs float64) (*ReadoutT
 	return res, err
 }
 
-// ReadoutReplayOptions configure a replay phase (MODEL.md 7.4 and 7.5 item 1).
+// ReadoutReplayOptions configure a replay phase (docs/MODEL.md 7.4 and 7.5 item 1).
 type ReadoutReplayOptions struct {
 	// Select is the pattern group allowed to replay; the R neurons of every other group get
 	// inhibitory Poisson input (InhRate × InhWeight). −1 selects none (all groups free).
@@ -683,7 +683,7 @@ type ReadoutReplayResult struct {
 	Wall        time.Duration
 }
 
-// Replay runs the network for durMs with the E→R weights frozen and no supervisor (MODEL.md
+// Replay runs the network for durMs with the E→R weights frozen and no supervisor (docs/MODEL.md
 // 7.4): R neurons are driven by the E neurons alone. R, S and H start from rest, as in a
 // separate replay run of [M], so nothing of a preceding training phase carries over.
 func (ro *Readout) Replay(ctx context.Context, durMs float64, opt ReadoutReplayOptions) (*ReadoutReplayResult, error) {
@@ -734,7 +734,7 @@ func (ro *Readout) Replay(ctx context.Context, durMs float64, opt ReadoutReplayO
 	return res, err
 }
 
-// Error returns the error measure of MODEL.md 7.4 for pattern group g: the group's R rates in
+// Error returns the error measure of docs/MODEL.md 7.4 for pattern group g: the group's R rates in
 // the window that starts lead ms after the second detected cycle start and lasts as long as
 // the pattern, against the pattern, both min-max normalised. It fails if fewer than two cycle
 // starts were detected or the window runs past the end of the replay.

@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// TestReadoutABCBAAcceptance runs the ABCBA protocol of MODEL.md 7.3/7.4 on the authors'
+// TestReadoutABCBAAcceptance runs the ABCBA protocol of docs/MODEL.md 7.3/7.4 on the authors'
 // trained nc160 matrix (frozen): training, then 2 s of replay with one third of the E→R
 // weights deleted at 1 s. The run is deterministic for a seed (any thread count).
 //
@@ -27,7 +27,7 @@ import (
 // one presentation per cycle (≈ 26 in 12 s).
 //
 // With 20 s of training (≈ 29 presentations, what 12 s give on that clock) it asserts the
-// robustness of MODEL.md 7.4 as well: after the deletion every clock cycle still has every
+// robustness of docs/MODEL.md 7.4 as well: after the deletion every clock cycle still has every
 // read-out in order. About 30-60 s in all; skipped with -short.
 func TestReadoutABCBAAcceptance(t *testing.T) {
 	if testing.Short() {
@@ -172,7 +172,7 @@ func TestLoadPattern(t *testing.T) {
 }
 
 // TestReadoutTwoSequencesAcceptance trains ABCBA and DEDED alternately (2-s blocks, 24 s) on
-// the authors' nc160 matrix and replays each with the other inhibited (MODEL.md 7.5 item 1): the
+// the authors' nc160 matrix and replays each with the other inhibited (docs/MODEL.md 7.5 item 1): the
 // selected sequence fires in its order in every clock cycle and the inhibited one stays silent.
 // About 30-50 s; skipped with -short.
 func TestReadoutTwoSequencesAcceptance(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// BenchmarkReadoutLearn measures one step of E→R plasticity (MODEL.md 5.4) for 2400 E neurons,
+// BenchmarkReadoutLearn measures one step of E→R plasticity (docs/MODEL.md 5.4) for 2400 E neurons,
 // with 1 E spike per step (≈ 4 kHz population rate, the spontaneous 2.7 Hz × 2400 is 6.5 spikes
 // per ms) and every R neuron depolarised above θ_LTP, the worst case (every R neuron doing LTP).
 func BenchmarkReadoutLearn(b *testing.B) {

@@ -41,7 +41,7 @@ func ExampleParseIntervals() {
 	// Output: [D E] 250 3
 }
 
-// The error measure of MODEL.md 7.4 normalises both matrices, so a read-out that follows the
+// The error measure of docs/MODEL.md 7.4 normalises both matrices, so a read-out that follows the
 // target up to scale and offset has error 0, and a silent one has the mean of the normalised
 // target: the fraction of on-time, 3750 of 3 × 4001 columns for ABCBA.
 func ExampleReadoutError() {
@@ -134,7 +134,7 @@ func ExampleReadWAV() {
 
 // Attach a read-out layer to a (here small, random) network, train it on ABCBA and replay.
 // On the authors' trained matrix, RunReadoutExperiment does all of this and reports the
-// measures of MODEL.md 7.4 and A14.
+// measures of docs/MODEL.md 7.4 and A14.
 func ExampleNewReadout() {
 	cfg := snn.DefaultConfig()
 	cfg.NE, cfg.NI, cfg.Clusters, cfg.Threads = 400, 100, 5, 1

@@ -9,7 +9,7 @@ import (
 	"sort"
 )
 
-// ReadoutProtocol is a read-out experiment: training, then one replay per selection (MODEL.md
+// ReadoutProtocol is a read-out experiment: training, then one replay per selection (docs/MODEL.md
 // 7.3-7.5). DefaultReadoutProtocol gives the ABCBA protocol of the paper.
 type ReadoutProtocol struct {
 	TrainMs    float64 // training time (12 000 ms for one sequence, 24 000 for two, 6000 for the song)
@@ -83,7 +83,7 @@ type ReadoutReplayReport struct {
 // ReadoutGroupReplayStats is the replay of one pattern's read-outs. "Before" and "after" refer
 // to the E→R deletion (the whole replay is "before" without deletion).
 type ReadoutGroupReplayStats struct {
-	Error             OptFloat `json:"error"`                           // MODEL.md 7.4, from 35 ms after the second cycle start
+	Error             OptFloat `json:"error"`                           // docs/MODEL.md 7.4, from 35 ms after the second cycle start
 	Correlation       OptFloat `json:"correlation"`                     // Pearson correlation of target and rates in the same window
 	RSpikes           []int    `json:"r_spikes"`                        // spikes of each R neuron
 	Order             []string `json:"order_before"`                    // activations (by peak), repeats collapsed

@@ -2,7 +2,7 @@ package snn
 
 import "testing"
 
-// MODEL.md section 9 item 14: with the [M] bug-compat switch one refractory clock serves all H
+// docs/MODEL.md section 9 item 14: with the [M] bug-compat switch one refractory clock serves all H
 // neurons, so no two H spikes (of any neurons) are closer than the refractory period; with the
 // default, per-neuron refractoriness, strongly driven H neurons fire independently and some
 // spikes of different neurons fall closer together.

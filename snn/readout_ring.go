@@ -9,7 +9,7 @@ import (
 // ExtendRing builds a longer clock from a trained one: a network of K clusters of the same
 // size whose every neuron has the input statistics of the trained network w (post × pre, ne E
 // neurons in k clusters, then the I neurons). It is the "documented alternative" used for the
-// bird song, which needs a period above 600 ms (MODEL.md 7.5 item 2) while only the 15-cluster
+// bird song, which needs a period above 600 ms (docs/MODEL.md 7.5 item 2) while only the 15-cluster
 // nc160 matrix (period ≈ 345 ms) is available.
 //
 // For the E neuron at local index l of new cluster c, with c0 = c mod k:

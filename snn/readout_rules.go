@@ -7,7 +7,7 @@ import (
 	"sort"
 )
 
-// readoutCheckPlasticity validates the E→R rule (MODEL.md 5.4), a VoltageSTDP.
+// readoutCheckPlasticity validates the E→R rule (docs/MODEL.md 5.4), a VoltageSTDP.
 func readoutCheckPlasticity(p VoltageSTDP) error {
 	for _, f := range []struct {
 		name string
@@ -28,14 +28,14 @@ func readoutCheckPlasticity(p VoltageSTDP) error {
 }
 
 // ReadoutSynapseUpdate returns the new E→R weight after one step of length dt under the rule
-// p (MODEL.md section 5.4, normally DefaultReadoutPlasticity):
+// p (docs/MODEL.md section 5.4, normally DefaultReadoutPlasticity):
 //
 //	W ← W + dt·A_LTP·(1 − W/WMax)·x̄·[V − θ_LTP]₊·[ū+ − θ_LTD]₊ − A_LTD·s·[ū− − θ_LTD]₊
 //
 // kept in [WMin, WMax]. w is the current weight, xbar the presynaptic trace, spiked (s) whether
 // the presynaptic neuron spiked in this step, v the post-reset membrane potential of the
 // read-out neuron and uPlus, uMinus its voltage traces (mV). A_LTD is per spike (dt folded in,
-// MODEL.md section 9 item 2). Without p.SoftBound the (1 − W/WMax) factor is dropped and WMax
+// docs/MODEL.md section 9 item 2). Without p.SoftBound the (1 − W/WMax) factor is dropped and WMax
 // is a hard cap, as in the replication [R] (section 9 item 12).
 func ReadoutSynapseUpdate(p *VoltageSTDP, w, dt, xbar float64, spiked bool, v, uPlus, uMinus float64) float64 {
 	if v > p.ThetaLTP && uPlus > p.ThetaLTD {
@@ -51,7 +51,7 @@ func ReadoutSynapseUpdate(p *VoltageSTDP, w, dt, xbar float64, spiked bool, v, u
 	return math.Min(math.Max(w, p.WMin), p.WMax)
 }
 
-// ReadoutKernel is the read-out rate kernel of MODEL.md section 7.4, exp(−t²/250) with t in ms
+// ReadoutKernel is the read-out rate kernel of docs/MODEL.md section 7.4, exp(−t²/250) with t in ms
 // (not normalised; σ ≈ 11.2 ms).
 func ReadoutKernel(t float64) float64 { return math.Exp(-t * t / 250) }
 
@@ -95,7 +95,7 @@ func ReadoutRates(times [][]float64, t0, dt float64, steps int) ([][]float64, er
 	return out, nil
 }
 
-// ReadoutError is the error measure of MODEL.md section 7.4: target and rates (elements ×
+// ReadoutError is the error measure of docs/MODEL.md section 7.4: target and rates (elements ×
 // time, same shape) are each min-max normalised to [0, 1] over the whole matrix, and the mean
 // absolute difference over neurons and time is returned. 0 is a perfect match; a constant
 // matrix normalises to all zeros.
@@ -128,7 +128,7 @@ func ReadoutError(target, rates [][]float64) (float64, error) {
 }
 
 // CycleDetector finds the starts of the clock's cycles as the read-out code of [M] does
-// (MODEL.md section 7.3): it counts the spikes of each cluster over the last Window steps and
+// (docs/MODEL.md section 7.3): it counts the spikes of each cluster over the last Window steps and
 // reports a start when the reference cluster is the first argmax of those counts, from step
 // BurnIn on, unless it is blocked (a pattern is still playing).
 //
@@ -416,7 +416,7 @@ func ClusterElementOverlap(profile [][]float64, binMs float64, p *Pattern) [][]f
 
 // WeightMassInWindows returns, for each read-out neuron e (row e of w, one column per E
 // neuron), the fraction of its total E→R weight that comes from clusters whose overlap with
-// element e (ClusterElementOverlap) is at least minOverlap (MODEL.md A14). A neuron with no
+// element e (ClusterElementOverlap) is at least minOverlap (docs/MODEL.md A14). A neuron with no
 // weight gets NaN.
 func WeightMassInWindows(w [][]float64, cl Clusters, overlap [][]float64, minOverlap float64) []float64 {
 	out := make([]float64, len(w))

@@ -21,7 +21,7 @@ func readoutTestNet(t testing.TB, seed uint64) *Network {
 }
 
 // The supervisor plays the pattern column by column from the detection step and returns to
-// the baseline afterwards (MODEL.md 7.3).
+// the baseline afterwards (docs/MODEL.md 7.3).
 func TestSupervisorSchedule(t *testing.T) {
 	net := readoutTestNet(t, 1)
 	p := ABCBA()
@@ -55,7 +55,7 @@ func TestSupervisorSchedule(t *testing.T) {
 }
 
 // Zero rates pause a supervisor's Poisson input and a later positive rate restarts it
-// (MODEL.md 7.5 item 2: a zero rate must not stop the process for good).
+// (docs/MODEL.md 7.5 item 2: a zero rate must not stop the process for good).
 func TestSupervisorZeroRate(t *testing.T) {
 	net := readoutTestNet(t, 1)
 	ro, err := NewReadout(net, DefaultReadoutConfig(), ABCBA())

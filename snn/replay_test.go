@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestReplayA7 is acceptance check A7 of MODEL.md section 8: on the authors' trained 15 × 160
+// TestReplayA7 is acceptance check A7 of docs/MODEL.md section 8: on the authors' trained 15 × 160
 // matrix with frozen weights, 10 s of spontaneous activity replays the clusters in order with
 // a cycle period within 10 % of 345 ms, E rate 1.5-5 Hz and I rate 3-12 Hz.
 func TestReplayA7(t *testing.T) {

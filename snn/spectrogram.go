@@ -19,7 +19,7 @@ type Spectrogram struct {
 }
 
 // SpectrogramParams are the short-time Fourier transform settings. The defaults of
-// DefaultSpectrogramParams are those of MODEL.md section 7.5 item 2: a 128-sample symmetric
+// DefaultSpectrogramParams are those of docs/MODEL.md section 7.5 item 2: a 128-sample symmetric
 // Hamming window, 120 samples of overlap (hop 8) and a 256-point FFT.
 type SpectrogramParams struct {
 	Window  int // samples per frame (Hamming window length)
@@ -28,7 +28,7 @@ type SpectrogramParams struct {
 }
 
 // DefaultSpectrogramParams returns the settings used for the bird-song supervisor
-// (MATLAB spectrogram(x, 128, 120, 256, fs); MODEL.md section 7.5 item 2).
+// (MATLAB spectrogram(x, 128, 120, 256, fs); docs/MODEL.md section 7.5 item 2).
 func DefaultSpectrogramParams() SpectrogramParams {
 	return SpectrogramParams{Window: 128, Overlap: 120, NFFT: 256}
 }
@@ -102,7 +102,7 @@ func NewSpectrogram(x []float64, fs float64, p SpectrogramParams) (*Spectrogram,
 	return s, nil
 }
 
-// SongSupervisorParams describe how a spectrogram becomes a supervisor matrix (MODEL.md
+// SongSupervisorParams describe how a spectrogram becomes a supervisor matrix (docs/MODEL.md
 // section 7.5 item 2). Row r of the result codes frequency bin TopBin − r (rows run from high to
 // low frequency, as in supervisor_600.mat); column c (time c·DT ms) takes spectrogram frame
 // StartFrame + ⌊c·(Frames−1)/(Columns−1) + 0.55⌋, i.e. the Frames frames of the excerpt are
@@ -123,7 +123,7 @@ type SongSupervisorParams struct {
 // Defaults that reproduce supervisor_600.mat from meadowlark.wav (left channel, 44.1 kHz). The
 // excerpt starts at sample 8·2300 = 18400 (417.2 ms into the recording) and its 3302 frames
 // (600 ms of hops) are stretched onto 6001 columns at 0.1 ms. Bins 49 … 5 are 8441 … 861 Hz, the
-// bands [684 + 171 i, 855 + 171 i] Hz of MODEL.md section 7.5 item 2 up to rounding.
+// bands [684 + 171 i, 855 + 171 i] Hz of docs/MODEL.md section 7.5 item 2 up to rounding.
 const (
 	songTopBin     = 49
 	songStartFrame = 2300
@@ -246,7 +246,7 @@ func SongSupervisorMatrix(a *Audio, p SongSupervisorParams) ([][]float64, error)
 }
 
 // SongSupervisor returns the supervisor pattern of the recording a: SongSupervisorMatrix scaled
-// to scale kHz (10 kHz in MODEL.md section 9 item 17), with element names giving each row's bin
+// to scale kHz (10 kHz in docs/MODEL.md section 9 item 17), with element names giving each row's bin
 // centre frequency.
 func SongSupervisor(a *Audio, p SongSupervisorParams, scale float64) (*Pattern, error) {
 	m, err := SongSupervisorMatrix(a, p)

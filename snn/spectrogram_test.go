@@ -139,7 +139,7 @@ func loadSupervisor600(t *testing.T) [][]float64 {
 	return m
 }
 
-// Our spectrogram of meadowlark.wav reproduces the authors' supervisor_600.mat (MODEL.md 7.5
+// Our spectrogram of meadowlark.wav reproduces the authors' supervisor_600.mat (docs/MODEL.md 7.5
 // item 2) to rounding error, and the offset search finds the excerpt by itself.
 func TestSongSupervisorMatchesAuthors(t *testing.T) {
 	target := loadSupervisor600(t)

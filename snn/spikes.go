@@ -13,7 +13,7 @@ func (s *Spikes) Len() int { return len(s.Time) }
 
 // Clusters describes a partition of consecutive E neuron indices into clusters: cluster k
 // holds the E neurons Bounds[k] <= i < Bounds[k+1]. Bounds[0] is 0 and the last bound is the
-// number of clustered E neurons (MODEL.md section 1).
+// number of clustered E neurons (docs/MODEL.md section 1).
 type Clusters struct {
 	Bounds []int
 }

@@ -2,7 +2,7 @@ package snn
 
 import "math"
 
-// This file holds the per-step schedule (MODEL.md section 2), written once. One step s
+// This file holds the per-step schedule (docs/MODEL.md section 2), written once. One step s
 // (t = s·dt) runs in two phases, separated by one barrier when there are several workers:
 //
 //  1. integrate (each worker on its own contiguous range of every population, populations in
@@ -14,7 +14,7 @@ import "math"
 // Because every worker writes only the state and inputs of its own neurons, and spikes are
 // visited in global index order in both phases, results are identical for any thread count.
 
-// Time constants of the plasticity traces (MODEL.md sections 5.1 and 5.2), ms.
+// Time constants of the plasticity traces (docs/MODEL.md sections 5.1 and 5.2), ms.
 const (
 	tauUMinus = 10  // ū−, the LTD voltage trace
 	tauUPlus  = 7   // ū+, the LTP voltage trace
@@ -155,7 +155,7 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 		// 4b: the external Poisson arrivals have joined the previous-step input (arrivals).
 		ie, ii := nr.inE, nr.inI
 		nr.inE, nr.inI = 0, 0
-		// 4c: conductance auxiliaries (MODEL.md 4.1).
+		// 4c: conductance auxiliaries (docs/MODEL.md 4.1).
 		re := nr.xrE*k.dRE + ie
 		de := nr.xdE*k.dDE + ie
 		ri := nr.xrI*k.dRI + ii
@@ -215,7 +215,7 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 	return cnt
 }
 
-// stepLIF is stepAdEx for LIF neurons (MODEL.md 3.2): no exponential term, fixed threshold
+// stepLIF is stepAdEx for LIF neurons (docs/MODEL.md 3.2): no exponential term, fixed threshold
 // VPeak, no adaptation.
 func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
 	nrn := p.nrn[lo:hi]
@@ -279,7 +279,7 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 		cnt := wk.cnt[pi] // start[pi][c] already holds it (start[pi][0] is always 0)
 		k := &wk.kin[pi]
 		lo, hi := wk.lo[pi], wk.hi[pi]
-		// MODEL.md section 9 item 7 (Config.LastENeuronBug): the last E neuron, the last of
+		// docs/MODEL.md section 9 item 7 (Config.LastENeuronBug): the last E neuron, the last of
 		// its worker's range, steps as an I neuron with the I drive.
 		bug := pi == int(PopE) && n.bug >= 0 && hi == n.bug+1 && lo < hi
 		if bug {
@@ -341,7 +341,7 @@ func (n *Network) deliver(wk *worker, c int) {
 						}
 					}
 					// §2 step 4f, spike-triggered plasticity: LTD (vSTDP) and the
-					// presynaptic branch of iSTDP (MODEL.md 5.1-5.2).
+					// presynaptic branch of iSTDP (docs/MODEL.md 5.1-5.2).
 					if n.plasticNow && pr.plastic && !bug {
 						n.spikePlasticity(pr, q0, q1)
 					}

@@ -8,14 +8,14 @@ import (
 
 // Stimulus is one entry of a stimulus schedule: the E neurons of cluster Cluster (0-based)
 // receive ExtraRate kHz more external Poisson input while StartMs < t < StopMs, with times
-// relative to the moment the schedule is installed (MODEL.md section 2, step 2).
+// relative to the moment the schedule is installed (docs/MODEL.md section 2, step 2).
 type Stimulus struct {
 	Cluster         int
 	StartMs, StopMs float64
 	ExtraRate       float64 // kHz
 }
 
-// TrainingSchedule returns the RNN training schedule of MODEL.md section 7.1 for the given
+// TrainingSchedule returns the RNN training schedule of docs/MODEL.md section 7.1 for the given
 // number of clusters over durationMs: stimulus s = 1, 2, … targets cluster s mod clusters
 // (0-based; the first hits cluster 1, i.e. the second) during (15s + 1, 15s + 10) ms with
 // 18 kHz extra input, so each cluster is driven for 9 ms followed by a 6-ms pause.
@@ -31,7 +31,7 @@ func TrainingSchedule(clusters int, durationMs float64) []Stimulus {
 }
 
 // TrainingDrive gives the external drive weights of the E neurons during a stimulus schedule
-// (MODEL.md 4.3): neurons at the baseline rate get OffWeight (the net −0.8 of [J]), the others
+// (docs/MODEL.md 4.3): neurons at the baseline rate get OffWeight (the net −0.8 of [J]), the others
 // OnWeight.
 type TrainingDrive struct {
 	BaseRate  float64 // kHz (4.5)
@@ -39,7 +39,7 @@ type TrainingDrive struct {
 	OffWeight float64 // pF (−0.8; its channel is Config.NegativeExt)
 }
 
-// DefaultTrainingDrive returns the values of MODEL.md 4.3.
+// DefaultTrainingDrive returns the values of docs/MODEL.md 4.3.
 func DefaultTrainingDrive() TrainingDrive {
 	return TrainingDrive{BaseRate: 4.5, OnWeight: 1.6, OffWeight: -0.8}
 }

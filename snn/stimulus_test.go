@@ -16,7 +16,7 @@ func TestTrainingSchedule(t *testing.T) {
 	if st[28].Cluster != 29 || st[29].Cluster != 0 {
 		t.Errorf("wrap-around: %+v %+v", st[28], st[29])
 	}
-	// MODEL.md A1: one cycle through 30 clusters lasts 450 ms; each cluster 9 ms on.
+	// docs/MODEL.md A1: one cycle through 30 clusters lasts 450 ms; each cluster 9 ms on.
 	if d := st[30].StartMs - st[0].StartMs; d != 450 {
 		t.Errorf("cycle %v ms, want 450", d)
 	}

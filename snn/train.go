@@ -19,7 +19,7 @@ import (
 )
 
 // ProtocolOptions adjusts RunProtocol. The zero value runs in memory with the training drive
-// of MODEL.md 4.3 and reports nothing on the way.
+// of docs/MODEL.md 4.3 and reports nothing on the way.
 type ProtocolOptions struct {
 	// Dir, if set, makes the run resumable: after every phase the full weight matrix is saved
 	// atomically to Dir/weights-NNNN.npy and the progress to Dir/state.json (atomic); the
@@ -29,7 +29,7 @@ type ProtocolOptions struct {
 	// RunProtocol with the same Dir and protocol on a network built the same way (same
 	// configuration, seed and rules) loads the last snapshot and goes on with the next phase.
 	// Neuron state is not saved: a resumed run starts from the network's current state
-	// (MODEL.md section 9 item 5: the original re-initialises it every 2-min call anyway).
+	// (docs/MODEL.md section 9 item 5: the original re-initialises it every 2-min call anyway).
 	Dir string
 	// Drive is the E drive during stimulation (zero: DefaultTrainingDrive).
 	Drive TrainingDrive
@@ -274,7 +274,7 @@ func (n *Network) RunProtocol(p Protocol, opt ProtocolOptions) (*ProtocolReport,
 	return n.RunProtocolContext(ctx, p, opt)
 }
 
-// RunProtocolContext runs the phases of p one after another (MODEL.md 7.1, 7.2) on a network
+// RunProtocolContext runs the phases of p one after another (docs/MODEL.md 7.1, 7.2) on a network
 // whose rules are attached (SetVoltageSTDP, SetInhibitorySTDP, SetNormalization). Every phase
 // is one or two Runs, so the host sees their progress and an interrupt stops the protocol at
 // the end of the current chunk; with opt.Dir set, a later call resumes after the last finished

@@ -255,7 +255,7 @@ func TestReadWAVMeadowlark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// MODEL.md 7.5 item 2: 44.1 kHz stereo, about 1.5 s.
+	// docs/MODEL.md 7.5 item 2: 44.1 kHz stereo, about 1.5 s.
 	if a.SampleRate != 44100 || len(a.Channels) != 2 || math.Abs(a.Duration()-1500) > 50 {
 		t.Errorf("rate %d, %d channels, %.1f ms", a.SampleRate, len(a.Channels), a.Duration())
 	}

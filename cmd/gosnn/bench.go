@@ -47,8 +47,8 @@ type benchResult struct {
 // benchScenarios maps a scenario name to its network configuration.
 var benchScenarios = map[string]string{
 	"static":  "full-size network (2400 E, 600 I, p = 0.2), spontaneous input, no plasticity",
-	"plastic": "static plus E→E vSTDP, I→E iSTDP and E→E normalisation (MODEL.md 5.1-5.3), spontaneous input",
-	"train":   "plastic plus the training stimulus schedule and drive of MODEL.md 7.1",
+	"plastic": "static plus E→E vSTDP, I→E iSTDP and E→E normalisation (docs/MODEL.md 5.1-5.3), spontaneous input",
+	"train":   "plastic plus the training stimulus schedule and drive of docs/MODEL.md 7.1",
 }
 
 func runBench(args []string) int { return benchCmd(args, os.Stdout, os.Stderr) }

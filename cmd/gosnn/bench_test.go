@@ -48,7 +48,7 @@ func TestBenchJSON(t *testing.T) {
 		t.Errorf("record %v", m)
 	}
 	if s := m["synapses"].(float64); s < 1.7e6 || s > 1.9e6 {
-		t.Errorf("synapses %v, expected about 1.8 M (MODEL.md 6.5)", s)
+		t.Errorf("synapses %v, expected about 1.8 M (docs/MODEL.md section 6 item 5)", s)
 	}
 	if r := m["rtf"].(float64); r <= 0 || r != m["wall_seconds"].(float64)/0.05 {
 		t.Errorf("rtf %v", r)

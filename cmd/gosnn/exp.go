@@ -38,9 +38,9 @@ func registerExp(name, summary string, run func(args []string) int) {
 
 func init() {
 	register("exp", "run a batch experiment (gosnn exp -h lists them)", runExp)
-	registerExp("replay", "spontaneous replay of a trained weight matrix with frozen weights (MODEL.md A7)",
+	registerExp("replay", "spontaneous replay of a trained weight matrix with frozen weights (docs/MODEL.md A7)",
 		func(args []string) int { return replayCmd(args, os.Stdout, os.Stderr) })
-	registerExp("train", "train the recurrent network with the stimulus protocol of MODEL.md 7.1 and save the weights",
+	registerExp("train", "train the recurrent network with the stimulus protocol of docs/MODEL.md 7.1 and save the weights",
 		func(args []string) int { return trainCmd(args, os.Stdout, os.Stderr) })
 }
 

@@ -16,10 +16,10 @@ import (
 	"github.com/gosnn/gosnn/snn"
 )
 
-// gosnn exp readout: read-out training then replay (MODEL.md 7.3-7.5) as a batch job.
+// gosnn exp readout: read-out training then replay (docs/MODEL.md 7.3-7.5) as a batch job.
 
 func init() {
-	registerExp("readout", "train read-out neurons on a pattern, then replay it (MODEL.md 7.3-7.5)",
+	registerExp("readout", "train read-out neurons on a pattern, then replay it (docs/MODEL.md 7.3-7.5)",
 		func(args []string) int { return readoutCmd(args, os.Stdout, os.Stderr) })
 }
 
@@ -64,7 +64,7 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	fs.Float64Var(&f.deleteFrac, "delete-frac", 1.0/3, "fraction of E→R weights deleted")
 	fs.BoolVar(&f.hFeedback, "h-feedback", false, "keep the R↔H loop during replay ([R]); default [M]: R gets E input only")
 	fs.BoolVar(&f.requireSpikes, "require-spikes", false, "cycle detection without the [M] quirk (a silent window starts no cycle)")
-	thr := fs.String("readout-threshold", "set", "how V_T jumps at an R or S spike: set (V_T,rest + A_T, MODEL.md section 9 item 8) or increment ([M]: V_T += A_T)")
+	thr := fs.String("readout-threshold", "set", "how V_T jumps at an R or S spike: set (V_T,rest + A_T, docs/MODEL.md section 9 item 8) or increment ([M]: V_T += A_T)")
 	fs.StringVar(&f.out, "out", "", "directory for report.json, weights.mat (trained E→R weights), rates.mat and e_spikes.csv (created; files replaced atomically)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initial state, Poisson input, deletion)")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")

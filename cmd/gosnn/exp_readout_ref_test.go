@@ -14,7 +14,7 @@ import (
 )
 
 // TestReadoutMatchesReference checks the read-out layer against an independent
-// re-simulation of the authors' MATLAB read-out ([M], MODEL.md 3.3-3.5, 4.4, 5.4, 7.3):
+// re-simulation of the authors' MATLAB read-out ([M], docs/MODEL.md 3.3-3.5, 4.4, 5.4, 7.3):
 // snn/testdata/mref/readout_ref.py re-runs the R, S and H neurons and the E→R plasticity on
 // the E spikes and supervisor starts that a gosnn exp readout run recorded, with its own
 // Poisson draws. For each threshold rule (section 9 item 8) the two must learn the same

@@ -93,7 +93,7 @@ func TestReplaySmall(t *testing.T) {
 }
 
 // authorsFile returns the path of a file of the authors' data found by maesdata.Find, and
-// skips the test when it is absent (third-party data, never committed; MODEL.md Appendix A).
+// skips the test when it is absent (third-party data, never committed; docs/MODEL.md Appendix A).
 func authorsFile(t *testing.T, name string) string {
 	t.Helper()
 	return testskip.AuthorsFile(t, name)

@@ -75,8 +75,8 @@ type trainFlags struct {
 func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	fs := flag.NewFlagSet("exp train", flag.ContinueOnError)
 	f := &trainFlags{}
-	fs.StringVar(&f.protocol, "protocol", "short", "protocol: paper (MODEL.md 7.1, 7353 s) or short (188 s)")
-	fs.StringVar(&f.preset, "preset", "paper", "network and rules: paper (MODEL.md) or reduced (fast-learning preset, snn.ReducedSetup)")
+	fs.StringVar(&f.protocol, "protocol", "short", "protocol: paper (docs/MODEL.md 7.1, 7353 s) or short (188 s)")
+	fs.StringVar(&f.preset, "preset", "paper", "network and rules: paper (docs/MODEL.md) or reduced (fast-learning preset, snn.ReducedSetup)")
 	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default 30)")
 	fs.IntVar(&f.size, "cluster-size", 0, "E neurons per cluster (default 80 for paper, 20 for reduced)")
 	order := fs.String("order", "", "stimulation order, a comma-separated permutation of the cluster indices (default 0,1,…,K−1)")
@@ -86,7 +86,7 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object instead of a table")
-	fs.BoolVar(&f.lastEBug, "last-e-bug", false, "reproduce the original's last-E-neuron bug (MODEL.md section 9 item 7, snn.Config.LastENeuronBug)")
+	fs.BoolVar(&f.lastEBug, "last-e-bug", false, "reproduce the original's last-E-neuron bug (docs/MODEL.md section 9 item 7, snn.Config.LastENeuronBug)")
 	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--time-scale F] [--seed N] [--threads N] [--json]"); code >= 0 {
 		return nil, code
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/gosnn/gosnn/snn"
 )
 
-// sharedFile returns the path of a file of the authors' data (MODEL.md Appendix A) found by
+// sharedFile returns the path of a file of the authors' data (docs/MODEL.md Appendix A) found by
 // maesdata.Find, skipping the test when it is absent. The data are third-party and never
 // committed; golden images never use them.
 func sharedFile(t testing.TB, name string) string {
@@ -34,7 +34,7 @@ func loadAuthors(t testing.TB) (*mat.Dense, snn.Clusters) {
 }
 
 // TestAuthorsMatrix draws the authors' trained matrix: the full heatmap renders, and in the
-// block-mean heatmap the diagonal (within-cluster, about 29 pF, MODEL.md section 8 A2) is the
+// block-mean heatmap the diagonal (within-cluster, about 29 pF, docs/MODEL.md section 8 A2) is the
 // darkest colour and the forward subdiagonal (about 10 pF) darker than the backward one.
 func TestAuthorsMatrix(t *testing.T) {
 	if testing.Short() {

@@ -5,17 +5,17 @@
 //
 // # Conventions
 //
-//   - Time is in ms, rates in Hz per neuron, weights in pF (the paper's unit, MODEL.md
+//   - Time is in ms, rates in Hz per neuron, weights in pF (the paper's unit, docs/MODEL.md
 //     section 4.1). Axis labels say so.
 //   - Neuron indices are global network indices, E neurons first, then I (snn.Spikes). Weight
 //     matrices are post x pre: row i is the postsynaptic neuron, column j the presynaptic one
-//     (MODEL.md section 4.2). Heatmaps of matrices put row 0 at the top; heatmaps of time
+//     (docs/MODEL.md section 4.2). Heatmaps of matrices put row 0 at the top; heatmaps of time
 //     series (cluster rates, read-out) put element 0 at the bottom, like the raster.
 //   - Index axes of heatmaps (matrix rows and columns, clusters, read-out neurons) have one
 //     data unit per cell, cell i spanning [i, i+1), and their tick labels sit on the cell
 //     centres (i + 0.5).
 //   - Clusters are numbered from 1 in every figure (BlockMeans, ClusterRateMap,
-//     MonitorClusterRateMap, Replay), as in the paper, MODEL.md and the notebooks' text:
+//     MonitorClusterRateMap, Replay), as in the paper, docs/MODEL.md and the notebooks' text:
 //     cluster k of a figure is snn's cluster index k-1 (snn.Clusters, snn.Activation.Cluster).
 //     Neurons, including read-out neurons, keep their 0-based snn indices.
 //   - Frequencies are in kHz with the lowest at the bottom, in Spectrogram and in read-out

@@ -155,7 +155,7 @@ func ExampleReadout() {
 
 func ExampleSpectrum() {
 	// Eigenvalues of a 3-cluster ring with self-weight 0.5, forward 0.4 and backward 0.1:
-	// a real eigenvalue 1 and a complex pair (MODEL.md section 8 A16).
+	// a real eigenvalue 1 and a complex pair (docs/MODEL.md section 8 A16).
 	w := mat.NewDense(3, 3, []float64{
 		0.5, 0.1, 0.4,
 		0.4, 0.5, 0.1,

@@ -23,7 +23,7 @@ type RasterOptions struct {
 	From, To int
 	// NE is the number of E neurons; neurons with index >= NE are drawn as I neurons. Zero
 	// means the number of clustered neurons (the last cluster bound), which is right when
-	// every E neuron is in a cluster (MODEL.md section 1). With neither NE nor clusters every
+	// every E neuron is in a cluster (docs/MODEL.md section 1). With neither NE nor clusters every
 	// neuron is drawn in the Inhibitory colour.
 	NE int
 	// Colors gives the colour of cluster k; nil means ClusterColor.

@@ -15,7 +15,7 @@ import (
 )
 
 // RateOptions configures the rate figures. The zero value uses 1 ms bins smoothed with a
-// Gaussian of sigma 3 ms (the cluster-activation method of MODEL.md section 8 A7) over the
+// Gaussian of sigma 3 ms (the cluster-activation method of docs/MODEL.md section 8 A7) over the
 // whole record.
 type RateOptions struct {
 	// T0 and T1 bound the time window in ms; if T1 <= T0 the window is the whole record.
@@ -119,7 +119,7 @@ func checkSpikes(what string, s *snn.Spikes) error {
 // traces returns the per-neuron rates (Hz) of the groups of neurons given by bounds (group g
 // is neurons bounds[g] <= i < bounds[g+1]) in bins of bin ms over [t0, t1), smoothed with a
 // Gaussian of sigma ms when sigma > 0. It uses snn.ClusterRateTraces, the implementation the
-// activation detector of MODEL.md section 8 A7 thresholds, so figures show exactly what the
+// activation detector of docs/MODEL.md section 8 A7 thresholds, so figures show exactly what the
 // analysis sees (spikes up to 4 sigma outside the window contribute: no dip at the edges).
 func traces(what string, s *snn.Spikes, bounds []int, t0, t1, bin, sigma float64) (rateSeries, error) {
 	if nb := math.Ceil((t1 - t0) / bin); nb*float64(len(bounds)-1) > maxCells {

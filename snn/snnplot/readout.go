@@ -17,7 +17,7 @@ type ReadoutOptions struct {
 	// T0 is the time of column 0 of both matrices, in ms.
 	T0 float64
 	// TargetDt and ActivityDt are the time steps (ms per column) of the target and the
-	// activity; zero means 1 ms. Supervisor patterns are often at 0.1 ms (MODEL.md section 7.3)
+	// activity; zero means 1 ms. Supervisor patterns are often at 0.1 ms (docs/MODEL.md section 7.3)
 	// and read-out rates in 1 ms bins: the panels are aligned in time either way.
 	TargetDt, ActivityDt float64
 	// Elements names the sequence elements (rows), e.g. "A", "B", "C"; it labels the y axis

@@ -32,7 +32,7 @@ type ReadoutRowsOptions struct {
 // ReadoutRows draws the replay of read-out group g in the layout of the paper's Fig 4: one row
 // per element (read-out neuron), with, side by side, the element's target (its min-max
 // normalised pattern over one pattern length, on the left) and its replay (on the right: the
-// read-out activity, the spike train smoothed with the kernel of MODEL.md section 7.4, over
+// read-out activity, the spike train smoothed with the kernel of docs/MODEL.md section 7.4, over
 // the target laid from every detected cycle start as a grey band, in the same time as the
 // network). opt.Marks draws lines at given times (the deletion of a third of the E->R
 // synapses, say). A last row shows the raster of the group's read-out spikes, one line per
@@ -141,7 +141,7 @@ func ReadoutRows(ro *snn.Readout, res *snn.ReadoutReplayResult, g int, opt Reado
 }
 
 // ReadoutSelection draws replays in which external inhibition selected one group of the
-// read-out (snn.ReadoutReplayOptions.Select, MODEL.md section 7.5 item 1): one column per
+// read-out (snn.ReadoutReplayOptions.Select, docs/MODEL.md section 7.5 item 1): one column per
 // replay, one row per read-out neuron of every group, each panel the neuron's read-out activity
 // (spike train smoothed with the read-out kernel). The panels of neurons inhibited in a replay
 // (those outside group selected[i]) are shaded grey over the replay, so the figure shows the

@@ -11,9 +11,9 @@ import (
 )
 
 // PatternReadout draws the replay of read-out group g (the g-th pattern given to
-// snn.NewReadout) with Readout: on top, the group's pattern (min-max normalised, MODEL.md
+// snn.NewReadout) with Readout: on top, the group's pattern (min-max normalised, docs/MODEL.md
 // section 7.3) laid down from every cycle start the replay detected; below, the read-out
-// activity of the group's R neurons (spike trains smoothed with the read-out kernel, MODEL.md
+// activity of the group's R neurons (spike trains smoothed with the read-out kernel, docs/MODEL.md
 // section 7.4). Time is network time in ms; element names come from the pattern.
 // It returns an error if g is not a group of ro or no cycle start was detected.
 func PatternReadout(ro *snn.Readout, res *snn.ReadoutReplayResult, g int, opt ReadoutOptions) (*Figure, error) {
@@ -92,7 +92,7 @@ func replayPanels(ro *snn.Readout, res *snn.ReadoutReplayResult, g int) (target,
 // ReadoutWeights draws the E->R weights of a read-out layer as a heatmap, one row per R neuron
 // (row 0 at the top, labelled with its element's name when every pattern names its elements)
 // against the presynaptic E neuron, with the boundaries of the network's clusters: after learning, each R neuron's weight sits on the clusters active while its
-// element is on (MODEL.md section 8 A14).
+// element is on (docs/MODEL.md section 8 A14).
 func ReadoutWeights(ro *snn.Readout, cl snn.Clusters, opt HeatOptions) (*Figure, error) {
 	if ro == nil {
 		return nil, fmt.Errorf("snnplot: ReadoutWeights: nil read-out")

@@ -30,7 +30,7 @@ type SpectrumOptions struct {
 // Spectrum plots eigenvalues in the complex plane (real part on x, imaginary part on y) with
 // the axes through 0 and an optional reference circle. Both axes get the same range, so the
 // plot is undistorted when drawn square. Eigenvalues that are not finite give an error.
-// MODEL.md section 8 A16 describes what the spectrum of a trained network looks like:
+// docs/MODEL.md section 8 A16 describes what the spectrum of a trained network looks like:
 // complex pairs with large imaginary parts from the forward/backward asymmetry.
 func Spectrum(ev []complex128, opt SpectrumOptions) (*plot.Plot, error) {
 	if len(ev) == 0 {
@@ -110,7 +110,7 @@ func Spectrum(ev []complex128, opt SpectrumOptions) (*plot.Plot, error) {
 
 // SpectrumOf computes the eigenvalues of the square matrix m with gonum's mat.Eigen and plots
 // them with Spectrum. For a weight matrix in the post x pre convention, plot the spectrum of
-// the signed connectivity instead (inhibitory columns negated, MODEL.md section 8 A16):
+// the signed connectivity instead (inhibitory columns negated, docs/MODEL.md section 8 A16):
 // Spectrum(snn.SignedSpectrum(w, nE)), or of the cluster-averaged reduced model with
 // snn.ReducedSpectrum, which is much cheaper than the O(N³) full decomposition.
 func SpectrumOf(m mat.Matrix, opt SpectrumOptions) (*plot.Plot, error) {

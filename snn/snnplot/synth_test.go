@@ -101,7 +101,7 @@ func synthWeights(seed uint64, nc, size, ni int) (*mat.Dense, snn.Clusters) {
 
 // circulantEigenvalue returns eigenvalue k of an n x n circulant matrix with diagonal d,
 // subdiagonal (forward, k -> k+1) f and superdiagonal (backward) g: d + f e^{-2πik/n} +
-// g e^{+2πik/n} (MODEL.md section 8 A16).
+// g e^{+2πik/n} (docs/MODEL.md section 8 A16).
 func circulantEigenvalue(k, n int, d, f, g float64) complex128 {
 	a := 2 * math.Pi * float64(k) / float64(n)
 	return complex(d, 0) + complex(f, 0)*cmplx.Exp(complex(0, -a)) + complex(g, 0)*cmplx.Exp(complex(0, a))

@@ -22,8 +22,8 @@ type WeightOptions struct {
 }
 
 // Weights draws a weight matrix in the project's convention, post x pre (row i is the
-// postsynaptic neuron, column j the presynaptic one, E neurons first; MODEL.md section 4.2),
-// as a heatmap with row 0 at the top and a colour bar in pF (the paper's weight unit, MODEL.md
+// postsynaptic neuron, column j the presynaptic one, E neurons first; docs/MODEL.md section 4.2),
+// as a heatmap with row 0 at the top and a colour bar in pF (the paper's weight unit, docs/MODEL.md
 // section 4.1). Matrices larger than opt.MaxPixels (default 600) on a side are block-averaged
 // first: a 3000x3000 matrix becomes a 600x600 image of 5x5 block means, so zeros (absent
 // synapses) lower the shown values in proportion to the connection density. The I->E weights
@@ -78,7 +78,7 @@ func ClusterBlockMeans(w mat.Matrix, c snn.Clusters, nonzeroOnly bool) (*mat.Den
 }
 
 // BlockMeans draws the cluster-by-cluster mean E->E weights of w (post x pre) over existing
-// synapses, as computed by snn.ClusterBlockMatrix (MODEL.md section 8 A2), as a K x K heatmap
+// synapses, as computed by snn.ClusterBlockMatrix (docs/MODEL.md section 8 A2), as a K x K heatmap
 // with cluster 1 at the top left (clusters are numbered from 1 in figures, see the package
 // documentation): the diagonal shows within-cluster weights, the first subdiagonal the
 // forward k -> k+1 weights (rows of cluster k+1, columns of cluster k).

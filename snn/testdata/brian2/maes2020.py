@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Brian2 peer baseline for the gosnn Maes, Barahona & Clopath (2020) recurrent network.
 
-This script is a speed reference for the Go simulator. It builds the recurrent network of MODEL.md
+This script is a speed reference for the Go simulator. It builds the recurrent network of docs/MODEL.md
 (sections 2, 3, 4 and 6) with frozen weights in Brian2's C++ standalone mode, runs it, and prints
 one JSON line per run.
 
@@ -11,15 +11,15 @@ Scenarios
           no plasticity. Default 2 s.
   replay  the same neurons with the authors' trained matrix FF60b_2400_nc160.mat (row = post,
           column = pre, E first; 15 clusters of 160), frozen weights. Default 10 s. Also reports
-          whether the clusters activate in order (MODEL.md 8 A7 detector).
-  plastic static plus vSTDP on E->E (MODEL.md 5.1), iSTDP on I->E (5.2) and subtractive E->E
+          whether the clusters activate in order (docs/MODEL.md 8 A7 detector).
+  plastic static plus vSTDP on E->E (docs/MODEL.md 5.1), iSTDP on I->E (5.2) and subtractive E->E
           normalisation every 20 ms (5.3), plasticity on from t = 0 (gosnn bench --scenario
           plastic). Default 2 s.
-  train   plastic plus the sequential training stimulus of MODEL.md 7.1 on 30 clusters of 80 E
+  train   plastic plus the sequential training stimulus of docs/MODEL.md 7.1 on 30 clusters of 80 E
           neurons (snn.TrainingSchedule + DefaultTrainingDrive; gosnn bench --scenario train):
           slot s = 1, 2, ... of 15 ms drives cluster s mod 30 during (15s + 1, 15s + 10) ms with
           4.5 + 18 kHz at 1.6 pF; every other E neuron gets 4.5 kHz at -0.8 pF into the excitatory
-          conductance (MODEL.md 9 item 1, [J]). Default 2 s.
+          conductance (docs/MODEL.md 9 item 1, [J]). Default 2 s.
 
 Needs Debian's python3-brian (Brian2 2.5.1), python3-numpy, g++ and make; python3-scipy is
 optional (a small MAT v5 reader is built in). Run with /usr/bin/python3.
@@ -64,7 +64,7 @@ Model mapping (Brian2 scheduling: groups -> thresholds -> synapses -> resets wit
     state is held as (x_d, s = x_d - x_r). An event adds W to x_d only (s is unchanged), and
     ds/dt = -x_d/tau_d + x_r/tau_r. Under Euler this is algebraically the same recurrence as
     updating x_r and x_d separately (only the rounding differs).
-  * Recurrent delay: in MODEL.md/[J] a spike in step n changes the target's conductance auxiliaries
+  * Recurrent delay: in docs/MODEL.md/[J] a spike in step n changes the target's conductance auxiliaries
     that are used by the V update of step n+1 ("delay 0.1 ms" = one step). In Brian2 this is delay 0:
     the synapses slot of step n adds W to x_d after the state update of step n, so the Euler step
     n+1 sees it. Brian2 delay = 0.1 ms would make the effective delay two steps. --brian-delay-ms
@@ -82,7 +82,7 @@ Model mapping (Brian2 scheduling: groups -> thresholds -> synapses -> resets wit
     the spike step. Brian2 integrates when timestep(t - lastspike) >= timestep(refractory), so
     refractory = 5 ms + dt reproduces 50 clamped steps (5 ms would give 49).
 
-Plasticity (plastic, train), MODEL.md 5.1-5.3 with gosnn's semantics (snn/plasticity.go, snn/step.go):
+Plasticity (plastic, train), docs/MODEL.md 5.1-5.3 with gosnn's semantics (snn/plasticity.go, snn/step.go):
   * Traces as ODEs of the neuron groups, so Euler advances them from the previous-step V together
     with V (also during refractoriness): E has uminus (u-, 10 ms), uplus (u+, 7 ms), xbar (3.5 ms) and y
     (20 ms); I has y. Spikes add 1 to xbar and y in the reset. uminus and uplus start at the initial V,
@@ -136,7 +136,7 @@ import zlib
 
 import numpy as np
 
-# The authors' matrix sits in ../shared/data/maes2020 beside the checkout (MODEL.md Appendix A);
+# The authors' matrix sits in ../shared/data/maes2020 beside the checkout (docs/MODEL.md Appendix A);
 # this file is snn/testdata/brian2/maes2020.py, four levels below the checkout's parent.
 DEFAULT_MATRIX = os.path.join(os.path.dirname(os.path.abspath(__file__)), *(['..'] * 4),
                               'shared', 'data', 'maes2020', 'FF60b_2400_nc160.mat')
@@ -190,7 +190,7 @@ def load_matrix(path):
 
 
 # --------------------------------------------------------------------------------------------
-# Cluster activation detector of MODEL.md 8 A7: 1-ms bins, Gaussian sigma 3 ms, 20 Hz per
+# Cluster activation detector of docs/MODEL.md 8 A7: 1-ms bins, Gaussian sigma 3 ms, 20 Hz per
 # neuron, peak of each excursion, same-cluster excursions < 40 ms apart merged.
 # --------------------------------------------------------------------------------------------
 def cluster_order(spike_i, spike_t_ms, n_clusters, csize, t_end_ms, burn_ms=100.0):
@@ -251,13 +251,13 @@ def main():
     ap.add_argument('--matrix', default=DEFAULT_MATRIX, help='trained matrix for replay')
     ap.add_argument('--build-dir', default=None, help='standalone project directory (default: a new /tmp dir)')
     ap.add_argument('--brian-delay-ms', type=float, default=0.0,
-                    help='explicit Brian2 synaptic delay (0 reproduces the one-step delay of MODEL.md; see docstring)')
+                    help='explicit Brian2 synaptic delay (0 reproduces the one-step delay of docs/MODEL.md; see docstring)')
     ap.add_argument('--omp-wait-policy', default='PASSIVE', choices=['PASSIVE', 'ACTIVE', 'default'],
                     help='OMP_WAIT_POLICY for --threads > 1 (default PASSIVE: with other jobs on the cores, '
                          "libgomp's spinning barriers made a 2-s run take minutes)")
     ap.add_argument('--stim-onset-lag-steps', type=int, default=0,
                     help='train: start each stimulus window this many steps later (default 0: the exact '
-                         'MODEL.md 7.1 window). gosnn switches rates for the next drawn inter-arrival '
+                         'docs/MODEL.md 7.1 window). gosnn switches rates for the next drawn inter-arrival '
                          'interval only, so its stimulus starts about 2 steps (0.22 ms, one 4.5-kHz '
                          'interval) later on average; 2 reproduces its spike counts (see the docstring)')
     ap.add_argument('--profile', action='store_true',
@@ -281,7 +281,7 @@ def main():
     dt_step = defaultclock.dt
 
     NE, NI = 2400, 600
-    # ---- parameters (MODEL.md 3.1, 3.2, 4.1) ----
+    # ---- parameters (docs/MODEL.md 3.1, 3.2, 4.1) ----
     params = dict(
         C=300 * pF, tauE=20 * ms, tauI=20 * ms, EL_E=-70 * mV, EL_I=-62 * mV, DeltaT=2 * mV,
         VT_rest=-52 * mV, A_T=10 * mV, tau_T=30 * ms, V_reset=-60 * mV, V_peak=20 * mV,
@@ -291,7 +291,7 @@ def main():
     )
     tau_ref = 5 * ms
     if plastic:
-        # MODEL.md 5.1-5.3; snn.DefaultEEPlasticity, DefaultIEPlasticity, DefaultNormalization.
+        # docs/MODEL.md 5.1-5.3; snn.DefaultEEPlasticity, DefaultIEPlasticity, DefaultNormalization.
         params.update(
             tau_um=10 * ms, tau_up=7 * ms, tau_x=3.5 * ms, tau_y=20 * ms,
             A_LTD=1.4e-4 * pF / mV, A_LTP=8e-4 * pF / (mV ** 2 * ms),
@@ -319,7 +319,7 @@ def main():
     ''' + syn_eqs
     reset_E, reset_I, events_E = 'V = V_reset\nwad += b_ad\nVT = VT_rest + A_T', 'V = V_reset', None
     if plastic:
-        # Traces (MODEL.md 5.1, 5.2): Euler from the previous-step V, also while refractory.
+        # Traces (docs/MODEL.md 5.1, 5.2): Euler from the previous-step V, also while refractory.
         eqs_E += '''
         duminus/dt = (V - uminus)/tau_um : volt
         duplus/dt = (V - uplus)/tau_up : volt
@@ -335,7 +335,7 @@ def main():
         '''
         reset_E += '\nxbar += 1\ny += 1'
         reset_I += '\ny += 1'
-        # LTP condition of MODEL.md 5.1 on the post-reset V: V <= V_peak leaves out this step's spikers.
+        # LTP condition of docs/MODEL.md 5.1 on the post-reset V: V <= V_peak leaves out this step's spikers.
         events_E = {'ltp': 'V > theta_ltp and V <= V_peak and uplus > theta_ltd'}
 
     E = NeuronGroup(NE, eqs_E, threshold='V > V_peak', reset=reset_E, events=events_E,
@@ -360,11 +360,11 @@ def main():
         E.uplus = 'V'
         E.cluster = 'i // 80'  # snn.DefaultConfig: 30 clusters of 80
 
-    # ---- external Poisson input (MODEL.md 4.3) ----
+    # ---- external Poisson input (docs/MODEL.md 4.3) ----
     NP = 45000
     inputs = []
     if train:
-        # MODEL.md 7.1 schedule (snn.TrainingSchedule) in gosnn steps: step n (t = n*dt) of slot
+        # docs/MODEL.md 7.1 schedule (snn.TrainingSchedule) in gosnn steps: step n (t = n*dt) of slot
         # s = n // 150 is stimulated for s >= 1, cluster s mod 30 and 11 <= n - 150*s <= 99 (t in
         # (15s + 1, 15s + 10) ms). The PoissonInput of Brian2 step k feeds the conductance update
         # of gosnn step k + 2 (docstring), hence kg = k + 2.
@@ -397,7 +397,7 @@ def main():
 
     if plastic:
         # E->E: LTD on the pre pathway after delivery, LTP on the post-side 'ltp' event pathway,
-        # sums for the normalisation (MODEL.md 5.1, 5.3).
+        # sums for the normalisation (docs/MODEL.md 5.1, 5.3).
         S_EE = Synapses(E, E, '''
                         w : farad
                         wsum_post = w : farad (summed)
@@ -408,13 +408,13 @@ def main():
                                         'wmin_ee, wmax_ee)'},
                         on_event={'pre': 'spike', 'ltp': 'ltp'}, namespace=params, name='EE')
         # The summed variable would otherwise be recomputed every step (1.15 M additions): move
-        # it to a 20-ms clock and normalise right after it (MODEL.md 5.3, subtractive).
+        # it to a 20-ms clock and normalise right after it (docs/MODEL.md 5.3, subtractive).
         norm_clock = Clock(dt=20 * ms, name='norm_clock')
         su = S_EE.summed_updaters['wsum_post']
         su._clock, su.when, su.order = norm_clock, 'start', 0
         S_EE.run_regularly('w = clip(w - (wsum_post - N_incoming*w0_ee)/N_incoming, wmin_ee, wmax_ee)',
                            clock=norm_clock, when='start', order=1, name='EE_normalisation')
-        # I->E: Vogels iSTDP (MODEL.md 5.2).
+        # I->E: Vogels iSTDP (docs/MODEL.md 5.2).
         S_IE = Synapses(I, E, 'w : farad',
                         on_pre='xdi_post += w\nw = clip(w + eta_ie*(y_post - alpha_ie), wmin_ie, wmax_ie)',
                         on_post='w = clip(w + eta_ie*y_pre, wmin_ie, wmax_ie)',

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Independent re-simulation of the read-out layer of MODEL.md 3.3-3.5, 4.4, 5.4 and 7.3.
+"""Independent re-simulation of the read-out layer of docs/MODEL.md 3.3-3.5, 4.4, 5.4 and 7.3.
 
 It re-runs one read-out training, written directly from the per-step description of the
-authors' MATLAB read-out code ([M], ModelDB 257609, `trainer.m`) in MODEL.md, on the inputs that
+authors' MATLAB read-out code ([M], ModelDB 257609, `trainer.m`) in docs/MODEL.md, on the inputs that
 a `gosnn exp readout --out DIR` run recorded:
 
 * DIR/e_spikes.csv   the recurrent network's E spikes (the network is frozen, so they are the
@@ -21,7 +21,7 @@ reach R in the next step and enter the plasticity in the same step, as in [M].
 
 The Poisson draws of S and H and the initial states are this script's own (numpy, --seed), so
 gosnn and this script agree statistically, not spike for spike: compare several seeds. The
-ABCBA pattern is built here from MODEL.md 7.3 (A 25-100 and 325-400 ms, B 100-175 and 250-325,
+ABCBA pattern is built here from docs/MODEL.md 7.3 (A 25-100 and 325-400 ms, B 100-175 and 250-325,
 C 175-250, 10 kHz; otherwise 1 kHz).
 
 Usage (with /usr/bin/python3; needs python3-numpy and python3-scipy):
@@ -46,16 +46,16 @@ from scipy.io import loadmat
 
 DT = 0.1  # ms
 
-# MODEL.md 3.1 (E model, used by R and S with b = 0 and τ_ref = 1 ms) and 3.5 (H).
+# docs/MODEL.md 3.1 (E model, used by R and S with b = 0 and τ_ref = 1 ms) and 3.5 (H).
 C, TAU_M, EL_E, DELTA_T, VT_REST, A_T, TAU_T = 300.0, 20.0, -70.0, 2.0, -52.0, 10.0, 30.0
 V_RESET, V_PEAK, TAU_REF_RO = -60.0, 20.0, 1.0
 EL_I, V_TH_I = -62.0, -52.0
-# MODEL.md 4.1: conductance kinetics.
+# docs/MODEL.md 4.1: conductance kinetics.
 TR_E, TD_E, TR_I, TD_I, E_EXC, E_INH = 1.0, 6.0, 0.5, 2.0, 0.0, -75.0
-# MODEL.md 4.4 and 7.3.
+# docs/MODEL.md 4.4 and 7.3.
 W_SR, W_RH, W_HR, W_EXT = 200.0, 200.0, 200.0, 1.78
 BASELINE, ON_RATE, H_RATE = 1.0, 10.0, 1.0  # kHz
-# MODEL.md 5.4.
+# docs/MODEL.md 5.4.
 A_LTP, A_LTD, TH_LTP, TH_LTD, TAU_X, W_MAX = 8e-4, 1.4e-3, -49.0, -70.0, 5.0, 25.0
 TAU_UM, TAU_UP = 10.0, 7.0
 
@@ -189,7 +189,7 @@ def simulate(steps, e_spikes, starts, ne, seed, increment):
         sp = e_spikes[s]
         if len(sp):
             R.in_e += W[:, sp].sum(axis=1)
-        # E→R plasticity (MODEL.md 5.4) with this step's E spikes and R's post-reset V.
+        # E→R plasticity (docs/MODEL.md 5.4) with this step's E spikes and R's post-reset V.
         xbar *= 1 - DT / TAU_X
         xbar[sp] += 1
         for j in range(n):
