@@ -49,8 +49,15 @@ func TestMain(m *testing.M) {
 // runBinary runs bin with args in dir and returns its exit status, stdout and stderr.
 func runBinary(t *testing.T, dir, bin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runBinaryEnv(t, dir, bin, nil, args...)
+}
+
+// runBinaryEnv is runBinary with env added to the test's environment.
+func runBinaryEnv(t *testing.T, dir, bin string, env []string, args ...string) (int, string, string) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
 	var out, errw bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errw
 	err := cmd.Run()

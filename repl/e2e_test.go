@@ -241,19 +241,7 @@ func TestGosnnRunSeesEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(args ...string) (int, string, string) {
-		cmd := exec.Command(bin, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOSNN_DATA="+data)
-		var out, errw bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errw
-		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode(), out.String(), errw.String()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0, out.String(), errw.String()
+		return runBinaryEnv(t, dir, bin, []string{"GOSNN_DATA=" + data}, args...)
 	}
 	code, _, stderr := run("run", in, "-o", "out.ipynb")
 	if code != 0 {

@@ -60,16 +60,7 @@ counter := 3`)
 	}
 	for _, tc := range tests {
 		got, start, end := s.Complete(tc.code, len(tc.code))
-		for _, w := range tc.want {
-			if !slices.Contains(got, w) {
-				t.Errorf("Complete(%q) = %v: missing %q", tc.code, got, w)
-			}
-		}
-		for _, w := range tc.notWant {
-			if slices.Contains(got, w) {
-				t.Errorf("Complete(%q) = %v: unexpected %q", tc.code, got, w)
-			}
-		}
+		checkCompletions(t, tc.code, got, tc.want, tc.notWant)
 		i := strings.LastIndexAny(tc.code, ". (\n")
 		if start != i+1 || end != len(tc.code) {
 			t.Errorf("Complete(%q) range = [%d,%d), want [%d,%d)", tc.code, start, end, i+1, len(tc.code))
@@ -130,5 +121,21 @@ func twice(x int) int { return 2 * x }`)
 	}
 	if _, found := s.Inspect("nosuchname", 3, 0); found {
 		t.Errorf("Inspect of an unknown name found something")
+	}
+}
+
+// checkCompletions reports each name of want missing from got, the completions of code, and
+// each name of notWant present in it.
+func checkCompletions(t *testing.T, code string, got, want, notWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("Complete(%q) = %v: missing %q", code, got, w)
+		}
+	}
+	for _, w := range notWant {
+		if slices.Contains(got, w) {
+			t.Errorf("Complete(%q) = %v: unexpected %q", code, got, w)
+		}
 	}
 }

@@ -96,16 +96,7 @@ func TestCompletePackages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, _, _ := s.Complete(tc.code, len(tc.code))
-		for _, w := range tc.want {
-			if !slices.Contains(got, w) {
-				t.Errorf("Complete(%q) = %v: missing %q", tc.code, got, w)
-			}
-		}
-		for _, w := range tc.notWant {
-			if slices.Contains(got, w) {
-				t.Errorf("Complete(%q) = %v: unexpected %q", tc.code, got, w)
-			}
-		}
+		checkCompletions(t, tc.code, got, tc.want, tc.notWant)
 	}
 	mustRun(t, s, `import "math/rand"`)
 	if got, _, _ := s.Complete("rand.In", 7); !slices.Contains(got, "Intn") {
@@ -142,16 +133,7 @@ func TestCompleteAfterCall(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, start, end := s.Complete(tc.code, len(tc.code))
-		for _, w := range tc.want {
-			if !slices.Contains(got, w) {
-				t.Errorf("Complete(%q) = %v: missing %q", tc.code, got, w)
-			}
-		}
-		for _, w := range tc.notWant {
-			if slices.Contains(got, w) {
-				t.Errorf("Complete(%q) = %v: unexpected %q", tc.code, got, w)
-			}
-		}
+		checkCompletions(t, tc.code, got, tc.want, tc.notWant)
 		if tc.want == nil && len(got) != 0 {
 			t.Errorf("Complete(%q) = %v, want nothing", tc.code, got)
 		}

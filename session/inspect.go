@@ -81,24 +81,19 @@ func (s *Session) knownPackages() map[string]string {
 // pkgPath returns the import path behind a package name, unless the name is a variable,
 // function or type defined in a cell.
 func (s *Session) pkgPath(name string) (string, bool) {
-	s.scopeMu.Lock()
-	_, shadow := s.scope.names[name]
-	p, ok := s.importNames[name]
-	s.scopeMu.Unlock()
-	if shadow {
-		return "", false
-	}
-	if ok {
-		return p, true
-	}
-	p, ok = s.knownPackages()[name]
-	return p, ok
+	return s.lookupPkg(name, s.knownPackages())
 }
 
 // usablePkg returns the import path behind a package name that a cell can use as it is:
 // imported in the session, or of the implicit set (imported on first use), and not a name
 // defined in a cell. Completion offers members of these only, so that what it offers works.
 func (s *Session) usablePkg(name string) (string, bool) {
+	return s.lookupPkg(name, implicitImports)
+}
+
+// lookupPkg returns the import path behind a package name: one imported by a cell, else one
+// of others; nothing when a cell defines the name itself.
+func (s *Session) lookupPkg(name string, others map[string]string) (string, bool) {
 	s.scopeMu.Lock()
 	_, shadow := s.scope.names[name]
 	p, ok := s.importNames[name]
@@ -109,7 +104,7 @@ func (s *Session) usablePkg(name string) (string, bool) {
 	if ok {
 		return p, true
 	}
-	p, ok = implicitImports[name]
+	p, ok = others[name]
 	return p, ok
 }
 
