@@ -101,8 +101,6 @@ func dataImport(ctx context.Context, args []string, stdout, stderr io.Writer, tt
 	fs := flag.NewFlagSet("data import", flag.ContinueOnError)
 	dir := fs.String("dir", "", "install folder (default $GOSNN_DATA, else the user data directory)")
 	usage := "gosnn data import [-dir DIR] PATH (a folder or the .zip of ModelDB 257609)"
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: "+usage); fs.PrintDefaults() }
 	// The path may come before or after the flags.
 	var src string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -134,20 +132,10 @@ func dataImport(ctx context.Context, args []string, stdout, stderr io.Writer, tt
 
 // parseFlagsN is parseFlags allowing one positional argument when allowArg.
 func parseFlagsN(fs *flag.FlagSet, args []string, stderr io.Writer, usage string, allowArg bool) int {
-	if !allowArg {
-		return parseFlags(fs, args, stderr, usage)
+	if allowArg {
+		return parseFlagsArgs(fs, args, stderr, usage, 1)
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 1 {
-		fmt.Fprintf(stderr, "gosnn %s: unexpected argument %q\n", fs.Name(), fs.Arg(1))
-		return 2
-	}
-	return -1
+	return parseFlags(fs, args, stderr, usage)
 }
 
 // installDir returns dir, or maesdata.InstallDir when dir is empty.
@@ -181,8 +169,6 @@ func samePath(a, b string) bool {
 func dataVerify(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("data verify", flag.ContinueOnError)
 	usage := "gosnn data verify [DIR] (default: the folder the files are read from)"
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: "+usage); fs.PrintDefaults() }
 	if code := parseFlagsN(fs, args, stderr, usage, true); code >= 0 {
 		return code
 	}

@@ -11,6 +11,11 @@ import (
 // (with the flag defaults) on -h and on bad flags. It returns -1 when the command should go
 // on, else the exit status: 0 after -h, 2 after a bad flag or a stray argument.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer, usage string) int {
+	return parseFlagsArgs(fs, args, stderr, usage, 0)
+}
+
+// parseFlagsArgs is parseFlags allowing up to maxArgs positional arguments.
+func parseFlagsArgs(fs *flag.FlagSet, args []string, stderr io.Writer, usage string, maxArgs int) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: "+usage)
@@ -22,8 +27,8 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer, usage string)
 		}
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "gosnn %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+	if fs.NArg() > maxArgs {
+		fmt.Fprintf(stderr, "gosnn %s: unexpected argument %q\n", fs.Name(), fs.Arg(maxArgs))
 		return 2
 	}
 	return -1
