@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"unicode"
@@ -30,7 +31,8 @@ Tab completes; Up and Down walk the history; Ctrl-R searches it.
 Commands:
   :help          this text
   :doc NAME      documentation of NAME (a package, function, type or variable)
-  :load FILE.go  run a Go file in the session (a package clause is dropped)
+  :load FILE     run a Go file in the session (a package clause is dropped), or the
+                 code cells of a notebook (FILE.ipynb) in order, stopping at an error
   :reset         start a fresh session (all variables are lost)
   :quit          exit (as Ctrl-D)
 `
@@ -228,8 +230,37 @@ func (r *REPL) loop(ctx context.Context) error {
 	}
 }
 
-// execute runs one cell, with SIGINT cancelling it, and prints its result or error.
-func (r *REPL) execute(parent context.Context, code string) {
+// loadNotebook runs the non-empty code cells of the notebook at path in order, as cells
+// typed at the prompt (figures go to the figures directory), with a line on stderr before
+// each. It stops at the first cell that fails or is interrupted and says which.
+func (r *REPL) loadNotebook(ctx context.Context, path string) {
+	nb, err := ReadNotebookFile(path)
+	if err != nil {
+		fmt.Fprintln(r.errw, err)
+		return
+	}
+	var cells []int
+	for i, c := range nb.Cells {
+		if c.Type == "code" && strings.TrimSpace(c.Source) != "" {
+			cells = append(cells, i)
+		}
+	}
+	for k, i := range cells {
+		fmt.Fprintf(r.errw, "[%d/%d] cell %d of %s\n", k+1, len(cells), i+1, filepath.Base(path))
+		if !r.execute(ctx, nb.Cells[i].Source) {
+			left := "s"
+			if len(cells)-k-1 == 1 {
+				left = ""
+			}
+			fmt.Fprintf(r.errw, "repl: %s: stopped at cell %d; %d code cell%s not run\n", path, i+1, len(cells)-k-1, left)
+			return
+		}
+	}
+}
+
+// execute runs one cell, with SIGINT cancelling it, and prints its result or error; it
+// reports whether the cell succeeded.
+func (r *REPL) execute(parent context.Context, code string) bool {
 	ctx, cancel := context.WithCancel(parent)
 	r.mu.Lock()
 	r.cancel, r.nsig = cancel, 0
@@ -242,12 +273,13 @@ func (r *REPL) execute(parent context.Context, code string) {
 	r.sink.Flush()
 	if err != nil {
 		r.printError(err)
-		return
+		return false
 	}
 	if res != nil {
 		r.sink.Show(*res)
 		r.sink.Flush()
 	}
+	return true
 }
 
 // printError prints the traceback of err as Jupyter shows it, or "ename: evalue" when the
@@ -284,7 +316,11 @@ func (r *REPL) command(ctx context.Context, line string) (quit bool) {
 		r.sink.Show(display.Bundle{Data: b.Data, Metadata: b.Metadata})
 	case ":load", ":l":
 		if arg == "" {
-			fmt.Fprintln(r.errw, "usage: :load FILE.go")
+			fmt.Fprintln(r.errw, "usage: :load FILE.go or :load FILE.ipynb")
+			return false
+		}
+		if strings.EqualFold(filepath.Ext(arg), ".ipynb") {
+			r.loadNotebook(ctx, arg)
 			return false
 		}
 		src, err := readBounded(arg, MaxScriptBytes, "scripts")
