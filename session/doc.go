@@ -24,7 +24,8 @@
 // Conventions: cursor positions and ranges in Complete and Inspect are byte offsets into the
 // cell. Errors from user code are *Error values (kernel.UserError); other errors carry the
 // prefix "session: ". With Options.Capture (Linux), file descriptors 1 and 2 belong to the
-// session while it is open: hosts write to Session.Stdout and Session.Stderr.
+// session while it is open: hosts write to Session.Stdout and Session.Stderr. What a cell
+// printed is forwarded to its sink before each display call, so the two keep their order.
 //
 // API for front ends: New(Options{Capture, Unrestricted}) and Close; the kernel.Evaluator
 // methods Execute, Complete, Inspect and IsComplete; Stdout and Stderr (the process's original
