@@ -14,7 +14,8 @@
 // and drawn inline with the kitty, iTerm2 or sixel protocol when the terminal speaks one
 // (ImageMode, DetectImageMode). A display with a DisplayID and one line of text is a live line: updates
 // redraw it in place on a terminal; elsewhere only its final text is printed. A bundle
-// metadata entry ProgressKey (a fraction in [0, 1]) draws it as a progress bar.
+// metadata entry ProgressKey (a fraction in [0, 1]) draws it as a progress bar, and
+// ProgressEndKey marks its last update, after which the line is ended.
 //
 // The runner (RunMain, RunNotebook, RunScript) executes nbformat 4 notebooks (ParseNotebook,
 // Notebook.Marshal, Notebook.WriteFile) cell by cell and fills in outputs as Jupyter would:
