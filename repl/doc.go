@@ -5,7 +5,8 @@
 // file (DefaultHistoryFile, rewritten atomically; one it cannot read in full is kept aside as
 // FILE.unreadable-TIME, never overwritten), continues a cell over several lines while
 // the Evaluator says it is incomplete, completes with Tab and documents with :doc NAME.
-// :load runs a Go file, or the code cells of a notebook in order up to the first error.
+// :load runs a Go file, or the code cells of a notebook in order, in a fresh session, up to
+// the first error.
 // Ctrl-C at the prompt clears the input; while a cell runs, SIGINT cancels the cell's
 // context and the session keeps its state. Ctrl-D at an empty prompt exits.
 //

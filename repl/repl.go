@@ -32,7 +32,8 @@ Commands:
   :help          this text
   :doc NAME      documentation of NAME (a package, function, type or variable)
   :load FILE     run a Go file in the session (a package clause is dropped), or the
-                 code cells of a notebook (FILE.ipynb) in order, stopping at an error
+                 code cells of a notebook (FILE.ipynb) in order in a fresh session (as
+                 Jupyter does), stopping at an error; its variables stay afterwards
   :reset         start a fresh session (all variables are lost)
   :quit          exit (as Ctrl-D)
 `
@@ -230,15 +231,35 @@ func (r *REPL) loop(ctx context.Context) error {
 	}
 }
 
-// loadNotebook runs the non-empty code cells of the notebook at path in order, as cells
-// typed at the prompt (figures go to the figures directory), with a line on stderr before
-// each. It stops at the first cell that fails or is interrupted and says which.
+// reset replaces the session by a fresh one; it reports whether it could.
+func (r *REPL) reset() bool {
+	ev, err := r.cfg.NewEvaluator()
+	if err != nil {
+		fmt.Fprintf(r.errw, "repl: reset: %v\n", err)
+		return false
+	}
+	if c, ok := r.ev.(io.Closer); ok {
+		c.Close()
+	}
+	r.ev = ev
+	return true
+}
+
+// loadNotebook runs the non-empty code cells of the notebook at path in order in a fresh
+// session, as Jupyter runs a notebook in a new kernel (a notebook's names and types would
+// otherwise meet those of earlier cells), as cells typed at the prompt (figures go to the
+// figures directory), with a line on stderr before each. It stops at the first cell that
+// fails or is interrupted and says which. The session stays for further cells.
 func (r *REPL) loadNotebook(ctx context.Context, path string) {
 	nb, err := ReadNotebookFile(path)
 	if err != nil {
 		fmt.Fprintln(r.errw, err)
 		return
 	}
+	if !r.reset() {
+		return
+	}
+	fmt.Fprintf(r.errw, "session reset: running %s in a fresh session\n", filepath.Base(path))
 	var cells []int
 	for i, c := range nb.Cells {
 		if c.Type == "code" && strings.TrimSpace(c.Source) != "" {
@@ -331,16 +352,9 @@ func (r *REPL) command(ctx context.Context, line string) (quit bool) {
 		body, _ := stripPackageClause(string(src))
 		r.execute(ctx, body)
 	case ":reset":
-		ev, err := r.cfg.NewEvaluator()
-		if err != nil {
-			fmt.Fprintf(r.errw, "repl: reset: %v\n", err)
-			return false
+		if r.reset() {
+			fmt.Fprintln(r.out, "session reset")
 		}
-		if c, ok := r.ev.(io.Closer); ok {
-			c.Close()
-		}
-		r.ev = ev
-		fmt.Fprintln(r.out, "session reset")
 	default:
 		fmt.Fprintf(r.errw, "unknown command %s (:help lists the commands)\n", name)
 	}
