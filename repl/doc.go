@@ -5,6 +5,8 @@
 // file (DefaultHistoryFile, rewritten atomically; one it cannot read in full is kept aside as
 // FILE.unreadable-TIME, never overwritten), continues a cell over several lines while
 // the Evaluator says it is incomplete, completes with Tab and documents with :doc NAME.
+// :load runs a Go file, or the code cells of a notebook in order, in a fresh session, up to
+// the first error.
 // Ctrl-C at the prompt clears the input; while a cell runs, SIGINT cancels the cell's
 // context and the session keeps its state. Ctrl-D at an empty prompt exits.
 //
@@ -13,7 +15,8 @@
 // and drawn inline with the kitty, iTerm2 or sixel protocol when the terminal speaks one
 // (ImageMode, DetectImageMode). A display with a DisplayID and one line of text is a live line: updates
 // redraw it in place on a terminal; elsewhere only its final text is printed. A bundle
-// metadata entry ProgressKey (a fraction in [0, 1]) draws it as a progress bar.
+// metadata entry ProgressKey (a fraction in [0, 1]) draws it as a progress bar, and
+// ProgressEndKey marks its last update, after which the line is ended.
 //
 // The runner (RunMain, RunNotebook, RunScript) executes nbformat 4 notebooks (ParseNotebook,
 // Notebook.Marshal, Notebook.WriteFile) cell by cell and fills in outputs as Jupyter would:

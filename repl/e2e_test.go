@@ -280,3 +280,39 @@ func TestGosnnTerminalEnvironment(t *testing.T) {
 	m.line("rand.Intn(2)")
 	m.waitFor(`undefined: rand\s+hint: add import "math/rand"`)
 }
+
+// TestGosnnLoadNotebook loads a notebook in the real REPL (issue #14: the tutorials run
+// through :load): its cells run in order in a fresh session, a figure is written, and what a
+// cell prints after a run with a progress line starts on a line of its own.
+func TestGosnnLoadNotebook(t *testing.T) {
+	if !sessionCan(t, `import "github.com/gosnn/gosnn/snn"`+"\n"+`_ = snn.DefaultConfig()`) {
+		t.Skip("package snn is not in the interpreter's symbol tables yet")
+	}
+	dir := t.TempDir()
+	nb := notebookOf(
+		"markdown:# Loaded",
+		"code:net, err := snn.New(snn.DefaultConfig())\nif err != nil {\n\tpanic(err)\n}",
+		// Long enough for the progress line to appear (runs under 0.5 s show none).
+		"code:err = net.Run(5000)\nfmt.Println(\"after the run\")\nerr == nil",
+		"code:import (\n\t\"image\"\n\t\"github.com/gosnn/gosnn/display\"\n)\n_ = display.Image(image.NewGray(image.Rect(0, 0, 8, 8)))",
+	)
+	path := filepath.Join(dir, "walk.ipynb")
+	if err := nb.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	m := startGosnn(t, "")
+	m.line(`before := 1`)
+	m.waitPrompt()
+	m.line(":load " + path)
+	m.waitFor(`\[figure: [^\]]+fig-001\.png\]`)
+	m.waitPrompt()
+	s := m.screen()
+	for _, re := range []string{`(?m)^\[1/3\] cell 2 of walk\.ipynb$`, `(?m)^\[3/3\] cell 4 of walk\.ipynb$`,
+		`snn run done`, `(?m)^after the run$`, `(?m)^true$`} {
+		if !regexp.MustCompile(re).MatchString(s) {
+			t.Errorf("screen lacks %s:\n%s", re, s)
+		}
+	}
+	m.line("before")
+	m.waitFor(`undefined: before`)
+}

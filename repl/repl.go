@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"unicode"
@@ -30,7 +31,9 @@ Tab completes; Up and Down walk the history; Ctrl-R searches it.
 Commands:
   :help          this text
   :doc NAME      documentation of NAME (a package, function, type or variable)
-  :load FILE.go  run a Go file in the session (a package clause is dropped)
+  :load FILE     run a Go file in the session (a package clause is dropped), or the
+                 code cells of a notebook (FILE.ipynb) in order in a fresh session (as
+                 Jupyter does), stopping at an error; its variables stay afterwards
   :reset         start a fresh session (all variables are lost)
   :quit          exit (as Ctrl-D)
 `
@@ -228,8 +231,57 @@ func (r *REPL) loop(ctx context.Context) error {
 	}
 }
 
-// execute runs one cell, with SIGINT cancelling it, and prints its result or error.
-func (r *REPL) execute(parent context.Context, code string) {
+// reset replaces the session by a fresh one; it reports whether it could.
+func (r *REPL) reset() bool {
+	ev, err := r.cfg.NewEvaluator()
+	if err != nil {
+		fmt.Fprintf(r.errw, "repl: reset: %v\n", err)
+		return false
+	}
+	if c, ok := r.ev.(io.Closer); ok {
+		c.Close()
+	}
+	r.ev = ev
+	return true
+}
+
+// loadNotebook runs the non-empty code cells of the notebook at path in order in a fresh
+// session, as Jupyter runs a notebook in a new kernel (a notebook's names and types would
+// otherwise meet those of earlier cells), as cells typed at the prompt (figures go to the
+// figures directory), with a line on stderr before each. It stops at the first cell that
+// fails or is interrupted and says which. The session stays for further cells.
+func (r *REPL) loadNotebook(ctx context.Context, path string) {
+	nb, err := ReadNotebookFile(path)
+	if err != nil {
+		fmt.Fprintln(r.errw, err)
+		return
+	}
+	if !r.reset() {
+		return
+	}
+	fmt.Fprintf(r.errw, "session reset: running %s in a fresh session\n", filepath.Base(path))
+	var cells []int
+	for i, c := range nb.Cells {
+		if c.Type == "code" && strings.TrimSpace(c.Source) != "" {
+			cells = append(cells, i)
+		}
+	}
+	for k, i := range cells {
+		fmt.Fprintf(r.errw, "[%d/%d] cell %d of %s\n", k+1, len(cells), i+1, filepath.Base(path))
+		if !r.execute(ctx, nb.Cells[i].Source) {
+			left := "s"
+			if len(cells)-k-1 == 1 {
+				left = ""
+			}
+			fmt.Fprintf(r.errw, "repl: %s: stopped at cell %d; %d code cell%s not run\n", path, i+1, len(cells)-k-1, left)
+			return
+		}
+	}
+}
+
+// execute runs one cell, with SIGINT cancelling it, and prints its result or error; it
+// reports whether the cell succeeded.
+func (r *REPL) execute(parent context.Context, code string) bool {
 	ctx, cancel := context.WithCancel(parent)
 	r.mu.Lock()
 	r.cancel, r.nsig = cancel, 0
@@ -242,12 +294,13 @@ func (r *REPL) execute(parent context.Context, code string) {
 	r.sink.Flush()
 	if err != nil {
 		r.printError(err)
-		return
+		return false
 	}
 	if res != nil {
 		r.sink.Show(*res)
 		r.sink.Flush()
 	}
+	return true
 }
 
 // printError prints the traceback of err as Jupyter shows it, or "ename: evalue" when the
@@ -284,7 +337,11 @@ func (r *REPL) command(ctx context.Context, line string) (quit bool) {
 		r.sink.Show(display.Bundle{Data: b.Data, Metadata: b.Metadata})
 	case ":load", ":l":
 		if arg == "" {
-			fmt.Fprintln(r.errw, "usage: :load FILE.go")
+			fmt.Fprintln(r.errw, "usage: :load FILE.go or :load FILE.ipynb")
+			return false
+		}
+		if strings.EqualFold(filepath.Ext(arg), ".ipynb") {
+			r.loadNotebook(ctx, arg)
 			return false
 		}
 		src, err := readBounded(arg, MaxScriptBytes, "scripts")
@@ -295,16 +352,9 @@ func (r *REPL) command(ctx context.Context, line string) (quit bool) {
 		body, _ := stripPackageClause(string(src))
 		r.execute(ctx, body)
 	case ":reset":
-		ev, err := r.cfg.NewEvaluator()
-		if err != nil {
-			fmt.Fprintf(r.errw, "repl: reset: %v\n", err)
-			return false
+		if r.reset() {
+			fmt.Fprintln(r.out, "session reset")
 		}
-		if c, ok := r.ev.(io.Closer); ok {
-			c.Close()
-		}
-		r.ev = ev
-		fmt.Fprintln(r.out, "session reset")
 	default:
 		fmt.Fprintf(r.errw, "unknown command %s (:help lists the commands)\n", name)
 	}

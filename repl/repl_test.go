@@ -366,3 +366,55 @@ func TestHistoryUnreadableKeptAside(t *testing.T) {
 		t.Errorf("%s: %v, %v", os.DevNull, st, err)
 	}
 }
+
+// TestLoadNotebook: :load FILE.ipynb runs the notebook's code cells in order as typed
+// cells in a fresh session that stays afterwards (figures written to the figures directory), skips markdown and empty cells, and
+// stops at the first failing cell; a file that is not a notebook is an error that names it.
+func TestLoadNotebook(t *testing.T) {
+	dir := t.TempDir()
+	nbPath := filepath.Join(dir, "walk.ipynb")
+	os.WriteFile(nbPath, []byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+ {"cell_type": "markdown", "id": "m", "metadata": {}, "source": ["print not code"]},
+ {"cell_type": "code", "id": "a", "metadata": {}, "execution_count": null, "outputs": [], "source": ["x := first\n", "print cell two"]},
+ {"cell_type": "code", "id": "e", "metadata": {}, "execution_count": null, "outputs": [], "source": ["  "]},
+ {"cell_type": "code", "id": "b", "metadata": {}, "execution_count": null, "outputs": [], "source": "image"},
+ {"cell_type": "code", "id": "c", "metadata": {}, "execution_count": null, "outputs": [], "source": "panic boom"},
+ {"cell_type": "code", "id": "d", "metadata": {}, "execution_count": null, "outputs": [], "source": "print not reached"}
+]}`), 0o644)
+	bad := filepath.Join(dir, "bad.ipynb")
+	os.WriteFile(bad, []byte("package main\n"), 0o644)
+	evs := 0
+	var out, errw bytes.Buffer
+	r, err := New(Config{
+		NewEvaluator: func() (Evaluator, error) { evs++; return &fake.Evaluator{}, nil },
+		Stdout:       &out, Stderr: &errw, FiguresDir: t.TempDir(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.lr = &scriptReader{lines: []string{"before := typed", ":load " + nbPath, "x", "before", ":load " + bad}}
+	if err := r.loop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	o, e := out.String(), errw.String()
+	if evs != 2 {
+		t.Errorf("%d evaluators made, want 2 (a fresh one for the notebook only)", evs)
+	}
+	for _, want := range []string{"cell two\n", "[figure: ", "first\n"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("output lacks %q:\n%s", want, o)
+		}
+	}
+	if strings.Contains(o, "not reached") || strings.Contains(o, "not code") {
+		t.Errorf("a markdown cell or a cell after the failure ran:\n%s", o)
+	}
+	for _, want := range []string{"session reset: running walk.ipynb in a fresh session", "undefined: before", "[1/4] cell 2 of walk.ipynb", "[2/4] cell 4 of walk.ipynb", "[3/4] cell 5 of walk.ipynb",
+		"panic: boom", "stopped at cell 5; 1 code cell not run", "repl: notebook " + bad + ": not a JSON notebook"} {
+		if !strings.Contains(e, want) {
+			t.Errorf("errors lack %q:\n%s", want, e)
+		}
+	}
+	if figs := r.sink.Figures(); len(figs) != 1 || filepath.Ext(figs[0]) != ".png" {
+		t.Errorf("figures %v, want one PNG", figs)
+	}
+}

@@ -21,6 +21,11 @@ import (
 // its text/html) is drawn as a progress bar followed by the text; see TermSink.
 const ProgressKey = "progress"
 
+// ProgressEndKey is the bundle metadata key (value true) of a live line's last update: the
+// TermSink ends the line after drawing it, so that output written to the terminal directly
+// (the REPL's cells print there, not through the sink) starts on a new line.
+const ProgressEndKey = "progress_end"
+
 // TermSink is the display.Sink of the terminal: streams go to the terminal, text and
 // markdown are printed, images are written to files in a figures directory (the path is
 // printed) and, with an inline image mode, drawn in the terminal.
@@ -106,6 +111,29 @@ func (s *TermSink) closeLiveLocked() {
 	}
 }
 
+// endLiveLocked ends live line id after its last update: on a terminal the line is closed,
+// elsewhere its final text is printed now rather than when the cell ends.
+func (s *TermSink) endLiveLocked(id string) {
+	if s.tty {
+		if s.current == id {
+			s.closeLiveLocked()
+		}
+		return
+	}
+	line, ok := s.pending[id]
+	if !ok {
+		return
+	}
+	delete(s.pending, id)
+	for i, o := range s.order {
+		if o == id {
+			s.order = append(s.order[:i], s.order[i+1:]...)
+			break
+		}
+	}
+	io.WriteString(s.out, line+"\n")
+}
+
 // Stream writes text to the terminal; "stderr" goes to the error writer.
 func (s *TermSink) Stream(name, text string) {
 	s.mu.Lock()
@@ -125,6 +153,9 @@ func (s *TermSink) Show(b display.Bundle) {
 	defer s.mu.Unlock()
 	if line, ok := liveLine(b); ok {
 		s.drawLiveLocked(b.DisplayID, line)
+		if end, _ := b.Metadata[ProgressEndKey].(bool); end {
+			s.endLiveLocked(b.DisplayID)
+		}
 		return
 	}
 	s.showLocked(b)

@@ -65,6 +65,40 @@ func TestTermSinkLiveLines(t *testing.T) {
 	}
 }
 
+// A live line's last update (ProgressEndKey) ends it: text printed straight to the terminal
+// afterwards starts on a new line, and off a terminal the final text is printed at once.
+func TestTermSinkLiveLineEnd(t *testing.T) {
+	tests := []struct {
+		name string
+		tty  bool
+		want string
+	}{
+		{"terminal", true, "[" + strings.Repeat("#", 10) + strings.Repeat(".", 10) + "]  50% run" +
+			"\r\x1b[K[" + strings.Repeat("#", 20) + "] 100% done\n" + "direct\n" + "[" + strings.Repeat(".", 20) + "]   0% next\n"},
+		{"pipe", false, "[" + strings.Repeat("#", 20) + "] 100% done\n" + "direct\n" + "[" + strings.Repeat(".", 20) + "]   0% next\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			s := NewTermSink(TermOptions{Stdout: &out, Terminal: tt.tty})
+			b := textBundle("run", "p")
+			b.Metadata = map[string]any{ProgressKey: 0.5}
+			s.Show(b)
+			b = textBundle("done", "p")
+			b.Metadata = map[string]any{ProgressKey: 1.0, ProgressEndKey: true}
+			s.Update(b)
+			out.WriteString("direct\n") // a cell's print, not through the sink
+			b = textBundle("next", "q")
+			b.Metadata = map[string]any{ProgressKey: 0.0}
+			s.Show(b)
+			s.Flush()
+			if out.String() != tt.want {
+				t.Errorf("output\n%q\nwant\n%q", out.String(), tt.want)
+			}
+		})
+	}
+}
+
 func TestTermSinkHTMLProgressAndWidth(t *testing.T) {
 	var out bytes.Buffer
 	s := NewTermSink(TermOptions{Stdout: &out, Terminal: true, Width: func() int { return 30 }})

@@ -112,3 +112,40 @@ func TestCaptureFullPipeLosesNothing(t *testing.T) {
 		})
 	}
 }
+
+// Output printed before a display call reaches the sink before the display, as it does in
+// Jupyter with ipykernel: a notebook cell that prints where it looked and then shows a
+// Markdown note keeps that order in every front end.
+func TestCaptureOrderBeforeDisplay(t *testing.T) {
+	if !captureSupported {
+		t.Skip("output capture is not supported on this platform")
+	}
+	s, err := New(Options{Capture: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := 0; i < 20 && err == nil; i++ {
+		rec := &recorder{}
+		_, err = s.Execute(context.Background(), `fmt.Println("first")
+display.Markdown("second")
+fmt.Fprintln(os.Stderr, "third")
+display.Show(4)
+fmt.Print("fifth")`, rec)
+		got = rec.events
+		if len(got) != 5 || got[0] != "stdout|first\n" || !strings.Contains(got[1], "second") ||
+			got[2] != "stderr|third\n" || !strings.Contains(got[3], " 4") || got[4] != "stdout|fifth" {
+			break
+		}
+		got = nil
+	}
+	if cerr := s.Close(); cerr != nil {
+		t.Errorf("Close: %v", cerr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != nil {
+		t.Errorf("events out of order: %q", got)
+	}
+}

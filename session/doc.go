@@ -24,12 +24,13 @@
 // Conventions: cursor positions and ranges in Complete and Inspect are byte offsets into the
 // cell. Errors from user code are *Error values (kernel.UserError); other errors carry the
 // prefix "session: ". With Options.Capture (Linux), file descriptors 1 and 2 belong to the
-// session while it is open: hosts write to Session.Stdout and Session.Stderr. The stderr pipe
-// is non-blocking for the runtime (os.Stderr is replaced by a file that waits for room), so a
-// fatal runtime error's report never blocks on a pipe that no goroutine drains any more: the
-// process dies instead of hanging. Cells see os.Stdin, os.Stdout and os.Stderr as duplicates
-// of fds 0, 1 and 2: closing one in a cell leaves the process's descriptors open, and the next
-// cell gets a fresh duplicate.
+// session while it is open: hosts write to Session.Stdout and Session.Stderr. What a cell
+// printed is forwarded to its sink before each display call, so the two keep their order. The
+// stderr pipe is non-blocking for the runtime (os.Stderr is replaced by a file that waits for
+// room), so a fatal runtime error's report never blocks on a pipe that no goroutine drains any
+// more: the process dies instead of hanging. Cells see os.Stdin, os.Stdout and os.Stderr as
+// duplicates of fds 0, 1 and 2: closing one in a cell leaves the process's descriptors open,
+// and the next cell gets a fresh duplicate.
 //
 // Fatal errors (stack overflow, out of memory) cannot be recovered in the process. CrashLog
 // (OpenCrashLog, Begin, End, Close) records the running cell and the runtime's crash output

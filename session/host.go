@@ -96,10 +96,17 @@ func (h *netHost) Progress(p snn.Progress) {
 		h.handle = h.s.disp.Bundle(h.progressBundle(p))
 		return
 	}
-	h.handle.Bundle(h.progressBundle(p))
+	b := h.progressBundle(p)
 	// A protocol (snn RunProtocol) keeps one display for all its phases: the next phase
 	// updates it, so a long protocol leaves one line under the cell, not one per phase.
-	if p.Final && (p.Phases == 0 || p.Phase+1 >= p.Phases || p.Done < p.Total) {
+	last := p.Final && (p.Phases == 0 || p.Phase+1 >= p.Phases || p.Done < p.Total)
+	if last {
+		// The display's last update: a terminal front end ends the line here, so that what
+		// the cell prints next (straight to the terminal in the REPL) starts on a new line.
+		b.Metadata["progress_end"] = true
+	}
+	h.handle.Bundle(b)
+	if last {
 		h.handle = nil
 	}
 }

@@ -2,10 +2,13 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/gosnn/gosnn/display"
 	"github.com/gosnn/gosnn/snn"
 )
 
@@ -89,5 +92,43 @@ func TestProgressDisplayProtocol(t *testing.T) {
 	h.Progress(snn.Progress{Done: 300, Total: 1000, Wall: long, Phase: 0, Phases: 3, Final: true})
 	if h.handle != nil {
 		t.Error("display still open after a stopped phase")
+	}
+}
+
+// endSink records, for each display call, whether the bundle marks the display's end.
+type endSink struct {
+	mu   sync.Mutex
+	ends []bool
+}
+
+func (e *endSink) Stream(name, text string) {}
+func (e *endSink) Clear(wait bool)          {}
+func (e *endSink) Show(b display.Bundle)    { e.add(b) }
+func (e *endSink) Update(b display.Bundle)  { e.add(b) }
+func (e *endSink) add(b display.Bundle) {
+	end, _ := b.Metadata["progress_end"].(bool)
+	e.mu.Lock()
+	e.ends = append(e.ends, end)
+	e.mu.Unlock()
+}
+
+// Only the last update of a progress display (the run's final report, or the last phase of
+// a protocol) carries "progress_end", which tells a terminal to end the line there.
+func TestProgressDisplayEnd(t *testing.T) {
+	s, _, h := progressHost(t)
+	sink := &endSink{}
+	s.cell.Store(&cellState{ctx: context.Background(), sink: sink})
+	long := time.Second
+	for ph := 0; ph < 2; ph++ {
+		h.Context()
+		h.Progress(snn.Progress{Done: 500, Total: 1000, Wall: long, Phase: ph, Phases: 2})
+		h.Progress(snn.Progress{Done: 1000, Total: 1000, Wall: long, Phase: ph, Phases: 2, Final: true})
+	}
+	h.Context()
+	h.Progress(snn.Progress{Done: 500, Total: 1000, Wall: long})
+	h.Progress(snn.Progress{Done: 1000, Total: 1000, Wall: long, Final: true})
+	want := []bool{false, false, false, true, false, true}
+	if fmt.Sprint(sink.ends) != fmt.Sprint(want) {
+		t.Errorf("progress_end per display call %v, want %v", sink.ends, want)
 	}
 }

@@ -125,7 +125,7 @@ func New(opt Options) (*Session, error) {
 		Stderr:       &diagWriter{s: s},
 		Unrestricted: opt.Unrestricted,
 	})
-	s.disp = display.NewDisplayer(s.currentSink, s.render)
+	s.disp = display.NewDisplayer(s.displaySink, s.render)
 	s.host = &host{s: s}
 	s.register()
 	if err := s.in.Use(ystdlib.Symbols); err != nil {
@@ -206,6 +206,15 @@ func (s *Session) currentSink() display.Sink {
 		return c.sink
 	}
 	return nil
+}
+
+// displaySink is the running cell's sink for display calls: it first forwards what the cell
+// printed so far, so that a display comes after the output written before it.
+func (s *Session) displaySink() display.Sink {
+	if s.cap != nil {
+		s.cap.flush()
+	}
+	return s.currentSink()
 }
 
 // route forwards captured output to the running (or last) cell's sink, or to the original
