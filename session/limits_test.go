@@ -40,6 +40,14 @@ func TestLanguageLimits(t *testing.T) {
 		{name: "multi-value := inside a function works",
 			setup: "func two() (int, int) { return 1, 2 }",
 			code:  "func sum() int { a, b := two(); return a + b }\nsum()", want: "3"},
+		// At the top level of a cell, := in a block that shadows an earlier cell's variable
+		// with another type panics; inside a function it works.
+		{name: "top-level block shadowing with another type",
+			setup: "var zz *snn.Spikes",
+			code:  "n := 0\nif true { zz := make([]int, 2); n = len(zz) }\nn", wantErr: true},
+		{name: "shadowing with another type inside a function works",
+			setup: "var zz *snn.Spikes",
+			code:  "func f() int { zz := make([]int, 2); return len(zz) }\nf()", want: "2"},
 		{name: "interpreted generics work", code: "func id[V any](v V) V { return v }\nid(7)", want: "7"},
 	}
 	for _, tc := range tests {
