@@ -292,16 +292,7 @@ func hasRed(img image.Image, x int) bool {
 // The selection figure: one column per replay, one row per read-out neuron of every group,
 // the inhibited (non-selected) neurons' panels shaded.
 func TestReadoutSelection(t *testing.T) {
-	cfg := snn.DefaultConfig()
-	cfg.NE, cfg.NI, cfg.Clusters, cfg.Seed, cfg.Threads = 40, 10, 4, 2, 1
-	net, err := snn.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ro, err := snn.NewReadout(net, snn.DefaultReadoutConfig(), snn.ABCBA(), snn.DEDED())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ro := twoGroupReadout(t)
 	var reps []*snn.ReadoutReplayResult
 	for sel := range 2 {
 		res := &snn.ReadoutReplayResult{Start: 100, End: 200, DT: 0.1}
