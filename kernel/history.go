@@ -4,13 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gosnn/gosnn/internal/boundedread"
 )
 
 // MaxHistory is the number of history entries kept in the history file (oldest dropped first).
@@ -137,29 +138,7 @@ func readHistoryBytes(path string) ([]byte, error) {
 // readFileBounded reads a whole regular file of at most limit bytes; what names the kind of
 // file in the error ("connection files").
 func readFileBounded(path string, limit int64, what string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err != nil {
-		return nil, err
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err == nil && int64(len(data)) > limit {
-		err = fmt.Errorf("%s is larger than the %s limit for %s", path, sizeString(limit), what)
-	}
-	return data, err
-}
-
-// sizeString formats a byte count as "256-MiB" or "64-KiB".
-func sizeString(n int64) string {
-	if n >= 1<<20 {
-		return fmt.Sprintf("%d-MiB", n>>20)
-	}
-	return fmt.Sprintf("%d-KiB", n>>10)
+	return boundedread.ReadFile(path, limit, what, true)
 }
 
 func readHistory(path string) (historyFile, error) {

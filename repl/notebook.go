@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"strings"
+
+	"github.com/gosnn/gosnn/internal/boundedread"
 )
 
 // Notebook is a Jupyter notebook in nbformat 4 (https://nbformat.readthedocs.io). Only what
@@ -220,27 +220,7 @@ const (
 // would never end) and reading at most limit bytes; what names the kind of input in the
 // error ("gosnn: FILE is larger than the 256-MiB limit for notebooks" once prefixed).
 func readBounded(path string, limit int64, what string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil {
-		switch m := st.Mode(); {
-		case m.IsDir():
-			return nil, fmt.Errorf("%s is a directory, not one of the %s", path, what)
-		case m&os.ModeDevice != 0:
-			return nil, fmt.Errorf("%s is a device, not one of the %s", path, what)
-		}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than the %d-MiB limit for %s", path, limit>>20, what)
-	}
-	return data, nil
+	return boundedread.ReadFile(path, limit, what, false)
 }
 
 // ReadNotebookFile reads and parses the notebook at path; errors name the file. A notebook
