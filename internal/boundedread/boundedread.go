@@ -15,8 +15,18 @@ import (
 // with regularOnly, anything but a regular file is (a named pipe too). Errors carry no
 // package prefix: callers add theirs.
 func ReadFile(path string, limit int64, what string, regularOnly bool) ([]byte, error) {
-	// Stat before Open: opening a named pipe waits for a writer.
-	st, err := os.Stat(path)
+	if regularOnly {
+		// Stat before Open: opening a named pipe waits for a writer.
+		if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file, not one of the %s", path, what)
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
@@ -28,11 +38,6 @@ func ReadFile(path string, limit int64, what string, regularOnly bool) ([]byte, 
 	case m&os.ModeDevice != 0:
 		return nil, fmt.Errorf("%s is a device, not one of the %s", path, what)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
