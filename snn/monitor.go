@@ -80,7 +80,7 @@ func (n *Network) RecordState(id PopID, neurons []int, vars []Var, everyMs float
 		return nil, fmt.Errorf("snn: RecordState: no variables given")
 	}
 	for _, v := range vars {
-		if err := n.checkVar(v); err != nil {
+		if err := checkVar(p, v); err != nil {
 			return nil, err
 		}
 		if p.p.Model == LIF && (v == VarVT || v == VarW) {

@@ -50,6 +50,8 @@ type population struct {
 	d      Drive // drive given at construction
 	out    []int // projections whose presynaptic population this is
 	spikes int64 // spikes since construction
+
+	lastAny int64 // step of the population's last spike (NeuronParams.SharedRefractory)
 }
 
 // neuron is the state the step loop touches for every neuron in every step, kept together for
@@ -107,6 +109,7 @@ type Network struct {
 	stateMons []*StateMonitor
 	rateMons  []*RateMonitor
 	hooks     []hook
+	controls  []func(Step) // OnStep
 	host      Host
 	running   atomic.Bool // a RunContext is in progress
 
@@ -271,6 +274,7 @@ func (n *Network) initState(pop *population, stream uint64) {
 	p, d := pop.p, pop.d
 	init := streamSeed(n.seed, 2, stream)
 	t := n.Time()
+	pop.lastAny = math.MinInt64 / 2
 	clear(pop.xb)
 	clear(pop.y)
 	for i := 0; i < pop.n; i++ {
@@ -293,6 +297,24 @@ func (n *Network) initState(pop *population, stream uint64) {
 		pop.rate[i], pop.extW[i] = d.Rate, d.Weight
 		pop.nrn[i].next = t + pop.rng[i].exp()/d.Rate
 	}
+}
+
+// Rest puts every neuron of population id at rest with no synaptic input in flight: V = E_L,
+// V_T at rest, no adaptation, conductances and pending inputs 0; refractory clocks, drives,
+// traces and weights are kept. It is the state a separate run of the original starts from
+// (the read-out's replay, docs/MODEL.md 7.4, starts R, S and H at rest).
+func (n *Network) Rest(id PopID) error {
+	p, err := n.pop(id)
+	if err != nil {
+		return err
+	}
+	for i := range p.nrn {
+		nr := &p.nrn[i]
+		nr.v, nr.vt, nr.w = p.p.EL, p.p.VTRest, 0
+		nr.xrE, nr.xdE, nr.xrI, nr.xdI = 0, 0, 0, 0
+		nr.inE, nr.inI = 0, 0
+	}
+	return nil
 }
 
 // ResetState re-initialises the state of every neuron as at construction (docs/MODEL.md section 6 item 4) with
@@ -731,12 +753,12 @@ func (n *Network) value(p *population, v Var, i int) float64 {
 	return math.NaN()
 }
 
-func (n *Network) checkVar(v Var) error {
+func checkVar(p *population, v Var) error {
 	if v < 0 || int(v) >= len(varNames) {
 		return fmt.Errorf("snn: unknown state variable %d", int(v))
 	}
-	if v >= VarUMinus && !n.traces {
-		return fmt.Errorf("snn: state variable %v needs Config.Traces", v)
+	if v >= VarUMinus && p.um == nil {
+		return fmt.Errorf("snn: state variable %v of population %s needs traces: Config.Traces, or a plasticity rule that uses them", v, p.name)
 	}
 	return nil
 }
@@ -747,7 +769,7 @@ func (n *Network) State(id PopID, v Var) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := n.checkVar(v); err != nil {
+	if err := checkVar(p, v); err != nil {
 		return nil, err
 	}
 	out := make([]float64, p.n)

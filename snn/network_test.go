@@ -441,8 +441,8 @@ func TestPropertySweep(t *testing.T) {
 		cfg.EtoI = Pathway{u(0, 0.5), u(0, 10)}
 		cfg.ItoE = Pathway{u(0, 0.5), u(0, 100)}
 		cfg.ItoI = Pathway{u(0, 0.5), u(0, 50)}
-		cfg.ExtE = Drive{u(0, 10), u(0, 3)}
-		cfg.ExtI = Drive{u(0, 10), u(0, 3)}
+		cfg.ExtE = Drive{Rate: u(0, 10), Weight: u(0, 3)}
+		cfg.ExtI = Drive{Rate: u(0, 10), Weight: u(0, 3)}
 		cfg.E.TauRef = u(0, 5)
 		cfg.E.B = u(0, 2000)
 		cfg.Traces = trial%3 == 0

@@ -222,7 +222,7 @@ func TestPoissonInput(t *testing.T) {
 	id := mustPop(t, n, "P", DefaultI(), N, Drive{Rate: rate, Weight: 1})
 	p := n.pops[id]
 	counts := make([]float64, N)
-	arrivals(p, 0, N, T, false, make([]int32, N))
+	arrivals(p, 0, N, T, &kin{}, make([]int32, N))
 	for i := 0; i < N; i++ {
 		counts[i] = p.nrn[i].inE
 	}
@@ -239,7 +239,7 @@ func TestPoissonInput(t *testing.T) {
 	if err := n.SetRates(id, 0, N, 0); err != nil {
 		t.Fatal(err)
 	}
-	arrivals(p, 0, N, 1e6, false, make([]int32, N))
+	arrivals(p, 0, N, 1e6, &kin{}, make([]int32, N))
 	for i := 0; i < N; i++ {
 		if !math.IsInf(p.nrn[i].next, 1) {
 			t.Fatalf("neuron %d: next arrival %v with rate 0", i, p.nrn[i].next)

@@ -93,6 +93,12 @@ type NeuronParams struct {
 	// VInitLow and VInitHigh bound the uniform initial membrane potential, mV (docs/MODEL.md 3.1,
 	// section 9 item 13: U[−60, −52]; set both to −60 for the [R] replication's initial state).
 	VInitLow, VInitHigh float64
+	// SharedRefractory gives the whole population one refractory clock: a spike of any neuron
+	// makes every neuron refractory for TauRef, and the neurons are updated in index order, so a
+	// later neuron cannot spike in the step of an earlier one. It reproduces [M]'s read-out
+	// interneurons H (docs/MODEL.md section 9 item 14); the default, false, is per-neuron
+	// refractoriness. Such a population is stepped by one worker.
+	SharedRefractory bool
 }
 
 // DefaultE returns the parameters of the recurrent excitatory neurons (docs/MODEL.md section 3.1).
@@ -157,6 +163,11 @@ type Pathway struct {
 type Drive struct {
 	Rate   float64 // kHz (events per ms); 0 switches the input off
 	Weight float64 // pF per event; negative values are the training's net inhibition (4.3)
+	// Channel is the conductance the events arrive through: Exc (default; a negative weight
+	// then goes where Config.NegativeExt says) or Inh (the weight, >= 0, adds to the inhibitory
+	// conductance: the inhibitory Poisson input that silences non-selected read-out neurons,
+	// section 4.3).
+	Channel Channel
 }
 
 // Config describes the recurrent E/I network of docs/MODEL.md sections 1-4 and 6.
@@ -210,7 +221,7 @@ func DefaultConfig() Config {
 		E: DefaultE(), I: DefaultI(), Synapses: DefaultSynapses(),
 		EtoE: Pathway{0.2, 2.83}, EtoI: Pathway{0.2, 1.96},
 		ItoE: Pathway{0.2, 62.87}, ItoI: Pathway{0.2, 20.91},
-		ExtE: Drive{4.5, 1.6}, ExtI: Drive{2.25, 1.52},
+		ExtE: Drive{Rate: 4.5, Weight: 1.6}, ExtI: Drive{Rate: 2.25, Weight: 1.52},
 		NegativeExt: Exc,
 		Seed:        1,
 	}
@@ -334,6 +345,12 @@ func validateDrive(name string, d Drive) error {
 	}
 	if bad(d.Weight) {
 		return fieldError(name+".Weight", d.Weight, "must be a finite number")
+	}
+	switch {
+	case d.Channel != Exc && d.Channel != Inh:
+		return fieldError(name+".Channel", d.Channel, "must be Exc or Inh")
+	case d.Channel == Inh && d.Weight < 0:
+		return fieldError(name+".Weight", d.Weight, "must be >= 0 on the Inh channel")
 	}
 	return nil
 }

@@ -114,14 +114,14 @@ func (n *Network) proj(id ProjID) (*projection, error) {
 	return n.projs[id], nil
 }
 
-// enableTraces turns on the plasticity traces of every population; new traces start at the
-// neuron's current V (ū−, ū+) and 0 (x̄, y).
-func (n *Network) enableTraces() {
-	if n.traces {
-		return
-	}
-	n.traces = true
-	for _, p := range n.pops {
+// enableTraces turns on the plasticity traces of the given populations (docs/MODEL.md
+// section 5: ū−, ū+, x̄ and y); new traces start at the neuron's current V (ū−, ū+) and 0
+// (x̄, y). Populations without traces skip their updates in the step loop.
+func (n *Network) enableTraces(pops ...*population) {
+	for _, p := range pops {
+		if p.um != nil {
+			continue
+		}
 		p.um = make([]float64, p.n)
 		p.up = make([]float64, p.n)
 		for i := range p.nrn {
@@ -129,8 +129,8 @@ func (n *Network) enableTraces() {
 		}
 		p.xb = make([]float64, p.n)
 		p.y = make([]float64, p.n)
+		n.ready = false
 	}
-	n.ready = false
 }
 
 func checkFinite(name string, vals ...float64) error {
@@ -162,7 +162,7 @@ func (n *Network) SetVoltageSTDP(id ProjID, r VoltageSTDP) error {
 	case n.pops[pr.post].p.Model != AdEx:
 		return fmt.Errorf("snn: SetVoltageSTDP: postsynaptic population %s is not AdEx", n.pops[pr.post].name)
 	}
-	n.enableTraces()
+	n.enableTraces(n.pops[pr.post])
 	rule := &vstdpRule{pr: pr, r: r, xb: make([]float64, n.pops[pr.pre].n), dX: n.dt / r.TauX, dtA: n.dt * r.ALTP}
 	for k, old := range n.vrules {
 		if old.pr == pr {
@@ -188,7 +188,7 @@ func (n *Network) SetInhibitorySTDP(id ProjID, r InhibitorySTDP) error {
 	if r.WMin > r.WMax || r.R0 < 0 {
 		return fmt.Errorf("snn: InhibitorySTDP: WMin = %v, WMax = %v, R0 = %v: need WMin <= WMax and R0 >= 0", r.WMin, r.WMax, r.R0)
 	}
-	n.enableTraces()
+	n.enableTraces(n.pops[pr.pre], n.pops[pr.post])
 	rule := &istdpRule{pr: pr, r: r, alpha: 2 * r.R0 * tauY}
 	for k, old := range n.irules {
 		if old.pr == pr {
@@ -398,7 +398,9 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 			if r.r.SoftBound {
 				inv := 1 / r.r.WMax
 				for q, i := range col {
-					row[q] = max(row[q]+f*r.xb[i]*(1-row[q]*inv), r.r.WMin)
+					// The soft factor keeps w below WMax whenever f·x̄ < WMax; the cap
+					// is for larger steps.
+					row[q] = min(max(row[q]+f*r.xb[i]*(1-row[q]*inv), r.r.WMin), r.r.WMax)
 				}
 			} else {
 				for q, i := range col {

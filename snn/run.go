@@ -187,6 +187,51 @@ func (n *Network) Every(everyMs float64, f func(tMs float64)) error {
 	return nil
 }
 
+// Step is what a function registered with OnStep sees of the step that has just ended.
+type Step struct {
+	n *Network
+	c int   // index of the step in its chunk
+	S int64 // the step number s (its time is s·dt)
+}
+
+// Time returns the time of the step, ms.
+func (st Step) Time() float64 { return float64(st.S) * st.n.dt }
+
+// Spikes appends to dst the local indices (ascending) of the neurons of population id that
+// spiked in the step, and returns the extended slice.
+func (st Step) Spikes(id PopID, dst []int32) []int32 {
+	for _, u := range st.n.workers {
+		dst = append(dst, u.buf[id][u.start[id][st.c]:u.start[id][st.c+1]]...)
+	}
+	return dst
+}
+
+// OnStep registers f to run after every step, once the step's spikes are delivered and before
+// the next step begins (docs/MODEL.md section 2: it is the stimulus bookkeeping of the next
+// step), on one goroutine while the workers wait. Unlike Every it does not end the chunk of
+// steps between two returns to the caller, so it costs little even though it runs every step.
+// f sees the step's spikes (Step.Spikes) and may change drives (SetRate, SetRates,
+// SetDriveWeight) and weights (SetWeights, SetWeight) for the following steps; SetPlastic
+// takes effect at the next chunk. It must not add populations, projections, rules or
+// monitors, change the threads, nor run the network. A closed-loop protocol (the read-out's
+// supervisor, docs/MODEL.md 7.3) is written with it.
+func (n *Network) OnStep(f func(Step)) error {
+	if f == nil {
+		return fmt.Errorf("snn: OnStep: nil function")
+	}
+	n.controls = append(n.controls, f)
+	return nil
+}
+
+// control runs the OnStep functions for step s (chunk index c).
+func (n *Network) control(s int64, c int) {
+	st := Step{n: n, c: c, S: s}
+	n.step = s // step s has ended: Time and SetRate see it
+	for _, f := range n.controls {
+		f(st)
+	}
+}
+
 // worker is one thread's share: a contiguous range of every population.
 type worker struct {
 	id     int
@@ -228,7 +273,7 @@ func (n *Network) prepare() {
 	for k := range n.workers {
 		wk := &worker{id: k}
 		for _, p := range n.pops {
-			lo, hi := k*p.n/T, (k+1)*p.n/T
+			lo, hi := workerRange(p, k, T)
 			wk.lo = append(wk.lo, lo)
 			wk.hi = append(wk.hi, hi)
 			kn := n.kinetics(p)
@@ -252,7 +297,8 @@ func (n *Network) prepare() {
 		for i := 0; i < nPre; i++ {
 			q := pr.outPtr[i]
 			for k := 0; k < T; k++ {
-				lo := int32(k * post.n / T)
+				l, _ := workerRange(post, k, T)
+				lo := int32(l)
 				for q < pr.outPtr[i+1] && pr.outPost[q] < lo {
 					q++
 				}
@@ -272,6 +318,19 @@ func (n *Network) prepare() {
 		}
 	}
 	n.ready = true
+}
+
+// workerRange returns the range [lo, hi) of population p that worker k of T steps: contiguous
+// ranges of equal size, except that a population with SharedRefractory is worker 0's alone
+// (its neurons are updated in index order).
+func workerRange(p *population, k, T int) (lo, hi int) {
+	if p.p.SharedRefractory {
+		if k == 0 {
+			return 0, p.n
+		}
+		return p.n, p.n
+	}
+	return k * p.n / T, (k + 1) * p.n / T
 }
 
 // barrier is a reusable barrier for the workers of one chunk. Waiters spin for a short
@@ -349,24 +408,35 @@ func (n *Network) runChunk(c int) {
 		r.pr.plastic = true
 	}
 	n.plasticNow = n.plastic && len(n.vrules)+len(n.irules) > 0
+	ctl := len(n.controls) > 0
 	if len(n.workers) == 1 {
 		wk := n.workers[0]
 		for k := 0; k < c; k++ {
 			n.integrate(wk, s0+int64(k), k)
 			n.deliver(wk, k)
+			if ctl {
+				n.control(s0+int64(k), k)
+			}
 		}
 	} else {
 		b := newBarrier(len(n.workers))
 		var wg sync.WaitGroup
 		// With plasticity, a second barrier keeps workers from updating traces (in the
-		// next integration) that others still read in delivery.
-		b2 := n.plasticNow
+		// next integration) that others still read in delivery. Control functions run on
+		// worker 0 between two barriers: after every delivery, before any integration.
+		b2 := n.plasticNow || ctl
 		body := func(wk *worker) {
 			for k := 0; k < c; k++ {
 				n.integrate(wk, s0+int64(k), k)
 				b.wait()
 				n.deliver(wk, k)
 				if b2 {
+					b.wait()
+				}
+				if ctl {
+					if wk.id == 0 {
+						n.control(s0+int64(k), k)
+					}
 					b.wait()
 				}
 			}
@@ -382,7 +452,7 @@ func (n *Network) runChunk(c int) {
 		wg.Wait()
 	}
 	n.collect(s0, c)
-	n.step += int64(c)
+	n.step = s0 + int64(c) - 1
 }
 
 // collect passes the chunk's spikes, in time and then index order, to the spike counters and

@@ -34,7 +34,9 @@ type kin struct {
 	a, b, dtW          float64 // dtW = dt/τ_w
 	increment          bool    // ThresholdIncrement
 	ref                int64   // refractory period in steps
-	negToInh           bool
+	negToInh           bool // a negative drive weight goes to the inhibitory channel
+	drvInh             bool // the drive arrives through the inhibitory channel (Drive.Channel)
+	shared             bool // one refractory clock for the population (SharedRefractory)
 	traces             bool
 	dUM, dUP, dX, dY   float64 // dt/τ of the traces
 }
@@ -55,7 +57,9 @@ func (n *Network) kinetics(p *population) kin {
 		increment: q.Threshold == ThresholdIncrement,
 		ref:       int64(math.Round(q.TauRef / dt)),
 		negToInh:  n.negToInh,
-		traces:    n.traces,
+		drvInh:    p.d.Channel == Inh,
+		shared:    q.SharedRefractory,
+		traces:    p.um != nil,
 		dUM:       dt / tauUMinus, dUP: dt / tauUPlus, dX: dt / tauXBar, dY: dt / tauY,
 	}
 }
@@ -65,7 +69,7 @@ func (n *Network) kinetics(p *population) kin {
 // hi−lo entries), then each of them adds its arrivals with times <= t to its pending input
 // and draws the following intervals. This keeps the unpredictable "is an arrival due" test
 // out of the neuron loop. If the rate changes, only the next interval drawn uses it (§2).
-func arrivals(p *population, lo, hi int, t float64, negToInh bool, hits []int32) {
+func arrivals(p *population, lo, hi int, t float64, k *kin, hits []int32) {
 	nrn := p.nrn[lo:hi]
 	hits = hits[:len(nrn)]
 	n := 0
@@ -79,9 +83,12 @@ func arrivals(p *population, lo, hi int, t float64, negToInh bool, hits []int32)
 		w, rate, r := p.extW[j], p.rate[j], &p.rng[j]
 		next := nr.next
 		for next <= t {
-			if w < 0 && negToInh {
+			switch {
+			case k.drvInh:
+				nr.inI += w
+			case w < 0 && k.negToInh:
 				nr.inI -= w
-			} else {
+			default:
 				nr.inE += w
 			}
 			next += r.exp() / rate
@@ -217,8 +224,12 @@ func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32
 
 // stepLIF is stepAdEx for LIF neurons (docs/MODEL.md 3.2): no exponential term, fixed threshold
 // VPeak, no adaptation.
+//
+// With SharedRefractory (k.shared) a neuron is refractory after the last spike of any neuron
+// of the population, including one earlier in this step (the population is one worker's).
 func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
 	nrn := p.nrn[lo:hi]
+	shared := k.shared
 	for i := range nrn {
 		nr := &nrn[i]
 		ie, ii := nr.inE, nr.inI
@@ -233,12 +244,19 @@ func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32,
 		if k.traces {
 			p.y[lo+i] = decayTrace(p.y[lo+i], k.dY)
 		}
-		if s > nr.last+k.ref {
+		last := nr.last
+		if shared {
+			last = p.lastAny
+		}
+		if s > last+k.ref {
 			v := nr.v
 			v += k.dt * ((k.el-v)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v))*k.invC)
 			if v > k.vPeak {
 				v = k.vReset
 				nr.last = s
+				if shared {
+					p.lastAny = s
+				}
 				if k.traces {
 					p.y[lo+i]++
 				}
@@ -285,7 +303,7 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 		if bug {
 			hi--
 		}
-		arrivals(p, lo, hi, t, k.negToInh, wk.hits[pi])
+		arrivals(p, lo, hi, t, k, wk.hits[pi])
 		if p.p.Model == AdEx {
 			cnt = stepAdEx(k, p, lo, hi, s, t, wk.buf[pi], cnt)
 		} else {
