@@ -27,19 +27,23 @@
 //
 //  1. normalisation (SetNormalization, §5.3) when s is a multiple of its period (200 steps);
 //  2. stimulus bookkeeping: switches of a schedule installed with ScheduleStimuli (§7.1) are
-//     applied before the step; hooks registered with Every run between steps on the caller's
-//     goroutine (SetRate, SetDriveWeight, SetPlastic);
+//     applied before the step; functions registered with OnStep ran at the end of step s−1
+//     (see 6); hooks registered with Every run between chunks on the caller's goroutine
+//     (SetRate, SetDriveWeight, SetPlastic);
 //  3. (implicit) the current-step accumulators are empty;
 //  4. for each neuron, populations in order, in index order:
-//     a. decay of the iSTDP trace y (Config.Traces);
+//     a. decay of the iSTDP trace y (populations with traces: Config.Traces, or a rule that
+//     needs them: the postsynaptic side of vSTDP, both sides of iSTDP);
 //     b. external Poisson arrivals with time <= t join the neuron's previous-step input
 //     (no delay; renewal process per neuron, exponential intervals at the current rate;
-//     events of negative weight go to Config.NegativeExt); for speed, a branch-free pass over
+//     events of negative weight go to Config.NegativeExt, those of a Drive with Channel Inh
+//     to the inhibitory conductance); for speed, a branch-free pass over
 //     the population finds the neurons with an arrival due before the neuron loop (arrivals);
 //     c. the four conductance auxiliaries: x ← x·(1 − dt/τ) + input (§4.1), g = (x_d − x_r)/(τ_d − τ_r);
 //     d. AdEx only: V_T and w from the previous-step V; traces ū−, ū+, x̄ (Config.Traces);
 //     the vSTDP rules' own presynaptic traces x̄ (τ_x per rule) decay and jump after the loop;
-//     e. unless refractory (s <= last spike step + round(τ_ref/dt)): Euler update of V (the
+//     e. unless refractory (s <= last spike step + round(τ_ref/dt); the population's last
+//     spike with NeuronParams.SharedRefractory): Euler update of V (the
 //     exponential of the AdEx term by a table-based routine accurate to 2 ulp, expm), and if
 //     V > VPeak: spike, V = VReset, V_T jump (ThresholdSet or ThresholdIncrement), w += b,
 //     y += 1 and x̄ += 1;
@@ -50,7 +54,10 @@
 //     iSTDP branch (§5.2) update it; after all spikes, LTP (§5.1, §5.4) and the postsynaptic
 //     iSTDP branch run on every postsynaptic row. These rules read the traces at their
 //     end-of-step values (the original reads not-yet-updated traces of higher-indexed neurons:
-//     one step of decay apart).
+//     one step of decay apart). Rules attached to a projection act only while it is active
+//     (SetRuleActive);
+//  6. functions registered with OnStep see the step's spikes and may change drives and
+//     weights for the next step (the read-out's supervisor schedule).
 //
 // After every chunk of 100 steps (or earlier, at a hook), the run returns to the calling
 // goroutine: the context is checked, monitors are filled, V is checked for NaN/Inf, and
@@ -123,7 +130,7 @@
 // Item 12 (read-out bound): VoltageSTDP.SoftBound. Weight bounds: VoltageSTDP.WMin/WMax,
 // InhibitorySTDP.WMin/WMax and Normalization.WMin/WMax. Item 13 (initial V):
 // NeuronParams.VInitLow/VInitHigh. Item 14 (H refractoriness): per neuron by default;
-// ReadoutConfig.SharedHRefractory reproduces [M]'s shared clock. Item 7
+// ReadoutConfig.H.SharedRefractory reproduces [M]'s shared clock. Item 7
 // (the last-E-neuron bug of [J]): fixed by default; Config.LastENeuronBug reproduces it.
 // Items 15-17 belong to the read-out experiment; item 19 follows item 7 (iSTDP treats every
 // E neuron alike).

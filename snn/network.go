@@ -77,7 +77,8 @@ type projection struct {
 	outPost   []int32   // postsynaptic local index, ascending per pre
 	outSyn    []int32   // index into w
 	split     []int32   // per pre i and worker k: first outgoing entry of i whose post belongs to k or later
-	plastic   bool      // a vSTDP or iSTDP rule is attached
+	plastic   bool      // an active vSTDP or iSTDP rule is attached (set for each chunk)
+	inactive  bool      // SetRuleActive(false)
 }
 
 // Network is a simulated spiking network: the recurrent E/I network of docs/MODEL.md plus any
@@ -562,6 +563,9 @@ func (n *Network) NumSynapses(id ProjID) int {
 	return len(n.projs[id].w)
 }
 
+// NumProjections returns the number of projections (the recurrent four first).
+func (n *Network) NumProjections() int { return len(n.projs) }
+
 // TotalSynapses returns the number of synapses of all projections.
 func (n *Network) TotalSynapses() int {
 	t := 0
@@ -660,6 +664,16 @@ func (p *population) setRate(i int, kHz, t float64) {
 	if !(p.nrn[i].next < math.Inf(1)) && kHz > 0 { // +Inf, or NaN from a zero draw at rate 0
 		p.nrn[i].next = t + p.rng[i].exp()/kHz
 	}
+}
+
+// DriveRates returns a copy of the external Poisson rates (kHz) of the neurons of population
+// id.
+func (n *Network) DriveRates(id PopID) []float64 {
+	p, err := n.pop(id)
+	if err != nil {
+		return nil
+	}
+	return append([]float64(nil), p.rate...)
 }
 
 // SetRates sets the external Poisson rate (kHz) of every neuron in [from, to) of population

@@ -254,6 +254,39 @@ func (n *Network) LTPUpdates() int64 {
 	return t
 }
 
+// SetRuleActive switches the vSTDP and iSTDP rules attached to projection id on or off
+// without detaching them (a rule is active when attached); an inactive rule keeps its traces
+// up to date but changes no weight. It lets one projection learn while the others stay frozen
+// (the read-out's E→R training on a frozen network, docs/MODEL.md 7.3). Normalisation is not
+// affected.
+func (n *Network) SetRuleActive(id ProjID, on bool) error {
+	pr, err := n.proj(id)
+	if err != nil {
+		return err
+	}
+	pr.inactive = !on
+	return nil
+}
+
+// RuleActive reports whether projection id has a vSTDP or iSTDP rule attached and active.
+func (n *Network) RuleActive(id ProjID) bool {
+	pr, err := n.proj(id)
+	if err != nil || pr.inactive {
+		return false
+	}
+	for _, r := range n.vrules {
+		if r.pr == pr {
+			return true
+		}
+	}
+	for _, r := range n.irules {
+		if r.pr == pr {
+			return true
+		}
+	}
+	return false
+}
+
 // Plastic reports whether vSTDP and iSTDP are on.
 func (n *Network) Plastic() bool { return n.plastic }
 
@@ -384,6 +417,9 @@ func (n *Network) spikePlasticity(pr *projection, q0, q1 int32) {
 func (n *Network) stepPlasticity(wk *worker, c int) {
 	for _, r := range n.vrules {
 		pr := r.pr
+		if !pr.plastic {
+			continue
+		}
 		post := n.pops[pr.post]
 		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
 		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
@@ -411,6 +447,9 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 	}
 	for _, r := range n.irules {
 		pr := r.pr
+		if !pr.plastic {
+			continue
+		}
 		pre := n.pops[pr.pre]
 		pi := pr.post
 		for _, j := range wk.buf[pi][wk.start[pi][c]:wk.start[pi][c+1]] {

@@ -7,11 +7,11 @@ package snn
 // order (Group gives each group's range); E neurons are the network's 0 … NE−1. E→R weights
 // are a read-out × E matrix (row = postsynaptic R, as the package's post × pre convention).
 // A Pattern is element × time at the network's dt (column k is k·dt after the cycle start).
-// The layer steps in lockstep with the network, after each network step and in the same
-// order (inputs of the previous step, Poisson arrivals, conductances, traces, membrane,
-// spikes delivered for the next step, then plasticity with this step's spikes), through a hook
-// registered with Network.Every; it reads E spikes from a spike monitor and never changes the
-// network. Files: readout.go (layer), readout_rules.go (pure rules and measures),
+// The layer integrates nothing itself: R, S and H are populations of the network (AddPopulation),
+// E→R, S→R, R→H and H→R are its projections, the E→R rule is the core's VoltageSTDP with a soft
+// bound, and the supervisors are the S neurons' Poisson drives, whose rates a function
+// registered with Network.OnStep sets every step from the cycle detector and the pattern.
+// Files: readout.go (layer), readout_rules.go (pure rules and measures),
 // readout_experiment.go (protocol and report), readout_ring.go (longer clock), pattern.go,
 // spectrogram.go, wav.go.
 
@@ -21,12 +21,17 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // ReadoutConfig describes the read-out layer of docs/MODEL.md sections 1, 3.3-3.5, 4.4 and 5.4:
 // R neurons taught by supervisor neurons S through plastic E→R synapses, with interneurons H.
 type ReadoutConfig struct {
-	R, S, H    NeuronParams // neuron models (DefaultReadout, DefaultReadout, DefaultInterneuron)
+	// R, S, H are the neuron models (DefaultReadout, DefaultReadout, DefaultInterneuron).
+	// H.SharedRefractory = true reproduces the [M] bug of docs/MODEL.md section 9 item 14: one
+	// refractory clock for all H neurons; the default is per-neuron refractoriness, as in [R].
+	R, S, H    NeuronParams
 	Plasticity VoltageSTDP  // E→R rule (section 5.4; DefaultReadoutPlasticity: soft bound 25, τ_x = 5 ms)
 
 	WSR, WRH, WHR float64 // S→R, R→H (excitatory) and H→R (inhibitory) one-to-one weights, pF (200)
@@ -44,12 +49,9 @@ type ReadoutConfig struct {
 
 	ErrorLead float64 // the error window starts this long after the second cycle start, ms (35; section 7.4)
 
-	// SharedHRefractory reproduces the [M] bug of docs/MODEL.md section 9 item 14: one refractory
-	// clock for all H neurons, so a spike of any H makes every H refractory for H.TauRef.
-	// The default (false) is per-neuron refractoriness, as in [R].
-	SharedHRefractory bool
-
-	Seed uint64 // seed of the read-out layer's random draws (initial state, Poisson input, deletion)
+	// Seed is the seed of the deletion draws (Replay's DeleteAt). The R, S and H populations
+	// draw their initial state and Poisson input from the network's seed, as every population.
+	Seed uint64
 }
 
 // DefaultReadoutConfig returns the read-out parameters of docs/MODEL.md (section 9 defaults: soft
@@ -95,159 +97,6 @@ func (c *ReadoutConfig) Validate() error {
 	return nil
 }
 
-// roPop is a small population of the read-out layer (R, S or H), as a struct of arrays. It
-// follows the same per-step order as the network's populations (docs/MODEL.md section 2 step 4).
-type roPop struct {
-	k                  kin
-	lif                bool
-	v, vt, w, um, up   []float64
-	xrE, xdE, xrI, xdI []float64
-	inE, inI           []float64
-	last               []int64
-	rate, extW, next   []float64 // excitatory Poisson drive
-	rng                []rng
-	irate, inext       []float64 // inhibitory Poisson drive (replay selection)
-	irng               []rng
-	iw                 []float64
-	spk                []int32
-
-	sharedRef bool  // one refractory clock for the whole population (section 9 item 14)
-	lastAny   int64 // its last spike step
-}
-
-func newRoPop(n *Network, p NeuronParams, size int, seed uint64, kind uint64) *roPop {
-	q := &roPop{k: n.kinetics(&population{p: p}), lif: p.Model == LIF}
-	f := func() []float64 { return make([]float64, size) }
-	q.v, q.vt, q.w, q.um, q.up = f(), f(), f(), f(), f()
-	q.xrE, q.xdE, q.xrI, q.xdI, q.inE, q.inI = f(), f(), f(), f(), f(), f()
-	q.rate, q.extW, q.next, q.irate, q.inext, q.iw = f(), f(), f(), f(), f(), f()
-	q.last = make([]int64, size)
-	q.rng = make([]rng, size)
-	q.irng = make([]rng, size)
-	q.lastAny = math.MinInt64 / 2
-	init := streamSeed(seed, kind, 1<<32)
-	for i := range q.v {
-		q.v[i] = p.VInitLow + (p.VInitHigh-p.VInitLow)*init.float()
-		// ū± start uniform in [−60, −52] (docs/MODEL.md 5.4).
-		q.um[i] = -60 + 8*init.float()
-		q.up[i] = -60 + 8*init.float()
-		q.vt[i] = p.VTRest
-		q.last[i] = math.MinInt64 / 2
-		q.rng[i] = streamSeed(seed, kind, uint64(i))
-		q.irng[i] = streamSeed(seed, kind+1, uint64(i))
-		q.next[i] = math.Inf(1)
-		q.inext[i] = math.Inf(1)
-	}
-	return q
-}
-
-// setRate changes the excitatory Poisson rate of neuron i at time t (ms). As in [M], a pending
-// arrival keeps its time; a neuron whose rate was 0 (no pending arrival) draws a new one, so a
-// zero rate pauses the input instead of stopping it for good (docs/MODEL.md 7.5 item 2).
-func (q *roPop) setRate(i int, kHz, w, t float64) {
-	q.extW[i] = w
-	if kHz == q.rate[i] {
-		return
-	}
-	q.rate[i] = kHz
-	switch {
-	case kHz <= 0:
-		q.next[i] = math.Inf(1)
-	case math.IsInf(q.next[i], 1):
-		q.next[i] = t + q.rng[i].exp()/kHz
-	}
-}
-
-func (q *roPop) setInhRate(i int, kHz, w, t float64) {
-	q.iw[i] = w
-	if kHz == q.irate[i] {
-		return
-	}
-	q.irate[i] = kHz
-	switch {
-	case kHz <= 0:
-		q.inext[i] = math.Inf(1)
-	case math.IsInf(q.inext[i], 1):
-		q.inext[i] = t + q.irng[i].exp()/kHz
-	}
-}
-
-// quiet returns every neuron to rest with no synaptic input in flight (V = E_L, V_T at rest,
-// no adaptation, conductances and pending inputs 0): the state a separate replay run of [M]
-// (generateSequence.m) starts from. Replay calls it so that the conductances the supervisor
-// built up during training do not make R fire at replay onset.
-func (q *roPop) quiet() {
-	for i := range q.v {
-		q.v[i], q.vt[i], q.w[i] = q.k.el, q.k.vtRest, 0
-		q.xrE[i], q.xdE[i], q.xrI[i], q.xdI[i] = 0, 0, 0, 0
-		q.inE[i], q.inI[i] = 0, 0
-	}
-}
-
-// step integrates every neuron at step s (time t) and collects the spikes in q.spk.
-func (q *roPop) step(s int64, t float64) {
-	k := &q.k
-	q.spk = q.spk[:0]
-	for i := range q.v {
-		ie, ii := q.inE[i], q.inI[i]
-		q.inE[i], q.inI[i] = 0, 0
-		for q.next[i] <= t {
-			ie += q.extW[i]
-			q.next[i] += q.rng[i].exp() / q.rate[i]
-		}
-		for q.inext[i] <= t {
-			ii += q.iw[i]
-			q.inext[i] += q.irng[i].exp() / q.irate[i]
-		}
-		re := flushSubnormal(q.xrE[i]*k.dRE + ie)
-		de := flushSubnormal(q.xdE[i]*k.dDE + ie)
-		ri := flushSubnormal(q.xrI[i]*k.dRI + ii)
-		di := flushSubnormal(q.xdI[i]*k.dDI + ii)
-		q.xrE[i], q.xdE[i], q.xrI[i], q.xdI[i] = re, de, ri, di
-		gE := (de - re) * k.nE
-		gI := (di - ri) * k.nI
-		v := q.v[i]
-		if q.lif {
-			last := q.last[i]
-			if q.sharedRef {
-				last = q.lastAny
-			}
-			if s > last+k.ref {
-				v += k.dt * ((k.el-v)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v))*k.invC)
-				if v > k.vPeak {
-					v = k.vReset
-					q.last[i] = s
-					q.lastAny = s
-					q.spk = append(q.spk, int32(i))
-				}
-				q.v[i] = v
-			}
-			continue
-		}
-		vt := q.vt[i] + k.dtT*(k.vtRest-q.vt[i])
-		w := flushSubnormal(q.w[i] + k.dtW*(k.a*(v-k.el)-q.w[i]))
-		q.um[i] += k.dUM * (v - q.um[i])
-		q.up[i] += k.dUP * (v - q.up[i])
-		if s > q.last[i]+k.ref {
-			v += k.dt * ((k.el-v+k.deltaT*math.Exp((v-vt)*k.invDeltaT))*k.invTau +
-				(gE*(k.eExc-v)+gI*(k.eInh-v)-w)*k.invC)
-			if v > k.vPeak {
-				v = k.vReset
-				q.last[i] = s
-				if k.increment {
-					vt += k.aT
-				} else {
-					vt = k.vtRest + k.aT
-				}
-				w += k.b
-				q.spk = append(q.spk, int32(i))
-			}
-			q.v[i] = v
-		}
-		q.vt[i], q.w[i] = vt, w
-	}
-}
-
 // Phases of the read-out layer.
 const (
 	roIdle = iota
@@ -257,12 +106,15 @@ const (
 
 // Readout is the read-out layer attached to a network (docs/MODEL.md sections 1 and 4.4): one R,
 // one S and one H neuron per pattern element, for one or more patterns ("groups", each with
-// its own R neurons), and all-to-all plastic E→R synapses starting at 0. It steps in lockstep
-// with the network through a per-step hook (Network.Every) and reads the E spikes of each step
-// from a spike monitor; the network's own weights are not touched (frozen RNN, section 7.3).
+// its own R neurons), and all-to-all plastic E→R synapses starting at 0. R, S and H are
+// populations of the network and the synapses its projections (PopR, ProjER, ...), so the
+// network integrates them with its own neurons, in the same step; a function registered with
+// Network.OnStep runs the cycle detector and the supervisor schedule after every step. The
+// network's own weights are not touched (frozen RNN, section 7.3).
 //
-// Train and Replay run the network; between them the layer is idle. A Readout is not safe for
-// concurrent use, and only one Readout should be attached to a network.
+// Train and Replay run the network; between them the layer is idle (no supervisor input, no
+// learning). A Readout is not safe for concurrent use, and only one Readout should be attached
+// to a network.
 type Readout struct {
 	net    *Network
 	cfg    ReadoutConfig
@@ -270,37 +122,31 @@ type Readout struct {
 	first  []int // first R index of each group
 	nR, nE int
 
-	w    []float64 // E→R weights, post-major: w[j*nE+i]
-	xbar []float64 // presynaptic traces of the E neurons (τ = Plasticity.TauX)
-	dX   float64   // dt/τ_x
-	r, s *roPop
-	h    *roPop
-	mon  *SpikeMonitor
-	cur  int // next unread entry of mon
-
-	phase     int
-	det       *CycleDetector
-	block     int64 // steps a start blocks the detector
-	playGroup int   // group whose pattern is playing, −1 none
-	playStart int64 // step at which it started
-	blockEnd  int64
-	alternate int64 // training: steps per group block (0: group 0 only)
-	phase0    int64 // step at which the phase started
-	hOn       bool  // H feedback active
-	sOn       bool  // S→R active
-	plastic   bool
-
-	starts  []float64   // cycle starts of the phase, ms
-	startG  []int       // group played at each start (training)
-	rTimes  [][]float64 // R spike times of the phase, ms
-	deleteS int64       // replay: step of the E→R deletion, −1 none
-	delFrac float64
-	deleted int
+	r, s, h            PopID
+	er, sr, rh, hr     ProjID
+	mon                *SpikeMonitor // E spikes since the layer was attached
+	eSpk, rSpk         []int32       // scratch: the step's E and R spikes
+	phase              int
+	det                *CycleDetector
+	block              int64 // steps a start blocks the detector
+	playGroup          int   // group whose pattern is playing, −1 none
+	playStart          int64 // step whose S input is the pattern's column 0
+	blockEnd           int64
+	alternate          int64 // training: steps per group block (0: group 0 only)
+	phase0             int64 // step at which the phase started
+	starts             []float64   // cycle starts of the phase, ms
+	startG             []int       // group played at each start (training)
+	rTimes             [][]float64 // R spike times of the phase, ms
+	deleteS            int64       // replay: step of the E→R deletion, −1 none
+	delFrac            float64
+	deleted            int
 }
 
-// NewReadout attaches a read-out layer for the given patterns to net. Every pattern must have
-// the network's time step as its resolution. It registers a per-step hook and an E spike
-// monitor on net.
+// NewReadout attaches a read-out layer for the given patterns to net: it adds the populations R,
+// S and H (in this order, one neuron per pattern element each) and the projections E→R (all to
+// all, weight 0, with cfg.Plasticity attached), S→R, R→H and H→R (one to one), registers its
+// per-step function (Network.OnStep) and an E spike monitor. Every pattern must have the
+// network's time step as its resolution.
 func NewReadout(net *Network, cfg ReadoutConfig, patterns ...*Pattern) (*Readout, error) {
 	if net == nil {
 		return nil, errors.New("snn: NewReadout: nil network")
@@ -335,23 +181,55 @@ func NewReadout(net *Network, cfg ReadoutConfig, patterns ...*Pattern) (*Readout
 		return nil, err
 	}
 	ro.det = det
-	ro.w = make([]float64, ro.nR*ro.nE)
-	ro.xbar = make([]float64, ro.nE)
-	ro.dX = net.DT() / cfg.Plasticity.TauX
-	const kind = 0x5245_4144_4f55_0000 // "READOU": streams distinct from the network's
-	ro.r = newRoPop(net, cfg.R, ro.nR, cfg.Seed, kind)
-	ro.s = newRoPop(net, cfg.S, ro.nR, cfg.Seed, kind+2)
-	ro.h = newRoPop(net, cfg.H, ro.nR, cfg.Seed, kind+4)
-	ro.h.sharedRef = cfg.SharedHRefractory
+	// R's drive is the inhibitory Poisson input of the replay selection (section 4.3); S's is
+	// the supervisor, H's its training input. All start off.
+	if ro.r, err = net.AddPopulation("R", cfg.R, ro.nR, Drive{Weight: cfg.InhWeight, Channel: Inh}); err != nil {
+		return nil, err
+	}
+	if ro.s, err = net.AddPopulation("S", cfg.S, ro.nR, Drive{Weight: cfg.SWeight}); err != nil {
+		return nil, err
+	}
+	if ro.h, err = net.AddPopulation("H", cfg.H, ro.nR, Drive{Weight: cfg.HWeight}); err != nil {
+		return nil, err
+	}
+	if ro.er, err = net.ConnectAll(PopE, ro.r, Exc, 0); err != nil {
+		return nil, err
+	}
+	if err := net.SetVoltageSTDP(ro.er, cfg.Plasticity); err != nil {
+		return nil, err
+	}
+	if err := net.SetRuleActive(ro.er, false); err != nil {
+		return nil, err
+	}
+	if ro.sr, err = net.ConnectOneToOne(ro.s, ro.r, Exc, cfg.WSR); err != nil {
+		return nil, err
+	}
+	if ro.rh, err = net.ConnectOneToOne(ro.r, ro.h, Exc, cfg.WRH); err != nil {
+		return nil, err
+	}
+	if ro.hr, err = net.ConnectOneToOne(ro.h, ro.r, Inh, cfg.WHR); err != nil {
+		return nil, err
+	}
 	if ro.mon, err = net.RecordSpikes(PopE, nil); err != nil {
 		return nil, err
 	}
-	ro.cur = len(ro.mon.Spikes().Time)
-	if err := net.Every(net.DT(), ro.hook); err != nil {
+	if err := net.OnStep(ro.step); err != nil {
 		return nil, err
 	}
 	return ro, nil
 }
+
+// PopR, PopS and PopH return the network's populations of the layer's R, S and H neurons.
+func (ro *Readout) PopR() PopID { return ro.r }
+
+// PopS returns the population of the supervisor neurons S (see PopR).
+func (ro *Readout) PopS() PopID { return ro.s }
+
+// PopH returns the population of the interneurons H (see PopR).
+func (ro *Readout) PopH() PopID { return ro.h }
+
+// ProjER returns the plastic E→R projection (read-out × E weights, Network.Weights).
+func (ro *Readout) ProjER() ProjID { return ro.er }
 
 // ESpikes returns the E spikes recorded since the layer was attached (the record the cycle
 // detector and the plasticity read; it grows as the network runs, so do not modify it).
@@ -370,9 +248,10 @@ func (ro *Readout) Group(g int) (from, to int) {
 
 // Weights returns a copy of the E→R weights as a read-out × E matrix (row j = R neuron j).
 func (ro *Readout) Weights() [][]float64 {
+	w, _ := ro.net.Weights(ro.er)
 	out := make([][]float64, ro.nR)
 	for j := range out {
-		out[j] = append([]float64(nil), ro.w[j*ro.nE:(j+1)*ro.nE]...)
+		out[j] = mat.Row(nil, j, w)
 	}
 	return out
 }
@@ -382,6 +261,7 @@ func (ro *Readout) SetWeights(w [][]float64) error {
 	if len(w) != ro.nR {
 		return fmt.Errorf("snn: Readout.SetWeights: %d rows, want %d", len(w), ro.nR)
 	}
+	d := mat.NewDense(ro.nR, ro.nE, nil)
 	for j, row := range w {
 		if len(row) != ro.nE {
 			return fmt.Errorf("snn: Readout.SetWeights: row %d has %d columns, want %d", j, len(row), ro.nE)
@@ -391,11 +271,9 @@ func (ro *Readout) SetWeights(w [][]float64) error {
 				return fmt.Errorf("snn: Readout.SetWeights: w[%d][%d] = %v outside [0, %v]", j, i, v, ro.cfg.Plasticity.WMax)
 			}
 		}
+		d.SetRow(j, row)
 	}
-	for j, row := range w {
-		copy(ro.w[j*ro.nE:], row)
-	}
-	return nil
+	return ro.net.SetWeights(ro.er, d)
 }
 
 // DeleteWeights sets each E→R weight to 0 independently with probability frac (the
@@ -404,44 +282,39 @@ func (ro *Readout) DeleteWeights(frac float64, seed uint64) (int, error) {
 	if bad(frac) || frac < 0 || frac > 1 {
 		return 0, fmt.Errorf("snn: Readout.DeleteWeights: fraction %v outside [0, 1]", frac)
 	}
+	w, err := ro.net.Weights(ro.er)
+	if err != nil {
+		return 0, err
+	}
 	r := streamSeed(seed, 0x44454c45, 0) // "DELE"
 	n := 0
-	for q := range ro.w {
-		if r.float() < frac {
-			if ro.w[q] != 0 {
-				n++
+	raw := w.RawMatrix()
+	for j := 0; j < raw.Rows; j++ {
+		row := raw.Data[j*raw.Stride : j*raw.Stride+raw.Cols]
+		for i := range row {
+			if r.float() < frac {
+				if row[i] != 0 {
+					n++
+				}
+				row[i] = 0
 			}
-			ro.w[q] = 0
 		}
 	}
-	return n, nil
+	return n, ro.net.SetWeights(ro.er, w)
 }
 
-// eSpikes returns the E spikes of the step that just ended (time t) from the monitor.
-func (ro *Readout) eSpikes(t float64) []int32 {
-	sp := ro.mon.Spikes()
-	lo := ro.cur
-	hi := lo
-	for hi < len(sp.Time) && sp.Time[hi] <= t+1e-9 {
-		hi++
-	}
-	ro.cur = hi
-	return sp.Neuron[lo:hi]
-}
-
-// hook runs the read-out layer for the step that the network has just completed.
-func (ro *Readout) hook(t float64) {
-	spk := ro.eSpikes(t)
+// step runs after every network step (Network.OnStep): cycle detection and the supervisor
+// schedule (docs/MODEL.md 7.3) from the step's E spikes, the deletion, and the R spike record.
+func (ro *Readout) step(st Step) {
 	if ro.phase == roIdle {
 		return
 	}
-	s := ro.net.Steps()
-	local := s - ro.phase0
-	// Cycle detection and the supervisor schedule (docs/MODEL.md 7.3).
-	if ro.det.Observe(spk) && s >= ro.blockEnd {
+	s, t := st.S, st.Time()
+	ro.eSpk = st.Spikes(PopE, ro.eSpk[:0])
+	if ro.det.Observe(ro.eSpk) && s >= ro.blockEnd {
 		g := 0
 		if ro.alternate > 0 {
-			g = int((local-1)/ro.alternate) % len(ro.groups)
+			g = int((s-ro.phase0-1)/ro.alternate) % len(ro.groups)
 		}
 		if ro.phase == roReplay {
 			g = -1
@@ -450,57 +323,25 @@ func (ro *Readout) hook(t float64) {
 		ro.startG = append(ro.startG, g)
 		ro.blockEnd = s + ro.block
 		if ro.phase == roTrain {
-			ro.playGroup, ro.playStart = g, s
+			// The pattern's column 0 drives S in the next step, the first the start can reach.
+			ro.playGroup, ro.playStart = g, s+1
 		}
 	}
 	if ro.phase == roTrain {
-		ro.supervise(s, t)
+		ro.supervise(s + 1)
 	}
 	if ro.deleteS >= 0 && s == ro.deleteS {
 		n, _ := ro.DeleteWeights(ro.delFrac, ro.cfg.Seed+7)
 		ro.deleted += n
 	}
-	// Integrate S, H, R with the previous-step inputs (section 2).
-	if ro.sOn {
-		ro.s.step(s, t)
-	}
-	if ro.hOn {
-		ro.h.step(s, t)
-	}
-	ro.r.step(s, t)
-	for _, j := range ro.r.spk {
+	ro.rSpk = st.Spikes(ro.r, ro.rSpk[:0])
+	for _, j := range ro.rSpk {
 		ro.rTimes[j] = append(ro.rTimes[j], t)
-	}
-	// Deliver this step's spikes into the next step's inputs.
-	if ro.sOn {
-		for _, j := range ro.s.spk {
-			ro.r.inE[j] += ro.cfg.WSR
-		}
-	}
-	if ro.hOn {
-		for _, j := range ro.r.spk {
-			ro.h.inE[j] += ro.cfg.WRH
-		}
-		for _, j := range ro.h.spk {
-			ro.r.inI[j] += ro.cfg.WHR
-		}
-	}
-	nE := ro.nE
-	for j := 0; j < ro.nR; j++ {
-		row := ro.w[j*nE : (j+1)*nE]
-		var in float64
-		for _, i := range spk {
-			in += row[i]
-		}
-		ro.r.inE[j] += in
-	}
-	if ro.plastic {
-		ro.learn(spk)
 	}
 }
 
-// supervise sets the S and H Poisson rates for step s (docs/MODEL.md 7.3).
-func (ro *Readout) supervise(s int64, t float64) {
+// supervise sets the supervisor rates (S's Poisson drive) for step s (docs/MODEL.md 7.3).
+func (ro *Readout) supervise(s int64) {
 	for g, p := range ro.groups {
 		k := -1
 		if g == ro.playGroup {
@@ -515,71 +356,7 @@ func (ro *Readout) supervise(s int64, t float64) {
 			if k >= 0 {
 				rate = p.Rates[e][k]
 			}
-			ro.s.setRate(ro.first[g]+e, rate, ro.cfg.SWeight, t)
-		}
-	}
-}
-
-// learn applies one step of the E→R rule (docs/MODEL.md 5.4): x̄ decays and jumps for this step's E
-// spikes, LTD for each spike, LTP for each R neuron above θ_LTP.
-func (ro *Readout) learn(spk []int32) {
-	pl := &ro.cfg.Plasticity
-	dt := ro.net.DT()
-	xb := ro.xbar
-	d := 1 - ro.dX
-	for i, x := range xb {
-		// Flush tiny traces to 0: it skips them in LTP and avoids subnormal arithmetic.
-		if x < 1e-12 {
-			xb[i] = 0
-		} else {
-			xb[i] = x * d
-		}
-	}
-	for _, i := range spk {
-		xb[i]++
-	}
-	nE := ro.nE
-	ltd := pl.ALTD // per presynaptic spike (dt folded in)
-	for j := 0; j < ro.nR; j++ {
-		row := ro.w[j*nE : (j+1)*nE]
-		if um := ro.r.um[j]; um > pl.ThetaLTD && len(spk) > 0 {
-			dw := ltd * (um - pl.ThetaLTD)
-			for _, i := range spk {
-				if v := row[i] - dw; v > pl.WMin {
-					row[i] = v
-				} else {
-					row[i] = pl.WMin
-				}
-			}
-		}
-		v, up := ro.r.v[j], ro.r.up[j]
-		if v > pl.ThetaLTP && up > pl.ThetaLTD {
-			c := dt * pl.ALTP * (v - pl.ThetaLTP) * (up - pl.ThetaLTD)
-			wmax := pl.WMax
-			if pl.SoftBound {
-				inv := 1 / wmax
-				for i, x := range xb {
-					if x != 0 {
-						// The soft factor keeps w below wmax whenever c·x < wmax; the cap is
-						// for larger steps.
-						v := row[i] + c*(1-row[i]*inv)*x
-						if v > wmax {
-							v = wmax
-						}
-						row[i] = v
-					}
-				}
-			} else {
-				for i, x := range xb {
-					if x != 0 {
-						v := row[i] + c*x
-						if v > wmax {
-							v = wmax
-						}
-						row[i] = v
-					}
-				}
-			}
+			_ = ro.net.SetRate(ro.s, ro.first[g]+e, rate)
 		}
 	}
 }
@@ -602,16 +379,40 @@ func (ro *Readout) begin(ph int) {
 	ro.block = int64(maxSteps)
 }
 
+// drives sets the Poisson rates of S, H and R for every read-out neuron.
+func (ro *Readout) drives(sRate, hRate, rInhRate float64) {
+	_ = ro.net.SetRates(ro.s, 0, ro.nR, sRate)
+	_ = ro.net.SetRates(ro.h, 0, ro.nR, hRate)
+	_ = ro.net.SetRates(ro.r, 0, ro.nR, rInhRate)
+}
+
 // end returns the layer to idle and switches its drives off.
 func (ro *Readout) end() {
 	ro.phase = roIdle
-	t := ro.net.Time()
-	for j := 0; j < ro.nR; j++ {
-		ro.s.setRate(j, 0, 0, t)
-		ro.h.setRate(j, 0, 0, t)
-		ro.r.setInhRate(j, 0, 0, t)
+	ro.drives(0, 0, 0)
+}
+
+// learnOnly makes the E→R rule the only active plasticity rule of the network and turns
+// plasticity on; the returned function restores the previous state.
+func (ro *Readout) learnOnly() (restore func()) {
+	n := ro.net
+	var off []ProjID
+	for id := ProjID(0); int(id) < n.NumProjections(); id++ {
+		if id != ro.er && n.RuleActive(id) {
+			off = append(off, id)
+			_ = n.SetRuleActive(id, false)
+		}
 	}
-	ro.plastic = false
+	_ = n.SetRuleActive(ro.er, true)
+	was := n.Plastic()
+	n.SetPlastic(true)
+	return func() {
+		n.SetPlastic(was)
+		_ = n.SetRuleActive(ro.er, false)
+		for _, id := range off {
+			_ = n.SetRuleActive(id, true)
+		}
+	}
 }
 
 // ReadoutTrainResult summarises a training phase.
@@ -634,13 +435,9 @@ func (ro *Readout) Train(ctx context.Context, durMs, blockMs float64) (*ReadoutT
 	ro.begin(roTrain)
 	defer ro.end()
 	ro.alternate = int64(math.Round(blockMs / ro.net.DT()))
-	ro.sOn, ro.hOn, ro.plastic = true, true, true
+	defer ro.learnOnly()()
 	t := ro.net.Time()
-	for j := 0; j < ro.nR; j++ {
-		ro.s.setRate(j, ro.cfg.Baseline, ro.cfg.SWeight, t)
-		ro.h.setRate(j, ro.cfg.HRate, ro.cfg.HWeight, t)
-		ro.r.setInhRate(j, 0, 0, t)
-	}
+	ro.drives(ro.cfg.Baseline, ro.cfg.HRate, 0)
 	start := time.Now()
 	err := ro.net.RunContext(ctx, durMs)
 	res := &ReadoutTrainResult{Start: t, End: ro.net.Time(), CycleStarts: ro.starts, Groups: ro.startG,
@@ -698,28 +495,38 @@ func (ro *Readout) Replay(ctx context.Context, durMs float64, opt ReadoutReplayO
 	if opt.Select >= 0 {
 		ro.block = int64(ro.groups[opt.Select].Steps())
 	}
-	ro.sOn, ro.hOn, ro.plastic = false, opt.HFeedback, false
-	// Start from rest: R, S and H keep no drive from a preceding training phase.
-	ro.r.quiet()
-	ro.s.quiet()
-	ro.h.quiet()
+	// Start from rest: R, S and H keep no drive from a preceding training phase. S gets no
+	// input; H takes part only with HFeedback (otherwise R→H is cut, so H stays at rest).
+	for _, id := range []PopID{ro.r, ro.s, ro.h} {
+		if err := ro.net.Rest(id); err != nil {
+			return nil, err
+		}
+	}
 	t0 := ro.net.Time()
-	for g := range ro.groups {
-		from, to := ro.Group(g)
-		for j := from; j < to; j++ {
-			ro.h.setRate(j, 0, 0, t0)
-			if opt.Select >= 0 && g != opt.Select {
-				ro.r.setInhRate(j, ro.cfg.InhRate, ro.cfg.InhWeight, t0)
-			} else {
-				ro.r.setInhRate(j, 0, 0, t0)
+	ro.drives(0, 0, 0)
+	if opt.Select >= 0 {
+		for g := range ro.groups {
+			if from, to := ro.Group(g); g != opt.Select {
+				_ = ro.net.SetRates(ro.r, from, to, ro.cfg.InhRate)
 			}
 		}
+	}
+	if !opt.HFeedback {
+		rh, err := ro.net.Weights(ro.rh)
+		if err != nil {
+			return nil, err
+		}
+		_ = ro.net.SetWeights(ro.rh, mat.NewDense(ro.nR, ro.nR, nil))
+		defer func() { _ = ro.net.SetWeights(ro.rh, rh) }()
 	}
 	if opt.DeleteAt >= 0 && opt.DeleteFrac > 0 {
 		ro.deleteS = ro.net.Steps() + int64(math.Round(opt.DeleteAt/ro.net.DT()))
 		ro.delFrac = opt.DeleteFrac
-		trained := append([]float64(nil), ro.w...)
-		defer copy(ro.w, trained)
+		trained, err := ro.net.Weights(ro.er)
+		if err != nil {
+			return nil, err
+		}
+		defer func() { _ = ro.net.SetWeights(ro.er, trained) }()
 	}
 	start := time.Now()
 	err := ro.net.RunContext(ctx, durMs)

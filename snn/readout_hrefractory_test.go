@@ -1,40 +1,50 @@
 package snn
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
-// docs/MODEL.md section 9 item 14: with the [M] bug-compat switch one refractory clock serves all H
-// neurons, so no two H spikes (of any neurons) are closer than the refractory period; with the
-// default, per-neuron refractoriness, strongly driven H neurons fire independently and some
-// spikes of different neurons fall closer together.
-func TestHRefractoriness(t *testing.T) {
-	net := smallNet(t, 1, 1)
-	for _, shared := range []bool{false, true} {
-		p := DefaultInterneuron()
-		q := newRoPop(net, p, 4, 3, 11)
-		q.sharedRef = shared
-		for i := range q.v {
-			q.setRate(i, 40, 20, 0) // 40 kHz × 20 pF: far above threshold
-		}
-		ref := int64(p.TauRef/net.dt + 0.5)
-		var steps []int64
-		for s := int64(1); s <= 20000; s++ {
-			q.step(s, float64(s)*net.dt)
-			for range q.spk {
-				steps = append(steps, s)
-			}
-		}
-		if len(steps) < 100 {
-			t.Fatalf("shared=%v: only %d H spikes in 2 s; the drive should make them fire often", shared, len(steps))
-		}
-		minGap := int64(1 << 62)
-		for k := 1; k < len(steps); k++ {
-			minGap = min(minGap, steps[k]-steps[k-1])
-		}
-		if shared && minGap <= ref {
-			t.Errorf("shared refractoriness: two H spikes %d steps apart, want > %d", minGap, ref)
-		}
-		if !shared && minGap > ref {
-			t.Errorf("per-neuron refractoriness: closest H spikes %d steps apart; independent neurons should come closer than %d", minGap, ref)
+// docs/MODEL.md section 9 item 14: with NeuronParams.SharedRefractory (the [M] bug-compat switch
+// for H) one refractory clock serves the whole population, so no two spikes (of any neurons)
+// are closer than the refractory period; with the default, per-neuron refractoriness, strongly
+// driven neurons fire independently and some spikes of different neurons fall closer together.
+// The shared population is one worker's, so the result is the same with 1 and 2 threads.
+func TestSharedRefractory(t *testing.T) {
+	for _, threads := range []int{1, 2} {
+		for _, shared := range []bool{false, true} {
+			t.Run(fmt.Sprintf("threads=%d/shared=%v", threads, shared), func(t *testing.T) {
+				net := mustNet(t, emptyConfig())
+				if err := net.SetThreads(threads); err != nil {
+					t.Fatal(err)
+				}
+				p := DefaultInterneuron()
+				p.SharedRefractory = shared
+				// 40 kHz × 20 pF: far above threshold.
+				id := mustPop(t, net, "H", p, 4, Drive{Rate: 40, Weight: 20})
+				mon, err := net.RecordSpikes(id, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := net.Run(2000); err != nil {
+					t.Fatal(err)
+				}
+				times := mon.Spikes().Time
+				if len(times) < 100 {
+					t.Fatalf("only %d H spikes in 2 s; the drive should make them fire often", len(times))
+				}
+				ref := p.TauRef + net.DT()/2
+				minGap := 1e9
+				for k := 1; k < len(times); k++ {
+					minGap = min(minGap, times[k]-times[k-1])
+				}
+				if shared && minGap <= ref {
+					t.Errorf("shared refractoriness: two H spikes %.2f ms apart, want > %v", minGap, p.TauRef)
+				}
+				if !shared && minGap > ref {
+					t.Errorf("per-neuron refractoriness: closest H spikes %.2f ms apart; independent neurons should come closer than %v", minGap, p.TauRef)
+				}
+			})
 		}
 	}
 }

@@ -401,13 +401,16 @@ func (n *Network) runChunk(c int) {
 	for _, pr := range n.projs {
 		pr.plastic = false
 	}
+	active := false
 	for _, r := range n.vrules {
-		r.pr.plastic = true
+		r.pr.plastic = !r.pr.inactive
+		active = active || r.pr.plastic
 	}
 	for _, r := range n.irules {
-		r.pr.plastic = true
+		r.pr.plastic = !r.pr.inactive
+		active = active || r.pr.plastic
 	}
-	n.plasticNow = n.plastic && len(n.vrules)+len(n.irules) > 0
+	n.plasticNow = n.plastic && active
 	ctl := len(n.controls) > 0
 	if len(n.workers) == 1 {
 		wk := n.workers[0]

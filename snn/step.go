@@ -125,8 +125,7 @@ func b2i(b bool) int {
 // leaves it unchanged, and a spike sets a trace to exactly 1 either way. Spike traces are
 // flushed in every step (decayTrace, a cheap test of a value ≥ 0); conductances and
 // adaptation every flushEvery steps (flushState: a test in every step cost 7-10 % of the
-// step), so they spend at most 100 ms at subnormal values. The read-out layer's few neurons
-// flush in every step.
+// step), so they spend at most 100 ms at subnormal values.
 
 // minNormal is the smallest normal float64.
 const minNormal = 0x1p-1022
