@@ -32,7 +32,7 @@ type ReadoutConfig struct {
 	// H.SharedRefractory = true reproduces the [M] bug of docs/MODEL.md section 9 item 14: one
 	// refractory clock for all H neurons; the default is per-neuron refractoriness, as in [R].
 	R, S, H    NeuronParams
-	Plasticity VoltageSTDP  // E→R rule (section 5.4; DefaultReadoutPlasticity: soft bound 25, τ_x = 5 ms)
+	Plasticity VoltageSTDP // E→R rule (section 5.4; DefaultReadoutPlasticity: soft bound 25, τ_x = 5 ms)
 
 	WSR, WRH, WHR float64 // S→R, R→H (excitatory) and H→R (inhibitory) one-to-one weights, pF (200)
 	SWeight       float64 // weight of the supervisor Poisson input to S, pF (1.78)
@@ -122,24 +122,24 @@ type Readout struct {
 	first  []int // first R index of each group
 	nR, nE int
 
-	r, s, h            PopID
-	er, sr, rh, hr     ProjID
-	mon                *SpikeMonitor // E spikes since the layer was attached
-	eSpk, rSpk         []int32       // scratch: the step's E and R spikes
-	phase              int
-	det                *CycleDetector
-	block              int64 // steps a start blocks the detector
-	playGroup          int   // group whose pattern is playing, −1 none
-	playStart          int64 // step whose S input is the pattern's column 0
-	blockEnd           int64
-	alternate          int64 // training: steps per group block (0: group 0 only)
-	phase0             int64 // step at which the phase started
-	starts             []float64   // cycle starts of the phase, ms
-	startG             []int       // group played at each start (training)
-	rTimes             [][]float64 // R spike times of the phase, ms
-	deleteS            int64       // replay: step of the E→R deletion, −1 none
-	delFrac            float64
-	deleted            int
+	r, s, h        PopID
+	er, sr, rh, hr ProjID
+	mon            *SpikeMonitor // E spikes since the layer was attached
+	eSpk, rSpk     []int32       // scratch: the step's E and R spikes
+	phase          int
+	det            *CycleDetector
+	block          int64 // steps a start blocks the detector
+	playGroup      int   // group whose pattern is playing, −1 none
+	playStart      int64 // step whose S input is the pattern's column 0
+	blockEnd       int64
+	alternate      int64       // training: steps per group block (0: group 0 only)
+	phase0         int64       // step at which the phase started
+	starts         []float64   // cycle starts of the phase, ms
+	startG         []int       // group played at each start (training)
+	rTimes         [][]float64 // R spike times of the phase, ms
+	deleteS        int64       // replay: step of the E→R deletion, −1 none
+	delFrac        float64
+	deleted        int
 }
 
 // NewReadout attaches a read-out layer for the given patterns to net: it adds the populations R,

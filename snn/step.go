@@ -34,9 +34,9 @@ type kin struct {
 	a, b, dtW          float64 // dtW = dt/τ_w
 	increment          bool    // ThresholdIncrement
 	ref                int64   // refractory period in steps
-	negToInh           bool // a negative drive weight goes to the inhibitory channel
-	drvInh             bool // the drive arrives through the inhibitory channel (Drive.Channel)
-	shared             bool // one refractory clock for the population (SharedRefractory)
+	negToInh           bool    // a negative drive weight goes to the inhibitory channel
+	drvInh             bool    // the drive arrives through the inhibitory channel (Drive.Channel)
+	shared             bool    // one refractory clock for the population (SharedRefractory)
 	traces             bool
 	dUM, dUP, dX, dY   float64 // dt/τ of the traces
 }
