@@ -3,6 +3,8 @@ package snn
 import (
 	"fmt"
 	"testing"
+
+	"github.com/gosnn/gosnn/snn/protocol"
 )
 
 // benchNet builds a static network of the main model scaled to ne E neurons (ne/4 I).
@@ -95,10 +97,10 @@ func BenchmarkProtocolReduced(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := Protocol{Stimulate(nil, 1000)}
+	p := protocol.Protocol{protocol.Stimulate(nil, 1000)}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := n.RunProtocol(p, ProtocolOptions{}); err != nil {
+		if _, err := n.RunProtocol(p, protocol.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

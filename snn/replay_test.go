@@ -3,6 +3,9 @@ package snn
 import (
 	"math"
 	"testing"
+
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/snnio"
 )
 
 // TestReplayA7 is acceptance check A7 of docs/MODEL.md section 8: on the authors' trained 15 × 160
@@ -13,11 +16,11 @@ func TestReplayA7(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: 10 s of the full network (run without -short)")
 	}
-	w, err := LoadWeights(path)
+	w, err := snnio.LoadWeights(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	size, ok := ClusterSizeFromName(path)
+	size, ok := snnio.ClusterSizeFromName(path)
 	if !ok || size != 160 {
 		t.Fatalf("cluster size from %s: %d %v", path, size, ok)
 	}
@@ -37,7 +40,7 @@ func TestReplayA7(t *testing.T) {
 	}
 	rateE := float64(n.SpikeCount(PopE)) / 2400 / (T / 1000)
 	rateI := float64(n.SpikeCount(PopI)) / 600 / (T / 1000)
-	st, err := AnalyzeReplay(sm.Spikes(), n.Clusters(), 0, T, DefaultReplayOptions())
+	st, err := analysis.AnalyzeReplay(sm.Spikes(), n.Clusters(), 0, T, analysis.DefaultReplayOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

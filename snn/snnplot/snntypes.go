@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 )
 
 // This file holds convenience figures that take the simulator's own types (networks,
@@ -117,7 +118,7 @@ func MonitorClusterRateMap(m *snn.RateMonitor, net *snn.Network, heat HeatOption
 // activations of clusters k and k+1 (the natural order) joined by grey lines, so that sequential replay shows
 // as a staircase of rising diagonals. The default title states the cycle period and the
 // fraction of in-order transitions.
-func Replay(st snn.ReplayStats, title string) (*plot.Plot, error) {
+func Replay(st analysis.ReplayStats, title string) (*plot.Plot, error) {
 	K := st.Clusters
 	if K <= 0 {
 		return nil, fmt.Errorf("snnplot: Replay: %d clusters", K)

@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/audio"
 )
 
 // SpectrogramOptions configures Spectrogram. The zero value draws the whole spectrogram in dB.
@@ -31,7 +31,7 @@ type SpectrogramOptions struct {
 // opt.Min and opt.Max say otherwise, or, with opt.Linear, |S|.
 // Read-out figures of a song (Readout and PatternReadout with ReadoutOptions.Freqs) use the
 // same axis, so a song reads the same way up in all of them.
-func Spectrogram(s *snn.Spectrogram, opt SpectrogramOptions) (*Figure, error) {
+func Spectrogram(s *audio.Spectrogram, opt SpectrogramOptions) (*Figure, error) {
 	if s == nil || len(s.Freq) == 0 || len(s.Time) == 0 || len(s.Mag) != len(s.Freq) {
 		return nil, fmt.Errorf("snnplot: Spectrogram: empty or malformed spectrogram")
 	}

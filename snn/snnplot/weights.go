@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 )
 
 // WeightOptions configures Weights.
@@ -70,7 +71,7 @@ func ClusterBlockMeans(w mat.Matrix, c snn.Clusters, nonzeroOnly bool) (*mat.Den
 	if err := checkMatrix("ClusterBlockMeans", w); err != nil {
 		return nil, err
 	}
-	b, err := snn.ClusterBlockMatrix(w, c, nonzeroOnly)
+	b, err := analysis.ClusterBlockMatrix(w, c, nonzeroOnly)
 	if err != nil {
 		return nil, fmt.Errorf("snnplot: ClusterBlockMeans: %w", err)
 	}
