@@ -3,8 +3,6 @@ package snn
 import (
 	"fmt"
 	"testing"
-
-	"github.com/gosnn/gosnn/snn/protocol"
 )
 
 // benchNet builds a static network of the main model scaled to ne E neurons (ne/4 I).
@@ -86,22 +84,5 @@ func BenchmarkTrainFull(b *testing.B) {
 			}
 			b.ReportMetric(float64(n.LTPUpdates()-u0)/((n.Time()-t0)/1000), "ltp/s")
 		})
-	}
-}
-
-// BenchmarkProtocolReduced: one second of ReducedSetup(30, 20) training through RunProtocol.
-func BenchmarkProtocolReduced(b *testing.B) {
-	s := ReducedSetup(30, 20)
-	s.Config.Threads = 1
-	n, err := s.Build()
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := protocol.Protocol{protocol.Stimulate(nil, 1000)}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := n.RunProtocol(p, protocol.Options{}); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

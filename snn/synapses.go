@@ -144,3 +144,13 @@ func (n *Network) SetProtocolPhase(i, total int) { n.protoPhase, n.protoPhases =
 
 // SynapseParams returns the synaptic parameters the network was built with (Config.Synapses).
 func (n *Network) SynapseParams() Synapses { return n.syn }
+
+// PoissonInput returns the current external Poisson rate (kHz) and weight of neuron i (local
+// index) of population id, as SetRate and SetDriveWeight set them; zeros for unknown neurons.
+func (n *Network) PoissonInput(id PopID, i int) (kHz, weight float64) {
+	if id < 0 || int(id) >= len(n.pops) || i < 0 || i >= n.pops[id].n {
+		return 0, 0
+	}
+	p := n.pops[id]
+	return p.rate[i], p.extW[i]
+}

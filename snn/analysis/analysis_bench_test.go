@@ -1,10 +1,11 @@
-package analysis
+package analysis_test
 
 import (
 	"math/rand/v2"
 	"testing"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/snnio"
 	"gonum.org/v1/gonum/mat"
 )
@@ -17,7 +18,7 @@ func benchSpikes(durMs float64) (*snn.Spikes, snn.Clusters) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	sp := &snn.Spikes{}
 	for t, i := 10.5, 0; t < durMs-10; t, i = t+23, i+1 {
-		tBurst(sp, cl, i%15, t)
+		analysis.TBurst(sp, cl, i%15, t)
 	}
 	for n := 0; n < 3000; n++ {
 		rate := 2.7e-3 // per ms
@@ -29,7 +30,7 @@ func benchSpikes(durMs float64) (*snn.Spikes, snn.Clusters) {
 			sp.Neuron = append(sp.Neuron, int32(n))
 		}
 	}
-	tSortSpikes(sp)
+	analysis.TSortSpikes(sp)
 	return sp, cl
 }
 
@@ -39,7 +40,7 @@ func BenchmarkAnalyzeReplay10s(b *testing.B) {
 	sp, cl := benchSpikes(10000)
 	b.ResetTimer()
 	for b.Loop() {
-		st, err := AnalyzeReplay(sp, cl, 0, 10000, DefaultReplayOptions())
+		st, err := analysis.AnalyzeReplay(sp, cl, 0, 10000, analysis.DefaultReplayOptions())
 		if err != nil || st.InOrderFraction < 0.9 {
 			b.Fatal(err, st.InOrderFraction)
 		}
@@ -61,7 +62,7 @@ func BenchmarkEEBlockMeans3000(b *testing.B) {
 	cl := snn.UniformClusters(15, 160)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := EEBlockMeans(w, cl); err != nil {
+		if _, err := analysis.EEBlockMeans(w, cl); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -76,7 +77,7 @@ func BenchmarkSignedSpectrumFF60b(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		ev, err := SignedSpectrum(w, 2400)
+		ev, err := analysis.SignedSpectrum(w, 2400)
 		if err != nil || len(ev) != 3000 {
 			b.Fatal(err)
 		}

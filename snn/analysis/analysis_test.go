@@ -334,8 +334,8 @@ func TestAnalysisErrors(t *testing.T) {
 		}(), "not sorted"},
 	}
 	for _, c := range cases {
-		if c.err == nil || !strings.Contains(c.err.Error(), c.want) || !strings.HasPrefix(c.err.Error(), "snn: ") {
-			t.Errorf("%s: err = %v, want snn: ...%s", c.name, c.err, c.want)
+		if c.err == nil || !strings.Contains(c.err.Error(), c.want) || !strings.HasPrefix(c.err.Error(), "analysis: ") {
+			t.Errorf("%s: err = %v, want analysis: ...%s", c.name, c.err, c.want)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/gosnn/gosnn/snn"
-	"github.com/gosnn/gosnn/snn/snnio"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -79,32 +78,6 @@ func TestTimingVariabilityErrors(t *testing.T) {
 	}
 	if _, err := TimingVariability(nil); err == nil {
 		t.Error("nil matrix accepted")
-	}
-}
-
-// TestTimingVariabilityAuthors fits timePoints.mat (79 trials × 80 clusters, docs/MODEL.md A10):
-// the √t law must beat the linear fit, with the published numbers.
-func TestTimingVariabilityAuthors(t *testing.T) {
-	mf, err := snnio.ReadMatFile(sharedFile(t, "timePoints.mat"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tp, err := mf.Matrix("timePoints")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := TimingVariability(tp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !(f.SqrtRMSE < f.LinRMSE) || !(f.SqrtRMSE < f.AffineRMSE) {
-		t.Errorf("√t fit RMSE %.3f does not beat the linear fits (%.3f through 0, %.3f affine)", f.SqrtRMSE, f.LinRMSE, f.AffineRMSE)
-	}
-	if math.Abs(f.SqrtK-0.21) > 0.01 || math.Abs(f.SqrtRMSE-0.22) > 0.02 || math.Abs(f.LinRMSE-0.82) > 0.03 {
-		t.Errorf("k = %.3f, RMSE √ %.3f, linear %.3f; docs/MODEL.md A10 has 0.21, 0.22, 0.82", f.SqrtK, f.SqrtRMSE, f.LinRMSE)
-	}
-	if math.Abs(f.MeanMs[1]-22.8) > 0.1 {
-		t.Errorf("first step %.2f ms, want ≈ 22.8 (A10)", f.MeanMs[1])
 	}
 }
 

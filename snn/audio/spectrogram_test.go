@@ -3,9 +3,9 @@ package audio
 import (
 	"math"
 	"math/cmplx"
+	"os"
+	"path/filepath"
 	"testing"
-
-	"github.com/gosnn/gosnn/snn/readout"
 )
 
 func TestHammingSymmetric(t *testing.T) {
@@ -84,21 +84,18 @@ func TestSpectrogramErrors(t *testing.T) {
 	if _, err := NewSpectrogram(x[:100], 44100, DefaultSpectrogramParams()); err == nil {
 		t.Error("signal shorter than a window accepted")
 	}
-	a := &Audio{SampleRate: 44100, Channels: [][]float64{x}}
-	p := readout.DefaultSongSupervisorParams()
-	if _, err := readout.SongSupervisorMatrix(a, p); err == nil {
-		t.Error("excerpt beyond the recording accepted")
-	}
-	p.Channel = 1
-	if _, err := readout.SongSupervisorMatrix(a, p); err == nil {
-		t.Error("missing channel accepted")
-	}
-	p = readout.DefaultSongSupervisorParams()
-	p.TopBin = 200
-	if err := p.Validate(); err == nil {
-		t.Error("bin 200 of 129 accepted")
-	}
 }
 
 // songColumnFrame stretches Frames frames over Columns columns: first and last frames are
 // used, every frame is used, and the mapping never decreases.
+
+// TestReadWAVFileDirectory checks that a directory is called one, not a truncated file.
+func TestReadWAVFileDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "x.wav")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadWAVFile(dir); err == nil || err.Error() != "audio: "+dir+" is a directory" {
+		t.Errorf("err = %v, want audio: %s is a directory", err, dir)
+	}
+}

@@ -195,8 +195,8 @@ func TestReadWAVErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if !strings.HasPrefix(err.Error(), "snn: wav: ") || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %q, want prefix \"snn: wav: \" and %q", err, tc.want)
+			if !strings.HasPrefix(err.Error(), "audio: wav: ") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q, want prefix \"audio: wav: \" and %q", err, tc.want)
 			}
 		})
 	}
@@ -276,7 +276,7 @@ func FuzzReadWAV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		a, err := ReadWAV(bytes.NewReader(b))
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "snn: wav: ") {
+			if !strings.HasPrefix(err.Error(), "audio: wav: ") {
 				t.Errorf("error without prefix: %v", err)
 			}
 			return

@@ -1,6 +1,7 @@
 package protocol_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/gosnn/gosnn/snn"
@@ -9,7 +10,7 @@ import (
 
 // The paper's pipeline (docs/MODEL.md 7.1) as a value: 3 s of training, 30 × (120 s training + 2 s
 // recording), 30 × (120 s plastic spontaneous + 3 s recording).
-func ExamplePaperProtocol() {
+func ExamplePaper() {
 	p := protocol.Paper()
 	fmt.Println(len(p), "phases,", p.DurationMs()/1000, "s")
 	for _, ph := range p[:3] {
@@ -40,7 +41,7 @@ func ExampleSequenceSchedule() {
 // A protocol on a tiny network built from a Setup: train in a permuted order, consolidate,
 // record. With ProtocolOptions.Dir set the run would snapshot its weights after every phase
 // and resume after an interruption.
-func ExampleNetwork_RunProtocol() {
+func ExampleRun() {
 	s := snn.ReducedSetup(3, 20)
 	net, err := s.Build()
 	if err != nil {
@@ -48,7 +49,7 @@ func ExampleNetwork_RunProtocol() {
 		return
 	}
 	p := protocol.Protocol{protocol.Stimulate([]int{2, 1, 0}, 300), protocol.Spontaneous(100, true), protocol.Record(100)}
-	rep, err := net.RunProtocol(p, protocol.Options{OnPhase: func(r protocol.PhaseReport) {
+	rep, err := protocol.Run(context.Background(), net, p, protocol.Options{OnPhase: func(r protocol.PhaseReport) {
 		fmt.Printf("phase %d %s: %g-%g ms\n", r.Index, r.Kind, r.StartMs, r.EndMs)
 	}})
 	if err != nil {

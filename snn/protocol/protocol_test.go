@@ -119,7 +119,7 @@ func TestProtocolValidateErrors(t *testing.T) {
 		{"unknown kind", Protocol{{Kind: 9}}, "unknown kind"},
 	} {
 		err := tc.p.Validate(3)
-		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "snn: ") {
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "protocol: ") {
 			t.Errorf("%s: error %v, want one naming %q", tc.name, err, tc.want)
 		}
 	}
@@ -156,7 +156,7 @@ func TestRunProtocolPhases(t *testing.T) {
 	p := Protocol{Stimulate([]int{2, 1, 0}, 200), Record(100), Spontaneous(100, true)}
 	p[2].PlasticDelayMs = 40
 	var seen []int
-	rep, err := n.RunProtocol(p, Options{OnPhase: func(r PhaseReport) { seen = append(seen, r.Index) }})
+	rep, err := Run(context.Background(), n, p, Options{OnPhase: func(r PhaseReport) { seen = append(seen, r.Index) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,8 +183,9 @@ func TestRunProtocolPhases(t *testing.T) {
 	}
 	// E input is back to the spontaneous drive.
 	for i := 0; i < n.Size(snn.PopE); i++ {
-		if e := n.pops[snn.PopE]; e.rate[i] != e.d.Rate || e.extW[i] != e.d.Weight {
-			t.Fatalf("E neuron %d: rate %v weight %v after the protocol, want %v %v", i, e.rate[i], e.extW[i], e.d.Rate, e.d.Weight)
+		d := n.Drive(snn.PopE)
+		if r, w := n.PoissonInput(snn.PopE, i); r != d.Rate || w != d.Weight {
+			t.Fatalf("E neuron %d: rate %v weight %v after the protocol, want %v %v", i, r, w, d.Rate, d.Weight)
 		}
 	}
 }
@@ -198,7 +199,7 @@ func TestRunProtocolResume(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var afterFirst *mat.Dense
-	_, err := n.RunProtocolContext(ctx, p, Options{Dir: dir, OnPhase: func(r PhaseReport) {
+	_, err := Run(ctx, n, p, Options{Dir: dir, OnPhase: func(r PhaseReport) {
 		if r.Index == 1 {
 			afterFirst = n.WeightMatrix()
 			cancel()
@@ -222,7 +223,7 @@ func TestRunProtocolResume(t *testing.T) {
 		t.Error("snapshot after phase 1 differs from the interrupted run's weights")
 	}
 	probe := tinyPlasticNet(t, 2)
-	if err := probe.readWeightsNpy(files[0]); err != nil || !mat.Equal(probe.WeightMatrix(), snap) {
+	if err := snnio.ReadWeightsNpy(probe, files[0]); err != nil || !mat.Equal(probe.WeightMatrix(), snap) {
 		t.Errorf("readWeightsNpy: %v", err)
 	}
 	// A damaged snapshot is an error and leaves the weights as they were.
@@ -235,16 +236,16 @@ func TestRunProtocolResume(t *testing.T) {
 	if err := os.WriteFile(cut, b[:len(b)-8], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := tinyPlasticNet(t, 2).readWeightsNpy(cut); err == nil || !strings.Contains(err.Error(), "truncated") {
+	if err := snnio.ReadWeightsNpy(tinyPlasticNet(t, 2), cut); err == nil || !strings.Contains(err.Error(), "truncated") {
 		t.Errorf("truncated snapshot: err = %v, want a truncation error", err)
 	}
-	if err := probe.readWeightsNpy(cut); err == nil || !mat.Equal(probe.WeightMatrix(), before) {
+	if err := snnio.ReadWeightsNpy(probe, cut); err == nil || !mat.Equal(probe.WeightMatrix(), before) {
 		t.Errorf("truncated snapshot changed the weights (err %v)", err)
 	}
 
 	m := tinyPlasticNet(t, 2)
 	var resumed []int
-	rep, err := m.RunProtocol(p, Options{Dir: dir, OnPhase: func(r PhaseReport) {
+	rep, err := Run(context.Background(), m, p, Options{Dir: dir, OnPhase: func(r PhaseReport) {
 		if r.Resumed {
 			resumed = append(resumed, r.Index)
 		}
@@ -264,27 +265,27 @@ func TestRunProtocolResume(t *testing.T) {
 
 	// Finished: nothing left to run.
 	again := tinyPlasticNet(t, 2)
-	rep, err = again.RunProtocol(p, Options{Dir: dir})
+	rep, err = Run(context.Background(), again, p, Options{Dir: dir})
 	if err != nil || rep.Resumed != 3 || again.Time() != 0 {
 		t.Errorf("finished protocol: err %v, resumed %d, time %v", err, rep.Resumed, again.Time())
 	}
 	// Another protocol or network in the same Dir.
-	if _, err := tinyPlasticNet(t, 2).RunProtocol(p[:2], Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "another protocol") {
+	if _, err := Run(context.Background(), tinyPlasticNet(t, 2), p[:2], Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "another protocol") {
 		t.Errorf("other protocol: %v", err)
 	}
-	if _, err := tinyPlasticNet(t, 3).RunProtocol(p, Options{Dir: dir}); err == nil {
+	if _, err := Run(context.Background(), tinyPlasticNet(t, 3), p, Options{Dir: dir}); err == nil {
 		t.Error("other seed accepted")
 	}
 	other := tinyPlasticNet(t, 2)
 	r := snn.DefaultEEPlasticity()
 	r.ALTP *= 2
 	other.SetVoltageSTDP(snn.ProjEtoE, r)
-	if _, err := other.RunProtocol(p, Options{Dir: dir}); err == nil {
+	if _, err := Run(context.Background(), other, p, Options{Dir: dir}); err == nil {
 		t.Error("other E→E rule accepted")
 	}
 	// A damaged state file is reported, not ignored.
 	os.WriteFile(filepath.Join(dir, "state.json"), []byte("{"), 0o644)
-	if _, err := tinyPlasticNet(t, 2).RunProtocol(p, Options{Dir: dir}); err == nil || !strings.HasPrefix(err.Error(), "snn: ") {
+	if _, err := Run(context.Background(), tinyPlasticNet(t, 2), p, Options{Dir: dir}); err == nil || !strings.HasPrefix(err.Error(), "protocol: ") {
 		t.Errorf("damaged state: %v", err)
 	}
 }
@@ -339,7 +340,7 @@ func TestRunProtocolHostProgress(t *testing.T) {
 	h := &recHost{ctx: context.Background()}
 	n.SetHost(h)
 	p := Protocol{Stimulate(nil, 30), Record(20)}
-	if _, err := n.RunProtocol(p, Options{}); err != nil {
+	if _, err := Run(context.Background(), n, p, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var finals []int
@@ -366,7 +367,7 @@ func TestRunProtocolHostProgress(t *testing.T) {
 // Stimulating only some clusters is allowed; recordings are then analysed in the natural order.
 func TestRunProtocolPartialOrder(t *testing.T) {
 	n := tinyPlasticNet(t, 6)
-	rep, err := n.RunProtocol(Protocol{Stimulate([]int{2, 0}, 60), Record(20)}, Options{})
+	rep, err := Run(context.Background(), n, Protocol{Stimulate([]int{2, 0}, 60), Record(20)}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +387,7 @@ func TestWriteWeightsNpyAndBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "w.npy")
-	if err := n.WriteWeightsNpy(path); err != nil {
+	if err := snnio.WriteWeightsNpy(n, path); err != nil {
 		t.Fatal(err)
 	}
 	got, err := snnio.LoadWeights(path)
@@ -401,10 +402,10 @@ func TestWriteWeightsNpyAndBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := n.eeBlockMatrix(); !mat.EqualApprox(b, want, 1e-12) {
-		t.Errorf("eeBlockMatrix\n%v\nwant\n%v", mat.Formatted(b), mat.Formatted(want))
+	if b := n.EEBlockMatrix(); !mat.EqualApprox(b, want, 1e-12) {
+		t.Errorf("EEBlockMatrix\n%v\nwant\n%v", mat.Formatted(b), mat.Formatted(want))
 	}
-	if err := n.WriteWeightsNpy(filepath.Join(t.TempDir(), "no", "dir", "w.npy")); err == nil || !strings.HasPrefix(err.Error(), "snn: ") {
+	if err := snnio.WriteWeightsNpy(n, filepath.Join(t.TempDir(), "no", "dir", "w.npy")); err == nil || !strings.HasPrefix(err.Error(), "snnio: ") {
 		t.Errorf("unwritable path: %v", err)
 	}
 }
@@ -423,7 +424,7 @@ func FuzzProtocolState(f *testing.F) {
 		}
 		st, err := readProtocolState(dir)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "snn: ") {
+			if !strings.HasPrefix(err.Error(), "protocol: ") {
 				t.Fatalf("error without prefix: %v", err)
 			}
 			return
@@ -443,7 +444,7 @@ func FuzzProtocolState(f *testing.F) {
 func TestRunProtocolResumeKeepsSpikes(t *testing.T) {
 	dir := t.TempDir()
 	p := Protocol{Stimulate(nil, 100), Record(400), Record(400)}
-	rep, err := tinyPlasticNet(t, 2).RunProtocol(p, Options{Dir: dir})
+	rep, err := Run(context.Background(), tinyPlasticNet(t, 2), p, Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +453,7 @@ func TestRunProtocolResumeKeepsSpikes(t *testing.T) {
 		t.Fatalf("first run: last recording %+v", rec)
 	}
 	again := tinyPlasticNet(t, 2)
-	rep2, err := again.RunProtocol(p, Options{Dir: dir})
+	rep2, err := Run(context.Background(), again, p, Options{Dir: dir})
 	if err != nil || rep2.Resumed != 3 || again.Time() != 0 {
 		t.Fatalf("finished protocol: err %v, resumed %d, time %v", err, rep2.Resumed, again.Time())
 	}
@@ -470,7 +471,7 @@ func TestRunProtocolResumeKeepsSpikes(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "spikes-0003.npy"), []byte("junk"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tinyPlasticNet(t, 2).RunProtocol(p, Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "spikes-0003.npy") {
+	if _, err := Run(context.Background(), tinyPlasticNet(t, 2), p, Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "spikes-0003.npy") {
 		t.Errorf("damaged spike snapshot: %v", err)
 	}
 }

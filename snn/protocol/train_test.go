@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"context"
 	"testing"
 
 	"github.com/gosnn/gosnn/snn"
@@ -47,7 +48,7 @@ func learnAndReplay(t *testing.T, order []int) {
 	cons := Spontaneous(learnConsolMs, true)
 	cons.PlasticDelayMs = 0
 	p := Protocol{Stimulate(order, learnTrainMs), cons, Record(learnRecordMs)}
-	rep, err := n.RunProtocol(p, Options{OnPhase: func(r PhaseReport) {
+	rep, err := Run(context.Background(), n, p, Options{OnPhase: func(r PhaseReport) {
 		t.Logf("phase %d %s: E %.2f Hz, within %.2f forward %.2f backward %.2f other %.2f", r.Index, r.Kind, r.RateE,
 			r.Blocks.Within, r.Blocks.Forward, r.Blocks.Backward, r.Blocks.Other)
 	}})

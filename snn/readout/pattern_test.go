@@ -99,7 +99,7 @@ func TestPatternValidate(t *testing.T) {
 		{DT: 0.1, Rates: [][]float64{{math.NaN()}}},
 		{DT: 0.1, Rates: [][]float64{{1}}, Names: []string{"a", "b"}},
 	} {
-		if err := p.Validate(); err == nil || !strings.HasPrefix(err.Error(), "snn: pattern: ") {
+		if err := p.Validate(); err == nil || !strings.HasPrefix(err.Error(), "readout: pattern: ") {
 			t.Errorf("%+v: error %v", p, err)
 		}
 	}
@@ -141,7 +141,7 @@ A 325 400`
 	}
 	for _, bad := range []string{"", "# only\n", "A 1\n", "A x 2\n", "A 5 2\n", "A -1 2\n", "A 1 Inf\n", "A 1 NaN\n",
 		"A 1 2\n3 1 2\n", "3 1 2\nA 1 2\n", "99999 1 2\n"} {
-		if _, _, _, err := ParseIntervals(strings.NewReader(bad)); err == nil || !strings.HasPrefix(err.Error(), "snn: intervals") {
+		if _, _, _, err := ParseIntervals(strings.NewReader(bad)); err == nil || !strings.HasPrefix(err.Error(), "readout: intervals") {
 			t.Errorf("%q: error %v", bad, err)
 		}
 	}

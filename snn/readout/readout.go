@@ -433,12 +433,14 @@ func (ro *Layer) eSpikes(t float64) []int32 {
 }
 
 // hook runs the read-out layer for the step that the network has just completed.
-func (ro *Layer) hook(t float64) {
+func (ro *Layer) hook(t float64) { ro.hookAt(ro.net.Steps(), t) }
+
+// hookAt is hook at network step s (time t).
+func (ro *Layer) hookAt(s int64, t float64) {
 	spk := ro.eSpikes(t)
 	if ro.phase == roIdle {
 		return
 	}
-	s := ro.net.Steps()
 	local := s - ro.phase0
 	// Cycle detection and the supervisor schedule (docs/MODEL.md 7.3).
 	if ro.det.Observe(spk) && s >= ro.blockEnd {

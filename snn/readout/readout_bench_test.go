@@ -49,8 +49,9 @@ func BenchmarkReadoutStep(b *testing.B) {
 		ro.h.setRate(j, 1, 1.78, 0)
 	}
 	b.ResetTimer()
+	s := net.Steps()
 	for i := 0; i < b.N; i++ {
-		net.step++
-		ro.hook(net.Time())
+		s++
+		ro.hookAt(s, float64(s)*net.DT())
 	}
 }

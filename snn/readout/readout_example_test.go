@@ -1,14 +1,11 @@
 package readout_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/gosnn/gosnn/snn"
-	"github.com/gosnn/gosnn/snn/audio"
 	"github.com/gosnn/gosnn/snn/readout"
 )
 
@@ -46,7 +43,7 @@ func ExampleParseIntervals() {
 // The error measure of docs/MODEL.md 7.4 normalises both matrices, so a read-out that follows the
 // target up to scale and offset has error 0, and a silent one has the mean of the normalised
 // target: the fraction of on-time, 3750 of 3 × 4001 columns for ABCBA.
-func ExampleReadoutError() {
+func ExampleError() {
 	target := readout.ABCBA().Rates
 	scaled := make([][]float64, len(target))
 	silent := make([][]float64, len(target))
@@ -77,28 +74,6 @@ func ExampleCyclicOrder() {
 	// 5 1
 }
 
-// A spectrogram with the bird-song settings finds a pure tone in its bin.
-func ExampleNewSpectrogram() {
-	fs := 44100.0
-	x := make([]float64, 2048)
-	for n := range x {
-		x[n] = math.Sin(2 * math.Pi * 3000 * float64(n) / fs)
-	}
-	s, err := audio.NewSpectrogram(x, fs, audio.DefaultSpectrogramParams())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	best := 0
-	for f := range s.Mag {
-		if s.Mag[f][0] > s.Mag[best][0] {
-			best = f
-		}
-	}
-	fmt.Printf("%d frames, peak bin %d (%.0f Hz)\n", len(s.Time), best, s.Freq[best])
-	// Output: 241 frames, peak bin 17 (2929 Hz)
-}
-
 // The bird-song supervisor's rows run from high to low frequency: 45 bands of 172 Hz from
 // 8441 Hz (row 0) down to 861 Hz.
 func ExampleSongSupervisorParams_BandFrequencies() {
@@ -108,7 +83,7 @@ func ExampleSongSupervisorParams_BandFrequencies() {
 }
 
 // The soft bound: LTP shrinks as the weight approaches WMax = 25.
-func ExampleReadoutSynapseUpdate() {
+func ExampleSynapseUpdate() {
 	p := snn.DefaultReadoutPlasticity()
 	for _, w := range []float64{0, 12.5, 24, 25} {
 		fmt.Printf("%.4f ", readout.SynapseUpdate(&p, w, 0.1, 1, false, -39, -60, -80)-w)
@@ -117,27 +92,10 @@ func ExampleReadoutSynapseUpdate() {
 	// Output: 0.0080 0.0040 0.0003 0.0000
 }
 
-// Decode a WAV stream (here one written in memory).
-func ExampleReadWAV() {
-	var buf bytes.Buffer
-	a := &audio.Audio{SampleRate: 8000, Channels: [][]float64{{0, 0.5, -0.5}, {0.25, 0, -1}}}
-	if err := audio.WriteWAV(&buf, a); err != nil {
-		fmt.Println(err)
-		return
-	}
-	b, err := audio.ReadWAV(&buf)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(b.SampleRate, len(b.Channels), b.Frames(), b.Channels[0][1], b.Channels[1][2], b.Mono(-1)[2])
-	// Output: 8000 2 3 0.5 -1 -0.75
-}
-
 // Attach a read-out layer to a (here small, random) network, train it on ABCBA and replay.
-// On the authors' trained matrix, RunReadoutExperiment does all of this and reports the
+// On the authors' trained matrix, RunExperiment does all of this and reports the
 // measures of docs/MODEL.md 7.4 and A14.
-func ExampleNewReadout() {
+func ExampleNew() {
 	cfg := snn.DefaultConfig()
 	cfg.NE, cfg.NI, cfg.Clusters, cfg.Threads = 400, 100, 5, 1
 	net, err := snn.New(cfg)

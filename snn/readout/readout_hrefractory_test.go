@@ -19,10 +19,10 @@ func TestHRefractoriness(t *testing.T) {
 		for i := range q.v {
 			q.setRate(i, 40, 20, 0) // 40 kHz × 20 pF: far above threshold
 		}
-		ref := int64(p.TauRef/net.dt + 0.5)
+		ref := int64(p.TauRef/net.DT() + 0.5)
 		var steps []int64
 		for s := int64(1); s <= 20000; s++ {
-			q.step(s, float64(s)*net.dt)
+			q.step(s, float64(s)*net.DT())
 			for range q.spk {
 				steps = append(steps, s)
 			}

@@ -90,3 +90,21 @@ func TestSongSupervisorMatchesAuthors(t *testing.T) {
 		t.Errorf("SongSupervisor: %v, %d×%d, last band %q", err, pat.Elements(), pat.Steps(), pat.Name(44))
 	}
 }
+
+func TestSongSupervisorErrors(t *testing.T) {
+	x := make([]float64, 300)
+	a := &audio.Audio{SampleRate: 44100, Channels: [][]float64{x}}
+	p := DefaultSongSupervisorParams()
+	if _, err := SongSupervisorMatrix(a, p); err == nil {
+		t.Error("excerpt beyond the recording accepted")
+	}
+	p.Channel = 1
+	if _, err := SongSupervisorMatrix(a, p); err == nil {
+		t.Error("missing channel accepted")
+	}
+	p = DefaultSongSupervisorParams()
+	p.TopBin = 200
+	if err := p.Validate(); err == nil {
+		t.Error("bin 200 of 129 accepted")
+	}
+}

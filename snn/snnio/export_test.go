@@ -220,7 +220,7 @@ func TestExportErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := tt.err()
-		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "snn: ") {
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "snnio: ") {
 			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.want)
 		}
 	}
@@ -315,7 +315,7 @@ func FuzzReadCSVTable(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		header, rows, err := ReadCSVTable(strings.NewReader(s))
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "snn: ") {
+			if !strings.HasPrefix(err.Error(), "snnio: ") {
 				t.Fatalf("error without prefix: %v", err)
 			}
 			return

@@ -107,7 +107,7 @@ func TestLoadWeightsWithOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := LoadWeights(p); err == nil || !strings.Contains(err.Error(), "several square matrices") ||
-		!strings.Contains(err.Error(), "Wtrained (4×4)") || !strings.HasPrefix(err.Error(), "snn: multi.mat: mat: ") {
+		!strings.Contains(err.Error(), "Wtrained (4×4)") || !strings.HasPrefix(err.Error(), "snnio: multi.mat: mat: ") {
 		t.Errorf("ambiguous file: err = %v", err)
 	}
 	got, err = LoadWeightsWith(p, WeightFileOptions{Variable: "Wtrained"})
@@ -155,14 +155,14 @@ func TestLoadWeightsErrors(t *testing.T) {
 		path string
 		want string
 	}{
-		{filepath.Join(dir, "w.xlsx"), `snn: w.xlsx: unknown weight file extension ".xlsx"`},
-		{filepath.Join(dir, "absent.mat"), "snn: open "},
-		{write("rect.npy", rect.Bytes()), "snn: rect.npy: npy: weight matrix is 2×3, want square"},
-		{write("vec.npy", vec.Bytes()), "snn: vec.npy: npy: weights need a 2-d array"},
-		{write("rect.txt", []byte("1 2\n3 4\n5 6\n")), "snn: rect.txt: text: weight matrix is 3×2"},
-		{write("bad.txt", []byte("1 2\nx 4\n")), "snn: bad.txt: text: line 2, field 1"},
-		{write("cut.mat", full.Bytes()[:len(full.Bytes())-10]), "snn: cut.mat: mat: truncated compressed element at byte 128"},
-		{write("none.mat", tMatFile(tLE)), "snn: none.mat: mat: no square numeric matrix; name the variable (have none)"},
+		{filepath.Join(dir, "w.xlsx"), `snnio: w.xlsx: unknown weight file extension ".xlsx"`},
+		{filepath.Join(dir, "absent.mat"), "snnio: open "},
+		{write("rect.npy", rect.Bytes()), "snnio: rect.npy: npy: weight matrix is 2×3, want square"},
+		{write("vec.npy", vec.Bytes()), "snnio: vec.npy: npy: weights need a 2-d array"},
+		{write("rect.txt", []byte("1 2\n3 4\n5 6\n")), "snnio: rect.txt: text: weight matrix is 3×2"},
+		{write("bad.txt", []byte("1 2\nx 4\n")), "snnio: bad.txt: text: line 2, field 1"},
+		{write("cut.mat", full.Bytes()[:len(full.Bytes())-10]), "snnio: cut.mat: mat: truncated compressed element at byte 128"},
+		{write("none.mat", tMatFile(tLE)), "snnio: none.mat: mat: no square numeric matrix; name the variable (have none)"},
 	}
 	for _, c := range cases {
 		t.Run(filepath.Base(c.path), func(t *testing.T) {
@@ -194,7 +194,7 @@ func TestSaveWeightsAtomic(t *testing.T) {
 	if err := SaveWeightsWith(filepath.Join(dir, "w.mat"), w, WeightFileOptions{Variable: "not valid"}); err == nil {
 		t.Error("invalid MAT variable name accepted")
 	}
-	if err := SaveWeights(filepath.Join(dir, "missing-dir", "w.npy"), w); err == nil || !strings.HasPrefix(err.Error(), "snn: ") {
+	if err := SaveWeights(filepath.Join(dir, "missing-dir", "w.npy"), w); err == nil || !strings.HasPrefix(err.Error(), "snnio: ") {
 		t.Errorf("save into a missing directory: err = %v", err)
 	}
 	ents, _ := os.ReadDir(dir)

@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/gosnn/gosnn/internal/testskip"
-	"github.com/gosnn/gosnn/snn/audio"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -195,8 +194,8 @@ func TestWriteMatErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := WriteMat(&bytes.Buffer{}, c.vars...)
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "snn: mat: ") {
-				t.Errorf("err = %v, want snn: mat: ...%s", err, c.want)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "snnio: mat: ") {
+				t.Errorf("err = %v, want snnio: mat: ...%s", err, c.want)
 			}
 		})
 	}
@@ -344,8 +343,8 @@ func TestReadMatErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadMat(bytes.NewReader(c.data))
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "snn: mat: ") {
-				t.Errorf("err = %v, want snn: mat: ...%s", err, c.want)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "snnio: mat: ") {
+				t.Errorf("err = %v, want snnio: mat: ...%s", err, c.want)
 			}
 		})
 	}
@@ -404,10 +403,10 @@ func TestReadMatFileNamesFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := ReadMatFile(p)
-	if err == nil || !strings.HasPrefix(err.Error(), "snn: broken.mat: mat: truncated header") {
+	if err == nil || !strings.HasPrefix(err.Error(), "snnio: broken.mat: mat: truncated header") {
 		t.Errorf("err = %v", err)
 	}
-	if _, err := ReadMatFile(filepath.Join(dir, "missing.mat")); err == nil || !strings.HasPrefix(err.Error(), "snn: ") {
+	if _, err := ReadMatFile(filepath.Join(dir, "missing.mat")); err == nil || !strings.HasPrefix(err.Error(), "snnio: ") {
 		t.Errorf("missing file err = %v", err)
 	}
 }
@@ -642,11 +641,10 @@ func TestReadMatFileDirectory(t *testing.T) {
 		"mat":  func(p string) error { _, err := ReadMatFile(p); return err },
 		"npy":  func(p string) error { _, err := ReadNpyFile(p); return err },
 		"text": func(p string) error { _, err := ReadTextFile(p); return err },
-		"wav":  func(p string) error { _, err := audio.ReadWAVFile(p); return err },
 		"load": func(p string) error { _, err := LoadWeights(p); return err },
 	} {
-		if err := read(dir); err == nil || err.Error() != "snn: "+dir+" is a directory" {
-			t.Errorf("%s: err = %v, want snn: %s is a directory", name, err, dir)
+		if err := read(dir); err == nil || err.Error() != "snnio: "+dir+" is a directory" {
+			t.Errorf("%s: err = %v, want snnio: %s is a directory", name, err, dir)
 		}
 	}
 }

@@ -240,8 +240,8 @@ func TestReadNpyErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadNpy(bytes.NewReader(c.data))
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "snn: npy: ") {
-				t.Errorf("err = %v, want snn: npy: ...%s", err, c.want)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "snnio: npy: ") {
+				t.Errorf("err = %v, want snnio: npy: ...%s", err, c.want)
 			}
 		})
 	}

@@ -64,8 +64,8 @@ func TestReadTextErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadText(strings.NewReader(c.in))
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "snn: text: ") {
-				t.Errorf("err = %v, want snn: text: ...%s", err, c.want)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "snnio: text: ") {
+				t.Errorf("err = %v, want snnio: text: ...%s", err, c.want)
 			}
 		})
 	}
