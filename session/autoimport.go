@@ -20,6 +20,7 @@ import (
 var implicitImports = map[string]string{
 	"analysis": "github.com/gosnn/gosnn/snn/analysis",
 	"audio":    "github.com/gosnn/gosnn/snn/audio",
+	"context":  "context",
 	"display":  "github.com/gosnn/gosnn/display",
 	"filepath": "path/filepath",
 	"fmt":      "fmt",

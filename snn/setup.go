@@ -5,7 +5,7 @@ import (
 )
 
 // Setup bundles a network configuration with the plasticity rules of a training run
-// (docs/MODEL.md sections 4-5), so that one call builds a network ready for RunProtocol.
+// (docs/MODEL.md sections 4-5), so that one call builds a network ready for protocol.Run.
 type Setup struct {
 	Config Config
 	EE     VoltageSTDP    // E→E vSTDP (5.1)

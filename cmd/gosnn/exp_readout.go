@@ -59,7 +59,7 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default: from --cluster-size or the file name's ncNNN)")
 	fs.IntVar(&f.clusterSize, "cluster-size", 0, "E cluster size (default: the file name's ncNNN)")
 	fs.IntVar(&f.ne, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
-	fs.IntVar(&f.ring, "ring", 0, "extend the trained clock to this many clusters (snn.ExtendRing) before training; 0 keeps it")
+	fs.IntVar(&f.ring, "ring", 0, "extend the trained clock to this many clusters (readout.ExtendRing) before training; 0 keeps it")
 	train := fs.String("train", "", "training time (default 12s; 24s for two; 6s for song)")
 	replay := fs.String("replay", "2s", "replay time")
 	block := fs.String("block", "2s", "alternation block when training several patterns")

@@ -77,7 +77,7 @@ func Record(durationMs float64) Phase {
 	return Phase{Kind: PhaseRecord, DurationMs: durationMs}
 }
 
-// Protocol is a sequence of phases run one after another by RunProtocol.
+// Protocol is a sequence of phases run one after another by Run.
 type Protocol []Phase
 
 // DurationMs returns the total simulated time of p.
@@ -89,7 +89,7 @@ func (p Protocol) DurationMs() float64 {
 	return t
 }
 
-// PaperProtocol returns the training pipeline of docs/MODEL.md 7.1 after network construction:
+// Paper returns the training pipeline of docs/MODEL.md 7.1 after network construction:
 // 3 s of training, then 30 × (120 s training + 2 s recording), then 30 × (120 s plastic
 // spontaneous activity + 3 s recording): 7353 s. (The original's 5-s warm-up before and 5-s
 // raster after are left to the caller.)
@@ -104,8 +104,8 @@ func Paper() Protocol {
 	return p
 }
 
-// ShortProtocol returns a shortened pipeline for quick experiments and demonstrations with
-// the shape of PaperProtocol: 8 × (15 s training + 2 s recording), then 4 × (10 s plastic
+// Short returns a shortened pipeline for quick experiments and demonstrations with
+// the shape of Paper: 8 × (15 s training + 2 s recording), then 4 × (10 s plastic
 // spontaneous activity + 3 s recording): 188 s. On the full 30 × 80 network with the paper's
 // rules it only starts the learning (docs/MODEL.md A2 needs the paper's hour); with ReducedSetup
 // it learns a chain that replays (TestLearnChain uses the same 120 s + 40 s).

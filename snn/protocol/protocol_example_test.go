@@ -39,7 +39,7 @@ func ExampleSequenceSchedule() {
 }
 
 // A protocol on a tiny network built from a Setup: train in a permuted order, consolidate,
-// record. With ProtocolOptions.Dir set the run would snapshot its weights after every phase
+// record. With Options.Dir set the run would snapshot its weights after every phase
 // and resume after an interruption.
 func ExampleRun() {
 	s := snn.ReducedSetup(3, 20)

@@ -149,7 +149,7 @@ func attachPaperRules(t testing.TB, n *snn.Network) {
 	}
 }
 
-// RunProtocol leaves the network spontaneous and frozen, reports every phase, and records
+// Run leaves the network spontaneous and frozen, reports every phase, and records
 // spikes only in recording phases.
 func TestRunProtocolPhases(t *testing.T) {
 	n := tinyPlasticNet(t, 1)

@@ -19,7 +19,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// ProtocolOptions adjusts RunProtocol. The zero value runs in memory with the training drive
+// Options adjusts Run. The zero value runs in memory with the training drive
 // of docs/MODEL.md 4.3 and reports nothing on the way.
 type Options struct {
 	// Dir, if set, makes the run resumable: after every phase the full weight matrix is saved
@@ -27,7 +27,7 @@ type Options struct {
 	// E→E cluster-block matrix of every recording phase goes to Dir/blocks-NNNN.npy, and the
 	// E spikes of the last recording phase to Dir/spikes-NNNN.npy (n × 2: time in ms, neuron),
 	// so that a resumed run still reports them. A later
-	// RunProtocol with the same Dir and protocol on a network built the same way (same
+	// Run with the same Dir and protocol on a network built the same way (same
 	// configuration, seed and rules) loads the last snapshot and goes on with the next phase.
 	// Neuron state is not saved: a resumed run starts from the network's current state
 	// (docs/MODEL.md section 9 item 5: the original re-initialises it every 2-min call anyway).
@@ -66,7 +66,7 @@ type PhaseReport struct {
 	Wall   time.Duration // wall time of the phase
 }
 
-// ProtocolReport is the result of RunProtocol.
+// Report is the result of Run.
 type Report struct {
 	Phases  []PhaseReport
 	Resumed int           // phases skipped because an earlier run with the same Dir did them
@@ -175,7 +175,7 @@ func Run(ctx context.Context, n *snn.Network, p Protocol, opt Options) (*Report,
 	}
 	if opt.Replay.Order != nil {
 		if err := checkOrder(opt.Replay.Order, k); err != nil {
-			return nil, fmt.Errorf("protocol: RunProtocol: Replay.Order: %w", err)
+			return nil, fmt.Errorf("protocol: Run: Replay.Order: %w", err)
 		}
 	}
 	drive := opt.Drive
@@ -189,7 +189,7 @@ func Run(ctx context.Context, n *snn.Network, p Protocol, opt Options) (*Report,
 	st := &protocolState{Version: 1, Fingerprint: fp}
 	if opt.Dir != "" {
 		if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
-			return nil, fmt.Errorf("protocol: RunProtocol: %w", err)
+			return nil, fmt.Errorf("protocol: Run: %w", err)
 		}
 		old, err := readProtocolState(opt.Dir)
 		if err != nil {
@@ -197,18 +197,18 @@ func Run(ctx context.Context, n *snn.Network, p Protocol, opt Options) (*Report,
 		}
 		if old != nil {
 			if old.Fingerprint != fp {
-				return nil, fmt.Errorf("protocol: RunProtocol: %s belongs to another protocol or network (fingerprint %q, this run %q); use a new directory", filepath.Join(opt.Dir, stateFile), old.Fingerprint, fp)
+				return nil, fmt.Errorf("protocol: Run: %s belongs to another protocol or network (fingerprint %q, this run %q); use a new directory", filepath.Join(opt.Dir, stateFile), old.Fingerprint, fp)
 			}
 			if old.PhasesDone > 0 {
 				if err := snnio.ReadWeightsNpy(n, filepath.Join(opt.Dir, old.Weights)); err != nil {
-					return nil, fmt.Errorf("protocol: RunProtocol: resuming from %s: %w", old.Weights, err)
+					return nil, fmt.Errorf("protocol: Run: resuming from %s: %w", old.Weights, err)
 				}
 			}
 			st = old
 			var sp *snn.Spikes
 			if old.Spikes != "" {
 				if sp, err = readSpikesNpy(filepath.Join(opt.Dir, old.Spikes)); err != nil {
-					return nil, fmt.Errorf("protocol: RunProtocol: resuming from %s: %w", old.Spikes, err)
+					return nil, fmt.Errorf("protocol: Run: resuming from %s: %w", old.Spikes, err)
 				}
 			}
 			for _, r := range old.Phases {
@@ -352,15 +352,15 @@ func readProtocolState(dir string) (*protocolState, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("protocol: RunProtocol: %w", err)
+		return nil, fmt.Errorf("protocol: Run: %w", err)
 	}
 	var st protocolState
 	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("protocol: RunProtocol: %s: %w", filepath.Join(dir, stateFile), err)
+		return nil, fmt.Errorf("protocol: Run: %s: %w", filepath.Join(dir, stateFile), err)
 	}
 	if st.Version != 1 || st.PhasesDone < 0 || st.PhasesDone != len(st.Phases) || (st.PhasesDone > 0 && (st.Weights == "" || filepath.Base(st.Weights) != st.Weights)) ||
 		st.Spikes != "" && filepath.Base(st.Spikes) != st.Spikes {
-		return nil, fmt.Errorf("protocol: RunProtocol: %s is inconsistent (version %d, %d phases done, %d reports, weights %q)", filepath.Join(dir, stateFile), st.Version, st.PhasesDone, len(st.Phases), st.Weights)
+		return nil, fmt.Errorf("protocol: Run: %s is inconsistent (version %d, %d phases done, %d reports, weights %q)", filepath.Join(dir, stateFile), st.Version, st.PhasesDone, len(st.Phases), st.Weights)
 	}
 	return &st, nil
 }
@@ -391,7 +391,7 @@ func saveState(n *snn.Network, dir string, st *protocolState, done int, pr Phase
 	st.Phases = append(st.Phases, recordOf(pr))
 	b, err := json.MarshalIndent(st, "", " ")
 	if err != nil {
-		return fmt.Errorf("protocol: RunProtocol: %w", err)
+		return fmt.Errorf("protocol: Run: %w", err)
 	}
 	if err := snnio.WriteAtomic(filepath.Join(dir, stateFile), func(w io.Writer) error {
 		_, err := w.Write(append(b, '\n'))

@@ -2,8 +2,8 @@ package readout
 
 // The read-out layer (docs/MODEL.md sections 1, 3.3-3.5, 4.4, 5.4 and 7.3-7.5).
 //
-// Conventions: times in ms, rates in kHz, weights in pF (nS·ms), potentials in mV, as in the
-// rest of the package. Read-out neurons are numbered 0 … Size()−1 across pattern groups in
+// Conventions: times in ms, rates in kHz, weights in pF (nS·ms), potentials in mV, as in
+// package snn. Read-out neurons are numbered 0 … Size()−1 across pattern groups in
 // order (Group gives each group's range); E neurons are the network's 0 … NE−1. E→R weights
 // are a read-out × E matrix (row = postsynaptic R, as the package's post × pre convention).
 // A Pattern is element × time at the network's dt (column k is k·dt after the cycle start).
@@ -13,7 +13,7 @@ package readout
 // registered with Network.Every; it reads E spikes from a spike monitor and never changes the
 // network. Files: readout.go (layer), readout_rules.go (pure rules and measures),
 // readout_experiment.go (protocol and report), readout_ring.go (longer clock), pattern.go,
-// spectrogram.go, wav.go.
+// song.go (the bird-song supervisor), engine.go (copies of core helpers).
 
 import (
 	"context"
@@ -26,7 +26,7 @@ import (
 	"github.com/gosnn/gosnn/snn/analysis"
 )
 
-// ReadoutConfig describes the read-out layer of docs/MODEL.md sections 1, 3.3-3.5, 4.4 and 5.4:
+// Config describes the read-out layer of docs/MODEL.md sections 1, 3.3-3.5, 4.4 and 5.4:
 // R neurons taught by supervisor neurons S through plastic E→R synapses, with interneurons H.
 type Config struct {
 	R, S, H    snn.NeuronParams // neuron models (DefaultReadout, DefaultReadout, DefaultInterneuron)
@@ -55,7 +55,7 @@ type Config struct {
 	Seed uint64 // seed of the read-out layer's random draws (initial state, Poisson input, deletion)
 }
 
-// DefaultReadoutConfig returns the read-out parameters of docs/MODEL.md (section 9 defaults: soft
+// DefaultConfig returns the read-out parameters of docs/MODEL.md (section 9 defaults: soft
 // bound, [M] cycle detection with its quirk, per-neuron H refractoriness).
 func DefaultConfig() Config {
 	return Config{
@@ -75,7 +75,7 @@ func (c *Config) Validate() error {
 		name string
 		p    *snn.NeuronParams
 	}{{"R", &c.R}, {"S", &c.S}, {"H", &c.H}} {
-		if err := np.p.Validate("ReadoutConfig." + np.name); err != nil {
+		if err := np.p.Validate("Config." + np.name); err != nil {
 			return err
 		}
 	}
@@ -89,11 +89,11 @@ func (c *Config) Validate() error {
 		{"HRate", c.HRate}, {"HWeight", c.HWeight}, {"InhRate", c.InhRate}, {"InhWeight", c.InhWeight},
 		{"DetectBurnIn", c.DetectBurnIn}, {"ErrorLead", c.ErrorLead}} {
 		if bad(f.v) || f.v < 0 {
-			return fmt.Errorf("readout: ReadoutConfig.%s = %v: must be finite and >= 0", f.name, f.v)
+			return fmt.Errorf("readout: Config.%s = %v: must be finite and >= 0", f.name, f.v)
 		}
 	}
 	if bad(c.DetectWindow) || c.DetectWindow <= 0 {
-		return fmt.Errorf("readout: ReadoutConfig.DetectWindow = %v: must be > 0", c.DetectWindow)
+		return fmt.Errorf("readout: Config.DetectWindow = %v: must be > 0", c.DetectWindow)
 	}
 	return nil
 }
@@ -258,14 +258,14 @@ const (
 	roReplay
 )
 
-// Readout is the read-out layer attached to a network (docs/MODEL.md sections 1 and 4.4): one R,
+// Layer is the read-out layer attached to a network (docs/MODEL.md sections 1 and 4.4): one R,
 // one S and one H neuron per pattern element, for one or more patterns ("groups", each with
 // its own R neurons), and all-to-all plastic E→R synapses starting at 0. It steps in lockstep
 // with the network through a per-step hook (Network.Every) and reads the E spikes of each step
 // from a spike monitor; the network's own weights are not touched (frozen RNN, section 7.3).
 //
-// Train and Replay run the network; between them the layer is idle. A Readout is not safe for
-// concurrent use, and only one Readout should be attached to a network.
+// Train and Replay run the network; between them the layer is idle. A Layer is not safe for
+// concurrent use, and only one Layer should be attached to a network.
 type Layer struct {
 	net    *snn.Network
 	cfg    Config
@@ -301,36 +301,36 @@ type Layer struct {
 	deleted int
 }
 
-// NewReadout attaches a read-out layer for the given patterns to net. Every pattern must have
+// New attaches a read-out layer for the given patterns to net. Every pattern must have
 // the network's time step as its resolution. It registers a per-step hook and an E spike
 // monitor on net.
 func New(net *snn.Network, cfg Config, patterns ...*Pattern) (*Layer, error) {
 	if net == nil {
-		return nil, errors.New("readout: NewReadout: nil network")
+		return nil, errors.New("readout: New: nil network")
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if len(patterns) == 0 {
-		return nil, errors.New("readout: NewReadout: no pattern")
+		return nil, errors.New("readout: New: no pattern")
 	}
 	ro := &Layer{net: net, cfg: cfg, nE: net.Size(snn.PopE), playGroup: -1, deleteS: -1}
 	for g, p := range patterns {
 		if p == nil {
-			return nil, fmt.Errorf("readout: NewReadout: pattern %d is nil", g)
+			return nil, fmt.Errorf("readout: New: pattern %d is nil", g)
 		}
 		if err := p.Validate(); err != nil {
-			return nil, fmt.Errorf("readout: NewReadout: pattern %d: %w", g, err)
+			return nil, fmt.Errorf("readout: New: pattern %d: %w", g, err)
 		}
 		if math.Abs(p.DT-net.DT()) > 1e-9*net.DT() {
-			return nil, fmt.Errorf("readout: NewReadout: pattern %d has DT = %v ms, the network %v ms", g, p.DT, net.DT())
+			return nil, fmt.Errorf("readout: New: pattern %d has DT = %v ms, the network %v ms", g, p.DT, net.DT())
 		}
 		ro.groups = append(ro.groups, p)
 		ro.first = append(ro.first, ro.nR)
 		ro.nR += p.Elements()
 	}
 	if ro.nE == 0 {
-		return nil, errors.New("readout: NewReadout: the network has no E neurons")
+		return nil, errors.New("readout: New: the network has no E neurons")
 	}
 	det, err := NewCycleDetector(net.Clusters(), max(int(math.Round(cfg.DetectWindow/net.DT())), 1),
 		int(math.Round(cfg.DetectBurnIn/net.DT())), cfg.RefCluster, cfg.RequireSpikes)
@@ -383,15 +383,15 @@ func (ro *Layer) Weights() [][]float64 {
 // SetWeights replaces the E→R weights (read-out × E, values in [0, WMax]).
 func (ro *Layer) SetWeights(w [][]float64) error {
 	if len(w) != ro.nR {
-		return fmt.Errorf("readout: Readout.SetWeights: %d rows, want %d", len(w), ro.nR)
+		return fmt.Errorf("readout: Layer.SetWeights: %d rows, want %d", len(w), ro.nR)
 	}
 	for j, row := range w {
 		if len(row) != ro.nE {
-			return fmt.Errorf("readout: Readout.SetWeights: row %d has %d columns, want %d", j, len(row), ro.nE)
+			return fmt.Errorf("readout: Layer.SetWeights: row %d has %d columns, want %d", j, len(row), ro.nE)
 		}
 		for i, v := range row {
 			if bad(v) || v < 0 || v > ro.cfg.Plasticity.WMax {
-				return fmt.Errorf("readout: Readout.SetWeights: w[%d][%d] = %v outside [0, %v]", j, i, v, ro.cfg.Plasticity.WMax)
+				return fmt.Errorf("readout: Layer.SetWeights: w[%d][%d] = %v outside [0, %v]", j, i, v, ro.cfg.Plasticity.WMax)
 			}
 		}
 	}
@@ -405,7 +405,7 @@ func (ro *Layer) SetWeights(w [][]float64) error {
 // robustness test of docs/MODEL.md 7.4) and returns the number of non-zero weights deleted.
 func (ro *Layer) DeleteWeights(frac float64, seed uint64) (int, error) {
 	if bad(frac) || frac < 0 || frac > 1 {
-		return 0, fmt.Errorf("readout: Readout.DeleteWeights: fraction %v outside [0, 1]", frac)
+		return 0, fmt.Errorf("readout: Layer.DeleteWeights: fraction %v outside [0, 1]", frac)
 	}
 	r := streamSeed(seed, 0x44454c45, 0) // "DELE"
 	n := 0
@@ -619,7 +619,7 @@ func (ro *Layer) end() {
 	ro.plastic = false
 }
 
-// ReadoutTrainResult summarises a training phase.
+// TrainResult summarises a training phase.
 type TrainResult struct {
 	Start, End  float64   // network time of the phase, ms
 	CycleStarts []float64 // times at which a pattern started, ms
@@ -634,7 +634,7 @@ type TrainResult struct {
 // 2 s blocks, 24 s); with blockMs = 0 only group 0 is trained.
 func (ro *Layer) Train(ctx context.Context, durMs, blockMs float64) (*TrainResult, error) {
 	if bad(blockMs) || blockMs < 0 {
-		return nil, fmt.Errorf("readout: Readout.Train: block = %v ms: must be finite and >= 0", blockMs)
+		return nil, fmt.Errorf("readout: Layer.Train: block = %v ms: must be finite and >= 0", blockMs)
 	}
 	ro.begin(roTrain)
 	defer ro.end()
@@ -656,7 +656,7 @@ func (ro *Layer) Train(ctx context.Context, durMs, blockMs float64) (*TrainResul
 	return res, err
 }
 
-// ReadoutReplayOptions configure a replay phase (docs/MODEL.md 7.4 and 7.5 item 1).
+// ReplayOptions configure a replay phase (docs/MODEL.md 7.4 and 7.5 item 1).
 type ReplayOptions struct {
 	// Select is the pattern group allowed to replay; the R neurons of every other group get
 	// inhibitory Poisson input (InhRate × InhWeight). −1 selects none (all groups free).
@@ -664,7 +664,7 @@ type ReplayOptions struct {
 	// DeleteAt is the time into the replay (ms) at which each E→R weight is deleted with
 	// probability DeleteFrac; negative for no deletion. The deletion lasts for the rest of
 	// this replay only: the trained weights are restored when it ends (as [M] keeps a copy),
-	// so a later replay starts from them. Readout.DeleteWeights deletes for good.
+	// so a later replay starts from them. Layer.DeleteWeights deletes for good.
 	DeleteAt   float64
 	DeleteFrac float64
 	// HFeedback keeps the H interneurons and their R↔H loop running, driven by R only, as the
@@ -672,17 +672,17 @@ type ReplayOptions struct {
 	HFeedback bool
 }
 
-// DefaultReadoutReplayOptions returns [M]'s replay: no selection, no deletion, no H feedback.
+// DefaultReplayOptions returns [M]'s replay: no selection, no deletion, no H feedback.
 func DefaultReplayOptions() ReplayOptions {
 	return ReplayOptions{Select: -1, DeleteAt: -1}
 }
 
-// ReadoutReplayResult holds the read-out activity of a replay phase.
+// ReplayResult holds the read-out activity of a replay phase.
 type ReplayResult struct {
 	Start, End  float64     // network time of the phase, ms
 	CycleStarts []float64   // detected cycle starts (detector blocked for one pattern length after each), ms
 	RTimes      [][]float64 // spike times of each R neuron, ms
-	Rates       [][]float64 // ReadoutRates of RTimes on the step grid from Start, R × steps
+	Rates       [][]float64 // Rates of RTimes on the step grid from Start, R × steps
 	DT          float64     // ms per Rates column
 	Deleted     int         // E→R weights deleted at DeleteAt
 	Wall        time.Duration
@@ -693,10 +693,10 @@ type ReplayResult struct {
 // separate replay run of [M], so nothing of a preceding training phase carries over.
 func (ro *Layer) Replay(ctx context.Context, durMs float64, opt ReplayOptions) (*ReplayResult, error) {
 	if opt.Select < -1 || opt.Select >= len(ro.groups) {
-		return nil, fmt.Errorf("readout: Readout.Replay: Select = %d outside -1 … %d", opt.Select, len(ro.groups)-1)
+		return nil, fmt.Errorf("readout: Layer.Replay: Select = %d outside -1 … %d", opt.Select, len(ro.groups)-1)
 	}
 	if bad(opt.DeleteAt) || bad(opt.DeleteFrac) || opt.DeleteFrac < 0 || opt.DeleteFrac > 1 {
-		return nil, fmt.Errorf("readout: Readout.Replay: DeleteAt = %v, DeleteFrac = %v: need finite values, fraction in [0, 1]", opt.DeleteAt, opt.DeleteFrac)
+		return nil, fmt.Errorf("readout: Layer.Replay: DeleteAt = %v, DeleteFrac = %v: need finite values, fraction in [0, 1]", opt.DeleteAt, opt.DeleteFrac)
 	}
 	ro.begin(roReplay)
 	defer ro.end()
@@ -789,7 +789,7 @@ func (res *ReplayResult) Window(ro *Layer, g int, from float64) ([][]float64, er
 }
 
 // Order returns the sequence of R activations of group g (indices within the group) between
-// times t0 and t1 (ms), by peak time, from ReadoutActivations of the group's rates with the
+// times t0 and t1 (ms), by peak time, from Activations of the group's rates with the
 // given threshold (rate units; 0.5 counts every spike) and a 20-ms merge gap.
 func (res *ReplayResult) Order(ro *Layer, g int, t0, t1, threshold float64) []int {
 	a, b := ro.Group(g)

@@ -26,7 +26,7 @@ import (
 // pattern, so the supervisor can start only every other cycle (≈ 17 presentations in 12 s), and
 // with the weights that gives, the weakest read-out C misses cycles after the deletion. The
 // authors' read-out code trains ABCBA on their 30 × 80 network (FF60b_2400_nc80.mat, not
-// published); a 30 × 80 network trained with PaperProtocol has a ≈ 450-ms clock, which takes
+// published); a 30 × 80 network trained with protocol.Paper has a ≈ 450-ms clock, which takes
 // one presentation per cycle (≈ 26 in 12 s).
 //
 // With 20 s of training (≈ 29 presentations, what 12 s give on that clock) it asserts the

@@ -12,8 +12,8 @@ import (
 	"github.com/gosnn/gosnn/snn/analysis"
 )
 
-// ReadoutProtocol is a read-out experiment: training, then one replay per selection (docs/MODEL.md
-// 7.3-7.5). DefaultReadoutProtocol gives the ABCBA protocol of the paper.
+// Protocol is a read-out experiment: training, then one replay per selection (docs/MODEL.md
+// 7.3-7.5). DefaultProtocol gives the ABCBA protocol of the paper.
 type Protocol struct {
 	TrainMs    float64 // training time (12 000 ms for one sequence, 24 000 for two, 6000 for the song)
 	BlockMs    float64 // with several patterns, training alternates every BlockMs (2000); 0 trains pattern 0 only
@@ -26,7 +26,7 @@ type Protocol struct {
 	MinOverlap float64 // a cluster is "active during an element" if this fraction of its activity falls in the element's windows (0.25)
 }
 
-// DefaultReadoutProtocol returns the ABCBA protocol: 12 s of training, 2 s of replay with one
+// DefaultProtocol returns the ABCBA protocol: 12 s of training, 2 s of replay with one
 // third of the E→R weights deleted after 1 s.
 func DefaultProtocol() Protocol {
 	return Protocol{TrainMs: 12000, BlockMs: 2000, ReplayMs: 2000, DeleteAt: 1000, DeleteFrac: 1.0 / 3,
@@ -46,7 +46,7 @@ func (f OptFloat) MarshalJSON() ([]byte, error) {
 	return json.Marshal(x)
 }
 
-// ReadoutReport is the outcome of RunReadoutExperiment, ready for JSON.
+// Report is the outcome of RunExperiment, ready for JSON.
 type Report struct {
 	TrainMs      float64        `json:"train_ms"`             // simulated training time, ms
 	TrainWallS   float64        `json:"train_wall_s"`         // wall-clock time of the training, s
@@ -59,11 +59,11 @@ type Report struct {
 	Replays      []ReplayReport `json:"replays"`              // one per selection
 	TotalWallS   float64        `json:"total_wall_s"`         // wall-clock time of training and replays, s
 	NumReadouts  int            `json:"readouts"`             // R neurons over all patterns
-	MinOverlap   float64        `json:"min_overlap"`          // ReadoutProtocol.MinOverlap used for the weight mass
-	ActThreshold float64        `json:"activation_threshold"` // ReadoutProtocol.Threshold used for the orders
+	MinOverlap   float64        `json:"min_overlap"`          // Protocol.MinOverlap used for the weight mass
+	ActThreshold float64        `json:"activation_threshold"` // Protocol.Threshold used for the orders
 }
 
-// ReadoutGroupReport describes one trained pattern.
+// GroupReport describes one trained pattern.
 type GroupReport struct {
 	Elements   []string   `json:"elements"`               // element (R neuron) names
 	Expected   []string   `json:"expected_cyclic_order"`  // CyclicOrder of the pattern, by name
@@ -74,7 +74,7 @@ type GroupReport struct {
 	MaxWeight  []float64  `json:"max_weight"`             // largest E→R weight per R neuron, pF
 }
 
-// ReadoutReplayReport describes one replay.
+// ReplayReport describes one replay.
 type ReplayReport struct {
 	Select      int                `json:"select"`          // selected pattern, −1 for none
 	Deleted     int                `json:"deleted_weights"` // non-zero E→R weights deleted
@@ -83,7 +83,7 @@ type ReplayReport struct {
 	Groups      []GroupReplayStats `json:"patterns"`        // one per pattern
 }
 
-// ReadoutGroupReplayStats is the replay of one pattern's read-outs. "Before" and "after" refer
+// GroupReplayStats is the replay of one pattern's read-outs. "Before" and "after" refer
 // to the E→R deletion (the whole replay is "before" without deletion).
 type GroupReplayStats struct {
 	Error             OptFloat `json:"error"`                           // docs/MODEL.md 7.4, from 35 ms after the second cycle start
@@ -102,7 +102,7 @@ type GroupReplayStats struct {
 	CyclesInOrderAft  int      `json:"cycles_in_order_after"`           // cycles after the deletion with every element in order
 }
 
-// RunReadoutExperiment attaches a read-out layer for patterns to net, trains it and replays it
+// RunExperiment attaches a read-out layer for patterns to net, trains it and replays it
 // as prot says, and returns the report and the layer (for its weights and further runs).
 // Progress goes through the network's host, if any. The network's weights stay frozen.
 func RunExperiment(ctx context.Context, net *snn.Network, cfg Config, prot Protocol, patterns ...*Pattern) (*Report, *Layer, []*ReplayResult, error) {
@@ -298,7 +298,7 @@ func activationSeq(acts []Activation, t0, t1 float64) []int {
 }
 
 // cycleMinOverlap is how long (ms) a read-out activation must overlap a clock cycle to count
-// in it; activations last at least ≈ 26 ms (one spike through ReadoutKernel above 0.5), so
+// in it; activations last at least ≈ 26 ms (one spike through Kernel above 0.5), so
 // this drops slivers at the cycle boundaries but keeps activations that span them.
 const cycleMinOverlap = 10
 

@@ -20,16 +20,16 @@ func readoutCheckPlasticity(p snn.VoltageSTDP) error {
 		{"ThetaLTP", p.ThetaLTP, false}, {"ThetaLTD", p.ThetaLTD, false}, {"WMin", p.WMin, false},
 	} {
 		if bad(f.v) || (f.pos && f.v <= 0) || (!f.pos && f.name[0] != 'T' && f.v < 0) {
-			return fmt.Errorf("readout: ReadoutConfig.Plasticity.%s = %v: must be finite and %s", f.name, f.v, map[bool]string{true: "> 0", false: ">= 0"}[f.pos])
+			return fmt.Errorf("readout: Config.Plasticity.%s = %v: must be finite and %s", f.name, f.v, map[bool]string{true: "> 0", false: ">= 0"}[f.pos])
 		}
 	}
 	if p.WMin >= p.WMax {
-		return fmt.Errorf("readout: ReadoutConfig.Plasticity: WMin = %v must be below WMax = %v", p.WMin, p.WMax)
+		return fmt.Errorf("readout: Config.Plasticity: WMin = %v must be below WMax = %v", p.WMin, p.WMax)
 	}
 	return nil
 }
 
-// ReadoutSynapseUpdate returns the new E→R weight after one step of length dt under the rule
+// SynapseUpdate returns the new E→R weight after one step of length dt under the rule
 // p (docs/MODEL.md section 5.4, normally DefaultReadoutPlasticity):
 //
 //	W ← W + dt·A_LTP·(1 − W/WMax)·x̄·[V − θ_LTP]₊·[ū+ − θ_LTD]₊ − A_LTD·s·[ū− − θ_LTD]₊
@@ -53,19 +53,19 @@ func SynapseUpdate(p *snn.VoltageSTDP, w, dt, xbar float64, spiked bool, v, uPlu
 	return math.Min(math.Max(w, p.WMin), p.WMax)
 }
 
-// ReadoutKernel is the read-out rate kernel of docs/MODEL.md section 7.4, exp(−t²/250) with t in ms
+// Kernel is the read-out rate kernel of docs/MODEL.md section 7.4, exp(−t²/250) with t in ms
 // (not normalised; σ ≈ 11.2 ms).
 func Kernel(t float64) float64 { return math.Exp(-t * t / 250) }
 
-// readoutKernelHalfWidth is where ReadoutKernel is cut off, ms: exp(−100²/250) ≈ 4·10⁻¹⁸.
+// readoutKernelHalfWidth is where Kernel is cut off, ms: exp(−100²/250) ≈ 4·10⁻¹⁸.
 const readoutKernelHalfWidth = 100
 
-// ReadoutRates convolves spike trains with ReadoutKernel on a grid of steps points t0 + k·dt
-// (ms): out[j][k] = Σ_spikes of j ReadoutKernel(t0 + k·dt − t_spike). times[j] holds the spike
+// Rates convolves spike trains with Kernel on a grid of steps points t0 + k·dt
+// (ms): out[j][k] = Σ_spikes of j Kernel(t0 + k·dt − t_spike). times[j] holds the spike
 // times (ms) of neuron j. Spikes more than 100 ms away from a grid point are ignored there.
 func Rates(times [][]float64, t0, dt float64, steps int) ([][]float64, error) {
 	if !(dt > 0) || bad(dt) || bad(t0) || steps < 0 {
-		return nil, fmt.Errorf("readout: ReadoutRates: need dt > 0, finite t0 and steps >= 0 (dt = %v, t0 = %v, steps = %d)", dt, t0, steps)
+		return nil, fmt.Errorf("readout: Rates: need dt > 0, finite t0 and steps >= 0 (dt = %v, t0 = %v, steps = %d)", dt, t0, steps)
 	}
 	half := int(math.Ceil(readoutKernelHalfWidth / dt))
 	kern := make([]float64, 2*half+1)
@@ -78,7 +78,7 @@ func Rates(times [][]float64, t0, dt float64, steps int) ([][]float64, error) {
 		out[j] = row
 		for _, ts := range ts {
 			if bad(ts) {
-				return nil, fmt.Errorf("readout: ReadoutRates: spike time %v of neuron %d", ts, j)
+				return nil, fmt.Errorf("readout: Rates: spike time %v of neuron %d", ts, j)
 			}
 			c := int(math.Round((ts - t0) / dt)) // grid point of the spike
 			if c < -half || c >= steps+half {
@@ -97,25 +97,25 @@ func Rates(times [][]float64, t0, dt float64, steps int) ([][]float64, error) {
 	return out, nil
 }
 
-// ReadoutError is the error measure of docs/MODEL.md section 7.4: target and rates (elements ×
+// Error is the error measure of docs/MODEL.md section 7.4: target and rates (elements ×
 // time, same shape) are each min-max normalised to [0, 1] over the whole matrix, and the mean
 // absolute difference over neurons and time is returned. 0 is a perfect match; a constant
 // matrix normalises to all zeros.
 func Error(target, rates [][]float64) (float64, error) {
 	if len(target) == 0 || len(target) != len(rates) {
-		return 0, fmt.Errorf("readout: ReadoutError: %d target rows vs %d rate rows", len(target), len(rates))
+		return 0, fmt.Errorf("readout: Error: %d target rows vs %d rate rows", len(target), len(rates))
 	}
 	n := len(target[0])
 	if n == 0 {
-		return 0, errors.New("readout: ReadoutError: empty target")
+		return 0, errors.New("readout: Error: empty target")
 	}
 	for i := range target {
 		if len(target[i]) != n || len(rates[i]) != n {
-			return 0, fmt.Errorf("readout: ReadoutError: row %d has %d target and %d rate columns, want %d", i, len(target[i]), len(rates[i]), n)
+			return 0, fmt.Errorf("readout: Error: row %d has %d target and %d rate columns, want %d", i, len(target[i]), len(rates[i]), n)
 		}
 		for k := range target[i] {
 			if bad(target[i][k]) || bad(rates[i][k]) {
-				return 0, fmt.Errorf("readout: ReadoutError: non-finite value in row %d column %d", i, k)
+				return 0, fmt.Errorf("readout: Error: non-finite value in row %d column %d", i, k)
 			}
 		}
 	}
@@ -196,15 +196,15 @@ func (d *CycleDetector) Observe(spikes []int32) bool {
 	return !d.requireSpikes || d.counts[d.ref] > 0
 }
 
-// ReadoutActivation is one excursion of a read-out rate above threshold: neuron, onset, peak
+// Activation is one excursion of a read-out rate above threshold: neuron, onset, peak
 // and end times (ms).
 type Activation struct {
 	Neuron           int     // row of the rate matrix
 	Onset, Peak, End float64 // first sample above threshold, largest sample, last sample above threshold, ms
 }
 
-// ReadoutActivations finds the excursions of each row of rates (sampled at t0 + k·dt) above
-// threshold (in the units of rates; with ReadoutRates one isolated spike peaks at 1, so 0.5
+// Activations finds the excursions of each row of rates (sampled at t0 + k·dt) above
+// threshold (in the units of rates; with Rates one isolated spike peaks at 1, so 0.5
 // counts every spike), merging excursions of one neuron separated by less than mergeMs. The
 // result is sorted by onset, then neuron.
 func Activations(rates [][]float64, t0, dt, threshold, mergeMs float64) []Activation {

@@ -32,7 +32,7 @@ type RateOptions struct {
 	Title string
 	// Activations, if set, are marked on the cluster figures: at (time, peak rate) on
 	// ClusterRates and at (time, cluster) on ClusterRateMap, e.g. the output of
-	// snn.DetectActivations, to check the detector by eye.
+	// analysis.DetectActivations, to check the detector by eye.
 	Activations []analysis.Activation
 }
 
@@ -119,7 +119,7 @@ func checkSpikes(what string, s *snn.Spikes) error {
 
 // traces returns the per-neuron rates (Hz) of the groups of neurons given by bounds (group g
 // is neurons bounds[g] <= i < bounds[g+1]) in bins of bin ms over [t0, t1), smoothed with a
-// Gaussian of sigma ms when sigma > 0. It uses snn.ClusterRateTraces, the implementation the
+// Gaussian of sigma ms when sigma > 0. It uses analysis.ClusterRateTraces, the implementation the
 // activation detector of docs/MODEL.md section 8 A7 thresholds, so figures show exactly what the
 // analysis sees (spikes up to 4 sigma outside the window contribute: no dip at the edges).
 func traces(what string, s *snn.Spikes, bounds []int, t0, t1, bin, sigma float64) (rateSeries, error) {

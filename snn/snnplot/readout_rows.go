@@ -141,7 +141,7 @@ func ReadoutRows(ro *readout.Layer, res *readout.ReplayResult, g int, opt Readou
 }
 
 // ReadoutSelection draws replays in which external inhibition selected one group of the
-// read-out (snn.ReadoutReplayOptions.Select, docs/MODEL.md section 7.5 item 1): one column per
+// read-out (readout.ReplayOptions.Select, docs/MODEL.md section 7.5 item 1): one column per
 // replay, one row per read-out neuron of every group, each panel the neuron's read-out activity
 // (spike train smoothed with the read-out kernel). The panels of neurons inhibited in a replay
 // (those outside group selected[i]) are shaded grey over the replay, so the figure shows the

@@ -12,7 +12,7 @@ import (
 )
 
 // PatternReadout draws the replay of read-out group g (the g-th pattern given to
-// snn.NewReadout) with Readout: on top, the group's pattern (min-max normalised, docs/MODEL.md
+// readout.New) with Readout: on top, the group's pattern (min-max normalised, docs/MODEL.md
 // section 7.3) laid down from every cycle start the replay detected; below, the read-out
 // activity of the group's R neurons (spike trains smoothed with the read-out kernel, docs/MODEL.md
 // section 7.4). Time is network time in ms; element names come from the pattern.
@@ -50,7 +50,7 @@ func PatternReadout(ro *readout.Layer, res *readout.ReplayResult, g int, opt Rea
 
 // replayPanels returns the target (the normalised pattern of group g tiled from each detected
 // cycle start) and the activity rows of group g, both on the replay's grid: column k is time
-// res.Start + (k+1)·res.DT, as in snn.ReadoutReplayResult.Window.
+// res.Start + (k+1)·res.DT, as in readout.ReplayResult.Window.
 func replayPanels(ro *readout.Layer, res *readout.ReplayResult, g int) (target, activity [][]float64, err error) {
 	p := ro.Patterns()[g]
 	from, to := ro.Group(g)

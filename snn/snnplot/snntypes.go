@@ -112,7 +112,7 @@ func MonitorClusterRateMap(m *snn.RateMonitor, net *snn.Network, heat HeatOption
 	return f, err
 }
 
-// Replay plots the cluster activations of a replay analysis (snn.AnalyzeReplay): one dot per
+// Replay plots the cluster activations of a replay analysis (analysis.AnalyzeReplay): one dot per
 // activation at (time of its peak, cluster number: snn's cluster k is drawn as k+1) in the
 // cluster's colour, with successive
 // activations of clusters k and k+1 (the natural order) joined by grey lines, so that sequential replay shows

@@ -24,7 +24,7 @@ type SpectrogramOptions struct {
 	Linear bool
 }
 
-// Spectrogram draws a short-time Fourier spectrogram (snn.NewSpectrogram) as a heatmap with
+// Spectrogram draws a short-time Fourier spectrogram (audio.NewSpectrogram) as a heatmap with
 // time in ms on the x axis and frequency in kHz on the y axis, lowest frequency at the bottom,
 // each frame and bin centred on its time and frequency. Values are in dB relative to the
 // loudest cell, 20·log10(|S|/max|S|), floored at −120 dB and drawn from −80 to 0 dB unless
