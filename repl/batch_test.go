@@ -611,7 +611,7 @@ func TestGosnnRunExport(t *testing.T) {
 
 k := 212
 sp := &snn.Spikes{Time: []float64{float64(k) * 0.1}, Neuron: []int32{5}}
-fmt.Println(sp.Time[0], snn.SaveSpikes("spikes.csv", sp, 0.1), snn.SaveSpikes("spikes.npy", sp, 0.1))
+fmt.Println(sp.Time[0], snnio.SaveSpikes("spikes.csv", sp, 0.1), snnio.SaveSpikes("spikes.npy", sp, 0.1))
 paths, err := snnplot.SaveAs(plot.New(), "raster", "png", "svg", "pdf")
 fmt.Println(paths, err)
 `

@@ -18,6 +18,9 @@ import (
 // (plot := ..., func display()) when it does not use the package. An explicit import of the
 // same package is legal before or after (a repeated import is dropped).
 var implicitImports = map[string]string{
+	"analysis": "github.com/gosnn/gosnn/snn/analysis",
+	"audio":    "github.com/gosnn/gosnn/snn/audio",
+	"context":  "context",
 	"display":  "github.com/gosnn/gosnn/display",
 	"filepath": "path/filepath",
 	"fmt":      "fmt",
@@ -26,7 +29,10 @@ var implicitImports = map[string]string{
 	"os":       "os",
 	"plot":     "gonum.org/v1/plot",
 	"plotter":  "gonum.org/v1/plot/plotter",
+	"protocol": "github.com/gosnn/gosnn/snn/protocol",
+	"readout":  "github.com/gosnn/gosnn/snn/readout",
 	"snn":      "github.com/gosnn/gosnn/snn",
+	"snnio":    "github.com/gosnn/gosnn/snn/snnio",
 	"snnplot":  "github.com/gosnn/gosnn/snn/snnplot",
 	"strings":  "strings",
 	"time":     "time",

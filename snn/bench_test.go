@@ -86,20 +86,3 @@ func BenchmarkTrainFull(b *testing.B) {
 		})
 	}
 }
-
-// BenchmarkProtocolReduced: one second of ReducedSetup(30, 20) training through RunProtocol.
-func BenchmarkProtocolReduced(b *testing.B) {
-	s := ReducedSetup(30, 20)
-	s.Config.Threads = 1
-	n, err := s.Build()
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := Protocol{Stimulate(nil, 1000)}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := n.RunProtocol(p, ProtocolOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

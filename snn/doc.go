@@ -3,6 +3,12 @@
 // (PLoS Comput Biol 16:e1007606), as specified in docs/MODEL.md, with forward Euler at dt = 0.1 ms
 // in the per-step order of the original code.
 //
+// snn is the core: configuration, network, populations, projections, the per-step schedule,
+// plasticity rules, monitors and the host interface. Packages beside it import it, never the
+// reverse: snn/protocol (training protocols with resumable snapshots), snn/analysis (rates,
+// replay, weight structure), snn/snnio (file formats: .mat, .npy, text, CSV), snn/audio (WAV
+// and spectrograms) and snn/readout (the read-out layer and the bird-song supervisor).
+//
 // snn is plain compiled Go: it never prints, keeps no package-level mutable state, and
 // imports nothing of this repository (only the standard library and gonum).
 //
@@ -89,31 +95,16 @@
 // available (MemAvailable of /proc/meminfo, lowered to the room a cgroup v2 memory.max
 // leaves), instead of letting the allocation kill the process.
 //
-// # Learning: rules, protocols, snapshots
+// # Learning: rules and setups
 //
 // Plasticity rules are attached per projection (SetVoltageSTDP on E→E, §5.1; SetInhibitorySTDP
 // on I→E, §5.2; SetNormalization on E→E, §5.3) and act while SetPlastic(true); they can be
 // frozen and thawed at any moment, also from a hook. A Setup bundles a configuration with its
 // rules (PaperSetup: docs/MODEL.md; ReducedSetup: a small, fast-learning preset for tests and
-// notebooks, documented there). Protocols are values: a Protocol is a list of Phase values
-// built with Stimulate (sequential stimulation in any cluster order, 9 ms on in each 15-ms
-// slot, §7.1), Spontaneous (with or without plasticity, §7.2) and Record (frozen, E spikes
-// analysed for replay); PaperProtocol is the whole §7.1 pipeline. RunProtocol runs one, with
-// progress through the Host and, given a directory, atomic weight snapshots after every phase
-// (and the spikes of the last recording) from which a later call resumes. ChainBlockMeans, EEBlockMeans, ReducedSpectrum and
-// AnalyzeReplay measure what was learned; LTPUpdates counts the work of LTP.
-//
-// # Files
-//
-// Weights: LoadWeights and SaveWeights read and write .mat (MAT v5, compressed, variable
-// "W"), .npy (float64, C order) and delimited text, post × pre in memory (io.go). Results:
-// SaveSpikes, SaveRates (a RateTable, from RateMonitor.Table or TracesTable) and
-// SaveActivations write CSV with a header line or a 2-d float64 .npy, chosen by extension,
-// and LoadSpikes, LoadRates and LoadActivations read them back (export.go). Times in those
-// files are snapped to the step grid (SnapTime: 212 × 0.1 ms is written 21.2, never
-// 21.200000000000003). NumPy (np.load, np.loadtxt, np.genfromtxt) and SciPy
-// (scipy.io.loadmat) read every one of them; TestExportPythonInterop checks it. All writes
-// are atomic.
+// notebooks, documented there). Package protocol runs training protocols on a network;
+// package analysis measures what was learned; LTPUpdates counts the work of LTP. WeightRow,
+// SetWeightRows and EEBlockMatrix read and set weights straight from the synapse storage,
+// without a dense copy (for snapshots of large networks).
 //
 // # docs/MODEL.md section 9 switches
 //
@@ -124,27 +115,14 @@
 // Multiplicative), target fixed when attached. Item 5 (state between chunks): continuous;
 // ResetState for the original's re-initialisation. Item 6: traces start at the initial V.
 // Item 8 (threshold after a spike): NeuronParams.Threshold, per population, so also
-// ReadoutConfig.R and .S ([M] increments V_T for R and S; `gosnn exp readout
+// readout.Config.R and .S ([M] increments V_T for R and S; `gosnn exp readout
 // --readout-threshold increment`). Items 9/10: forward Euler,
 // one-step recurrent delay and undelayed external input, always. Item 11: x̄ += 1 per spike.
 // Item 12 (read-out bound): VoltageSTDP.SoftBound. Weight bounds: VoltageSTDP.WMin/WMax,
 // InhibitorySTDP.WMin/WMax and Normalization.WMin/WMax. Item 13 (initial V):
 // NeuronParams.VInitLow/VInitHigh. Item 14 (H refractoriness): per neuron by default;
-// ReadoutConfig.H.SharedRefractory reproduces [M]'s shared clock. Item 7
+// NeuronParams.SharedRefractory (readout.Config.H) reproduces [M]'s shared clock. Item 7
 // (the last-E-neuron bug of [J]): fixed by default; Config.LastENeuronBug reproduces it.
 // Items 15-17 belong to the read-out experiment; item 19 follows item 7 (iSTDP treats every
 // E neuron alike).
-//
-// # The read-out against the authors' code
-//
-// snn/testdata/mref/readout_ref.py re-simulates [M]'s read-out layer independently, fed with
-// the E spikes and supervisor starts of a gosnn run; the two learn the same E→R weights
-// within seed noise (TestReadoutMatchesReference in cmd/gosnn; numbers in its README). [M]
-// trains ABCBA on the authors' 30 × 80 network (FF60b_2400_nc80.mat, not published; a 30 × 80
-// network trained with PaperProtocol runs at about 450 ms per cycle, which takes one 400-ms
-// presentation per cycle), not on the published 15 × 160 matrix,
-// whose 345-ms clock lets the supervisor start only every other cycle: 12 s give about 17
-// presentations there instead of about 26, and the weakest read-out then misses cycles after
-// the deletion test of docs/MODEL.md 7.4. 20 s on the 15 × 160 matrix, or 12 s on a 30 × 80
-// network trained with PaperProtocol, give the robustness the paper describes.
 package snn

@@ -234,3 +234,27 @@ func (n *Network) StopSpikes(m *SpikeMonitor) {
 	}
 	n.spikeMons = keep
 }
+
+// RateTable is a set of rate traces on common time bins, the form rates are exported in:
+// TimeMs[b] is the time of bin b and Hz[k][b] the rate of trace k (named Names[k]) in it.
+type RateTable struct {
+	TimeMs []float64
+	Names  []string
+	Hz     [][]float64
+}
+
+// Table returns the monitor's rates so far: one trace per population (named by the
+// population), then one per E cluster ("cluster_0", "cluster_1", ...), at the start time of
+// each bin (BinTimes).
+func (m *RateMonitor) Table() RateTable {
+	t := RateTable{TimeMs: m.BinTimes()}
+	for i := 0; i < m.net.NumPops(); i++ {
+		t.Names = append(t.Names, m.net.PopName(PopID(i)))
+		t.Hz = append(t.Hz, m.Rates(PopID(i)))
+	}
+	for k := range m.cl {
+		t.Names = append(t.Names, fmt.Sprintf("cluster_%d", k))
+		t.Hz = append(t.Hz, m.ClusterRates(k))
+	}
+	return t
+}

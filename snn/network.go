@@ -211,16 +211,10 @@ func NewFromWeights(cfg Config, w *mat.Dense, cl Clusters) (*Network, error) {
 }
 
 func checkClusters(cl Clusters, ne int) error {
-	b := cl.Bounds
-	if b[0] < 0 {
-		return fmt.Errorf("snn: Clusters.Bounds[0] = %d: must be >= 0", b[0])
+	if err := cl.Validate(); err != nil {
+		return err
 	}
-	for k := 1; k < len(b); k++ {
-		if b[k] <= b[k-1] {
-			return fmt.Errorf("snn: Clusters.Bounds[%d] = %d: bounds must increase", k, b[k])
-		}
-	}
-	if b[len(b)-1] > ne {
+	if b := cl.Bounds; b[len(b)-1] > ne {
 		return fmt.Errorf("snn: Clusters.Bounds[%d] = %d: exceeds the number of E neurons (%d)", len(b)-1, b[len(b)-1], ne)
 	}
 	return nil

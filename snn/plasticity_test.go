@@ -354,3 +354,17 @@ func meanNonZero(w *mat.Dense) float64 {
 	}
 	return s / c
 }
+
+// attachPaperRules attaches the paper's vSTDP, iSTDP and normalisation (docs/MODEL.md 5.1-5.3).
+func attachPaperRules(t testing.TB, n *Network) {
+	t.Helper()
+	if err := n.SetVoltageSTDP(ProjEtoE, DefaultEEPlasticity()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetInhibitorySTDP(ProjItoE, DefaultIEPlasticity()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetNormalization(ProjEtoE, DefaultNormalization()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -33,7 +33,7 @@ type Progress struct {
 	Wall  time.Duration // wall-clock time since the run started
 	Rates []float64     // mean rate of each population over this run so far, Hz
 	Final bool          // true for the last report of a run
-	// Phase and Phases locate the run in a protocol (RunProtocol): phase Phase (0-based) of
+	// Phase and Phases locate the run in a protocol (protocol.Run): phase Phase (0-based) of
 	// Phases; both are 0 outside protocols.
 	Phase, Phases int
 }

@@ -1,5 +1,7 @@
 package snn
 
+import "fmt"
+
 // Spikes is a compact spike record: spike k is neuron Neuron[k] at time Time[k] (ms).
 // Neuron indices are global network indices (E neurons first, then I; see doc.go).
 // Records produced by monitors are sorted by time, and by neuron within one step.
@@ -53,4 +55,22 @@ func (c Clusters) Of(i int) int {
 		}
 	}
 	return -1
+}
+
+// Validate reports malformed bounds: a negative first bound or bounds that do not increase
+// strictly (an empty cluster). No clusters at all (no bounds) is valid.
+func (c Clusters) Validate() error {
+	b := c.Bounds
+	if len(b) == 0 {
+		return nil
+	}
+	if b[0] < 0 {
+		return fmt.Errorf("snn: Clusters.Bounds[0] = %d: must be >= 0", b[0])
+	}
+	for k := 1; k < len(b); k++ {
+		if b[k] <= b[k-1] {
+			return fmt.Errorf("snn: Clusters.Bounds[%d] = %d: bounds must increase", k, b[k])
+		}
+	}
+	return nil
 }

@@ -58,7 +58,7 @@ type stimEvent struct {
 // weight follows its rate (OffWeight at d.BaseRate, OnWeight otherwise). It replaces any
 // schedule still pending. An empty schedule with d's zero value removes it, leaving rates and
 // drive weights as they are: to return to spontaneous input, also call SetRates and
-// SetDriveWeight with Config.ExtE (RunProtocol does this at the end of every stimulation
+// SetDriveWeight with Config.ExtE (protocol.Run does this at the end of every stimulation
 // phase).
 func (n *Network) ScheduleStimuli(st []Stimulus, d TrainingDrive) error {
 	k := n.clusters.Count()

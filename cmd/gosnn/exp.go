@@ -14,6 +14,8 @@ import (
 
 	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/snnio"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -191,7 +193,7 @@ type weightFile struct {
 // clusters (clusters, else clusterSize, else the ncNNN in the file name), which must divide
 // the E neurons.
 func loadWeightFile(path string, ne, clusters, clusterSize int) (*weightFile, error) {
-	w, err := snn.LoadWeights(path)
+	w, err := snnio.LoadWeights(path)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +213,7 @@ func loadWeightFile(path string, ne, clusters, clusterSize int) (*weightFile, er
 		}
 		k = ne / clusterSize
 	default:
-		size, ok := snn.ClusterSizeFromName(path)
+		size, ok := snnio.ClusterSizeFromName(path)
 		if !ok {
 			return nil, fmt.Errorf("cannot tell the clusters of %s: give --clusters K or --cluster-size M (or name the file ...ncNNN...)", path)
 		}
@@ -248,7 +250,7 @@ func replay(f *replayFlags) (*replayResult, error) {
 		return nil, err
 	}
 	wall := time.Since(t0).Seconds()
-	st, err := snn.AnalyzeReplay(sm.Spikes(), net.Clusters(), 0, net.Time(), snn.DefaultReplayOptions())
+	st, err := analysis.AnalyzeReplay(sm.Spikes(), net.Clusters(), 0, net.Time(), analysis.DefaultReplayOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +296,7 @@ func weightsError(path string, err error) error {
 // it saves a 1×1 matrix in the same format to a temporary name in the same directory.
 func checkWritable(path string) error {
 	probe := filepath.Join(filepath.Dir(path), ".gosnn-probe-"+strconv.Itoa(os.Getpid())+filepath.Ext(path))
-	if err := snn.SaveWeights(probe, mat.NewDense(1, 1, []float64{1})); err != nil {
+	if err := snnio.SaveWeights(probe, mat.NewDense(1, 1, []float64{1})); err != nil {
 		return fmt.Errorf("cannot save weights to %s: %w", path, err)
 	}
 	return os.Remove(probe)

@@ -14,6 +14,9 @@ import (
 
 	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/audio"
+	"github.com/gosnn/gosnn/snn/readout"
+	"github.com/gosnn/gosnn/snn/snnio"
 )
 
 // gosnn exp readout: read-out training then replay (docs/MODEL.md 7.3-7.5) as a batch job.
@@ -56,7 +59,7 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default: from --cluster-size or the file name's ncNNN)")
 	fs.IntVar(&f.clusterSize, "cluster-size", 0, "E cluster size (default: the file name's ncNNN)")
 	fs.IntVar(&f.ne, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
-	fs.IntVar(&f.ring, "ring", 0, "extend the trained clock to this many clusters (snn.ExtendRing) before training; 0 keeps it")
+	fs.IntVar(&f.ring, "ring", 0, "extend the trained clock to this many clusters (readout.ExtendRing) before training; 0 keeps it")
 	train := fs.String("train", "", "training time (default 12s; 24s for two; 6s for song)")
 	replay := fs.String("replay", "2s", "replay time")
 	block := fs.String("block", "2s", "alternation block when training several patterns")
@@ -146,14 +149,14 @@ func thresholdName(m snn.ThresholdMode) string {
 
 // readoutOutput is what gosnn exp readout prints and saves.
 type readoutOutput struct {
-	Weights     string             `json:"weights"`
-	Pattern     string             `json:"pattern"`
-	Clusters    int                `json:"clusters"`
-	ClusterSize int                `json:"cluster_size"`
-	Seed        uint64             `json:"seed"`
-	Threads     int                `json:"threads"`
-	Threshold   string             `json:"readout_threshold"` // --readout-threshold: set or increment
-	Report      *snn.ReadoutReport `json:"report"`
+	Weights     string          `json:"weights"`
+	Pattern     string          `json:"pattern"`
+	Clusters    int             `json:"clusters"`
+	ClusterSize int             `json:"cluster_size"`
+	Seed        uint64          `json:"seed"`
+	Threads     int             `json:"threads"`
+	Threshold   string          `json:"readout_threshold"` // --readout-threshold: set or increment
+	Report      *readout.Report `json:"report"`
 }
 
 func readoutCmd(args []string, stdout, stderr io.Writer) int {
@@ -184,28 +187,28 @@ func readoutCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 // readoutPatterns resolves --pattern.
-func readoutPatterns(f *readoutFlags, dt float64) ([]*snn.Pattern, error) {
+func readoutPatterns(f *readoutFlags, dt float64) ([]*readout.Pattern, error) {
 	switch f.pattern {
 	case "abcba":
-		return []*snn.Pattern{snn.ABCBA()}, nil
+		return []*readout.Pattern{readout.ABCBA()}, nil
 	case "two":
-		return []*snn.Pattern{snn.ABCBA(), snn.DEDED()}, nil
+		return []*readout.Pattern{readout.ABCBA(), readout.DEDED()}, nil
 	case "song":
-		a, err := snn.ReadWAVFile(f.wav)
+		a, err := audio.ReadWAVFile(f.wav)
 		if err != nil {
 			return nil, err
 		}
-		p, err := snn.SongSupervisor(a, snn.DefaultSongSupervisorParams(), snn.SupervisorOn)
+		p, err := readout.SongSupervisor(a, readout.DefaultSongSupervisorParams(), readout.SupervisorOn)
 		if err != nil {
 			return nil, err
 		}
-		return []*snn.Pattern{p}, nil
+		return []*readout.Pattern{p}, nil
 	}
-	p, err := snn.LoadPattern(f.pattern, dt, 0)
+	p, err := readout.LoadPattern(f.pattern, dt, 0)
 	if err != nil {
 		return nil, err
 	}
-	return []*snn.Pattern{p}, nil
+	return []*readout.Pattern{p}, nil
 }
 
 func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readoutOutput, error) {
@@ -226,7 +229,7 @@ func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readou
 	}
 	w, n, ne, k := wf.w, wf.n, wf.ne, wf.k
 	if f.ring > 0 {
-		w, err = snn.ExtendRing(w, ne, k, f.ring, f.seed)
+		w, err = readout.ExtendRing(w, ne, k, f.ring, f.seed)
 		if err != nil {
 			return nil, err
 		}
@@ -245,14 +248,14 @@ func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readou
 	if err != nil {
 		return nil, err
 	}
-	rc := snn.DefaultReadoutConfig()
+	rc := readout.DefaultConfig()
 	rc.Seed = f.seed
 	rc.RequireSpikes = f.requireSpikes
 	rc.R.Threshold, rc.S.Threshold = f.threshold, f.threshold
-	prot := snn.DefaultReadoutProtocol()
+	prot := readout.DefaultProtocol()
 	prot.TrainMs, prot.ReplayMs, prot.BlockMs = f.trainMs, f.replayMs, f.blockMs
 	prot.DeleteAt, prot.DeleteFrac, prot.HFeedback = f.deleteAtMs, f.deleteFrac, f.hFeedback
-	rep, ro, results, err := snn.RunReadoutExperiment(ctx, net, rc, prot, pats...)
+	rep, ro, results, err := readout.RunExperiment(ctx, net, rc, prot, pats...)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +272,7 @@ func runReadout(ctx context.Context, f *readoutFlags, stderr io.Writer) (*readou
 // saveReadout writes report.json, weights.mat (variable W, the trained read-out × E
 // weights), rates.mat (variables rates1, rates2, … one per replay, read-out × steps at dt)
 // and e_spikes.csv (the E spikes of training and replays) into dir.
-func saveReadout(dir string, out *readoutOutput, ro *snn.Readout, results []*snn.ReadoutReplayResult) error {
+func saveReadout(dir string, out *readoutOutput, ro *readout.Layer, results []*readout.ReplayResult) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -284,18 +287,18 @@ func saveReadout(dir string, out *readoutOutput, ro *snn.Readout, results []*snn
 		return err
 	}
 	wm := ro.Weights()
-	if err := snn.WriteMatFile(filepath.Join(dir, "weights.mat"), snn.MatVar{Name: "W", Class: "double", Rows: len(wm), Cols: len(wm[0]), Data: flatten(wm)}); err != nil {
+	if err := snnio.WriteMatFile(filepath.Join(dir, "weights.mat"), snnio.MatVar{Name: "W", Class: "double", Rows: len(wm), Cols: len(wm[0]), Data: flatten(wm)}); err != nil {
 		return err
 	}
-	var vars []snn.MatVar
+	var vars []snnio.MatVar
 	for i, r := range results {
 		if len(r.Rates) == 0 || len(r.Rates[0]) == 0 {
 			continue
 		}
-		vars = append(vars, snn.MatVar{Name: fmt.Sprintf("rates%d", i+1), Class: "double", Rows: len(r.Rates), Cols: len(r.Rates[0]), Data: flatten(r.Rates)})
+		vars = append(vars, snnio.MatVar{Name: fmt.Sprintf("rates%d", i+1), Class: "double", Rows: len(r.Rates), Cols: len(r.Rates[0]), Data: flatten(r.Rates)})
 	}
 	if len(vars) > 0 {
-		return snn.WriteMatFile(filepath.Join(dir, "rates.mat"), vars...)
+		return snnio.WriteMatFile(filepath.Join(dir, "rates.mat"), vars...)
 	}
 	return nil
 }
@@ -341,7 +344,7 @@ func writeFileAtomic(path string, data []byte) error {
 	return err
 }
 
-func fmtOpt(x snn.OptFloat, format string) string {
+func fmtOpt(x readout.OptFloat, format string) string {
 	v := float64(x)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"

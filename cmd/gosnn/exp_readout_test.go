@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/snnio"
 )
 
 func TestReadoutFlags(t *testing.T) {
@@ -41,7 +41,7 @@ func TestReadoutFlags(t *testing.T) {
 func TestReadoutSmall(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "rand_250_nc40.npy")
-	if err := snn.SaveWeights(path, smallWeights(t)); err != nil {
+	if err := snnio.SaveWeights(path, smallWeights(t)); err != nil {
 		t.Fatal(err)
 	}
 	pat := filepath.Join(dir, "xy.txt")
@@ -80,7 +80,7 @@ func TestReadoutSmall(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	mf, err := snn.ReadMatFile(filepath.Join(out, "weights.mat"))
+	mf, err := snnio.ReadMatFile(filepath.Join(out, "weights.mat"))
 	if err != nil {
 		t.Fatal(err)
 	}

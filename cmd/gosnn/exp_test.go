@@ -13,6 +13,7 @@ import (
 	"github.com/gosnn/gosnn/internal/dirlock"
 	"github.com/gosnn/gosnn/internal/testskip"
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/snnio"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -20,7 +21,7 @@ func TestReplayFlags(t *testing.T) {
 	hideAuthorsData(t)
 	dir := t.TempDir()
 	noName := filepath.Join(dir, "w.npy")
-	if err := snn.SaveWeights(noName, smallWeights(t)); err != nil {
+	if err := snnio.SaveWeights(noName, smallWeights(t)); err != nil {
 		t.Fatal(err)
 	}
 	// Bad entries: the error names the file as well as the entry.
@@ -28,7 +29,7 @@ func TestReplayFlags(t *testing.T) {
 	for path, x := range map[string]float64{nan: math.NaN(), neg: -0.5} {
 		w := smallWeights(t)
 		w.Set(3, 7, x)
-		if err := snn.SaveWeights(path, w); err != nil {
+		if err := snnio.SaveWeights(path, w); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -72,7 +73,7 @@ func smallWeights(t *testing.T) *mat.Dense {
 // bookkeeping is checked here, A7 is tested in package snn).
 func TestReplaySmall(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "rand_250_nc40.npy")
-	if err := snn.SaveWeights(path, smallWeights(t)); err != nil {
+	if err := snnio.SaveWeights(path, smallWeights(t)); err != nil {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
@@ -174,14 +175,14 @@ func TestTrainShort(t *testing.T) {
 	if !strings.Contains(errb.String(), "phase 24/24") {
 		t.Errorf("no progress for the last phase on stderr: %q", errb.String())
 	}
-	w, err := snn.LoadWeights(r["weights"].(string))
+	w, err := snnio.LoadWeights(r["weights"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n, m := w.Dims(); n != 100 || m != 100 {
 		t.Errorf("saved matrix %d×%d", n, m)
 	}
-	if size, ok := snn.ClusterSizeFromName(r["weights"].(string)); !ok || size != 20 {
+	if size, ok := snnio.ClusterSizeFromName(r["weights"].(string)); !ok || size != 20 {
 		t.Errorf("weights file name %s does not give the cluster size", r["weights"])
 	}
 	for _, name := range []string{"summary.json", "state.json", "spikes.csv", "weights-0024.npy", "blocks-0024.npy"} {
@@ -297,7 +298,7 @@ func TestExpOutDirLocked(t *testing.T) {
 	}
 	defer lock.Release()
 	w := filepath.Join(t.TempDir(), "w_250_nc40.npy")
-	if err := snn.SaveWeights(w, smallWeights(t)); err != nil {
+	if err := snnio.SaveWeights(w, smallWeights(t)); err != nil {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("gosnn: %s is in use by pid %d (gosnn exp train --seed 1, started ", dir, os.Getpid())

@@ -18,6 +18,9 @@ import (
 
 	"github.com/gosnn/gosnn/internal/dirlock"
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/protocol"
+	"github.com/gosnn/gosnn/snn/snnio"
 )
 
 // trainSummary is DIR/summary.json and the record printed by gosnn exp train --json.
@@ -137,9 +140,9 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 }
 
 // hasRecording says whether the protocol has a recording phase.
-func hasRecording(p snn.Protocol) bool {
+func hasRecording(p protocol.Protocol) bool {
 	for _, ph := range p {
-		if ph.Kind == snn.PhaseRecord {
+		if ph.Kind == protocol.PhaseRecord {
 			return true
 		}
 	}
@@ -248,14 +251,14 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 	setup.EE.ALTP *= f.ltpGain
 	setup.Config.Seed, setup.Config.Threads = f.seed, f.threads
 	setup.Config.LastENeuronBug = f.lastEBug
-	prot := snn.ShortProtocol()
+	prot := protocol.Short()
 	if f.protocol == "paper" {
-		prot = snn.PaperProtocol()
+		prot = protocol.Paper()
 	}
 	for i := range prot {
 		prot[i].DurationMs *= f.timeScale
 		prot[i].PlasticDelayMs *= f.timeScale
-		if prot[i].Kind == snn.PhaseStimulate {
+		if prot[i].Kind == protocol.PhaseStimulate {
 			prot[i].Order = f.order
 		}
 	}
@@ -283,7 +286,7 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 	cpu0, t0 := cpuSeconds(), time.Now()
 	total := len(prot)
 	host.phase = fmt.Sprintf("phase 1/%d %s", total, prot[0].Kind)
-	rep, err := net.RunProtocolContext(ctx, prot, snn.ProtocolOptions{Dir: f.dir, OnPhase: func(r snn.PhaseReport) {
+	rep, err := protocol.Run(ctx, net, prot, protocol.Options{Dir: f.dir, OnPhase: func(r protocol.PhaseReport) {
 		// The progress label names the next phase, also after phases restored from a
 		// snapshot (a resumed run reports them once, without a line each).
 		if r.Index+1 < total {
@@ -305,7 +308,7 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 	if rep.Resumed > 0 {
 		fmt.Fprintf(stderr, "gosnn exp train: resumed after phase %d of %d\n", rep.Resumed, total)
 	}
-	if err := net.WriteWeightsNpy(weights); err != nil {
+	if err := snnio.WriteWeightsNpy(net, weights); err != nil {
 		return nil, err
 	}
 	w := net.WeightMatrix()
@@ -326,14 +329,14 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 		PeakRSSMB: peakRSSMB(), LTPUpdates: net.LTPUpdates()}
 	r.RateEHz, r.RateIHz, r.PeriodMs, r.InOrder = optFloat(math.NaN()), optFloat(math.NaN()), optFloat(math.NaN()), optFloat(math.NaN())
 	for i := len(rep.Phases) - 1; i >= 0; i-- {
-		if ph := rep.Phases[i]; ph.Kind == snn.PhaseRecord && ph.Replay != nil {
+		if ph := rep.Phases[i]; ph.Kind == protocol.PhaseRecord && ph.Replay != nil {
 			r.RateEHz, r.RateIHz = optFloat(ph.RateE), optFloat(ph.RateI)
 			r.PeriodMs, r.InOrder, r.Transitions = optFloat(ph.Replay.PeriodMs), optFloat(ph.Replay.InOrderFraction), ph.Replay.Transitions
 			break
 		}
 	}
 	ee := w.Slice(0, ne, 0, ne)
-	cm, err := snn.ChainBlockMeans(ee, net.Clusters(), f.order)
+	cm, err := analysis.ChainBlockMeans(ee, net.Clusters(), f.order)
 	if err != nil {
 		return nil, err
 	}
@@ -364,7 +367,7 @@ func trainRun(ctx context.Context, f *trainFlags, stderr io.Writer) (*trainSumma
 		r.IEMean, r.IEMedian, r.IEAtFloor = optFloat(s/float64(len(vals))), optFloat(vals[len(vals)/2]), optFloat(float64(floor)/float64(len(vals)))
 	}
 	r.SpectrumTopRe, r.SpectrumTopIm = optFloat(math.NaN()), optFloat(math.NaN())
-	if ev, err := snn.ReducedSpectrum(w, net.Clusters(), ne, max(k/3, 1)); err == nil && len(ev) > 0 {
+	if ev, err := analysis.ReducedSpectrum(w, net.Clusters(), ne, max(k/3, 1)); err == nil && len(ev) > 0 {
 		re, im := math.Inf(-1), 0.0
 		for _, z := range ev {
 			re, im = math.Max(re, real(z)), math.Max(im, math.Abs(imag(z)))

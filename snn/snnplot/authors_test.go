@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/gosnn/gosnn/internal/testskip"
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/snnio"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -22,11 +24,11 @@ func sharedFile(t testing.TB, name string) string {
 // loadAuthors loads the authors' trained 15 x 160 matrix (3000 x 3000, post x pre).
 func loadAuthors(t testing.TB) (*mat.Dense, snn.Clusters) {
 	path := sharedFile(t, "FF60b_2400_nc160.mat")
-	w, err := snn.LoadWeights(path)
+	w, err := snnio.LoadWeights(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	size, ok := snn.ClusterSizeFromName(path)
+	size, ok := snnio.ClusterSizeFromName(path)
 	if !ok {
 		t.Fatalf("no cluster size in %s", path)
 	}
@@ -48,7 +50,7 @@ func TestAuthorsMatrix(t *testing.T) {
 	if _, err := f.PNG(); err != nil {
 		t.Fatal(err)
 	}
-	b, err := snn.ClusterBlockMatrix(w, cl, true)
+	b, err := analysis.ClusterBlockMatrix(w, cl, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,7 @@ func TestAuthorsMatrix(t *testing.T) {
 	if _, err := g.PNG(); err != nil {
 		t.Fatal(err)
 	}
-	ev, err := snn.ReducedSpectrum(w, cl, 2400, 1)
+	ev, err := analysis.ReducedSpectrum(w, cl, 2400, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@
 //     centres (i + 0.5).
 //   - Clusters are numbered from 1 in every figure (BlockMeans, ClusterRateMap,
 //     MonitorClusterRateMap, Replay), as in the paper, docs/MODEL.md and the notebooks' text:
-//     cluster k of a figure is snn's cluster index k-1 (snn.Clusters, snn.Activation.Cluster).
+//     cluster k of a figure is snn's cluster index k-1 (snn.Clusters, analysis.Activation.Cluster).
 //     Neurons, including read-out neurons, keep their 0-based snn indices.
 //   - Frequencies are in kHz with the lowest at the bottom, in Spectrogram and in read-out
 //     figures given the frequency of each element (ReadoutOptions.Freqs), whatever the order
@@ -37,23 +37,23 @@
 //
 //   - Raster, NetworkRaster: spikes, clusters coloured, time window and neuron range.
 //   - PopulationRates, ClusterRates, ClusterRateMap: binned, Gaussian-smoothed rates from a
-//     spike record (the traces of snn.ClusterRateTraces, which the replay analysis uses);
+//     spike record (the traces of analysis.ClusterRateTraces, which the replay analysis uses);
 //     MonitorRates and MonitorClusterRateMap draw an snn.RateMonitor. RateOptions.Activations
-//     marks detected cluster activations (snn.DetectActivations) on the cluster figures.
+//     marks detected cluster activations (analysis.DetectActivations) on the cluster figures.
 //   - Weights, BlockMeans, Heatmap: matrices (block-averaged when large), cluster
-//     boundaries, K x K block means (snn.ClusterBlockMatrix).
+//     boundaries, K x K block means (analysis.ClusterBlockMatrix).
 //   - Readout: a read-out target pattern above the read-out activity, aligned in time; Rows
 //     adapts [][]float64 patterns and rates (rows[element][column]) without copying;
-//     PatternReadout draws an snn.Readout replay against its pattern laid from the detected
+//     PatternReadout draws an readout.Layer replay against its pattern laid from the detected
 //     cycle starts, and ReadoutWeights the learned E->R weights with cluster boundaries.
 //   - ReadoutRows: the paper's Fig 4 layout, one row per read-out element with its target and
 //     its replay side by side, marks (a synapse deletion) and the read-out raster;
 //     ReadoutSelection: replays in which inhibition selected one sequence, inhibited neurons
 //     shaded.
-//   - Spectrogram: an snn.Spectrogram in dB, time against frequency in kHz.
-//   - Spectrum, SpectrumOf: eigenvalues in the complex plane (snn.SignedSpectrum and
-//     snn.ReducedSpectrum compute them for weight matrices).
-//   - Replay: cluster activations and in-order transitions from snn.AnalyzeReplay.
+//   - Spectrogram: an audio.Spectrogram in dB, time against frequency in kHz.
+//   - Spectrum, SpectrumOf: eigenvalues in the complex plane (analysis.SignedSpectrum and
+//     analysis.ReducedSpectrum compute them for weight matrices).
+//   - Replay: cluster activations and in-order transitions from analysis.AnalyzeReplay.
 //   - Figure, Column, Beside, Save, SaveAs, Encode: compose panels (Beside puts whole figures
 //     side by side) and write PNG, SVG, PDF, ...; SaveAs(p, "raster", "png", "svg", "pdf")
 //     writes one file per format in one call, and a *Figure is a display.Encoder

@@ -14,6 +14,9 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/audio"
+	"github.com/gosnn/gosnn/snn/readout"
 	"github.com/gosnn/gosnn/snn/snnplot"
 )
 
@@ -220,7 +223,7 @@ func ExampleClusterColor() {
 func ExampleReplay() {
 	// The example record replays 5 clusters in order, one every 20 ms: a 100 ms cycle.
 	s, cl := replay()
-	st, err := snn.AnalyzeReplay(s, cl, 0, 400, snn.DefaultReplayOptions())
+	st, err := analysis.AnalyzeReplay(s, cl, 0, 400, analysis.DefaultReplayOptions())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -362,7 +365,7 @@ func ExampleSpectrogram() {
 		phase += 2 * math.Pi * (1000 + 4000*float64(n)/float64(len(x))) / fs
 		x[n] = math.Sin(phase)
 	}
-	s, err := snn.NewSpectrogram(x, fs, snn.DefaultSpectrogramParams())
+	s, err := audio.NewSpectrogram(x, fs, audio.DefaultSpectrogramParams())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -395,21 +398,21 @@ func ExampleReadoutOptions_freqs() {
 
 // readoutReplay returns an ABCBA read-out on a tiny network and a synthetic 1-s replay with
 // cycle starts at 150 and 600 ms, each R neuron firing in its first window.
-func readoutReplay() (*snn.Readout, *snn.ReadoutReplayResult) {
+func readoutReplay() (*readout.Layer, *readout.ReplayResult) {
 	cfg := snn.DefaultConfig()
 	cfg.NE, cfg.NI, cfg.Clusters, cfg.Seed, cfg.Threads = 40, 10, 4, 1, 1
 	net, err := snn.New(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
-	ro, err := snn.NewReadout(net, snn.DefaultReadoutConfig(), snn.ABCBA(), snn.DEDED())
+	ro, err := readout.New(net, readout.DefaultConfig(), readout.ABCBA(), readout.DEDED())
 	if err != nil {
 		log.Fatal(err)
 	}
-	res := &snn.ReadoutReplayResult{Start: 0, End: 1000, DT: 0.1, CycleStarts: []float64{150, 600}}
+	res := &readout.ReplayResult{Start: 0, End: 1000, DT: 0.1, CycleStarts: []float64{150, 600}}
 	for j, t := range []float64{200, 270, 350, 190, 260} {
 		res.RTimes = append(res.RTimes, []float64{t, t + 450})
-		rates, err := snn.ReadoutRates(res.RTimes[j:j+1], res.DT, res.DT, 10000)
+		rates, err := readout.Rates(res.RTimes[j:j+1], res.DT, res.DT, 10000)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -440,7 +443,7 @@ func ExampleReadoutRows() {
 func ExampleReadoutSelection() {
 	// The same replay drawn as if ABCBA (group 0) had been selected: D and E are shaded.
 	ro, res := readoutReplay()
-	f, err := snnplot.ReadoutSelection(ro, []*snn.ReadoutReplayResult{res}, []int{0}, "")
+	f, err := snnplot.ReadoutSelection(ro, []*readout.ReplayResult{res}, []int{0}, "")
 	if err != nil {
 		log.Fatal(err)
 	}

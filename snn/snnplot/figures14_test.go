@@ -12,6 +12,9 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/audio"
+	"github.com/gosnn/gosnn/snn/readout"
 )
 
 // darkestRow draws p alone, without axes or title, so that its data area fills the image, and
@@ -50,7 +53,7 @@ func TestSongFiguresSameWayUp(t *testing.T) {
 		phase += 2 * math.Pi * f / fs
 		x[n] = math.Sin(phase)
 	}
-	s, err := snn.NewSpectrogram(x, fs, snn.DefaultSpectrogramParams())
+	s, err := audio.NewSpectrogram(x, fs, audio.DefaultSpectrogramParams())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,10 +70,10 @@ func TestSongFiguresSameWayUp(t *testing.T) {
 		t.Errorf("spectrogram: chirp at height %.2f early and %.2f late, want it rising", early, late)
 	}
 	// A supervisor-like matrix: row r is bin TopBin − r (high to low), 0.1 ms per column.
-	sp := snn.SongSupervisorParams{Spectrogram: snn.DefaultSpectrogramParams(), TopBin: 46, Bands: 42,
+	sp := readout.SongSupervisorParams{Spectrogram: audio.DefaultSpectrogramParams(), TopBin: 46, Bands: 42,
 		StartFrame: 0, Frames: len(s.Time), Columns: 2000, DT: 0.1}
-	a := &snn.Audio{SampleRate: int(fs), Channels: [][]float64{x}}
-	rows, err := snn.SongSupervisorMatrix(a, sp)
+	a := &audio.Audio{SampleRate: int(fs), Channels: [][]float64{x}}
+	rows, err := readout.SongSupervisorMatrix(a, sp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +186,7 @@ func TestHeatmapTicksOnCellCentres(t *testing.T) {
 		t.Errorf("cluster rate map labels %v, want cluster 1 at 0.5", got)
 	}
 	// The replay plot numbers clusters from 1 too.
-	rp, err := Replay(snn.ReplayStats{Clusters: 5, Activations: []snn.Activation{{Cluster: 0, TimeMs: 1}, {Cluster: 4, TimeMs: 5}}}, "")
+	rp, err := Replay(analysis.ReplayStats{Clusters: 5, Activations: []analysis.Activation{{Cluster: 0, TimeMs: 1}, {Cluster: 4, TimeMs: 5}}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +212,7 @@ func denseOf(r, c int) rowsMatrix {
 func TestReadoutRows(t *testing.T) {
 	_, ro := smallReadout(t)
 	const cols = 10000
-	res := &snn.ReadoutReplayResult{Start: 100, End: 1100, DT: 0.1, CycleStarts: []float64{150, 600},
+	res := &readout.ReplayResult{Start: 100, End: 1100, DT: 0.1, CycleStarts: []float64{150, 600},
 		RTimes: [][]float64{{200, 650}, {300}, {}}}
 	for j := range ro.Size() {
 		row := make([]float64, cols)
@@ -293,9 +296,9 @@ func hasRed(img image.Image, x int) bool {
 // the inhibited (non-selected) neurons' panels shaded.
 func TestReadoutSelection(t *testing.T) {
 	ro := twoGroupReadout(t)
-	var reps []*snn.ReadoutReplayResult
+	var reps []*readout.ReplayResult
 	for sel := range 2 {
-		res := &snn.ReadoutReplayResult{Start: 100, End: 200, DT: 0.1}
+		res := &readout.ReplayResult{Start: 100, End: 200, DT: 0.1}
 		for j := range 5 {
 			row := make([]float64, 1000)
 			if (j < 3) == (sel == 0) {

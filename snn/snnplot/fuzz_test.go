@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 )
 
 // fuzzFloats reads little-endian float64 values from b.
@@ -87,9 +88,9 @@ func fuzzFigures(t *testing.T, data []byte, bounds []byte, t0, t1 float64, from,
 		}
 		p, err = PopulationRates(s, max(1, int(ne)), 3, RateOptions{T0: t0, T1: t1, Bin: bin})
 		check("PopulationRates", p, err)
-		var acts []snn.Activation
+		var acts []analysis.Activation
 		for i := 0; i+1 < len(vals); i += 2 {
-			acts = append(acts, snn.Activation{Cluster: int(rows%4) - 1, TimeMs: vals[i], PeakHz: vals[i+1]})
+			acts = append(acts, analysis.Activation{Cluster: int(rows%4) - 1, TimeMs: vals[i], PeakHz: vals[i+1]})
 		}
 		p, err = ClusterRates(s, cl, RateOptions{T0: t0, T1: t1, Bin: bin, Activations: acts})
 		check("ClusterRates", p, err)
@@ -116,7 +117,7 @@ func fuzzFigures(t *testing.T, data []byte, bounds []byte, t0, t1 float64, from,
 		}
 		p, err = Spectrum(ev, SpectrumOptions{Circle: t0})
 		check("Spectrum", p, err)
-		p, err = Replay(snn.ReplayStats{Clusters: int(rows % 5), Activations: acts}, "")
+		p, err = Replay(analysis.ReplayStats{Clusters: int(rows % 5), Activations: acts}, "")
 		check("Replay", p, err)
 	}
 }

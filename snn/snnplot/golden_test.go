@@ -14,6 +14,9 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/audio"
+	"github.com/gosnn/gosnn/snn/readout"
 )
 
 // update regenerates the golden images: go test ./snn/snnplot -run Golden -update
@@ -88,7 +91,7 @@ func goldenCases() []goldenCase {
 			return f
 		}},
 		{"replay", w, h, func(t *testing.T) Drawer {
-			st, err := snn.AnalyzeReplay(spikes, cl, 0, 1000, snn.DefaultReplayOptions())
+			st, err := analysis.AnalyzeReplay(spikes, cl, 0, 1000, analysis.DefaultReplayOptions())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,7 +119,7 @@ func goldenCases() []goldenCase {
 			}
 			copy(b.Rates[3], a.Rates[0]) // D plays where A did
 			copy(b.Rates[4], a.Rates[1])
-			return must(ReadoutSelection(ro, []*snn.ReadoutReplayResult{a, b}, []int{0, 1}, ""))(t)
+			return must(ReadoutSelection(ro, []*readout.ReplayResult{a, b}, []int{0, 1}, ""))(t)
 		}},
 		{"spectrogram", w, h, func(t *testing.T) Drawer {
 			return must(Spectrogram(synthChirp(t), SpectrogramOptions{MaxHz: 8000, HeatOptions: HeatOptions{Title: "rising chirp"}}))(t)
@@ -144,7 +147,7 @@ func goldenCases() []goldenCase {
 }
 
 // synthChirp returns the spectrogram of a tone rising from 1 to 7 kHz over 200 ms.
-func synthChirp(t *testing.T) *snn.Spectrogram {
+func synthChirp(t *testing.T) *audio.Spectrogram {
 	const fs = 44100.0
 	x := make([]float64, int(0.2*fs))
 	phase := 0.0
@@ -152,7 +155,7 @@ func synthChirp(t *testing.T) *snn.Spectrogram {
 		phase += 2 * math.Pi * (1000 + 6000*float64(n)/float64(len(x))) / fs
 		x[n] = math.Sin(phase)
 	}
-	s, err := snn.NewSpectrogram(x, fs, snn.DefaultSpectrogramParams())
+	s, err := audio.NewSpectrogram(x, fs, audio.DefaultSpectrogramParams())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +163,7 @@ func synthChirp(t *testing.T) *snn.Spectrogram {
 }
 
 // twoGroupReadout returns an ABCBA + DEDED read-out on a small network, without training.
-func twoGroupReadout(t *testing.T) *snn.Readout {
+func twoGroupReadout(t *testing.T) *readout.Layer {
 	t.Helper()
 	cfg := snn.DefaultConfig()
 	cfg.NE, cfg.NI, cfg.Clusters, cfg.Seed, cfg.Threads = 40, 10, 4, 2, 1
@@ -168,7 +171,7 @@ func twoGroupReadout(t *testing.T) *snn.Readout {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ro, err := snn.NewReadout(net, snn.DefaultReadoutConfig(), snn.ABCBA(), snn.DEDED())
+	ro, err := readout.New(net, readout.DefaultConfig(), readout.ABCBA(), readout.DEDED())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 )
 
 // RateOptions configures the rate figures. The zero value uses 1 ms bins smoothed with a
@@ -31,8 +32,8 @@ type RateOptions struct {
 	Title string
 	// Activations, if set, are marked on the cluster figures: at (time, peak rate) on
 	// ClusterRates and at (time, cluster) on ClusterRateMap, e.g. the output of
-	// snn.DetectActivations, to check the detector by eye.
-	Activations []snn.Activation
+	// analysis.DetectActivations, to check the detector by eye.
+	Activations []analysis.Activation
 }
 
 // maxBins bounds the number of time bins of a rate figure (10^6: over 16 minutes in 1 ms
@@ -118,16 +119,16 @@ func checkSpikes(what string, s *snn.Spikes) error {
 
 // traces returns the per-neuron rates (Hz) of the groups of neurons given by bounds (group g
 // is neurons bounds[g] <= i < bounds[g+1]) in bins of bin ms over [t0, t1), smoothed with a
-// Gaussian of sigma ms when sigma > 0. It uses snn.ClusterRateTraces, the implementation the
+// Gaussian of sigma ms when sigma > 0. It uses analysis.ClusterRateTraces, the implementation the
 // activation detector of docs/MODEL.md section 8 A7 thresholds, so figures show exactly what the
 // analysis sees (spikes up to 4 sigma outside the window contribute: no dip at the edges).
 func traces(what string, s *snn.Spikes, bounds []int, t0, t1, bin, sigma float64) (rateSeries, error) {
 	if nb := math.Ceil((t1 - t0) / bin); nb*float64(len(bounds)-1) > maxCells {
 		return rateSeries{}, fmt.Errorf("snnplot: %s: %d series x %.0f bins exceed %d values; use a shorter window or wider bins", what, len(bounds)-1, nb, maxCells)
 	}
-	opt := snn.DefaultActivationOptions()
+	opt := analysis.DefaultActivationOptions()
 	opt.BinMs, opt.SigmaMs = bin, max(sigma, 0)
-	tr, err := snn.ClusterRateTraces(s, snn.Clusters{Bounds: bounds}, t0, t1, opt)
+	tr, err := analysis.ClusterRateTraces(s, snn.Clusters{Bounds: bounds}, t0, t1, opt)
 	if err != nil {
 		return rateSeries{}, fmt.Errorf("snnplot: %s: %w", what, err)
 	}
@@ -232,7 +233,7 @@ func ClusterRates(s *snn.Spikes, c snn.Clusters, opt RateOptions) (*plot.Plot, e
 
 // addActivations marks activations on p: at (time, peak rate) in the cluster's colour, or with
 // onMap at (time, cluster centre) as rings that show on any heatmap colour.
-func addActivations(p *plot.Plot, acts []snn.Activation, K int, colors func(int) color.Color, onMap bool) error {
+func addActivations(p *plot.Plot, acts []analysis.Activation, K int, colors func(int) color.Color, onMap bool) error {
 	if len(acts) == 0 {
 		return nil
 	}

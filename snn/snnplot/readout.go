@@ -26,7 +26,7 @@ type ReadoutOptions struct {
 	// Lines draws one line per element in each panel instead of heatmaps.
 	Lines bool
 	// Freqs gives the frequency (Hz) each element codes, e.g. the band centres of a song's
-	// supervisor (snn.SongSupervisorParams.BandFrequencies). With Freqs the heatmaps place the
+	// supervisor (readout.SongSupervisorParams.BandFrequencies). With Freqs the heatmaps place the
 	// rows by frequency, lowest at the bottom, on a frequency axis in kHz (as Spectrogram),
 	// whatever the order of the rows, and Elements is not used. The frequencies must be
 	// distinct and evenly spaced. Lines ignores Freqs.

@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/readout"
 )
 
 // ReadoutRowsOptions configures ReadoutRows.
@@ -37,7 +37,7 @@ type ReadoutRowsOptions struct {
 // network). opt.Marks draws lines at given times (the deletion of a third of the E->R
 // synapses, say). A last row shows the raster of the group's read-out spikes, one line per
 // element. It returns an error if g is not a group of ro or the replay detected no cycle start.
-func ReadoutRows(ro *snn.Readout, res *snn.ReadoutReplayResult, g int, opt ReadoutRowsOptions) (*Figure, error) {
+func ReadoutRows(ro *readout.Layer, res *readout.ReplayResult, g int, opt ReadoutRowsOptions) (*Figure, error) {
 	if ro == nil || res == nil {
 		return nil, fmt.Errorf("snnplot: ReadoutRows: nil read-out or replay result")
 	}
@@ -141,13 +141,13 @@ func ReadoutRows(ro *snn.Readout, res *snn.ReadoutReplayResult, g int, opt Reado
 }
 
 // ReadoutSelection draws replays in which external inhibition selected one group of the
-// read-out (snn.ReadoutReplayOptions.Select, docs/MODEL.md section 7.5 item 1): one column per
+// read-out (readout.ReplayOptions.Select, docs/MODEL.md section 7.5 item 1): one column per
 // replay, one row per read-out neuron of every group, each panel the neuron's read-out activity
 // (spike train smoothed with the read-out kernel). The panels of neurons inhibited in a replay
 // (those outside group selected[i]) are shaded grey over the replay, so the figure shows the
 // selected sequence playing and the others silent. selected[i] is the group selected in
 // reps[i].
-func ReadoutSelection(ro *snn.Readout, reps []*snn.ReadoutReplayResult, selected []int, title string) (*Figure, error) {
+func ReadoutSelection(ro *readout.Layer, reps []*readout.ReplayResult, selected []int, title string) (*Figure, error) {
 	if ro == nil || len(reps) == 0 || len(reps) != len(selected) {
 		return nil, fmt.Errorf("snnplot: ReadoutSelection: need a read-out and one selected group per replay (%d replays, %d groups)", len(reps), len(selected))
 	}
@@ -212,7 +212,7 @@ func ReadoutSelection(ro *snn.Readout, reps []*snn.ReadoutReplayResult, selected
 }
 
 // namesOf returns the element names of p (indices when it has none).
-func namesOf(p *snn.Pattern) []string {
+func namesOf(p *readout.Pattern) []string {
 	out := make([]string, p.Elements())
 	for e := range out {
 		out[e] = p.Name(e)

@@ -8,15 +8,16 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/readout"
 )
 
 // PatternReadout draws the replay of read-out group g (the g-th pattern given to
-// snn.NewReadout) with Readout: on top, the group's pattern (min-max normalised, docs/MODEL.md
+// readout.New) with Readout: on top, the group's pattern (min-max normalised, docs/MODEL.md
 // section 7.3) laid down from every cycle start the replay detected; below, the read-out
 // activity of the group's R neurons (spike trains smoothed with the read-out kernel, docs/MODEL.md
 // section 7.4). Time is network time in ms; element names come from the pattern.
 // It returns an error if g is not a group of ro or no cycle start was detected.
-func PatternReadout(ro *snn.Readout, res *snn.ReadoutReplayResult, g int, opt ReadoutOptions) (*Figure, error) {
+func PatternReadout(ro *readout.Layer, res *readout.ReplayResult, g int, opt ReadoutOptions) (*Figure, error) {
 	if ro == nil || res == nil {
 		return nil, fmt.Errorf("snnplot: PatternReadout: nil read-out or replay result")
 	}
@@ -49,8 +50,8 @@ func PatternReadout(ro *snn.Readout, res *snn.ReadoutReplayResult, g int, opt Re
 
 // replayPanels returns the target (the normalised pattern of group g tiled from each detected
 // cycle start) and the activity rows of group g, both on the replay's grid: column k is time
-// res.Start + (k+1)·res.DT, as in snn.ReadoutReplayResult.Window.
-func replayPanels(ro *snn.Readout, res *snn.ReadoutReplayResult, g int) (target, activity [][]float64, err error) {
+// res.Start + (k+1)·res.DT, as in readout.ReplayResult.Window.
+func replayPanels(ro *readout.Layer, res *readout.ReplayResult, g int) (target, activity [][]float64, err error) {
 	p := ro.Patterns()[g]
 	from, to := ro.Group(g)
 	if to > len(res.Rates) || len(res.Rates) == 0 {
@@ -93,7 +94,7 @@ func replayPanels(ro *snn.Readout, res *snn.ReadoutReplayResult, g int) (target,
 // (row 0 at the top, labelled with its element's name when every pattern names its elements)
 // against the presynaptic E neuron, with the boundaries of the network's clusters: after learning, each R neuron's weight sits on the clusters active while its
 // element is on (docs/MODEL.md section 8 A14).
-func ReadoutWeights(ro *snn.Readout, cl snn.Clusters, opt HeatOptions) (*Figure, error) {
+func ReadoutWeights(ro *readout.Layer, cl snn.Clusters, opt HeatOptions) (*Figure, error) {
 	if ro == nil {
 		return nil, fmt.Errorf("snnplot: ReadoutWeights: nil read-out")
 	}

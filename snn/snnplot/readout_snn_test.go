@@ -6,10 +6,11 @@ import (
 	"testing"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/readout"
 )
 
 // smallReadout returns a read-out layer for ABCBA on a small network, without training.
-func smallReadout(t *testing.T) (*snn.Network, *snn.Readout) {
+func smallReadout(t *testing.T) (*snn.Network, *readout.Layer) {
 	t.Helper()
 	cfg := snn.DefaultConfig()
 	cfg.NE, cfg.NI, cfg.Clusters, cfg.Seed, cfg.Threads = 40, 10, 4, 2, 1
@@ -17,7 +18,7 @@ func smallReadout(t *testing.T) (*snn.Network, *snn.Readout) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ro, err := snn.NewReadout(net, snn.DefaultReadoutConfig(), snn.ABCBA())
+	ro, err := readout.New(net, readout.DefaultConfig(), readout.ABCBA())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func TestPatternReadout(t *testing.T) {
 	p := ro.Patterns()[0]
 	// A synthetic replay of 1 s from t = 100 ms with cycle starts at 150 and 600 ms.
 	const cols = 10000
-	res := &snn.ReadoutReplayResult{Start: 100, End: 1100, DT: 0.1, CycleStarts: []float64{150, 600}}
+	res := &readout.ReplayResult{Start: 100, End: 1100, DT: 0.1, CycleStarts: []float64{150, 600}}
 	for j := range ro.Size() {
 		row := make([]float64, cols)
 		for k := range row {

@@ -19,6 +19,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 )
 
 // recorder is a vg.Canvas that records filled paths and their colours.
@@ -161,7 +162,7 @@ func TestRasterWindowAndRange(t *testing.T) {
 
 func TestActivationMarks(t *testing.T) {
 	s, cl := synthReplay(4, 6, 10, 10, 20, 600)
-	acts, err := snn.DetectActivations(s, cl, 0, 600, snn.DefaultActivationOptions())
+	acts, err := analysis.DetectActivations(s, cl, 0, 600, analysis.DefaultActivationOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestActivationMarks(t *testing.T) {
 	if m := f.Rows[0][0]; m.X.Max != 300 || m.Y.Max != 6 {
 		t.Errorf("rate map ranges [.., %v] x [.., %v], want 300 and 6", m.X.Max, m.Y.Max)
 	}
-	bad := []snn.Activation{{Cluster: 9, TimeMs: 10}}
+	bad := []analysis.Activation{{Cluster: 9, TimeMs: 10}}
 	if _, err := ClusterRates(s, cl, RateOptions{Activations: bad}); err == nil || !strings.Contains(err.Error(), "cluster 9") {
 		t.Errorf("activation of a missing cluster: err %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 )
 
 // This file holds convenience figures that take the simulator's own types (networks,
@@ -111,13 +112,13 @@ func MonitorClusterRateMap(m *snn.RateMonitor, net *snn.Network, heat HeatOption
 	return f, err
 }
 
-// Replay plots the cluster activations of a replay analysis (snn.AnalyzeReplay): one dot per
+// Replay plots the cluster activations of a replay analysis (analysis.AnalyzeReplay): one dot per
 // activation at (time of its peak, cluster number: snn's cluster k is drawn as k+1) in the
 // cluster's colour, with successive
 // activations of clusters k and k+1 (the natural order) joined by grey lines, so that sequential replay shows
 // as a staircase of rising diagonals. The default title states the cycle period and the
 // fraction of in-order transitions.
-func Replay(st snn.ReplayStats, title string) (*plot.Plot, error) {
+func Replay(st analysis.ReplayStats, title string) (*plot.Plot, error) {
 	K := st.Clusters
 	if K <= 0 {
 		return nil, fmt.Errorf("snnplot: Replay: %d clusters", K)

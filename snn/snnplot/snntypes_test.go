@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 )
 
 func TestNetworkFigures(t *testing.T) {
@@ -65,7 +66,7 @@ func TestNetworkFigures(t *testing.T) {
 
 func TestReplay(t *testing.T) {
 	s, cl := synthReplay(5, 10, 20, 20, 15, 1000)
-	st, err := snn.AnalyzeReplay(s, cl, 0, 1000, snn.DefaultReplayOptions())
+	st, err := analysis.AnalyzeReplay(s, cl, 0, 1000, analysis.DefaultReplayOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,14 +87,14 @@ func TestReplay(t *testing.T) {
 		t.Error(err)
 	}
 	bad := st
-	bad.Activations = append([]snn.Activation(nil), st.Activations...)
+	bad.Activations = append([]analysis.Activation(nil), st.Activations...)
 	bad.Activations[0].Cluster = 99
 	for _, tc := range []struct {
-		st   snn.ReplayStats
+		st   analysis.ReplayStats
 		want string
 	}{
-		{snn.ReplayStats{}, "0 clusters"},
-		{snn.ReplayStats{Clusters: 3}, "no activations"},
+		{analysis.ReplayStats{}, "0 clusters"},
+		{analysis.ReplayStats{Clusters: 3}, "no activations"},
 		{bad, "cluster 99"},
 	} {
 		if _, err := Replay(tc.st, ""); err == nil || !strings.HasPrefix(err.Error(), "snnplot: ") || !strings.Contains(err.Error(), tc.want) {

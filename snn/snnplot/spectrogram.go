@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/audio"
 )
 
 // SpectrogramOptions configures Spectrogram. The zero value draws the whole spectrogram in dB.
@@ -24,14 +24,14 @@ type SpectrogramOptions struct {
 	Linear bool
 }
 
-// Spectrogram draws a short-time Fourier spectrogram (snn.NewSpectrogram) as a heatmap with
+// Spectrogram draws a short-time Fourier spectrogram (audio.NewSpectrogram) as a heatmap with
 // time in ms on the x axis and frequency in kHz on the y axis, lowest frequency at the bottom,
 // each frame and bin centred on its time and frequency. Values are in dB relative to the
 // loudest cell, 20·log10(|S|/max|S|), floored at −120 dB and drawn from −80 to 0 dB unless
 // opt.Min and opt.Max say otherwise, or, with opt.Linear, |S|.
 // Read-out figures of a song (Readout and PatternReadout with ReadoutOptions.Freqs) use the
 // same axis, so a song reads the same way up in all of them.
-func Spectrogram(s *snn.Spectrogram, opt SpectrogramOptions) (*Figure, error) {
+func Spectrogram(s *audio.Spectrogram, opt SpectrogramOptions) (*Figure, error) {
 	if s == nil || len(s.Freq) == 0 || len(s.Time) == 0 || len(s.Mag) != len(s.Freq) {
 		return nil, fmt.Errorf("snnplot: Spectrogram: empty or malformed spectrogram")
 	}

@@ -111,8 +111,8 @@ func Spectrum(ev []complex128, opt SpectrumOptions) (*plot.Plot, error) {
 // SpectrumOf computes the eigenvalues of the square matrix m with gonum's mat.Eigen and plots
 // them with Spectrum. For a weight matrix in the post x pre convention, plot the spectrum of
 // the signed connectivity instead (inhibitory columns negated, docs/MODEL.md section 8 A16):
-// Spectrum(snn.SignedSpectrum(w, nE)), or of the cluster-averaged reduced model with
-// snn.ReducedSpectrum, which is much cheaper than the O(N³) full decomposition.
+// Spectrum(analysis.SignedSpectrum(w, nE)), or of the cluster-averaged reduced model with
+// analysis.ReducedSpectrum, which is much cheaper than the O(N³) full decomposition.
 func SpectrumOf(m mat.Matrix, opt SpectrumOptions) (*plot.Plot, error) {
 	if err := checkMatrix("SpectrumOf", m); err != nil {
 		return nil, err

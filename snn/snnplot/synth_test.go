@@ -1,13 +1,15 @@
 package snnplot
 
 import (
-	"gonum.org/v1/gonum/mat"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
 	"sort"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/readout"
 )
 
 // synthReplay returns a seeded synthetic spike record of a clustered network replaying its
@@ -110,9 +112,9 @@ func circulantEigenvalue(k, n int, d, f, g float64) complex128 {
 // synthReplayResult returns a synthetic read-out replay of ABCBA (80 ms per element) over
 // 1 s from t = 100 ms with cycle starts at 150 and 600 ms: R neuron j is active, with a
 // wavering level, while element j is on.
-func synthReplayResult(nR int) *snn.ReadoutReplayResult {
+func synthReplayResult(nR int) *readout.ReplayResult {
 	const cols = 10000
-	res := &snn.ReadoutReplayResult{Start: 100, End: 1100, DT: 0.1, CycleStarts: []float64{150, 600}}
+	res := &readout.ReplayResult{Start: 100, End: 1100, DT: 0.1, CycleStarts: []float64{150, 600}}
 	seq := []int{0, 1, 2, 1, 0}
 	for j := range nR {
 		row := make([]float64, cols)

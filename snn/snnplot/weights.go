@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 )
 
 // WeightOptions configures Weights.
@@ -64,13 +65,13 @@ func Weights(w mat.Matrix, opt WeightOptions) (*Figure, error) {
 // ClusterBlockMeans returns the K x K matrix of mean E->E weights between clusters of w
 // (post x pre): entry (k, l) is the mean weight from cluster l onto cluster k, over existing
 // synapses (nonzeroOnly; blocks without any are NaN) or including zeros (the diagonal, i.e.
-// self-connections, excluded). It is snn.ClusterBlockMatrix with snnplot's error prefix, kept
+// self-connections, excluded). It is analysis.ClusterBlockMatrix with snnplot's error prefix, kept
 // here so that figure code needs one import.
 func ClusterBlockMeans(w mat.Matrix, c snn.Clusters, nonzeroOnly bool) (*mat.Dense, error) {
 	if err := checkMatrix("ClusterBlockMeans", w); err != nil {
 		return nil, err
 	}
-	b, err := snn.ClusterBlockMatrix(w, c, nonzeroOnly)
+	b, err := analysis.ClusterBlockMatrix(w, c, nonzeroOnly)
 	if err != nil {
 		return nil, fmt.Errorf("snnplot: ClusterBlockMeans: %w", err)
 	}
@@ -78,7 +79,7 @@ func ClusterBlockMeans(w mat.Matrix, c snn.Clusters, nonzeroOnly bool) (*mat.Den
 }
 
 // BlockMeans draws the cluster-by-cluster mean E->E weights of w (post x pre) over existing
-// synapses, as computed by snn.ClusterBlockMatrix (docs/MODEL.md section 8 A2), as a K x K heatmap
+// synapses, as computed by analysis.ClusterBlockMatrix (docs/MODEL.md section 8 A2), as a K x K heatmap
 // with cluster 1 at the top left (clusters are numbered from 1 in figures, see the package
 // documentation): the diagonal shows within-cluster weights, the first subdiagonal the
 // forward k -> k+1 weights (rows of cluster k+1, columns of cluster k).

@@ -1,0 +1,31 @@
+// Package readout is the read-out layer of Maes, Barahona & Clopath (2020) attached to a
+// network of package snn (docs/MODEL.md sections 1, 4.4 and 7.3-7.5): one R, one S and one H
+// neuron per element of a supervisor Pattern, with plastic E→R synapses (New, Layer.Train,
+// Layer.Replay); the supervision schedule and cycle detection (CycleDetector), the error of a
+// replay (Rates, Kernel, Error), the whole experiment (RunExperiment with Protocol, reported
+// as JSON by Report), patterns (ABCBA, DEDED, PatternFromIntervals, LoadPattern), the
+// bird-song supervisor (SongSupervisor, from a recording of package audio) and ExtendRing.
+//
+// For now the layer integrates its R, S and H neurons itself, with the per-step order, the
+// random streams and the neuron models of the core (copies of the core's helpers in
+// engine.go give the same numbers). It steps in lockstep with the network through a per-step
+// hook (Network.Every) and reads the E spikes of each step from a spike monitor; the network's
+// own weights are not touched.
+//
+// It imports the core (package snn), analysis, snnio and audio, and never prints; the core
+// does not import it. Units as in snn: time in ms, potentials in mV, rates in kHz unless a
+// name says Hz. Errors start with "readout: ".
+//
+// # The read-out against the authors' code
+//
+// snn/testdata/mref/readout_ref.py re-simulates [M]'s read-out layer independently, fed with
+// the E spikes and supervisor starts of a gosnn run; the two learn the same E→R weights
+// within seed noise (TestReadoutMatchesReference in cmd/gosnn; numbers in its README). [M]
+// trains ABCBA on the authors' 30 × 80 network (FF60b_2400_nc80.mat, not published; a 30 × 80
+// network trained with protocol.Paper runs at about 450 ms per cycle, which takes one 400-ms
+// presentation per cycle), not on the published 15 × 160 matrix,
+// whose 345-ms clock lets the supervisor start only every other cycle: 12 s give about 17
+// presentations there instead of about 26, and the weakest read-out then misses cycles after
+// the deletion test of docs/MODEL.md 7.4. 20 s on the 15 × 160 matrix, or 12 s on a 30 × 80
+// network trained with protocol.Paper, give the robustness the paper describes.
+package readout
