@@ -97,8 +97,6 @@ type Network struct {
 	step     int64 // completed steps; the time is step·dt
 	ltpDone  int64 // LTP updates of workers that prepare has replaced
 
-	protoPhase, protoPhases int // position in a running protocol, for Progress
-
 	threads int
 	ready   bool // workers and splits match the current populations and threads
 	workers []*worker
@@ -149,7 +147,6 @@ func New(cfg Config) (*Network, error) {
 		pr.pre, pr.post, pr.ch = pw.pre, pw.post, pw.ch
 		n.addProjection(pr)
 	}
-	attachFactoryHost(n)
 	return n, nil
 }
 
@@ -202,7 +199,6 @@ func NewFromWeights(cfg Config, w *mat.Dense, cl Clusters) (*Network, error) {
 		pr.pre, pr.post, pr.ch = b.pre, b.post, b.ch
 		n.addProjection(pr)
 	}
-	attachFactoryHost(n)
 	return n, nil
 }
 

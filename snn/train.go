@@ -262,22 +262,29 @@ func (n *Network) protocolFingerprint(p Protocol) string {
 	return b.String()
 }
 
-// RunProtocol runs the phases of p one after another with the host's context (see
-// RunProtocolContext).
+// RunProtocol runs the phases of p one after another with context.Background() and the
+// network's host (see RunProtocolContext).
 func (n *Network) RunProtocol(p Protocol, opt ProtocolOptions) (*ProtocolReport, error) {
-	ctx := context.Background()
-	if n.host != nil {
-		if c := n.host.Context(); c != nil {
-			ctx = c
-		}
-	}
-	return n.RunProtocolContext(ctx, p, opt)
+	return n.RunProtocolContext(context.Background(), p, opt)
+}
+
+// phaseHost decorates the host of a protocol's runs: their reports carry the phase.
+type phaseHost struct {
+	Host
+	phase, phases int
+}
+
+// Progress passes p on with its place in the protocol.
+func (h phaseHost) Progress(p Progress) {
+	p.Phase, p.Phases = h.phase, h.phases
+	h.Host.Progress(p)
 }
 
 // RunProtocolContext runs the phases of p one after another (docs/MODEL.md 7.1, 7.2) on a network
 // whose rules are attached (SetVoltageSTDP, SetInhibitorySTDP, SetNormalization). Every phase
-// is one or two Runs, so the host sees their progress and an interrupt stops the protocol at
-// the end of the current chunk; with opt.Dir set, a later call resumes after the last finished
+// is one or two Runs, so the host (the one ctx carries, else the network's) sees their progress,
+// with Progress.Phase and Phases set, and an interrupt stops the protocol at the end of the
+// current chunk; with opt.Dir set, a later call resumes after the last finished
 // phase. Between phases the E input returns to the population's spontaneous drive and
 // plasticity is switched off; when the protocol ends, the network is left that way.
 func (n *Network) RunProtocolContext(ctx context.Context, p Protocol, opt ProtocolOptions) (*ProtocolReport, error) {
@@ -339,7 +346,7 @@ func (n *Network) RunProtocolContext(ctx context.Context, p Protocol, opt Protoc
 	}
 	var lastOrder []int
 	tProt := 0.0
-	defer func() { n.protoPhase, n.protoPhases = 0, 0 }()
+	host := n.runHost(ctx)
 	for i, ph := range p {
 		if ph.Kind == PhaseStimulate {
 			lastOrder = ph.Order
@@ -352,8 +359,11 @@ func (n *Network) RunProtocolContext(ctx context.Context, p Protocol, opt Protoc
 		if order == nil && len(lastOrder) == k {
 			order = lastOrder // a stimulation order that covers every cluster
 		}
-		n.protoPhase, n.protoPhases = i, len(p)
-		pr, err := n.runPhase(ctx, i, ph, drive, spont, order, opt.Replay)
+		phCtx := ctx
+		if host != nil {
+			phCtx = WithHost(ctx, phaseHost{Host: host, phase: i, phases: len(p)})
+		}
+		pr, err := n.runPhase(phCtx, i, ph, drive, spont, order, opt.Replay)
 		if err != nil {
 			return rep, err
 		}
