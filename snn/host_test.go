@@ -151,3 +151,28 @@ func TestHostProtocolPhases(t *testing.T) {
 		t.Errorf("run after the protocol: %+v", own.reports)
 	}
 }
+
+// TestHostFinalOnPanic: when a hook panics, the host still gets the run's Final report, and
+// the network can run again afterwards.
+func TestHostFinalOnPanic(t *testing.T) {
+	n := smallNet(t, 1, 1)
+	h := &countingHost{ctx: context.Background()}
+	n.SetHost(h)
+	if err := n.Every(1, func(float64) { panic("hook") }); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != "hook" {
+				t.Errorf("recovered %v, want the hook's panic", r)
+			}
+		}()
+		_ = n.Run(5)
+	}()
+	if h.starts != 1 || h.finals != 1 {
+		t.Errorf("run with a panicking hook: %d Start and %d Final reports, want 1 and 1", h.starts, h.finals)
+	}
+	if n.running.Load() {
+		t.Error("the network is still marked running after the panic")
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"strings"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
@@ -751,25 +750,4 @@ func (n *Network) State(id PopID, v Var) ([]float64, error) {
 		out[i] = n.value(p, v, i)
 	}
 	return out, nil
-}
-
-// String summarises the network: populations and sizes, synapses, time and threads.
-func (n *Network) String() string {
-	var b strings.Builder
-	total := 0
-	for _, p := range n.pops {
-		total += p.n
-	}
-	fmt.Fprintf(&b, "snn.Network: %d neurons (", total)
-	for i, p := range n.pops {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s %d", p.name, p.n)
-	}
-	fmt.Fprintf(&b, "), %d synapses, %d clusters, t = %g ms, %d threads", n.TotalSynapses(), n.clusters.Count(), n.Time(), n.threads)
-	if n.plastic && len(n.vrules)+len(n.irules) > 0 {
-		b.WriteString(", plastic")
-	}
-	return b.String()
 }

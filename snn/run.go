@@ -95,7 +95,7 @@ func (n *Network) Run(durationMs float64) error {
 // It returns an error naming the population and time when a membrane potential becomes NaN or
 // infinite (the state is then unusable). Progress goes to the host, if any: a Start report
 // before the first step, reports at most every 100 ms of wall time, and a Final report on
-// every return path after the Start report. Runs of one network cannot overlap: a second
+// every return path after the Start report (and when a hook panics). Runs of one network cannot overlap: a second
 // RunContext while one is running returns an error at once (and reports nothing).
 func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 	if ctx == nil {
@@ -136,15 +136,7 @@ func (n *Network) run(ctx context.Context, durationMs float64) error {
 		counts0[i] = p.spikes
 	}
 	lastReport := start
-	report := func(first, final bool) {
-		if host == nil {
-			return
-		}
-		now := time.Now()
-		if !first && !final && now.Sub(lastReport) < 100*time.Millisecond {
-			return
-		}
-		lastReport = now
+	progress := func(now time.Time, first, final bool) Progress {
 		done := float64(n.step-s0) * n.dt
 		pr := Progress{Time: n.Time(), Done: done, Total: float64(steps) * n.dt, Wall: now.Sub(start),
 			Start: first, Final: final}
@@ -160,12 +152,29 @@ func (n *Network) run(ctx context.Context, durationMs float64) error {
 				pr.Rates[i] = float64(p.spikes-c0) / float64(p.n) / (done / 1000)
 			}
 		}
-		host.Progress(pr)
+		return pr
 	}
-	report(true, false)
+	report := func() {
+		if host == nil {
+			return
+		}
+		if now := time.Now(); now.Sub(lastReport) >= 100*time.Millisecond {
+			lastReport = now
+			host.Progress(progress(now, false, false))
+		}
+	}
+	if host != nil {
+		host.Progress(progress(start, true, false))
+		// The Final report, on every return path and when a hook panics, comes after the
+		// network is free again: a host that counts runs in flight may start the next one.
+		defer func() {
+			pr := progress(time.Now(), false, true)
+			n.running.Store(false)
+			host.Progress(pr)
+		}()
+	}
 	for n.step < end {
 		if err := cancelled(); err != nil {
-			report(false, true)
 			return fmt.Errorf("snn: run interrupted at t = %.1f ms: %w", n.Time(), err)
 		}
 		n.applyEvents()
@@ -181,7 +190,6 @@ func (n *Network) run(ctx context.Context, durationMs float64) error {
 		}
 		n.runChunk(int(c))
 		if err := n.checkFinite(int(c)); err != nil {
-			report(false, true)
 			return err
 		}
 		for _, h := range n.hooks {
@@ -189,9 +197,8 @@ func (n *Network) run(ctx context.Context, durationMs float64) error {
 				h.f(n.Time())
 			}
 		}
-		report(false, false)
+		report()
 	}
-	report(false, true)
 	return nil
 }
 
