@@ -81,7 +81,8 @@ func (n *Network) runHost(ctx context.Context) Host {
 	return n.host
 }
 
-// Run simulates durationMs milliseconds with context.Background() and the network's host. See
+// Run simulates durationMs milliseconds with context.Background(), so that the network's host
+// (SetHost), if any, receives the progress and the host's context stops the run. See
 // RunContext.
 func (n *Network) Run(durationMs float64) error {
 	return n.run(context.Background(), durationMs)

@@ -346,7 +346,10 @@ func (n *Network) RunProtocolContext(ctx context.Context, p Protocol, opt Protoc
 	}
 	var lastOrder []int
 	tProt := 0.0
-	host := n.runHost(ctx)
+	host := HostFromContext(ctx)
+	if host == nil {
+		host = n.Host()
+	}
 	for i, ph := range p {
 		if ph.Kind == PhaseStimulate {
 			lastOrder = ph.Order
