@@ -250,14 +250,17 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	if out == nil {
 		out = discardSink{}
 	}
+	// After an interrupt, the stopped runs may still be finishing their last chunk (the
+	// interrupted Execute waited only settleWait): wait for them, so that this cell can run
+	// the same networks again.
+	if s.takeInterrupted() {
+		s.settle(runWait)
+	}
 	// Compiled runs get the session's run context, not ctx: a run in a goroutine outlives its
 	// cell (the front end may cancel ctx when Execute returns), and an interrupt of any cell
 	// stops all runs, as yaegi stops all interpreted goroutines.
 	// If the interrupt has fired, wait for it to finish before returning: run late (its
 	// goroutine delayed under load), it would cancel the runs of the next cell instead.
-	if s.takeInterrupted() {
-		s.settle(runWait)
-	}
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		defer close(fired)
