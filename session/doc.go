@@ -15,7 +15,21 @@
 // process; the trailing expression of a cell is its result (not shown when it has no value or
 // looks like fmt.Println's (n, err)), rendered through the session's formatters: *plot.Plot
 // as PNG (with Bundle.Figure to render it as SVG, PDF, ...), types with PNG/SVG/HTML/Markdown
-// methods in their rich form, and text/plain always.
+// methods in their rich form (snn values render themselves this way: format.go imports no
+// snn package), plain structs of snn and the packages under it without such methods as field
+// tables, and text/plain always.
+//
+// Hosts: every network a cell creates gets a host of this session (snn.Host), through which
+// its runs use the session's run context (an interrupt stops them, also runs in goroutines
+// started by earlier cells) and show live progress. The session wraps, in its own
+// interpreter's symbol tables, every exported function of snn and of the packages under it
+// whose results include a *snn.Network or a struct with an snn.Host field (snn.Setup): a
+// network without a host gets a new one, and a Host field left nil gets one, which
+// Setup.Build attaches to the networks it builds (a Setup written as a literal in a cell has
+// none until its Host is set). Nothing is registered process-wide, so two sessions in one
+// process keep their networks apart. The host counts runs in flight by their Start and Final
+// progress reports: an interrupted cell waits briefly for them to stop, and the next cell
+// waits (up to 5 s) for the rest, so that it can run the same networks again.
 //
 // Completion offers members of imported packages and of the implicit set, fields and methods
 // of variables, and those of the result of calls, indexes and composite literals

@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/gosnn/gosnn/display"
-	"github.com/gosnn/gosnn/snn"
 )
 
 // Plot size used when a *plot.Plot is shown without an explicit size.
@@ -23,7 +22,9 @@ const (
 )
 
 // render is the session's formatter chain: plots, then the display package's rendering
-// (Bundle, PNGer, SVGer, HTMLer, Markdowner, image.Image), with Text as the text/plain form.
+// (Bundle, PNGer, SVGer, HTMLer, Markdowner, image.Image, fmt.Stringer: values of snn render
+// themselves through these), plain structs of the simulator's packages as field tables, with
+// Text as the text/plain form.
 func (s *Session) render(v any) (b display.Bundle, err error) {
 	defer func() {
 		// A formatter or a user's String/HTML method may panic: report, never crash.
@@ -40,10 +41,14 @@ func (s *Session) render(v any) (b display.Bundle, err error) {
 	case plot.Plot:
 		return plotBundle(&x, plotWidth, plotHeight)
 	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return display.TextBundle("<nil>"), nil // a nil pointer's methods have nothing to show
+	}
 	switch v.(type) {
-	case display.PNGer, display.SVGer, display.HTMLer, display.Markdowner, display.Bundle, *display.Bundle:
+	case display.PNGer, display.SVGer, display.HTMLer, display.Markdowner, display.Bundle, *display.Bundle,
+		fmt.Stringer, error:
 	default:
-		if b, ok := snnBundle(v); ok {
+		if b, ok := structBundle(v); ok {
 			return b, nil
 		}
 	}
@@ -148,50 +153,14 @@ func (s *Session) resultBundle(vals []any) *display.Bundle {
 	return &b
 }
 
-// snnBundle renders snn values that have no rendering of their own: a network as a summary
-// table (populations, sizes, spike counts, clusters, time, synapses), spikes as a summary.
-func snnBundle(v any) (display.Bundle, bool) {
-	switch x := v.(type) {
-	case *snn.Network:
-		if x == nil {
-			return display.Bundle{}, false
-		}
-		var txt, rows strings.Builder
-		fmt.Fprintf(&txt, "snn.Network: t = %g ms (dt = %g ms), %d synapses, %d clusters",
-			x.Time(), x.DT(), x.TotalSynapses(), x.Clusters().Count())
-		for i := 0; i < x.NumPops(); i++ {
-			id := snn.PopID(i)
-			fmt.Fprintf(&txt, "\n  %s: %d neurons, %d spikes", x.PopName(id), x.Size(id), x.SpikeCount(id))
-			fmt.Fprintf(&rows, "<tr><td>%s</td><td>%d</td><td>%d</td></tr>",
-				html.EscapeString(x.PopName(id)), x.Size(id), x.SpikeCount(id))
-		}
-		h := fmt.Sprintf("<div><b>snn.Network</b>: t = %g ms (dt = %g ms), %d synapses, %d clusters"+
-			"<table><tr><th>population</th><th>neurons</th><th>spikes</th></tr>%s</table></div>",
-			x.Time(), x.DT(), x.TotalSynapses(), x.Clusters().Count(), rows.String())
-		return display.Bundle{Data: map[string]any{display.MIMEText: txt.String(), display.MIMEHTML: h}}, true
-	case *snn.Spikes:
-		if x == nil {
-			return display.Bundle{}, false
-		}
-		txt := fmt.Sprintf("snn.Spikes: %d spikes", x.Len())
-		if x.Len() > 0 {
-			lo, hi := x.Time[0], x.Time[0]
-			for _, t := range x.Time {
-				lo, hi = min(lo, t), max(hi, t)
-			}
-			txt += fmt.Sprintf(" between %g and %g ms", lo, hi)
-		}
-		return display.TextBundle(txt), true
-	}
-	return structBundle(v)
-}
+// simPath is the import path of package snn: the plain structs (analyses, statistics,
+// parameters) of snn and of the packages under it are shown as field tables. The session knows
+// no snn type: values that have a rendering of their own (String, HTML, PNG, ...) use it.
+const simPath = snnPath
 
-// snnPkg is the import path of package snn, whose plain result structs (analyses, stats,
-// parameters) are shown as field tables.
-var snnPkg = reflect.TypeOf(snn.Spikes{}).PkgPath()
-
-// structBundle renders a struct (or pointer to one) of package snn as a field table, with
-// long slices and matrices summarized.
+// structBundle renders a struct (or pointer to one) of the simulator's packages as a field
+// table, with long slices and matrices summarized. Fields tagged display:"-" (plumbing such as
+// snn.Setup's Host) are left out.
 func structBundle(v any) (display.Bundle, bool) {
 	rv := reflect.ValueOf(v)
 	if !rv.IsValid() {
@@ -204,15 +173,15 @@ func structBundle(v any) (display.Bundle, bool) {
 		rv = rv.Elem()
 	}
 	t := rv.Type()
-	if rv.Kind() != reflect.Struct || t.PkgPath() != snnPkg {
+	if rv.Kind() != reflect.Struct || t.PkgPath() != simPath && !strings.HasPrefix(t.PkgPath(), simPath+"/") {
 		return display.Bundle{}, false
 	}
-	name := "snn." + t.Name()
+	name := t.String() // package name and type name, e.g. snn.Pathway
 	var txt, rows strings.Builder
 	txt.WriteString(name)
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() {
+		if !f.IsExported() || f.Tag.Get("display") == "-" {
 			continue
 		}
 		val := summarize(rv.Field(i), 1)

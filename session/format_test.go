@@ -1,6 +1,8 @@
 package session
 
 import (
+	"go/parser"
+	"go/token"
 	"reflect"
 	"strings"
 	"testing"
@@ -63,6 +65,20 @@ func TestResultBundle(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("resultBundle(%v) = %q, want %q", tc.vals, got, tc.want)
+		}
+	}
+}
+
+// TestFormatImportsNoSnn: the formatters know no snn type; snn values render themselves
+// (String, HTML) and snn's plain structs are found by their package path.
+func TestFormatImportsNoSnn(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "format.go", nil, parser.ImportsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range f.Imports {
+		if p := strings.Trim(imp.Path.Value, `"`); p == snnPath || strings.HasPrefix(p, snnPath+"/") {
+			t.Errorf("format.go imports %s", p)
 		}
 	}
 }

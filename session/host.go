@@ -13,91 +13,63 @@ import (
 
 	"github.com/gosnn/gosnn/display"
 	"github.com/gosnn/gosnn/snn"
-	"gonum.org/v1/gonum/mat"
+	"github.com/gosnn/gosnn/stdlib"
 )
 
-// host connects compiled snn runs to the session: its Context is the running cell's
-// context, so an interrupt stops a run started in a cell without the user passing one.
-type host struct{ s *Session }
+// progressDelay is how long a run goes before a live progress display appears: short runs
+// (loops of Run(1), for example) show nothing.
+const progressDelay = 500 * time.Millisecond
+
+// netHost is the snn.Host of one network created in a cell (or of the networks built from one
+// snn.Setup): its Context is the session's context of compiled runs, cancelled by an
+// interrupt, so that a run started in a cell stops without the user passing a context; its
+// Progress shows a live progress display (Sink.Show, then Sink.Update with one display ID,
+// and a final summary) and counts the runs in flight (Session.settle waits for them).
+type netHost struct {
+	s *Session
+
+	mu     sync.Mutex
+	handle *display.Handle // progress display of the current run, nil until shown
+}
+
+var _ snn.Host = (*netHost)(nil)
+
+// newNetHost returns a new host in this session.
+func (s *Session) newNetHost() *netHost { return &netHost{s: s} }
 
 // Context returns the context of compiled runs: cancelled when a cell is interrupted (and
 // when the session closes), not when a cell ends, so that runs in goroutines outlive their
-// cell.
-func (h *host) Context() context.Context {
+// cell. It has no side effects.
+func (h *netHost) Context() context.Context {
 	if c := h.s.cell.Load(); c != nil && c.ctx != nil {
 		return c.ctx
 	}
 	return context.Background()
 }
 
-// progressDelay is how long a run goes before a live progress display appears: short runs
-// (loops of Run(1), for example) show nothing.
-const progressDelay = 500 * time.Millisecond
-
-// netHost is the snn.Host of one network created in a cell: the session's context and a live
-// progress display (Sink.Show, then Sink.Update with one display ID, and a final summary).
-type netHost struct {
-	*host
-	net *snn.Network
-
-	mu      sync.Mutex
-	cond    *sync.Cond
-	running bool            // a Run has asked for its context and not reported its end
-	handle  *display.Handle // progress display of the current run, nil until shown
-}
-
-// runWait bounds how long a Run waits for an earlier, interrupted run of the same network to
-// finish its last chunk (a run that failed with NaN reports no end; see the report).
-const runWait = 5 * time.Second
-
-// Context is called by Run when it starts: it waits for an earlier run of the same network
-// that is still finishing (after an interrupt, Execute returns while the compiled run ends its
-// current chunk), so that runs of one network never overlap, then returns the running cell's
-// context.
-func (h *netHost) Context() context.Context {
-	h.mu.Lock()
-	if h.running {
-		deadline := time.Now().Add(runWait)
-		t := time.AfterFunc(runWait, func() { h.mu.Lock(); h.cond.Broadcast(); h.mu.Unlock() })
-		for h.running && time.Now().Before(deadline) {
-			h.cond.Wait()
-		}
-		t.Stop()
-	}
-	if !h.running {
-		h.s.runStarted()
-	}
-	h.running = true
-	h.mu.Unlock()
-	return h.host.Context()
-}
-
-func (h *netHost) ended() {
-	if h.running {
-		h.running = false
-		h.s.runEnded()
-		h.cond.Broadcast()
-	}
-}
-
-var _ snn.Host = (*netHost)(nil)
-
-// Progress shows or updates the run's progress display.
+// Progress counts the run in or out (Start and Final reports) and shows or updates the run's
+// progress display (a Start report only counts).
 func (h *netHost) Progress(p snn.Progress) {
+	if p.Start {
+		h.s.runStarted()
+		if !p.Final {
+			return // nothing to show yet
+		}
+	}
+	if p.Final {
+		defer h.s.runEnded()
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if p.Final {
-		defer h.ended()
-	}
 	if h.handle == nil {
 		if p.Final || p.Wall < h.s.progressDelay {
 			return
 		}
-		h.handle = h.s.disp.Bundle(h.progressBundle(p))
+		h.handle = h.s.disp.Bundle(progressBundle(p))
 		return
 	}
-	b := h.progressBundle(p)
-	// A protocol (snn protocol.Run) keeps one display for all its phases: the next phase
+	b := progressBundle(p)
+	// A protocol (snn/protocol Run) keeps one display for all its phases: the next phase
 	// updates it, so a long protocol leaves one line under the cell, not one per phase.
 	last := p.Final && (p.Phases == 0 || p.Phase+1 >= p.Phases || p.Done < p.Total)
 	if last {
@@ -111,16 +83,17 @@ func (h *netHost) Progress(p snn.Progress) {
 	}
 }
 
-func (h *netHost) popName(i int) string {
-	if h.net != nil && i < h.net.NumPops() {
-		return h.net.PopName(snn.PopID(i))
+// popName is the name of population i of a report.
+func popName(p snn.Progress, i int) string {
+	if i < len(p.Pops) {
+		return p.Pops[i]
 	}
 	return fmt.Sprintf("pop%d", i)
 }
 
 // progressBundle formats a progress report: simulated time, speed relative to real time
 // and the mean rate of each population over the run so far.
-func (h *netHost) progressBundle(p snn.Progress) display.Bundle {
+func progressBundle(p snn.Progress) display.Bundle {
 	frac := 0.0
 	if p.Total > 0 {
 		frac = p.Done / p.Total
@@ -131,7 +104,7 @@ func (h *netHost) progressBundle(p snn.Progress) display.Bundle {
 	}
 	var rates []string
 	for i, r := range p.Rates {
-		rates = append(rates, fmt.Sprintf("%s %.2f Hz", h.popName(i), r))
+		rates = append(rates, fmt.Sprintf("%s %.2f Hz", popName(p, i), r))
 	}
 	state := "running"
 	if p.Final {
@@ -152,72 +125,111 @@ func (h *netHost) progressBundle(p snn.Progress) display.Bundle {
 		Metadata: map[string]any{"progress": frac}}
 }
 
-// newNetHost returns the host of network n in this session.
-func (s *Session) newNetHost(n *snn.Network) *netHost {
-	h := &netHost{host: s.host, net: n}
-	h.cond = newCond(h)
-	return h
-}
+// snnPath is the import path of package snn; the packages under it are the simulator's too.
+const snnPath = "github.com/gosnn/gosnn/snn"
 
-// openSessions are the sessions not yet closed, oldest first. Networks that compiled code
-// creates (Setup.Build and anything else built on snn.New) get the newest one's host through
-// snn's host factory; the wrapped constructors below bind each cell's networks to its own
-// session.
 var (
-	openMu       sync.Mutex
-	openSessions []*Session
+	networkType = reflect.TypeOf((*snn.Network)(nil))
+	hostType    = reflect.TypeOf((*snn.Host)(nil)).Elem()
 )
 
-func init() {
-	snn.SetHostFactory(func(n *snn.Network) snn.Host {
-		openMu.Lock()
-		defer openMu.Unlock()
-		if len(openSessions) == 0 {
-			return nil
+// hostField returns the index of the field of type snn.Host of struct type t (snn.Setup's
+// Host), or -1.
+func hostField(t reflect.Type) int {
+	if t.Kind() != reflect.Struct {
+		return -1
+	}
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.IsExported() && f.Type == hostType {
+			return i
 		}
-		return openSessions[len(openSessions)-1].newNetHost(n)
+	}
+	return -1
+}
+
+// hosting reports whether a result of type t gets the session's host: a *snn.Network, or a
+// struct (or pointer to one) with a field of type snn.Host, as snn.Setup has.
+func hosting(t reflect.Type) bool {
+	if t == networkType {
+		return true
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return hostField(t) >= 0
+}
+
+// hostOverrides wraps every exported function of the simulator's packages (snn and those
+// under it) whose results include a *snn.Network, or a struct with a Host field such as
+// snn.Setup, so that what a cell creates gets a host of this session: a network without a
+// host gets a new one (SetHost); a Host field left nil is filled with a new host, which
+// Setup.Build attaches to the networks it builds. Runs of those networks then use the running
+// cell's context and show live progress. Nothing is registered anywhere: each session wraps
+// the functions of its own interpreter, so two sessions in one process keep their networks
+// apart.
+func (s *Session) hostOverrides() interp.Exports {
+	ex := interp.Exports{}
+	for key, syms := range stdlib.Symbols {
+		path := key[:max(strings.LastIndexByte(key, '/'), 0)]
+		if path != snnPath && !strings.HasPrefix(path, snnPath+"/") {
+			continue
+		}
+		for name, v := range syms {
+			if v.Kind() != reflect.Func {
+				continue
+			}
+			t := v.Type()
+			for i := 0; i < t.NumOut(); i++ {
+				if hosting(t.Out(i)) {
+					if ex[key] == nil {
+						ex[key] = map[string]reflect.Value{}
+					}
+					ex[key][name] = s.wrapHosting(v)
+					break
+				}
+			}
+		}
+	}
+	return ex
+}
+
+// wrapHosting returns f with the session's host attached to its results (see hostOverrides).
+func (s *Session) wrapHosting(f reflect.Value) reflect.Value {
+	t := f.Type()
+	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+		var out []reflect.Value
+		if t.IsVariadic() {
+			out = f.CallSlice(args)
+		} else {
+			out = f.Call(args)
+		}
+		for i, o := range out {
+			out[i] = s.attachHost(o)
+		}
+		return out
 	})
 }
 
-func (s *Session) register() {
-	openMu.Lock()
-	openSessions = append(openSessions, s)
-	openMu.Unlock()
-}
-
-func (s *Session) unregister() {
-	openMu.Lock()
-	defer openMu.Unlock()
-	for i, o := range openSessions {
-		if o == s {
-			openSessions = append(openSessions[:i], openSessions[i+1:]...)
-			return
+// attachHost gives v, a result of a wrapped function, the session's host where it has none.
+func (s *Session) attachHost(v reflect.Value) reflect.Value {
+	switch t := v.Type(); {
+	case t == networkType:
+		if n := v.Interface().(*snn.Network); n != nil && n.Host() == nil {
+			n.SetHost(s.newNetHost())
+		}
+	case t.Kind() == reflect.Struct:
+		if i := hostField(t); i >= 0 && v.Field(i).IsNil() {
+			c := reflect.New(t).Elem()
+			c.Set(v)
+			c.Field(i).Set(reflect.ValueOf(snn.Host(s.newNetHost())))
+			return c
+		}
+	case t.Kind() == reflect.Pointer && !v.IsNil():
+		if i := hostField(t.Elem()); i >= 0 && v.Elem().Field(i).IsNil() {
+			v.Elem().Field(i).Set(reflect.ValueOf(snn.Host(s.newNetHost())))
 		}
 	}
-}
-
-// snnOverrides wraps the snn constructors so that networks created in a cell get the
-// session's host: Run then uses the running cell's context and shows live progress.
-func (s *Session) snnOverrides() interp.Exports {
-	attach := func(n *snn.Network) {
-		if n != nil {
-			n.SetHost(s.newNetHost(n))
-		}
-	}
-	return interp.Exports{
-		"github.com/gosnn/gosnn/snn/snn": {
-			"New": reflect.ValueOf(func(cfg snn.Config) (*snn.Network, error) {
-				n, err := snn.New(cfg)
-				attach(n)
-				return n, err
-			}),
-			"NewFromWeights": reflect.ValueOf(func(cfg snn.Config, w *mat.Dense, cl snn.Clusters) (*snn.Network, error) {
-				n, err := snn.NewFromWeights(cfg, w, cl)
-				attach(n)
-				return n, err
-			}),
-		},
-	}
+	return v
 }
 
 // runStarted and runEnded count the snn runs in flight, so that an interrupted Execute can
@@ -246,5 +258,3 @@ func (s *Session) settle(d time.Duration) {
 	}
 	s.runsMu.Unlock()
 }
-
-func newCond(h *netHost) *sync.Cond { return sync.NewCond(&h.mu) }

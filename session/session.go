@@ -46,7 +46,6 @@ type Session struct {
 	opt    Options
 	cap    *capture
 	disp   *display.Displayer
-	host   *host
 	closed bool
 	stdio  stdio // the cells' os.Stdout and os.Stderr (stdio.go)
 
@@ -72,10 +71,12 @@ type Session struct {
 	runsCond *sync.Cond
 	runs     int
 
-	// runCtx is the context of compiled snn runs; an interrupt cancels it and makes a new one.
-	runMu     sync.Mutex
-	runCtx    context.Context
-	runCancel context.CancelFunc
+	// runCtx is the context of compiled snn runs; an interrupt cancels it and makes a new one
+	// and sets interrupted, which the next cell clears after waiting for the stopped runs.
+	runMu       sync.Mutex
+	runCtx      context.Context
+	runCancel   context.CancelFunc
+	interrupted bool
 
 	// progressDelay is how long an snn run goes before its progress display appears.
 	progressDelay time.Duration
@@ -102,6 +103,11 @@ type cellState struct {
 // settleWait bounds how long an interrupted Execute waits for snn runs to stop.
 const settleWait = 150 * time.Millisecond
 
+// runWait bounds how long the cell after an interrupt waits for the stopped snn runs that are
+// still finishing their last chunk, so that it can run the same networks again (runs of one
+// network cannot overlap).
+const runWait = 5 * time.Second
+
 // rtPath is the import path of the session runtime package seen by cells.
 const rtPath = "gosnn.internal/rt"
 
@@ -126,8 +132,6 @@ func New(opt Options) (*Session, error) {
 		Unrestricted: opt.Unrestricted,
 	})
 	s.disp = display.NewDisplayer(s.displaySink, s.render)
-	s.host = &host{s: s}
-	s.register()
 	if err := s.in.Use(ystdlib.Symbols); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("session: loading the standard library: %w", err)
@@ -167,7 +171,6 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.unregister()
 	s.interruptRuns()
 	s.stdio.close()
 	if s.cap != nil {
@@ -246,6 +249,12 @@ func (s *Session) Execute(ctx context.Context, code string, out display.Sink) (r
 	}
 	if out == nil {
 		out = discardSink{}
+	}
+	// After an interrupt, the stopped runs may still be finishing their last chunk (the
+	// interrupted Execute waited only settleWait): wait for them, so that this cell can run
+	// the same networks again.
+	if s.takeInterrupted() {
+		s.settle(runWait)
 	}
 	// Compiled runs get the session's run context, not ctx: a run in a goroutine outlives its
 	// cell (the front end may cancel ctx when Execute returns), and an interrupt of any cell
@@ -481,6 +490,16 @@ func (s *Session) interruptRuns() {
 	defer s.runMu.Unlock()
 	s.runCancel()
 	s.runCtx, s.runCancel = context.WithCancel(context.Background())
+	s.interrupted = true
+}
+
+// takeInterrupted reports whether runs were interrupted since the last call.
+func (s *Session) takeInterrupted() bool {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	was := s.interrupted
+	s.interrupted = false
+	return was
 }
 
 // setResult is the runtime's Result: it receives the values of a cell's trailing expression.
@@ -500,7 +519,7 @@ func (s *Session) goPanic(r any) {
 }
 
 // overrides returns the per-session symbols: the runtime package, the display functions bound
-// to this session's Displayer, the wrapped snn constructors and the
+// to this session's Displayer, the snn functions wrapped to attach hosts (hostOverrides) and the
 // environment functions of os (see envOverrides).
 func (s *Session) overrides() interp.Exports {
 	result := reflect.ValueOf(s.setResult)
@@ -544,7 +563,7 @@ func (s *Session) overrides() interp.Exports {
 	}
 	// Several overrides replace symbols of one package (os: the cell's own stdio files and
 	// the real environment): merge them name by name.
-	for _, extra := range []interp.Exports{s.snnOverrides(), s.stdio.exports(), envOverrides()} {
+	for _, extra := range []interp.Exports{s.hostOverrides(), s.stdio.exports(), envOverrides()} {
 		for pkg, syms := range extra {
 			if ex[pkg] == nil {
 				ex[pkg] = map[string]reflect.Value{}

@@ -9,8 +9,28 @@
 // replay, weight structure), snn/snnio (file formats: .mat, .npy, text, CSV), snn/audio (WAV
 // and spectrograms) and snn/readout (the read-out layer and the bird-song supervisor).
 //
-// snn is plain compiled Go: it never prints, keeps no package-level mutable state, and
-// imports nothing of this repository (only the standard library and gonum).
+// snn is plain compiled Go: it never prints, keeps no package-level state that changes (its
+// package-level variables are lookup tables filled once at start-up), and imports nothing of this
+// repository (only the standard library and gonum).
+//
+// # Hosts
+//
+// A Host receives the progress of runs and supplies a context that stops them. A run finds its
+// host in one way: the host its context carries (WithHost, HostFromContext), else the
+// network's own (SetHost; Setup.Build attaches Setup.Host), else none; snn keeps no other
+// record of hosts (no factory, no registry). A run asks its host for its Context once, which
+// must have no side effects; it sends the host a Start report before its first step, reports
+// at most every 100 ms of wall time, and a Final report on every return path (and when a hook
+// panics). protocol.Run decorates the run's host through the context so that its reports carry
+// Progress.Phase and Phases. The interactive session gives a host to every network a cell
+// creates: it wraps the exported functions of snn and its packages that return a *Network
+// or a Setup (see package session).
+//
+// # Rendering
+//
+// Values render themselves: *Network has String and HTML (a summary with a table of its
+// populations), *Spikes has String, through the one-method interfaces an environment that
+// shows values uses (package display's), so that it needs to know no snn type.
 //
 // # Units
 //

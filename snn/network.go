@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"strings"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
@@ -100,8 +99,6 @@ type Network struct {
 	step     int64 // completed steps; the time is step·dt
 	ltpDone  int64 // LTP updates of workers that prepare has replaced
 
-	protoPhase, protoPhases int // position in a running protocol, for Progress
-
 	threads int
 	ready   bool // workers and splits match the current populations and threads
 	workers []*worker
@@ -153,7 +150,6 @@ func New(cfg Config) (*Network, error) {
 		pr.pre, pr.post, pr.ch = pw.pre, pw.post, pw.ch
 		n.addProjection(pr)
 	}
-	attachFactoryHost(n)
 	return n, nil
 }
 
@@ -206,7 +202,6 @@ func NewFromWeights(cfg Config, w *mat.Dense, cl Clusters) (*Network, error) {
 		pr.pre, pr.post, pr.ch = b.pre, b.post, b.ch
 		n.addProjection(pr)
 	}
-	attachFactoryHost(n)
 	return n, nil
 }
 
@@ -785,25 +780,4 @@ func (n *Network) State(id PopID, v Var) ([]float64, error) {
 		out[i] = n.value(p, v, i)
 	}
 	return out, nil
-}
-
-// String summarises the network: populations and sizes, synapses, time and threads.
-func (n *Network) String() string {
-	var b strings.Builder
-	total := 0
-	for _, p := range n.pops {
-		total += p.n
-	}
-	fmt.Fprintf(&b, "snn.Network: %d neurons (", total)
-	for i, p := range n.pops {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s %d", p.name, p.n)
-	}
-	fmt.Fprintf(&b, "), %d synapses, %d clusters, t = %g ms, %d threads", n.TotalSynapses(), n.clusters.Count(), n.Time(), n.threads)
-	if n.plastic && len(n.vrules)+len(n.irules) > 0 {
-		b.WriteString(", plastic")
-	}
-	return b.String()
 }

@@ -585,7 +585,7 @@ func TestString(t *testing.T) {
 	n := smallNet(t, 2, 1)
 	n.AddPopulation("R", DefaultReadout(), 3, Drive{})
 	got := n.String()
-	for _, want := range []string{"503 neurons", "E 400", "I 100", "R 3", "5 clusters", "t = 0 ms", "2 threads"} {
+	for _, want := range []string{"snn.Network: t = 0 ms (dt = 0.1 ms)", "\n  E: 400 neurons, 0 spikes", "\n  I: 100 neurons", "\n  R: 3 neurons", "5 clusters"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("%q lacks %q", got, want)
 		}

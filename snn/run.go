@@ -16,12 +16,19 @@ import (
 // 100 steps = 10 ms of simulated time at dt = 0.1 ms.
 const chunkSteps = 100
 
-// Host supplies defaults to runs that are not given them explicitly: the interactive session
-// attaches one so that an interrupt cancels a Run and progress reaches the front end.
+// Host receives the progress of runs and supplies the context that stops them: the interactive
+// session gives one to every network a cell or compiled code creates, so that an interrupt
+// stops a Run and progress reaches the front end.
+//
+// A run finds its host in one way: the host carried by the run's context (WithHost), else the
+// network's own (SetHost), else none. snn keeps no other record of hosts.
 type Host interface {
-	// Context is the context of runs started with Run.
+	// Context returns a context whose cancellation stops the run (as if the run's own context
+	// were cancelled). It must be free of side effects: a run asks for it once, when it starts.
 	Context() context.Context
-	// Progress receives progress reports of every run, on the goroutine that called Run.
+	// Progress receives the progress reports of a run, on the goroutine that called Run: a
+	// Start report when the run begins, reports at most every 100 ms of wall time, and a Final
+	// report on every return path after the Start report.
 	Progress(p Progress)
 }
 
@@ -32,55 +39,65 @@ type Progress struct {
 	Total float64       // simulated time requested by this run, ms
 	Wall  time.Duration // wall-clock time since the run started
 	Rates []float64     // mean rate of each population over this run so far, Hz
+	Pops  []string      // population names, in the order of Rates
+	Start bool          // true for the first report of a run, sent before its first step
 	Final bool          // true for the last report of a run
 	// Phase and Phases locate the run in a protocol (protocol.Run): phase Phase (0-based) of
 	// Phases; both are 0 outside protocols.
 	Phase, Phases int
 }
 
-// SetHost attaches a host (nil detaches it).
+// SetHost attaches a host to the network (nil detaches it): runs whose context carries no host
+// (WithHost) report to it.
 func (n *Network) SetHost(h Host) { n.host = h }
 
-// hostFactory holds the function SetHostFactory installed, or nil.
-var hostFactory atomic.Pointer[func(*Network) Host]
+// Host returns the host attached with SetHost, or nil.
+func (n *Network) Host() Host { return n.host }
 
-// SetHostFactory makes New and NewFromWeights, and so everything built on them such as
-// Setup.Build, attach f(n) as the Host of every network n they create (f may return nil for
-// none); nil removes the factory. An interactive environment installs one so that a network
-// built anywhere, by compiled code too, reports progress and stops on an interrupt. The
-// factory is process-wide; SetHost overrides it per network.
-func SetHostFactory(f func(*Network) Host) {
-	if f == nil {
-		hostFactory.Store(nil)
-		return
-	}
-	hostFactory.Store(&f)
+// hostKey is the context key of WithHost.
+type hostKey struct{}
+
+// WithHost returns a copy of ctx that carries h: runs given that context report to h instead
+// of the network's own host (SetHost), and stop when h's context is cancelled. With a nil h,
+// runs given the context use the network's host.
+func WithHost(ctx context.Context, h Host) context.Context {
+	return context.WithValue(ctx, hostKey{}, h)
 }
 
-// attachFactoryHost gives a new network the host of the installed factory, if any.
-func attachFactoryHost(n *Network) {
-	if f := hostFactory.Load(); f != nil {
-		if h := (*f)(n); h != nil {
-			n.host = h
-		}
+// HostFromContext returns the host carried by ctx (WithHost), or nil.
+func HostFromContext(ctx context.Context) Host {
+	if ctx == nil {
+		return nil
 	}
+	h, _ := ctx.Value(hostKey{}).(Host)
+	return h
 }
 
-// Run simulates durationMs milliseconds with the host's context (context.Background() when no
-// host is attached). See RunContext.
+// runHost is the host of a run given ctx: the context's, else the network's.
+func (n *Network) runHost(ctx context.Context) Host {
+	if h := HostFromContext(ctx); h != nil {
+		return h
+	}
+	return n.host
+}
+
+// Run simulates durationMs milliseconds with context.Background(), so that the network's host
+// (SetHost), if any, receives the progress and the host's context stops the run. See
+// RunContext.
 func (n *Network) Run(durationMs float64) error {
 	return n.run(context.Background(), durationMs)
 }
 
-// RunContext simulates durationMs milliseconds (rounded to whole steps). It checks ctx, and the
-// host's context when a host is attached (so that an interrupt in a notebook also stops runs
-// given context.Background()), every chunkSteps steps and returns an error wrapping the
-// context's error when either is cancelled; the network then stands at a consistent step and
-// can run on. It returns an error naming the population and time when a membrane potential
-// becomes NaN or infinite (the state is then unusable). Progress goes to the host, if any, at
-// most every 100 ms of wall time and at the end, on every return path after the host's Context
-// was asked for (once per run). Runs of one network cannot overlap: a second RunContext while
-// one is running returns an error at once.
+// RunContext simulates durationMs milliseconds (rounded to whole steps). The run's host is the
+// one ctx carries (WithHost), else the network's (SetHost). It checks ctx, and the host's
+// context when there is a host (so that an interrupt in a notebook also stops runs given
+// context.Background()), every chunkSteps steps and returns an error wrapping the context's
+// error when either is cancelled; the network then stands at a consistent step and can run on.
+// It returns an error naming the population and time when a membrane potential becomes NaN or
+// infinite (the state is then unusable). Progress goes to the host, if any: a Start report
+// before the first step, reports at most every 100 ms of wall time, and a Final report on
+// every return path after the Start report (and when a hook panics). Runs of one network cannot overlap: a second
+// RunContext while one is running returns an error at once (and reports nothing).
 func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -96,9 +113,10 @@ func (n *Network) run(ctx context.Context, durationMs float64) error {
 		return errors.New("snn: the network is already running (runs of one network cannot overlap)")
 	}
 	defer n.running.Store(false)
+	host := n.runHost(ctx)
 	var hostCtx context.Context
-	if n.host != nil {
-		hostCtx = n.host.Context() // once per run: a host may pair it with the final report
+	if host != nil {
+		hostCtx = host.Context()
 	}
 	cancelled := func() error {
 		if err := ctx.Err(); err != nil {
@@ -119,29 +137,45 @@ func (n *Network) run(ctx context.Context, durationMs float64) error {
 		counts0[i] = p.spikes
 	}
 	lastReport := start
-	report := func(final bool) {
-		if n.host == nil {
-			return
-		}
-		now := time.Now()
-		if !final && now.Sub(lastReport) < 100*time.Millisecond {
-			return
-		}
-		lastReport = now
+	progress := func(now time.Time, first, final bool) Progress {
 		done := float64(n.step-s0) * n.dt
-		pr := Progress{Time: n.Time(), Done: done, Total: float64(steps) * n.dt, Wall: now.Sub(start), Final: final,
-			Phase: n.protoPhase, Phases: n.protoPhases}
+		pr := Progress{Time: n.Time(), Done: done, Total: float64(steps) * n.dt, Wall: now.Sub(start),
+			Start: first, Final: final}
 		pr.Rates = make([]float64, len(n.pops))
+		pr.Pops = make([]string, len(n.pops))
 		for i, p := range n.pops {
+			pr.Pops[i] = p.name
+			var c0 int64 // a population a hook added during the run counts from 0
+			if i < len(counts0) {
+				c0 = counts0[i]
+			}
 			if p.n > 0 && done > 0 {
-				pr.Rates[i] = float64(p.spikes-counts0[i]) / float64(p.n) / (done / 1000)
+				pr.Rates[i] = float64(p.spikes-c0) / float64(p.n) / (done / 1000)
 			}
 		}
-		n.host.Progress(pr)
+		return pr
+	}
+	report := func() {
+		if host == nil {
+			return
+		}
+		if now := time.Now(); now.Sub(lastReport) >= 100*time.Millisecond {
+			lastReport = now
+			host.Progress(progress(now, false, false))
+		}
+	}
+	if host != nil {
+		host.Progress(progress(start, true, false))
+		// The Final report, on every return path and when a hook panics, comes after the
+		// network is free again: a host that counts runs in flight may start the next one.
+		defer func() {
+			pr := progress(time.Now(), false, true)
+			n.running.Store(false)
+			host.Progress(pr)
+		}()
 	}
 	for n.step < end {
 		if err := cancelled(); err != nil {
-			report(true)
 			return fmt.Errorf("snn: run interrupted at t = %.1f ms: %w", n.Time(), err)
 		}
 		n.applyEvents()
@@ -157,7 +191,6 @@ func (n *Network) run(ctx context.Context, durationMs float64) error {
 		}
 		n.runChunk(int(c))
 		if err := n.checkFinite(int(c)); err != nil {
-			report(true)
 			return err
 		}
 		for _, h := range n.hooks {
@@ -165,9 +198,8 @@ func (n *Network) run(ctx context.Context, durationMs float64) error {
 				h.f(n.Time())
 			}
 		}
-		report(false)
+		report()
 	}
-	report(true)
 	return nil
 }
 

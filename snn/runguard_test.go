@@ -3,6 +3,7 @@ package snn
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -57,23 +58,29 @@ func TestRunContextRejectsOverlap(t *testing.T) {
 	}
 }
 
-// countingHost counts Context calls and final reports.
+// countingHost counts Start and Final reports.
 type countingHost struct {
-	contexts, finals int
+	ctx            context.Context
+	starts, finals int
 }
 
-func (h *countingHost) Context() context.Context { h.contexts++; return context.Background() }
+func (h *countingHost) Context() context.Context { return h.ctx }
 func (h *countingHost) Progress(p Progress) {
+	if p.Start {
+		h.starts++
+	}
 	if p.Final {
 		h.finals++
 	}
 }
 
-// A host is asked for its context once per run and gets one final report per run, whether the
-// run was started with Run or RunContext (hosts may pair the two, as the session does).
-func TestHostContextOncePerRun(t *testing.T) {
+// A host gets one Start and one Final report per run, on every return path (a finished run,
+// an interrupted one, a numerical blow-up), whether the run was started with Run or
+// RunContext: the session counts runs in flight by them. An overlapping run, refused at once,
+// reports nothing.
+func TestHostStartFinalPerRun(t *testing.T) {
 	n := smallNet(t, 1, 1)
-	h := &countingHost{}
+	h := &countingHost{ctx: context.Background()}
 	n.SetHost(h)
 	if err := n.Run(2); err != nil {
 		t.Fatal(err)
@@ -81,7 +88,28 @@ func TestHostContextOncePerRun(t *testing.T) {
 	if err := n.RunContext(context.Background(), 2); err != nil {
 		t.Fatal(err)
 	}
-	if h.contexts != 2 || h.finals != 2 {
-		t.Errorf("two runs: %d Context calls and %d final reports, want 2 and 2", h.contexts, h.finals)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := n.RunContext(ctx, 2); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run: %v", err)
+	}
+	n.running.Store(true) // as if another run were in progress
+	if err := n.Run(2); err == nil {
+		t.Fatal("overlapping run accepted")
+	}
+	n.running.Store(false)
+	if h.starts != 3 || h.finals != 3 {
+		t.Errorf("three runs and a refused one: %d Start and %d Final reports, want 3 and 3", h.starts, h.finals)
+	}
+	// A blow-up ends the run with an error and a Final report too.
+	b := smallNet(t, 1, 1)
+	hb := &countingHost{ctx: context.Background()}
+	b.SetHost(hb)
+	b.pops[PopE].nrn[0].v = math.NaN()
+	if err := b.Run(2); err == nil || !strings.Contains(err.Error(), "blow-up") {
+		t.Fatalf("NaN V: err = %v", err)
+	}
+	if hb.starts != 1 || hb.finals != 1 {
+		t.Errorf("run with a blow-up: %d Start and %d Final reports, want 1 and 1", hb.starts, hb.finals)
 	}
 }

@@ -11,6 +11,10 @@ type Setup struct {
 	EE     VoltageSTDP    // E→E vSTDP (5.1)
 	IE     InhibitorySTDP // I→E iSTDP (5.2)
 	Norm   Normalization  // E→E normalisation (5.3)
+	// Host, when set, is attached (SetHost) to every network Build returns. The interactive
+	// session sets it in the setups that the functions called in a cell return, so that a
+	// network built by compiled code reports progress and stops on an interrupt too.
+	Host Host `json:"-" display:"-"`
 }
 
 // PaperSetup returns the published network (30 clusters of 80) and rules.
@@ -63,6 +67,7 @@ func (s Setup) Build() (*Network, error) {
 	if err := n.SetNormalization(ProjEtoE, s.Norm); err != nil {
 		return nil, err
 	}
+	n.SetHost(s.Host)
 	return n, nil
 }
 

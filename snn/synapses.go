@@ -138,10 +138,6 @@ func (n *Network) Drive(id PopID) Drive {
 	return n.pops[id].d
 }
 
-// SetProtocolPhase tells the network that phase i of a protocol of total phases runs, for the
-// Phase and Phases fields of the progress reported to the host (0, 0: no protocol).
-func (n *Network) SetProtocolPhase(i, total int) { n.protoPhase, n.protoPhases = i, total }
-
 // SynapseParams returns the synaptic parameters the network was built with (Config.Synapses).
 func (n *Network) SynapseParams() Synapses { return n.syn }
 

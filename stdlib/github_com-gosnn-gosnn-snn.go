@@ -24,6 +24,7 @@ func init() {
 		"DefaultSynapses":          reflect.ValueOf(snn.DefaultSynapses),
 		"DefaultTrainingDrive":     reflect.ValueOf(snn.DefaultTrainingDrive),
 		"Exc":                      reflect.ValueOf(snn.Exc),
+		"HostFromContext":          reflect.ValueOf(snn.HostFromContext),
 		"Inh":                      reflect.ValueOf(snn.Inh),
 		"LIF":                      reflect.ValueOf(snn.LIF),
 		"Multiplicative":           reflect.ValueOf(snn.Multiplicative),
@@ -38,7 +39,6 @@ func init() {
 		"ProjItoI":                 reflect.ValueOf(snn.ProjItoI),
 		"ReducedConfig":            reflect.ValueOf(snn.ReducedConfig),
 		"ReducedSetup":             reflect.ValueOf(snn.ReducedSetup),
-		"SetHostFactory":           reflect.ValueOf(snn.SetHostFactory),
 		"Subtractive":              reflect.ValueOf(snn.Subtractive),
 		"ThresholdIncrement":       reflect.ValueOf(snn.ThresholdIncrement),
 		"ThresholdSet":             reflect.ValueOf(snn.ThresholdSet),
@@ -53,6 +53,7 @@ func init() {
 		"VarW":                     reflect.ValueOf(snn.VarW),
 		"VarXBar":                  reflect.ValueOf(snn.VarXBar),
 		"VarY":                     reflect.ValueOf(snn.VarY),
+		"WithHost":                 reflect.ValueOf(snn.WithHost),
 
 		// type definitions
 		"Channel":        reflect.ValueOf((*snn.Channel)(nil)),
@@ -76,6 +77,7 @@ func init() {
 		"SpikeMonitor":   reflect.ValueOf((*snn.SpikeMonitor)(nil)),
 		"Spikes":         reflect.ValueOf((*snn.Spikes)(nil)),
 		"StateMonitor":   reflect.ValueOf((*snn.StateMonitor)(nil)),
+		"Step":           reflect.ValueOf((*snn.Step)(nil)),
 		"Stimulus":       reflect.ValueOf((*snn.Stimulus)(nil)),
 		"Synapses":       reflect.ValueOf((*snn.Synapses)(nil)),
 		"ThresholdMode":  reflect.ValueOf((*snn.ThresholdMode)(nil)),

@@ -475,3 +475,44 @@ func TestRunProtocolResumeKeepsSpikes(t *testing.T) {
 		t.Errorf("damaged spike snapshot: %v", err)
 	}
 }
+
+// TestHostProtocolPhases: Run decorates the run's host (the context's one
+// here, not the network's) so that every report carries its phase; runs after the protocol,
+// and the host itself, carry none.
+func TestHostProtocolPhases(t *testing.T) {
+	n := tinyPlasticNet(t, 5)
+	own := &recHost{ctx: context.Background()}
+	n.SetHost(own)
+	h := &recHost{ctx: context.Background()}
+	p := Protocol{Stimulate(nil, 30), Spontaneous(10, false), Record(20)}
+	if _, err := Run(snn.WithHost(context.Background(), h), n, p, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(own.got) != 0 {
+		t.Errorf("the network's host got %d reports of a protocol run with a host in its context", len(own.got))
+	}
+	var starts, finals []int
+	for _, r := range h.got {
+		if r.Phases != len(p) {
+			t.Fatalf("report %+v: Phases %d, want %d", r, r.Phases, len(p))
+		}
+		if r.Start {
+			starts = append(starts, r.Phase)
+		}
+		if r.Final {
+			finals = append(finals, r.Phase)
+		}
+	}
+	if len(starts) < 3 || len(finals) != len(starts) || finals[len(finals)-1] != 2 || starts[0] != 0 {
+		t.Errorf("phases of Start reports %v and of Final reports %v", starts, finals)
+	}
+	if n.Host() != own {
+		t.Error("the protocol changed the network's host")
+	}
+	if err := n.Run(5); err != nil {
+		t.Fatal(err)
+	}
+	if len(own.got) != 2 || own.got[1].Phases != 0 {
+		t.Errorf("run after the protocol: %+v", own.got)
+	}
+}

@@ -162,10 +162,23 @@ func fingerprint(n *snn.Network, p Protocol) string {
 	return b.String()
 }
 
+// phaseHost decorates the host of a protocol's runs: their reports carry the phase.
+type phaseHost struct {
+	snn.Host
+	phase, phases int
+}
+
+// Progress passes p on with its place in the protocol.
+func (h phaseHost) Progress(p snn.Progress) {
+	p.Phase, p.Phases = h.phase, h.phases
+	h.Host.Progress(p)
+}
+
 // Run runs the phases of p one after another (docs/MODEL.md 7.1, 7.2) on a network
 // whose rules are attached (SetVoltageSTDP, SetInhibitorySTDP, SetNormalization). Every phase
-// is one or two Runs, so the host sees their progress and an interrupt stops the protocol at
-// the end of the current chunk; with opt.Dir set, a later call resumes after the last finished
+// is one or two Runs, so the host (the one ctx carries, else the network's) sees their
+// progress, with Progress.Phase and Phases set, and an interrupt stops the protocol at the end
+// of the current chunk; with opt.Dir set, a later call resumes after the last finished
 // phase. Between phases the E input returns to the population's spontaneous drive and
 // plasticity is switched off; when the protocol ends, the network is left that way.
 func Run(ctx context.Context, n *snn.Network, p Protocol, opt Options) (*Report, error) {
@@ -226,7 +239,10 @@ func Run(ctx context.Context, n *snn.Network, p Protocol, opt Options) (*Report,
 	}
 	var lastOrder []int
 	tProt := 0.0
-	defer n.SetProtocolPhase(0, 0)
+	host := snn.HostFromContext(ctx)
+	if host == nil {
+		host = n.Host()
+	}
 	for i, ph := range p {
 		if ph.Kind == PhaseStimulate {
 			lastOrder = ph.Order
@@ -239,8 +255,11 @@ func Run(ctx context.Context, n *snn.Network, p Protocol, opt Options) (*Report,
 		if order == nil && len(lastOrder) == k {
 			order = lastOrder // a stimulation order that covers every cluster
 		}
-		n.SetProtocolPhase(i, len(p))
-		pr, err := runPhase(ctx, n, i, ph, drive, spont, order, opt.Replay)
+		phCtx := ctx
+		if host != nil {
+			phCtx = snn.WithHost(ctx, phaseHost{Host: host, phase: i, phases: len(p)})
+		}
+		pr, err := runPhase(phCtx, n, i, ph, drive, spont, order, opt.Replay)
 		if err != nil {
 			return rep, err
 		}
