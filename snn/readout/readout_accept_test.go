@@ -22,16 +22,14 @@ import (
 // cyclic order A B C B in every clock cycle and no wrong transition, that the error measure is
 // below 0.3 (A15). A14 (≥ 80 % of each R's weight mass from clusters active in its element's
 // windows) and the activity after the deletion are logged, not asserted, at 12 s: this clock's
-// period (≈ 345 ms) is shorter than the 400-ms
-// pattern, so the supervisor can start only every other cycle (≈ 17 presentations in 12 s), and
-// with the weights that gives, a weak read-out (B or C, depending on which weights the
-// deletion draws) misses cycles after the deletion or falls silent, and C's
-// weight mass in its windows varies with the seed around 0.8 (seeds 1-4: 0.70, 0.71, 0.92,
-// 0.94; the earlier integrator of the layer gave 0.86, 0.78, 0.90, 0.92, and B 0.78 for seed 3).
-// The
-// authors' read-out code trains ABCBA on their 30 × 80 network (FF60b_2400_nc80.mat, not
-// published); a 30 × 80 network trained with protocol.Paper has a ≈ 450-ms clock, which takes
-// one presentation per cycle (≈ 26 in 12 s).
+// period (≈ 345 ms) is shorter than the 400-ms pattern, so the supervisor can start only every
+// other cycle (≈ 17 presentations in 12 s), and with the weights that gives, a weak read-out (B or
+// C, depending on which weights the deletion draws) misses cycles after the deletion or falls
+// silent, and C's weight mass in its windows varies with the seed around 0.8 (seeds 1-4: 0.70,
+// 0.71, 0.92, 0.94; the earlier integrator of the layer gave 0.86, 0.78, 0.90, 0.92, and B 0.78
+// for seed 3). The authors' read-out code trains ABCBA on their 30 × 80 network
+// (FF60b_2400_nc80.mat, not published); a 30 × 80 network trained with protocol.Paper has a ≈
+// 450-ms clock, which takes one presentation per cycle (≈ 26 in 12 s).
 //
 // With 20 s of training (≈ 29 presentations, what 12 s give on that clock) it asserts A14 and
 // the robustness of docs/MODEL.md 7.4 as well: after the deletion every read-out fires and
