@@ -69,7 +69,7 @@ func (h *netHost) Progress(p snn.Progress) {
 		return
 	}
 	b := progressBundle(p)
-	// A protocol (snn/protocol Run) keeps one display for all its phases: the next phase
+	// A protocol (protocol.Run) keeps one display for all its phases: the next phase
 	// updates it, so a long protocol leaves one line under the cell, not one per phase.
 	last := p.Final && (p.Phases == 0 || p.Phase+1 >= p.Phases || p.Done < p.Total)
 	if last {

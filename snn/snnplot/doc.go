@@ -44,7 +44,7 @@
 //     boundaries, K x K block means (analysis.ClusterBlockMatrix).
 //   - Readout: a read-out target pattern above the read-out activity, aligned in time; Rows
 //     adapts [][]float64 patterns and rates (rows[element][column]) without copying;
-//     PatternReadout draws an readout.Layer replay against its pattern laid from the detected
+//     PatternReadout draws a readout.Layer replay against its pattern laid from the detected
 //     cycle starts, and ReadoutWeights the learned E->R weights with cluster boundaries.
 //   - ReadoutRows: the paper's Fig 4 layout, one row per read-out element with its target and
 //     its replay side by side, marks (a synapse deletion) and the read-out raster;
