@@ -3,7 +3,7 @@ package snn
 import "fmt"
 
 // The neuron-model seam. Everything that differs between neuron models lives in one file per
-// model (model_adex.go, model_lif.go, model_izhikevich.go): the Model constant and its doc,
+// model, model_<name>.go (e.g. model_adex.go, model_lif.go): the Model constant and its doc,
 // the validation of the NeuronParams fields the model uses, the derived constants, the
 // per-neuron loop of docs/MODEL.md section 2 steps 4c-4e, the state variables it has and
 // whether it keeps the postsynaptic vSTDP traces. Each such file registers its model from an
@@ -73,7 +73,7 @@ func (m Model) impl() *modelImpl {
 	return models[m]
 }
 
-// String returns the model's name ("AdEx", "LIF", "Izhikevich"), or Model(n) for an unknown one.
+// String returns the model's name ("AdEx", "LIF", …), or Model(n) for an unknown one.
 func (m Model) String() string {
 	if im := m.impl(); im != nil {
 		return im.name

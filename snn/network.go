@@ -722,13 +722,13 @@ type Var int
 // State variables.
 const (
 	VarV      Var = iota // membrane potential, mV
-	VarVT                // adaptive threshold V_T, mV (models that have it: AdEx)
-	VarW                 // adaptation current w, pA (models that have it: AdEx, Izhikevich's u)
+	VarVT                // adaptive threshold V_T, mV (models that have it, e.g. AdEx: see the Model's doc)
+	VarW                 // adaptation current w, pA (models that have it, e.g. AdEx: see the Model's doc)
 	VarGE                // excitatory conductance, nS
 	VarGI                // inhibitory conductance, nS
-	VarUMinus            // LTD voltage trace ū−, mV (Config.Traces; models with vSTDP traces: AdEx)
-	VarUPlus             // LTP voltage trace ū+, mV (Config.Traces; models with vSTDP traces: AdEx)
-	VarXBar              // presynaptic trace x̄ (Config.Traces; models with vSTDP traces: AdEx)
+	VarUMinus            // LTD voltage trace ū−, mV (Config.Traces; models with vSTDP traces, e.g. AdEx)
+	VarUPlus             // LTP voltage trace ū+, mV (Config.Traces; models with vSTDP traces, e.g. AdEx)
+	VarXBar              // presynaptic trace x̄ (Config.Traces; models with vSTDP traces, e.g. AdEx)
 	VarY                 // iSTDP trace y (Config.Traces)
 )
 

@@ -6,9 +6,9 @@ import (
 )
 
 // Model selects the membrane equation of a population. Each model is defined, validated and
-// stepped in its own file (AdEx in model_adex.go, LIF in model_lif.go, Izhikevich in
-// model_izhikevich.go; model.go describes the seam); a Model that no file defines is refused
-// by NeuronParams.Validate.
+// stepped in its own file, model_<name>.go (AdEx in model_adex.go, LIF in model_lif.go;
+// model.go describes the seam); a Model that no file defines is refused by
+// NeuronParams.Validate.
 type Model int
 
 // ThresholdMode says how the adaptive threshold V_T jumps at a spike (docs/MODEL.md section 9, item 8).
