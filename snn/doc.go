@@ -48,8 +48,10 @@
 //
 // # The per-step schedule
 //
-// The step loop lives in step.go and nowhere else. Step s (s = 1, 2, …; t = s·dt) does, in
-// the order of docs/MODEL.md section 2:
+// The step loop lives in step.go, and each neuron model's per-neuron loop (steps 4a-4e
+// below) in the model's own file, model_<name>.go (model.go describes the seam; an unknown
+// Model is a validation error). Step s (s = 1, 2, …; t = s·dt) does, in the order of
+// docs/MODEL.md section 2:
 //
 //  1. normalisation (SetNormalization, §5.3) when s is a multiple of its period (200 steps);
 //  2. stimulus bookkeeping: switches of a schedule installed with ScheduleStimuli (§7.1) are

@@ -6,7 +6,7 @@ import (
 )
 
 // TestExpm: expm agrees with math.Exp to a few ulp over the whole range and passes special
-// values through; the copy written out in stepAdEx is checked through the AdEx tests.
+// values through; the copy written out in the AdEx step (model_adex.go) is checked through the AdEx tests.
 func TestExpm(t *testing.T) {
 	worst := 0.0
 	for x := -710.0; x < 710; x += 0.00731 {
@@ -50,9 +50,10 @@ func TestStepAdExExp(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := n.kinetics(pop)
+	ad := k.model.(*adex)
 	for i, b := range before {
-		vt := b.vt + k.dtT*(k.vtRest-b.vt)
-		v := b.v + k.dt*((k.el-b.v+k.deltaT*math.Exp((b.v-vt)*k.invDeltaT))*k.invTau)
+		vt := b.vt + ad.dtT*(ad.vtRest-b.vt)
+		v := b.v + k.dt*((k.el-b.v+ad.deltaT*math.Exp((b.v-vt)*ad.invDeltaT))*k.invTau)
 		if v > p.VPeak {
 			continue
 		}

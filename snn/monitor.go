@@ -83,9 +83,6 @@ func (n *Network) RecordState(id PopID, neurons []int, vars []Var, everyMs float
 		if err := checkVar(p, v); err != nil {
 			return nil, err
 		}
-		if p.p.Model == LIF && (v == VarVT || v == VarW) {
-			return nil, fmt.Errorf("snn: RecordState: population %s is LIF and has no %v", p.name, v)
-		}
 	}
 	m := &StateMonitor{every: max(int64(math.Round(everyMs/n.dt)), 1), dt: n.dt, nvars: len(vars)}
 	for _, i := range neurons {

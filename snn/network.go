@@ -711,13 +711,13 @@ type Var int
 // State variables.
 const (
 	VarV      Var = iota // membrane potential, mV
-	VarVT                // adaptive threshold V_T, mV (AdEx)
-	VarW                 // adaptation current w, pA (AdEx)
+	VarVT                // adaptive threshold V_T, mV (models that have it, e.g. AdEx: see the Model's doc)
+	VarW                 // adaptation current w, pA (models that have it, e.g. AdEx: see the Model's doc)
 	VarGE                // excitatory conductance, nS
 	VarGI                // inhibitory conductance, nS
-	VarUMinus            // LTD voltage trace ū−, mV (Config.Traces)
-	VarUPlus             // LTP voltage trace ū+, mV (Config.Traces)
-	VarXBar              // presynaptic trace x̄ (Config.Traces)
+	VarUMinus            // LTD voltage trace ū−, mV (Config.Traces; models with vSTDP traces, e.g. AdEx)
+	VarUPlus             // LTP voltage trace ū+, mV (Config.Traces; models with vSTDP traces, e.g. AdEx)
+	VarXBar              // presynaptic trace x̄ (Config.Traces; models with vSTDP traces, e.g. AdEx)
 	VarY                 // iSTDP trace y (Config.Traces)
 )
 
@@ -759,6 +759,9 @@ func (n *Network) value(p *population, v Var, i int) float64 {
 func checkVar(p *population, v Var) error {
 	if v < 0 || int(v) >= len(varNames) {
 		return fmt.Errorf("snn: unknown state variable %d", int(v))
+	}
+	if !p.p.Model.impl().hasVar(v) {
+		return fmt.Errorf("snn: population %s is %v and has no state variable %v", p.name, p.p.Model, v)
 	}
 	if v >= VarUMinus && p.um == nil {
 		return fmt.Errorf("snn: state variable %v of population %s needs traces: Config.Traces, or a plasticity rule that uses them", v, p.name)

@@ -3,31 +3,13 @@ package snn
 import (
 	"fmt"
 	"math"
-	"strings"
 )
 
-// Model selects the membrane equation of a population.
+// Model selects the membrane equation of a population. Each model is defined, validated and
+// stepped in its own file, model_<name>.go (AdEx in model_adex.go, LIF in model_lif.go;
+// model.go describes the seam); a Model that no file defines is refused by
+// NeuronParams.Validate.
 type Model int
-
-const (
-	// AdEx is the exponential integrate-and-fire neuron with adaptive threshold and
-	// spike-triggered adaptation of docs/MODEL.md section 3.1 (E, R and S neurons).
-	AdEx Model = iota
-	// LIF is the leaky integrate-and-fire neuron of docs/MODEL.md section 3.2 (I and H neurons).
-	// For LIF the spike threshold is VPeak, and VTRest, AT, TauT, DeltaT, A, B and TauW are unused.
-	LIF
-)
-
-// String returns "AdEx" or "LIF".
-func (m Model) String() string {
-	switch m {
-	case AdEx:
-		return "AdEx"
-	case LIF:
-		return "LIF"
-	}
-	return fmt.Sprintf("Model(%d)", int(m))
-}
 
 // ThresholdMode says how the adaptive threshold V_T jumps at a spike (docs/MODEL.md section 9, item 8).
 type ThresholdMode int
@@ -74,20 +56,20 @@ func (c Channel) String() string {
 // NeuronParams are the parameters of one population's neuron model (docs/MODEL.md section 3).
 // Units: mV, ms, pF, nS, pA.
 type NeuronParams struct {
-	Model  Model   // membrane equation (AdEx or LIF)
+	Model  Model   // membrane equation; its doc (e.g. AdEx, LIF) says which fields below it uses
 	C      float64 // membrane capacitance, pF (docs/MODEL.md 3.1: 300)
 	TauM   float64 // membrane time constant C/g_L, ms (3.1: τ_E = 20; 3.2: τ_I = 20)
 	EL     float64 // leak reversal, mV (3.1: −70 for E; 3.2: −62 for I)
-	DeltaT float64 // AdEx slope factor Δ_T, mV (3.1: 2); unused for LIF
-	VTRest float64 // AdEx threshold at rest V_T,rest, mV (3.1: −52); unused for LIF
-	AT     float64 // AdEx threshold jump A_T after a spike, mV (3.1: 10); unused for LIF
-	TauT   float64 // AdEx threshold time constant τ_T, ms (3.1: 30); unused for LIF
+	DeltaT float64 // AdEx slope factor Δ_T, mV (3.1: 2); other models: see their doc
+	VTRest float64 // AdEx threshold at rest V_T,rest, mV (3.1: −52); other models: see their doc
+	AT     float64 // AdEx threshold jump A_T after a spike, mV (3.1: 10); other models: see their doc
+	TauT   float64 // AdEx threshold time constant τ_T, ms (3.1: 30); other models: see their doc
 	VReset float64 // reset potential, mV (3.1, 3.2: −60)
 	VPeak  float64 // spike when V > VPeak after the Euler step, mV (3.1: 20; LIF threshold 3.2: −52)
 	TauRef float64 // refractory period, ms (3.1, 3.2: 5; R, S, H: 1)
-	A      float64 // AdEx subthreshold adaptation a, nS (3.1: 0); unused for LIF
-	B      float64 // AdEx spike-triggered adaptation b, pA (3.1: 1000; R, S: 0); unused for LIF
-	TauW   float64 // AdEx adaptation time constant τ_w, ms (3.1: 100); unused for LIF
+	A      float64 // AdEx subthreshold adaptation a, nS (3.1: 0); other models: see their doc
+	B      float64 // AdEx spike-triggered adaptation b, pA (3.1: 1000; R, S: 0); other models: see their doc
+	TauW   float64 // AdEx adaptation time constant τ_w, ms (3.1: 100); other models: see their doc
 	// Threshold says how V_T jumps at a spike (docs/MODEL.md section 9 item 8; default ThresholdSet).
 	Threshold ThresholdMode
 	// VInitLow and VInitHigh bound the uniform initial membrane potential, mV (docs/MODEL.md 3.1,
@@ -97,7 +79,8 @@ type NeuronParams struct {
 	// makes every neuron refractory for TauRef, and the neurons are updated in index order, so a
 	// later neuron cannot spike in the step of an earlier one. It reproduces [M]'s read-out
 	// interneurons H (docs/MODEL.md section 9 item 14); the default, false, is per-neuron
-	// refractoriness. Such a population is stepped by one worker.
+	// refractoriness. Such a population is stepped by one worker. Only models whose doc says
+	// so accept it (LIF).
 	SharedRefractory bool
 }
 
@@ -266,38 +249,29 @@ func fieldError(field string, v any, why string) error {
 
 func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 
-// Validate checks the neuron parameters; name prefixes field names in the error.
+// Validate checks the neuron parameters: the fields every model uses (C, TauM, EL, VReset,
+// VPeak, TauRef, VInitLow, VInitHigh, SharedRefractory), then those of its Model (see the
+// Model's doc); name prefixes field names in the error.
 func (p *NeuronParams) Validate(name string) error {
-	if p.Model != AdEx && p.Model != LIF {
+	im := p.Model.impl()
+	if im == nil {
 		return fieldError(name+".Model", p.Model, "unknown model")
 	}
 	type f struct {
 		n string
 		v float64
 	}
-	fs := []f{{"C", p.C}, {"TauM", p.TauM}, {"EL", p.EL}, {"VReset", p.VReset}, {"VPeak", p.VPeak},
-		{"TauRef", p.TauRef}, {"VInitLow", p.VInitLow}, {"VInitHigh", p.VInitHigh}}
-	if p.Model == AdEx {
-		fs = append(fs, f{"DeltaT", p.DeltaT}, f{"VTRest", p.VTRest}, f{"AT", p.AT}, f{"TauT", p.TauT},
-			f{"A", p.A}, f{"B", p.B}, f{"TauW", p.TauW})
-	}
-	for _, x := range fs {
+	for _, x := range []f{{"C", p.C}, {"TauM", p.TauM}, {"EL", p.EL}, {"VReset", p.VReset}, {"VPeak", p.VPeak},
+		{"TauRef", p.TauRef}, {"VInitLow", p.VInitLow}, {"VInitHigh", p.VInitHigh}} {
 		if bad(x.v) {
 			return fieldError(name+"."+x.n, x.v, "must be a finite number")
 		}
 	}
-	pos := []f{{"C", p.C}, {"TauM", p.TauM}}
-	if p.Model == AdEx {
-		pos = append(pos, f{"DeltaT", p.DeltaT}, f{"TauT", p.TauT}, f{"TauW", p.TauW})
+	if p.C <= 0 {
+		return fieldError(name+".C", p.C, "must be > 0")
 	}
-	for _, x := range pos {
-		if x.v <= 0 {
-			what := "must be > 0"
-			if strings.HasPrefix(x.n, "Tau") {
-				what = "time constant must be > 0"
-			}
-			return fieldError(name+"."+x.n, x.v, what)
-		}
+	if p.TauM <= 0 {
+		return fieldError(name+".TauM", p.TauM, "time constant must be > 0")
 	}
 	if p.TauRef < 0 {
 		return fieldError(name+".TauRef", p.TauRef, "refractory period must be >= 0")
@@ -308,10 +282,10 @@ func (p *NeuronParams) Validate(name string) error {
 	if p.VInitLow > p.VInitHigh {
 		return fieldError(name+".VInitLow", p.VInitLow, fmt.Sprintf("must not exceed VInitHigh (%v)", p.VInitHigh))
 	}
-	if p.Threshold != ThresholdSet && p.Threshold != ThresholdIncrement {
-		return fieldError(name+".Threshold", p.Threshold, "unknown threshold mode")
+	if p.SharedRefractory && !im.sharedRefractory {
+		return fieldError(name+".SharedRefractory", p.SharedRefractory, fmt.Sprintf("not supported by the %v model", p.Model))
 	}
-	return nil
+	return im.validate(p, name)
 }
 
 // Validate checks the synaptic kinetics; name prefixes field names in the error.

@@ -159,8 +159,8 @@ func (n *Network) SetVoltageSTDP(id ProjID, r VoltageSTDP) error {
 		return fmt.Errorf("snn: VoltageSTDP.ALTP = %v, ALTD = %v: amplitudes must be >= 0", r.ALTP, r.ALTD)
 	case r.WMin > r.WMax || (r.SoftBound && r.WMax <= 0):
 		return fmt.Errorf("snn: VoltageSTDP.WMin = %v, WMax = %v: need WMin <= WMax (and WMax > 0 with SoftBound)", r.WMin, r.WMax)
-	case n.pops[pr.post].p.Model != AdEx:
-		return fmt.Errorf("snn: SetVoltageSTDP: postsynaptic population %s is not AdEx", n.pops[pr.post].name)
+	case !n.pops[pr.post].p.Model.impl().vstdpPost:
+		return fmt.Errorf("snn: SetVoltageSTDP: postsynaptic population %s is %v, a model without the vSTDP traces ū−, ū+", n.pops[pr.post].name, n.pops[pr.post].p.Model)
 	}
 	n.enableTraces(n.pops[pr.post])
 	rule := &vstdpRule{pr: pr, r: r, xb: make([]float64, n.pops[pr.pre].n), dX: n.dt / r.TauX, dtA: n.dt * r.ALTP}

@@ -6,7 +6,8 @@ import "math"
 // (t = s·dt) runs in two phases, separated by one barrier when there are several workers:
 //
 //  1. integrate (each worker on its own contiguous range of every population, populations in
-//     order): for each neuron, the §2 steps 4a-4f, spikes collected per worker and population;
+//     order): for each neuron, the §2 steps 4a-4f (the per-neuron loop of each model lives in
+//     its model file, model_*.go: see model.go), spikes collected per worker and population;
 //  2. deliver (each worker into the postsynaptic neurons of its own range): the spikes of the
 //     step, in global index order, add their weights to the input buffers the neurons consume
 //     in step s+1 (the one-step recurrent delay of §2).
@@ -22,23 +23,21 @@ const (
 	tauY      = 20  // y, the iSTDP trace of every neuron
 )
 
-// kin holds per-population constants derived from the parameters and dt (cached decay factors).
+// kin holds per-population constants derived from the parameters and dt (cached decay
+// factors) that every neuron model shares, and the model's stepper with its own constants.
 type kin struct {
 	dRE, dDE, dRI, dDI float64 // 1 − dt/τ of the conductance auxiliaries
 	nE, nI             float64 // 1/(τ_decay − τ_rise)
 	eExc, eInh         float64 // reversal potentials
 	dt, invTau, invC   float64
 	el, vReset, vPeak  float64
-	deltaT, invDeltaT  float64
-	vtRest, aT, dtT    float64 // dtT = dt/τ_T
-	a, b, dtW          float64 // dtW = dt/τ_w
-	increment          bool    // ThresholdIncrement
-	ref                int64   // refractory period in steps
-	negToInh           bool    // a negative drive weight goes to the inhibitory channel
-	drvInh             bool    // the drive arrives through the inhibitory channel (Drive.Channel)
-	shared             bool    // one refractory clock for the population (SharedRefractory)
+	ref                int64 // refractory period in steps
+	negToInh           bool  // a negative drive weight goes to the inhibitory channel
+	drvInh             bool  // the drive arrives through the inhibitory channel (Drive.Channel)
+	shared             bool  // one refractory clock for the population (SharedRefractory)
 	traces             bool
 	dUM, dUP, dX, dY   float64 // dt/τ of the traces
+	model              stepper // the model's §2 steps 4a-4e (model.go)
 }
 
 func (n *Network) kinetics(p *population) kin {
@@ -51,16 +50,13 @@ func (n *Network) kinetics(p *population) kin {
 		eExc: s.EExc, eInh: s.EInh,
 		dt: dt, invTau: 1 / q.TauM, invC: 1 / q.C,
 		el: q.EL, vReset: q.VReset, vPeak: q.VPeak,
-		deltaT: q.DeltaT, invDeltaT: 1 / q.DeltaT,
-		vtRest: q.VTRest, aT: q.AT, dtT: dt / q.TauT,
-		a: q.A, b: q.B, dtW: dt / q.TauW,
-		increment: q.Threshold == ThresholdIncrement,
-		ref:       int64(math.Round(q.TauRef / dt)),
-		negToInh:  n.negToInh,
-		drvInh:    p.d.Channel == Inh,
-		shared:    q.SharedRefractory,
-		traces:    p.um != nil,
-		dUM:       dt / tauUMinus, dUP: dt / tauUPlus, dX: dt / tauXBar, dY: dt / tauY,
+		ref:      int64(math.Round(q.TauRef / dt)),
+		negToInh: n.negToInh,
+		drvInh:   p.d.Channel == Inh,
+		shared:   q.SharedRefractory,
+		traces:   p.um != nil,
+		dUM:      dt / tauUMinus, dUP: dt / tauUPlus, dX: dt / tauXBar, dY: dt / tauY,
+		model: q.Model.impl().derive(&q, dt),
 	}
 }
 
@@ -151,124 +147,6 @@ func flushSubnormal(x float64) float64 {
 	return x
 }
 
-// stepAdEx runs §2 steps 4a-4f for the AdEx neurons lo … hi−1 of p at step s (time t), appends
-// the local indices of the neurons that spiked to buf from position cnt and returns the new count.
-func stepAdEx(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
-	nrn := p.nrn[lo:hi]
-	for i := range nrn {
-		nr := &nrn[i]
-		// 4a: iSTDP trace decay (below, with the other traces).
-		// 4b: the external Poisson arrivals have joined the previous-step input (arrivals).
-		ie, ii := nr.inE, nr.inI
-		nr.inE, nr.inI = 0, 0
-		// 4c: conductance auxiliaries (docs/MODEL.md 4.1).
-		re := nr.xrE*k.dRE + ie
-		de := nr.xdE*k.dDE + ie
-		ri := nr.xrI*k.dRI + ii
-		di := nr.xdI*k.dDI + ii
-		nr.xrE, nr.xdE, nr.xrI, nr.xdI = re, de, ri, di
-		gE := (de - re) * k.nE
-		gI := (di - ri) * k.nI
-		// 4d: threshold, adaptation and traces from the previous-step V.
-		v := nr.v
-		vt := nr.vt + k.dtT*(k.vtRest-nr.vt)
-		w := nr.w + k.dtW*(k.a*(v-k.el)-nr.w)
-		if k.traces {
-			j := lo + i
-			p.um[j] += k.dUM * (v - p.um[j])
-			p.up[j] += k.dUP * (v - p.up[j])
-			p.xb[j] = decayTrace(p.xb[j], k.dX)
-			p.y[j] = decayTrace(p.y[j], k.dY)
-		}
-		// 4e: membrane update unless refractory; spike, reset and jumps.
-		if s > nr.last+k.ref {
-			// e^x of the spike-initiation term: expm written out, so that the loop makes no
-			// call in the common case (see expm).
-			x := (v - vt) * k.invDeltaT
-			var ex float64
-			if x > -700 && x < 700 {
-				kf := (x*expInvStep + expRound) - expRound
-				r := (x - kf*expStepHi) - kf*expStepLo
-				q := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
-				m := int64(kf)
-				ex = math.Float64frombits(math.Float64bits(expTable[m&63]*q) + uint64(m>>6)<<52)
-			} else {
-				ex = math.Exp(x)
-			}
-			v += k.dt * ((k.el-v+k.deltaT*ex)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v)-w)*k.invC)
-			if v > k.vPeak {
-				v = k.vReset
-				nr.last = s
-				if k.increment {
-					vt += k.aT
-				} else {
-					vt = k.vtRest + k.aT
-				}
-				w += k.b
-				if k.traces {
-					p.y[lo+i]++
-					p.xb[lo+i]++
-				}
-				buf[cnt] = int32(lo + i)
-				cnt++
-			}
-			nr.v = v
-		}
-		nr.vt, nr.w = vt, w
-		// 4f: plasticity of this neuron's synapses runs in the delivery phase, where every
-		// trace of the step is final (deliver, plasticity.go).
-	}
-	return cnt
-}
-
-// stepLIF is stepAdEx for LIF neurons (docs/MODEL.md 3.2): no exponential term, fixed threshold
-// VPeak, no adaptation.
-//
-// With SharedRefractory (k.shared) a neuron is refractory after the last spike of any neuron
-// of the population, including one earlier in this step (the population is one worker's).
-func stepLIF(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
-	nrn := p.nrn[lo:hi]
-	shared := k.shared
-	for i := range nrn {
-		nr := &nrn[i]
-		ie, ii := nr.inE, nr.inI
-		nr.inE, nr.inI = 0, 0
-		re := nr.xrE*k.dRE + ie
-		de := nr.xdE*k.dDE + ie
-		ri := nr.xrI*k.dRI + ii
-		di := nr.xdI*k.dDI + ii
-		nr.xrE, nr.xdE, nr.xrI, nr.xdI = re, de, ri, di
-		gE := (de - re) * k.nE
-		gI := (di - ri) * k.nI
-		if k.traces {
-			p.y[lo+i] = decayTrace(p.y[lo+i], k.dY)
-		}
-		last := nr.last
-		if shared {
-			last = p.lastAny
-		}
-		if s > last+k.ref {
-			v := nr.v
-			v += k.dt * ((k.el-v)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v))*k.invC)
-			if v > k.vPeak {
-				v = k.vReset
-				nr.last = s
-				if shared {
-					p.lastAny = s
-				}
-				if k.traces {
-					p.y[lo+i]++
-				}
-				buf[cnt] = int32(lo + i)
-				cnt++
-			}
-			nr.v = v
-		}
-		// 4f: iSTDP runs in the delivery phase (deliver, plasticity.go).
-	}
-	return cnt
-}
-
 // flushState sets the subnormal conductances and adaptation currents of the worker's neurons
 // to 0 (see minNormal).
 func (n *Network) flushState(wk *worker) {
@@ -303,14 +181,10 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 			hi--
 		}
 		arrivals(p, lo, hi, t, k, wk.hits[pi])
-		if p.p.Model == AdEx {
-			cnt = stepAdEx(k, p, lo, hi, s, t, wk.buf[pi], cnt)
-		} else {
-			cnt = stepLIF(k, p, lo, hi, s, t, wk.buf[pi], cnt)
-		}
+		cnt = k.model.step(k, p, lo, hi, s, t, wk.buf[pi], cnt)
 		if bug {
 			fixedArrivals(&p.nrn[hi], &p.rng[hi], n.bugDrive, t)
-			cnt = stepLIF(&n.bugKin, p, hi, hi+1, s, t, wk.buf[pi], cnt)
+			cnt = n.bugKin.model.step(&n.bugKin, p, hi, hi+1, s, t, wk.buf[pi], cnt)
 		}
 		if len(n.vrules) > 0 {
 			n.updatePreTraces(wk, pi, wk.buf[pi][wk.start[pi][c]:cnt])

@@ -26,6 +26,8 @@ func init() {
 		"Exc":                      reflect.ValueOf(snn.Exc),
 		"HostFromContext":          reflect.ValueOf(snn.HostFromContext),
 		"Inh":                      reflect.ValueOf(snn.Inh),
+		"Izhikevich":               reflect.ValueOf(snn.Izhikevich),
+		"IzhikevichParams":         reflect.ValueOf(snn.IzhikevichParams),
 		"LIF":                      reflect.ValueOf(snn.LIF),
 		"Multiplicative":           reflect.ValueOf(snn.Multiplicative),
 		"New":                      reflect.ValueOf(snn.New),
