@@ -8,7 +8,8 @@ alternated in one window), it launches `BINARY kernel -f CONNECTION_FILE` (histo
 memory), connects a BlockingKernelClient, runs --warmup trivial executes (default 200), then
 --n (default 2000) timed ones, and prints one line: the median, p10 and p90 and the range of
 the round trip of a trivial execute (kc.execute(code) to its execute_reply and its status
-idle on iopub), in milliseconds.
+idle on iopub), in milliseconds, and the CPU time (user and system) the kernel process and
+this client used per round trip, which a busy machine disturbs less than the wall time.
 
 Options:
     --n N          timed executes per run (2000)
@@ -108,7 +109,10 @@ def run(binary, args, tmp, profile, pyprofile):
         prof = cProfile.Profile() if pyprofile else None
         if prof:
             prof.enable()
+        cpu0, pcpu0 = process_cpu(proc.pid), time.process_time()
         times = [roundtrip(c, args.code) for _ in range(args.n)]
+        cpu = (process_cpu(proc.pid) - cpu0) / args.n
+        pcpu = (time.process_time() - pcpu0) / args.n
         if prof:
             prof.disable()
             prof.dump_stats(pyprofile)
@@ -122,7 +126,14 @@ def run(binary, args, tmp, profile, pyprofile):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    return times
+    return times, cpu, pcpu
+
+
+def process_cpu(pid):
+    """CPU seconds (user and system) used so far by process pid, from /proc."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -144,10 +155,11 @@ def main():
             for i, b in enumerate(args.binaries):
                 profile = os.path.join(args.cpuprofile, "kernel-%d-%d.pprof" % (r, i)) if args.cpuprofile else ""
                 last = r == args.rounds - 1 and i == len(args.binaries) - 1
-                ts = sorted(1000 * t for t in run(b, args, tmp, profile, args.pyprofile if last else ""))
+                times, cpu, pcpu = run(b, args, tmp, profile, args.pyprofile if last else "")
+                ts = sorted(1000 * t for t in times)
                 q = lambda f: ts[min(len(ts) - 1, int(f * len(ts)))]
-                print("%-28s round %d  median %.3f ms  p10 %.3f  p90 %.3f  range %.3f-%.3f" % (
-                    b, r + 1, statistics.median(ts), q(0.1), q(0.9), ts[0], ts[-1]), flush=True)
+                print("%-28s round %d  median %.3f ms  p10 %.3f  p90 %.3f  range %.3f-%.3f  cpu kernel %.3f client %.3f ms" % (
+                    b, r + 1, statistics.median(ts), q(0.1), q(0.9), ts[0], ts[-1], 1000 * cpu, 1000 * pcpu), flush=True)
 
 
 if __name__ == "__main__":
