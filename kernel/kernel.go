@@ -104,7 +104,7 @@ type Kernel struct {
 
 	shell, control, stdin, iopub, hb zmq4.Socket
 
-	shellOut, controlOut, stdinOut, iopubOut chan [][]byte
+	shellOut, controlOut, stdinOut, iopubOut *outlet
 	stdinReplies                             chan *Message
 	shellIn, controlIn                       *fairQueue
 
@@ -112,9 +112,9 @@ type Kernel struct {
 	shutdown chan bool      // receives restart flag of the shutdown_request
 	stopOnce sync.Once
 
-	count   int // execution counter, shell goroutine only
-	parent  atomic.Pointer[Message]
-	inputMu sync.Mutex
+	count int // execution counter, shell goroutine only
+	parent   atomic.Pointer[Message]
+	inputMu  sync.Mutex
 
 	runMu   sync.Mutex
 	cancels []context.CancelFunc // contexts of cells since the last interrupt
@@ -184,8 +184,6 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	k := &Kernel{
 		cfg: cfg, conn: cfg.Conn, signer: signer, session: newID(), log: lg, eval: cfg.Evaluator, hist: hist,
 		ctx: kctx, cancel: cancel, quit: make(chan struct{}),
-		shellOut: make(chan [][]byte, 64), controlOut: make(chan [][]byte, 64),
-		stdinOut: make(chan [][]byte, 8), iopubOut: make(chan [][]byte, 1024),
 		stdinReplies: make(chan *Message, 8),
 		shellIn:      newFairQueue(maxWaitingRequests, maxWaitingBytes),
 		controlIn:    newFairQueue(maxWaitingRequests, maxWaitingBytes),
@@ -200,6 +198,11 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	k.stdin = zmq4.NewRouter(sctx, zmq4.WithLogger(discardLogger))
 	k.iopub = zmq4.NewPub(sctx, zmq4.WithLogger(discardLogger))
 	k.hb = zmq4.NewRouter(sctx, zmq4.WithLogger(discardLogger))
+	k.shellOut, k.controlOut, k.iopubOut = &outlet{sck: k.shell}, &outlet{sck: k.control}, &outlet{sck: k.iopub}
+	// A ROUTER's Send waits for its first connection ever: input_request goes through a
+	// goroutine, so that a cell waiting for input stays interruptible when the front end
+	// never connected stdin.
+	k.stdinOut = &outlet{sck: k.stdin, q: make(chan [][]byte, 8)}
 	if cfg.Conn.Transport == "tcp" && isWildcard(cfg.Conn.IP) {
 		lg.Printf("warning: ip %q listens on every network interface: anyone who can reach this machine can connect", cfg.Conn.IP)
 	}
@@ -316,14 +319,8 @@ func (k *Kernel) start() {
 			k.log.Printf("dropped an input_reply nobody asked for")
 		}
 	})
-	for _, w := range []struct {
-		sck zmq4.Socket
-		out chan [][]byte
-	}{{k.shell, k.shellOut}, {k.control, k.controlOut}, {k.stdin, k.stdinOut}, {k.iopub, k.iopubOut}} {
-		k.wg.Add(1)
-		go k.write(w.sck, w.out)
-	}
-	k.wg.Add(3)
+	k.wg.Add(4)
+	go k.write(k.stdinOut)
 	go k.heartbeat()
 	go k.dispatch(k.shellIn, k.shellOut, true)
 	go k.dispatch(k.controlIn, k.controlOut, false)
@@ -383,23 +380,52 @@ func (k *Kernel) stopping() bool {
 	}
 }
 
-// write is the only goroutine that sends on sck.
-func (k *Kernel) write(sck zmq4.Socket, out chan [][]byte) {
-	defer k.wg.Done()
-	send := func(frames [][]byte) {
-		if err := sck.Send(zmq4.NewMsgFrom(frames...)); err != nil && !k.stopping() {
-			k.log.Printf("send: %v", err)
-		}
+// outlet sends the kernel's messages on one socket, in the order of the calls to sendTo.
+// Without q, sendTo sends at once, from the caller's goroutine: zmq4's Send on the PUB socket
+// only queues, on a ROUTER it hands the message to the peer's connection, whose writes our
+// transport queues (transport.go), so it does not wait for the peer; and a hand-off to a
+// writer goroutine costs a wake-up per message, the kernel's largest cost in a trivial
+// execute. With q, a goroutine of its own sends what sendTo queues.
+type outlet struct {
+	mu     sync.Mutex
+	sck    zmq4.Socket
+	closed bool // the socket is closed: messages are dropped
+	q      chan [][]byte
+}
+
+func (o *outlet) send(k *Kernel, frames [][]byte) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed {
+		return
 	}
+	if err := o.sck.Send(zmq4.NewMsgFrom(frames...)); err != nil && !k.stopping() {
+		k.log.Printf("send: %v", err)
+	}
+}
+
+// close closes the socket once no message is being sent on it.
+func (o *outlet) close() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.closed {
+		o.closed = true
+		o.sck.Close()
+	}
+}
+
+// write sends what is queued on an outlet with a queue, until the kernel stops.
+func (k *Kernel) write(o *outlet) {
+	defer k.wg.Done()
 	for {
 		select {
-		case f := <-out:
-			send(f)
+		case f := <-o.q:
+			o.send(k, f)
 		case <-k.quit:
 			for {
 				select {
-				case f := <-out:
-					send(f)
+				case f := <-o.q:
+					o.send(k, f)
 				default:
 					return
 				}
@@ -487,11 +513,10 @@ func (k *Kernel) Close() error {
 }
 
 func (k *Kernel) closeSockets() {
-	for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
-		if s != nil {
-			s.Close()
-		}
+	for _, o := range []*outlet{k.shellOut, k.controlOut, k.stdinOut, k.iopubOut} {
+		o.close()
 	}
+	k.hb.Close()
 }
 
 // header builds the header of an outgoing message.
@@ -517,16 +542,21 @@ func (k *Kernel) frames(ids [][]byte, parent *Message, msgType string, content a
 	return Encode(k.signer, ids, k.header(msgType), ph, nil, c, nil)
 }
 
-// sendTo queues a message on one socket's writer.
-func (k *Kernel) sendTo(out chan [][]byte, f [][]byte) {
+// sendTo sends a message on an outlet, or queues it on the outlet's writer; once the
+// kernel stops, queued messages may be dropped.
+func (k *Kernel) sendTo(out *outlet, f [][]byte) {
+	if out.q == nil {
+		out.send(k, f)
+		return
+	}
 	select {
-	case out <- f:
+	case out.q <- f:
 	case <-k.quit:
 	}
 }
 
 // reply sends a reply to req on the socket whose writer is out.
-func (k *Kernel) reply(out chan [][]byte, req *Message, msgType string, content any) {
+func (k *Kernel) reply(out *outlet, req *Message, msgType string, content any) {
 	k.sendTo(out, k.frames(req.Identities, req, msgType, content))
 }
 
@@ -542,7 +572,7 @@ func (k *Kernel) status(parent *Message, state string) {
 
 // dispatch handles the messages of one channel, each between status busy and idle: in order
 // for each client, the clients in turn.
-func (k *Kernel) dispatch(in *fairQueue, out chan [][]byte, shell bool) {
+func (k *Kernel) dispatch(in *fairQueue, out *outlet, shell bool) {
 	defer k.wg.Done()
 	// After a failed cell, execute_requests arriving before abortUntil that were sent before
 	// the failure (failedAt) are aborted.
@@ -573,7 +603,7 @@ func (k *Kernel) dispatch(in *fairQueue, out chan [][]byte, shell bool) {
 }
 
 // handle answers one request; it reports whether a failed cell asks to skip queued cells.
-func (k *Kernel) handle(m *Message, out chan [][]byte, shell bool) (abort bool) {
+func (k *Kernel) handle(m *Message, out *outlet, shell bool) (abort bool) {
 	k.status(m, "busy")
 	defer k.status(m, "idle")
 	defer func() {
@@ -645,7 +675,7 @@ func (k *Kernel) kernelInfo() map[string]any {
 	}
 }
 
-func (k *Kernel) handleShutdown(m *Message, out chan [][]byte) {
+func (k *Kernel) handleShutdown(m *Message, out *outlet) {
 	var req struct {
 		Restart bool `json:"restart"`
 	}
@@ -731,7 +761,7 @@ func byteToRuneOffset(code string, off int) int {
 	return n
 }
 
-func (k *Kernel) handleComplete(m *Message, out chan [][]byte) {
+func (k *Kernel) handleComplete(m *Message, out *outlet) {
 	var req struct {
 		Code      string `json:"code"`
 		CursorPos *int   `json:"cursor_pos"`
@@ -755,7 +785,7 @@ func (k *Kernel) handleComplete(m *Message, out chan [][]byte) {
 	})
 }
 
-func (k *Kernel) handleInspect(m *Message, out chan [][]byte) {
+func (k *Kernel) handleInspect(m *Message, out *outlet) {
 	var req struct {
 		Code        string `json:"code"`
 		CursorPos   *int   `json:"cursor_pos"`
@@ -776,7 +806,7 @@ func (k *Kernel) handleInspect(m *Message, out chan [][]byte) {
 	})
 }
 
-func (k *Kernel) handleIsComplete(m *Message, out chan [][]byte) {
+func (k *Kernel) handleIsComplete(m *Message, out *outlet) {
 	var req struct {
 		Code string `json:"code"`
 	}
@@ -794,7 +824,7 @@ func (k *Kernel) handleIsComplete(m *Message, out chan [][]byte) {
 	k.reply(out, m, "is_complete_reply", c)
 }
 
-func (k *Kernel) handleHistory(m *Message, out chan [][]byte) {
+func (k *Kernel) handleHistory(m *Message, out *outlet) {
 	var req HistoryRequest
 	if err := json.Unmarshal(m.Content, &req); err != nil {
 		k.reply(out, m, "history_reply", map[string]any{"status": "ok", "history": []any{}})
