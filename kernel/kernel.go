@@ -113,6 +113,10 @@ type Kernel struct {
 	stopOnce sync.Once
 
 	count int // execution counter, shell goroutine only
+	// failedAt and held are set by holdQueued when a cell fails with stop_on_error (shell
+	// goroutine only).
+	failedAt time.Time
+	held     []*Message
 	parent   atomic.Pointer[Message]
 	inputMu  sync.Mutex
 
@@ -595,8 +599,9 @@ func (k *Kernel) dispatch(in *fairQueue, out *outlet, shell bool) {
 			continue
 		}
 		if k.handle(m, out, shell) {
-			k.abortQueued()
-			failedAt = time.Now()
+			failedAt = k.failedAt
+			k.abortQueued(k.held)
+			k.held = nil
 			abortUntil = failedAt.Add(k.cfg.StopOnErrorWindow)
 		}
 	}
@@ -690,14 +695,25 @@ func (k *Kernel) handleShutdown(m *Message, out *outlet) {
 	}
 }
 
-// abortQueued answers every execute_request already waiting on shell with status "aborted"
-// (after a cell failed with stop_on_error); other queued requests are handled normally.
-func (k *Kernel) abortQueued() {
+// holdQueued takes the requests waiting on shell when a cell failed with stop_on_error, before
+// its execute_reply is sent: a client that answers the reply with a new cell must not have
+// that cell aborted with the ones queued before it.
+func (k *Kernel) holdQueued() {
+	k.failedAt = time.Now()
+	k.held = nil
 	for {
 		m, ok := k.shellIn.pop()
 		if !ok {
 			return
 		}
+		k.held = append(k.held, m)
+	}
+}
+
+// abortQueued answers every execute_request of held (those waiting on shell when a cell
+// failed with stop_on_error) with status "aborted"; other requests are handled normally.
+func (k *Kernel) abortQueued(held []*Message) {
+	for _, m := range held {
 		if m.Header.MsgType != "execute_request" {
 			k.handle(m, k.shellOut, true)
 			continue
