@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -311,9 +313,9 @@ type wireConn struct {
 	cond     *sync.Cond
 	swallow  int // bytes of zmq4's own greeting still to discard
 	sc       frameScanner
-	cur      net.Buffers // message being written by zmq4
-	curBytes int64
-	q        []net.Buffers
+	cur      []byte   // message being written by zmq4
+	q        [][]byte // messages waiting for the writer
+	inflight int      // messages the writer took from q and is sending
 	qBytes   int64
 	closing  bool            // Close was called: flush what is queued, then close
 	closed   bool            // the connection is closed
@@ -416,8 +418,11 @@ func (w *wireConn) Write(p []byte) (int, error) {
 			w.closeLocked()
 			return 0, w.opErr("write", err)
 		}
-		w.cur = append(w.cur, append([]byte(nil), p[:n]...))
-		w.curBytes += int64(n)
+		w.cur = append(w.cur, p[:n]...)
+		if w.sc.in {
+			// A frame body follows: make room for it at once.
+			w.cur = slices.Grow(w.cur, int(min(w.sc.body, math.MaxInt32)))
+		}
 		p = p[n:]
 		if end {
 			w.push()
@@ -428,9 +433,9 @@ func (w *wireConn) Write(p []byte) (int, error) {
 
 // push queues the completed message or drops it at the high-water mark.
 func (w *wireConn) push() {
-	msg, size := w.cur, w.curBytes
-	w.cur, w.curBytes = nil, 0
-	if len(w.q) > 0 && (len(w.q) >= w.cfg.hwm || w.qBytes+size > w.cfg.maxQueue) {
+	msg, size := w.cur, int64(len(w.cur))
+	w.cur = nil
+	if len(w.q) > 0 && (len(w.q)+w.inflight >= w.cfg.hwm || w.qBytes+size > w.cfg.maxQueue) {
 		w.cfg.stats.sendDropped.Add(1)
 		if !w.dropping {
 			w.dropping = true
@@ -442,32 +447,25 @@ func (w *wireConn) push() {
 	if len(w.q) == 0 && !w.writing && size <= maxDirectWrite {
 		// Nothing is queued or being sent: send what the socket takes now, from this
 		// goroutine, and queue only the rest (a hand-off to the writer is a wake-up).
-		if msg = w.writeNow(msg, size); msg == nil {
+		if msg = w.writeNow(msg); len(msg) == 0 {
 			return
 		}
-		size = 0
-		for _, b := range msg {
-			size += int64(len(b))
-		}
+		size = int64(len(msg))
 	}
 	w.q = append(w.q, msg)
 	w.qBytes += size
 	w.cond.Signal()
 }
 
-// maxDirectWrite bounds the messages push tries to send at once (they are copied into one
-// buffer first).
+// maxDirectWrite bounds the messages push tries to send at once.
 const maxDirectWrite = 64 << 10
 
 // writeNow writes as much of msg as the socket's buffer takes without waiting and returns
-// the rest, nil when all was written. Errors are left to the writer, which meets them again.
-func (w *wireConn) writeNow(msg net.Buffers, size int64) net.Buffers {
+// the rest, empty when all was written. Errors are left to the writer, which meets them
+// again.
+func (w *wireConn) writeNow(buf []byte) []byte {
 	if w.raw == nil {
-		return msg
-	}
-	buf := make([]byte, 0, size)
-	for _, b := range msg {
-		buf = append(buf, b...)
+		return buf
 	}
 	n := 0
 	err := w.raw.Write(func(fd uintptr) bool {
@@ -483,13 +481,13 @@ func (w *wireConn) writeNow(msg net.Buffers, size int64) net.Buffers {
 		}
 		return true // never wait for the socket to become writable
 	})
-	if err == nil && n == len(buf) {
-		return nil
+	if err != nil {
+		return buf
 	}
-	return net.Buffers{buf[n:]}
+	return buf[n:]
 }
 
-// writer sends the queued messages to the peer, in order.
+// writer sends the queued messages to the peer, in order, all that are waiting in one write.
 func (w *wireConn) writer() {
 	for {
 		w.mu.Lock()
@@ -502,21 +500,20 @@ func (w *wireConn) writer() {
 			w.mu.Unlock()
 			return
 		}
-		msg := w.q[0]
-		w.q[0] = nil
-		w.q = w.q[1:]
-		w.writing = true
+		batch := net.Buffers(w.q)
+		w.q = nil
+		w.writing, w.inflight = true, len(batch)
 		if w.closing {
 			_ = w.Conn.SetWriteDeadline(time.Now().Add(flushTimeout))
 		}
 		w.mu.Unlock()
 		var size int64
-		for _, b := range msg {
+		for _, b := range batch {
 			size += int64(len(b))
 		}
-		_, err := msg.WriteTo(w.Conn)
+		_, err := batch.WriteTo(w.Conn)
 		w.mu.Lock()
-		w.writing = false
+		w.writing, w.inflight = false, 0
 		w.qBytes -= size
 		if err != nil {
 			w.closeLocked()
