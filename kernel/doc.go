@@ -8,7 +8,9 @@
 // as PUB, heartbeat as an echoing ROUTER) on the file's address only: an IPv4 address (or
 // "*") binds IPv4 only and an IPv6 address IPv6 only, as ipykernel does; a host name binds one
 // of its addresses. A wildcard address and an empty key are logged as warnings. Each socket
-// has exactly one reading goroutine and one writing goroutine (fed by a channel); shell and
+// has exactly one reading goroutine; messages are sent from the goroutine that makes them,
+// one at a time per socket (stdin's input_request through a writing goroutine of its own,
+// since a ROUTER's first send waits for a connection); shell and
 // control are handled by separate dispatcher goroutines, so interrupt_request,
 // shutdown_request and kernel_info_request on control are answered while a cell runs, and the
 // heartbeat echoes whatever shell is doing. Each dispatcher takes the waiting requests of its
@@ -32,7 +34,8 @@
 // close the connection, and a body is buffered as it arrives, never by its declared length.
 // An iopub peer may send 1 MiB of subscriptions in all, and each socket keeps at most 1024
 // connections and 256 handshakes at once. Whatever zmq4 sends to a peer goes to that peer's
-// own queue, sent by a goroutine per connection: a peer that does not read has messages
+// own queue, sent by a goroutine per connection (a message meeting an empty queue is written
+// at once, as far as the socket takes it without waiting): a peer that does not read has messages
 // beyond Config.IOPubHWM (iopub, 10000 messages) or Config.SendHWM (other sockets, 1000), or
 // beyond Config.MaxQueueBytes, dropped whole, as a ZeroMQ PUB or ROUTER socket does, and
 // never blocks the others. Each refused connection and each first drop is logged.
@@ -56,8 +59,9 @@
 // clear_output; []byte payloads (image/png) are sent base64-encoded. The sink implements
 // display.Inputter (input_request on stdin, when the request allowed stdin) and
 // display.CommHost (comm targets registered by user code outlive the cell). An error is one
-// error message on iopub; with stop_on_error, execute_requests already queued get an
-// execute_reply with status "aborted", and so do those that arrive within
+// error message on iopub; with stop_on_error, execute_requests queued when the cell failed
+// (before its execute_reply is sent) get an execute_reply with status "aborted", and so do
+// those that arrive within
 // Config.StopOnErrorWindow (1 s) but were sent before the failure (by their header date: the
 // rest of a "Run All"). Interrupt (interrupt_request on control, or SIGINT through the gosnn
 // command) cancels the context of the running cell; the Evaluator keeps its state. The
