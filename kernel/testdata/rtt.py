@@ -8,8 +8,10 @@ alternated in one window), it launches `BINARY kernel -f CONNECTION_FILE` (histo
 memory), connects a BlockingKernelClient, runs --warmup trivial executes (default 200), then
 --n (default 2000) timed ones, and prints one line: the median, p10 and p90 and the range of
 the round trip of a trivial execute (kc.execute(code) to its execute_reply and its status
-idle on iopub), in milliseconds, and the CPU time (user and system) the kernel process and
-this client used per round trip, which a busy machine disturbs less than the wall time.
+idle on iopub), in milliseconds, how many took over 100 ms, and the CPU time (user and system) the kernel process and
+this client used per round trip, which a busy machine disturbs less than the wall time, and
+the kernel's voluntary context switches per round trip (its threads going to sleep: the
+wake-ups a round trip costs).
 
 Options:
     --n N          timed executes per run (2000)
@@ -109,9 +111,10 @@ def run(binary, args, tmp, profile, pyprofile):
         prof = cProfile.Profile() if pyprofile else None
         if prof:
             prof.enable()
-        cpu0, pcpu0 = process_cpu(proc.pid), time.process_time()
+        cpu0, pcpu0, sw0 = process_cpu(proc.pid), time.process_time(), switches(proc.pid)
         times = [roundtrip(c, args.code) for _ in range(args.n)]
         cpu = (process_cpu(proc.pid) - cpu0) / args.n
+        sw = (switches(proc.pid) - sw0) / args.n
         pcpu = (time.process_time() - pcpu0) / args.n
         if prof:
             prof.disable()
@@ -126,7 +129,22 @@ def run(binary, args, tmp, profile, pyprofile):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    return times, cpu, pcpu
+    return times, cpu, pcpu, sw
+
+
+def switches(pid):
+    """Voluntary context switches so far of the threads of process pid (threads that ended
+    are not counted): each is a thread going to sleep, to be woken again."""
+    n = 0
+    for task in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/status" % (pid, task)) as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        n += int(line.split()[1])
+        except OSError:
+            pass
+    return n
 
 
 def process_cpu(pid):
@@ -155,11 +173,12 @@ def main():
             for i, b in enumerate(args.binaries):
                 profile = os.path.join(args.cpuprofile, "kernel-%d-%d.pprof" % (r, i)) if args.cpuprofile else ""
                 last = r == args.rounds - 1 and i == len(args.binaries) - 1
-                times, cpu, pcpu = run(b, args, tmp, profile, args.pyprofile if last else "")
+                times, cpu, pcpu, sw = run(b, args, tmp, profile, args.pyprofile if last else "")
                 ts = sorted(1000 * t for t in times)
                 q = lambda f: ts[min(len(ts) - 1, int(f * len(ts)))]
-                print("%-28s round %d  median %.3f ms  p10 %.3f  p90 %.3f  range %.3f-%.3f  cpu kernel %.3f client %.3f ms" % (
-                    b, r + 1, statistics.median(ts), q(0.1), q(0.9), ts[0], ts[-1], 1000 * cpu, 1000 * pcpu), flush=True)
+                print("%-28s round %d  median %.3f ms  p10 %.3f  p90 %.3f  range %.3f-%.3f  >100ms %d  cpu kernel %.3f client %.3f ms  kernel sleeps %.1f" % (
+                    b, r + 1, statistics.median(ts), q(0.1), q(0.9), ts[0], ts[-1], sum(t > 100 for t in ts),
+                    1000 * cpu, 1000 * pcpu, sw), flush=True)
 
 
 if __name__ == "__main__":
