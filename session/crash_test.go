@@ -139,3 +139,21 @@ func FuzzFatalHead(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCrashLogCell measures recording one cell's start and end, done for every cell the
+// kernel runs.
+func BenchmarkCrashLogCell(b *testing.B) {
+	base, err := CrashBase(filepath.Join(b.TempDir(), "kernel.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, _, err := OpenCrashLog(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	for i := 0; i < b.N; i++ {
+		l.Begin("[1]", "1")
+		l.End()
+	}
+}
