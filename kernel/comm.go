@@ -157,7 +157,7 @@ func (k *Kernel) handleCommClose(m *Message) {
 	k.callHandler("close", c.h.Close, c, req.Data)
 }
 
-func (k *Kernel) handleCommInfo(m *Message, out *outlet) {
+func (k *Kernel) handleCommInfo(m *Message, out chan [][]byte) {
 	var req struct {
 		TargetName string `json:"target_name"`
 	}

@@ -8,9 +8,7 @@
 // as PUB, heartbeat as an echoing ROUTER) on the file's address only: an IPv4 address (or
 // "*") binds IPv4 only and an IPv6 address IPv6 only, as ipykernel does; a host name binds one
 // of its addresses. A wildcard address and an empty key are logged as warnings. Each socket
-// has exactly one reading goroutine; messages are sent from the goroutine that makes them,
-// one at a time per socket (stdin's input_request through a writing goroutine of its own,
-// since a ROUTER's first send waits for a connection); shell and
+// has exactly one reading goroutine and one writing goroutine (fed by a channel); shell and
 // control are handled by separate dispatcher goroutines, so interrupt_request,
 // shutdown_request and kernel_info_request on control are answered while a cell runs, and the
 // heartbeat echoes whatever shell is doing. Each dispatcher takes the waiting requests of its

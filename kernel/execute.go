@@ -32,7 +32,7 @@ type executeRequest struct {
 }
 
 // execute runs one execute_request; it reports whether queued cells should be skipped.
-func (k *Kernel) execute(m *Message, out *outlet) (abort bool) {
+func (k *Kernel) execute(m *Message, out chan [][]byte) (abort bool) {
 	var req executeRequest
 	if err := json.Unmarshal(m.Content, &req); err != nil {
 		k.reply(out, m, "execute_reply", errorContent("Error", "kernel: bad execute_request: "+err.Error(), nil, k.count))

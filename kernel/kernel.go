@@ -104,7 +104,7 @@ type Kernel struct {
 
 	shell, control, stdin, iopub, hb zmq4.Socket
 
-	shellOut, controlOut, stdinOut, iopubOut *outlet
+	shellOut, controlOut, stdinOut, iopubOut chan [][]byte
 	stdinReplies                             chan *Message
 	shellIn, controlIn                       *fairQueue
 
@@ -188,6 +188,8 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	k := &Kernel{
 		cfg: cfg, conn: cfg.Conn, signer: signer, session: newID(), log: lg, eval: cfg.Evaluator, hist: hist,
 		ctx: kctx, cancel: cancel, quit: make(chan struct{}),
+		shellOut: make(chan [][]byte, 64), controlOut: make(chan [][]byte, 64),
+		stdinOut: make(chan [][]byte, 8), iopubOut: make(chan [][]byte, 1024),
 		stdinReplies: make(chan *Message, 8),
 		shellIn:      newFairQueue(maxWaitingRequests, maxWaitingBytes),
 		controlIn:    newFairQueue(maxWaitingRequests, maxWaitingBytes),
@@ -202,11 +204,6 @@ func New(ctx context.Context, cfg Config) (*Kernel, error) {
 	k.stdin = zmq4.NewRouter(sctx, zmq4.WithLogger(discardLogger))
 	k.iopub = zmq4.NewPub(sctx, zmq4.WithLogger(discardLogger))
 	k.hb = zmq4.NewRouter(sctx, zmq4.WithLogger(discardLogger))
-	k.shellOut, k.controlOut, k.iopubOut = &outlet{sck: k.shell}, &outlet{sck: k.control}, &outlet{sck: k.iopub}
-	// A ROUTER's Send waits for its first connection ever: input_request goes through a
-	// goroutine, so that a cell waiting for input stays interruptible when the front end
-	// never connected stdin.
-	k.stdinOut = &outlet{sck: k.stdin, q: make(chan [][]byte, 8)}
 	if cfg.Conn.Transport == "tcp" && isWildcard(cfg.Conn.IP) {
 		lg.Printf("warning: ip %q listens on every network interface: anyone who can reach this machine can connect", cfg.Conn.IP)
 	}
@@ -323,8 +320,14 @@ func (k *Kernel) start() {
 			k.log.Printf("dropped an input_reply nobody asked for")
 		}
 	})
-	k.wg.Add(4)
-	go k.write(k.stdinOut)
+	for _, w := range []struct {
+		sck zmq4.Socket
+		out chan [][]byte
+	}{{k.shell, k.shellOut}, {k.control, k.controlOut}, {k.stdin, k.stdinOut}, {k.iopub, k.iopubOut}} {
+		k.wg.Add(1)
+		go k.write(w.sck, w.out)
+	}
+	k.wg.Add(3)
 	go k.heartbeat()
 	go k.dispatch(k.shellIn, k.shellOut, true)
 	go k.dispatch(k.controlIn, k.controlOut, false)
@@ -384,52 +387,23 @@ func (k *Kernel) stopping() bool {
 	}
 }
 
-// outlet sends the kernel's messages on one socket, in the order of the calls to sendTo.
-// Without q, sendTo sends at once, from the caller's goroutine: zmq4's Send on the PUB socket
-// only queues, on a ROUTER it hands the message to the peer's connection, whose writes our
-// transport queues (transport.go), so it does not wait for the peer; and a hand-off to a
-// writer goroutine costs a wake-up per message, the kernel's largest cost in a trivial
-// execute. With q, a goroutine of its own sends what sendTo queues.
-type outlet struct {
-	mu     sync.Mutex
-	sck    zmq4.Socket
-	closed bool // the socket is closed: messages are dropped
-	q      chan [][]byte
-}
-
-func (o *outlet) send(k *Kernel, frames [][]byte) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.closed {
-		return
-	}
-	if err := o.sck.Send(zmq4.NewMsgFrom(frames...)); err != nil && !k.stopping() {
-		k.log.Printf("send: %v", err)
-	}
-}
-
-// close closes the socket once no message is being sent on it.
-func (o *outlet) close() {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if !o.closed {
-		o.closed = true
-		o.sck.Close()
-	}
-}
-
-// write sends what is queued on an outlet with a queue, until the kernel stops.
-func (k *Kernel) write(o *outlet) {
+// write is the only goroutine that sends on sck.
+func (k *Kernel) write(sck zmq4.Socket, out chan [][]byte) {
 	defer k.wg.Done()
+	send := func(frames [][]byte) {
+		if err := sck.Send(zmq4.NewMsgFrom(frames...)); err != nil && !k.stopping() {
+			k.log.Printf("send: %v", err)
+		}
+	}
 	for {
 		select {
-		case f := <-o.q:
-			o.send(k, f)
+		case f := <-out:
+			send(f)
 		case <-k.quit:
 			for {
 				select {
-				case f := <-o.q:
-					o.send(k, f)
+				case f := <-out:
+					send(f)
 				default:
 					return
 				}
@@ -517,10 +491,11 @@ func (k *Kernel) Close() error {
 }
 
 func (k *Kernel) closeSockets() {
-	for _, o := range []*outlet{k.shellOut, k.controlOut, k.stdinOut, k.iopubOut} {
-		o.close()
+	for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
+		if s != nil {
+			s.Close()
+		}
 	}
-	k.hb.Close()
 }
 
 // header builds the header of an outgoing message.
@@ -546,21 +521,16 @@ func (k *Kernel) frames(ids [][]byte, parent *Message, msgType string, content a
 	return Encode(k.signer, ids, k.header(msgType), ph, nil, c, nil)
 }
 
-// sendTo sends a message on an outlet, or queues it on the outlet's writer; once the
-// kernel stops, queued messages may be dropped.
-func (k *Kernel) sendTo(out *outlet, f [][]byte) {
-	if out.q == nil {
-		out.send(k, f)
-		return
-	}
+// sendTo queues a message on one socket's writer.
+func (k *Kernel) sendTo(out chan [][]byte, f [][]byte) {
 	select {
-	case out.q <- f:
+	case out <- f:
 	case <-k.quit:
 	}
 }
 
 // reply sends a reply to req on the socket whose writer is out.
-func (k *Kernel) reply(out *outlet, req *Message, msgType string, content any) {
+func (k *Kernel) reply(out chan [][]byte, req *Message, msgType string, content any) {
 	k.sendTo(out, k.frames(req.Identities, req, msgType, content))
 }
 
@@ -576,7 +546,7 @@ func (k *Kernel) status(parent *Message, state string) {
 
 // dispatch handles the messages of one channel, each between status busy and idle: in order
 // for each client, the clients in turn.
-func (k *Kernel) dispatch(in *fairQueue, out *outlet, shell bool) {
+func (k *Kernel) dispatch(in *fairQueue, out chan [][]byte, shell bool) {
 	defer k.wg.Done()
 	// After a failed cell, execute_requests arriving before abortUntil that were sent before
 	// the failure (failedAt) are aborted.
@@ -608,7 +578,7 @@ func (k *Kernel) dispatch(in *fairQueue, out *outlet, shell bool) {
 }
 
 // handle answers one request; it reports whether a failed cell asks to skip queued cells.
-func (k *Kernel) handle(m *Message, out *outlet, shell bool) (abort bool) {
+func (k *Kernel) handle(m *Message, out chan [][]byte, shell bool) (abort bool) {
 	k.status(m, "busy")
 	defer k.status(m, "idle")
 	defer func() {
@@ -680,7 +650,7 @@ func (k *Kernel) kernelInfo() map[string]any {
 	}
 }
 
-func (k *Kernel) handleShutdown(m *Message, out *outlet) {
+func (k *Kernel) handleShutdown(m *Message, out chan [][]byte) {
 	var req struct {
 		Restart bool `json:"restart"`
 	}
@@ -777,7 +747,7 @@ func byteToRuneOffset(code string, off int) int {
 	return n
 }
 
-func (k *Kernel) handleComplete(m *Message, out *outlet) {
+func (k *Kernel) handleComplete(m *Message, out chan [][]byte) {
 	var req struct {
 		Code      string `json:"code"`
 		CursorPos *int   `json:"cursor_pos"`
@@ -801,7 +771,7 @@ func (k *Kernel) handleComplete(m *Message, out *outlet) {
 	})
 }
 
-func (k *Kernel) handleInspect(m *Message, out *outlet) {
+func (k *Kernel) handleInspect(m *Message, out chan [][]byte) {
 	var req struct {
 		Code        string `json:"code"`
 		CursorPos   *int   `json:"cursor_pos"`
@@ -822,7 +792,7 @@ func (k *Kernel) handleInspect(m *Message, out *outlet) {
 	})
 }
 
-func (k *Kernel) handleIsComplete(m *Message, out *outlet) {
+func (k *Kernel) handleIsComplete(m *Message, out chan [][]byte) {
 	var req struct {
 		Code string `json:"code"`
 	}
@@ -840,7 +810,7 @@ func (k *Kernel) handleIsComplete(m *Message, out *outlet) {
 	k.reply(out, m, "is_complete_reply", c)
 }
 
-func (k *Kernel) handleHistory(m *Message, out *outlet) {
+func (k *Kernel) handleHistory(m *Message, out chan [][]byte) {
 	var req HistoryRequest
 	if err := json.Unmarshal(m.Content, &req); err != nil {
 		k.reply(out, m, "history_reply", map[string]any{"status": "ok", "history": []any{}})
