@@ -101,8 +101,12 @@ func startKernel(t testing.TB, mod func(*Config)) *testClient {
 	for {
 		id := c.send(c.shell, "kernel_info_request", nil)
 		c.reply(c.shellIn, id)
-		if c.waitIOPub(id, "status", 200*time.Millisecond) != nil {
-			c.drainIOPub(id)
+		if m := c.waitIOPub(id, "status", 200*time.Millisecond); m != nil {
+			// The subscription may have taken effect between busy and idle: then the
+			// status seen is the idle one, and there is nothing left to drain.
+			if content(m)["execution_state"] != "idle" {
+				c.drainIOPub(id)
+			}
 			break
 		}
 		if time.Now().After(deadline) {

@@ -32,10 +32,11 @@
 // close the connection, and a body is buffered as it arrives, never by its declared length.
 // An iopub peer may send 1 MiB of subscriptions in all, and each socket keeps at most 1024
 // connections and 256 handshakes at once. Whatever zmq4 sends to a peer goes to that peer's
-// own queue, sent by a goroutine per connection: a peer that does not read has messages
-// beyond Config.IOPubHWM (iopub, 10000 messages) or Config.SendHWM (other sockets, 1000), or
-// beyond Config.MaxQueueBytes, dropped whole, as a ZeroMQ PUB or ROUTER socket does, and
-// never blocks the others. Each refused connection and each first drop is logged.
+// own queue, sent by a goroutine per connection (a message meeting an empty queue is written
+// at once, as far as the socket takes it without waiting): a peer that does not read has
+// messages beyond Config.IOPubHWM (iopub, 10000 messages) or Config.SendHWM (other sockets,
+// 1000), or beyond Config.MaxQueueBytes, dropped whole, as a ZeroMQ PUB or ROUTER socket
+// does, and never blocks the others. Each refused connection and each first drop is logged.
 //
 // # Messages
 //
@@ -56,10 +57,10 @@
 // clear_output; []byte payloads (image/png) are sent base64-encoded. The sink implements
 // display.Inputter (input_request on stdin, when the request allowed stdin) and
 // display.CommHost (comm targets registered by user code outlive the cell). An error is one
-// error message on iopub; with stop_on_error, execute_requests already queued get an
-// execute_reply with status "aborted", and so do those that arrive within
-// Config.StopOnErrorWindow (1 s) but were sent before the failure (by their header date: the
-// rest of a "Run All"). Interrupt (interrupt_request on control, or SIGINT through the gosnn
+// error message on iopub; with stop_on_error, execute_requests queued when the cell failed
+// (before its execute_reply is sent) get an execute_reply with status "aborted", and so do
+// those that arrive within Config.StopOnErrorWindow (1 s) but were sent before the failure
+// (by their header date: the rest of a "Run All"). Interrupt (interrupt_request on control, or SIGINT through the gosnn
 // command) cancels the context of the running cell; the Evaluator keeps its state. The
 // context of a cell carries its execution count (ExecutionCount).
 //

@@ -68,6 +68,9 @@ func (k *Kernel) execute(m *Message, out chan [][]byte) (abort bool) {
 	if err != nil {
 		ename, evalue, tb := describeError(ctx, err)
 		k.publish(m, "error", map[string]any{"ename": ename, "evalue": evalue, "traceback": tb})
+		if stopOnError {
+			k.holdQueued()
+		}
 		k.reply(out, m, "execute_reply", errorContent(ename, evalue, tb, count))
 		return stopOnError
 	}

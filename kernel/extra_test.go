@@ -26,7 +26,7 @@ func TestInterruptWhileWaitingForInput(t *testing.T) {
 	}
 	// The next input works (a stale reply would be drained).
 	if r, _ := c.execute("= still here", nil); content(r)["status"] != "ok" {
-		t.Error("kernel unusable after an interrupted input")
+		t.Errorf("kernel unusable after an interrupted input: %v", content(r))
 	}
 }
 
@@ -84,5 +84,19 @@ func TestBundleJSON(t *testing.T) {
 	}
 	if meta == nil || len(meta) != 0 {
 		t.Errorf("metadata %v, want {}", meta)
+	}
+}
+
+// A cell sent as soon as the previous one's error reply arrives is not among the requests
+// queued when that cell failed: it runs (stop_on_error aborts only what was waiting).
+func TestCellAfterErrorReplyRuns(t *testing.T) {
+	c := startKernel(t, nil)
+	for i := 0; i < 200; i++ {
+		if r, _ := c.execute("error stop", nil); content(r)["status"] != "error" {
+			t.Fatalf("failing cell: %v", content(r))
+		}
+		if r, _ := c.execute("= 1", nil); content(r)["status"] != "ok" {
+			t.Fatalf("cell %d after an error reply: %v", i, content(r))
+		}
 	}
 }

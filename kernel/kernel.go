@@ -112,9 +112,13 @@ type Kernel struct {
 	shutdown chan bool      // receives restart flag of the shutdown_request
 	stopOnce sync.Once
 
-	count   int // execution counter, shell goroutine only
-	parent  atomic.Pointer[Message]
-	inputMu sync.Mutex
+	count int // execution counter, shell goroutine only
+	// failedAt and held are set by holdQueued when a cell fails with stop_on_error (shell
+	// goroutine only).
+	failedAt time.Time
+	held     []*Message
+	parent   atomic.Pointer[Message]
+	inputMu  sync.Mutex
 
 	runMu   sync.Mutex
 	cancels []context.CancelFunc // contexts of cells since the last interrupt
@@ -565,8 +569,9 @@ func (k *Kernel) dispatch(in *fairQueue, out chan [][]byte, shell bool) {
 			continue
 		}
 		if k.handle(m, out, shell) {
-			k.abortQueued()
-			failedAt = time.Now()
+			failedAt = k.failedAt
+			k.abortQueued(k.held)
+			k.held = nil
 			abortUntil = failedAt.Add(k.cfg.StopOnErrorWindow)
 		}
 	}
@@ -660,14 +665,25 @@ func (k *Kernel) handleShutdown(m *Message, out chan [][]byte) {
 	}
 }
 
-// abortQueued answers every execute_request already waiting on shell with status "aborted"
-// (after a cell failed with stop_on_error); other queued requests are handled normally.
-func (k *Kernel) abortQueued() {
+// holdQueued takes the requests waiting on shell when a cell failed with stop_on_error, before
+// its execute_reply is sent: a client that answers the reply with a new cell must not have
+// that cell aborted with the ones queued before it.
+func (k *Kernel) holdQueued() {
+	k.failedAt = time.Now()
+	k.held = nil
 	for {
 		m, ok := k.shellIn.pop()
 		if !ok {
 			return
 		}
+		k.held = append(k.held, m)
+	}
+}
+
+// abortQueued answers every execute_request of held (those waiting on shell when a cell
+// failed with stop_on_error) with status "aborted"; other requests are handled normally.
+func (k *Kernel) abortQueued(held []*Message) {
+	for _, m := range held {
 		if m.Header.MsgType != "execute_request" {
 			k.handle(m, k.shellOut, true)
 			continue

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
@@ -310,13 +313,15 @@ type wireConn struct {
 	cond     *sync.Cond
 	swallow  int // bytes of zmq4's own greeting still to discard
 	sc       frameScanner
-	cur      net.Buffers // message being written by zmq4
-	curBytes int64
-	q        []net.Buffers
+	cur      []byte   // message being written by zmq4
+	q        [][]byte // messages waiting for the writer
+	inflight int      // messages the writer took from q and is sending
 	qBytes   int64
-	closing  bool // Close was called: flush what is queued, then close
-	closed   bool // the connection is closed
-	dropping bool // a drop was logged and no message was queued since
+	closing  bool            // Close was called: flush what is queued, then close
+	closed   bool            // the connection is closed
+	dropping bool            // a drop was logged and no message was queued since
+	writing  bool            // the writer goroutine is sending a message it took from q
+	raw      syscall.RawConn // for writes that do not wait (nil: always queue)
 
 	in        int64  // bytes of messages received (commands excluded)
 	onClose   func() // called once the connection is closed
@@ -330,6 +335,9 @@ func newWireConn(c net.Conn, r *bufio.Reader, replay []byte, cfg *wireConfig) *w
 	w := &wireConn{Conn: c, cfg: cfg, replay: replay, swallow: greetingLen}
 	w.fr = frameReader{r: r, lim: cfg.limits}
 	w.cond = sync.NewCond(&w.mu)
+	if sc, ok := c.(syscall.Conn); ok {
+		w.raw, _ = sc.SyscallConn()
+	}
 	go w.writer()
 	return w
 }
@@ -410,8 +418,11 @@ func (w *wireConn) Write(p []byte) (int, error) {
 			w.closeLocked()
 			return 0, w.opErr("write", err)
 		}
-		w.cur = append(w.cur, append([]byte(nil), p[:n]...))
-		w.curBytes += int64(n)
+		w.cur = append(w.cur, p[:n]...)
+		if w.sc.in {
+			// A frame body follows: make room for it at once.
+			w.cur = slices.Grow(w.cur, int(min(w.sc.body, math.MaxInt32)))
+		}
 		p = p[n:]
 		if end {
 			w.push()
@@ -422,9 +433,9 @@ func (w *wireConn) Write(p []byte) (int, error) {
 
 // push queues the completed message or drops it at the high-water mark.
 func (w *wireConn) push() {
-	msg, size := w.cur, w.curBytes
-	w.cur, w.curBytes = nil, 0
-	if len(w.q) > 0 && (len(w.q) >= w.cfg.hwm || w.qBytes+size > w.cfg.maxQueue) {
+	msg, size := w.cur, int64(len(w.cur))
+	w.cur = nil
+	if len(w.q) > 0 && (len(w.q)+w.inflight >= w.cfg.hwm || w.qBytes+size > w.cfg.maxQueue) {
 		w.cfg.stats.sendDropped.Add(1)
 		if !w.dropping {
 			w.dropping = true
@@ -433,12 +444,50 @@ func (w *wireConn) push() {
 		return
 	}
 	w.dropping = false
+	if len(w.q) == 0 && !w.writing && size <= maxDirectWrite {
+		// Nothing is queued or being sent: send what the socket takes now, from this
+		// goroutine, and queue only the rest (a hand-off to the writer is a wake-up).
+		if msg = w.writeNow(msg); len(msg) == 0 {
+			return
+		}
+		size = int64(len(msg))
+	}
 	w.q = append(w.q, msg)
 	w.qBytes += size
 	w.cond.Signal()
 }
 
-// writer sends the queued messages to the peer, in order.
+// maxDirectWrite bounds the messages push tries to send at once.
+const maxDirectWrite = 64 << 10
+
+// writeNow writes as much of msg as the socket's buffer takes without waiting and returns
+// the rest, empty when all was written. Errors are left to the writer, which meets them
+// again.
+func (w *wireConn) writeNow(buf []byte) []byte {
+	if w.raw == nil {
+		return buf
+	}
+	n := 0
+	err := w.raw.Write(func(fd uintptr) bool {
+		for n < len(buf) {
+			m, err := syscall.Write(int(fd), buf[n:])
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil || m <= 0 {
+				break
+			}
+			n += m
+		}
+		return true // never wait for the socket to become writable
+	})
+	if err != nil {
+		return buf
+	}
+	return buf[n:]
+}
+
+// writer sends the queued messages to the peer, in order, all that are waiting in one write.
 func (w *wireConn) writer() {
 	for {
 		w.mu.Lock()
@@ -451,19 +500,20 @@ func (w *wireConn) writer() {
 			w.mu.Unlock()
 			return
 		}
-		msg := w.q[0]
-		w.q[0] = nil
-		w.q = w.q[1:]
+		batch := net.Buffers(w.q)
+		w.q = nil
+		w.writing, w.inflight = true, len(batch)
 		if w.closing {
 			_ = w.Conn.SetWriteDeadline(time.Now().Add(flushTimeout))
 		}
 		w.mu.Unlock()
 		var size int64
-		for _, b := range msg {
+		for _, b := range batch {
 			size += int64(len(b))
 		}
-		_, err := msg.WriteTo(w.Conn)
+		_, err := batch.WriteTo(w.Conn)
 		w.mu.Lock()
+		w.writing, w.inflight = false, 0
 		w.qBytes -= size
 		if err != nil {
 			w.closeLocked()

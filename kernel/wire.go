@@ -65,7 +65,8 @@ var (
 type Signer struct {
 	key     []byte
 	newHash func() hash.Hash
-	sigLen  int // length of the hex signature
+	sigLen  int       // length of the hex signature
+	macs    sync.Pool // of hash.Hash: keyed HMACs, reset and reused (hmac.New allocates)
 
 	mu    sync.Mutex
 	seen  map[string]struct{}
@@ -94,6 +95,7 @@ func NewSigner(scheme string, key []byte) (*Signer, error) {
 	}
 	s := &Signer{key: append([]byte(nil), key...), newHash: h, seen: map[string]struct{}{}}
 	s.sigLen = 2 * h().Size()
+	s.macs.New = func() any { return hmac.New(s.newHash, s.key) }
 	return s, nil
 }
 
@@ -105,11 +107,14 @@ func (s *Signer) Sign(parts ...[]byte) []byte {
 	if !s.Enabled() {
 		return nil
 	}
-	m := hmac.New(s.newHash, s.key)
+	m := s.macs.Get().(hash.Hash)
+	m.Reset()
 	for _, p := range parts {
 		m.Write(p)
 	}
-	sum := m.Sum(nil)
+	var buf [sha512.Size]byte
+	sum := m.Sum(buf[:0])
+	s.macs.Put(m)
 	out := make([]byte, hex.EncodedLen(len(sum)))
 	hex.Encode(out, sum)
 	return out

@@ -70,13 +70,36 @@ func TestCrashLogRecords(t *testing.T) {
 	if _, _, err := OpenCrashLog(base + "2"); err == nil {
 		t.Error("a second crash log opened")
 	}
-	l.Begin("[7]", "for {}")
-	if b, err := os.ReadFile(base + ".cell"); err != nil || string(b) != "[7]\nfor {}" {
-		t.Errorf("cell record %q, %v", b, err)
+	record := func() string {
+		b, err := os.ReadFile(base + ".cell")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parseCellRecord(b)
 	}
-	l.End()
-	if _, err := os.Stat(base + ".cell"); !os.IsNotExist(err) {
-		t.Errorf("record after End: %v", err)
+	for _, c := range []struct{ label, code string }{
+		{"[7]", "for {}"},
+		{"[8]", strings.Repeat("x := 1\n", 100)},
+		{"[9]", "y"}, // shorter than the record before it
+		{"[10]\nx", ""},
+	} {
+		want := strings.ReplaceAll(c.label, "\n", " ") + "\n" + c.code
+		if got := record(); got != "" {
+			t.Errorf("record before Begin(%q): %q", c.label, got)
+		}
+		l.Begin(c.label, c.code)
+		if got := record(); got != want {
+			t.Errorf("record of Begin(%q, %q) = %q", c.label, c.code, got)
+		}
+		l.End()
+		if got := record(); got != "" {
+			t.Errorf("record after End: %q", got)
+		}
+	}
+	// A process that dies in a cell leaves it to the next.
+	l.Begin("[11]", "f()")
+	if c, err := ReadCrash(base); err != nil || c == nil || c.Cell != "[11]" || c.Code != "f()" {
+		t.Errorf("crash in a cell read as %+v, %v", c, err)
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
@@ -84,6 +107,25 @@ func TestCrashLogRecords(t *testing.T) {
 	if c, err := ReadCrash(base); c != nil || err != nil {
 		t.Errorf("after Close: %+v, %v", c, err)
 	}
+}
+
+// parseCellRecord reads back what Begin writes whatever the bytes after it, and any file
+// without panicking.
+func FuzzParseCellRecord(f *testing.F) {
+	f.Add("[1]\nx := 1", []byte("junk"))
+	f.Add("", []byte(""))
+	f.Add("[2]\n"+strings.Repeat("y", 40), []byte("gosnn-cell 000000000099\n"))
+	f.Fuzz(func(t *testing.T, rec string, tail []byte) {
+		b := append(append(cellHeader(len(rec)), rec...), tail...)
+		if got := parseCellRecord(b); got != rec {
+			t.Errorf("record %q with tail %q read as %q", rec, tail, got)
+		}
+		idle := append([]byte(cellIdle), rec...)
+		if got := parseCellRecord(idle); got != "" {
+			t.Errorf("idle file read as %q", got)
+		}
+		parseCellRecord(tail)
+	})
 }
 
 func FuzzFatalHead(f *testing.F) {
@@ -96,4 +138,22 @@ func FuzzFatalHead(f *testing.F) {
 			t.Errorf("fatalHead(%q) = %q", report, h)
 		}
 	})
+}
+
+// BenchmarkCrashLogCell measures recording one cell's start and end, done for every cell the
+// kernel runs.
+func BenchmarkCrashLogCell(b *testing.B) {
+	base, err := CrashBase(filepath.Join(b.TempDir(), "kernel.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, _, err := OpenCrashLog(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	for i := 0; i < b.N; i++ {
+		l.Begin("[1]", "1")
+		l.End()
+	}
 }
