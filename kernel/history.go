@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gosnn/gosnn/internal/atomicfile"
+
 	"github.com/gosnn/gosnn/internal/boundedread"
 )
 
@@ -266,31 +268,18 @@ func (h *History) setLog(logf func(format string, args ...any)) {
 	h.mu.Unlock()
 }
 
-// writeFileAtomic writes v as JSON to path through a temporary file and a rename.
+// writeFileAtomic writes v as JSON to path atomically (internal/atomicfile), creating its
+// directory.
 func writeFileAtomic(path string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("kernel: %v", err)
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("kernel: %v", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("kernel: %v", err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("kernel: write %s: %v", path, werr)
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("kernel: write %s: %v", path, err)
 	}
 	return nil
 }

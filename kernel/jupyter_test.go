@@ -16,8 +16,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gosnn/gosnn/internal/testskip"
 	"time"
+
+	"github.com/gosnn/gosnn/internal/testskip"
 )
 
 const python = "/usr/bin/python3"

@@ -35,7 +35,6 @@ func init() {
 		"SaveWeightsWith":     reflect.ValueOf(snnio.SaveWeightsWith),
 		"SnapTime":            reflect.ValueOf(snnio.SnapTime),
 		"TracesTable":         reflect.ValueOf(snnio.TracesTable),
-		"WriteAtomic":         reflect.ValueOf(snnio.WriteAtomic),
 		"WriteMat":            reflect.ValueOf(snnio.WriteMat),
 		"WriteMatCompressed":  reflect.ValueOf(snnio.WriteMatCompressed),
 		"WriteMatFile":        reflect.ValueOf(snnio.WriteMatFile),

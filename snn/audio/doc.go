@@ -4,7 +4,7 @@
 // MATLAB's spectrogram (NewSpectrogram, SpectrogramParams; the defaults are those of the
 // bird-song supervisor, docs/MODEL.md 7.5).
 //
-// Times are in ms, sample rates and frequencies in Hz. It imports package snnio (for atomic
-// writes) and gonum, never prints, and keeps no package-level mutable state. Errors start with
+// Times are in ms, sample rates and frequencies in Hz. It imports internal/atomicfile (for
+// atomic writes) and gonum, nothing else of gosnn, never prints, and keeps no package-level mutable state. Errors start with
 // "audio: ".
 package audio

@@ -9,7 +9,7 @@ import (
 	"io"
 	"math"
 
-	"github.com/gosnn/gosnn/snn/snnio"
+	"github.com/gosnn/gosnn/internal/atomicfile"
 )
 
 // Audio is decoded PCM audio. Channels[c][k] is sample k of channel c, scaled to [-1, 1] the way
@@ -305,7 +305,7 @@ func sanitizeID(b []byte) string {
 // otherwise 16-bit), atomically: the data go to a temporary file in the same directory that is
 // renamed onto path when complete. Samples outside [-1, 1] are clipped in the integer format.
 func WriteWAVFile(path string, a *Audio) error {
-	return snnio.WriteAtomic(path, func(w io.Writer) error { return WriteWAV(w, a) })
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return WriteWAV(w, a) })
 }
 
 // WriteWAV writes a as a RIFF/WAVE stream: 32-bit float samples if a.Float, otherwise 16-bit

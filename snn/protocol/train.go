@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gosnn/gosnn/internal/atomicfile"
+
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/snnio"
@@ -412,7 +414,7 @@ func saveState(n *snn.Network, dir string, st *protocolState, done int, pr Phase
 	if err != nil {
 		return fmt.Errorf("protocol: Run: %w", err)
 	}
-	if err := snnio.WriteAtomic(filepath.Join(dir, stateFile), func(w io.Writer) error {
+	if err := atomicfile.Write(filepath.Join(dir, stateFile), 0o644, func(w io.Writer) error {
 		_, err := w.Write(append(b, '\n'))
 		return err
 	}); err != nil {
@@ -429,7 +431,7 @@ func saveState(n *snn.Network, dir string, st *protocolState, done int, pr Phase
 
 // writeSpikesNpy writes s to path atomically as an n × 2 float64 .npy: time (ms), neuron.
 func writeSpikesNpy(path string, s *snn.Spikes) error {
-	return snnio.WriteAtomic(path, func(w io.Writer) error { return snnio.WriteNpy(w, spikeRows{s}) })
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return snnio.WriteNpy(w, spikeRows{s}) })
 }
 
 // spikeRows shows a spike record as an n × 2 matrix (time, neuron) to WriteNpy.

@@ -11,10 +11,11 @@
 // LoadActivations read them back (export.go). Times in those files are snapped to the step
 // grid (SnapTime: 212 × 0.1 ms is written 21.2, never 21.200000000000003). NumPy (np.load,
 // np.loadtxt, np.genfromtxt) and SciPy (scipy.io.loadmat) read every one of them;
-// TestExportPythonInterop checks it. All writes are atomic (WriteAtomic: a temporary file in
-// the same directory, synced, then renamed).
+// TestExportPythonInterop checks it. All writes are atomic (internal/atomicfile: a temporary
+// file in the same directory, synced, then renamed).
 //
-// It imports the core (package snn) and package analysis (for Activation), never prints, and
+// It imports the core (package snn), package analysis (for Activation) and
+// internal/atomicfile, never prints, and
 // keeps no package-level mutable state; neither imports it. Errors start with "snnio: " and
 // name the file.
 package snnio

@@ -24,6 +24,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gosnn/gosnn/internal/atomicfile"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -242,51 +244,9 @@ func SaveWeightsWith(path string, w mat.Matrix, opt WeightFileOptions) error {
 		}
 		write = func(wr io.Writer) error { return WriteText(wr, out, delim) }
 	}
-	if err := WriteAtomic(path, write); err != nil {
+	if err := atomicfile.Write(path, 0o644, write); err != nil {
 		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "snnio: "), format+": ")
 		return fmt.Errorf("snnio: %s: %s: %s", filepath.Base(path), format, msg)
-	}
-	return nil
-}
-
-// WriteAtomic writes a file through write into a temporary file in path's directory, syncs
-// it and renames it over path, so readers never see a partial file. On error the temporary
-// file is removed and path is untouched.
-func WriteAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("snnio: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = write(f); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("snnio: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("snnio: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("snnio: %w", err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("snnio: %w", err)
-	}
-	// Make the rename durable where the platform allows syncing a directory.
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -19,6 +19,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/gosnn/gosnn/internal/atomicfile"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -805,7 +807,7 @@ func WriteMatCompressed(w io.Writer, vars ...MatVar) error {
 // WriteMatFile writes vars, compressed, to the MAT-file at path atomically: the data goes to
 // a temporary file in the same directory, which is synced and then renamed over path.
 func WriteMatFile(path string, vars ...MatVar) error {
-	return WriteAtomic(path, func(w io.Writer) error { return writeMat(w, true, vars) })
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return writeMat(w, true, vars) })
 }
 
 // MatVarOf returns a double MatVar named name holding a copy of m.

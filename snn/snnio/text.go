@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gosnn/gosnn/internal/atomicfile"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -170,5 +172,5 @@ func WriteText(w io.Writer, m mat.Matrix, delim rune) error {
 
 // WriteTextFile writes m to path with WriteText, atomically.
 func WriteTextFile(path string, m mat.Matrix, delim rune) error {
-	return WriteAtomic(path, func(w io.Writer) error { return WriteText(w, m, delim) })
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return WriteText(w, m, delim) })
 }

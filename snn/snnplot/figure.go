@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gosnn/gosnn/internal/atomicfile"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -297,29 +298,7 @@ func Save(d Drawer, w, h vg.Length, path string) (err error) {
 	if err != nil {
 		return fmt.Errorf("snnplot: %s: %s", path, strings.TrimPrefix(err.Error(), "snnplot: "))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("snnplot: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(b); err != nil {
-		return fmt.Errorf("snnplot: writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("snnplot: writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("snnplot: writing %s: %w", path, err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("snnplot: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = atomicfile.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("snnplot: %w", err)
 	}
 	return nil
