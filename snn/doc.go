@@ -3,8 +3,9 @@
 // (PLoS Comput Biol 16:e1007606), as specified in docs/MODEL.md, with forward Euler at dt = 0.1 ms
 // in the per-step order of the original code.
 //
-// snn is plain compiled Go: it never prints, keeps no package-level mutable state, and
-// imports nothing of this repository (only the standard library and gonum).
+// snn is plain compiled Go: it never prints, keeps no package-level mutable state (the table
+// of neuron models, model.go, is filled during package initialisation and only read
+// afterwards), and imports nothing of this repository (only the standard library and gonum).
 //
 // # Units
 //
