@@ -10,7 +10,8 @@
 // and spectrograms) and snn/readout (the read-out layer and the bird-song supervisor).
 //
 // snn is plain compiled Go: it never prints, keeps no package-level state that changes (its
-// package-level variables are lookup tables filled once at start-up), and imports nothing of this
+// package-level variables are lookup tables filled once during package initialisation: the
+// exponential's table and the table of neuron models, model.go), and imports nothing of this
 // repository (only the standard library and gonum).
 //
 // # Hosts

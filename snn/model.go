@@ -48,7 +48,7 @@ type modelImpl struct {
 type stepper interface {
 	// step runs docs/MODEL.md section 2 steps 4c-4e (4a's decay of the traces included) for
 	// the neurons lo … hi−1 of p at step s (time t, after step 4b: arrivals has added the
-	// external input to inE/inI), appends the global-in-population indices of the neurons that
+	// external input to inE/inI), appends the indices within p (lo+i) of the neurons that
 	// spiked to buf from position cnt and returns the new count. k holds the constants every
 	// model shares (conductances, membrane, refractoriness, traces). It is called once per
 	// population and worker range per step, so a call costs nothing per neuron.

@@ -15,7 +15,7 @@
 // file in the same directory, synced, then renamed).
 //
 // It imports the core (package snn), package analysis (for Activation) and
-// internal/atomicfile, never prints, and
-// keeps no package-level mutable state; neither imports it. Errors start with "snnio: " and
+// internal/atomicfile, never prints, and keeps no package-level mutable state; neither snn nor
+// analysis imports it. Errors start with "snnio: " and
 // name the file.
 package snnio
