@@ -125,9 +125,9 @@
 // frozen and thawed at any moment, also from a hook. A Setup bundles a configuration with its
 // rules (PaperSetup: docs/MODEL.md; ReducedSetup: a small, fast-learning preset for tests and
 // notebooks, documented there). Package protocol runs training protocols on a network;
-// package analysis measures what was learned; LTPUpdates counts the work of LTP. WeightRow,
-// SetWeightRows and EEBlockMatrix read and set weights straight from the synapse storage,
-// without a dense copy (for snapshots of large networks).
+// package analysis measures what was learned; LTPUpdates counts the work of LTP. WeightRow
+// and SetWeightRows read and set weights straight from the synapse storage, without a dense
+// copy (for snapshots of large networks).
 //
 // # docs/MODEL.md section 9 switches
 //

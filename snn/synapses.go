@@ -2,10 +2,7 @@ package snn
 
 import (
 	"fmt"
-	"math"
 	"strings"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // rowSynapses calls f(id, k, c) for every synapse k of the four main projections whose
@@ -64,44 +61,6 @@ func (n *Network) SetWeightRows(read func(i int, row []float64) error) error {
 		copy(n.projs[id].w, ws)
 	}
 	return nil
-}
-
-// EEBlockMatrix returns the K×K matrix of mean existing E→E weights (post cluster, pre
-// cluster), NaN for blocks without synapses, straight from the synapse storage (the same as
-// analysis.ClusterBlockMatrix(Weights(ProjEtoE), Clusters(), true) without the dense copy);
-// nil without clusters.
-func (n *Network) EEBlockMatrix() *mat.Dense {
-	k := n.clusters.Count()
-	if k == 0 {
-		return nil
-	}
-	s := make([]float64, k*k)
-	c := make([]float64, k*k)
-	pr := n.projs[ProjEtoE]
-	of := make([]int, n.pops[PopE].n)
-	for i := range of {
-		of[i] = n.clusters.Of(i)
-	}
-	for j := 0; j+1 < len(pr.rowPtr); j++ {
-		a := of[j]
-		if a < 0 {
-			continue
-		}
-		for q := pr.rowPtr[j]; q < pr.rowPtr[j+1]; q++ {
-			if b := of[pr.col[q]]; b >= 0 {
-				s[a*k+b] += pr.w[q]
-				c[a*k+b]++
-			}
-		}
-	}
-	for i := range s {
-		if c[i] == 0 {
-			s[i] = math.NaN()
-		} else {
-			s[i] /= c[i]
-		}
-	}
-	return mat.NewDense(k, k, s)
 }
 
 // Fingerprint describes how the network was built: populations and sizes, clusters, seed,

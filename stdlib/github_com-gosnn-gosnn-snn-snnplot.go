@@ -15,7 +15,6 @@ func init() {
 		// function, constant and variable definitions
 		"Beside":                reflect.ValueOf(snnplot.Beside),
 		"BlockMeans":            reflect.ValueOf(snnplot.BlockMeans),
-		"ClusterBlockMeans":     reflect.ValueOf(snnplot.ClusterBlockMeans),
 		"ClusterColor":          reflect.ValueOf(snnplot.ClusterColor),
 		"ClusterRateMap":        reflect.ValueOf(snnplot.ClusterRateMap),
 		"ClusterRates":          reflect.ValueOf(snnplot.ClusterRates),

@@ -402,8 +402,8 @@ func TestWriteWeightsNpyAndBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := n.EEBlockMatrix(); !mat.EqualApprox(b, want, 1e-12) {
-		t.Errorf("EEBlockMatrix\n%v\nwant\n%v", mat.Formatted(b), mat.Formatted(want))
+	if b, err := eeBlocks(n); err != nil || !mat.EqualApprox(b, want, 1e-12) {
+		t.Errorf("eeBlocks (%v)\n%v\nwant\n%v", err, mat.Formatted(b), mat.Formatted(want))
 	}
 	if err := snnio.WriteWeightsNpy(n, filepath.Join(t.TempDir(), "no", "dir", "w.npy")); err == nil || !strings.HasPrefix(err.Error(), "snnio: ") {
 		t.Errorf("unwritable path: %v", err)

@@ -342,11 +342,13 @@ func runPhase(ctx context.Context, n *snn.Network, i int, ph Phase, drive snn.Tr
 		pr.RateI = float64(n.SpikeCount(snn.PopI)-c0i) / float64(max(n.Size(snn.PopI), 1)) / dur
 	}
 	if k := n.Clusters().Count(); k > 0 {
-		b, err := analysis.ChainFromBlocks(n.EEBlockMatrix(), k, order)
+		b, err := eeBlocks(n)
 		if err != nil {
 			return pr, err
 		}
-		pr.Blocks = b
+		if pr.Blocks, err = analysis.ChainFromBlocks(b, k, order); err != nil {
+			return pr, err
+		}
 	}
 	if mon != nil {
 		pr.Spikes = mon.Spikes()
@@ -394,7 +396,7 @@ func saveState(n *snn.Network, dir string, st *protocolState, done int, pr Phase
 	if err := snnio.WriteWeightsNpy(n, filepath.Join(dir, name)); err != nil {
 		return err
 	}
-	if b := n.EEBlockMatrix(); pr.Kind == PhaseRecord && b != nil {
+	if b, err := eeBlocks(n); pr.Kind == PhaseRecord && err == nil {
 		if err := snnio.WriteNpyFile(filepath.Join(dir, fmt.Sprintf("blocks-%04d.npy", done)), b); err != nil {
 			return err
 		}
@@ -465,4 +467,14 @@ func readSpikesNpy(path string) (*snn.Spikes, error) {
 		s.Time[i], s.Neuron[i] = t, int32(c)
 	}
 	return s, nil
+}
+
+// eeBlocks returns the K×K block means of the network's existing E→E weights (post cluster,
+// pre cluster; NaN: no synapses), analysis.ClusterBlockMatrix of its E→E weights.
+func eeBlocks(n *snn.Network) (*mat.Dense, error) {
+	w, err := n.Weights(snn.ProjEtoE)
+	if err != nil {
+		return nil, err
+	}
+	return analysis.ClusterBlockMatrix(w, n.Clusters(), true)
 }

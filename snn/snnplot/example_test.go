@@ -239,7 +239,7 @@ func ExampleReplay() {
 	// replay 0.5 5.5
 }
 
-func ExampleClusterBlockMeans() {
+func ExampleBlockMeans() {
 	// 3 clusters of 2 neurons; weights 9 within a cluster, 4 from cluster k to k+1
 	// (rows of k+1, columns of k), 0 (no synapse) elsewhere.
 	cl := snn.UniformClusters(3, 2)
@@ -254,7 +254,7 @@ func ExampleClusterBlockMeans() {
 			}
 		}
 	}
-	b, err := snnplot.ClusterBlockMeans(w, cl, true)
+	b, err := analysis.ClusterBlockMatrix(w, cl, true)
 	if err != nil {
 		log.Fatal(err)
 	}

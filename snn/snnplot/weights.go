@@ -62,22 +62,6 @@ func Weights(w mat.Matrix, opt WeightOptions) (*Figure, error) {
 	return f, nil
 }
 
-// ClusterBlockMeans returns the K x K matrix of mean E->E weights between clusters of w
-// (post x pre): entry (k, l) is the mean weight from cluster l onto cluster k, over existing
-// synapses (nonzeroOnly; blocks without any are NaN) or including zeros (the diagonal, i.e.
-// self-connections, excluded). It is analysis.ClusterBlockMatrix with snnplot's error prefix, kept
-// here so that figure code needs one import.
-func ClusterBlockMeans(w mat.Matrix, c snn.Clusters, nonzeroOnly bool) (*mat.Dense, error) {
-	if err := checkMatrix("ClusterBlockMeans", w); err != nil {
-		return nil, err
-	}
-	b, err := analysis.ClusterBlockMatrix(w, c, nonzeroOnly)
-	if err != nil {
-		return nil, fmt.Errorf("snnplot: ClusterBlockMeans: %w", err)
-	}
-	return b, nil
-}
-
 // BlockMeans draws the cluster-by-cluster mean E->E weights of w (post x pre) over existing
 // synapses, as computed by analysis.ClusterBlockMatrix (docs/MODEL.md section 8 A2), as a K x K heatmap
 // with cluster 1 at the top left (clusters are numbered from 1 in figures, see the package
@@ -89,9 +73,9 @@ func BlockMeans(w mat.Matrix, c snn.Clusters, opt HeatOptions) (*Figure, error) 
 	if err := checkMatrix("BlockMeans", w); err != nil {
 		return nil, err
 	}
-	b, err := ClusterBlockMeans(w, c, true)
+	b, err := analysis.ClusterBlockMatrix(w, c, true)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("snnplot: BlockMeans: %w", err)
 	}
 	K := float64(c.Count())
 	f, _, err := heatFigure(opt, "mean weight (pF)", heatPanel{
