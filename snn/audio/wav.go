@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/gosnn/gosnn/internal/atomicfile"
 )
@@ -305,7 +306,13 @@ func sanitizeID(b []byte) string {
 // otherwise 16-bit), atomically: the data go to a temporary file in the same directory that is
 // renamed onto path when complete. Samples outside [-1, 1] are clipped in the integer format.
 func WriteWAVFile(path string, a *Audio) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return WriteWAV(w, a) })
+	if err := atomicfile.Write(path, 0o644, func(w io.Writer) error { return WriteWAV(w, a) }); err != nil {
+		if strings.HasPrefix(err.Error(), "audio: ") {
+			return err
+		}
+		return fmt.Errorf("audio: %w", err)
+	}
+	return nil
 }
 
 // WriteWAV writes a as a RIFF/WAVE stream: 32-bit float samples if a.Float, otherwise 16-bit

@@ -433,7 +433,10 @@ func saveState(n *snn.Network, dir string, st *protocolState, done int, pr Phase
 
 // writeSpikesNpy writes s to path atomically as an n × 2 float64 .npy: time (ms), neuron.
 func writeSpikesNpy(path string, s *snn.Spikes) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return snnio.WriteNpy(w, spikeRows{s}) })
+	if err := atomicfile.Write(path, 0o644, func(w io.Writer) error { return snnio.WriteNpy(w, spikeRows{s}) }); err != nil {
+		return fmt.Errorf("protocol: %w", err)
+	}
+	return nil
 }
 
 // spikeRows shows a spike record as an n × 2 matrix (time, neuron) to WriteNpy.

@@ -27,8 +27,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gosnn/gosnn/internal/atomicfile"
-
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/analysis"
 )
@@ -137,7 +135,7 @@ func saveTable(path, what string, header []string, n int, row func(i int) []floa
 			}, n*len(header))
 		}
 	}
-	if err := atomicfile.Write(path, 0o644, write); err != nil {
+	if err := writeAtomic(path, write); err != nil {
 		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "snnio: "), "npy: ")
 		return fmt.Errorf("snnio: %s: %s: %s", filepath.Base(path), kind, msg)
 	}

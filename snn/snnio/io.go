@@ -244,7 +244,7 @@ func SaveWeightsWith(path string, w mat.Matrix, opt WeightFileOptions) error {
 		}
 		write = func(wr io.Writer) error { return WriteText(wr, out, delim) }
 	}
-	if err := atomicfile.Write(path, 0o644, write); err != nil {
+	if err := writeAtomic(path, write); err != nil {
 		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "snnio: "), format+": ")
 		return fmt.Errorf("snnio: %s: %s: %s", filepath.Base(path), format, msg)
 	}
@@ -307,4 +307,14 @@ func readFileAs[T any](path, format string, read func(io.Reader) (T, error)) (T,
 		return zero, fmt.Errorf("snnio: %s: %s: %w", filepath.Base(path), format, err)
 	}
 	return v, nil
+}
+
+// writeAtomic writes path atomically through write (internal/atomicfile); every error carries
+// the package's prefix.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	err := atomicfile.Write(path, 0o644, write)
+	if err != nil && !strings.HasPrefix(err.Error(), "snnio: ") {
+		err = fmt.Errorf("snnio: %w", err)
+	}
+	return err
 }

@@ -19,8 +19,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/gosnn/gosnn/internal/atomicfile"
-
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -807,7 +805,7 @@ func WriteMatCompressed(w io.Writer, vars ...MatVar) error {
 // WriteMatFile writes vars, compressed, to the MAT-file at path atomically: the data goes to
 // a temporary file in the same directory, which is synced and then renamed over path.
 func WriteMatFile(path string, vars ...MatVar) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return writeMat(w, true, vars) })
+	return writeAtomic(path, func(w io.Writer) error { return writeMat(w, true, vars) })
 }
 
 // MatVarOf returns a double MatVar named name holding a copy of m.

@@ -9,8 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/gosnn/gosnn/internal/atomicfile"
-
 	"github.com/gosnn/gosnn/snn"
 )
 
@@ -60,7 +58,7 @@ func ReadWeightsNpy(n *snn.Network, path string) error {
 func WriteWeightsNpy(n *snn.Network, path string) error {
 	ne, ni := n.Size(snn.PopE), n.Size(snn.PopI)
 	N := ne + ni
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+	return writeAtomic(path, func(w io.Writer) error {
 		dict := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d), }", N, N)
 		total := 10 + len(dict) + 1
 		hdr := dict + strings.Repeat(" ", (64-total%64)%64) + "\n"

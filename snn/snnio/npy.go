@@ -15,8 +15,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gosnn/gosnn/internal/atomicfile"
-
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -488,7 +486,7 @@ func WriteNpyVector(w io.Writer, v []float64) error {
 
 // WriteNpyFile writes m to path with WriteNpy, atomically.
 func WriteNpyFile(path string, m mat.Matrix) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return WriteNpy(w, m) })
+	return writeAtomic(path, func(w io.Writer) error { return WriteNpy(w, m) })
 }
 
 func writeNpy(w io.Writer, shape []int, fill func([]byte) []byte, n int) error {

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gosnn/gosnn/internal/atomicfile"
-
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -172,5 +170,5 @@ func WriteText(w io.Writer, m mat.Matrix, delim rune) error {
 
 // WriteTextFile writes m to path with WriteText, atomically.
 func WriteTextFile(path string, m mat.Matrix, delim rune) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return WriteText(w, m, delim) })
+	return writeAtomic(path, func(w io.Writer) error { return WriteText(w, m, delim) })
 }
