@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/gosnn/gosnn/snn"
@@ -45,11 +46,22 @@ type Env struct {
 	// Host receives the progress of every network run (nil: none). It is attached through the
 	// run's context, so interrupts also go through ctx.
 	Host snn.Host
+	// Log receives a line of text per step of a long run (a finished protocol phase, a resumed
+	// run, temporary files removed from Dir), for a person watching (nil: none).
+	Log io.Writer
+	// Command describes the run in the lock of Dir, for the error another run into the same
+	// Dir gets ("" means "gosnn experiment KIND").
+	Command string
 }
 
 // kinds lists the experiment kinds: the name and a function returning a pointer to the
 // default options. It is a literal, never written.
-var kinds = map[string]func() Options{}
+var kinds = map[string]func() Options{
+	"bench":   func() Options { return DefaultBenchOptions() },
+	"readout": func() Options { return DefaultReadoutOptions() },
+	"replay":  func() Options { return DefaultReplayOptions() },
+	"train":   func() Options { return DefaultTrainOptions() },
+}
 
 // Kinds returns the names of the experiment kinds, sorted.
 func Kinds() []string {
