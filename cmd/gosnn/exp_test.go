@@ -13,6 +13,7 @@ import (
 	"github.com/gosnn/gosnn/internal/dirlock"
 	"github.com/gosnn/gosnn/internal/testskip"
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/experiment"
 	"github.com/gosnn/gosnn/snn/snnio"
 	"gonum.org/v1/gonum/mat"
 )
@@ -43,12 +44,12 @@ func TestReplayFlags(t *testing.T) {
 		{[]string{"--weights", "x.mat", "--duration", "soon"}, 2, "is not a duration"},
 		{[]string{"--weights", "x.mat", "--clusters", "-1"}, 2, "must be >= 0"},
 		{[]string{"--weights", filepath.Join(dir, "missing.mat")}, 1, "missing.mat"},
-		{[]string{"--weights", noName}, 1, "give --clusters K or --cluster-size M"},
+		{[]string{"--weights", noName}, 1, "--clusters K or --cluster-size M"},
 		{[]string{"--weights", noName, "--cluster-size", "7"}, 1, "does not divide"},
 		{[]string{"--weights", noName, "--clusters", "7"}, 1, "does not divide"},
 		{[]string{"--weights", noName, "--ne", "500"}, 1, "exceeds the matrix size"},
-		{[]string{"--weights", nan, "--clusters", "5"}, 1, "gosnn exp replay: " + nan + ": snn: NewFromWeights: weight[3][7] = NaN"},
-		{[]string{"--weights", neg, "--clusters", "5"}, 1, "gosnn exp replay: " + neg + ": snn: NewFromWeights: weight[3][7] = -0.5"},
+		{[]string{"--weights", nan, "--clusters", "5"}, 1, nan + ": snn: NewFromWeights: weight[3][7] = NaN"},
+		{[]string{"--weights", neg, "--clusters", "5"}, 1, neg + ": snn: NewFromWeights: weight[3][7] = -0.5"},
 	} {
 		var out, errb bytes.Buffer
 		if code := replayCmd(tc.args, &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {
@@ -80,7 +81,7 @@ func TestReplaySmall(t *testing.T) {
 	if code := replayCmd([]string{"--weights", path, "--duration", "200ms", "--json", "--threads", "1"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	var r replayResult
+	var r experiment.ReplayResult
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestReplayA7Command(t *testing.T) {
 	if code := replayCmd([]string{"--weights", path, "--duration", "3s", "--json"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	var r replayResult
+	var r experiment.ReplayResult
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
@@ -213,8 +214,8 @@ func FuzzTrainFlags(f *testing.F) {
 		if fl == nil && code != 2 && code != 0 {
 			t.Fatalf("order %q: code %d", order, code)
 		}
-		if fl != nil && fl.order != nil && len(fl.order) != 3 {
-			t.Fatalf("order %q accepted as %v", order, fl.order)
+		if fl != nil && fl.opts.Order != nil && len(fl.opts.Order) != 3 {
+			t.Fatalf("order %q accepted as %v", order, fl.opts.Order)
 		}
 	})
 }
