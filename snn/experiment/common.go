@@ -107,7 +107,7 @@ func loadWeightFile(path string, ne, clusters, clusterSize int) (*weightFile, er
 	default:
 		size, ok := snnio.ClusterSizeFromName(path)
 		if !ok {
-			return nil, fmt.Errorf("cannot tell the clusters of %s: give clusters or cluster_size (--clusters K or --cluster-size M), or name the file ...ncNNN...", path)
+			return nil, fmt.Errorf("cannot tell the clusters of %s: give clusters or cluster_size (--clusters K or --cluster-size M), or name the file with its cluster size (ncNNN)", path)
 		}
 		if size <= 0 || ne%size != 0 {
 			return nil, fmt.Errorf("cluster size %d from the name of %s does not divide the %d E neurons", size, path, ne)
