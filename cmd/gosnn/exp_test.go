@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -321,5 +322,68 @@ func TestExpOutDirLocked(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); err != nil {
 		t.Errorf("the live run's temporary file was removed: %v", err)
+	}
+}
+
+// TestExpRun runs an options file with gosnn exp run (from a file and from stdin) and checks
+// the result envelope, and that bad files are refused naming the problem.
+func TestExpRun(t *testing.T) {
+	dir := t.TempDir()
+	w := filepath.Join(dir, "rand_250_nc40.npy")
+	if err := snnio.SaveWeights(w, smallWeights(t)); err != nil {
+		t.Fatal(err)
+	}
+	o := experiment.DefaultReplayOptions()
+	o.Weights, o.DurationMs = w, 100
+	js, err := experiment.EncodeOptions(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "replay.json")
+	if err := os.WriteFile(file, js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var results []map[string]any
+	for _, args := range [][]string{{"--threads", "1", file}, {"--threads", "1", "-"}} {
+		var out, errb bytes.Buffer
+		if code := expRunCmd(args, bytes.NewReader(js), &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		var env struct {
+			Schema int            `json:"schema"`
+			Kind   string         `json:"kind"`
+			Result map[string]any `json:"result"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &env); err != nil {
+			t.Fatalf("%v: %v in %s", args, err, out.String())
+		}
+		if env.Schema != experiment.SchemaVersion || env.Kind != "replay" || env.Result["clusters"] != 5.0 || env.Result["sim_seconds"] != 0.1 {
+			t.Errorf("%v: envelope %+v", args, env)
+		}
+		delete(env.Result, "wall_seconds")
+		results = append(results, env.Result)
+	}
+	if !reflect.DeepEqual(results[0], results[1]) {
+		t.Errorf("file and stdin give different results:\n%v\n%v", results[0], results[1])
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"schema": 1, "kind": "replay", "options": {"duration": 5}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{nil, 2, "give one options file"},
+		{[]string{filepath.Join(dir, "missing.json")}, 1, "missing.json"},
+		{[]string{bad}, 2, `unknown field "duration"`},
+		{[]string{"--threads", "-1", file}, 2, "--threads -1"},
+		{[]string{file, file}, 2, "unexpected argument"},
+	} {
+		var out, errb bytes.Buffer
+		if code := expRunCmd(tc.args, strings.NewReader(""), &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), tc.code, tc.msg)
+		}
 	}
 }

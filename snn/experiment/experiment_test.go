@@ -362,3 +362,31 @@ func TestReadoutFiles(t *testing.T) {
 		t.Errorf("report.json %+v (%v)", onDisk, err)
 	}
 }
+
+// FuzzDecodeOptions: any input decodes to valid options or to an error, never a panic, and
+// decoded options encode and decode to themselves.
+func FuzzDecodeOptions(f *testing.F) {
+	f.Add([]byte(`{"schema": 1, "kind": "replay", "options": {"duration_ms": 50, "clusters": 5}}`))
+	f.Add([]byte(`{"schema": 1, "kind": "train", "options": {"order": [1, 0], "clusters": 2}}`))
+	f.Add([]byte(`{"schema": 1, "kind": "readout", "options": {"delete_at_ms": -1}}`))
+	f.Add([]byte(`{"kind": "bench"}`))
+	f.Add([]byte(`{"schema": 2, "kind": "bench"}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		o, err := DecodeOptions(data)
+		if err != nil {
+			return
+		}
+		if err := o.Validate(); err != nil {
+			t.Fatalf("decoded invalid options %+v: %v", o, err)
+		}
+		js, err := EncodeOptions(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := DecodeOptions(js)
+		if err != nil || !reflect.DeepEqual(back, o) {
+			t.Fatalf("%s: round trip %+v, %v; want %+v", js, back, err, o)
+		}
+	})
+}
