@@ -119,7 +119,7 @@ func (o *BenchOptions) build(ctx context.Context, threads int) (*snn.Network, fu
 
 // buildReadout attaches an ABCBA read-out layer to the authors' nc160 network.
 func (o *BenchOptions) buildReadout(ctx context.Context, threads int) (*snn.Network, func() error, error) {
-	path, err := authorsFile("", maesdata.Weights, "scenario readout")
+	path, err := authorsFile("", maesdata.Weights, "scenario readout runs on")
 	if err != nil {
 		return nil, nil, err
 	}

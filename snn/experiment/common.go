@@ -62,14 +62,14 @@ func lockDir(env Env, kind string) (*dirlock.Lock, error) {
 }
 
 // authorsFile returns path, or when it is "" the path of the authors' file name (package
-// maesdata), or an error saying that field needs a file.
-func authorsFile(path, name, field string) (string, error) {
+// maesdata), or an error that starts with why the file is needed and says how to get it.
+func authorsFile(path, name, why string) (string, error) {
 	if path != "" {
 		return path, nil
 	}
 	p, err := maesdata.Find(name)
 	if err != nil {
-		return "", fmt.Errorf("%s: no file given and the authors' %s is not found: %w", field, name, err)
+		return "", fmt.Errorf("%s the authors' %s, which is not found: %w", why, name, err)
 	}
 	return p, nil
 }

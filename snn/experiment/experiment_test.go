@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/testskip"
+	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/snnio"
 )
@@ -389,4 +391,31 @@ func FuzzDecodeOptions(f *testing.F) {
 			t.Fatalf("%s: round trip %+v, %v; want %+v", js, back, err, o)
 		}
 	})
+}
+
+// TestBenchReadout runs the read-out scenario on the authors' matrix when it is present, and
+// checks that without it the error says what is missing and how to get it.
+func TestBenchReadout(t *testing.T) {
+	o := &BenchOptions{Scenario: "readout", DurationMs: 50, Seed: 1}
+	t.Run("absent", func(t *testing.T) {
+		t.Setenv(maesdata.EnvVar, "")
+		t.Setenv("XDG_DATA_HOME", t.TempDir())
+		t.Chdir(t.TempDir())
+		_, err := o.Run(context.Background(), Env{Threads: 1})
+		if err == nil || !strings.Contains(err.Error(), "scenario readout runs on the authors' "+maesdata.Weights) || !strings.Contains(err.Error(), "gosnn data fetch") {
+			t.Errorf("error %v", err)
+		}
+	})
+	testskip.AuthorsFile(t, maesdata.Weights)
+	if testing.Short() {
+		t.Skip("builds the 3000-neuron network of the authors")
+	}
+	res, err := o.Run(context.Background(), Env{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.(*BenchResult)
+	if r.Scenario != "readout" || r.Neurons != 3000 || r.SpikesE == 0 || r.SimSeconds != 0.05 {
+		t.Errorf("result %+v", r)
+	}
 }

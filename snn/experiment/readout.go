@@ -179,7 +179,7 @@ func (o *ReadoutOptions) patterns(dt float64) ([]*readout.Pattern, error) {
 	case "two":
 		return []*readout.Pattern{readout.ABCBA(), readout.DEDED()}, nil
 	case "song":
-		wav, err := authorsFile(o.Wav, maesdata.Song, "wav")
+		wav, err := authorsFile(o.Wav, maesdata.Song, "pattern song without wav: the default is")
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +209,7 @@ func (o *ReadoutOptions) run(ctx context.Context, env Env) (*ReadoutResult, erro
 		}
 		defer lock.Release()
 	}
-	path, err := authorsFile(o.Weights, maesdata.Weights, "weights")
+	path, err := authorsFile(o.Weights, maesdata.Weights, "weights not given: the default is")
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,7 @@ func (o *ReplayOptions) Run(ctx context.Context, env Env) (Result, error) {
 }
 
 func (o *ReplayOptions) run(ctx context.Context, env Env) (*ReplayResult, error) {
-	path, err := authorsFile(o.Weights, maesdata.Weights, "weights")
+	path, err := authorsFile(o.Weights, maesdata.Weights, "weights not given: the default is")
 	if err != nil {
 		return nil, err
 	}
