@@ -90,7 +90,36 @@ func runOptions(o experiment.Options, dir string, threads int, command string, s
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	host := &stderrHost{ctx: ctx, w: stderr, last: time.Now()}
-	return o.Run(ctx, experiment.Env{Dir: dir, Threads: threads, Host: host, Log: stderr, Command: command})
+	name := "gosnn exp " + o.Kind()
+	if o.Kind() == "bench" {
+		name = "gosnn bench"
+	}
+	log := &logWriter{w: stderr, prefix: name + ": "}
+	return o.Run(ctx, experiment.Env{Dir: dir, Threads: threads, Host: host, Log: log, Command: command})
+}
+
+// logWriter writes an experiment's log lines to w: the per-phase progress lines ("phase
+// 3/24 ...") as they are, the other lines (notices) after prefix.
+type logWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+func (l *logWriter) Write(p []byte) (int, error) {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(p), "\n") {
+		if line == "" {
+			continue
+		}
+		if !strings.HasPrefix(line, "phase ") {
+			b.WriteString(l.prefix)
+		}
+		b.WriteString(line)
+	}
+	if _, err := io.WriteString(l.w, b.String()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // stderrHost reports run progress on stderr at most every 10 s of wall time.
