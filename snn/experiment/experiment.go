@@ -43,8 +43,8 @@ type Env struct {
 	// Threads is the number of worker threads of the simulation (0: runtime.GOMAXPROCS(0)).
 	// Results do not depend on it.
 	Threads int
-	// Host receives the progress of every network run (nil: none). It is attached through the
-	// run's context, so interrupts also go through ctx.
+	// Host receives the progress of every network run (nil: none). Interrupts go through the
+	// context given to Run.
 	Host snn.Host
 	// Log receives a line of text per step of a long run (a finished protocol phase, a resumed
 	// run, temporary files removed from Dir), for a person watching (nil: none).
