@@ -76,6 +76,7 @@ func init() {
 		"SpikeMonitor":   reflect.ValueOf((*snn.SpikeMonitor)(nil)),
 		"Spikes":         reflect.ValueOf((*snn.Spikes)(nil)),
 		"StateMonitor":   reflect.ValueOf((*snn.StateMonitor)(nil)),
+		"Step":           reflect.ValueOf((*snn.Step)(nil)),
 		"Stimulus":       reflect.ValueOf((*snn.Stimulus)(nil)),
 		"Synapses":       reflect.ValueOf((*snn.Synapses)(nil)),
 		"ThresholdMode":  reflect.ValueOf((*snn.ThresholdMode)(nil)),
