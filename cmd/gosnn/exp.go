@@ -182,6 +182,10 @@ func expRunCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	res, err := runOptions(o, *dir, *threads, strings.TrimSpace("gosnn exp run "+strings.Join(args, " ")), stderr)
+	if errors.Is(err, experiment.ErrNoDir) {
+		fmt.Fprintf(stderr, "gosnn exp run: %v: give --out DIR\n", err)
+		return 2
+	}
 	if err != nil {
 		return expFailed("gosnn exp run", err, *dir, stderr)
 	}

@@ -366,6 +366,10 @@ func TestExpRun(t *testing.T) {
 	if !reflect.DeepEqual(results[0], results[1]) {
 		t.Errorf("file and stdin give different results:\n%v\n%v", results[0], results[1])
 	}
+	train := filepath.Join(dir, "train.json")
+	if err := os.WriteFile(train, []byte(`{"schema": 1, "kind": "train", "options": {"preset": "reduced", "clusters": 4}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	bad := filepath.Join(dir, "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"schema": 1, "kind": "replay", "options": {"duration": 5}}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -380,6 +384,7 @@ func TestExpRun(t *testing.T) {
 		{[]string{bad}, 2, `unknown field "duration"`},
 		{[]string{"--threads", "-1", file}, 2, "--threads -1"},
 		{[]string{file, file}, 2, "unexpected argument"},
+		{[]string{train}, 2, "give --out DIR"},
 	} {
 		var out, errb bytes.Buffer
 		if code := expRunCmd(tc.args, strings.NewReader(""), &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {

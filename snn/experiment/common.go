@@ -185,8 +185,8 @@ func wrap(kind string, err error) error {
 	return fmt.Errorf("experiment: %s: %w", kind, err)
 }
 
-// errNoDir is the error of kinds that need Env.Dir.
-var errNoDir = errors.New("Env.Dir is required (the run's directory)")
+// ErrNoDir is the error (wrapped) of a kind that needs Env.Dir run without one.
+var ErrNoDir = errors.New("Env.Dir is required (the run's directory)")
 
 // procStatusKB returns a "kB" field of /proc/self/status (Linux), or -1.
 func procStatusKB(field string) float64 {

@@ -334,7 +334,7 @@ func copyFiles(t *testing.T, dir, to string) {
 // TestTrainNeedsDir: train refuses to run without a directory.
 func TestTrainNeedsDir(t *testing.T) {
 	_, err := small(t)["train"].Run(context.Background(), Env{})
-	if err == nil || !strings.Contains(err.Error(), "Env.Dir") {
+	if !errors.Is(err, ErrNoDir) || !strings.Contains(err.Error(), "Env.Dir") {
 		t.Errorf("error %v, want one about Env.Dir", err)
 	}
 }

@@ -193,7 +193,7 @@ func (o *TrainOptions) Run(ctx context.Context, env Env) (Result, error) {
 
 func (o *TrainOptions) run(ctx context.Context, env Env) (*TrainResult, error) {
 	if env.Dir == "" {
-		return nil, errNoDir
+		return nil, ErrNoDir
 	}
 	setup := o.setup(env.Threads)
 	prot := o.protocol()
