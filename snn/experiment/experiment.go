@@ -142,3 +142,32 @@ func EncodeResult(r Result) ([]byte, error) {
 	}
 	return json.MarshalIndent(Envelope{Schema: SchemaVersion, Kind: r.Kind(), Result: raw}, "", "  ")
 }
+
+// WithFields returns a copy of o with the fields named (by their JSON names) set to the values
+// given, validated: what a sweep or a notebook does to vary one parameter of a base. A name o
+// does not have is an error naming it; o itself is not changed. Values are what
+// encoding/json would decode (numbers, strings, booleans, slices), e.g.
+// WithFields(o, map[string]any{"seed": 2, "duration_ms": 500}).
+func WithFields(o Options, fields map[string]any) (Options, error) {
+	base, err := json.Marshal(o)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: encoding %s options: %w", o.Kind(), err)
+	}
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(base))
+	dec.UseNumber() // a large seed stays exact
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("experiment: %s options: %w", o.Kind(), err)
+	}
+	for k, v := range fields {
+		if _, ok := m[k]; !ok {
+			return nil, fmt.Errorf("experiment: %s options have no field %q", o.Kind(), k)
+		}
+		m[k] = v
+	}
+	merged, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: %s options: %w", o.Kind(), err)
+	}
+	return DecodeKind(o.Kind(), merged)
+}

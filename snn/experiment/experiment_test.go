@@ -419,3 +419,38 @@ func TestBenchReadout(t *testing.T) {
 		t.Errorf("result %+v", r)
 	}
 }
+
+// TestWithFields: fields set by JSON name, the original unchanged, unknown names and invalid
+// values refused naming them.
+func TestWithFields(t *testing.T) {
+	base := DefaultTrainOptions()
+	o, err := WithFields(base, map[string]any{"seed": 7, "preset": "reduced", "order": []int{1, 0}, "clusters": 2, "time_scale": 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultTrainOptions()
+	want.Seed, want.Preset, want.Order, want.Clusters, want.TimeScale = 7, "reduced", []int{1, 0}, 2, 0.5
+	if !reflect.DeepEqual(o, want) {
+		t.Errorf("got %+v, want %+v", o, want)
+	}
+	if !reflect.DeepEqual(base, DefaultTrainOptions()) {
+		t.Errorf("the base changed: %+v", base)
+	}
+	big := DefaultReplayOptions()
+	big.Seed = 1<<60 + 1
+	if o, err := WithFields(big, map[string]any{"ne": 100}); err != nil || o.(*ReplayOptions).Seed != big.Seed || o.(*ReplayOptions).NE != 100 {
+		t.Errorf("large seed: %+v, %v", o, err)
+	}
+	for _, tc := range []struct {
+		fields map[string]any
+		want   string
+	}{
+		{map[string]any{"Seed": 1}, `no field "Seed"`},
+		{map[string]any{"clusters": -1}, "clusters = -1"},
+		{map[string]any{"seed": "two"}, "seed"},
+	} {
+		if _, err := WithFields(base, tc.fields); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want %q", tc.fields, err, tc.want)
+		}
+	}
+}
