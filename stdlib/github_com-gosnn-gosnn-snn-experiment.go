@@ -23,8 +23,10 @@ func init() {
 		"DefaultTrainOptions":   reflect.ValueOf(experiment.DefaultTrainOptions),
 		"EncodeOptions":         reflect.ValueOf(experiment.EncodeOptions),
 		"EncodeResult":          reflect.ValueOf(experiment.EncodeResult),
+		"ErrNoDir":              reflect.ValueOf(&experiment.ErrNoDir).Elem(),
 		"Kinds":                 reflect.ValueOf(experiment.Kinds),
 		"SchemaVersion":         reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
+		"WithFields":            reflect.ValueOf(experiment.WithFields),
 
 		// type definitions
 		"BenchOptions":   reflect.ValueOf((*experiment.BenchOptions)(nil)),
