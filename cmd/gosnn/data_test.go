@@ -163,11 +163,11 @@ func TestExpDefaultsToAuthorsFiles(t *testing.T) {
 	}
 	t.Setenv(maesdata.EnvVar, dir)
 	errb.Reset()
-	if f, code := parseReplayFlags(nil, &errb); code >= 0 || f.weights != filepath.Join(dir, maesdata.Weights) {
+	if f, code := parseReplayFlags(nil, &errb); code >= 0 || f.opts.Weights != filepath.Join(dir, maesdata.Weights) {
 		t.Errorf("replay: exit %d, weights %v, stderr %q", code, f, errb.String())
 	}
 	f, code := parseReadoutFlags([]string{"--pattern", "song"}, &errb)
-	if code >= 0 || f.weights != filepath.Join(dir, maesdata.Weights) || f.wav != filepath.Join(dir, maesdata.Song) {
+	if code >= 0 || f.opts.Weights != filepath.Join(dir, maesdata.Weights) || f.opts.Wav != filepath.Join(dir, maesdata.Song) {
 		t.Errorf("readout: exit %d, flags %+v, stderr %q", code, f, errb.String())
 	}
 }

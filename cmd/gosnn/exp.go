@@ -1,27 +1,27 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"path/filepath"
+	"os/signal"
 	"sort"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
-	"github.com/gosnn/gosnn/snn/analysis"
-	"github.com/gosnn/gosnn/snn/snnio"
-	"gonum.org/v1/gonum/mat"
+	"github.com/gosnn/gosnn/snn/experiment"
 )
 
-// gosnn exp runs batch experiments. Each experiment is a sub-subcommand registered from an
-// init function with registerExp, in its own file (replay lives here; train and readout can
-// be added beside it).
+// gosnn exp runs batch experiments: the kinds of package snn/experiment. Each experiment is a
+// sub-subcommand registered from an init function with registerExp, in its own file; it parses
+// its flags into the kind's Options, calls runOptions and prints the Result (a table, or JSON
+// with --json). "gosnn exp run FILE.json" runs any options envelope.
 
 type expCommand struct {
 	summary string
@@ -44,6 +44,8 @@ func init() {
 		func(args []string) int { return replayCmd(args, os.Stdout, os.Stderr) })
 	registerExp("train", "train the recurrent network with the stimulus protocol of docs/MODEL.md 7.1 and save the weights",
 		func(args []string) int { return trainCmd(args, os.Stdout, os.Stderr) })
+	registerExp("run", "run the experiment of an options file (JSON envelope) and print the result envelope",
+		func(args []string) int { return expRunCmd(args, os.Stdin, os.Stdout, os.Stderr) })
 }
 
 func expUsage() {
@@ -81,59 +83,162 @@ func runExp(args []string) int {
 	return c.run(args[1:])
 }
 
-// replayResult is the JSON record printed by gosnn exp replay --json.
-type replayResult struct {
-	Weights         string   `json:"weights"`
-	Neurons         int      `json:"neurons"`
-	Clusters        int      `json:"clusters"`
-	ClusterSize     int      `json:"cluster_size"`
-	Seed            uint64   `json:"seed"`
-	Threads         int      `json:"threads"`
-	PeriodMs        optFloat `json:"period_ms"` // null when no full cycle was seen
-	StepMs          optFloat `json:"step_ms"`
-	Transitions     int      `json:"transitions"`
-	InOrderFraction optFloat `json:"in_order_fraction"`
-	ActiveFraction  float64  `json:"active_fraction"`
-	RateEHz         float64  `json:"rate_e_hz"`
-	RateIHz         float64  `json:"rate_i_hz"`
-	SimSeconds      float64  `json:"sim_seconds"`
-	WallSeconds     float64  `json:"wall_seconds"`
-}
-
-// optFloat is a float64 that encodes NaN and ±Inf as JSON null (for example the period of
-// a network that does not replay).
-type optFloat float64
-
-// MarshalJSON implements json.Marshaler.
-func (f optFloat) MarshalJSON() ([]byte, error) {
-	x := float64(f)
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return []byte("null"), nil
+// runOptions runs o until it ends or an interrupt (SIGINT) cancels it, with the progress of
+// its networks every 10 s and its log lines on stderr; command describes it in the lock of
+// dir.
+func runOptions(o experiment.Options, dir string, threads int, command string, stderr io.Writer) (experiment.Result, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	host := &stderrHost{ctx: ctx, w: stderr, last: time.Now()}
+	name := "gosnn exp " + o.Kind()
+	if o.Kind() == "bench" {
+		name = "gosnn bench"
 	}
-	return json.Marshal(x)
+	log := &logWriter{w: stderr, prefix: name + ": "}
+	return o.Run(ctx, experiment.Env{Dir: dir, Threads: threads, Host: host, Log: log, Command: command})
 }
 
-// replayFlags are the flags of gosnn exp replay.
+// logWriter writes an experiment's log lines to w: the per-phase progress lines ("phase
+// 3/24 ...") as they are, the other lines (notices) after prefix.
+type logWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+func (l *logWriter) Write(p []byte) (int, error) {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(p), "\n") {
+		if line == "" {
+			continue
+		}
+		if !strings.HasPrefix(line, "phase ") {
+			b.WriteString(l.prefix)
+		}
+		b.WriteString(line)
+	}
+	if _, err := io.WriteString(l.w, b.String()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// stderrHost reports run progress on stderr at most every 10 s of wall time.
+type stderrHost struct {
+	ctx  context.Context
+	w    io.Writer
+	last time.Time
+}
+
+func (h *stderrHost) Context() context.Context { return h.ctx }
+
+func (h *stderrHost) Progress(p snn.Progress) {
+	if p.Final || time.Since(h.last) < 10*time.Second {
+		return
+	}
+	h.last = time.Now()
+	rate := 0.0
+	if len(p.Rates) > 0 {
+		rate = p.Rates[0]
+	}
+	label := "run"
+	if p.Phases > 0 {
+		label = fmt.Sprintf("phase %d/%d", p.Phase+1, p.Phases)
+	}
+	fmt.Fprintf(h.w, "  %s: %.0f/%.0f s simulated, E %.2f Hz, %.0f s wall\n", label, p.Done/1000, p.Total/1000, rate, p.Wall.Seconds())
+}
+
+// expRunCmd is gosnn exp run FILE.json: it decodes an options envelope (experiment.DecodeOptions;
+// "-" reads stdin), runs it with --out as its directory and prints the result envelope.
+func expRunCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("exp run", flag.ContinueOnError)
+	dir := fs.String("out", "", "the run's directory: snapshots to resume from and the files the kind writes (required by train)")
+	threads := fs.Int("threads", 0, "worker threads (0: GOMAXPROCS)")
+	usage := "gosnn exp run [--out DIR] [--threads N] FILE.json (kinds: " + strings.Join(experiment.Kinds(), ", ") + "; - reads stdin)"
+	if code := parseFlagsArgs(fs, args, stderr, usage, 1); code >= 0 {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(stderr, "gosnn exp run: give one options file\nusage: %s\n", usage)
+		return 2
+	}
+	if *threads < 0 {
+		fmt.Fprintf(stderr, "gosnn exp run: --threads %d: must be >= 0\n", *threads)
+		return 2
+	}
+	var data []byte
+	var err error
+	if fs.Arg(0) == "-" {
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(fs.Arg(0))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp run: %v\n", err)
+		return 1
+	}
+	o, err := experiment.DecodeOptions(data)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp run: %s: %v\n", fs.Arg(0), err)
+		return 2
+	}
+	res, err := runOptions(o, *dir, *threads, strings.TrimSpace("gosnn exp run "+strings.Join(args, " ")), stderr)
+	if errors.Is(err, experiment.ErrNoDir) {
+		fmt.Fprintf(stderr, "gosnn exp run: %v: give --out DIR\n", err)
+		return 2
+	}
+	if err != nil {
+		return expFailed("gosnn exp run", err, *dir, stderr)
+	}
+	js, err := experiment.EncodeResult(res)
+	if err == nil {
+		_, err = stdout.Write(append(js, '\n'))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn exp run: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// expFailed reports a failed run on stderr (saying how to resume an interrupted one that has a
+// directory) and returns exit status 1.
+func expFailed(prefix string, err error, dir string, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+	if errors.Is(err, context.Canceled) && dir != "" {
+		fmt.Fprintf(stderr, "%s: interrupted; run the same command again to resume from %s\n", prefix, dir)
+	}
+	return 1
+}
+
+// printResult prints res as one JSON object (indented when indent) or with table.
+func printResult[R any](stdout io.Writer, res R, asJSON, indent bool, table func(io.Writer, R) error) error {
+	if !asJSON {
+		return table(stdout, res)
+	}
+	enc := json.NewEncoder(stdout)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	return enc.Encode(res)
+}
+
+// replayFlags are the flags of gosnn exp replay: the options and how to run and print them.
 type replayFlags struct {
-	weights     string
-	clusters    int
-	clusterSize int
-	ne          int
-	durMs       float64
-	seed        uint64
-	threads     int
-	json        bool
+	opts    *experiment.ReplayOptions
+	threads int
+	json    bool
 }
 
 func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 	fs := flag.NewFlagSet("exp replay", flag.ContinueOnError)
-	f := &replayFlags{}
-	fs.StringVar(&f.weights, "weights", "", "weight matrix file (.mat, .npy or text), post × pre, E first (default: the authors' "+maesdata.Weights+", found as gosnn data path says)")
-	fs.IntVar(&f.clusters, "clusters", 0, "number of E clusters (default: from --cluster-size or the file name's ncNNN)")
-	fs.IntVar(&f.clusterSize, "cluster-size", 0, "E cluster size (default: the file name's ncNNN)")
-	fs.IntVar(&f.ne, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
+	o := experiment.DefaultReplayOptions()
+	f := &replayFlags{opts: o}
+	fs.StringVar(&o.Weights, "weights", "", "weight matrix file (.mat, .npy or text), post × pre, E first (default: the authors' "+maesdata.Weights+", found as gosnn data path says)")
+	fs.IntVar(&o.Clusters, "clusters", 0, "number of E clusters (default: from --cluster-size or the file name's ncNNN)")
+	fs.IntVar(&o.ClusterSize, "cluster-size", 0, "E cluster size (default: the file name's ncNNN)")
+	fs.IntVar(&o.NE, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
 	dur := fs.String("duration", "10s", "simulated time (Go duration)")
-	fs.Uint64Var(&f.seed, "seed", 1, "random seed (initial state and Poisson input)")
+	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (initial state and Poisson input)")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of a table")
 	if code := parseFlags(fs, args, stderr, "gosnn exp replay [--weights FILE] [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threads N] [--json]"); code >= 0 {
@@ -143,18 +248,21 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 		fmt.Fprintf(stderr, "gosnn exp replay: "+format+"\n", a...)
 		return nil, 2
 	}
-	if err := authorsDefault(&f.weights, maesdata.Weights); err != nil {
+	if err := authorsDefault(&o.Weights, maesdata.Weights); err != nil {
 		return fail("--weights FILE is required: %v", err)
 	}
-	if f.clusters < 0 || f.clusterSize < 0 || f.ne < 0 || f.threads < 0 {
+	if o.Clusters < 0 || o.ClusterSize < 0 || o.NE < 0 || f.threads < 0 {
 		return fail("--clusters, --cluster-size, --ne and --threads must be >= 0")
 	}
-	if f.clusters > 0 && f.clusterSize > 0 {
+	if o.Clusters > 0 && o.ClusterSize > 0 {
 		return fail("give --clusters or --cluster-size, not both")
 	}
 	var err error
-	if f.durMs, err = parseSimDuration(*dur); err != nil {
+	if o.DurationMs, err = parseSimDuration(*dur); err != nil {
 		return fail("--duration: %v", err)
+	}
+	if err := o.Validate(); err != nil {
+		return fail("%s", flagError(o.Kind(), err))
 	}
 	return f, -1
 }
@@ -165,112 +273,18 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 	if f == nil {
 		return code
 	}
-	res, err := replay(f)
+	res, err := runOptions(f.opts, "", f.threads, "", stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "gosnn exp replay: %v\n", err)
-		return 1
+		return expFailed("gosnn exp replay", err, "", stderr)
 	}
-	if f.json {
-		err = json.NewEncoder(stdout).Encode(res)
-	} else {
-		err = printReplayTable(stdout, res)
-	}
-	if err != nil {
+	if err := printResult(stdout, res.(*experiment.ReplayResult), f.json, false, printReplayTable); err != nil {
 		fmt.Fprintf(stderr, "gosnn exp replay: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-// weightFile is a full weight matrix (post × pre, E first) with its E count and clusters.
-type weightFile struct {
-	w     *mat.Dense
-	n, ne int // all neurons, E neurons
-	k     int // clusters of equal size
-}
-
-// loadWeightFile reads path and works out the E neurons (ne, else 4/5 of the matrix) and the
-// clusters (clusters, else clusterSize, else the ncNNN in the file name), which must divide
-// the E neurons.
-func loadWeightFile(path string, ne, clusters, clusterSize int) (*weightFile, error) {
-	w, err := snnio.LoadWeights(path)
-	if err != nil {
-		return nil, err
-	}
-	n, _ := w.Dims()
-	if ne == 0 {
-		ne = n * 4 / 5
-	}
-	if ne > n {
-		return nil, fmt.Errorf("--ne %d exceeds the matrix size %d", ne, n)
-	}
-	k := clusters
-	switch {
-	case k > 0:
-	case clusterSize > 0:
-		if ne%clusterSize != 0 {
-			return nil, fmt.Errorf("--cluster-size %d does not divide the %d E neurons", clusterSize, ne)
-		}
-		k = ne / clusterSize
-	default:
-		size, ok := snnio.ClusterSizeFromName(path)
-		if !ok {
-			return nil, fmt.Errorf("cannot tell the clusters of %s: give --clusters K or --cluster-size M (or name the file ...ncNNN...)", path)
-		}
-		if size <= 0 || ne%size != 0 {
-			return nil, fmt.Errorf("cluster size %d from the name of %s does not divide the %d E neurons", size, path, ne)
-		}
-		k = ne / size
-	}
-	if ne%k != 0 {
-		return nil, fmt.Errorf("--clusters %d does not divide the %d E neurons", k, ne)
-	}
-	return &weightFile{w: w, n: n, ne: ne, k: k}, nil
-}
-
-func replay(f *replayFlags) (*replayResult, error) {
-	wf, err := loadWeightFile(f.weights, f.ne, f.clusters, f.clusterSize)
-	if err != nil {
-		return nil, err
-	}
-	w, n, ne, k := wf.w, wf.n, wf.ne, wf.k
-	cfg := snn.DefaultConfig()
-	cfg.NE, cfg.NI, cfg.Clusters = ne, n-ne, k
-	cfg.Seed, cfg.Threads = f.seed, f.threads
-	net, err := snn.NewFromWeights(cfg, w, snn.Clusters{})
-	if err != nil {
-		return nil, weightsError(f.weights, err)
-	}
-	sm, err := net.RecordSpikes(snn.PopE, nil)
-	if err != nil {
-		return nil, err
-	}
-	t0 := time.Now()
-	if err := net.Run(f.durMs); err != nil {
-		return nil, err
-	}
-	wall := time.Since(t0).Seconds()
-	st, err := analysis.AnalyzeReplay(sm.Spikes(), net.Clusters(), 0, net.Time(), analysis.DefaultReplayOptions())
-	if err != nil {
-		return nil, err
-	}
-	sim := net.Time() / 1000
-	r := &replayResult{
-		Weights: f.weights, Neurons: n, Clusters: k, ClusterSize: ne / k, Seed: f.seed, Threads: net.Threads(),
-		PeriodMs: optFloat(st.PeriodMs), StepMs: optFloat(st.StepMs), Transitions: st.Transitions,
-		InOrderFraction: optFloat(st.InOrderFraction), ActiveFraction: st.ActiveFraction,
-		SimSeconds: sim, WallSeconds: wall,
-	}
-	if ne > 0 {
-		r.RateEHz = float64(net.SpikeCount(snn.PopE)) / float64(ne) / sim
-	}
-	if n > ne {
-		r.RateIHz = float64(net.SpikeCount(snn.PopI)) / float64(n-ne) / sim
-	}
-	return r, nil
-}
-
-func printReplayTable(w io.Writer, r *replayResult) error {
+func printReplayTable(w io.Writer, r *experiment.ReplayResult) error {
 	_, err := fmt.Fprintf(w, `weights            %s
 neurons            %d
 clusters           %d of %d
@@ -285,38 +299,25 @@ simulated / wall   %.1f s / %.1f s
 	return err
 }
 
-// weightsError names the weight file in an error about the network built from it (a NaN or
-// negative entry: "snn: NewFromWeights: weight[3][7] = NaN: ..." says where in the matrix,
-// this says in which file).
-func weightsError(path string, err error) error {
-	return fmt.Errorf("%s: %w", path, err)
+// flagError rewrites an error of an experiment's Validate ("experiment: train: cluster_size = -1:
+// ...") with the field named as its flag ("--cluster-size = -1: ...").
+func flagError(kind string, err error) string {
+	msg, ok := strings.CutPrefix(err.Error(), "experiment: "+kind+": ")
+	if !ok {
+		return err.Error()
+	}
+	field, rest, _ := strings.Cut(msg, " ")
+	return "--" + strings.ReplaceAll(field, "_", "-") + " " + rest
 }
 
-// checkWritable fails early, before a long run, when the weights could not be saved to path:
-// it saves a 1×1 matrix in the same format to a temporary name in the same directory.
-func checkWritable(path string) error {
-	probe := filepath.Join(filepath.Dir(path), ".gosnn-probe-"+strconv.Itoa(os.Getpid())+filepath.Ext(path))
-	if err := snnio.SaveWeights(probe, mat.NewDense(1, 1, []float64{1})); err != nil {
-		return fmt.Errorf("cannot save weights to %s: %w", path, err)
+// parseSimDuration parses a Go duration ("2s", "1500ms") into milliseconds; it must be > 0.
+func parseSimDuration(s string) (float64, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 2s or 500ms", s)
 	}
-	return os.Remove(probe)
-}
-
-// rowMeanRange returns the smallest and largest mean existing input weight of a row (A5).
-func rowMeanRange(w mat.Matrix) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	r, c := w.Dims()
-	for i := 0; i < r; i++ {
-		s, n := 0.0, 0
-		for j := 0; j < c; j++ {
-			if x := w.At(i, j); x != 0 {
-				s += x
-				n++
-			}
-		}
-		if n > 0 {
-			lo, hi = min(lo, s/float64(n)), max(hi, s/float64(n))
-		}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q: must be > 0", s)
 	}
-	return lo, hi
+	return float64(d) / float64(time.Millisecond), nil
 }

@@ -7,12 +7,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/gosnn/gosnn/internal/dirlock"
 	"github.com/gosnn/gosnn/internal/testskip"
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/experiment"
 	"github.com/gosnn/gosnn/snn/snnio"
 	"gonum.org/v1/gonum/mat"
 )
@@ -43,12 +45,12 @@ func TestReplayFlags(t *testing.T) {
 		{[]string{"--weights", "x.mat", "--duration", "soon"}, 2, "is not a duration"},
 		{[]string{"--weights", "x.mat", "--clusters", "-1"}, 2, "must be >= 0"},
 		{[]string{"--weights", filepath.Join(dir, "missing.mat")}, 1, "missing.mat"},
-		{[]string{"--weights", noName}, 1, "give --clusters K or --cluster-size M"},
+		{[]string{"--weights", noName}, 1, "--clusters K or --cluster-size M"},
 		{[]string{"--weights", noName, "--cluster-size", "7"}, 1, "does not divide"},
 		{[]string{"--weights", noName, "--clusters", "7"}, 1, "does not divide"},
 		{[]string{"--weights", noName, "--ne", "500"}, 1, "exceeds the matrix size"},
-		{[]string{"--weights", nan, "--clusters", "5"}, 1, "gosnn exp replay: " + nan + ": snn: NewFromWeights: weight[3][7] = NaN"},
-		{[]string{"--weights", neg, "--clusters", "5"}, 1, "gosnn exp replay: " + neg + ": snn: NewFromWeights: weight[3][7] = -0.5"},
+		{[]string{"--weights", nan, "--clusters", "5"}, 1, nan + ": snn: NewFromWeights: weight[3][7] = NaN"},
+		{[]string{"--weights", neg, "--clusters", "5"}, 1, neg + ": snn: NewFromWeights: weight[3][7] = -0.5"},
 	} {
 		var out, errb bytes.Buffer
 		if code := replayCmd(tc.args, &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {
@@ -80,7 +82,7 @@ func TestReplaySmall(t *testing.T) {
 	if code := replayCmd([]string{"--weights", path, "--duration", "200ms", "--json", "--threads", "1"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	var r replayResult
+	var r experiment.ReplayResult
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +112,7 @@ func TestReplayA7Command(t *testing.T) {
 	if code := replayCmd([]string{"--weights", path, "--duration", "3s", "--json"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	var r replayResult
+	var r experiment.ReplayResult
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
@@ -213,8 +215,8 @@ func FuzzTrainFlags(f *testing.F) {
 		if fl == nil && code != 2 && code != 0 {
 			t.Fatalf("order %q: code %d", order, code)
 		}
-		if fl != nil && fl.order != nil && len(fl.order) != 3 {
-			t.Fatalf("order %q accepted as %v", order, fl.order)
+		if fl != nil && fl.opts.Order != nil && len(fl.opts.Order) != 3 {
+			t.Fatalf("order %q accepted as %v", order, fl.opts.Order)
 		}
 	})
 }
@@ -320,5 +322,73 @@ func TestExpOutDirLocked(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); err != nil {
 		t.Errorf("the live run's temporary file was removed: %v", err)
+	}
+}
+
+// TestExpRun runs an options file with gosnn exp run (from a file and from stdin) and checks
+// the result envelope, and that bad files are refused naming the problem.
+func TestExpRun(t *testing.T) {
+	dir := t.TempDir()
+	w := filepath.Join(dir, "rand_250_nc40.npy")
+	if err := snnio.SaveWeights(w, smallWeights(t)); err != nil {
+		t.Fatal(err)
+	}
+	o := experiment.DefaultReplayOptions()
+	o.Weights, o.DurationMs = w, 100
+	js, err := experiment.EncodeOptions(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "replay.json")
+	if err := os.WriteFile(file, js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var results []map[string]any
+	for _, args := range [][]string{{"--threads", "1", file}, {"--threads", "1", "-"}} {
+		var out, errb bytes.Buffer
+		if code := expRunCmd(args, bytes.NewReader(js), &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		var env struct {
+			Schema int            `json:"schema"`
+			Kind   string         `json:"kind"`
+			Result map[string]any `json:"result"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &env); err != nil {
+			t.Fatalf("%v: %v in %s", args, err, out.String())
+		}
+		if env.Schema != experiment.SchemaVersion || env.Kind != "replay" || env.Result["clusters"] != 5.0 || env.Result["sim_seconds"] != 0.1 {
+			t.Errorf("%v: envelope %+v", args, env)
+		}
+		delete(env.Result, "wall_seconds")
+		results = append(results, env.Result)
+	}
+	if !reflect.DeepEqual(results[0], results[1]) {
+		t.Errorf("file and stdin give different results:\n%v\n%v", results[0], results[1])
+	}
+	train := filepath.Join(dir, "train.json")
+	if err := os.WriteFile(train, []byte(`{"schema": 1, "kind": "train", "options": {"preset": "reduced", "clusters": 4}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"schema": 1, "kind": "replay", "options": {"duration": 5}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{nil, 2, "give one options file"},
+		{[]string{filepath.Join(dir, "missing.json")}, 1, "missing.json"},
+		{[]string{bad}, 2, `unknown field "duration"`},
+		{[]string{"--threads", "-1", file}, 2, "--threads -1"},
+		{[]string{file, file}, 2, "unexpected argument"},
+		{[]string{train}, 2, "give --out DIR"},
+	} {
+		var out, errb bytes.Buffer
+		if code := expRunCmd(tc.args, strings.NewReader(""), &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), tc.code, tc.msg)
+		}
 	}
 }

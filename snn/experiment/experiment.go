@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/gosnn/gosnn/snn"
@@ -42,14 +43,25 @@ type Env struct {
 	// Threads is the number of worker threads of the simulation (0: runtime.GOMAXPROCS(0)).
 	// Results do not depend on it.
 	Threads int
-	// Host receives the progress of every network run (nil: none). It is attached through the
-	// run's context, so interrupts also go through ctx.
+	// Host receives the progress of every network run (nil: none). Interrupts go through the
+	// context given to Run.
 	Host snn.Host
+	// Log receives a line of text per step of a long run (a finished protocol phase, a resumed
+	// run, temporary files removed from Dir), for a person watching (nil: none).
+	Log io.Writer
+	// Command describes the run in the lock of Dir, for the error another run into the same
+	// Dir gets ("" means "gosnn experiment KIND").
+	Command string
 }
 
 // kinds lists the experiment kinds: the name and a function returning a pointer to the
 // default options. It is a literal, never written.
-var kinds = map[string]func() Options{}
+var kinds = map[string]func() Options{
+	"bench":   func() Options { return DefaultBenchOptions() },
+	"readout": func() Options { return DefaultReadoutOptions() },
+	"replay":  func() Options { return DefaultReplayOptions() },
+	"train":   func() Options { return DefaultTrainOptions() },
+}
 
 // Kinds returns the names of the experiment kinds, sorted.
 func Kinds() []string {
@@ -129,4 +141,33 @@ func EncodeResult(r Result) ([]byte, error) {
 		return nil, fmt.Errorf("experiment: encoding %s result: %w", r.Kind(), err)
 	}
 	return json.MarshalIndent(Envelope{Schema: SchemaVersion, Kind: r.Kind(), Result: raw}, "", "  ")
+}
+
+// WithFields returns a copy of o with the fields named (by their JSON names) set to the values
+// given, validated: what a sweep or a notebook does to vary one parameter of a base. A name o
+// does not have is an error naming it; o itself is not changed. Values are what
+// encoding/json would decode (numbers, strings, booleans, slices), e.g.
+// WithFields(o, map[string]any{"seed": 2, "duration_ms": 500}).
+func WithFields(o Options, fields map[string]any) (Options, error) {
+	base, err := json.Marshal(o)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: encoding %s options: %w", o.Kind(), err)
+	}
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(base))
+	dec.UseNumber() // a large seed stays exact
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("experiment: %s options: %w", o.Kind(), err)
+	}
+	for k, v := range fields {
+		if _, ok := m[k]; !ok {
+			return nil, fmt.Errorf("experiment: %s options have no field %q", o.Kind(), k)
+		}
+		m[k] = v
+	}
+	merged, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: %s options: %w", o.Kind(), err)
+	}
+	return DecodeKind(o.Kind(), merged)
 }

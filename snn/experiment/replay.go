@@ -1,0 +1,132 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gosnn/gosnn/maesdata"
+	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
+)
+
+// ReplayOptions are the options of kind "replay": spontaneous replay of a trained weight
+// matrix with frozen weights (docs/MODEL.md A7). It writes no files and does not resume (a
+// run is seconds to minutes).
+type ReplayOptions struct {
+	// Weights is the weight matrix file (.mat, .npy or text), post × pre, E first; "" means
+	// the authors' FF60b_2400_nc160.mat (package maesdata).
+	Weights string `json:"weights"`
+	// Clusters is the number of E clusters; 0: from ClusterSize, else the file name's ncNNN.
+	Clusters int `json:"clusters"`
+	// ClusterSize is the E cluster size; 0: from Clusters, else the file name's ncNNN.
+	ClusterSize int `json:"cluster_size"`
+	// NE is the number of E neurons; 0: 4/5 of the matrix size.
+	NE int `json:"ne"`
+	// DurationMs is the simulated time, ms (10 000).
+	DurationMs float64 `json:"duration_ms"`
+	// Seed seeds the initial state and the Poisson input (1).
+	Seed uint64 `json:"seed"`
+}
+
+// DefaultReplayOptions returns the defaults of kind "replay": 10 s on the authors' matrix.
+func DefaultReplayOptions() *ReplayOptions {
+	return &ReplayOptions{DurationMs: 10000, Seed: 1}
+}
+
+// Kind returns "replay".
+func (o *ReplayOptions) Kind() string { return "replay" }
+
+// Validate reports the first invalid field.
+func (o *ReplayOptions) Validate() error {
+	switch {
+	case o.Clusters < 0:
+		return fmt.Errorf("experiment: replay: clusters = %d: must be >= 0", o.Clusters)
+	case o.ClusterSize < 0:
+		return fmt.Errorf("experiment: replay: cluster_size = %d: must be >= 0", o.ClusterSize)
+	case o.NE < 0:
+		return fmt.Errorf("experiment: replay: ne = %d: must be >= 0", o.NE)
+	case o.Clusters > 0 && o.ClusterSize > 0:
+		return fmt.Errorf("experiment: replay: clusters and cluster_size: give one, not both")
+	}
+	return checkMs("replay", "duration_ms", o.DurationMs)
+}
+
+// ReplayResult is the result of kind "replay" (the record of gosnn exp replay --json).
+type ReplayResult struct {
+	Weights         string   `json:"weights"` // the weight file read
+	Neurons         int      `json:"neurons"`
+	Clusters        int      `json:"clusters"`
+	ClusterSize     int      `json:"cluster_size"`
+	Seed            uint64   `json:"seed"`
+	Threads         int      `json:"threads"`
+	PeriodMs        OptFloat `json:"period_ms"` // median cycle; null when no full cycle was seen
+	StepMs          OptFloat `json:"step_ms"`   // median time between successive clusters
+	Transitions     int      `json:"transitions"`
+	InOrderFraction OptFloat `json:"in_order_fraction"`
+	ActiveFraction  float64  `json:"active_fraction"`
+	RateEHz         float64  `json:"rate_e_hz"`
+	RateIHz         float64  `json:"rate_i_hz"`
+	SimSeconds      float64  `json:"sim_seconds"`
+	WallSeconds     float64  `json:"wall_seconds"`
+}
+
+// Kind returns "replay".
+func (r *ReplayResult) Kind() string { return "replay" }
+
+// Run simulates the frozen network and analyses its replay (analysis.AnalyzeReplay). It
+// ignores env.Dir.
+func (o *ReplayOptions) Run(ctx context.Context, env Env) (Result, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := o.run(ctx, env)
+	if err != nil {
+		return nil, wrap("replay", err)
+	}
+	return r, nil
+}
+
+func (o *ReplayOptions) run(ctx context.Context, env Env) (*ReplayResult, error) {
+	path, err := authorsFile(o.Weights, maesdata.Weights, "weights not given: the default is")
+	if err != nil {
+		return nil, err
+	}
+	wf, err := loadWeightFile(path, o.NE, o.Clusters, o.ClusterSize)
+	if err != nil {
+		return nil, err
+	}
+	net, err := wf.network(path, o.Seed, env.Threads)
+	if err != nil {
+		return nil, err
+	}
+	attachHost(net, env)
+	sm, err := net.RecordSpikes(snn.PopE, nil)
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	if err := net.RunContext(ctx, o.DurationMs); err != nil {
+		return nil, err
+	}
+	wall := time.Since(t0).Seconds()
+	st, err := analysis.AnalyzeReplay(sm.Spikes(), net.Clusters(), 0, net.Time(), analysis.DefaultReplayOptions())
+	if err != nil {
+		return nil, err
+	}
+	n, ne, k := wf.n, wf.ne, wf.k
+	sim := net.Time() / 1000
+	r := &ReplayResult{
+		Weights: path, Neurons: n, Clusters: k, ClusterSize: ne / k, Seed: o.Seed, Threads: net.Threads(),
+		PeriodMs: OptFloat(st.PeriodMs), StepMs: OptFloat(st.StepMs), Transitions: st.Transitions,
+		InOrderFraction: OptFloat(st.InOrderFraction), ActiveFraction: st.ActiveFraction,
+		SimSeconds: sim, WallSeconds: wall,
+	}
+	if ne > 0 {
+		r.RateEHz = float64(net.SpikeCount(snn.PopE)) / float64(ne) / sim
+	}
+	if n > ne {
+		r.RateIHz = float64(net.SpikeCount(snn.PopI)) / float64(n-ne) / sim
+	}
+	return r, nil
+}

@@ -1,0 +1,325 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+	"time"
+
+	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/protocol"
+	"github.com/gosnn/gosnn/snn/snnio"
+)
+
+// TrainOptions are the options of kind "train": the recurrent network trained with the
+// stimulus protocol of docs/MODEL.md 7.1 (package protocol).
+//
+// Run needs Env.Dir. It locks it, writes there after every phase a snapshot (protocol.Options.Dir:
+// weights-NNNN.npy, state.json, ...) and at the end the final weights
+// trained_N_ncM.npy, spikes.csv (the E spikes of the last recording phase) and summary.json
+// (the TrainResult). A second Run with the same options and Dir resumes after the last
+// finished phase (a finished run is resumed entirely and only rewrites the files).
+type TrainOptions struct {
+	// Protocol is "paper" (docs/MODEL.md 7.1, 7353 s) or "short" (188 s; the default).
+	Protocol string `json:"protocol"`
+	// Preset is "paper" (docs/MODEL.md; the default) or "reduced" (snn.ReducedSetup, fast learning).
+	Preset string `json:"preset"`
+	// Clusters is the number of E clusters (30).
+	Clusters int `json:"clusters"`
+	// ClusterSize is the number of E neurons per cluster; 0: the preset's (80 for paper, 20
+	// for reduced).
+	ClusterSize int `json:"cluster_size"`
+	// Order is the stimulation order, a permutation of the cluster indices; nil: 0, 1, …, K−1.
+	Order []int `json:"order"`
+	// LTPGain is an extra factor on the E→E LTP amplitude, on top of the preset (1).
+	LTPGain float64 `json:"ltp_gain"`
+	// TimeScale multiplies every phase duration (1; e.g. 0.01 for a smoke test).
+	TimeScale float64 `json:"time_scale"`
+	// Seed is the random seed (1).
+	Seed uint64 `json:"seed"`
+	// LastEBug reproduces the original's last-E-neuron bug (docs/MODEL.md section 9 item 7,
+	// snn.Config.LastENeuronBug).
+	LastEBug bool `json:"last_e_bug"`
+}
+
+// DefaultTrainOptions returns the defaults of kind "train": the short protocol on the paper's
+// network.
+func DefaultTrainOptions() *TrainOptions {
+	return &TrainOptions{Protocol: "short", Preset: "paper", Clusters: 30, LTPGain: 1, TimeScale: 1, Seed: 1}
+}
+
+// Kind returns "train".
+func (o *TrainOptions) Kind() string { return "train" }
+
+// clusterSize is ClusterSize or the preset's.
+func (o *TrainOptions) clusterSize() int {
+	switch {
+	case o.ClusterSize != 0:
+		return o.ClusterSize
+	case o.Preset == "reduced":
+		return 20
+	}
+	return 80
+}
+
+// Validate reports the first invalid field.
+func (o *TrainOptions) Validate() error {
+	fail := func(format string, a ...any) error {
+		return fmt.Errorf("experiment: train: "+format, a...)
+	}
+	switch {
+	case o.Protocol != "paper" && o.Protocol != "short":
+		return fail("protocol %q: want paper or short", o.Protocol)
+	case o.Preset != "paper" && o.Preset != "reduced":
+		return fail("preset %q: want paper or reduced", o.Preset)
+	case o.Clusters <= 0:
+		return fail("clusters = %d: must be > 0", o.Clusters)
+	case o.ClusterSize < 0:
+		return fail("cluster_size = %d: must be > 0 (or 0 for the preset's)", o.ClusterSize)
+	case !(o.LTPGain >= 0) || math.IsInf(o.LTPGain, 0):
+		return fail("ltp_gain = %v: must be finite and >= 0", o.LTPGain)
+	case !(o.TimeScale > 0) || math.IsInf(o.TimeScale, 0):
+		return fail("time_scale = %v: must be finite and > 0", o.TimeScale)
+	}
+	if o.Order != nil {
+		seen := map[int]bool{}
+		for _, c := range o.Order {
+			if c < 0 || c >= o.Clusters || seen[c] {
+				return fail("order: cluster %d out of range [0, %d) or repeated", c, o.Clusters)
+			}
+			seen[c] = true
+		}
+		if len(o.Order) != o.Clusters {
+			return fail("order: %d clusters given, want a permutation of all %d", len(o.Order), o.Clusters)
+		}
+	}
+	return nil
+}
+
+// TrainResult is the result of kind "train" (DIR/summary.json and the record of gosnn exp
+// train --json). The E→E means are after training; rates and replay are those of the last
+// recording phase.
+type TrainResult struct {
+	Protocol      string   `json:"protocol"`
+	Preset        string   `json:"preset"`
+	Dir           string   `json:"dir"`
+	Weights       string   `json:"weights"` // final full weight matrix (post × pre), for kind replay
+	Spikes        string   `json:"spikes,omitempty"`
+	Neurons       int      `json:"neurons"`
+	Clusters      int      `json:"clusters"`
+	ClusterSize   int      `json:"cluster_size"`
+	Order         []int    `json:"order"`
+	LTPGain       float64  `json:"ltp_gain"`
+	Seed          uint64   `json:"seed"`
+	Threads       int      `json:"threads"`
+	Phases        int      `json:"phases"`
+	Resumed       int      `json:"phases_resumed"`
+	Within        OptFloat `json:"ee_within_mean"`
+	Forward       OptFloat `json:"ee_forward_mean"`
+	Backward      OptFloat `json:"ee_backward_mean"`
+	Other         OptFloat `json:"ee_other_mean"`
+	FFIndex       OptFloat `json:"feedforward_index"`
+	EERowMeanMin  OptFloat `json:"ee_row_mean_min"` // smallest mean incoming E→E weight of an E neuron (analysis.EEInputStats)
+	EERowMeanMax  OptFloat `json:"ee_row_mean_max"`
+	IEMean        OptFloat `json:"ie_mean"` // analysis.IEWeightSummary, bounds of the preset's I→E rule
+	IEMedian      OptFloat `json:"ie_median"`
+	IEAtFloor     OptFloat `json:"ie_fraction_at_floor"`
+	PeriodMs      OptFloat `json:"period_ms"`
+	InOrder       OptFloat `json:"in_order_fraction"`
+	Transitions   int      `json:"transitions"`
+	RateEHz       OptFloat `json:"rate_e_hz"` // last recording phase
+	RateIHz       OptFloat `json:"rate_i_hz"`
+	SimSeconds    float64  `json:"sim_seconds"` // protocol time, resumed phases included
+	WallSeconds   float64  `json:"wall_seconds"`
+	CPUSeconds    float64  `json:"cpu_seconds"`
+	PeakRSSMB     float64  `json:"peak_rss_mb"`
+	LTPUpdates    int64    `json:"ltp_updates"` // this run only
+	SpectrumTopRe OptFloat `json:"reduced_spectrum_max_re"`
+	SpectrumTopIm OptFloat `json:"reduced_spectrum_max_abs_im"`
+}
+
+// Kind returns "train".
+func (r *TrainResult) Kind() string { return "train" }
+
+// setup returns the network and rules of the options.
+func (o *TrainOptions) setup(threads int) snn.Setup {
+	k, size := o.Clusters, o.clusterSize()
+	var setup snn.Setup
+	if o.Preset == "reduced" {
+		setup = snn.ReducedSetup(k, size)
+	} else {
+		setup = snn.PaperSetup()
+		if k != 30 || size != 80 {
+			setup.Config = snn.ReducedConfig(k, size)
+		}
+	}
+	setup.EE.ALTP *= o.LTPGain
+	setup.Config.Seed, setup.Config.Threads = o.Seed, threads
+	setup.Config.LastENeuronBug = o.LastEBug
+	return setup
+}
+
+// protocol returns the phases of the options.
+func (o *TrainOptions) protocol() protocol.Protocol {
+	prot := protocol.Short()
+	if o.Protocol == "paper" {
+		prot = protocol.Paper()
+	}
+	for i := range prot {
+		prot[i].DurationMs *= o.TimeScale
+		prot[i].PlasticDelayMs *= o.TimeScale
+		if prot[i].Kind == protocol.PhaseStimulate {
+			prot[i].Order = o.Order
+		}
+	}
+	return prot
+}
+
+// Run trains the network in env.Dir (required), resuming from its snapshots, and summarises
+// the final weights. Progress lines (one per phase) go to env.Log.
+func (o *TrainOptions) Run(ctx context.Context, env Env) (Result, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := o.run(ctx, env)
+	if err != nil {
+		return nil, wrap("train", err)
+	}
+	return r, nil
+}
+
+func (o *TrainOptions) run(ctx context.Context, env Env) (*TrainResult, error) {
+	if env.Dir == "" {
+		return nil, ErrNoDir
+	}
+	setup := o.setup(env.Threads)
+	prot := o.protocol()
+	// One run at a time in a directory: a second one (another seed, or the same command
+	// started twice) would overwrite this one's weights, summary and state.
+	lock, err := lockDir(env, "train")
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	k, size := o.Clusters, o.clusterSize()
+	weights := filepath.Join(env.Dir, fmt.Sprintf("trained_%d_nc%d.npy", k*size, size))
+	if err := checkWritable(weights); err != nil {
+		return nil, err
+	}
+	net, err := setup.Build()
+	if err != nil {
+		return nil, err
+	}
+	attachHost(net, env)
+	env.logf("%s protocol (%d phases, %.0f s simulated) on %s; output in %s", o.Protocol, len(prot), prot.DurationMs()/1000, net, env.Dir)
+	cpu0, t0 := cpuSeconds(), time.Now()
+	total := len(prot)
+	rep, err := protocol.Run(ctx, net, prot, protocol.Options{Dir: env.Dir, OnPhase: func(r protocol.PhaseReport) {
+		if r.Resumed {
+			return // a resumed run reports them once, without a line each
+		}
+		line := fmt.Sprintf("phase %d/%d %-11s %6.0f s  E %.2f Hz  within %.2f fwd %.2f bwd %.2f other %.2f",
+			r.Index+1, total, r.Kind, r.EndMs/1000, r.RateE, r.Blocks.Within, r.Blocks.Forward, r.Blocks.Backward, r.Blocks.Other)
+		if r.Replay != nil {
+			line += fmt.Sprintf("  period %.0f ms, in order %.2f (%d)", r.Replay.PeriodMs, r.Replay.InOrderFraction, r.Replay.Transitions)
+		}
+		env.logf("%s  [%.0f s wall]", line, time.Since(t0).Seconds())
+	}})
+	if err != nil {
+		return nil, err
+	}
+	if rep.Resumed > 0 {
+		env.logf("resumed after phase %d of %d", rep.Resumed, total)
+	}
+	if err := snnio.WriteWeightsNpy(net, weights); err != nil {
+		return nil, err
+	}
+	order := o.Order
+	if order == nil {
+		order = make([]int, k)
+		for i := range order {
+			order[i] = i
+		}
+	}
+	nan := OptFloat(math.NaN())
+	r := &TrainResult{Protocol: o.Protocol, Preset: o.Preset, Dir: env.Dir, Weights: weights,
+		Neurons: net.Size(snn.PopE) + net.Size(snn.PopI), Clusters: k, ClusterSize: size, Order: order,
+		LTPGain: o.LTPGain, Seed: o.Seed, Threads: net.Threads(), Phases: total, Resumed: rep.Resumed,
+		SimSeconds: prot.DurationMs() / 1000, WallSeconds: time.Since(t0).Seconds(), CPUSeconds: cpuSeconds() - cpu0,
+		PeakRSSMB: peakRSSMB(), LTPUpdates: net.LTPUpdates(),
+		RateEHz: nan, RateIHz: nan, PeriodMs: nan, InOrder: nan, IEMean: nan, IEMedian: nan, IEAtFloor: nan,
+		EERowMeanMin: nan, EERowMeanMax: nan, SpectrumTopRe: nan, SpectrumTopIm: nan}
+	for i := len(rep.Phases) - 1; i >= 0; i-- {
+		if ph := rep.Phases[i]; ph.Kind == protocol.PhaseRecord && ph.Replay != nil {
+			r.RateEHz, r.RateIHz = OptFloat(ph.RateE), OptFloat(ph.RateI)
+			r.PeriodMs, r.InOrder, r.Transitions = OptFloat(ph.Replay.PeriodMs), OptFloat(ph.Replay.InOrderFraction), ph.Replay.Transitions
+			break
+		}
+	}
+	if err := r.summarize(net, setup, o.Order); err != nil {
+		return nil, err
+	}
+	if rec := rep.LastRecording(); rec != nil && rec.Spikes != nil {
+		r.Spikes = filepath.Join(env.Dir, "spikes.csv")
+		if err := writeSpikesCSV(r.Spikes, rec.Spikes); err != nil {
+			return nil, err
+		}
+	} else if hasRecording(prot) {
+		env.logf("the spikes of the last recording are not in %s (written by an older gosnn): no spikes.csv", env.Dir)
+	}
+	js, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileAtomic(filepath.Join(env.Dir, "summary.json"), append(js, '\n')); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// summarize fills the weight statistics of r from the trained network.
+func (r *TrainResult) summarize(net *snn.Network, setup snn.Setup, order []int) error {
+	w := net.WeightMatrix()
+	ne := net.Size(snn.PopE)
+	ee := w.Slice(0, ne, 0, ne)
+	cm, err := analysis.ChainBlockMeans(ee, net.Clusters(), order)
+	if err != nil {
+		return err
+	}
+	r.Within, r.Forward, r.Backward, r.Other, r.FFIndex = OptFloat(cm.Within), OptFloat(cm.Forward), OptFloat(cm.Backward), OptFloat(cm.Other), OptFloat(cm.FeedForwardIndex)
+	in, err := analysis.EEInputStats(w, ne)
+	if err != nil {
+		return err
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, m := range in.Mean {
+		if !math.IsNaN(m) { // a neuron without E inputs has no mean
+			lo, hi = min(lo, m), max(hi, m)
+		}
+	}
+	r.EERowMeanMin, r.EERowMeanMax = OptFloat(lo), OptFloat(hi)
+	if ie, err := analysis.IEWeightSummary(w, ne, analysis.SummaryOptions{Floor: setup.IE.WMin, Cap: setup.IE.WMax}); err == nil {
+		r.IEMean, r.IEMedian, r.IEAtFloor = OptFloat(ie.Mean), OptFloat(ie.Median), OptFloat(ie.FracAtFloor)
+	}
+	if ev, err := analysis.ReducedSpectrum(w, net.Clusters(), ne, max(r.Clusters/3, 1)); err == nil && len(ev) > 0 {
+		re, im := math.Inf(-1), 0.0
+		for _, z := range ev {
+			re, im = math.Max(re, real(z)), math.Max(im, math.Abs(imag(z)))
+		}
+		r.SpectrumTopRe, r.SpectrumTopIm = OptFloat(re), OptFloat(im)
+	}
+	return nil
+}
+
+// hasRecording says whether the protocol has a recording phase.
+func hasRecording(p protocol.Protocol) bool {
+	for _, ph := range p {
+		if ph.Kind == protocol.PhaseRecord {
+			return true
+		}
+	}
+	return false
+}
