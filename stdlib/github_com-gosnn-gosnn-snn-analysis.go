@@ -41,6 +41,7 @@ func init() {
 		"BlockMeans":        reflect.ValueOf((*analysis.BlockMeans)(nil)),
 		"ChainMeans":        reflect.ValueOf((*analysis.ChainMeans)(nil)),
 		"InputStats":        reflect.ValueOf((*analysis.InputStats)(nil)),
+		"OptFloat":          reflect.ValueOf((*analysis.OptFloat)(nil)),
 		"ReplayOptions":     reflect.ValueOf((*analysis.ReplayOptions)(nil)),
 		"ReplayStats":       reflect.ValueOf((*analysis.ReplayStats)(nil)),
 		"SummaryOptions":    reflect.ValueOf((*analysis.SummaryOptions)(nil)),

@@ -33,7 +33,6 @@ func init() {
 		"BenchResult":    reflect.ValueOf((*experiment.BenchResult)(nil)),
 		"Env":            reflect.ValueOf((*experiment.Env)(nil)),
 		"Envelope":       reflect.ValueOf((*experiment.Envelope)(nil)),
-		"OptFloat":       reflect.ValueOf((*experiment.OptFloat)(nil)),
 		"Options":        reflect.ValueOf((*experiment.Options)(nil)),
 		"ReadoutOptions": reflect.ValueOf((*experiment.ReadoutOptions)(nil)),
 		"ReadoutResult":  reflect.ValueOf((*experiment.ReadoutResult)(nil)),

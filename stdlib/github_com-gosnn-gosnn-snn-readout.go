@@ -53,7 +53,6 @@ func init() {
 		"GroupReport":          reflect.ValueOf((*readout.GroupReport)(nil)),
 		"Interval":             reflect.ValueOf((*readout.Interval)(nil)),
 		"Layer":                reflect.ValueOf((*readout.Layer)(nil)),
-		"OptFloat":             reflect.ValueOf((*readout.OptFloat)(nil)),
 		"Pattern":              reflect.ValueOf((*readout.Pattern)(nil)),
 		"Protocol":             reflect.ValueOf((*readout.Protocol)(nil)),
 		"ReplayOptions":        reflect.ValueOf((*readout.ReplayOptions)(nil)),

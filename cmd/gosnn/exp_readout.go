@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/gosnn/gosnn/maesdata"
+	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/experiment"
-	"github.com/gosnn/gosnn/snn/readout"
 )
 
 // gosnn exp readout: read-out training then replay (docs/MODEL.md 7.3-7.5) as a batch job.
@@ -126,7 +126,7 @@ func readoutCmd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func fmtOpt(x readout.OptFloat, format string) string {
+func fmtOpt(x analysis.OptFloat, format string) string {
 	v := float64(x)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"

@@ -15,14 +15,9 @@ import (
 	"github.com/gosnn/gosnn/internal/dirlock"
 	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
-	"github.com/gosnn/gosnn/snn/readout"
 	"github.com/gosnn/gosnn/snn/snnio"
 	"gonum.org/v1/gonum/mat"
 )
-
-// OptFloat is a float64 result field encoded in JSON as null when it is NaN or infinite (for
-// example the period of a network that does not replay).
-type OptFloat = readout.OptFloat
 
 // logf writes one line of progress to env.Log, if set.
 func (env Env) logf(format string, a ...any) {

@@ -17,7 +17,7 @@
 // simulator's speed on a standard scenario). Options fields are flat and named in JSON
 // (durations in ms, suffix _ms); the zero value of a field marked so means a default that
 // depends on another field (a preset's cluster size, a pattern's training time). Results carry
-// their summary figures as top-level fields (null in JSON when undefined: OptFloat); bulky data
+// their summary figures as top-level fields (null in JSON when undefined: analysis.OptFloat); bulky data
 // go to files in Env.Dir. Progress lines go to Env.Log, network progress to Env.Host.
 //
 // Units are those of package snn (ms, mV, pF, kHz unless a name says Hz).

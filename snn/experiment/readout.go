@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gosnn/gosnn/snn/analysis"
+
 	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/audio"
@@ -116,14 +118,14 @@ type ReadoutResult struct {
 	// TrainStarts is the number of patterns started during training.
 	TrainStarts int `json:"train_cycle_starts"`
 	// ClockPeriodMs is the median period of the clock during training.
-	ClockPeriodMs OptFloat `json:"clock_period_ms"`
+	ClockPeriodMs analysis.OptFloat `json:"clock_period_ms"`
 	// Error, Correlation and CyclesInOrder are those of pattern 0 in the first replay
 	// (before the deletion): docs/MODEL.md 7.4's error, the Pearson correlation of target and
 	// rates, and the fraction of clock cycles with every element in order.
-	Error         OptFloat        `json:"error"`
-	Correlation   OptFloat        `json:"correlation"`
-	CyclesInOrder OptFloat        `json:"cycles_in_order_fraction"`
-	Report        *readout.Report `json:"report"`
+	Error         analysis.OptFloat `json:"error"`
+	Correlation   analysis.OptFloat `json:"correlation"`
+	CyclesInOrder analysis.OptFloat `json:"cycles_in_order_fraction"`
+	Report        *readout.Report   `json:"report"`
 }
 
 // Kind returns "readout".
@@ -247,7 +249,7 @@ func (o *ReadoutOptions) run(ctx context.Context, env Env) (*ReadoutResult, erro
 	if err != nil {
 		return nil, err
 	}
-	nan := OptFloat(math.NaN())
+	nan := analysis.OptFloat(math.NaN())
 	out := &ReadoutResult{Weights: path, Pattern: o.Pattern, Clusters: wf.k, ClusterSize: wf.ne / wf.k,
 		Seed: o.Seed, Threads: net.Threads(), Threshold: o.ReadoutThreshold, Report: rep,
 		TrainStarts: rep.TrainStarts, ClockPeriodMs: rep.ClockPeriod, Error: nan, Correlation: nan, CyclesInOrder: nan}

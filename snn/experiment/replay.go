@@ -54,21 +54,21 @@ func (o *ReplayOptions) Validate() error {
 
 // ReplayResult is the result of kind "replay" (the record of gosnn exp replay --json).
 type ReplayResult struct {
-	Weights         string   `json:"weights"` // the weight file read
-	Neurons         int      `json:"neurons"`
-	Clusters        int      `json:"clusters"`
-	ClusterSize     int      `json:"cluster_size"`
-	Seed            uint64   `json:"seed"`
-	Threads         int      `json:"threads"`
-	PeriodMs        OptFloat `json:"period_ms"` // median cycle; null when no full cycle was seen
-	StepMs          OptFloat `json:"step_ms"`   // median time between successive clusters
-	Transitions     int      `json:"transitions"`
-	InOrderFraction OptFloat `json:"in_order_fraction"`
-	ActiveFraction  float64  `json:"active_fraction"`
-	RateEHz         float64  `json:"rate_e_hz"`
-	RateIHz         float64  `json:"rate_i_hz"`
-	SimSeconds      float64  `json:"sim_seconds"`
-	WallSeconds     float64  `json:"wall_seconds"`
+	Weights         string            `json:"weights"` // the weight file read
+	Neurons         int               `json:"neurons"`
+	Clusters        int               `json:"clusters"`
+	ClusterSize     int               `json:"cluster_size"`
+	Seed            uint64            `json:"seed"`
+	Threads         int               `json:"threads"`
+	PeriodMs        analysis.OptFloat `json:"period_ms"` // median cycle; null when no full cycle was seen
+	StepMs          analysis.OptFloat `json:"step_ms"`   // median time between successive clusters
+	Transitions     int               `json:"transitions"`
+	InOrderFraction analysis.OptFloat `json:"in_order_fraction"`
+	ActiveFraction  float64           `json:"active_fraction"`
+	RateEHz         float64           `json:"rate_e_hz"`
+	RateIHz         float64           `json:"rate_i_hz"`
+	SimSeconds      float64           `json:"sim_seconds"`
+	WallSeconds     float64           `json:"wall_seconds"`
 }
 
 // Kind returns "replay".
@@ -118,8 +118,8 @@ func (o *ReplayOptions) run(ctx context.Context, env Env) (*ReplayResult, error)
 	sim := net.Time() / 1000
 	r := &ReplayResult{
 		Weights: path, Neurons: n, Clusters: k, ClusterSize: ne / k, Seed: o.Seed, Threads: net.Threads(),
-		PeriodMs: OptFloat(st.PeriodMs), StepMs: OptFloat(st.StepMs), Transitions: st.Transitions,
-		InOrderFraction: OptFloat(st.InOrderFraction), ActiveFraction: st.ActiveFraction,
+		PeriodMs: analysis.OptFloat(st.PeriodMs), StepMs: analysis.OptFloat(st.StepMs), Transitions: st.Transitions,
+		InOrderFraction: analysis.OptFloat(st.InOrderFraction), ActiveFraction: st.ActiveFraction,
 		SimSeconds: sim, WallSeconds: wall,
 	}
 	if ne > 0 {

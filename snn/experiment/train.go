@@ -103,42 +103,42 @@ func (o *TrainOptions) Validate() error {
 // train --json). The E→E means are after training; rates and replay are those of the last
 // recording phase.
 type TrainResult struct {
-	Protocol      string   `json:"protocol"`
-	Preset        string   `json:"preset"`
-	Dir           string   `json:"dir"`
-	Weights       string   `json:"weights"` // final full weight matrix (post × pre), for kind replay
-	Spikes        string   `json:"spikes,omitempty"`
-	Neurons       int      `json:"neurons"`
-	Clusters      int      `json:"clusters"`
-	ClusterSize   int      `json:"cluster_size"`
-	Order         []int    `json:"order"`
-	LTPGain       float64  `json:"ltp_gain"`
-	Seed          uint64   `json:"seed"`
-	Threads       int      `json:"threads"`
-	Phases        int      `json:"phases"`
-	Resumed       int      `json:"phases_resumed"`
-	Within        OptFloat `json:"ee_within_mean"`
-	Forward       OptFloat `json:"ee_forward_mean"`
-	Backward      OptFloat `json:"ee_backward_mean"`
-	Other         OptFloat `json:"ee_other_mean"`
-	FFIndex       OptFloat `json:"feedforward_index"`
-	EERowMeanMin  OptFloat `json:"ee_row_mean_min"` // smallest mean incoming E→E weight of an E neuron (analysis.EEInputStats)
-	EERowMeanMax  OptFloat `json:"ee_row_mean_max"`
-	IEMean        OptFloat `json:"ie_mean"` // analysis.IEWeightSummary, bounds of the preset's I→E rule
-	IEMedian      OptFloat `json:"ie_median"`
-	IEAtFloor     OptFloat `json:"ie_fraction_at_floor"`
-	PeriodMs      OptFloat `json:"period_ms"`
-	InOrder       OptFloat `json:"in_order_fraction"`
-	Transitions   int      `json:"transitions"`
-	RateEHz       OptFloat `json:"rate_e_hz"` // last recording phase
-	RateIHz       OptFloat `json:"rate_i_hz"`
-	SimSeconds    float64  `json:"sim_seconds"` // protocol time, resumed phases included
-	WallSeconds   float64  `json:"wall_seconds"`
-	CPUSeconds    float64  `json:"cpu_seconds"`
-	PeakRSSMB     float64  `json:"peak_rss_mb"`
-	LTPUpdates    int64    `json:"ltp_updates"` // this run only
-	SpectrumTopRe OptFloat `json:"reduced_spectrum_max_re"`
-	SpectrumTopIm OptFloat `json:"reduced_spectrum_max_abs_im"`
+	Protocol      string            `json:"protocol"`
+	Preset        string            `json:"preset"`
+	Dir           string            `json:"dir"`
+	Weights       string            `json:"weights"` // final full weight matrix (post × pre), for kind replay
+	Spikes        string            `json:"spikes,omitempty"`
+	Neurons       int               `json:"neurons"`
+	Clusters      int               `json:"clusters"`
+	ClusterSize   int               `json:"cluster_size"`
+	Order         []int             `json:"order"`
+	LTPGain       float64           `json:"ltp_gain"`
+	Seed          uint64            `json:"seed"`
+	Threads       int               `json:"threads"`
+	Phases        int               `json:"phases"`
+	Resumed       int               `json:"phases_resumed"`
+	Within        analysis.OptFloat `json:"ee_within_mean"`
+	Forward       analysis.OptFloat `json:"ee_forward_mean"`
+	Backward      analysis.OptFloat `json:"ee_backward_mean"`
+	Other         analysis.OptFloat `json:"ee_other_mean"`
+	FFIndex       analysis.OptFloat `json:"feedforward_index"`
+	EERowMeanMin  analysis.OptFloat `json:"ee_row_mean_min"` // smallest mean incoming E→E weight of an E neuron (analysis.EEInputStats)
+	EERowMeanMax  analysis.OptFloat `json:"ee_row_mean_max"`
+	IEMean        analysis.OptFloat `json:"ie_mean"` // analysis.IEWeightSummary, bounds of the preset's I→E rule
+	IEMedian      analysis.OptFloat `json:"ie_median"`
+	IEAtFloor     analysis.OptFloat `json:"ie_fraction_at_floor"`
+	PeriodMs      analysis.OptFloat `json:"period_ms"`
+	InOrder       analysis.OptFloat `json:"in_order_fraction"`
+	Transitions   int               `json:"transitions"`
+	RateEHz       analysis.OptFloat `json:"rate_e_hz"` // last recording phase
+	RateIHz       analysis.OptFloat `json:"rate_i_hz"`
+	SimSeconds    float64           `json:"sim_seconds"` // protocol time, resumed phases included
+	WallSeconds   float64           `json:"wall_seconds"`
+	CPUSeconds    float64           `json:"cpu_seconds"`
+	PeakRSSMB     float64           `json:"peak_rss_mb"`
+	LTPUpdates    int64             `json:"ltp_updates"` // this run only
+	SpectrumTopRe analysis.OptFloat `json:"reduced_spectrum_max_re"`
+	SpectrumTopIm analysis.OptFloat `json:"reduced_spectrum_max_abs_im"`
 }
 
 // Kind returns "train".
@@ -244,7 +244,7 @@ func (o *TrainOptions) run(ctx context.Context, env Env) (*TrainResult, error) {
 			order[i] = i
 		}
 	}
-	nan := OptFloat(math.NaN())
+	nan := analysis.OptFloat(math.NaN())
 	r := &TrainResult{Protocol: o.Protocol, Preset: o.Preset, Dir: env.Dir, Weights: weights,
 		Neurons: net.Size(snn.PopE) + net.Size(snn.PopI), Clusters: k, ClusterSize: size, Order: order,
 		LTPGain: o.LTPGain, Seed: o.Seed, Threads: net.Threads(), Phases: total, Resumed: rep.Resumed,
@@ -254,8 +254,8 @@ func (o *TrainOptions) run(ctx context.Context, env Env) (*TrainResult, error) {
 		EERowMeanMin: nan, EERowMeanMax: nan, SpectrumTopRe: nan, SpectrumTopIm: nan}
 	for i := len(rep.Phases) - 1; i >= 0; i-- {
 		if ph := rep.Phases[i]; ph.Kind == protocol.PhaseRecord && ph.Replay != nil {
-			r.RateEHz, r.RateIHz = OptFloat(ph.RateE), OptFloat(ph.RateI)
-			r.PeriodMs, r.InOrder, r.Transitions = OptFloat(ph.Replay.PeriodMs), OptFloat(ph.Replay.InOrderFraction), ph.Replay.Transitions
+			r.RateEHz, r.RateIHz = analysis.OptFloat(ph.RateE), analysis.OptFloat(ph.RateI)
+			r.PeriodMs, r.InOrder, r.Transitions = analysis.OptFloat(ph.Replay.PeriodMs), analysis.OptFloat(ph.Replay.InOrderFraction), ph.Replay.Transitions
 			break
 		}
 	}
@@ -289,7 +289,7 @@ func (r *TrainResult) summarize(net *snn.Network, setup snn.Setup, order []int) 
 	if err != nil {
 		return err
 	}
-	r.Within, r.Forward, r.Backward, r.Other, r.FFIndex = OptFloat(cm.Within), OptFloat(cm.Forward), OptFloat(cm.Backward), OptFloat(cm.Other), OptFloat(cm.FeedForwardIndex)
+	r.Within, r.Forward, r.Backward, r.Other, r.FFIndex = analysis.OptFloat(cm.Within), analysis.OptFloat(cm.Forward), analysis.OptFloat(cm.Backward), analysis.OptFloat(cm.Other), analysis.OptFloat(cm.FeedForwardIndex)
 	in, err := analysis.EEInputStats(w, ne)
 	if err != nil {
 		return err
@@ -300,16 +300,16 @@ func (r *TrainResult) summarize(net *snn.Network, setup snn.Setup, order []int) 
 			lo, hi = min(lo, m), max(hi, m)
 		}
 	}
-	r.EERowMeanMin, r.EERowMeanMax = OptFloat(lo), OptFloat(hi)
+	r.EERowMeanMin, r.EERowMeanMax = analysis.OptFloat(lo), analysis.OptFloat(hi)
 	if ie, err := analysis.IEWeightSummary(w, ne, analysis.SummaryOptions{Floor: setup.IE.WMin, Cap: setup.IE.WMax}); err == nil {
-		r.IEMean, r.IEMedian, r.IEAtFloor = OptFloat(ie.Mean), OptFloat(ie.Median), OptFloat(ie.FracAtFloor)
+		r.IEMean, r.IEMedian, r.IEAtFloor = analysis.OptFloat(ie.Mean), analysis.OptFloat(ie.Median), analysis.OptFloat(ie.FracAtFloor)
 	}
 	if ev, err := analysis.ReducedSpectrum(w, net.Clusters(), ne, max(r.Clusters/3, 1)); err == nil && len(ev) > 0 {
 		re, im := math.Inf(-1), 0.0
 		for _, z := range ev {
 			re, im = math.Max(re, real(z)), math.Max(im, math.Abs(imag(z)))
 		}
-		r.SpectrumTopRe, r.SpectrumTopIm = OptFloat(re), OptFloat(im)
+		r.SpectrumTopRe, r.SpectrumTopIm = analysis.OptFloat(re), analysis.OptFloat(im)
 	}
 	return nil
 }

@@ -102,42 +102,24 @@ type protocolState struct {
 	SpikesPhase int    `json:"spikes_phase,omitempty"`
 }
 
-// jf is a float64 that JSON-encodes NaN and ±Inf as null (and decodes null as NaN).
-type jf float64
-
-func (x jf) MarshalJSON() ([]byte, error) {
-	if bad(float64(x)) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(x))
-}
-
-func (x *jf) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*x = jf(math.NaN())
-		return nil
-	}
-	return json.Unmarshal(b, (*float64)(x))
-}
-
 // phaseRecord is the summary of a finished phase kept in the state file.
 type phaseRecord struct {
 	Index                            int       `json:"index"`
 	Kind                             PhaseKind `json:"kind"`
 	StartMs, EndMs                   float64
-	RateE, RateI                     jf
-	Within, Forward, Backward, Other jf
-	PeriodMs, InOrderFraction        jf  `json:",omitempty"`
-	Transitions, InOrder             int `json:",omitempty"`
+	RateE, RateI                     analysis.OptFloat
+	Within, Forward, Backward, Other analysis.OptFloat
+	PeriodMs, InOrderFraction        analysis.OptFloat `json:",omitempty"`
+	Transitions, InOrder             int               `json:",omitempty"`
 	WallSeconds                      float64
 }
 
 func recordOf(pr PhaseReport) phaseRecord {
 	r := phaseRecord{Index: pr.Index, Kind: pr.Kind, StartMs: pr.StartMs, EndMs: pr.EndMs,
-		RateE: jf(pr.RateE), RateI: jf(pr.RateI), Within: jf(pr.Blocks.Within), Forward: jf(pr.Blocks.Forward),
-		Backward: jf(pr.Blocks.Backward), Other: jf(pr.Blocks.Other), WallSeconds: pr.Wall.Seconds()}
+		RateE: analysis.OptFloat(pr.RateE), RateI: analysis.OptFloat(pr.RateI), Within: analysis.OptFloat(pr.Blocks.Within), Forward: analysis.OptFloat(pr.Blocks.Forward),
+		Backward: analysis.OptFloat(pr.Blocks.Backward), Other: analysis.OptFloat(pr.Blocks.Other), WallSeconds: pr.Wall.Seconds()}
 	if pr.Replay != nil {
-		r.PeriodMs, r.InOrderFraction = jf(pr.Replay.PeriodMs), jf(pr.Replay.InOrderFraction)
+		r.PeriodMs, r.InOrderFraction = analysis.OptFloat(pr.Replay.PeriodMs), analysis.OptFloat(pr.Replay.InOrderFraction)
 		r.Transitions, r.InOrder = pr.Replay.Transitions, pr.Replay.InOrder
 	}
 	return r

@@ -2,7 +2,6 @@ package readout
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -33,45 +32,32 @@ func DefaultProtocol() Protocol {
 		Threshold: 0.5, MinOverlap: 0.25}
 }
 
-// OptFloat is a float64 that is encoded in JSON as null when it is NaN or infinite (for
-// example an error measure that could not be computed).
-type OptFloat float64
-
-// MarshalJSON implements json.Marshaler.
-func (f OptFloat) MarshalJSON() ([]byte, error) {
-	x := float64(f)
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(x)
-}
-
 // Report is the outcome of RunExperiment, ready for JSON.
 type Report struct {
-	TrainMs      float64        `json:"train_ms"`             // simulated training time, ms
-	TrainWallS   float64        `json:"train_wall_s"`         // wall-clock time of the training, s
-	TrainStarts  int            `json:"train_cycle_starts"`   // patterns started during training
-	TrainStartMs float64        `json:"train_start_ms"`       // network time at which training began, ms
-	StartTimes   []float64      `json:"train_start_times_ms"` // network times at which a pattern started, ms
-	StartGroups  []int          `json:"train_start_groups"`   // pattern group started at each of StartTimes
-	ClockPeriod  OptFloat       `json:"clock_period_ms"`      // median period of the reference cluster during training, ms
-	Groups       []GroupReport  `json:"patterns"`             // one per pattern, in group order
-	Replays      []ReplayReport `json:"replays"`              // one per selection
-	TotalWallS   float64        `json:"total_wall_s"`         // wall-clock time of training and replays, s
-	NumReadouts  int            `json:"readouts"`             // R neurons over all patterns
-	MinOverlap   float64        `json:"min_overlap"`          // Protocol.MinOverlap used for the weight mass
-	ActThreshold float64        `json:"activation_threshold"` // Protocol.Threshold used for the orders
+	TrainMs      float64           `json:"train_ms"`             // simulated training time, ms
+	TrainWallS   float64           `json:"train_wall_s"`         // wall-clock time of the training, s
+	TrainStarts  int               `json:"train_cycle_starts"`   // patterns started during training
+	TrainStartMs float64           `json:"train_start_ms"`       // network time at which training began, ms
+	StartTimes   []float64         `json:"train_start_times_ms"` // network times at which a pattern started, ms
+	StartGroups  []int             `json:"train_start_groups"`   // pattern group started at each of StartTimes
+	ClockPeriod  analysis.OptFloat `json:"clock_period_ms"`      // median period of the reference cluster during training, ms
+	Groups       []GroupReport     `json:"patterns"`             // one per pattern, in group order
+	Replays      []ReplayReport    `json:"replays"`              // one per selection
+	TotalWallS   float64           `json:"total_wall_s"`         // wall-clock time of training and replays, s
+	NumReadouts  int               `json:"readouts"`             // R neurons over all patterns
+	MinOverlap   float64           `json:"min_overlap"`          // Protocol.MinOverlap used for the weight mass
+	ActThreshold float64           `json:"activation_threshold"` // Protocol.Threshold used for the orders
 }
 
 // GroupReport describes one trained pattern.
 type GroupReport struct {
-	Elements   []string   `json:"elements"`               // element (R neuron) names
-	Expected   []string   `json:"expected_cyclic_order"`  // CyclicOrder of the pattern, by name
-	Starts     int        `json:"training_starts"`        // complete presentations of this pattern
-	RSpikes    []int      `json:"training_r_spikes"`      // spikes of each R neuron during training
-	WeightMass []OptFloat `json:"weight_mass_in_windows"` // A14, per R neuron (WeightMassInWindows)
-	MeanWeight []float64  `json:"mean_weight"`            // mean E→R weight per R neuron, pF
-	MaxWeight  []float64  `json:"max_weight"`             // largest E→R weight per R neuron, pF
+	Elements   []string            `json:"elements"`               // element (R neuron) names
+	Expected   []string            `json:"expected_cyclic_order"`  // CyclicOrder of the pattern, by name
+	Starts     int                 `json:"training_starts"`        // complete presentations of this pattern
+	RSpikes    []int               `json:"training_r_spikes"`      // spikes of each R neuron during training
+	WeightMass []analysis.OptFloat `json:"weight_mass_in_windows"` // A14, per R neuron (WeightMassInWindows)
+	MeanWeight []float64           `json:"mean_weight"`            // mean E→R weight per R neuron, pF
+	MaxWeight  []float64           `json:"max_weight"`             // largest E→R weight per R neuron, pF
 }
 
 // ReplayReport describes one replay.
@@ -86,20 +72,20 @@ type ReplayReport struct {
 // GroupReplayStats is the replay of one pattern's read-outs. "Before" and "after" refer
 // to the E→R deletion (the whole replay is "before" without deletion).
 type GroupReplayStats struct {
-	Error             OptFloat `json:"error"`                           // docs/MODEL.md 7.4, from 35 ms after the second cycle start
-	Correlation       OptFloat `json:"correlation"`                     // Pearson correlation of target and rates in the same window
-	RSpikes           []int    `json:"r_spikes"`                        // spikes of each R neuron
-	Order             []string `json:"order_before"`                    // activations (by peak), repeats collapsed
-	OrderAfter        []string `json:"order_after"`                     // the same after the deletion
-	Transitions       int      `json:"transitions_before"`              // transitions in Order
-	OrderErrors       int      `json:"order_errors_before"`             // of which out of order (OrderErrors)
-	TransitionsAfter  int      `json:"transitions_after"`               // transitions in OrderAfter
-	OrderErrorsAfter  int      `json:"order_errors_after"`              // of which out of order
-	Cycles            int      `json:"cycles_before"`                   // whole clock cycles (reference-cluster activations) before the deletion
-	CyclesInOrder     int      `json:"cycles_in_order_before"`          // of which every element fired in order
-	CyclesAfter       int      `json:"cycles_after"`                    // whole clock cycles after the deletion
-	CyclesInOrderFrac OptFloat `json:"cycles_in_order_fraction_before"` // CyclesInOrder/Cycles
-	CyclesInOrderAft  int      `json:"cycles_in_order_after"`           // cycles after the deletion with every element in order
+	Error             analysis.OptFloat `json:"error"`                           // docs/MODEL.md 7.4, from 35 ms after the second cycle start
+	Correlation       analysis.OptFloat `json:"correlation"`                     // Pearson correlation of target and rates in the same window
+	RSpikes           []int             `json:"r_spikes"`                        // spikes of each R neuron
+	Order             []string          `json:"order_before"`                    // activations (by peak), repeats collapsed
+	OrderAfter        []string          `json:"order_after"`                     // the same after the deletion
+	Transitions       int               `json:"transitions_before"`              // transitions in Order
+	OrderErrors       int               `json:"order_errors_before"`             // of which out of order (OrderErrors)
+	TransitionsAfter  int               `json:"transitions_after"`               // transitions in OrderAfter
+	OrderErrorsAfter  int               `json:"order_errors_after"`              // of which out of order
+	Cycles            int               `json:"cycles_before"`                   // whole clock cycles (reference-cluster activations) before the deletion
+	CyclesInOrder     int               `json:"cycles_in_order_before"`          // of which every element fired in order
+	CyclesAfter       int               `json:"cycles_after"`                    // whole clock cycles after the deletion
+	CyclesInOrderFrac analysis.OptFloat `json:"cycles_in_order_fraction_before"` // CyclesInOrder/Cycles
+	CyclesInOrderAft  int               `json:"cycles_in_order_after"`           // cycles after the deletion with every element in order
 }
 
 // RunExperiment attaches a read-out layer for patterns to net, trains it and replays it
@@ -132,9 +118,9 @@ func RunExperiment(ctx context.Context, net *snn.Network, cfg Config, prot Proto
 	eSpikes := ro.ESpikes()
 	cl := net.Clusters()
 	if acts, err := analysis.DetectActivations(eSpikes, cl, tr.Start, tr.End, analysis.DefaultActivationOptions()); err == nil {
-		rep.ClockPeriod = OptFloat(referencePeriod(acts, cfg.RefCluster))
+		rep.ClockPeriod = analysis.OptFloat(referencePeriod(acts, cfg.RefCluster))
 	} else {
-		rep.ClockPeriod = OptFloat(math.NaN())
+		rep.ClockPeriod = analysis.OptFloat(math.NaN())
 	}
 	weights := ro.Weights()
 	for g, p := range patterns {
@@ -160,7 +146,7 @@ func RunExperiment(ctx context.Context, net *snn.Network, cfg Config, prot Proto
 		}
 		mass := WeightMassInWindows(weights[a:b], cl, ClusterElementOverlap(prof, 1, p), prot.MinOverlap)
 		for j := a; j < b; j++ {
-			gr.WeightMass = append(gr.WeightMass, OptFloat(mass[j-a]))
+			gr.WeightMass = append(gr.WeightMass, analysis.OptFloat(mass[j-a]))
 			s, m := 0.0, 0.0
 			for _, v := range weights[j] {
 				s += v
@@ -210,11 +196,11 @@ func RunExperiment(ctx context.Context, net *snn.Network, cfg Config, prot Proto
 		}
 		for g, p := range patterns {
 			st := GroupReplayStats{}
-			st.Error, st.Correlation = OptFloat(math.NaN()), OptFloat(math.NaN())
+			st.Error, st.Correlation = analysis.OptFloat(math.NaN()), analysis.OptFloat(math.NaN())
 			if e, err := res.Error(ro, g, cfg.ErrorLead); err == nil {
-				st.Error = OptFloat(e)
+				st.Error = analysis.OptFloat(e)
 				if c, err := res.CorrelationAt(ro, g, res.CycleStarts[1]+cfg.ErrorLead); err == nil {
-					st.Correlation = OptFloat(c)
+					st.Correlation = analysis.OptFloat(c)
 				}
 			}
 			a, b := ro.Group(g)
@@ -243,9 +229,9 @@ func RunExperiment(ctx context.Context, net *snn.Network, cfg Config, prot Proto
 					}
 				}
 			}
-			st.CyclesInOrderFrac = OptFloat(math.NaN())
+			st.CyclesInOrderFrac = analysis.OptFloat(math.NaN())
 			if st.Cycles > 0 {
-				st.CyclesInOrderFrac = OptFloat(float64(st.CyclesInOrder) / float64(st.Cycles))
+				st.CyclesInOrderFrac = analysis.OptFloat(float64(st.CyclesInOrder) / float64(st.Cycles))
 			}
 			rr.Groups = append(rr.Groups, st)
 		}
