@@ -77,17 +77,22 @@ func arrivals(p *population, lo, hi int, t float64, k *kin, hits []int32) {
 		nr := &nrn[i]
 		j := lo + int(i)
 		w, rate, r := p.extW[j], p.rate[j], &p.rng[j]
+		// The channel: Drive.Channel Inh, or a negative weight with Config.NegativeExt Inh,
+		// adds |w| to the inhibitory input (x − w = x + |w| exactly for w < 0).
+		inh := k.drvInh || (w < 0 && k.negToInh)
+		acc := nr.inE
+		if inh {
+			w, acc = math.Abs(w), nr.inI
+		}
 		next := nr.next
 		for next <= t {
-			switch {
-			case k.drvInh:
-				nr.inI += w
-			case w < 0 && k.negToInh:
-				nr.inI -= w
-			default:
-				nr.inE += w
-			}
+			acc += w
 			next += r.exp() / rate
+		}
+		if inh {
+			nr.inI = acc
+		} else {
+			nr.inE = acc
 		}
 		nr.next = next
 	}
