@@ -69,8 +69,8 @@ func Parse(src string) ([]SourceCell, error) {
 	return cells, nil
 }
 
-// Build returns the nbformat 4.5 JSON of the notebook named name (letters, digits, '-' and
-// '_', used for the cell ids) with the cells of src.
+// Build returns the nbformat 4.5 JSON (Notebook.Marshal) of the notebook named name (letters,
+// digits, '-' and '_', used for the cell ids) with the cells of src.
 func Build(name string, src string) ([]byte, error) {
 	if !nameRE.MatchString(name) {
 		return nil, fmt.Errorf("notebooks: bad notebook name %q (want 1-48 letters, digits, '-' or '_')", name)
