@@ -1,67 +1,29 @@
 package notebooks
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 )
 
-// Cell is one cell of a notebook source.
-type Cell struct {
+// SourceCell is one cell of a notebook source (src/*.nb).
+type SourceCell struct {
 	Kind   string // "markdown" or "code"
 	Source string // the cell's text, without trailing newline
 }
 
-// nbCell is a markdown cell of the nbformat 4.5 JSON, fields in Jupyter's (sorted) key order.
-type nbCell struct {
-	CellType string         `json:"cell_type"`
-	ID       string         `json:"id"`
-	Metadata map[string]any `json:"metadata"`
-	Source   []string       `json:"source"`
-}
-
-// codeCell is a code cell, clean: execution_count null and no outputs.
-type codeCell struct {
-	CellType       string           `json:"cell_type"`
-	ExecutionCount *int             `json:"execution_count"`
-	ID             string           `json:"id"`
-	Metadata       map[string]any   `json:"metadata"`
-	Outputs        []map[string]any `json:"outputs"`
-	Source         []string         `json:"source"`
-}
-
-type kernelspec struct {
-	DisplayName string `json:"display_name"`
-	Language    string `json:"language"`
-	Name        string `json:"name"`
-}
-
-type languageInfo struct {
-	FileExtension string `json:"file_extension"`
-	Mimetype      string `json:"mimetype"`
-	Name          string `json:"name"`
-}
-
-type nbMetadata struct {
-	Kernelspec   kernelspec   `json:"kernelspec"`
-	LanguageInfo languageInfo `json:"language_info"`
-}
-
-type notebook struct {
-	Cells         []any      `json:"cells"`
-	Metadata      nbMetadata `json:"metadata"`
-	NBFormat      int        `json:"nbformat"`
-	NBFormatMinor int        `json:"nbformat_minor"`
-}
+// buildMetadata is the notebook metadata of a built notebook: the gosnn kernelspec and the
+// Go language_info, keys sorted as Jupyter writes them.
+var buildMetadata = json.RawMessage(`{"kernelspec":{"display_name":"Go (gosnn)","language":"go","name":"gosnn"},` +
+	`"language_info":{"file_extension":".go","mimetype":"text/x-go","name":"go"}}`)
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,48}$`)
 
 // Parse splits a notebook source into cells (see the package doc for the format).
-func Parse(src string) ([]Cell, error) {
-	var cells []Cell
-	var cur *Cell
+func Parse(src string) ([]SourceCell, error) {
+	var cells []SourceCell
+	var cur *SourceCell
 	var lines []string
 	flush := func() {
 		if cur == nil {
@@ -84,7 +46,7 @@ func Parse(src string) ([]Cell, error) {
 				return nil, fmt.Errorf("notebooks: line %d: unknown cell marker %q (want %%%% markdown or %%%% code)", n+1, line)
 			}
 			flush()
-			cur = &Cell{Kind: kind}
+			cur = &SourceCell{Kind: kind}
 			continue
 		}
 		if cur == nil {
@@ -107,8 +69,8 @@ func Parse(src string) ([]Cell, error) {
 	return cells, nil
 }
 
-// Build returns the nbformat 4.5 JSON of the notebook named name (letters, digits, '-' and
-// '_', used for the cell ids) with the cells of src.
+// Build returns the nbformat 4.5 JSON (Notebook.Marshal) of the notebook named name (letters,
+// digits, '-' and '_', used for the cell ids) with the cells of src.
 func Build(name string, src string) ([]byte, error) {
 	if !nameRE.MatchString(name) {
 		return nil, fmt.Errorf("notebooks: bad notebook name %q (want 1-48 letters, digits, '-' or '_')", name)
@@ -117,37 +79,16 @@ func Build(name string, src string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	nb := notebook{
-		Metadata: nbMetadata{
-			Kernelspec:   kernelspec{DisplayName: "Go (gosnn)", Language: "go", Name: "gosnn"},
-			LanguageInfo: languageInfo{FileExtension: ".go", Mimetype: "text/x-go", Name: "go"},
-		},
-		NBFormat: 4, NBFormatMinor: 5,
-	}
+	// The model (Notebook.Marshal) writes what Jupyter writes: sorted keys, one-space
+	// indent, no HTML escaping, code cells with execution_count null and no outputs.
+	nb := &Notebook{Metadata: buildMetadata, Minor: 5}
 	for i, c := range cells {
-		id := fmt.Sprintf("%s-%02d", name, i+1)
-		src := splitLines(c.Source)
-		if c.Kind == "markdown" {
-			nb.Cells = append(nb.Cells, nbCell{CellType: "markdown", ID: id, Metadata: map[string]any{}, Source: src})
-		} else {
-			nb.Cells = append(nb.Cells, codeCell{CellType: "code", ID: id, Metadata: map[string]any{}, Outputs: []map[string]any{}, Source: src})
-		}
+		nb.Cells = append(nb.Cells, &Cell{
+			ID:       fmt.Sprintf("%s-%02d", name, i+1),
+			Type:     c.Kind,
+			Metadata: json.RawMessage("{}"),
+			Source:   c.Source,
+		})
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(nb); err != nil {
-		return nil, fmt.Errorf("notebooks: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// splitLines splits s into Jupyter's source list: every line keeps its newline except the last.
-func splitLines(s string) []string {
-	parts := strings.SplitAfter(s, "\n")
-	if parts[len(parts)-1] == "" {
-		parts = parts[:len(parts)-1]
-	}
-	return parts
+	return nb.Marshal()
 }

@@ -1,13 +1,24 @@
-// Package notebooks holds gosnn's tutorial notebooks (the .ipynb files beside this file) and
-// the generator that builds them from readable sources in src/.
+// Package notebooks holds gosnn's tutorial notebooks (the .ipynb files beside this file), the
+// generator that builds them from readable sources in src/, and gosnn's one model of an
+// .ipynb file, which `gosnn run` and the REPL's :load use too (package repl).
+//
+// The model (Notebook, Cell) is nbformat 4: ParseNotebook reads one, refusing anything else
+// (not JSON, another nbformat version, a malformed cell) with an error that names the
+// problem; ReadNotebookFile reads a file of at most MaxNotebookBytes, refusing a directory or
+// a device. Metadata, cell metadata and attachments are kept verbatim. Notebook.Marshal
+// writes it as Jupyter does (sorted keys, one-space indent, no HTML escaping, multiline
+// strings as lists of lines, stream text and text outputs split into lines), giving every
+// cell a unique id when the notebook is nbformat 4.5 or later or some cell has one;
+// Notebook.WriteFile and WriteFileAtomic write atomically (temporary file in the same
+// directory and rename).
 //
 // A source file src/NN-name.nb is a sequence of cells, each introduced by a marker line
 // "%% markdown" or "%% code"; the lines up to the next marker are the cell's source, with
 // leading and trailing blank lines dropped. Lines before the first marker are an error. Build
-// turns a source into nbformat 4.5 JSON with deterministic cell ids (the notebook's base name
-// and the cell number) and the gosnn kernelspec (name "gosnn", language "go"), laid out as
-// Jupyter writes it (one-space indent, sorted keys, no HTML escaping), so a notebook saved
-// clean from Jupyter diffs minimally against the generated one.
+// turns a source (Parse, SourceCell) into a Notebook, nbformat 4.5 with deterministic cell
+// ids (the notebook's base name and the cell number), the gosnn kernelspec (name "gosnn",
+// language "go") and clean code cells, and returns its Notebook.Marshal JSON, so a notebook
+// saved clean from Jupyter diffs minimally against the generated one.
 //
 // Regenerate every notebook with
 //

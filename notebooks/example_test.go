@@ -59,3 +59,27 @@ func ExampleBuild() {
 	//  "nbformat_minor": 5
 	// }
 }
+
+func ExampleParseNotebook() {
+	nb, err := notebooks.ParseNotebook([]byte(`{
+ "nbformat": 4, "nbformat_minor": 5, "metadata": {},
+ "cells": [
+  {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "# Rates"},
+  {"cell_type": "code", "id": "run", "metadata": {}, "source": ["x := 1\n", "x"],
+   "outputs": [], "execution_count": null}
+ ]
+}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range nb.Cells {
+		fmt.Printf("%s %s: %q\n", c.Type, c.ID, c.Source)
+	}
+	_, err = notebooks.ParseNotebook([]byte(`{"nbformat": 3, "nbformat_minor": 0}`))
+	fmt.Println(err)
+	// Output:
+	// markdown intro: "# Rates"
+	// code run: "x := 1\nx"
+	// nbformat 3 is not supported (want 4; convert with 'jupyter nbconvert --to notebook --nbformat 4')
+}

@@ -42,12 +42,12 @@ func haveData(t *testing.T) bool {
 func TestParse(t *testing.T) {
 	tests := []struct {
 		name, src string
-		want      []Cell
+		want      []SourceCell
 		err       string
 	}{
-		{"one code cell", "%% code\nx := 1\n", []Cell{{"code", "x := 1"}}, ""},
-		{"blank lines trimmed", "\n%% markdown\n\n# T\n\n%% code\n\na\n\nb\n\n", []Cell{{"markdown", "# T"}, {"code", "a\n\nb"}}, ""},
-		{"CRLF", "%% code\r\na\r\nb\r\n", []Cell{{"code", "a\nb"}}, ""},
+		{"one code cell", "%% code\nx := 1\n", []SourceCell{{"code", "x := 1"}}, ""},
+		{"blank lines trimmed", "\n%% markdown\n\n# T\n\n%% code\n\na\n\nb\n\n", []SourceCell{{"markdown", "# T"}, {"code", "a\n\nb"}}, ""},
+		{"CRLF", "%% code\r\na\r\nb\r\n", []SourceCell{{"code", "a\nb"}}, ""},
 		{"text before marker", "hello\n%% code\na", nil, "before the first cell marker"},
 		{"unknown marker", "%% raw\nx", nil, "unknown cell marker"},
 		{"empty cell", "%% code\n\n%% code\nx", nil, "cell 1 (code) is empty"},

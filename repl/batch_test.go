@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gosnn/gosnn/display"
+	"github.com/gosnn/gosnn/notebooks"
 	"github.com/gosnn/gosnn/repl/internal/fake"
 )
 
@@ -296,7 +297,7 @@ func params(t *testing.T, specs ...string) []Parameter {
 	return ps
 }
 
-func tagged(c *Cell, tag string) *Cell {
+func tagged(c *notebooks.Cell, tag string) *notebooks.Cell {
 	c.Metadata = json.RawMessage(`{"tags":["` + tag + `"],"other":1}`)
 	return c
 }
@@ -448,7 +449,7 @@ func TestRunCommandParameters(t *testing.T) {
 	if code != 0 || stdout != "" || !progressPattern.MatchString(stderr) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
-	out, err := ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
+	out, err := notebooks.ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -491,7 +492,7 @@ func TestGosnnRunBatch(t *testing.T) {
 	if code != 0 || stdout != "" || !progressPattern.MatchString(stderr) || !strings.HasSuffix(stderr, " 2 figures -> figs\n") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
-	out, err := ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
+	out, err := notebooks.ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}

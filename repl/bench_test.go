@@ -6,6 +6,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/gosnn/gosnn/notebooks"
 	"github.com/gosnn/gosnn/repl/internal/fake"
 )
 
@@ -39,7 +40,7 @@ func benchmarkNotebook(b *testing.B, cells int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := ParseNotebook(data); err != nil {
+		if _, err := notebooks.ParseNotebook(data); err != nil {
 			b.Fatal(err)
 		}
 	}

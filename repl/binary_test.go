@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gosnn/gosnn/internal/testskip"
+	"github.com/gosnn/gosnn/notebooks"
 )
 
 var (
@@ -91,7 +92,7 @@ func TestRunCommandNotebook(t *testing.T) {
 	if !strings.Contains(stderr, "[2/2] cell 3: ") || !strings.HasSuffix(stderr, " 2 figures -> figs\n") {
 		t.Errorf("stderr %q: want the cells counted and the figures reported", stderr)
 	}
-	nb, err := ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
+	nb, err := notebooks.ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func TestRunCommandFailingCell(t *testing.T) {
 	if code != 1 || !strings.HasSuffix(stderr, "gosnn: cell 3: panic: boom\n") {
 		t.Errorf("exit %d, stderr %q; want 1 and the cell named", code, stderr)
 	}
-	nb, err := ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
+	nb, err := notebooks.ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
 	if err != nil {
 		t.Fatalf("partial notebook not written: %v", err)
 	}
@@ -144,7 +145,7 @@ func TestRunCommandErrors(t *testing.T) {
 		code           int
 		stdout, stderr string
 	}{
-		{"corrupt notebook", []string{"run", "bad.ipynb"}, 1, "", "gosnn: repl: notebook bad.ipynb: nbformat 3 is not supported"},
+		{"corrupt notebook", []string{"run", "bad.ipynb"}, 1, "", "gosnn: notebooks: notebook bad.ipynb: nbformat 3 is not supported"},
 		{"missing file", []string{"run", "nothere.ipynb"}, 1, "", "nothere.ipynb: no such file"},
 		{"no file", []string{"run"}, 2, "", "usage: gosnn run"},
 		{"two files", []string{"run", "a.ipynb", "b.ipynb"}, 2, "", "usage: gosnn run"},
@@ -255,9 +256,9 @@ func TestRunCommandBoundedInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ file, want string }{
-		{"zero.ipynb", "gosnn: repl: zero.ipynb is a device, not one of the notebooks"},
+		{"zero.ipynb", "gosnn: notebooks: zero.ipynb is a device, not one of the notebooks"},
 		{"zero.go", "gosnn: zero.go is a device, not one of the scripts"},
-		{"dir.ipynb", "gosnn: repl: dir.ipynb is a directory, not one of the notebooks"},
+		{"dir.ipynb", "gosnn: notebooks: dir.ipynb is a directory, not one of the notebooks"},
 	} {
 		code, stdout, stderr := runBinary(t, dir, bin, "run", tt.file)
 		if code != 1 || stdout != "" || !strings.Contains(stderr, tt.want) {

@@ -18,8 +18,9 @@
 // metadata entry ProgressKey (a fraction in [0, 1]) draws it as a progress bar, and
 // ProgressEndKey marks its last update, after which the line is ended.
 //
-// The runner (RunMain, RunNotebook, RunScript) executes nbformat 4 notebooks (ParseNotebook,
-// Notebook.Marshal, Notebook.WriteFile) cell by cell and fills in outputs as Jupyter would:
+// The runner (RunMain, RunNotebook, RunScript) executes nbformat 4 notebooks (the model of
+// package notebooks: notebooks.ReadNotebookFile, Notebook.WriteFile) cell by cell and fills
+// in outputs as Jupyter would:
 // merged stream chunks, display_data and execute_result with base64 PNG and text/plain
 // always present, error outputs with ename, evalue and traceback, and execution counts.
 // Cells are numbered from 1 in notebook order, markdown cells included. Files are written

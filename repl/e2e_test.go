@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gosnn/gosnn/notebooks"
 	"github.com/gosnn/gosnn/session"
 )
 
@@ -187,7 +188,7 @@ func TestGosnnRunNotebook(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "gosnn: cell 5: panic: ") || !strings.Contains(stderr, "nil map") {
 		t.Errorf("exit %d, stderr %q; want 1 naming cell 5", code, stderr)
 	}
-	out, err := ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
+	out, err := notebooks.ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +248,7 @@ func TestGosnnRunSeesEnvironment(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("notebook: exit %d, stderr %q", code, stderr)
 	}
-	out, err := ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
+	out, err := notebooks.ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,36 +7,13 @@ import (
 	"os"
 
 	"github.com/gosnn/gosnn/display"
+	"github.com/gosnn/gosnn/notebooks"
 	"github.com/gosnn/gosnn/repl"
 	"github.com/gosnn/gosnn/repl/internal/fake"
 )
 
-func ExampleParseNotebook() {
-	nb, err := repl.ParseNotebook([]byte(`{
- "nbformat": 4, "nbformat_minor": 5, "metadata": {},
- "cells": [
-  {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "# Rates"},
-  {"cell_type": "code", "id": "run", "metadata": {}, "source": ["x := 1\n", "x"],
-   "outputs": [], "execution_count": null}
- ]
-}`))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, c := range nb.Cells {
-		fmt.Printf("%s %s: %q\n", c.Type, c.ID, c.Source)
-	}
-	_, err = repl.ParseNotebook([]byte(`{"nbformat": 3, "nbformat_minor": 0}`))
-	fmt.Println(err)
-	// Output:
-	// markdown intro: "# Rates"
-	// code run: "x := 1\nx"
-	// nbformat 3 is not supported (want 4; convert with 'jupyter nbconvert --to notebook --nbformat 4')
-}
-
 func ExampleRunNotebook() {
-	nb, _ := repl.ParseNotebook([]byte(`{"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
+	nb, _ := notebooks.ParseNotebook([]byte(`{"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
   {"cell_type": "code", "metadata": {}, "source": "print hello\nx := 42\nx", "outputs": [], "execution_count": null},
   {"cell_type": "code", "metadata": {}, "source": "panic boom", "outputs": [], "execution_count": null}
 ]}`))

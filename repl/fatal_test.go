@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gosnn/gosnn/notebooks"
 )
 
 // Cells that kill the process: gosnn run and the REPL run in a supervised child process,
@@ -132,7 +134,7 @@ func TestGosnnRunStdoutClose(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	nb, err := ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
+	nb, err := notebooks.ReadNotebookFile(filepath.Join(dir, "out.ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+
+	"github.com/gosnn/gosnn/notebooks"
 )
 
 // Main is the "gosnn repl" command: it parses args (flags only), starts a REPL over the
@@ -174,7 +176,7 @@ func openEvaluator(newEvaluator func() (Evaluator, error), stderr io.Writer) (Ev
 }
 
 func runNotebookFile(ctx context.Context, newEvaluator func() (Evaluator, error), stdout, stderr io.Writer, file, outPath string, params []Parameter, opts RunOptions) int {
-	nb, err := ReadNotebookFile(file)
+	nb, err := notebooks.ReadNotebookFile(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "gosnn: %v\n", err)
 		return 1

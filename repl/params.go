@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gosnn/gosnn/notebooks"
 )
 
 // Cell tags of notebook parameters, as papermill names them.
@@ -112,7 +114,7 @@ func (p Parameter) jsonValue() any {
 // warns; here the assignment could not compile). Without a parameters cell the parameters are
 // declared in a cell at the top and warning says so. The values are recorded in the notebook
 // metadata under papermill.parameters. With no params the notebook is left as it is.
-func InjectParameters(nb *Notebook, params []Parameter) (warning string, err error) {
+func InjectParameters(nb *notebooks.Notebook, params []Parameter) (warning string, err error) {
 	if len(params) == 0 {
 		return "", nil
 	}
@@ -168,8 +170,8 @@ func InjectParameters(nb *Notebook, params []Parameter) (warning string, err err
 		}
 		src.WriteString(strings.Join(decls, "\n") + "\n")
 	}
-	cell := &Cell{Type: "code", Metadata: json.RawMessage(`{"tags":["` + InjectedParametersTag + `"]}`), Source: strings.TrimSuffix(src.String(), "\n")}
-	cells := make([]*Cell, 0, len(kept)+1)
+	cell := &notebooks.Cell{Type: "code", Metadata: json.RawMessage(`{"tags":["` + InjectedParametersTag + `"]}`), Source: strings.TrimSuffix(src.String(), "\n")}
+	cells := make([]*notebooks.Cell, 0, len(kept)+1)
 	cells = append(cells, kept[:at+1]...)
 	cells = append(cells, cell)
 	cells = append(cells, kept[at+1:]...)
@@ -178,7 +180,7 @@ func InjectParameters(nb *Notebook, params []Parameter) (warning string, err err
 	for _, name := range order {
 		values[name] = last[name].jsonValue()
 	}
-	if err := nb.setPapermillParameters(values); err != nil {
+	if err := setPapermillParameters(nb, values); err != nil {
 		return "", err
 	}
 	return warning, nil
@@ -186,7 +188,7 @@ func InjectParameters(nb *Notebook, params []Parameter) (warning string, err err
 
 // setPapermillParameters records values as metadata.papermill.parameters, keeping the other
 // papermill keys.
-func (nb *Notebook) setPapermillParameters(values map[string]any) error {
+func setPapermillParameters(nb *notebooks.Notebook, values map[string]any) error {
 	var meta map[string]json.RawMessage
 	if err := json.Unmarshal(rawOrEmpty(nb.Metadata), &meta); err != nil || meta == nil {
 		meta = map[string]json.RawMessage{}
@@ -212,7 +214,7 @@ func (nb *Notebook) setPapermillParameters(values map[string]any) error {
 }
 
 // hasTag reports whether the cell's metadata.tags holds tag.
-func hasTag(c *Cell, tag string) bool {
+func hasTag(c *notebooks.Cell, tag string) bool {
 	var m struct {
 		Tags []string `json:"tags"`
 	}

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gosnn/gosnn/display"
+	"github.com/gosnn/gosnn/notebooks"
 	"github.com/peterh/liner"
 )
 
@@ -251,7 +252,7 @@ func (r *REPL) reset() bool {
 // figures directory), with a line on stderr before each. It stops at the first cell that
 // fails or is interrupted and says which. The session stays for further cells.
 func (r *REPL) loadNotebook(ctx context.Context, path string) {
-	nb, err := ReadNotebookFile(path)
+	nb, err := notebooks.ReadNotebookFile(path)
 	if err != nil {
 		fmt.Fprintln(r.errw, err)
 		return

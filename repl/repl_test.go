@@ -409,7 +409,7 @@ func TestLoadNotebook(t *testing.T) {
 		t.Errorf("a markdown cell or a cell after the failure ran:\n%s", o)
 	}
 	for _, want := range []string{"session reset: running walk.ipynb in a fresh session", "undefined: before", "[1/4] cell 2 of walk.ipynb", "[2/4] cell 4 of walk.ipynb", "[3/4] cell 5 of walk.ipynb",
-		"panic: boom", "stopped at cell 5; 1 code cell not run", "repl: notebook " + bad + ": not a JSON notebook"} {
+		"panic: boom", "stopped at cell 5; 1 code cell not run", "notebooks: notebook " + bad + ": not a JSON notebook"} {
 		if !strings.Contains(e, want) {
 			t.Errorf("errors lack %q:\n%s", want, e)
 		}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gosnn/gosnn/display"
+	"github.com/gosnn/gosnn/notebooks"
 )
 
 // CellError reports the first failing cell of a notebook run.
@@ -67,8 +68,8 @@ type RunOptions struct {
 // with no outputs and no execution count, so that nb can still be written. Other errors
 // (a figure that cannot be written) are returned as they are. Notebook metadata without
 // language_info gets Go's, as Jupyter adds it when it runs a notebook.
-func RunNotebook(ctx context.Context, ev Evaluator, nb *Notebook, opts RunOptions) error {
-	nb.setLanguageInfo()
+func RunNotebook(ctx context.Context, ev Evaluator, nb *notebooks.Notebook, opts RunOptions) error {
+	setLanguageInfo(nb)
 	count := 0
 	var failed error
 	displays := map[string][]map[string]any{}
@@ -193,7 +194,7 @@ var goLanguageInfo = json.RawMessage(`{"codemirror_mode":"go","file_extension":"
 
 // setLanguageInfo adds language_info to the notebook metadata when it has none, as Jupyter
 // does when it runs a notebook, so that viewers highlight the code as Go.
-func (nb *Notebook) setLanguageInfo() {
+func setLanguageInfo(nb *notebooks.Notebook) {
 	var meta map[string]json.RawMessage
 	if json.Unmarshal(rawOrEmpty(nb.Metadata), &meta) != nil || meta == nil {
 		return
@@ -211,7 +212,7 @@ func (nb *Notebook) setLanguageInfo() {
 // too, through the shared displays map.
 type notebookSink struct {
 	mu        sync.Mutex
-	cell      *Cell
+	cell      *notebooks.Cell
 	number    int
 	figDir    string
 	name      string

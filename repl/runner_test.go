@@ -13,15 +13,16 @@ import (
 	"testing"
 
 	"github.com/gosnn/gosnn/display"
+	"github.com/gosnn/gosnn/notebooks"
 	"github.com/gosnn/gosnn/repl/internal/fake"
 )
 
 // notebookOf builds a 4.5 notebook from cells given as "code:..." or "markdown:...".
-func notebookOf(cells ...string) *Notebook {
-	nb := &Notebook{Minor: 5}
+func notebookOf(cells ...string) *notebooks.Notebook {
+	nb := &notebooks.Notebook{Minor: 5}
 	for _, c := range cells {
 		typ, src, _ := strings.Cut(c, ":")
-		nb.Cells = append(nb.Cells, &Cell{Type: typ, Source: src})
+		nb.Cells = append(nb.Cells, &notebooks.Cell{Type: typ, Source: src})
 	}
 	return nb
 }

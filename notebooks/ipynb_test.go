@@ -1,4 +1,4 @@
-package repl
+package notebooks
 
 import (
 	"encoding/json"

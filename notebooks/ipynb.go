@@ -1,4 +1,4 @@
-package repl
+package notebooks
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 )
 
 // Notebook is a Jupyter notebook in nbformat 4 (https://nbformat.readthedocs.io). Only what
-// the runner needs is typed; metadata is kept as read.
+// gosnn run and Build need is typed; metadata is kept as read.
 type Notebook struct {
 	// Metadata is the notebook metadata object, kept verbatim.
 	Metadata json.RawMessage
@@ -207,32 +207,20 @@ func truncate(s string) string {
 	return s
 }
 
-// Limits on the inputs a command reads whole: a notebook (outputs and images included) and
-// a Go script or :load file.
-const (
-	// MaxNotebookBytes is the largest notebook file ReadNotebookFile and gosnn run read.
-	MaxNotebookBytes = 256 << 20
-	// MaxScriptBytes is the largest Go script gosnn run and the REPL's :load read.
-	MaxScriptBytes = 64 << 20
-)
-
-// readBounded reads the file at path whole, refusing a directory or a device (/dev/zero
-// would never end) and reading at most limit bytes; what names the kind of input in the
-// error ("gosnn: FILE is larger than the 256-MiB limit for notebooks" once prefixed).
-func readBounded(path string, limit int64, what string) ([]byte, error) {
-	return boundedread.ReadFile(path, limit, what, false)
-}
+// MaxNotebookBytes is the largest notebook file (outputs and images included) that
+// ReadNotebookFile, and so gosnn run and the REPL's :load, read.
+const MaxNotebookBytes = 256 << 20
 
 // ReadNotebookFile reads and parses the notebook at path; errors name the file. A notebook
 // may hold at most MaxNotebookBytes; a directory or a device is refused.
 func ReadNotebookFile(path string) (*Notebook, error) {
-	data, err := readBounded(path, MaxNotebookBytes, "notebooks")
+	data, err := boundedread.ReadFile(path, MaxNotebookBytes, "notebooks", false)
 	if err != nil {
-		return nil, fmt.Errorf("repl: %w", err)
+		return nil, fmt.Errorf("notebooks: %w", err)
 	}
 	nb, err := ParseNotebook(data)
 	if err != nil {
-		return nil, fmt.Errorf("repl: notebook %s: %w", path, err)
+		return nil, fmt.Errorf("notebooks: notebook %s: %w", path, err)
 	}
 	return nb, nil
 }
@@ -312,18 +300,18 @@ func (nb *Notebook) Marshal() ([]byte, error) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", " ")
 	if err := enc.Encode(top); err != nil {
-		return nil, fmt.Errorf("repl: encode notebook: %w", err)
+		return nil, fmt.Errorf("notebooks: encode notebook: %w", err)
 	}
 	return b.Bytes(), nil
 }
 
-// WriteFile writes nb to path atomically (temporary file and rename).
+// WriteFile writes nb to path atomically (WriteFileAtomic: temporary file and rename).
 func (nb *Notebook) WriteFile(path string) error {
 	data, err := nb.Marshal()
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, data, 0o644)
+	return WriteFileAtomic(path, data)
 }
 
 func rawOrEmpty(r json.RawMessage) json.RawMessage {
