@@ -422,6 +422,7 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 		}
 		post := n.pops[pr.post]
 		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
+		xb, wmin, wmax := r.xb, r.r.WMin, r.r.WMax
 		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
 			v, up := post.nrn[j].v, post.up[j]
 			if v <= th || up <= tl {
@@ -432,15 +433,15 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 			wk.ltp += int64(k1 - k0)
 			row, col := pr.w[k0:k1], pr.col[k0:k1]
 			if r.r.SoftBound {
-				inv := 1 / r.r.WMax
+				inv := 1 / wmax
 				for q, i := range col {
 					// The soft factor keeps w below WMax whenever f·x̄ < WMax; the cap
 					// is for larger steps.
-					row[q] = min(max(row[q]+f*r.xb[i]*(1-row[q]*inv), r.r.WMin), r.r.WMax)
+					row[q] = min(max(row[q]+f*xb[i]*(1-row[q]*inv), wmin), wmax)
 				}
 			} else {
 				for q, i := range col {
-					row[q] = min(row[q]+f*r.xb[i], r.r.WMax)
+					row[q] = min(row[q]+f*xb[i], wmax)
 				}
 			}
 		}

@@ -73,26 +73,27 @@ func arrivals(p *population, lo, hi int, t float64, k *kin, hits []int32) {
 		hits[n] = int32(i)
 		n += b2i(nrn[i].next <= t)
 	}
+	negToInh, drvInh := k.negToInh, k.drvInh
 	for _, i := range hits[:n] {
 		nr := &nrn[i]
 		j := lo + int(i)
 		w, rate, r := p.extW[j], p.rate[j], &p.rng[j]
-		// The channel: Drive.Channel Inh, or a negative weight with Config.NegativeExt Inh,
-		// adds |w| to the inhibitory input (x − w = x + |w| exactly for w < 0).
-		inh := k.drvInh || (w < 0 && k.negToInh)
-		acc := nr.inE
-		if inh {
-			w, acc = math.Abs(w), nr.inI
-		}
 		next := nr.next
-		for next <= t {
-			acc += w
-			next += r.exp() / rate
+		if drvInh { // Drive.Channel Inh: the weight (>= 0) adds to the inhibitory input
+			for next <= t {
+				nr.inI += w
+				next += r.exp() / rate
+			}
+			nr.next = next
+			continue
 		}
-		if inh {
-			nr.inI = acc
-		} else {
-			nr.inE = acc
+		for next <= t {
+			if w < 0 && negToInh {
+				nr.inI -= w
+			} else {
+				nr.inE += w
+			}
+			next += r.exp() / rate
 		}
 		nr.next = next
 	}
