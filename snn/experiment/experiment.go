@@ -49,7 +49,9 @@ type Env struct {
 
 // kinds lists the experiment kinds: the name and a function returning a pointer to the
 // default options. It is a literal, never written.
-var kinds = map[string]func() Options{}
+var kinds = map[string]func() Options{
+	"spontaneous": func() Options { return DefaultSpontaneous() },
+}
 
 // Kinds returns the names of the experiment kinds, sorted.
 func Kinds() []string {
