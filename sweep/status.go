@@ -38,9 +38,9 @@ type TaskStatus struct {
 
 // Status is the state of a sweep.
 type Status struct {
-	Total                                              int
+	Total                                             int
 	Done, Running, Pending, Failed, Cancelled, NotRun int
-	Tasks                                              []TaskStatus
+	Tasks                                             []TaskStatus
 	// Fatal is set when Slurm holds a task that can never run (a reason such as
 	// PartitionConfig: the request exceeds what the partition has).
 	Fatal string

@@ -374,7 +374,6 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 
 func (t *tailBuffer) String() string { return string(t.b) }
 
-
 // Failures returns the number of failed attempts recorded for task t.
 func (s *Sweep) Failures(t Task) int {
 	if f := s.failure(t); f != nil {
