@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -224,6 +225,7 @@ func (s Spec) Expand() ([]Task, error) {
 	if s.Threads < 0 || s.Retries < 0 {
 		return nil, fmt.Errorf("sweep: threads = %d, retries = %d: must be >= 0", s.Threads, s.Retries)
 	}
+	var fields map[string]bool // the options' JSON field names (nil for a notebook)
 	if s.Kind == NotebookKind {
 		if s.Notebook == "" {
 			return nil, fmt.Errorf("sweep: a %q sweep needs a notebook", NotebookKind)
@@ -235,8 +237,13 @@ func (s Spec) Expand() ([]Task, error) {
 		if s.Notebook != "" {
 			return nil, fmt.Errorf("sweep: notebook %q given for kind %q (use kind %q)", s.Notebook, s.Kind, NotebookKind)
 		}
-		if _, err := experiment.Default(s.Kind); err != nil {
+		o, err := experiment.Default(s.Kind)
+		if err != nil {
 			return nil, fmt.Errorf("sweep: %w", err)
+		}
+		// encoding/json matches field names without regard to case: ask for the exact names.
+		if fields, err = fieldNames(o); err != nil {
+			return nil, err
 		}
 	}
 	if err := s.Slurm.validate(); err != nil {
@@ -245,6 +252,20 @@ func (s Spec) Expand() ([]Task, error) {
 	base, err := canonical(s.Options)
 	if err != nil {
 		return nil, fmt.Errorf("sweep: options: %v", err)
+	}
+	if fields != nil {
+		var opts map[string]json.RawMessage
+		_ = json.Unmarshal([]byte(base), &opts)
+		for name := range opts {
+			if !fields[name] {
+				return nil, fmt.Errorf("sweep: options: %s has no field %q (fields: %s)", s.Kind, name, sortedKeys(fields))
+			}
+		}
+		for _, p := range s.axes() {
+			if !fields[p.Name] {
+				return nil, fmt.Errorf("sweep: axis %q: %s has no field %q (fields: %s)", p.Name, s.Kind, p.Name, sortedKeys(fields))
+			}
+		}
 	}
 	axes := s.axes()
 	vals := make([][]json.RawMessage, len(axes))
@@ -340,4 +361,31 @@ func pointString(pt []Value) string {
 		s[i] = v.Name + "=" + string(v.Value)
 	}
 	return strings.Join(s, " ")
+}
+
+// fieldNames returns the JSON field names of the options o.
+func fieldNames(o experiment.Options) (map[string]bool, error) {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: options of %s: %v", o.Kind(), err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("sweep: options of %s are not a JSON object: %v", o.Kind(), err)
+	}
+	names := map[string]bool{}
+	for k := range m {
+		names[k] = true
+	}
+	return names, nil
+}
+
+// sortedKeys lists the keys of m, sorted, separated by commas.
+func sortedKeys(m map[string]bool) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
 }
