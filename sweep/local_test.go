@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,7 +12,13 @@ import (
 	"github.com/gosnn/gosnn/internal/testskip"
 )
 
-func TestMain(m *testing.M) { testskip.Main(m) }
+func TestMain(m *testing.M) {
+	code := testskip.Run(m)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
 
 // smallSpec is a grid of small spontaneous networks: 2 sizes × seeds.
 func smallSpec(seeds ...any) Spec {
@@ -165,3 +172,5 @@ func TestLocalFailure(t *testing.T) {
 		t.Errorf("report:\n%s", rep)
 	}
 }
+
+func jsonMarshalIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
