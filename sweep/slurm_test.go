@@ -217,7 +217,7 @@ func TestSlurm(t *testing.T) {
 			var left []string
 			for _, p := range c.Processes() {
 				switch p.Comm {
-				case "slurmctld", "slurmd", "munged":
+				case "slurmctld", "slurmscriptd", "slurmd", "munged": // the cluster's daemons
 				default:
 					left = append(left, p.String())
 				}
