@@ -182,7 +182,7 @@ func (s *Sweep) RunTask(ctx context.Context, index int, opt TaskOptions) (err er
 	start := time.Now()
 	s.logAttempt(t, "start")
 	defer func() {
-		if ctx.Err() != nil && err != nil {
+		if err != nil && (ctx.Err() != nil || errors.Is(err, context.Canceled)) {
 			s.logAttempt(t, fmt.Sprintf("interrupted after %.1f s", time.Since(start).Seconds()))
 			err = fmt.Errorf("%w: %v", ErrInterrupted, err)
 			return
