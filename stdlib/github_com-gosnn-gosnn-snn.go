@@ -216,6 +216,7 @@ func init() {
 		"SpikeMonitor":            reflect.ValueOf((*snn.SpikeMonitor)(nil)),
 		"Spikes":                  reflect.ValueOf((*snn.Spikes)(nil)),
 		"StateMonitor":            reflect.ValueOf((*snn.StateMonitor)(nil)),
+		"Step":                    reflect.ValueOf((*snn.Step)(nil)),
 		"Stimulus":                reflect.ValueOf((*snn.Stimulus)(nil)),
 		"SummaryOptions":          reflect.ValueOf((*snn.SummaryOptions)(nil)),
 		"Synapses":                reflect.ValueOf((*snn.Synapses)(nil)),
