@@ -29,6 +29,7 @@ var implicitImports = map[string]string{
 	"snn":      "github.com/gosnn/gosnn/snn",
 	"snnplot":  "github.com/gosnn/gosnn/snn/snnplot",
 	"strings":  "strings",
+	"sweep":    "github.com/gosnn/gosnn/sweep",
 	"time":     "time",
 	"vg":       "gonum.org/v1/plot/vg",
 }
