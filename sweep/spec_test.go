@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -153,4 +154,31 @@ func FuzzParseSpec(f *testing.F) {
 			t.Fatalf("round trip changed the tasks")
 		}
 	})
+}
+
+// TestReadmeSpec parses the example spec of the README's section on clusters.
+func TestReadmeSpec(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	i := strings.Index(text, "## Clusters (Slurm)")
+	if i < 0 {
+		t.Fatal("README has no section Clusters (Slurm)")
+	}
+	text = text[i:]
+	start := strings.Index(text, "```json\n")
+	end := strings.Index(text[start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("no JSON block in the section")
+	}
+	spec, err := ParseSpec([]byte(text[start+8 : start+8+end]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, _ := spec.Expand()
+	if len(tasks) != 15 || spec.Slurm.Partition == "" {
+		t.Errorf("%d tasks, slurm options %+v", len(tasks), spec.Slurm)
+	}
 }
