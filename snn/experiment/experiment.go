@@ -50,6 +50,7 @@ type Env struct {
 // kinds lists the experiment kinds: the name and a function returning a pointer to the
 // default options. It is a literal, never written.
 var kinds = map[string]func() Options{
+	"clock":       func() Options { return DefaultClock() },
 	"spontaneous": func() Options { return DefaultSpontaneous() },
 }
 
