@@ -12,7 +12,10 @@ import (
 // Clock is the "clock" kind: the reduced network of K clusters of Size E neurons
 // (snn.ReducedSetup) trained with snn.ShortProtocol, its last recording stretched to
 // LastRecordingMs, and the replay of that last recording measured (notebook 6: how cluster
-// size and count set the step and the period).
+// size and count set the step and the period). With Paper, the network is instead the
+// authors' variant (snn.PaperSetup with K × Size E neurons, a quarter as many I,
+// Config.WithClusterSize(Size)) trained with snn.PaperProtocol (hours of CPU), and
+// LastRecordingMs is not used.
 //
 // It does not resume: a run cancelled part-way leaves nothing in Env.Dir and a later Run
 // starts again from the beginning (and gives the same result).
@@ -21,6 +24,7 @@ type Clock struct {
 	Size            int     `json:"Size"`            // E neurons per cluster (20)
 	Seed            uint64  `json:"Seed"`            // seed of every random draw (1)
 	LastRecordingMs float64 `json:"LastRecordingMs"` // duration of the last recording, ms (6000)
+	Paper           bool    `json:"Paper"`           // the paper's rules and protocol (false)
 }
 
 // ClockResult is the result of a Clock run. Step and period are null (nil) when the last
@@ -68,6 +72,14 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 		return nil, err
 	}
 	s := snn.ReducedSetup(o.K, o.Size)
+	prot := snn.ShortProtocol()
+	prot[len(prot)-1].DurationMs = o.LastRecordingMs
+	if o.Paper {
+		s = snn.PaperSetup()
+		s.Config.NE, s.Config.NI, s.Config.Clusters = o.K*o.Size, o.K*o.Size/4, o.K
+		s.Config = s.Config.WithClusterSize(o.Size)
+		prot = snn.PaperProtocol()
+	}
 	s.Config.Seed = o.Seed
 	s.Config.Threads = env.Threads
 	net, err := s.Build()
@@ -77,8 +89,6 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 	if env.Host != nil {
 		net.SetHost(env.Host)
 	}
-	prot := snn.ShortProtocol()
-	prot[len(prot)-1].DurationMs = o.LastRecordingMs
 	start := time.Now()
 	rep, err := net.RunProtocolContext(ctx, prot, snn.ProtocolOptions{})
 	if err != nil {

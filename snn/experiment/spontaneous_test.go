@@ -76,3 +76,22 @@ func TestSpontaneousCancel(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// TestClockValidate checks the validation of the clock kind's options.
+func TestClockValidate(t *testing.T) {
+	for _, tc := range []struct {
+		fields string
+		ok     bool
+	}{
+		{`{}`, true},
+		{`{"K": 30, "Size": 80, "Paper": true}`, true},
+		{`{"K": 1}`, false},
+		{`{"Size": 0}`, false},
+		{`{"K": 200, "Size": 200}`, false},
+		{`{"LastRecordingMs": 0}`, false},
+	} {
+		if _, err := DecodeKind("clock", []byte(tc.fields)); (err == nil) != tc.ok {
+			t.Errorf("%s: err = %v, want ok %v", tc.fields, err, tc.ok)
+		}
+	}
+}
