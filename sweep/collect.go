@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -240,23 +241,39 @@ func (tb *Table) Summary(x, y string) []Stat {
 // Plot draws column y against parameter x, mean ± SD over the seeds, one line per value of
 // the other parameters (their values in the legend).
 func (tb *Table) Plot(x, y string) (*plot.Plot, error) {
-	stats := tb.Summary(x, y)
-	if len(stats) == 0 {
-		return nil, fmt.Errorf("sweep: no numeric values of %q to plot", y)
-	}
 	p := plot.New()
 	p.X.Label.Text = x
 	p.Y.Label.Text = y
 	if tb.Seed != "" {
 		p.Title.Text = fmt.Sprintf("%s against %s (mean ± SD over %s)", y, x, tb.Seed)
 	}
+	if _, err := tb.add(p, x, y, "", 0); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// AddTo adds to p column y against parameter x, mean ± SD over the seeds, as lines with
+// error bars in the colours plotutil.Color(color), color+1, ... (one line per value of the
+// other parameters), named name in the legend (followed by those values). It returns the
+// number of lines added.
+func (tb *Table) AddTo(p *plot.Plot, x, y, name string, color int) (int, error) {
+	return tb.add(p, x, y, name, color)
+}
+
+// add draws y against x on p; see AddTo.
+func (tb *Table) add(p *plot.Plot, x, y, name string, color int) (int, error) {
+	stats := tb.Summary(x, y)
+	if len(stats) == 0 {
+		return 0, fmt.Errorf("sweep: no numeric values of %q to plot", y)
+	}
 	groups := map[string][]Stat{}
 	var order []string
 	for _, s := range stats {
 		key := ""
-		for _, name := range tb.Params {
-			if name != x {
-				key += fmt.Sprintf("%s=%s ", name, cell(s.Point[name]))
+		for _, pn := range tb.Params {
+			if pn != x {
+				key += fmt.Sprintf(" %s=%s", pn, cell(s.Point[pn]))
 			}
 		}
 		if _, ok := groups[key]; !ok {
@@ -273,12 +290,13 @@ func (tb *Table) Plot(x, y string) (*plot.Plot, error) {
 			pts = append(pts, plotter.XY{X: s.X, Y: s.Mean})
 			errs = append(errs, struct{ Low, High float64 }{s.SD, s.SD})
 		}
-		col := plotutil.Color(k)
+		col := plotutil.Color(color + k)
 		line, points, err := plotter.NewLinePoints(pts)
 		if err != nil {
-			return nil, fmt.Errorf("sweep: %v", err)
+			return k, fmt.Errorf("sweep: %v", err)
 		}
 		line.Color, points.Color = col, col
+		line.Width = vg.Points(1.5)
 		points.Shape = draw.CircleGlyph{}
 		points.Radius = vg.Points(3)
 		bars, err := plotter.NewYErrorBars(struct {
@@ -286,15 +304,15 @@ func (tb *Table) Plot(x, y string) (*plot.Plot, error) {
 			plotter.YErrors
 		}{pts, errs})
 		if err != nil {
-			return nil, fmt.Errorf("sweep: %v", err)
+			return k, fmt.Errorf("sweep: %v", err)
 		}
 		bars.Color = col
 		p.Add(line, points, bars)
-		if key != "" {
-			p.Legend.Add(key, line, points)
+		if label := strings.TrimSpace(name + key); label != "" {
+			p.Legend.Add(label, line, points)
 		}
 	}
-	return p, nil
+	return len(order), nil
 }
 
 // WriteJSON writes the rows as a JSON array of objects.
