@@ -66,7 +66,7 @@ type Range struct {
 }
 
 // maxTasks bounds the size of a grid.
-const maxTasks = 1_000_000
+const maxTasks = 100_000
 
 // Values returns the axis name with the given values (numbers, strings, bools: anything
 // that encodes to JSON). It panics on a value that does not encode.
