@@ -124,6 +124,34 @@ func TestSlurm(t *testing.T) {
 			slurmWall.Seconds(), first.Seconds(), localWall.Seconds(), (slurmWall-localWall).Seconds()*float64(c.CPUs)/20, c.CPUs)
 	})
 
+	t.Run("Throughput", func(t *testing.T) {
+		// 20 tasks of a few hundred ms each, on Slurm and locally (measured, not asserted).
+		spec := smallSpec(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+		spec.Options = []byte(`{"NI": 100, "Clusters": 4, "DurationMs": 1000}`)
+		spec.Params = []Param{Values("NE", 200, 400)}
+		spec.Slurm.Binary = bin
+		wall := func(x Executor) (time.Duration, time.Duration) {
+			s, err := Prepare(spec, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t0 := time.Now()
+			var first time.Duration
+			if err := x.Run(ctx, s, func(st Status) {
+				if first == 0 && st.Running+st.Done > 0 {
+					first = time.Since(t0)
+				}
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return time.Since(t0), first
+		}
+		sl, first := wall(Slurm{Env: env, Poll: 100 * time.Millisecond})
+		lo, _ := wall(Local{})
+		t.Logf("20 tasks of %.0f ms of network each: Slurm %.2f s (first task running after %.2f s), local %.2f s: %.2f s more per task on each of %d CPUs",
+			1000.0, sl.Seconds(), first.Seconds(), lo.Seconds(), (sl-lo).Seconds()*float64(c.CPUs)/20, c.CPUs)
+	})
+
 	t.Run("Failure", func(t *testing.T) {
 		// A task failing at run time is retried once (a requeue) and reported with its exit
 		// code and the tail of its stderr.
