@@ -97,6 +97,7 @@ func (x Slurm) Run(ctx context.Context, s *Sweep, progress func(Status)) error {
 			os.Remove(filepath.Join(s.Dir, slurmDir, fmt.Sprintf("task-%d.exit", t.Index)))
 		}
 	}
+	submitted := time.Now()
 	if len(todo) > 0 {
 		if _, err := x.submit(ctx, s, todo); err != nil {
 			return err
@@ -126,7 +127,9 @@ func (x Slurm) Run(ctx context.Context, s *Sweep, progress func(Status)) error {
 			_ = s.scancel(context.WithoutCancel(ctx), x.Env)
 			return errors.New(st.Fatal + "; the array was cancelled")
 		}
-		if st.Active() == 0 {
+		// A task neither queued nor done right after sbatch returned may not be listed by
+		// squeue yet: give the queue a few seconds before calling it lost.
+		if st.Active() == 0 && (st.NotRun == 0 || time.Since(submitted) > 10*time.Second) {
 			return st.err()
 		}
 		select {
