@@ -284,6 +284,42 @@ func TestSlurm(t *testing.T) {
 		t.Logf("impossible request: %v", err)
 	})
 
+	t.Run("NeverSatisfied", func(t *testing.T) {
+		// A job that passes sbatch but can never start (its dependency failed): Run reports
+		// Slurm's reason and cancels the array instead of waiting for ever.
+		out, err := c.Run("sbatch", "--parsable", "--output=/dev/null", "--wrap", "exit 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed := strings.TrimSpace(out)
+		deadline := time.Now().Add(time.Minute)
+		for {
+			if st, _ := c.Run("squeue", "-h", "-t", "all", "-j", failed, "-o", "%T"); strings.TrimSpace(st) == "FAILED" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the failing job did not fail within a minute")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		spec := smallSpec(1)
+		spec.Slurm = SlurmOptions{Binary: bin, Extra: []string{"--dependency=afterok:" + failed}}
+		s, err := Prepare(spec, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		err = Slurm{Env: env, Poll: 200 * time.Millisecond}.Run(ctx, s, nil)
+		if err == nil || !strings.Contains(err.Error(), "DependencyNeverSatisfied") {
+			t.Fatalf("err = %v, want one naming DependencyNeverSatisfied", err)
+		}
+		st := waitUntil(t, s, env, 30*time.Second, "an empty queue", func(st Status) bool { return st.Active() == 0 })
+		if st.Done != 0 {
+			t.Errorf("after the fatal reason: %s", st.Report())
+		}
+	})
+
 	t.Run("KillSubmitter", func(t *testing.T) {
 		// gosnn sweep run is killed, its array cancelled behind its back; a rerun finishes
 		// the sweep without running the finished tasks again.
