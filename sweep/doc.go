@@ -23,8 +23,9 @@
 // spec's SlurmOptions: partition, account, time, memory, CPUs per task, extra #SBATCH lines,
 // a prolog, --requeue and --signal=B:TERM@S) runs `gosnn sweep task DIR $SLURM_ARRAY_TASK_ID`
 // and forwards SIGTERM to it. The task then stops through its context and exits with
-// ExitInterrupted; after a failure with retries left it exits with ExitRetry; in both cases
-// the script requeues the array task with scontrol (up to a bound, never after Cancel), and
+// ExitInterrupted (143 when SIGTERM comes before it can catch it); after a failure with
+// retries left it exits with ExitRetry; in these cases the script requeues the array task with
+// scontrol (up to a bound, never after Cancel), and
 // the rerun resumes as far as the kind resumes (spontaneous restarts). Array task logs are
 // DIR/slurm/task-INDEX.log (appended across requeues), exit statuses DIR/slurm/task-INDEX.exit,
 // submitted arrays DIR/slurm/jobs.json. Slurm.Run waits until no task is queued; cancelling its
@@ -34,7 +35,8 @@
 // across Slurm versions): per-state counts, failures with their exit code and the tail of
 // their log, and a fatal reason (PartitionConfig and the like) for a job that can never start.
 // A pending array task cancelled with scancel leaves no record in Slurm: without a result it
-// counts as cancelled (after Cancel) or not run. Cancel marks DIR, cancels the arrays and
+// counts as cancelled (after Cancel) or not run. After Cancel, or when squeue says CANCELLED, a
+// task without a result or failure record counts as cancelled whatever its exit status. Cancel marks DIR, cancels the arrays and
 // waits until none of their tasks is active, and signals a local executor of this host.
 // Collect writes DIR/results.csv and DIR/results.json: a row per task with its parameters and
 // the scalar fields of its result; Table.Summary and Table.Plot give the mean ± SD over seeds.

@@ -196,7 +196,8 @@ wait $pid; rc=$?
 while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
 trap - TERM INT
 printf '%%s\n' "$rc" > %s.tmp && mv -f %s.tmp %s
-if { [ "$rc" = %d ] || [ "$rc" = %d ]; } && [ ! -e %s ] && [ "${SLURM_RESTART_COUNT:-0}" -lt %d ]; then
+# 143: SIGTERM came before the task could catch it (a time limit at start-up).
+if { [ "$rc" = %d ] || [ "$rc" = %d ] || [ "$rc" = 143 ]; } && [ ! -e %s ] && [ "${SLURM_RESTART_COUNT:-0}" -lt %d ]; then
 	echo "== requeue (exit status $rc)" >&2
 	scontrol requeue "${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID"
 fi

@@ -101,14 +101,16 @@ func (s *Sweep) Status(ctx context.Context, env []string) (Status, error) {
 			switch {
 			case ts.Failure != nil:
 				ts.State = Failed
+			case (queued && q.state == "CANCELLED") || cancelled:
+				// Killed by the cancel, whatever its exit status (143 when SIGTERM came
+				// before the task could catch it).
+				ts.State = Cancelled
 			case hasCode && code != 0 && code != ExitInterrupted && code != ExitRetry:
 				ts.State = Failed
 				ts.Failure = &Failure{ExitCode: code, Error: fmt.Sprintf("exit status %d", code)}
-			case queued && q.state != "COMPLETED" && q.state != "CANCELLED":
+			case queued && q.state != "COMPLETED":
 				ts.State = Failed
 				ts.Failure = &Failure{ExitCode: -1, Error: "Slurm state " + q.state}
-			case (queued && q.state == "CANCELLED") || cancelled:
-				ts.State = Cancelled
 			default:
 				ts.State = NotRun
 			}
