@@ -36,6 +36,7 @@ var implicitImports = map[string]string{
 	"snnio":      "github.com/gosnn/gosnn/snn/snnio",
 	"snnplot":    "github.com/gosnn/gosnn/snn/snnplot",
 	"strings":    "strings",
+	"sweep":      "github.com/gosnn/gosnn/sweep",
 	"time":       "time",
 	"vg":         "gonum.org/v1/plot/vg",
 }

@@ -4,7 +4,7 @@
 //
 // A cell is split into runs of declarations and of statements (a repeated import is
 // dropped). Packages used in almost every cell need no import: snn, snnplot, display, fmt,
-// math, os, strings, time, filepath, mat, plot, plotter and vg are imported the first time a
+// math, os, strings, time, filepath, sweep, mat, plot, plotter and vg are imported the first time a
 // cell uses one of them (pkg.Name) without defining that name itself; a use of any other
 // known package that is not imported fails with an error naming the import to add. A panic
 // reports Go's wording ("runtime error: index out of range", where the interpreter's reflect

@@ -1,6 +1,7 @@
 // Command gosnn is the single gosnn binary: the terminal REPL (default), the Jupyter kernel and
-// its installer, the headless notebook runner, batch benchmarks and experiments, and the
-// fetching and checking of the authors' data (gosnn data).
+// its installer, the headless notebook runner, batch benchmarks and experiments, parameter
+// sweeps run here or as Slurm job arrays (gosnn sweep), and the fetching and checking of the
+// authors' data (gosnn data).
 //
 // Each subcommand lives in its own file and registers itself in init with register. The REPL
 // and run execute in a supervised child process of the same binary, which reports a fatal

@@ -57,10 +57,12 @@ type Env struct {
 // kinds lists the experiment kinds: the name and a function returning a pointer to the
 // default options. It is a literal, never written.
 var kinds = map[string]func() Options{
-	"bench":   func() Options { return DefaultBenchOptions() },
-	"readout": func() Options { return DefaultReadoutOptions() },
-	"replay":  func() Options { return DefaultReplayOptions() },
-	"train":   func() Options { return DefaultTrainOptions() },
+	"bench":       func() Options { return DefaultBenchOptions() },
+	"readout":     func() Options { return DefaultReadoutOptions() },
+	"replay":      func() Options { return DefaultReplayOptions() },
+	"train":       func() Options { return DefaultTrainOptions() },
+	"clock":       func() Options { return DefaultClock() },
+	"spontaneous": func() Options { return DefaultSpontaneous() },
 }
 
 // Kinds returns the names of the experiment kinds, sorted.

@@ -1,0 +1,115 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/protocol"
+
+	"github.com/gosnn/gosnn/snn"
+)
+
+// Clock is the "clock" kind: the reduced network of K clusters of Size E neurons
+// (snn.ReducedSetup) trained with snn.ShortProtocol, its last recording stretched to
+// LastRecordingMs, and the replay of that last recording measured (notebook 6: how cluster
+// size and count set the step and the period). With Paper, the network is instead the
+// authors' variant (snn.PaperSetup with K × Size E neurons, a quarter as many I,
+// Config.WithClusterSize(Size)) trained with snn.PaperProtocol (hours of CPU), and
+// LastRecordingMs is not used.
+//
+// It does not resume: a run cancelled part-way leaves nothing in Env.Dir and a later Run
+// starts again from the beginning (and gives the same result).
+type Clock struct {
+	K               int     `json:"K"`               // clusters (15)
+	Size            int     `json:"Size"`            // E neurons per cluster (20)
+	Seed            uint64  `json:"Seed"`            // seed of every random draw (1)
+	LastRecordingMs float64 `json:"LastRecordingMs"` // duration of the last recording, ms (6000)
+	Paper           bool    `json:"Paper"`           // the paper's rules and protocol (false)
+}
+
+// ClockResult is the result of a Clock run. Step and period are null (NaN, null in JSON) when the last
+// recording has no in-order transition or no repeated activation.
+type ClockResult struct {
+	StepMs      analysis.OptFloat `json:"StepMs"`      // median interval of the in-order transitions
+	PassMs      analysis.OptFloat `json:"PassMs"`      // K × StepMs: one uninterrupted pass
+	PeriodMs    analysis.OptFloat `json:"PeriodMs"`    // median interval between activations of one cluster
+	InOrder     int               `json:"InOrder"`     // in-order transitions
+	Transitions int               `json:"Transitions"` // all transitions
+	Active      float64           `json:"Active"`      // fraction of the recording with a cluster active
+	RateE       float64           `json:"RateE"`       // mean E rate in the last recording, Hz
+	Within      float64           `json:"Within"`      // mean E→E weight within clusters, pF
+	Forward     float64           `json:"Forward"`     // from each cluster to the next one, pF
+	Backward    float64           `json:"Backward"`    // from each cluster to the previous one, pF
+	WallS       float64           `json:"WallS"`       // wall time of the training, s
+}
+
+// DefaultClock returns 15 clusters of 20 neurons, seed 1, a last recording of 6 s.
+func DefaultClock() *Clock { return &Clock{K: 15, Size: 20, Seed: 1, LastRecordingMs: 6000} }
+
+// Kind returns "clock".
+func (*Clock) Kind() string { return "clock" }
+
+// Kind returns "clock".
+func (ClockResult) Kind() string { return "clock" }
+
+// Validate reports the first invalid field.
+func (o *Clock) Validate() error {
+	if o.K < 2 || o.Size < 1 {
+		return fmt.Errorf("experiment: clock K = %d, Size = %d: want K >= 2 and Size >= 1", o.K, o.Size)
+	}
+	if o.K*o.Size > 20000 {
+		return fmt.Errorf("experiment: clock K × Size = %d: more than 20000 E neurons", o.K*o.Size)
+	}
+	if math.IsNaN(o.LastRecordingMs) || math.IsInf(o.LastRecordingMs, 0) || o.LastRecordingMs <= 0 {
+		return fmt.Errorf("experiment: clock LastRecordingMs = %v: must be finite and > 0", o.LastRecordingMs)
+	}
+	return nil
+}
+
+// Run trains the network and measures its replay. Env.Dir is not used.
+func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	s := snn.ReducedSetup(o.K, o.Size)
+	prot := protocol.Short()
+	prot[len(prot)-1].DurationMs = o.LastRecordingMs
+	if o.Paper {
+		s = snn.PaperSetup()
+		s.Config.NE, s.Config.NI, s.Config.Clusters = o.K*o.Size, o.K*o.Size/4, o.K
+		s.Config = s.Config.WithClusterSize(o.Size)
+		prot = protocol.Paper()
+	}
+	s.Config.Seed = o.Seed
+	s.Config.Threads = env.Threads
+	net, err := s.Build()
+	if err != nil {
+		return nil, fmt.Errorf("experiment: clock: %w", err)
+	}
+	if env.Host != nil {
+		net.SetHost(env.Host)
+	}
+	start := time.Now()
+	rep, err := protocol.Run(ctx, net, prot, protocol.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("experiment: clock: %w", err)
+	}
+	rec := rep.LastRecording()
+	if rec == nil || rec.Replay == nil {
+		return nil, fmt.Errorf("experiment: clock: the protocol has no recording")
+	}
+	st := rec.Replay
+	active := st.ActiveFraction
+	if math.IsNaN(active) {
+		active = 0
+	}
+	return ClockResult{
+		StepMs: analysis.OptFloat(st.StepMs), PassMs: analysis.OptFloat(float64(o.K) * st.StepMs), PeriodMs: analysis.OptFloat(st.PeriodMs),
+		InOrder: st.InOrder, Transitions: st.Transitions, Active: active, RateE: rec.RateE,
+		Within: rec.Blocks.Within, Forward: rec.Blocks.Forward, Backward: rec.Blocks.Backward,
+		WallS: time.Since(start).Seconds(),
+	}, nil
+}

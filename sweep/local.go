@@ -1,0 +1,196 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// localPidFile records the process of a running local executor: host and pid.
+const localPidFile = "local.pid"
+
+// Executor runs the tasks of a sweep that are not done.
+type Executor interface {
+	// Run runs (or submits) the tasks that are not done and waits until none is left
+	// running, calling progress (if not nil) as they advance.
+	Run(ctx context.Context, s *Sweep, progress func(Status)) error
+}
+
+// Local runs the tasks in this process (notebook tasks in child gosnn processes), several
+// at a time.
+type Local struct {
+	// Workers is the number of tasks run at once (0: the cores divided by the spec's
+	// threads per task, at least 1).
+	Workers int
+	// Binary is the gosnn binary of notebook tasks ("": Binary()).
+	Binary string
+	// Every is the interval between two progress reports besides those at the end of a
+	// task (0: 500 ms).
+	Every time.Duration
+}
+
+// Run runs every task that has no result file yet, failed ones again (up to the spec's
+// Retries more times each), and returns nil when all are done. Cancelling ctx stops the
+// running tasks (they leave what they resume from) and returns an error wrapping ctx.Err().
+func (l Local) Run(ctx context.Context, s *Sweep, progress func(Status)) error {
+	workers := l.Workers
+	if workers <= 0 {
+		workers = max(1, runtime.NumCPU()/s.threads())
+	}
+	os.Remove(filepath.Join(s.Dir, cancelFile))
+	host, _ := os.Hostname()
+	pidPath := filepath.Join(s.Dir, localPidFile)
+	if err := writeAtomic(pidPath, fmt.Appendf(nil, "%s %d\n", host, os.Getpid())); err != nil {
+		return err
+	}
+	defer os.Remove(pidPath)
+
+	var todo []int
+	for _, t := range s.Tasks {
+		if !s.Done(t) {
+			os.Remove(filepath.Join(s.TaskDir(t), failedFile))
+			todo = append(todo, t.Index)
+		}
+	}
+	report := func() {
+		if progress == nil {
+			return
+		}
+		if st, err := s.Status(context.WithoutCancel(ctx), nil); err == nil {
+			progress(st)
+		}
+	}
+	var mu sync.Mutex // serialises progress reports
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, len(todo)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				l.runOne(ctx, s, i)
+				mu.Lock()
+				report()
+				mu.Unlock()
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	every := l.Every
+	if every <= 0 {
+		every = 500 * time.Millisecond
+	}
+	go func() {
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				mu.Lock()
+				report()
+				mu.Unlock()
+			}
+		}
+	}()
+feed:
+	for _, i := range todo {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	close(stop)
+	st, err := s.Status(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return err
+	}
+	if progress != nil {
+		mu.Lock()
+		progress(st)
+		mu.Unlock()
+	}
+	if ctx.Err() != nil && !st.Complete() {
+		return fmt.Errorf("sweep: stopped with %s: %w", st.String(), ctx.Err())
+	}
+	return st.err()
+}
+
+// runOne runs task i, again after a failure while retries are left.
+func (l Local) runOne(ctx context.Context, s *Sweep, i int) {
+	for attempt := 0; attempt <= s.Spec.Retries; attempt++ {
+		err := s.RunTask(ctx, i, TaskOptions{Binary: l.Binary})
+		if err == nil || errors.Is(err, ErrInterrupted) || ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// Cancel stops a sweep: it marks the directory so that no task is requeued, cancels its
+// Slurm arrays (scancel, env as the clients' environment, nil: this process's) and waits
+// until squeue lists none of their tasks as active, and sends SIGTERM to a local executor
+// running it on this host. Tasks done stay done; a rerun of the sweep runs the others.
+func Cancel(ctx context.Context, dir string, env []string) error {
+	s, err := Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(s.Dir, cancelFile), []byte(time.Now().UTC().Format(time.RFC3339)+"\n")); err != nil {
+		return err
+	}
+	var errs []error
+	if data, err := os.ReadFile(filepath.Join(s.Dir, localPidFile)); err == nil {
+		host, _ := os.Hostname()
+		f := strings.Fields(string(data))
+		if len(f) == 2 && f[0] == host {
+			if pid, err := strconv.Atoi(f[1]); err == nil && pid > 0 && pid != os.Getpid() {
+				if err := syscall.Kill(pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
+					errs = append(errs, fmt.Errorf("sweep: signalling the local executor (pid %d): %v", pid, err))
+				}
+			}
+		}
+	}
+	jobs, err := s.slurmJobs()
+	if err != nil {
+		return err
+	}
+	if len(jobs) > 0 {
+		if err := s.scancel(ctx, env); err != nil {
+			errs = append(errs, err)
+		} else {
+			deadline := time.Now().Add(time.Minute)
+			for {
+				st, err := s.Status(ctx, env)
+				if err != nil {
+					errs = append(errs, err)
+					break
+				}
+				if st.Active() == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					errs = append(errs, fmt.Errorf("sweep: %d tasks still active a minute after scancel", st.Active()))
+					break
+				}
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(200 * time.Millisecond):
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,176 @@
+package sweep
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gosnn/gosnn/internal/testskip"
+)
+
+func TestMain(m *testing.M) {
+	code := testskip.Run(m)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// smallSpec is a grid of small spontaneous networks: 2 sizes × seeds.
+func smallSpec(seeds ...any) Spec {
+	return Spec{
+		Kind:    "spontaneous",
+		Options: []byte(`{"NI": 20, "Clusters": 4, "DurationMs": 200}`),
+		Params:  []Param{Values("NE", 80, 160)},
+		Seeds:   &Param{Name: "Seed", Values: Values("Seed", seeds...).Values},
+	}
+}
+
+// results returns the result files of every task, by task id.
+func results(t *testing.T, s *Sweep) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, task := range s.Tasks {
+		b, err := os.ReadFile(filepath.Join(s.TaskDir(task), resultFile))
+		if err != nil {
+			t.Fatalf("task %d: %v", task.Index, err)
+		}
+		out[task.ID] = string(b)
+	}
+	return out
+}
+
+// TestLocalRunResume runs a sweep, reruns it (nothing is run again), and checks that a
+// second directory gives the same results, that Collect tabulates them and that Summary
+// averages over the seeds.
+func TestLocalRunResume(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Prepare(smallSpec(1, 2, 3), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last Status
+	if err := (Local{Workers: 2}).Run(context.Background(), s, func(st Status) { last = st }); err != nil {
+		t.Fatal(err)
+	}
+	if !last.Complete() || last.Total != 6 {
+		t.Fatalf("last progress %v, want 6/6 done", last)
+	}
+	first := results(t, s)
+	if err := (Local{}).Run(context.Background(), s, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range s.Tasks {
+		if n := s.Attempts(task); n != 1 {
+			t.Errorf("task %d: %d attempts after a rerun, want 1 (a done task is skipped)", task.Index, n)
+		}
+	}
+	s2, err := Prepare(smallSpec(1, 2, 3), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (Local{Workers: 1}).Run(context.Background(), s2, nil); err != nil {
+		t.Fatal(err)
+	}
+	second := results(t, s2)
+	for id, r := range first {
+		if second[id] != r {
+			t.Errorf("task %s: results differ between runs:\n%s\n%s", id, r, second[id])
+		}
+	}
+	if _, err := Prepare(smallSpec(1, 2), dir); err == nil || !strings.Contains(err.Error(), "another sweep") {
+		t.Errorf("Prepare of another spec in the same dir: err = %v", err)
+	}
+	tb, err := Collect(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tb.Rows) != 6 || tb.Seed != "Seed" || strings.Join(tb.Params, ",") != "NE" {
+		t.Fatalf("table: %d rows, params %v, seed %q", len(tb.Rows), tb.Params, tb.Seed)
+	}
+	for _, c := range []string{"NE", "Seed", "RateE", "RateI", "Spikes", "Hash"} {
+		if tb.Float(0, c) != tb.Float(0, c) && c != "Hash" {
+			t.Errorf("column %s of row 0 is not a number: %v", c, tb.Rows[0][c])
+		}
+	}
+	stats := tb.Summary("NE", "RateE")
+	if len(stats) != 2 || stats[0].N != 3 || stats[0].X != 80 || stats[1].X != 160 {
+		t.Fatalf("summary %+v", stats)
+	}
+	mean := (tb.Float(0, "RateE") + tb.Float(1, "RateE") + tb.Float(2, "RateE")) / 3
+	if d := stats[0].Mean - mean; d > 1e-12 || d < -1e-12 {
+		t.Errorf("mean %v, want %v", stats[0].Mean, mean)
+	}
+	for _, f := range []string{"results.csv", "results.json"} {
+		if b, err := os.ReadFile(filepath.Join(dir, f)); err != nil || !strings.Contains(string(b), "RateE") {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if _, err := tb.Plot("NE", "RateE"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestLocalCancel cancels a running sweep of long tasks: Run returns the context's error,
+// no task is done, and a rerun on the same directory runs them.
+func TestLocalCancel(t *testing.T) {
+	spec := smallSpec(1, 2)
+	spec.Options = []byte(`{"NI": 20, "Clusters": 4, "DurationMs": 1e7}`)
+	s, err := Prepare(spec, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	err = Local{Workers: 2}.Run(ctx, s, func(st Status) {
+		if st.Running > 0 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	st, err := s.Status(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Done != 0 || st.Failed != 0 || st.Running != 0 {
+		t.Errorf("after cancel: %v", st)
+	}
+}
+
+// TestLocalFailure checks that a task failing at run time (a numerical blow-up) is retried
+// Retries times and reported with its error, while the others finish.
+func TestLocalFailure(t *testing.T) {
+	spec := smallSpec(1)
+	spec.Params = append(spec.Params, Values("ExtEWeight", 1.6, 1e308))
+	spec.Retries = 2
+	s, err := Prepare(spec, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Local{}.Run(context.Background(), s, nil)
+	if err == nil || !strings.Contains(err.Error(), "2 failed") {
+		t.Fatalf("err = %v, want 2 failed", err)
+	}
+	st, _ := s.Status(context.Background(), nil)
+	if st.Done != 2 || st.Failed != 2 {
+		t.Fatalf("status %v", st)
+	}
+	for _, ts := range st.Tasks {
+		if ts.State != Failed {
+			continue
+		}
+		if ts.Attempts != 3 || ts.Failure.ExitCode != 1 || !strings.Contains(ts.Failure.Stderr, "NaN") {
+			t.Errorf("task %d: %d attempts, failure %+v", ts.Index, ts.Attempts, ts.Failure)
+		}
+	}
+	if rep := st.Report(); !strings.Contains(rep, "failed with exit code 1 after 3 attempt(s)") {
+		t.Errorf("report:\n%s", rep)
+	}
+}
+
+func jsonMarshalIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
