@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/testskip"
+
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/snnio"
@@ -71,7 +73,7 @@ func BenchmarkEEBlockMeans3000(b *testing.B) {
 // BenchmarkSignedSpectrumFF60b computes all 3000 eigenvalues of the authors' trained matrix
 // with inhibitory columns negated (docs/MODEL.md 7.5 item 5). It is slow: run with -benchtime 1x.
 func BenchmarkSignedSpectrumFF60b(b *testing.B) {
-	w, err := snnio.LoadWeights(sharedFile(b, "FF60b_2400_nc160.mat"))
+	w, err := snnio.LoadWeights(testskip.AuthorsFile(b, "FF60b_2400_nc160.mat"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"math/cmplx"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/testskip"
+
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/snnio"
@@ -13,7 +15,7 @@ import (
 // TestTimingVariabilityAuthors fits timePoints.mat (79 trials × 80 clusters, docs/MODEL.md A10):
 // the √t law must beat the linear fit, with the published numbers.
 func TestTimingVariabilityAuthors(t *testing.T) {
-	mf, err := snnio.ReadMatFile(sharedFile(t, "timePoints.mat"))
+	mf, err := snnio.ReadMatFile(testskip.AuthorsFile(t, "timePoints.mat"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,7 @@ func TestTimingVariabilityAuthors(t *testing.T) {
 // against docs/MODEL.md section 8: block means (A2), per-neuron E→E means (A5), the I→E
 // distribution (A6) and complex leading eigenvalues of the reduced model (A16).
 func TestWeightAnalysisAuthors(t *testing.T) {
-	w, err := snnio.LoadWeights(sharedFile(t, "FF60b_2400_nc160.mat"))
+	w, err := snnio.LoadWeights(testskip.AuthorsFile(t, "FF60b_2400_nc160.mat"))
 	if err != nil {
 		t.Fatal(err)
 	}

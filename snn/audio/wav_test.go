@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gosnn/gosnn/internal/testskip"
 )
 
 // wavBuilder assembles RIFF/WAVE streams chunk by chunk for tests.
@@ -251,7 +253,7 @@ func TestAudioMono(t *testing.T) {
 }
 
 func TestReadWAVMeadowlark(t *testing.T) {
-	a, err := ReadWAVFile(sharedFile(t, "meadowlark.wav"))
+	a, err := ReadWAVFile(testskip.AuthorsFile(t, "meadowlark.wav"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,11 +13,11 @@ import (
 )
 
 // Clock is the "clock" kind: the reduced network of K clusters of Size E neurons
-// (snn.ReducedSetup) trained with snn.ShortProtocol, its last recording stretched to
-// LastRecordingMs, and the replay of that last recording measured (notebook 6: how cluster
+// (snn.ReducedSetup) trained with protocol.Short, its last recording stretched to
+// LastRecordingMs and every phase then multiplied by TimeScale (1; 0.01 for a smoke test), and the replay of that last recording measured (notebook 6: how cluster
 // size and count set the step and the period). With Paper, the network is instead the
 // authors' variant (snn.PaperSetup with K × Size E neurons, a quarter as many I,
-// Config.WithClusterSize(Size)) trained with snn.PaperProtocol (hours of CPU), and
+// Config.WithClusterSize(Size)) trained with protocol.Paper (hours of CPU), and
 // LastRecordingMs is not used.
 //
 // It does not resume: a run cancelled part-way leaves nothing in Env.Dir and a later Run
@@ -28,6 +28,7 @@ type Clock struct {
 	Seed            uint64  `json:"Seed"`            // seed of every random draw (1)
 	LastRecordingMs float64 `json:"LastRecordingMs"` // duration of the last recording, ms (6000)
 	Paper           bool    `json:"Paper"`           // the paper's rules and protocol (false)
+	TimeScale       float64 `json:"TimeScale"`       // multiplies every phase duration (1)
 }
 
 // ClockResult is the result of a Clock run. Step and period are null (NaN, null in JSON) when the last
@@ -46,8 +47,11 @@ type ClockResult struct {
 	WallS       float64           `json:"WallS"`       // wall time of the training, s
 }
 
-// DefaultClock returns 15 clusters of 20 neurons, seed 1, a last recording of 6 s.
-func DefaultClock() *Clock { return &Clock{K: 15, Size: 20, Seed: 1, LastRecordingMs: 6000} }
+// DefaultClock returns 15 clusters of 20 neurons, seed 1, a last recording of 6 s, time
+// scale 1.
+func DefaultClock() *Clock {
+	return &Clock{K: 15, Size: 20, Seed: 1, LastRecordingMs: 6000, TimeScale: 1}
+}
 
 // Kind returns "clock".
 func (*Clock) Kind() string { return "clock" }
@@ -66,6 +70,9 @@ func (o *Clock) Validate() error {
 	if math.IsNaN(o.LastRecordingMs) || math.IsInf(o.LastRecordingMs, 0) || o.LastRecordingMs <= 0 {
 		return fmt.Errorf("experiment: clock LastRecordingMs = %v: must be finite and > 0", o.LastRecordingMs)
 	}
+	if math.IsInf(o.TimeScale, 0) || !(o.TimeScale > 0) {
+		return fmt.Errorf("experiment: clock TimeScale = %v: must be finite and > 0", o.TimeScale)
+	}
 	return nil
 }
 
@@ -82,6 +89,10 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 		s.Config.NE, s.Config.NI, s.Config.Clusters = o.K*o.Size, o.K*o.Size/4, o.K
 		s.Config = s.Config.WithClusterSize(o.Size)
 		prot = protocol.Paper()
+	}
+	for i := range prot {
+		prot[i].DurationMs *= o.TimeScale
+		prot[i].PlasticDelayMs *= o.TimeScale
 	}
 	s.Config.Seed = o.Seed
 	s.Config.Threads = env.Threads

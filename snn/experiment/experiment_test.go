@@ -50,17 +50,19 @@ func small(t *testing.T) map[string]Options {
 	dir := t.TempDir()
 	w := smallWeights(t, dir)
 	return map[string]Options{
-		"replay":  &ReplayOptions{Weights: w, ClusterSize: 40, DurationMs: 200, Seed: 3},
-		"train":   &TrainOptions{Protocol: "short", Preset: "reduced", Clusters: 4, ClusterSize: 20, Order: []int{2, 0, 3, 1}, LTPGain: 1.5, TimeScale: 0.005, Seed: 2},
-		"readout": &ReadoutOptions{Weights: w, Pattern: smallPattern(t, dir), TrainMs: 400, ReplayMs: 300, BlockMs: 2000, DeleteAtMs: 150, DeleteFrac: 0.25, ReadoutThreshold: "increment", Seed: 4},
-		"bench":   &BenchOptions{Scenario: "plastic", DurationMs: 20, Seed: 5},
+		"replay":      &ReplayOptions{Weights: w, ClusterSize: 40, DurationMs: 200, Seed: 3},
+		"train":       &TrainOptions{Protocol: "short", Preset: "reduced", Clusters: 4, ClusterSize: 20, Order: []int{2, 0, 3, 1}, LTPGain: 1.5, TimeScale: 0.005, Seed: 2},
+		"readout":     &ReadoutOptions{Weights: w, Pattern: smallPattern(t, dir), TrainMs: 400, ReplayMs: 300, BlockMs: 2000, DeleteAtMs: 150, DeleteFrac: 0.25, ReadoutThreshold: "increment", Seed: 4},
+		"bench":       &BenchOptions{Scenario: "plastic", DurationMs: 20, Seed: 5},
+		"clock":       &Clock{K: 4, Size: 20, Seed: 6, LastRecordingMs: 1000, TimeScale: 0.01},
+		"spontaneous": smallSpontaneous(),
 	}
 }
 
 // TestKinds checks that every kind has a small case here and Default gives its options.
 func TestKinds(t *testing.T) {
 	cases := small(t)
-	if got, want := Kinds(), []string{"bench", "readout", "replay", "train"}; !reflect.DeepEqual(got, want) {
+	if got, want := Kinds(), []string{"bench", "clock", "readout", "replay", "spontaneous", "train"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Kinds() = %v, want %v", got, want)
 	}
 	for _, k := range Kinds() {
@@ -204,7 +206,7 @@ func stable(t *testing.T, r Result, drop ...string) map[string]any {
 		switch v := v.(type) {
 		case map[string]any:
 			for k, x := range v {
-				if strings.Contains(k, "wall") || strings.Contains(k, "cpu") || k == "rtf" || k == "peak_rss_mb" || k == "build_seconds" || k == "threads" {
+				if lk := strings.ToLower(k); strings.Contains(lk, "wall") || strings.Contains(lk, "cpu") || k == "rtf" || k == "peak_rss_mb" || k == "build_seconds" || k == "threads" {
 					delete(v, k)
 					continue
 				}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/snntest"
+
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/snnio"
@@ -130,7 +132,7 @@ func tinyPlasticNet(t *testing.T, seed uint64) *snn.Network {
 	cfg := snn.ReducedConfig(3, 20)
 	cfg.Seed = seed
 	cfg.Threads = 1
-	n := mustNet(t, cfg)
+	n := snntest.MustNet(t, cfg)
 	attachPaperRules(t, n)
 	return n
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/testskip"
+
 	"github.com/gosnn/gosnn/snn/snnio"
 )
 
@@ -59,7 +61,7 @@ func TestPatternFromIntervals(t *testing.T) {
 // The interval patterns match the authors' supervisor_parallel.mat, except that the MATLAB
 // time grid puts some switching times one column early (for example 24.9 ms instead of 25).
 func TestPatternsMatchSupervisorParallel(t *testing.T) {
-	mf, err := snnio.ReadMatFile(sharedFile(t, "supervisor_parallel.mat"))
+	mf, err := snnio.ReadMatFile(testskip.AuthorsFile(t, "supervisor_parallel.mat"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/testskip"
+
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/audio"
 	"github.com/gosnn/gosnn/snn/snnio"
@@ -38,7 +40,7 @@ func TestReadoutABCBAAcceptance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("32 s of simulated training; skipped with -short")
 	}
-	w, err := snnio.LoadWeights(sharedFile(t, "FF60b_2400_nc160.mat"))
+	w, err := snnio.LoadWeights(testskip.AuthorsFile(t, "FF60b_2400_nc160.mat"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +188,7 @@ func TestReadoutTwoSequencesAcceptance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("24 s of simulated training; skipped with -short")
 	}
-	w, err := snnio.LoadWeights(sharedFile(t, "FF60b_2400_nc160.mat"))
+	w, err := snnio.LoadWeights(testskip.AuthorsFile(t, "FF60b_2400_nc160.mat"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/testskip"
+
 	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/audio"
 	"github.com/gosnn/gosnn/snn/snnio"
@@ -33,7 +35,7 @@ func TestSongColumnFrame(t *testing.T) {
 
 func loadSupervisor600(t *testing.T) [][]float64 {
 	t.Helper()
-	mf, err := snnio.ReadMatFile(sharedFile(t, "supervisor_600.mat"))
+	mf, err := snnio.ReadMatFile(testskip.AuthorsFile(t, "supervisor_600.mat"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +54,7 @@ func loadSupervisor600(t *testing.T) [][]float64 {
 // item 2) to rounding error, and the offset search finds the excerpt by itself.
 func TestSongSupervisorMatchesAuthors(t *testing.T) {
 	target := loadSupervisor600(t)
-	a, err := audio.ReadWAVFile(sharedFile(t, "meadowlark.wav"))
+	a, err := audio.ReadWAVFile(testskip.AuthorsFile(t, "meadowlark.wav"))
 	if err != nil {
 		t.Fatal(err)
 	}

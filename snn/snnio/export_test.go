@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/snntest"
+
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/analysis"
 	"gonum.org/v1/gonum/mat"
@@ -332,7 +334,7 @@ func FuzzReadCSVTable(f *testing.F) {
 // its step on the 0.1-ms grid, written with at most one decimal, and the rate table of a
 // RateMonitor reads back exactly.
 func TestExportNetworkRecord(t *testing.T) {
-	n := smallNet(t, 1, 3)
+	n := snntest.SmallNet(t, 1, 3)
 	if err := n.SetRates(snn.PopE, 0, 400, 6); err != nil {
 		t.Fatal(err)
 	}

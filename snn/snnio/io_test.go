@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosnn/gosnn/internal/testskip"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -240,7 +242,7 @@ func TestClusterSizeFromName(t *testing.T) {
 // the structure docs/MODEL.md 4.2 describes: no autapses, E→E bounds [1.45, 32.68], I→E within the
 // old bounds [40, 200], the static E→I and I→I weights 1.96 and 20.91, density about 0.1.
 func TestLoadWeightsAuthors(t *testing.T) {
-	p := sharedFile(t, "FF60b_2400_nc160.mat")
+	p := testskip.AuthorsFile(t, "FF60b_2400_nc160.mat")
 	w, err := LoadWeights(p)
 	if err != nil {
 		t.Fatal(err)

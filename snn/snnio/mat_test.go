@@ -456,7 +456,7 @@ func TestReadMatAuthorsFiles(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			mf, err := ReadMatFile(sharedFile(t, c.file))
+			mf, err := ReadMatFile(testskip.AuthorsFile(t, c.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -475,7 +475,7 @@ func TestReadMatAuthorsFiles(t *testing.T) {
 		})
 	}
 	t.Run("orientation", func(t *testing.T) {
-		mf, err := ReadMatFile(sharedFile(t, "FF60b_2400_nc160.mat"))
+		mf, err := ReadMatFile(testskip.AuthorsFile(t, "FF60b_2400_nc160.mat"))
 		if err != nil {
 			t.Fatal(err)
 		}

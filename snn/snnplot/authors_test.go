@@ -13,17 +13,9 @@ import (
 	"github.com/gosnn/gosnn/snn"
 )
 
-// sharedFile returns the path of a file of the authors' data (docs/MODEL.md Appendix A) found by
-// maesdata.Find, skipping the test when it is absent. The data are third-party and never
-// committed; golden images never use them.
-func sharedFile(t testing.TB, name string) string {
-	t.Helper()
-	return testskip.AuthorsFile(t, name)
-}
-
 // loadAuthors loads the authors' trained 15 x 160 matrix (3000 x 3000, post x pre).
 func loadAuthors(t testing.TB) (*mat.Dense, snn.Clusters) {
-	path := sharedFile(t, "FF60b_2400_nc160.mat")
+	path := testskip.AuthorsFile(t, "FF60b_2400_nc160.mat")
 	w, err := snnio.LoadWeights(path)
 	if err != nil {
 		t.Fatal(err)
