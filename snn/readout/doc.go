@@ -6,11 +6,14 @@
 // as JSON by Report), patterns (ABCBA, DEDED, PatternFromIntervals, LoadPattern), the
 // bird-song supervisor (SongSupervisor, from a recording of package audio) and ExtendRing.
 //
-// For now the layer integrates its R, S and H neurons itself, with the per-step order, the
-// random streams and the neuron models of the core (copies of the core's helpers in
-// engine.go give the same numbers). It steps in lockstep with the network through a per-step
-// hook (Network.Every) and reads the E spikes of each step from a spike monitor; the network's
-// own weights are not touched.
+// The layer integrates nothing itself: R, S and H are populations of the network
+// (Network.AddPopulation; Layer.PopR, PopS, PopH), E→R, S→R, R→H and H→R are its projections
+// (Layer.ProjER), E→R learning is the core's VoltageSTDP with a soft bound, active only during
+// Train (Network.SetRuleActive; the network's own rules stay frozen), and the supervisors are
+// S's Poisson drive, whose rates a function registered with Network.OnStep sets after every
+// step from the cycle detector and the pattern. The network's own weights are not touched. R,
+// S and H draw their initial state and Poisson input from the network's seed; Config.Seed
+// seeds the deletion.
 //
 // It imports the core (package snn), analysis, snnio and audio, and never prints; the core
 // does not import it. Units as in snn: time in ms, potentials in mV, rates in kHz unless a
