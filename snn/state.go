@@ -230,8 +230,8 @@ func (n *Network) decodeState(d *stateDec) (*savedState, error) {
 			break
 		}
 		if name != p.name || int(size) != p.n || Model(model) != p.p.Model || traces != (p.um != nil) {
-			return nil, fmt.Errorf("different network: population %d is %s (%d neurons, %v, traces %v) in the state, %s (%d neurons, %v, traces %v) in the network",
-				pi, name, size, Model(model), traces, p.name, p.n, p.p.Model, p.um != nil)
+			return nil, fmt.Errorf("different network: population %d is %s of %d %v neurons, %s, in the state, %s of %d %v neurons, %s, in the network",
+				pi, name, size, Model(model), onOff(traces), p.name, p.n, p.p.Model, onOff(p.um != nil))
 		}
 		sp := savedPop{spikes: d.i64(), lastAny: d.i64()}
 		if !d.need(p.n * 88) {
@@ -381,6 +381,13 @@ func (st *savedState) apply(n *Network) {
 		copy(r.target, st.targets[k])
 	}
 	n.events = append(n.events[:0], st.events...)
+}
+
+func onOff(traces bool) string {
+	if traces {
+		return "with traces"
+	}
+	return "without traces"
 }
 
 func (n *Network) projIndex(pr *projection) int {
