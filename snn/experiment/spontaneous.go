@@ -29,8 +29,8 @@ import (
 // full state (snn.Network.WriteState). A later Run with the same options and Dir resumes from
 // that snapshot (saying so on Env.Log) and returns the same result, bit for bit, as an
 // uninterrupted run; state.bin of other options is refused with an error. A finished run
-// leaves its final snapshot, from which a rerun returns the result at once. Without Env.Dir
-// it runs in one go and writes nothing.
+// removes its snapshot (it holds every weight: megabytes per task of a sweep), so a rerun
+// starts again. Without Env.Dir it runs in one go and writes nothing.
 type Spontaneous struct {
 	NE         int     `json:"NE"`         // excitatory neurons (2400)
 	NI         int     `json:"NI"`         // inhibitory neurons (600)
@@ -183,9 +183,15 @@ func (o *Spontaneous) runChunks(ctx context.Context, env Env, net *snn.Network, 
 			}
 			return err
 		}
-		if err := save(); err != nil {
-			return err
+		if net.Steps() < total {
+			if err := save(); err != nil {
+				return err
+			}
 		}
+	}
+	h.add(net.DT(), mons[0].Spikes(), mons[1].Spikes())
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
 	return nil
 }
