@@ -118,6 +118,14 @@
 // available (MemAvailable of /proc/meminfo, lowered to the room a cgroup v2 memory.max
 // leaves), instead of letting the allocation kill the process.
 //
+// WriteState and ReadState save and restore everything a continued run depends on (step,
+// neuron records, drives, random streams, traces, weights, pending stimuli, plastic and
+// rule-active flags, spike counts; not monitors, hooks or the thread count), in a binary
+// little-endian format with a version header and a checksum, documented in state.go: a
+// network built the same way that reads the state runs on bit for bit as the original would
+// have, so a job killed part-way resumes from its snapshot. ReadState refuses a network built
+// differently, and a truncated or corrupt stream, with an error, changing nothing.
+//
 // # Learning: rules and setups
 //
 // Plasticity rules are attached per projection (SetVoltageSTDP on E→E, §5.1; SetInhibitorySTDP

@@ -13,7 +13,8 @@
 // is done when tasks/ID/result.json exists (the experiment's result envelope, written
 // atomically: temporary file and rename); these files are the truth. A task that fails
 // leaves tasks/ID/failed.json (error, exit code, failures so far); every attempt is logged in
-// tasks/ID/attempts.log. Running a sweep again on the same DIR runs only the tasks without a
+// tasks/ID/attempts.log, with the lines the experiment logs (a spontaneous task's "resumed
+// from .../state.bin at t = ... ms"). Running a sweep again on the same DIR runs only the tasks without a
 // result, failed ones included; a DIR holding another sweep is refused.
 //
 // Executors: Local runs experiment tasks in this process (notebook tasks in child gosnn
@@ -26,7 +27,8 @@
 // ExitInterrupted (143 when SIGTERM comes before it can catch it); after a failure with
 // retries left it exits with ExitRetry; in these cases the script requeues the array task with
 // scontrol (up to a bound, never after Cancel), and
-// the rerun resumes as far as the kind resumes (spontaneous restarts). Array task logs are
+// the rerun resumes as far as the kind resumes (spontaneous from its last snapshot,
+// tasks/ID/state.bin, written every 500 ms of simulated time and when it is stopped). Array task logs are
 // DIR/slurm/task-INDEX.log (appended across requeues), exit statuses DIR/slurm/task-INDEX.exit,
 // submitted arrays DIR/slurm/jobs.json. Slurm.Run waits until no task is queued; cancelling its
 // context stops the wait, not the jobs.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gosnn/gosnn/internal/testskip"
 )
@@ -115,21 +117,30 @@ func TestLocalRunResume(t *testing.T) {
 	}
 }
 
-// TestLocalCancel cancels a running sweep of long tasks: Run returns the context's error,
-// no task is done, and a rerun on the same directory runs them.
+// TestLocalCancel cancels a running sweep once a task has written a snapshot: Run returns
+// the context's error, no task fails, the interrupted tasks keep their snapshot; a rerun on
+// the same directory resumes them from it (their attempt logs say so, from a time > 0) and
+// gives the results of an uninterrupted sweep.
 func TestLocalCancel(t *testing.T) {
 	spec := smallSpec(1, 2)
-	spec.Options = []byte(`{"NI": 20, "Clusters": 4, "DurationMs": 1e7}`)
+	spec.Options = []byte(`{"NI": 20, "Clusters": 4, "DurationMs": 4000}`)
 	s, err := Prepare(spec, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	err = Local{Workers: 2}.Run(ctx, s, func(st Status) {
-		if st.Running > 0 {
-			cancel()
+	defer cancel()
+	go func() { // cancel once the first snapshot of a task is there
+		for ctx.Err() == nil {
+			for _, task := range s.Tasks {
+				if _, err := os.Stat(filepath.Join(s.TaskDir(task), "state.bin")); err == nil {
+					cancel()
+				}
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-	})
+	}()
+	err = Local{Workers: 2}.Run(ctx, s, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -137,9 +148,58 @@ func TestLocalCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Done != 0 || st.Failed != 0 || st.Running != 0 {
+	if st.Done == len(s.Tasks) || st.Failed != 0 || st.Running != 0 {
 		t.Errorf("after cancel: %v", st)
 	}
+	interrupted := map[string]bool{}
+	for _, task := range s.Tasks {
+		_, errState := os.Stat(filepath.Join(s.TaskDir(task), "state.bin"))
+		if errState == nil && !s.Done(task) {
+			interrupted[task.ID] = true
+		}
+	}
+	if len(interrupted) == 0 {
+		t.Fatal("no task was interrupted with a snapshot")
+	}
+	if err := (Local{Workers: 2}).Run(context.Background(), s, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range s.Tasks {
+		if interrupted[task.ID] {
+			if from := resumedFrom(t, s, task); from <= 0 {
+				t.Errorf("task %d: rerun resumed from %v ms, want a time > 0", task.Index, from)
+			}
+		}
+	}
+	ref, err := Prepare(spec, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (Local{Workers: 2}).Run(context.Background(), ref, nil); err != nil {
+		t.Fatal(err)
+	}
+	sameResults(t, s, ref)
+}
+
+// resumedFrom returns the time a task last resumed from, according to its attempt log, or
+// −1 when it never resumed.
+func resumedFrom(t *testing.T, s *Sweep, task Task) float64 {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(s.TaskDir(task), attemptsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := -1.0
+	for _, line := range strings.Split(string(data), "\n") {
+		_, rest, ok := strings.Cut(line, "/state.bin at t = ")
+		if !ok || !strings.Contains(line, "spontaneous: resumed from ") {
+			continue
+		}
+		if _, err := fmt.Sscanf(rest, "%f ms", &from); err != nil {
+			t.Fatalf("task %d: attempt log line %q: %v", task.Index, line, err)
+		}
+	}
+	return from
 }
 
 // TestLocalFailure checks that a task failing at run time (a numerical blow-up) is retried

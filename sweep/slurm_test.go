@@ -183,8 +183,9 @@ func TestSlurm(t *testing.T) {
 
 	t.Run("InterruptedResumes", func(t *testing.T) {
 		// Task 0 is requeued by scontrol while it runs, task 1 gets SIGTERM as before a time
-		// limit (--signal=B:TERM: scancel --batch --signal=TERM); both run again and give
-		// the results of an uninterrupted run.
+		// limit (--signal=B:TERM: scancel --batch --signal=TERM), both after their first
+		// snapshot; both resume from their snapshot (a time > 0, says their attempt log) and
+		// give the results of an uninterrupted run.
 		spec := longSpec(bin, 1, 2)
 		s, err := Prepare(spec, t.TempDir())
 		if err != nil {
@@ -196,7 +197,14 @@ func TestSlurm(t *testing.T) {
 		waitUntil(t, s, env, time.Minute, "two tasks running", func(st Status) bool {
 			return st.Running == 2 && s.Attempts(s.Tasks[0]) == 1 && s.Attempts(s.Tasks[1]) == 1
 		})
-		time.Sleep(time.Second)
+		waitUntil(t, s, env, 2*time.Minute, "snapshots of both tasks", func(st Status) bool {
+			for _, task := range s.Tasks {
+				if _, err := os.Stat(filepath.Join(s.TaskDir(task), "state.bin")); err != nil || s.Done(task) {
+					return false
+				}
+			}
+			return true
+		})
 		jobs, _ := s.slurmJobs()
 		if _, err := c.Run("scontrol", "requeue", jobs[0].ID+"_0"); err != nil {
 			t.Fatal(err)
@@ -211,6 +219,9 @@ func TestSlurm(t *testing.T) {
 		for _, task := range s.Tasks {
 			if n := s.Attempts(task); n < 2 {
 				t.Errorf("task %d: %d attempts, want 2 (interrupted, then run again)", task.Index, n)
+			}
+			if from := resumedFrom(t, s, task); from <= 0 {
+				t.Errorf("task %d: resumed from %v ms, want a time > 0 (the snapshot)", task.Index, from)
 			}
 		}
 		logs, _ := os.ReadFile(filepath.Join(s.Dir, slurmDir, "task-1.log"))

@@ -229,7 +229,7 @@ func (s *Sweep) runExperiment(ctx context.Context, t Task) (res []byte, err erro
 			err = fmt.Errorf("sweep: task %d panicked: %v\n%s", t.Index, p, debug.Stack())
 		}
 	}()
-	r, err := o.Run(ctx, experiment.Env{Dir: s.TaskDir(t), Threads: s.threads()})
+	r, err := o.Run(ctx, experiment.Env{Dir: s.TaskDir(t), Threads: s.threads(), Log: attemptLog{s, t}})
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +303,22 @@ func (s *Sweep) logAttempt(t Task, what string) {
 		extra = fmt.Sprintf(" slurm job %s restart %s", id, os.Getenv("SLURM_RESTART_COUNT"))
 	}
 	fmt.Fprintf(f, "%s %s pid %d%s: %s\n", time.Now().UTC().Format(time.RFC3339Nano), host, os.Getpid(), extra, what)
+}
+
+// attemptLog passes the lines an experiment logs (Env.Log: a resumed run, a saved snapshot)
+// to the task's attempt log.
+type attemptLog struct {
+	s *Sweep
+	t Task
+}
+
+func (l attemptLog) Write(p []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		if line != "" {
+			l.s.logAttempt(l.t, line)
+		}
+	}
+	return len(p), nil
 }
 
 // Attempts returns the number of attempts task t has started (lines "start" of its log).

@@ -1,12 +1,20 @@
 package experiment
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"hash/fnv"
+	"hash/crc32"
+	"io"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 
+	"github.com/gosnn/gosnn/internal/atomicfile"
 	"github.com/gosnn/gosnn/snn"
 )
 
@@ -15,8 +23,14 @@ import (
 // no stimulus, no plasticity). It is small and quick with small NE and NI, which makes it
 // the kind that tests of sweeps run.
 //
-// It does not resume: a run cancelled part-way leaves nothing in Env.Dir and a later Run
-// starts again from the beginning (it gives the same result, the run being deterministic).
+// With Env.Dir set, Run locks the directory and runs in chunks of SnapshotMs (500 ms) of
+// simulated time; after each chunk, and when the context is cancelled, it writes
+// DIR/state.bin atomically: the options, the spike hash and count so far and the network's
+// full state (snn.Network.WriteState). A later Run with the same options and Dir resumes from
+// that snapshot (saying so on Env.Log) and returns the same result, bit for bit, as an
+// uninterrupted run; state.bin of other options is refused with an error. A finished run
+// removes its snapshot (it holds every weight: megabytes per task of a sweep), so a rerun
+// starts again. Without Env.Dir it runs in one go and writes nothing.
 type Spontaneous struct {
 	NE         int     `json:"NE"`         // excitatory neurons (2400)
 	NI         int     `json:"NI"`         // inhibitory neurons (600)
@@ -78,7 +92,14 @@ func (o *Spontaneous) Validate() error {
 	return nil
 }
 
-// Run builds the network and runs it. Env.Dir is not used.
+// SnapshotMs is the simulated time between two snapshots of a Spontaneous run with Env.Dir.
+const SnapshotMs = 500
+
+// stateFile is the snapshot of a Spontaneous run in Env.Dir.
+const stateFile = "state.bin"
+
+// Run builds the network and runs it; with Env.Dir it resumes from and writes snapshots
+// there (see Spontaneous).
 func (o *Spontaneous) Run(ctx context.Context, env Env) (Result, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -98,29 +119,159 @@ func (o *Spontaneous) Run(ctx context.Context, env Env) (Result, error) {
 			return nil, fmt.Errorf("experiment: spontaneous: %w", err)
 		}
 	}
-	if err := net.RunContext(ctx, o.DurationMs); err != nil {
+	h := newSpikeHasher()
+	if env.Dir == "" {
+		if err := net.RunContext(ctx, o.DurationMs); err != nil {
+			return nil, fmt.Errorf("experiment: spontaneous: %w", err)
+		}
+		h.add(net.DT(), mons[0].Spikes(), mons[1].Spikes())
+	} else if err := o.runChunks(ctx, env, net, mons, h); err != nil {
 		return nil, fmt.Errorf("experiment: spontaneous: %w", err)
 	}
-	se, si := mons[0].Spikes(), mons[1].Spikes()
-	r := SpontaneousResult{Spikes: se.Len() + si.Len(), Hash: spikeHash(net.DT(), se, si)}
+	ne, ni := net.SpikeCount(snn.PopE), net.SpikeCount(snn.PopI)
+	r := SpontaneousResult{Spikes: int(ne + ni), Hash: h.String()}
 	sec := net.Time() / 1000
 	if o.NE > 0 {
-		r.RateE = float64(se.Len()) / float64(o.NE) / sec
+		r.RateE = float64(ne) / float64(o.NE) / sec
 	}
 	if o.NI > 0 {
-		r.RateI = float64(si.Len()) / float64(o.NI) / sec
+		r.RateI = float64(ni) / float64(o.NI) / sec
 	}
 	return r, nil
 }
 
-// spikeHash hashes the merged spike trains a and b in (time, neuron) order.
-func spikeHash(dt float64, a, b *snn.Spikes) string {
-	h := fnv.New64a()
+// runChunks runs net to o.DurationMs in chunks of SnapshotMs, resuming from and writing
+// env.Dir/state.bin.
+func (o *Spontaneous) runChunks(ctx context.Context, env Env, net *snn.Network, mons []*snn.SpikeMonitor, h *spikeHasher) error {
+	lock, err := lockDir(env, "spontaneous")
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	opts, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(env.Dir, stateFile)
+	resumed, err := readSpontaneousState(path, opts, net, h)
+	if err != nil {
+		return err
+	}
+	total := int64(math.Round(o.DurationMs / net.DT()))
+	if resumed {
+		env.logf("spontaneous: resumed from %s at t = %.1f ms of %.1f ms", path, net.Time(), float64(total)*net.DT())
+	}
+	chunk := max(int64(math.Round(SnapshotMs/net.DT())), 1)
+	save := func() error {
+		h.add(net.DT(), mons[0].Spikes(), mons[1].Spikes())
+		for _, m := range mons { // hashed: keep memory bounded over long runs
+			sp := m.Spikes()
+			sp.Time, sp.Neuron = sp.Time[:0], sp.Neuron[:0]
+		}
+		return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+			return writeSpontaneousState(w, opts, net, h)
+		})
+	}
+	for net.Steps() < total {
+		k := min(chunk, total-net.Steps())
+		if err := net.RunContext(ctx, float64(k)*net.DT()); err != nil {
+			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+				if serr := save(); serr != nil {
+					return errors.Join(err, serr)
+				}
+				env.logf("spontaneous: interrupted at t = %.1f ms, state saved to %s", net.Time(), path)
+			}
+			return err
+		}
+		if net.Steps() < total {
+			if err := save(); err != nil {
+				return err
+			}
+		}
+	}
+	h.add(net.DT(), mons[0].Spikes(), mons[1].Spikes())
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// spontaneousMagic starts state.bin: then a uint32 version (1), the options as JSON (uint32
+// length and bytes), the spike hash so far (uint64), the CRC-32 (IEEE) of all that (uint32),
+// then the network's state (snn.Network.WriteState). Little-endian.
+const spontaneousMagic = "GOSNNSP\x00"
+
+func writeSpontaneousState(w io.Writer, opts []byte, net *snn.Network, h *spikeHasher) error {
+	b := []byte(spontaneousMagic)
+	b = binary.LittleEndian.AppendUint32(b, 1)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(opts)))
+	b = append(b, opts...)
+	b = binary.LittleEndian.AppendUint64(b, h.h)
+	b = binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	return net.WriteState(w)
+}
+
+// readSpontaneousState restores net and h from path if it exists; it reports whether it did.
+func readSpontaneousState(path string, opts []byte, net *snn.Network, h *spikeHasher) (bool, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	head := len(spontaneousMagic) + 8
+	if len(data) < head || string(data[:len(spontaneousMagic)]) != spontaneousMagic {
+		return false, fmt.Errorf("%s is not a spontaneous run's state", path)
+	}
+	if v := binary.LittleEndian.Uint32(data[len(spontaneousMagic):]); v != 1 {
+		return false, fmt.Errorf("%s: state version %d, this build reads version 1", path, v)
+	}
+	n := binary.LittleEndian.Uint32(data[len(spontaneousMagic)+4:])
+	end := uint64(head) + uint64(n) + 8
+	if uint64(len(data)) < end+4 {
+		return false, fmt.Errorf("%s: truncated state", path)
+	}
+	if crc32.ChecksumIEEE(data[:end]) != binary.LittleEndian.Uint32(data[end:]) {
+		return false, fmt.Errorf("%s: checksum mismatch: the state is corrupt", path)
+	}
+	if saved := data[head : head+int(n)]; !bytes.Equal(saved, opts) {
+		return false, fmt.Errorf("%s holds the state of a run with other options (%s); remove it or use another directory", path, saved)
+	}
+	if err := net.ReadState(bytes.NewReader(data[end+4:])); err != nil {
+		return false, fmt.Errorf("%s: %w", path, err)
+	}
+	h.h = binary.LittleEndian.Uint64(data[end-8:])
+	return true, nil
+}
+
+// spikeHasher is an incremental FNV-1a 64-bit hash of spike trains (see
+// SpontaneousResult.Hash): hashing consecutive time windows one after the other gives the
+// hash of the whole train.
+type spikeHasher struct{ h uint64 }
+
+func newSpikeHasher() *spikeHasher { return &spikeHasher{h: 14695981039346656037} }
+
+func (s *spikeHasher) write(b []byte) {
+	for _, c := range b {
+		s.h ^= uint64(c)
+		s.h *= 1099511628211
+	}
+}
+
+// String returns the hash in hex.
+func (s *spikeHasher) String() string { return fmt.Sprintf("%016x", s.h) }
+
+// add hashes the merged spike trains a and b in (time, neuron) order.
+func (s *spikeHasher) add(dt float64, a, b *snn.Spikes) {
 	var buf [12]byte
 	put := func(t float64, n int32) {
 		binary.LittleEndian.PutUint64(buf[:8], uint64(int64(math.Round(t/dt))))
 		binary.LittleEndian.PutUint32(buf[8:], uint32(n))
-		h.Write(buf[:])
+		s.write(buf[:])
 	}
 	i, j := 0, 0
 	for i < a.Len() || j < b.Len() {
@@ -132,5 +283,4 @@ func spikeHash(dt float64, a, b *snn.Spikes) string {
 			j++
 		}
 	}
-	return fmt.Sprintf("%016x", h.Sum64())
 }

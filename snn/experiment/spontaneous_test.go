@@ -3,6 +3,11 @@ package experiment
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +98,69 @@ func TestClockValidate(t *testing.T) {
 		if _, err := DecodeKind("clock", []byte(tc.fields)); (err == nil) != tc.ok {
 			t.Errorf("%s: err = %v, want ok %v", tc.fields, err, tc.ok)
 		}
+	}
+}
+
+// cancelAfter cancels its context at the limit-th call of Err: the run checks its context
+// every 10 ms of simulated time, so this stops it part-way through a chunk.
+type cancelAfter struct {
+	context.Context
+	cancel   context.CancelFunc
+	n, limit int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n++; c.n == c.limit {
+		c.cancel()
+	}
+	return c.Context.Err()
+}
+
+// TestSpontaneousResume cancels a run with a Dir mid-run (at 830 ms of 2000), runs it again
+// with the same Dir: the rerun resumes from the snapshot (its log says so, from the time of
+// the cancellation) and returns the result of an uninterrupted run without a Dir; a run of
+// other options into that Dir is refused; the finished run removes its snapshot.
+func TestSpontaneousResume(t *testing.T) {
+	o := smallSpontaneous()
+	o.DurationMs = 2000
+	fresh, err := o.Run(context.Background(), Env{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var log strings.Builder
+	_, err = o.Run(&cancelAfter{Context: ctx, cancel: cancel, limit: 90}, Env{Dir: dir, Threads: 1, Log: &log})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run: err = %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, stateFile)); err != nil {
+		t.Fatalf("no snapshot after the cancelled run: %v", err)
+	}
+	other := smallSpontaneous()
+	other.DurationMs, other.Seed = 2000, 5
+	if _, err := other.Run(context.Background(), Env{Dir: dir}); err == nil || !strings.Contains(err.Error(), "other options") {
+		t.Errorf("run of other options into the Dir: err = %v, want a refusal", err)
+	}
+	log.Reset()
+	got, err := o.Run(context.Background(), Env{Dir: dir, Threads: 2, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var from float64
+	if _, err := fmt.Sscanf(log.String(), "spontaneous: resumed from "+filepath.Join(dir, stateFile)+" at t = %f ms", &from); err != nil || from <= 0 || from >= 2000 || math.Mod(from, SnapshotMs) == 0 {
+		t.Errorf("rerun did not resume mid-chunk (from %v ms, %v); log:\n%s", from, err, log.String())
+	}
+	if got != fresh {
+		t.Errorf("resumed result %+v, uninterrupted %+v", got, fresh)
+	}
+	if _, err := os.Stat(filepath.Join(dir, stateFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the finished run left its snapshot: %v", err)
+	}
+	log.Reset()
+	again, err := o.Run(context.Background(), Env{Dir: dir, Log: &log})
+	if err != nil || again != fresh || strings.Contains(log.String(), "resumed") {
+		t.Errorf("rerun of a finished run: %+v, %v, log %q; want %+v from the start", again, err, log.String(), fresh)
 	}
 }
