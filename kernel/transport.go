@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -313,9 +311,9 @@ type wireConn struct {
 	cond     *sync.Cond
 	swallow  int // bytes of zmq4's own greeting still to discard
 	sc       frameScanner
-	cur      []byte   // message being written by zmq4
-	q        [][]byte // messages waiting for the writer
-	inflight int      // messages the writer took from q and is sending
+	cur      net.Buffers // message being written by zmq4
+	curBytes int64
+	q        []net.Buffers
 	qBytes   int64
 	closing  bool            // Close was called: flush what is queued, then close
 	closed   bool            // the connection is closed
@@ -418,11 +416,8 @@ func (w *wireConn) Write(p []byte) (int, error) {
 			w.closeLocked()
 			return 0, w.opErr("write", err)
 		}
-		w.cur = append(w.cur, p[:n]...)
-		if w.sc.in {
-			// A frame body follows: make room for it at once.
-			w.cur = slices.Grow(w.cur, int(min(w.sc.body, math.MaxInt32)))
-		}
+		w.cur = append(w.cur, append([]byte(nil), p[:n]...))
+		w.curBytes += int64(n)
 		p = p[n:]
 		if end {
 			w.push()
@@ -433,9 +428,9 @@ func (w *wireConn) Write(p []byte) (int, error) {
 
 // push queues the completed message or drops it at the high-water mark.
 func (w *wireConn) push() {
-	msg, size := w.cur, int64(len(w.cur))
-	w.cur = nil
-	if len(w.q) > 0 && (len(w.q)+w.inflight >= w.cfg.hwm || w.qBytes+size > w.cfg.maxQueue) {
+	msg, size := w.cur, w.curBytes
+	w.cur, w.curBytes = nil, 0
+	if len(w.q) > 0 && (len(w.q) >= w.cfg.hwm || w.qBytes+size > w.cfg.maxQueue) {
 		w.cfg.stats.sendDropped.Add(1)
 		if !w.dropping {
 			w.dropping = true
@@ -447,25 +442,32 @@ func (w *wireConn) push() {
 	if len(w.q) == 0 && !w.writing && size <= maxDirectWrite {
 		// Nothing is queued or being sent: send what the socket takes now, from this
 		// goroutine, and queue only the rest (a hand-off to the writer is a wake-up).
-		if msg = w.writeNow(msg); len(msg) == 0 {
+		if msg = w.writeNow(msg, size); msg == nil {
 			return
 		}
-		size = int64(len(msg))
+		size = 0
+		for _, b := range msg {
+			size += int64(len(b))
+		}
 	}
 	w.q = append(w.q, msg)
 	w.qBytes += size
 	w.cond.Signal()
 }
 
-// maxDirectWrite bounds the messages push tries to send at once.
+// maxDirectWrite bounds the messages push tries to send at once (they are copied into one
+// buffer first).
 const maxDirectWrite = 64 << 10
 
 // writeNow writes as much of msg as the socket's buffer takes without waiting and returns
-// the rest, empty when all was written. Errors are left to the writer, which meets them
-// again.
-func (w *wireConn) writeNow(buf []byte) []byte {
+// the rest, nil when all was written. Errors are left to the writer, which meets them again.
+func (w *wireConn) writeNow(msg net.Buffers, size int64) net.Buffers {
 	if w.raw == nil {
-		return buf
+		return msg
+	}
+	buf := make([]byte, 0, size)
+	for _, b := range msg {
+		buf = append(buf, b...)
 	}
 	n := 0
 	err := w.raw.Write(func(fd uintptr) bool {
@@ -481,13 +483,13 @@ func (w *wireConn) writeNow(buf []byte) []byte {
 		}
 		return true // never wait for the socket to become writable
 	})
-	if err != nil {
-		return buf
+	if err == nil && n == len(buf) {
+		return nil
 	}
-	return buf[n:]
+	return net.Buffers{buf[n:]}
 }
 
-// writer sends the queued messages to the peer, in order, all that are waiting in one write.
+// writer sends the queued messages to the peer, in order.
 func (w *wireConn) writer() {
 	for {
 		w.mu.Lock()
@@ -500,20 +502,21 @@ func (w *wireConn) writer() {
 			w.mu.Unlock()
 			return
 		}
-		batch := net.Buffers(w.q)
-		w.q = nil
-		w.writing, w.inflight = true, len(batch)
+		msg := w.q[0]
+		w.q[0] = nil
+		w.q = w.q[1:]
+		w.writing = true
 		if w.closing {
 			_ = w.Conn.SetWriteDeadline(time.Now().Add(flushTimeout))
 		}
 		w.mu.Unlock()
 		var size int64
-		for _, b := range batch {
+		for _, b := range msg {
 			size += int64(len(b))
 		}
-		_, err := batch.WriteTo(w.Conn)
+		_, err := msg.WriteTo(w.Conn)
 		w.mu.Lock()
-		w.writing, w.inflight = false, 0
+		w.writing = false
 		w.qBytes -= size
 		if err != nil {
 			w.closeLocked()
