@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
@@ -315,11 +314,9 @@ type wireConn struct {
 	curBytes int64
 	q        []net.Buffers
 	qBytes   int64
-	closing  bool            // Close was called: flush what is queued, then close
-	closed   bool            // the connection is closed
-	dropping bool            // a drop was logged and no message was queued since
-	writing  bool            // the writer goroutine is sending a message it took from q
-	raw      syscall.RawConn // for writes that do not wait (nil: always queue)
+	closing  bool // Close was called: flush what is queued, then close
+	closed   bool // the connection is closed
+	dropping bool // a drop was logged and no message was queued since
 
 	in        int64  // bytes of messages received (commands excluded)
 	onClose   func() // called once the connection is closed
@@ -333,9 +330,6 @@ func newWireConn(c net.Conn, r *bufio.Reader, replay []byte, cfg *wireConfig) *w
 	w := &wireConn{Conn: c, cfg: cfg, replay: replay, swallow: greetingLen}
 	w.fr = frameReader{r: r, lim: cfg.limits}
 	w.cond = sync.NewCond(&w.mu)
-	if sc, ok := c.(syscall.Conn); ok {
-		w.raw, _ = sc.SyscallConn()
-	}
 	go w.writer()
 	return w
 }
@@ -439,54 +433,9 @@ func (w *wireConn) push() {
 		return
 	}
 	w.dropping = false
-	if len(w.q) == 0 && !w.writing && size <= maxDirectWrite {
-		// Nothing is queued or being sent: send what the socket takes now, from this
-		// goroutine, and queue only the rest (a hand-off to the writer is a wake-up).
-		if msg = w.writeNow(msg, size); msg == nil {
-			return
-		}
-		size = 0
-		for _, b := range msg {
-			size += int64(len(b))
-		}
-	}
 	w.q = append(w.q, msg)
 	w.qBytes += size
 	w.cond.Signal()
-}
-
-// maxDirectWrite bounds the messages push tries to send at once (they are copied into one
-// buffer first).
-const maxDirectWrite = 64 << 10
-
-// writeNow writes as much of msg as the socket's buffer takes without waiting and returns
-// the rest, nil when all was written. Errors are left to the writer, which meets them again.
-func (w *wireConn) writeNow(msg net.Buffers, size int64) net.Buffers {
-	if w.raw == nil {
-		return msg
-	}
-	buf := make([]byte, 0, size)
-	for _, b := range msg {
-		buf = append(buf, b...)
-	}
-	n := 0
-	err := w.raw.Write(func(fd uintptr) bool {
-		for n < len(buf) {
-			m, err := syscall.Write(int(fd), buf[n:])
-			if err == syscall.EINTR {
-				continue
-			}
-			if err != nil || m <= 0 {
-				break
-			}
-			n += m
-		}
-		return true // never wait for the socket to become writable
-	})
-	if err == nil && n == len(buf) {
-		return nil
-	}
-	return net.Buffers{buf[n:]}
 }
 
 // writer sends the queued messages to the peer, in order.
@@ -505,7 +454,6 @@ func (w *wireConn) writer() {
 		msg := w.q[0]
 		w.q[0] = nil
 		w.q = w.q[1:]
-		w.writing = true
 		if w.closing {
 			_ = w.Conn.SetWriteDeadline(time.Now().Add(flushTimeout))
 		}
@@ -516,7 +464,6 @@ func (w *wireConn) writer() {
 		}
 		_, err := msg.WriteTo(w.Conn)
 		w.mu.Lock()
-		w.writing = false
 		w.qBytes -= size
 		if err != nil {
 			w.closeLocked()
