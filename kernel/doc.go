@@ -32,8 +32,7 @@
 // close the connection, and a body is buffered as it arrives, never by its declared length.
 // An iopub peer may send 1 MiB of subscriptions in all, and each socket keeps at most 1024
 // connections and 256 handshakes at once. Whatever zmq4 sends to a peer goes to that peer's
-// own queue, sent by a goroutine per connection (a message meeting an empty queue is written
-// at once, as far as the socket takes it without waiting): a peer that does not read has
+// own queue, sent by a goroutine per connection: a peer that does not read has
 // messages beyond Config.IOPubHWM (iopub, 10000 messages) or Config.SendHWM (other sockets,
 // 1000), or beyond Config.MaxQueueBytes, dropped whole, as a ZeroMQ PUB or ROUTER socket
 // does, and never blocks the others. Each refused connection and each first drop is logged.
