@@ -293,8 +293,9 @@ func TestGosnnLoadNotebook(t *testing.T) {
 	nb := notebookOf(
 		"markdown:# Loaded",
 		"code:net, err := snn.New(snn.DefaultConfig())\nif err != nil {\n\tpanic(err)\n}",
-		// Long enough for the progress line to appear (runs under 0.5 s show none).
-		"code:err = net.Run(5000)\nfmt.Println(\"after the run\")\nerr == nil",
+		// Long enough for the progress line to appear (runs under 0.5 s show none), short enough
+		// for the 20-s wait of a loaded machine (5 s of network took 20 s under load).
+		"code:err = net.Run(2000)\nfmt.Println(\"after the run\")\nerr == nil",
 		"code:import (\n\t\"image\"\n\t\"github.com/gosnn/gosnn/display\"\n)\n_ = display.Image(image.NewGray(image.Rect(0, 0, 8, 8)))",
 	)
 	path := filepath.Join(dir, "walk.ipynb")
