@@ -144,17 +144,6 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-// writeSpikesCSV writes a spike record as CSV (header time_ms,neuron; one spike per line),
-// atomically.
-func writeSpikesCSV(path string, sp *snn.Spikes) error {
-	var b strings.Builder
-	b.WriteString("time_ms,neuron\n")
-	for i, t := range sp.Time {
-		fmt.Fprintf(&b, "%.1f,%d\n", t, sp.Neuron[i])
-	}
-	return writeFileAtomic(path, []byte(b.String()))
-}
-
 // checkWritable fails early, before a long run, when the weights could not be saved to path:
 // it saves a 1×1 matrix in the same format to a temporary name in the same directory.
 func checkWritable(path string) error {

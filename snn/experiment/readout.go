@@ -258,7 +258,7 @@ func (o *ReadoutOptions) run(ctx context.Context, env Env) (*ReadoutResult, erro
 		out.Error, out.Correlation, out.CyclesInOrder = g.Error, g.Correlation, g.CyclesInOrderFrac
 	}
 	if env.Dir != "" {
-		if err := saveReadout(env.Dir, out, ro, results); err != nil {
+		if err := saveReadout(env.Dir, out, ro, net.DT(), results); err != nil {
 			return nil, err
 		}
 	}
@@ -266,7 +266,7 @@ func (o *ReadoutOptions) run(ctx context.Context, env Env) (*ReadoutResult, erro
 }
 
 // saveReadout writes report.json, weights.mat, rates.mat and e_spikes.csv into dir.
-func saveReadout(dir string, out *ReadoutResult, ro *readout.Layer, results []*readout.ReplayResult) error {
+func saveReadout(dir string, out *ReadoutResult, ro *readout.Layer, dt float64, results []*readout.ReplayResult) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func saveReadout(dir string, out *ReadoutResult, ro *readout.Layer, results []*r
 	if err := writeFileAtomic(filepath.Join(dir, "report.json"), append(js, '\n')); err != nil {
 		return err
 	}
-	if err := writeSpikesCSV(filepath.Join(dir, "e_spikes.csv"), ro.ESpikes()); err != nil {
+	if err := snnio.SaveSpikes(filepath.Join(dir, "e_spikes.csv"), ro.ESpikes(), dt); err != nil {
 		return err
 	}
 	wm := ro.Weights()

@@ -264,7 +264,7 @@ func (o *TrainOptions) run(ctx context.Context, env Env) (*TrainResult, error) {
 	}
 	if rec := rep.LastRecording(); rec != nil && rec.Spikes != nil {
 		r.Spikes = filepath.Join(env.Dir, "spikes.csv")
-		if err := writeSpikesCSV(r.Spikes, rec.Spikes); err != nil {
+		if err := snnio.SaveSpikes(r.Spikes, rec.Spikes, net.DT()); err != nil {
 			return nil, err
 		}
 	} else if hasRecording(prot) {
