@@ -88,16 +88,16 @@ func (n *Network) Run(durationMs float64) error {
 	return n.run(context.Background(), durationMs)
 }
 
-// RunContext simulates durationMs milliseconds (rounded to whole steps). The run's host is the
-// one ctx carries (WithHost), else the network's (SetHost). It checks ctx, and the host's
-// context when there is a host (so that an interrupt in a notebook also stops runs given
-// context.Background()), every chunkSteps steps and returns an error wrapping the context's
-// error when either is cancelled; the network then stands at a consistent step and can run on.
-// It returns an error naming the population and time when a membrane potential becomes NaN or
-// infinite (the state is then unusable). Progress goes to the host, if any: a Start report
-// before the first step, reports at most every 100 ms of wall time, and a Final report on
-// every return path after the Start report (and when a hook panics). Runs of one network cannot overlap: a second
-// RunContext while one is running returns an error at once (and reports nothing).
+// RunContext simulates durationMs milliseconds (rounded to whole steps). The run's host is the one
+// ctx carries (WithHost), else the network's (SetHost). It checks ctx, and the host's context when
+// there is a host (so that an interrupt in a notebook also stops runs given context.Background()),
+// every chunkSteps steps and returns an error wrapping the context's error when either is
+// cancelled; the network then stands at a consistent step and can run on. It returns an error
+// naming the population and time when a membrane potential becomes NaN or infinite (the state is
+// then unusable). Progress goes to the host, if any: a Start report before the first step, reports
+// at most every 100 ms of wall time, and a Final report on every return path after the Start
+// report (and when a hook panics). Runs of one network cannot overlap: a second RunContext while
+// one is running returns an error at once (and reports nothing).
 func (n *Network) RunContext(ctx context.Context, durationMs float64) error {
 	if ctx == nil {
 		ctx = context.Background()
