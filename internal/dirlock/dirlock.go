@@ -107,8 +107,8 @@ func readHolder(path string) Holder {
 	return h
 }
 
-// staleTemp matches the temporary files of gosnn's atomic writers (".NAME.tmp-123" from
-// package snn, ".NAME.tmp123" from cmd/gosnn) and the write probe of gosnn exp train
+// staleTemp matches the temporary files of gosnn's atomic writer (".NAME.tmp-123" from
+// internal/atomicfile; ".NAME.tmp123" from earlier versions) and the write probe of gosnn exp train
 // (".gosnn-probe-PID.EXT").
 var staleTemp = regexp.MustCompile(`^(\..+\.tmp-?[0-9]+|\.gosnn-probe-[0-9]+(\.[A-Za-z0-9]+)?)$`)
 
