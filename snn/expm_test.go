@@ -41,24 +41,25 @@ func TestStepAdExExp(t *testing.T) {
 	p.B = 0
 	id := mustPop(t, n, "X", p, 200, Drive{})
 	pop := n.pops[id]
-	for i := range pop.nrn {
-		pop.nrn[i].v = -80 + 100*float64(i)/200 // −80 … +20 mV
-		pop.nrn[i].vt = -52 + 10*float64(i%7)/7
+	for i := range pop.v {
+		pop.v[i] = -80 + 100*float64(i)/200 // −80 … +20 mV
+		pop.vt[i] = -52 + 10*float64(i%7)/7
 	}
-	before := append([]neuron(nil), pop.nrn...)
+	beforeV := append([]float64(nil), pop.v...)
+	beforeVT := append([]float64(nil), pop.vt...)
 	if err := n.Run(n.DT()); err != nil {
 		t.Fatal(err)
 	}
 	k := n.kinetics(pop)
 	ad := k.model.(*adex)
-	for i, b := range before {
-		vt := b.vt + ad.dtT*(ad.vtRest-b.vt)
-		v := b.v + k.dt*((k.el-b.v+ad.deltaT*math.Exp((b.v-vt)*ad.invDeltaT))*k.invTau)
+	for i, bv := range beforeV {
+		vt := beforeVT[i] + ad.dtT*(ad.vtRest-beforeVT[i])
+		v := bv + k.dt*((k.el-bv+ad.deltaT*math.Exp((bv-vt)*ad.invDeltaT))*k.invTau)
 		if v > p.VPeak {
 			continue
 		}
-		if got := pop.nrn[i].v; math.Abs(got-v) > 1e-12*math.Abs(v) {
-			t.Errorf("V from %v: %v, want %v", b.v, got, v)
+		if got := pop.v[i]; math.Abs(got-v) > 1e-12*math.Abs(v) {
+			t.Errorf("V from %v: %v, want %v", bv, got, v)
 		}
 	}
 }

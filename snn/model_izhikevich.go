@@ -78,39 +78,40 @@ type izhikevich struct {
 
 // step runs §2 steps 4a-4e for the Izhikevich neurons lo … hi−1 of p (see stepper).
 func (m *izhikevich) step(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
-	nrn := p.nrn[lo:hi]
-	for i := range nrn {
-		nr := &nrn[i]
+	v0, w0 := p.v[lo:hi], p.w[lo:hi]
+	xrE, xdE, xrI, xdI := p.xrE[lo:hi], p.xdE[lo:hi], p.xrI[lo:hi], p.xdI[lo:hi]
+	inE, inI, last := p.inE[lo:hi], p.inI[lo:hi], p.last[lo:hi]
+	for i := range v0 {
 		// 4c: conductance auxiliaries (docs/MODEL.md 4.1), as in every model.
-		ie, ii := nr.inE, nr.inI
-		nr.inE, nr.inI = 0, 0
-		re := nr.xrE*k.dRE + ie
-		de := nr.xdE*k.dDE + ie
-		ri := nr.xrI*k.dRI + ii
-		di := nr.xdI*k.dDI + ii
-		nr.xrE, nr.xdE, nr.xrI, nr.xdI = re, de, ri, di
+		ie, ii := inE[i], inI[i]
+		inE[i], inI[i] = 0, 0
+		re := xrE[i]*k.dRE + ie
+		de := xdE[i]*k.dDE + ie
+		ri := xrI[i]*k.dRI + ii
+		di := xdI[i]*k.dDI + ii
+		xrE[i], xdE[i], xrI[i], xdI[i] = re, de, ri, di
 		gE := (de - re) * k.nE
 		gI := (di - ri) * k.nI
 		// 4a/4d: the iSTDP trace and u from the previous-step V and u.
 		if k.traces {
 			p.y[lo+i] = decayTrace(p.y[lo+i], k.dY)
 		}
-		v, u := nr.v, nr.w
-		nr.w = u + m.dtW*(m.a*(v-k.el)-u)
+		v, u := v0[i], w0[i]
+		w0[i] = u + m.dtW*(m.a*(v-k.el)-u)
 		// 4e: membrane update unless refractory; spike, reset and jump of u.
-		if s > nr.last+k.ref {
+		if s > last[i]+k.ref {
 			v += k.dt * (m.kC*(v-k.el)*(v-m.vt) + (gE*(k.eExc-v)+gI*(k.eInh-v)-u)*k.invC)
 			if v > k.vPeak {
 				v = k.vReset
-				nr.w += m.d
-				nr.last = s
+				w0[i] += m.d
+				last[i] = s
 				if k.traces {
 					p.y[lo+i]++
 				}
 				buf[cnt] = int32(lo + i)
 				cnt++
 			}
-			nr.v = v
+			v0[i] = v
 		}
 	}
 	return cnt

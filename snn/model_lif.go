@@ -24,49 +24,70 @@ func init() {
 type lif struct{}
 
 // step runs §2 steps 4a-4e for the LIF neurons lo … hi−1 of p (see stepper): no exponential
-// term, fixed threshold VPeak, no adaptation.
+// term, fixed threshold VPeak, no adaptation. Without SharedRefractory it takes the vector
+// path (simd.go) when the processor has it; both paths give bit-identical results.
+func (lif) step(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
+	if useVector && !k.shared {
+		return lifVector(k, p, lo, hi, s, buf, cnt)
+	}
+	return lifGo(k, p, lo, hi, s, buf, cnt)
+}
+
+// lifGo is the pure-Go LIF update of the neurons lo … hi−1, the reference for the vector
+// kernel (model_lif_amd64.s): the same operations in the same order, no fused multiply-add
+// (see adex.stepGo).
 //
 // With SharedRefractory (k.shared) a neuron is refractory after the last spike of any neuron
 // of the population, including one earlier in this step (the population is one worker's).
-func (lif) step(k *kin, p *population, lo, hi int, s int64, t float64, buf []int32, cnt int32) int32 {
-	nrn := p.nrn[lo:hi]
+func lifGo(k *kin, p *population, lo, hi int, s int64, buf []int32, cnt int32) int32 {
+	v0 := p.v[lo:hi]
+	xrE, xdE, xrI, xdI := p.xrE[lo:hi], p.xdE[lo:hi], p.xrI[lo:hi], p.xdI[lo:hi]
+	inE, inI, last := p.inE[lo:hi], p.inI[lo:hi], p.last[lo:hi]
 	shared := k.shared
-	for i := range nrn {
-		nr := &nrn[i]
-		ie, ii := nr.inE, nr.inI
-		nr.inE, nr.inI = 0, 0
-		re := nr.xrE*k.dRE + ie
-		de := nr.xdE*k.dDE + ie
-		ri := nr.xrI*k.dRI + ii
-		di := nr.xdI*k.dDI + ii
-		nr.xrE, nr.xdE, nr.xrI, nr.xdI = re, de, ri, di
+	sRef := s - k.ref
+	for i := range v0 {
+		ie, ii := inE[i], inI[i]
+		inE[i], inI[i] = 0, 0
+		re := float64(xrE[i]*k.dRE) + ie
+		de := float64(xdE[i]*k.dDE) + ie
+		ri := float64(xrI[i]*k.dRI) + ii
+		di := float64(xdI[i]*k.dDI) + ii
+		xrE[i], xdE[i], xrI[i], xdI[i] = re, de, ri, di
 		gE := (de - re) * k.nE
 		gI := (di - ri) * k.nI
 		if k.traces {
 			p.y[lo+i] = decayTrace(p.y[lo+i], k.dY)
 		}
-		last := nr.last
+		l := last[i]
 		if shared {
-			last = p.lastAny
+			l = p.lastAny
 		}
-		if s > last+k.ref {
-			v := nr.v
-			v += k.dt * ((k.el-v)*k.invTau + (gE*(k.eExc-v)+gI*(k.eInh-v))*k.invC)
+		if sRef > l {
+			v := v0[i]
+			a := (k.el - v) * k.invTau
+			b := (float64(gE*(k.eExc-v)) + float64(gI*(k.eInh-v))) * k.invC
+			v += float64(k.dt * (a + b))
+			v0[i] = v
 			if v > k.vPeak {
-				v = k.vReset
-				nr.last = s
-				if shared {
-					p.lastAny = s
-				}
-				if k.traces {
-					p.y[lo+i]++
-				}
+				lifSpike(k, p, lo+i, s)
 				buf[cnt] = int32(lo + i)
 				cnt++
 			}
-			nr.v = v
 		}
 		// 4f: iSTDP runs in the delivery phase (deliver, plasticity.go).
 	}
 	return cnt
+}
+
+// lifSpike applies §2 step 4e's spike to LIF neuron j of p at step s: reset, refractory
+// clock(s), trace y +1.
+func lifSpike(k *kin, p *population, j int, s int64) {
+	p.v[j] = k.vReset
+	p.last[j] = s
+	if k.shared {
+		p.lastAny = s
+	}
+	if k.traces {
+		p.y[j]++
+	}
 }

@@ -458,16 +458,16 @@ func TestPropertySweep(t *testing.T) {
 				p := n.pops[id]
 				ge, _ := n.State(id, VarGE)
 				gi, _ := n.State(id, VarGI)
-				for i := range p.nrn {
-					nr := p.nrn[i]
-					if nr.v > p.p.VPeak || nr.v < cfg.Synapses.EInh-1 {
-						t.Fatalf("trial %d: %s V[%d] = %v out of bounds", trial, p.name, i, nr.v)
+				for i := range p.v {
+					v, vt, w := p.v[i], p.vt[i], p.w[i]
+					if v > p.p.VPeak || v < cfg.Synapses.EInh-1 {
+						t.Fatalf("trial %d: %s V[%d] = %v out of bounds", trial, p.name, i, v)
 					}
 					if ge[i] < -1e-12 || gi[i] < -1e-12 {
 						t.Fatalf("trial %d: negative conductance %v %v", trial, ge[i], gi[i])
 					}
-					if id == PopE && (nr.vt < p.p.VTRest-1e-9 || nr.vt > p.p.VTRest+p.p.AT+1e-9 || nr.w < 0) {
-						t.Fatalf("trial %d: V_T %v w %v out of bounds", trial, nr.vt, nr.w)
+					if id == PopE && (vt < p.p.VTRest-1e-9 || vt > p.p.VTRest+p.p.AT+1e-9 || w < 0) {
+						t.Fatalf("trial %d: V_T %v w %v out of bounds", trial, vt, w)
 					}
 				}
 			}

@@ -224,7 +224,7 @@ func TestPoissonInput(t *testing.T) {
 	counts := make([]float64, N)
 	arrivals(p, 0, N, T, &kin{}, make([]int32, N))
 	for i := 0; i < N; i++ {
-		counts[i] = p.nrn[i].inE
+		counts[i] = p.inE[i]
 	}
 	mean, vr := meanVar(counts)
 	want := rate * T
@@ -241,15 +241,15 @@ func TestPoissonInput(t *testing.T) {
 	}
 	arrivals(p, 0, N, 1e6, &kin{}, make([]int32, N))
 	for i := 0; i < N; i++ {
-		if !math.IsInf(p.nrn[i].next, 1) {
-			t.Fatalf("neuron %d: next arrival %v with rate 0", i, p.nrn[i].next)
+		if !math.IsInf(p.next[i], 1) {
+			t.Fatalf("neuron %d: next arrival %v with rate 0", i, p.next[i])
 		}
 	}
 	if err := n.SetRate(id, 3, 1); err != nil {
 		t.Fatal(err)
 	}
-	if math.IsInf(p.nrn[3].next, 1) || p.nrn[3].next < n.Time() {
-		t.Errorf("restarted neuron: next arrival %v", p.nrn[3].next)
+	if math.IsInf(p.next[3], 1) || p.next[3] < n.Time() {
+		t.Errorf("restarted neuron: next arrival %v", p.next[3])
 	}
 }
 
@@ -377,9 +377,8 @@ func TestNoSubnormalState(t *testing.T) {
 	sub := func(x float64) bool { return x != 0 && math.Abs(x) < 0x1p-1022 }
 	count, zeros := 0, 0
 	for _, p := range n.pops {
-		for i := range p.nrn {
-			nr := &p.nrn[i]
-			for _, x := range []float64{nr.xrE, nr.xdE, nr.xrI, nr.xdI, nr.w, p.xb[i], p.y[i]} {
+		for i := range p.v {
+			for _, x := range []float64{p.xrE[i], p.xdE[i], p.xrI[i], p.xdI[i], p.w[i], p.xb[i], p.y[i]} {
 				if sub(x) {
 					count++
 				}

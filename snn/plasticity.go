@@ -124,8 +124,8 @@ func (n *Network) enableTraces(pops ...*population) {
 		}
 		p.um = make([]float64, p.n)
 		p.up = make([]float64, p.n)
-		for i := range p.nrn {
-			p.um[i], p.up[i] = p.nrn[i].v, p.nrn[i].v
+		for i := range p.v {
+			p.um[i], p.up[i] = p.v[i], p.v[i]
 		}
 		p.xb = make([]float64, p.n)
 		p.y = make([]float64, p.n)
@@ -424,7 +424,7 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
 		xb, wmin, wmax := r.xb, r.r.WMin, r.r.WMax
 		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
-			v, up := post.nrn[j].v, post.up[j]
+			v, up := post.v[j], post.up[j]
 			if v <= th || up <= tl {
 				continue
 			}

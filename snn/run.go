@@ -520,8 +520,8 @@ func (n *Network) collect(s0 int64, c int) {
 // NaN or infinite.
 func (n *Network) checkFinite(c int) error {
 	for _, p := range n.pops {
-		for i := range p.nrn {
-			if v := p.nrn[i].v; bad(v) {
+		for i := range p.v {
+			if v := p.v[i]; bad(v) {
 				return fmt.Errorf("snn: numerical blow-up in population %s: V[%d] = %v at t = %g ms (first seen in the %g ms before)",
 					p.name, i, v, n.Time(), float64(c)*n.dt)
 			}

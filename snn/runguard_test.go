@@ -105,7 +105,7 @@ func TestHostStartFinalPerRun(t *testing.T) {
 	b := smallNet(t, 1, 1)
 	hb := &countingHost{ctx: context.Background()}
 	b.SetHost(hb)
-	b.pops[PopE].nrn[0].v = math.NaN()
+	b.pops[PopE].v[0] = math.NaN()
 	if err := b.Run(2); err == nil || !strings.Contains(err.Error(), "blow-up") {
 		t.Fatalf("NaN V: err = %v", err)
 	}

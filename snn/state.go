@@ -72,12 +72,11 @@ func (n *Network) WriteState(w io.Writer) error {
 		e.bool(p.um != nil)
 		e.i64(p.spikes)
 		e.i64(p.lastAny)
-		for i := range p.nrn {
-			r := &p.nrn[i]
-			for _, x := range [...]float64{r.v, r.vt, r.w, r.xrE, r.xdE, r.xrI, r.xdI, r.inE, r.inI, r.next} {
+		for i := range p.n {
+			for _, x := range [...]float64{p.v[i], p.vt[i], p.w[i], p.xrE[i], p.xdE[i], p.xrI[i], p.xdI[i], p.inE[i], p.inI[i], p.next[i]} {
 				e.f64(x)
 			}
-			e.i64(r.last)
+			e.i64(p.last[i])
 		}
 		e.f64s(p.rate)
 		e.f64s(p.extW)
@@ -198,7 +197,7 @@ type savedState struct {
 
 type savedPop struct {
 	spikes, lastAny int64
-	nrn             []neuron
+	cells           cells
 	rate, extW      []float64
 	rng             []rng
 	um, up, xb, y   []float64
@@ -237,14 +236,14 @@ func (n *Network) decodeState(d *stateDec) (*savedState, error) {
 		if !d.need(p.n * 88) {
 			break
 		}
-		sp.nrn = make([]neuron, p.n)
-		for i := range sp.nrn {
-			r := &sp.nrn[i]
-			for _, x := range [...]*float64{&r.v, &r.vt, &r.w, &r.xrE, &r.xdE, &r.xrI, &r.xdI, &r.inE, &r.inI, &r.next} {
+		c := makeCells(p.n)
+		for i := range p.n {
+			for _, x := range [...]*float64{&c.v[i], &c.vt[i], &c.w[i], &c.xrE[i], &c.xdE[i], &c.xrI[i], &c.xdI[i], &c.inE[i], &c.inI[i], &c.next[i]} {
 				*x = d.f64()
 			}
-			r.last = d.i64()
+			c.last[i] = d.i64()
 		}
+		sp.cells = c
 		sp.rate, sp.extW = d.f64s(p.n), d.f64s(p.n)
 		if d.need(p.n * 8) {
 			sp.rng = make([]rng, p.n)
@@ -359,7 +358,7 @@ func (st *savedState) apply(n *Network) {
 	for pi, p := range n.pops {
 		sp := &st.pops[pi]
 		p.spikes, p.lastAny = sp.spikes, sp.lastAny
-		copy(p.nrn, sp.nrn)
+		p.cells.copyFrom(&sp.cells)
 		copy(p.rate, sp.rate)
 		copy(p.extW, sp.extW)
 		copy(p.rng, sp.rng)

@@ -66,45 +66,45 @@ func (n *Network) kinetics(p *population) kin {
 // and draws the following intervals. This keeps the unpredictable "is an arrival due" test
 // out of the neuron loop. If the rate changes, only the next interval drawn uses it (§2).
 func arrivals(p *population, lo, hi int, t float64, k *kin, hits []int32) {
-	nrn := p.nrn[lo:hi]
-	hits = hits[:len(nrn)]
+	next := p.next[lo:hi]
+	hits = hits[:len(next)]
 	n := 0
-	for i := range nrn {
+	for i := range next {
 		hits[n] = int32(i)
-		n += b2i(nrn[i].next <= t)
+		n += b2i(next[i] <= t)
 	}
 	negToInh, drvInh := k.negToInh, k.drvInh
 	for _, i := range hits[:n] {
-		nr := &nrn[i]
 		j := lo + int(i)
 		w, rate, r := p.extW[j], p.rate[j], &p.rng[j]
-		next := nr.next
+		nx := next[i]
 		if drvInh { // Drive.Channel Inh: the weight (>= 0) adds to the inhibitory input
-			for next <= t {
-				nr.inI += w
-				next += r.exp() / rate
+			for nx <= t {
+				p.inI[j] += w
+				nx += r.exp() / rate
 			}
-			nr.next = next
+			next[i] = nx
 			continue
 		}
-		for next <= t {
+		for nx <= t {
 			if w < 0 && negToInh {
-				nr.inI -= w
+				p.inI[j] -= w
 			} else {
-				nr.inE += w
+				p.inE[j] += w
 			}
-			next += r.exp() / rate
+			nx += r.exp() / rate
 		}
-		nr.next = next
+		next[i] = nx
 	}
 }
 
-// fixedArrivals is arrivals for one neuron with drive d instead of its population's rates
+// fixedArrivals is arrivals for neuron i of p with drive d instead of its population's rates
 // (the last E neuron under Config.LastENeuronBug).
-func fixedArrivals(nr *neuron, r *rng, d Drive, t float64) {
-	for nr.next <= t {
-		nr.inE += d.Weight
-		nr.next += r.exp() / d.Rate
+func fixedArrivals(p *population, i int, d Drive, t float64) {
+	r := &p.rng[i]
+	for p.next[i] <= t {
+		p.inE[i] += d.Weight
+		p.next[i] += r.exp() / d.Rate
 	}
 }
 
@@ -138,7 +138,7 @@ const flushEvery = 1000
 // decayTrace returns the spike trace x (≥ 0) after one Euler step of decay at rate d = dt/τ,
 // flushed to 0 below minNormal.
 func decayTrace(x, d float64) float64 {
-	x -= d * x
+	x -= float64(d * x) // no fused multiply-add: the vector kernels do the same (simd.go)
 	if x < minNormal {
 		return 0
 	}
@@ -157,12 +157,10 @@ func flushSubnormal(x float64) float64 {
 // to 0 (see minNormal).
 func (n *Network) flushState(wk *worker) {
 	for pi, p := range n.pops {
-		nrn := p.nrn[wk.lo[pi]:wk.hi[pi]]
-		for i := range nrn {
-			nr := &nrn[i]
-			nr.xrE, nr.xdE = flushSubnormal(nr.xrE), flushSubnormal(nr.xdE)
-			nr.xrI, nr.xdI = flushSubnormal(nr.xrI), flushSubnormal(nr.xdI)
-			nr.w = flushSubnormal(nr.w)
+		for i := wk.lo[pi]; i < wk.hi[pi]; i++ {
+			p.xrE[i], p.xdE[i] = flushSubnormal(p.xrE[i]), flushSubnormal(p.xdE[i])
+			p.xrI[i], p.xdI[i] = flushSubnormal(p.xrI[i]), flushSubnormal(p.xdI[i])
+			p.w[i] = flushSubnormal(p.w[i])
 		}
 	}
 }
@@ -189,7 +187,7 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 		arrivals(p, lo, hi, t, k, wk.hits[pi])
 		cnt = k.model.step(k, p, lo, hi, s, t, wk.buf[pi], cnt)
 		if bug {
-			fixedArrivals(&p.nrn[hi], &p.rng[hi], n.bugDrive, t)
+			fixedArrivals(p, hi, n.bugDrive, t)
 			cnt = n.bugKin.model.step(&n.bugKin, p, hi, hi+1, s, t, wk.buf[pi], cnt)
 		}
 		if len(n.vrules) > 0 {
@@ -222,19 +220,21 @@ func (n *Network) deliver(wk *worker, c int) {
 				bug := pi == int(PopE) && int(i) == n.bug
 				for _, pj := range p.out {
 					pr := n.projs[pj]
-					nrn := n.pops[pr.post].nrn
+					post := n.pops[pr.post]
 					b := int(i)*stride + id
 					q0, q1 := pr.split[b], pr.split[b+1]
 					op, os := pr.outPost[q0:q1], pr.outSyn[q0:q1]
 					os = os[:len(op)]
 					w := pr.w
 					if pr.ch == Exc && !bug {
+						in := post.inE
 						for q, j := range op {
-							nrn[j].inE += w[os[q]]
+							in[j] += w[os[q]]
 						}
 					} else {
+						in := post.inI
 						for q, j := range op {
-							nrn[j].inI += w[os[q]]
+							in[j] += w[os[q]]
 						}
 					}
 					// §2 step 4f, spike-triggered plasticity: LTD (vSTDP) and the

@@ -1,0 +1,8 @@
+package snn
+
+// haveVector: the vector path exists on amd64 only.
+const haveVector = false
+
+func adexKernel(a *adexVec, i, end int) (next, mask int) { panic("snn: no vector kernel") }
+
+func lifKernel(a *adexVec, i, end int) (next, mask int) { panic("snn: no vector kernel") }
