@@ -131,7 +131,7 @@ func (ad *adex) stepGo(k *kin, p *population, lo, hi int, s int64, buf []int32, 
 				ex = math.Exp(x)
 			}
 			a := float64((k.el-v)+float64(ad.deltaT*ex)) * k.invTau
-			b := (float64(gE*(k.eExc-v))+float64(gI*(k.eInh-v)) - w) * k.invC
+			b := (float64(gE*(k.eExc-v)) + float64(gI*(k.eInh-v)) - w) * k.invC
 			v += float64(k.dt * (a + b))
 			v0[i] = v
 			if v > k.vPeak {

@@ -17,21 +17,21 @@ var useVector = haveVector
 // the constants, each repeated in four lanes. The kernel reads it by offset: keep the order in
 // step with the offsets in model_adex_amd64.s (TestVectorLayout checks them).
 type adexVec struct {
-	v, vt, w, xrE, xdE, xrI, xdI, inE, inI *float64
-	last                                   *int64
-	um, up, xb, y                          *float64
-	table                                  *float64
-	traces                                 int64 // 1 when the traces are kept
-	_                                      [2]int64
-	sRef                                   [4]int64 // s − refractory steps
-	dRE, dDE, dRI, dDI, nE, nI             [4]float64
+	v, vt, w, xrE, xdE, xrI, xdI, inE, inI  *float64
+	last                                    *int64
+	um, up, xb, y                           *float64
+	table                                   *float64
+	traces                                  int64 // 1 when the traces are kept
+	_                                       [2]int64
+	sRef                                    [4]int64 // s − refractory steps
+	dRE, dDE, dRI, dDI, nE, nI              [4]float64
 	eExc, eInh, dt, invTau, invC, el, vPeak [4]float64
-	dUM, dUP, dX, dY, minNormal            [4]float64
-	vtRest, dtT, a, dtW, invDeltaT, deltaT [4]float64
-	lim, negLim                            [4]float64 // ±700, the exponential's range
-	invStep, round, stepHi, stepLo         [4]float64
-	c120, c24, c6, c2, one                 [4]float64
-	mask63                                 [4]int64
+	dUM, dUP, dX, dY, minNormal             [4]float64
+	vtRest, dtT, a, dtW, invDeltaT, deltaT  [4]float64
+	lim, negLim                             [4]float64 // ±700, the exponential's range
+	invStep, round, stepHi, stepLo          [4]float64
+	c120, c24, c6, c2, one                  [4]float64
+	mask63                                  [4]int64
 }
 
 // bcast returns x in four lanes.
