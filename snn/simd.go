@@ -15,7 +15,7 @@ var useVector = haveVector
 
 // adexVec is the argument block of the AdEx kernel: the population's arrays (element 0) and
 // the constants, each repeated in four lanes. The kernel reads it by offset: keep the order in
-// step with the offsets in model_adex_amd64.s (TestVectorLayout checks them).
+// step with the offsets in simd_amd64.h (TestVectorLayout checks them).
 type adexVec struct {
 	v, vt, w, xrE, xdE, xrI, xdI, inE, inI  *float64
 	last                                    *int64

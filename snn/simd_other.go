@@ -1,3 +1,5 @@
+//go:build !amd64
+
 package snn
 
 // haveVector: the vector path exists on amd64 only.
