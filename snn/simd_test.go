@@ -189,3 +189,95 @@ func TestVectorBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// kernelCase sets up two identical populations (AdEx E or LIF I parameters, traces on when
+// traces) of n neurons whose state derives from the fuzz values: lane `lane` holds them as
+// given, the others variations of them, and runs one step (step s) of the pure-Go path on
+// the first and of the vector path on the second, failing on any difference.
+func kernelCase(t *testing.T, lif, traces bool, n int, lane int, v, vt, w, ie, ii, xr, xd, u, y float64, ago int64) {
+	cfg := emptyConfig()
+	cfg.Traces = traces
+	net := mustNet(t, cfg)
+	q := DefaultE()
+	if lif {
+		q = DefaultI()
+	}
+	var pops [2]*population
+	for k := range pops {
+		pops[k] = net.pops[mustPop(t, net, "X"+strconv.Itoa(k), q, n, Drive{})]
+	}
+	const s = 1000
+	for _, p := range pops {
+		for i := range n {
+			d := float64(i - lane)
+			if i == lane {
+				d = 0
+			}
+			p.v[i], p.vt[i], p.w[i] = v+0.37*d, vt-0.11*d, w*(1+0.1*d)
+			p.inE[i], p.inI[i] = ie*(1+0.5*d), ii*(1-0.25*d)
+			p.xrE[i], p.xdE[i], p.xrI[i], p.xdI[i] = xr, xd, xr*0.5, xd*(1+d)
+			p.last[i] = s - ago - int64(i-lane)
+			if traces {
+				p.um[i], p.up[i], p.xb[i], p.y[i] = u, u+d, y*(1+d), y*math.Exp(-d)
+			}
+		}
+	}
+	k := net.kinetics(pops[0])
+	var bufs [2][]int32
+	var cnts [2]int32
+	for path, p := range pops {
+		bufs[path] = make([]int32, n)
+		withPath(path == 1, func() {
+			cnts[path] = k.model.step(&k, p, 0, n, s, float64(s)*net.DT(), bufs[path], 0)
+		})
+	}
+	if cnts[0] != cnts[1] || !reflect.DeepEqual(bufs[0][:cnts[0]], bufs[1][:cnts[1]]) {
+		t.Fatalf("spikes: Go %v, vector %v", bufs[0][:cnts[0]], bufs[1][:cnts[1]])
+	}
+	a, b := pops[0], pops[1]
+	for name, x := range map[string][2][]float64{
+		"v": {a.v, b.v}, "vt": {a.vt, b.vt}, "w": {a.w, b.w}, "xrE": {a.xrE, b.xrE}, "xdE": {a.xdE, b.xdE},
+		"xrI": {a.xrI, b.xrI}, "xdI": {a.xdI, b.xdI}, "inE": {a.inE, b.inE}, "inI": {a.inI, b.inI},
+		"um": {a.um, b.um}, "up": {a.up, b.up}, "xb": {a.xb, b.xb}, "y": {a.y, b.y},
+	} {
+		if i, ok := sameBits(x[0], x[1]); !ok {
+			t.Fatalf("%s[%d]: Go %v, vector %v", name, i, x[0][i], x[1][i])
+		}
+	}
+	if !reflect.DeepEqual(a.last, b.last) {
+		t.Fatalf("last: Go %v, vector %v", a.last, b.last)
+	}
+}
+
+// FuzzVectorKernel: one step of the vector path equals one step of the pure-Go path bit for
+// bit, for AdEx and LIF, with and without traces, any number of neurons (whole blocks of
+// four and a tail) and any state: near threshold, refractory, spiking, exponential arguments
+// beyond the kernel's range (huge, negative, infinite, NaN).
+func FuzzVectorKernel(f *testing.F) {
+	needVector(f)
+	type seed struct {
+		lif, traces                    bool
+		n, lane                        uint8
+		v, vt, w, ie, ii, xr, xd, u, y float64
+		ago                            int8
+	}
+	for _, sd := range []seed{
+		{false, true, 8, 3, -65, -52, 10, 1, 2, 3, 4, -60, 0.5, 100},       // ordinary
+		{false, false, 7, 6, 19.9, -52, 0, 50, 0, 300, 400, 0, 0, 100},     // spiking, tail lane
+		{false, true, 5, 1, -59.9, -60, 0, 0, 0, 0, 0, 0, 1e-310, 3},       // refractory, subnormal trace
+		{false, true, 4, 0, 2000, -52, 0, 0, 0, 0, 0, 0, 0, 100},           // x > 700
+		{false, true, 12, 9, -2000, -52, 0, 0, 0, 0, 0, 0, 0, 100},         // x < −700
+		{false, false, 9, 2, math.NaN(), -52, 0, 0, 0, 0, 0, 0, 0, 100},    // NaN
+		{false, false, 6, 4, math.Inf(1), -52, 0, 0, 0, 0, 0, 0, 0, 100},   // +Inf
+		{false, true, 11, 10, -49.5, -50, 80, 0, 1, 2, 3, -50, 1, 0},       // just refractory
+		{true, true, 8, 5, -50.01, -52, 0, 10, 0, 20, 30, 0, 0.2, 100},     // LIF near threshold
+		{true, false, 3, 1, -55, 0, 0, 0, 5, 1, 2, 0, 0, 1},                // LIF tail only
+		{true, true, 13, 12, -49.99, 0, 0, 1000, 0, 0, 1e3, 0, 1e-320, 50}, // LIF spike in tail
+	} {
+		f.Add(sd.lif, sd.traces, sd.n, sd.lane, sd.v, sd.vt, sd.w, sd.ie, sd.ii, sd.xr, sd.xd, sd.u, sd.y, sd.ago)
+	}
+	f.Fuzz(func(t *testing.T, lif, traces bool, n, lane uint8, v, vt, w, ie, ii, xr, xd, u, y float64, ago int8) {
+		nn := 1 + int(n)%24
+		kernelCase(t, lif, traces, nn, int(lane)%nn, v, vt, w, ie, ii, xr, xd, u, y, int64(ago))
+	})
+}
