@@ -11,7 +11,8 @@
 //
 // snn is plain compiled Go: it never prints, keeps no package-level state that changes (its
 // package-level variables are lookup tables filled once during package initialisation: the
-// exponential's table and the table of neuron models, model.go), and imports nothing of this
+// exponential's table, the table of neuron models, model.go, and whether the processor has
+// the vector path, simd.go), and imports nothing of this
 // repository (only the standard library and gonum).
 //
 // # Hosts
@@ -73,7 +74,8 @@
 //     the vSTDP rules' own presynaptic traces x̄ (τ_x per rule) decay and jump after the loop;
 //     e. unless refractory (s <= last spike step + round(τ_ref/dt); the population's last
 //     spike with NeuronParams.SharedRefractory): Euler update of V (the
-//     exponential of the AdEx term by a table-based routine accurate to 2 ulp, expm), and if
+//     exponential of the AdEx term by a table-based routine accurate to 2 ulp, expm; four
+//     neurons at a time on the vector path, see below), and if
 //     V > VPeak: spike, V = VReset, V_T jump (ThresholdSet or ThresholdIncrement), w += b,
 //     y += 1 and x̄ += 1;
 //     f. plasticity (SetVoltageSTDP, SetInhibitorySTDP; active while SetPlastic(true)): see 5;
@@ -108,8 +110,20 @@
 // # State and synapse storage
 //
 // The state every step reads and writes for every neuron (V, V_T, w, the four conductance
-// auxiliaries, the pending inputs, the next Poisson arrival and the last spike step) is one
-// record per neuron, for locality; plasticity traces, drives and random streams are arrays.
+// auxiliaries, the pending inputs, the next Poisson arrival and the last spike step) is a
+// structure of arrays, one array per variable, as are the plasticity traces, drives and random
+// streams.
+//
+// # Vector path
+//
+// On amd64 processors with AVX2 (checked at start-up), the AdEx update and the LIF update
+// (without SharedRefractory) of steps 4a-4e run four neurons at a time in assembly kernels,
+// exponential and refractory and spike tests included; the reset and jumps of the rare
+// neurons that spiked, and any block of four whose exponential argument is outside
+// (−700, 700) or NaN, are done in Go, in index order. The kernels perform the same operations
+// in the same order as the pure-Go loops, which the other processors (and the other models)
+// use, and neither fuses a multiply-add: the two paths give bit-identical states, spikes and
+// weights (tested), so results do not depend on the processor.
 //
 // A projection stores its weights contiguously by postsynaptic neuron (CSR post → pre), as
 // LTP and normalisation need, plus a pre → post index into that weight array for delivery:
@@ -119,7 +133,7 @@
 // leaves), instead of letting the allocation kill the process.
 //
 // WriteState and ReadState save and restore everything a continued run depends on (step,
-// neuron records, drives, random streams, traces, weights, pending stimuli, plastic and
+// neuron state, drives, random streams, traces, weights, pending stimuli, plastic and
 // rule-active flags, spike counts; not monitors, hooks or the thread count), in a binary
 // little-endian format with a version header and a checksum, documented in state.go: a
 // network built the same way that reads the state runs on bit for bit as the original would

@@ -18,7 +18,7 @@ import (
 // postsynaptic index and weight index (by presynaptic neuron), 4+8+4+4.
 const bytesPerSynapse = 20
 
-// bytesPerNeuron bounds the per-neuron state: the neuron (ten 8-byte fields) and the row and
+// bytesPerNeuron bounds the per-neuron state: the cells (eleven 8-byte values) and the row and
 // column pointers of the projections it belongs to.
 const bytesPerNeuron = 128
 

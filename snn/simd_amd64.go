@@ -1,10 +1,32 @@
 package snn
 
-import "golang.org/x/sys/cpu"
+// haveVector says whether the processor has the vector path's instructions: AVX2, with the
+// operating system saving the YMM registers (CPUID and XGETBV, as the Go runtime checks it).
+var haveVector = detectAVX2()
 
-// haveVector says whether the processor has the vector path's instructions (AVX2, which
-// includes the operating system's support of the YMM registers).
-var haveVector = cpu.X86.HasAVX2
+// detectAVX2 reports AVX2 support with OS-enabled YMM state.
+func detectAVX2() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const osxsave, avx = 1 << 27, 1 << 28
+	if ecx1&osxsave == 0 || ecx1&avx == 0 {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state saved by the OS
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<5) != 0
+}
+
+// cpuid executes CPUID with EAX = leaf and ECX = sub (simd_amd64.s).
+func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
+
+// xgetbv returns XCR0 (simd_amd64.s).
+func xgetbv() (eax, edx uint32)
 
 // adexKernel is the AdEx kernel (model_adex_amd64.s).
 //
