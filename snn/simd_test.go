@@ -2,6 +2,7 @@ package snn
 
 import (
 	"bufio"
+	"fmt"
 	"math"
 	"os"
 	"reflect"
@@ -280,4 +281,43 @@ func FuzzVectorKernel(f *testing.F) {
 		nn := 1 + int(n)%24
 		kernelCase(t, lif, traces, nn, int(lane)%nn, v, vt, w, ie, ii, xr, xd, u, y, int64(ago))
 	})
+}
+
+// BenchmarkNeuronStep: the cost of the neuron update (§2 steps 4a-4e) per neuron and step, on
+// the pure-Go path and the vector path, for the E (AdEx) and I (LIF) populations of the main
+// network after it has settled, with and without traces.
+func BenchmarkNeuronStep(b *testing.B) {
+	for _, traces := range []bool{false, true} {
+		cfg := DefaultConfig()
+		cfg.Threads, cfg.Traces = 1, traces
+		n, err := New(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := n.Run(200); err != nil { // settle
+			b.Fatal(err)
+		}
+		for _, id := range []PopID{PopE, PopI} {
+			p := n.pops[id]
+			for _, vector := range []bool{false, true} {
+				if vector && !haveVector {
+					continue
+				}
+				name := fmt.Sprintf("%v/traces=%v/vector=%v", p.p.Model, traces, vector)
+				b.Run(name, func(b *testing.B) {
+					k := n.kinetics(p)
+					buf := make([]int32, p.n)
+					s := n.step
+					withPath(vector, func() {
+						b.ResetTimer()
+						for range b.N {
+							s++
+							k.model.step(&k, p, 0, p.n, s, float64(s)*n.dt, buf, 0)
+						}
+					})
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(p.n), "ns/neuron")
+				})
+			}
+		}
+	}
 }
