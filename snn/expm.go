@@ -7,7 +7,8 @@ import "math"
 // With x·64/ln2 = 64e + j + f it computes 2^e · 2^(j/64) · e^r, |r| <= ln2/128, from a table
 // of 2^(j/64) and the degree-5 Taylor polynomial of e^r (truncation error below 4e-17); the
 // relative error against math.Exp stays within a few ulp (tested). Arguments outside
-// (−700, 700), NaN and infinities go to math.Exp. stepAdEx carries a written-out copy.
+// (−700, 700), NaN and infinities go to math.Exp. adex.stepGo carries a written-out copy
+// and the AdEx vector kernel (model_adex_amd64.s) the same operations four lanes wide.
 func expm(x float64) float64 {
 	if !(x > -700 && x < 700) {
 		return math.Exp(x)

@@ -33,7 +33,7 @@ type modelImpl struct {
 	// dt: the model's constants, computed once per population when the workers are built.
 	derive func(p *NeuronParams, dt float64) stepper
 	// vt and w say whether the model has the state variables VarVT and VarW (the neuron
-	// record's vt and w fields); State and RecordState refuse the others.
+	// cells' vt and w arrays); State and RecordState refuse the others.
 	vt, w bool
 	// vstdpPost says whether the step keeps the postsynaptic vSTDP traces ū−, ū+ and x̄ (the
 	// population may be the postsynaptic side of SetVoltageSTDP). Every model decays the
