@@ -73,28 +73,31 @@ func arrivals(p *population, lo, hi int, t float64, k *kin, hits []int32) {
 		hits[n] = int32(i)
 		n += b2i(next[i] <= t)
 	}
+	inE, inI := p.inE[lo:hi], p.inI[lo:hi]
+	extW, rate, rg := p.extW[lo:hi], p.rate[lo:hi], p.rng[lo:hi]
 	negToInh, drvInh := k.negToInh, k.drvInh
 	for _, i := range hits[:n] {
-		j := lo + int(i)
-		w, rate, r := p.extW[j], p.rate[j], &p.rng[j]
+		w, rt, r := extW[i], rate[i], &rg[i]
 		nx := next[i]
 		if drvInh { // Drive.Channel Inh: the weight (>= 0) adds to the inhibitory input
+			ii := inI[i]
 			for nx <= t {
-				p.inI[j] += w
-				nx += r.exp() / rate
+				ii += w
+				nx += r.exp() / rt
 			}
-			next[i] = nx
+			inI[i], next[i] = ii, nx
 			continue
 		}
+		ie, ii := inE[i], inI[i]
 		for nx <= t {
 			if w < 0 && negToInh {
-				p.inI[j] -= w
+				ii -= w
 			} else {
-				p.inE[j] += w
+				ie += w
 			}
-			nx += r.exp() / rate
+			nx += r.exp() / rt
 		}
-		next[i] = nx
+		inE[i], inI[i], next[i] = ie, ii, nx
 	}
 }
 
