@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // needVector skips a test of the vector path on a processor without it.
@@ -285,7 +286,8 @@ func FuzzVectorKernel(f *testing.F) {
 
 // BenchmarkNeuronStep: the cost of the neuron update (§2 steps 4a-4e) per neuron and step, on
 // the pure-Go path and the vector path, for the E (AdEx) and I (LIF) populations of the main
-// network after it has settled, with and without traces.
+// network after it has settled, with and without traces: wall time and (on Unix) the process's
+// CPU time per neuron and step, which includes the state restores (see below).
 func BenchmarkNeuronStep(b *testing.B) {
 	for _, traces := range []bool{false, true} {
 		cfg := DefaultConfig()
@@ -312,8 +314,11 @@ func BenchmarkNeuronStep(b *testing.B) {
 					// here, so their state would drift to rest and to subnormal numbers).
 					save := makeCells(p.n)
 					save.copyFrom(&p.cells)
+					var cpu time.Duration
 					withPath(vector, func() {
 						b.ResetTimer()
+						cpu0 := processCPU()
+						defer func() { cpu = processCPU() - cpu0 }()
 						for i := range b.N {
 							if i%256 == 255 {
 								b.StopTimer()
@@ -326,6 +331,9 @@ func BenchmarkNeuronStep(b *testing.B) {
 					})
 					p.cells.copyFrom(&save)
 					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(p.n), "ns/neuron")
+					if cpu > 0 { // the process's CPU time, less disturbed by a busy machine
+						b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(p.n), "cpu-ns/neuron")
+					}
 				})
 			}
 		}
