@@ -13,7 +13,7 @@ package snn
 // false to force the pure-Go path.
 var useVector = haveVector
 
-// adexVec is the argument block of the AdEx kernel: the population's arrays (element 0) and
+// adexVec is the argument block of the AdEx and LIF kernels: the population's arrays (element 0) and
 // the constants, each repeated in four lanes. The kernel reads it by offset: keep the order in
 // step with the offsets in simd_amd64.h (TestVectorLayout checks them).
 type adexVec struct {
@@ -21,8 +21,7 @@ type adexVec struct {
 	last                                    *int64
 	um, up, xb, y                           *float64
 	table                                   *float64
-	traces                                  int64 // 1 when the traces are kept
-	_                                       [2]int64
+	traces                                  int64    // 1 when the traces are kept
 	sRef                                    [4]int64 // s − refractory steps
 	dRE, dDE, dRI, dDI, nE, nI              [4]float64
 	eExc, eInh, dt, invTau, invC, el, vPeak [4]float64
