@@ -78,10 +78,15 @@ type pathRun struct {
 
 // runPath runs a small AdEx E / LIF I network (sizes not multiples of 4) for steps steps
 // with the given options on the vector path or the pure-Go path.
-func runPath(t *testing.T, vector bool, threads, steps int, plastic, stim, increment bool) pathRun {
+//
+// With extra, three more populations driven by E and by Poisson input join: a LIF one with
+// SharedRefractory (pure Go on both paths), an Izhikevich one (pure Go) and a second AdEx one
+// of 9 neurons with ThresholdSet.
+func runPath(t *testing.T, vector bool, threads, steps int, plastic, stim, increment, extra bool) pathRun {
 	t.Helper()
 	var r pathRun
 	withPath(vector, func() {
+		var extraMons []*SpikeMonitor
 		s := ReducedSetup(7, 29) // 203 E, 50 I
 		s.Config.Threads, s.Config.Seed = threads, 3
 		if increment {
@@ -98,6 +103,32 @@ func runPath(t *testing.T, vector bool, threads, steps int, plastic, stim, incre
 		if err != nil {
 			t.Fatal(err)
 		}
+		if extra {
+			shared := DefaultI()
+			shared.SharedRefractory = true
+			for _, x := range []struct {
+				name string
+				p    NeuronParams
+				size int
+			}{
+				{"L", shared, 13},
+				{"Z", IzhikevichParams(100, 0.7, -60, -40, 35, 0.03, -2, -50, 100), 11},
+				{"A", DefaultE(), 9},
+			} {
+				id, err := n.AddPopulation(x.name, x.p, x.size, Drive{Rate: 3, Weight: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := n.ConnectAll(PopE, id, Exc, 0.5); err != nil {
+					t.Fatal(err)
+				}
+				m, err := n.RecordSpikes(id, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				extraMons = append(extraMons, m)
+			}
+		}
 		if stim {
 			if err := n.ScheduleStimuli(TrainingSchedule(s.Config.Clusters, float64(steps)*n.DT()), DefaultTrainingDrive()); err != nil {
 				t.Fatal(err)
@@ -105,7 +136,7 @@ func runPath(t *testing.T, vector bool, threads, steps int, plastic, stim, incre
 		} else if err := n.SetRates(PopE, 0, 100, 7); err != nil { // more drive: more spikes
 			t.Fatal(err)
 		}
-		var mons []*SpikeMonitor
+		mons := []*SpikeMonitor{}
 		for _, id := range []PopID{PopE, PopI} {
 			m, err := n.RecordSpikes(id, nil)
 			if err != nil {
@@ -116,7 +147,7 @@ func runPath(t *testing.T, vector bool, threads, steps int, plastic, stim, incre
 		if err := n.Run(float64(steps) * n.DT()); err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range mons {
+		for _, m := range append(mons, extraMons...) {
 			r.spikes = append(r.spikes, *m.Spikes())
 		}
 		for _, p := range n.pops {
@@ -156,24 +187,28 @@ func TestVectorBitIdentical(t *testing.T) {
 		steps = 1000
 	}
 	for _, tc := range []struct {
-		name                     string
-		plastic, stim, increment bool
+		name                            string
+		plastic, stim, increment, extra bool
 	}{
-		{"static", false, false, false},
-		{"static increment", false, false, true},
-		{"plastic", true, false, false},
-		{"train", true, true, false},
+		{"static", false, false, false, false},
+		{"static increment", false, false, true, false},
+		{"plastic", true, false, false, false},
+		{"train", true, true, false, false},
+		{"more models", true, false, false, true},
 	} {
 		for _, th := range []int{1, 2, 3} {
 			t.Run(tc.name+"/"+strconv.Itoa(th), func(t *testing.T) {
-				g := runPath(t, false, th, steps, tc.plastic, tc.stim, tc.increment)
-				v := runPath(t, true, th, steps, tc.plastic, tc.stim, tc.increment)
+				g := runPath(t, false, th, steps, tc.plastic, tc.stim, tc.increment, tc.extra)
+				v := runPath(t, true, th, steps, tc.plastic, tc.stim, tc.increment, tc.extra)
 				if g.spikes[0].Len() < 20 || g.spikes[1].Len() < 20 {
 					t.Fatalf("too few spikes to compare: %d E, %d I", g.spikes[0].Len(), g.spikes[1].Len())
 				}
 				for k := range g.spikes {
 					if !reflect.DeepEqual(g.spikes[k], v.spikes[k]) {
 						t.Fatalf("population %d: spikes differ: %d in Go, %d vector", k, g.spikes[k].Len(), v.spikes[k].Len())
+					}
+					if k >= 2 && g.spikes[k].Len() == 0 {
+						t.Errorf("extra population %d never spiked", k)
 					}
 				}
 				for k := range g.state {
