@@ -313,38 +313,42 @@ func (n *Network) SetWeights(id ProjID, w mat.Matrix) error {
 	return nil
 }
 
-// normalize runs the normalisation rules due at step s on the worker's postsynaptic rows.
+// normalize runs the normalisation rules due at step s on the worker's postsynaptic rows:
+// per row, one sweep sums the weights (rowSum4) and a second one, while the row is still in the
+// L1 cache, shifts or scales them and clips them (shiftClip, scaleClip).
 func (n *Network) normalize(wk *worker, s int64) {
 	for _, r := range n.norms {
 		if s%r.every != 0 {
 			continue
 		}
 		pr := r.pr
-		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
-			k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
-			if k0 == k1 {
+		j0, j1 := wk.lo[pr.post], wk.hi[pr.post]
+		ptr, target := pr.rowPtr[j0:j1+1], r.target[j0:j1]
+		ptr = ptr[:len(target)+1]
+		w, lo, hi := pr.w, r.r.WMin, r.r.WMax
+		sub := r.r.Mode == Subtractive
+		bug := -1
+		if pr.post == int(PopE) && pr.pre == int(PopE) {
+			bug = n.bug - j0
+		}
+		for j, t := range target {
+			row := w[ptr[j]:ptr[j+1]]
+			if len(row) == 0 {
 				continue
 			}
-			row := pr.w[k0:k1]
-			if j == n.bug && pr.post == int(PopE) && pr.pre == int(PopE) {
+			if j == bug {
 				// Section 9 item 7: the original divides by zero for this row; its E
 				// inputs end at the floor.
 				for q := range row {
-					row[q] = r.r.WMin
+					row[q] = lo
 				}
 				continue
 			}
 			sum := rowSum4(row)
-			if r.r.Mode == Subtractive {
-				d := (sum - r.target[j]) / float64(len(row))
-				for q := range row {
-					row[q] = min(max(row[q]-d, r.r.WMin), r.r.WMax)
-				}
+			if sub {
+				shiftClip(row, (sum-t)/float64(len(row)), lo, hi)
 			} else if sum > 0 {
-				f := r.target[j] / sum
-				for q := range row {
-					row[q] = min(max(row[q]*f, r.r.WMin), r.r.WMax)
-				}
+				scaleClip(row, t/sum, lo, hi)
 			}
 		}
 	}
@@ -365,6 +369,107 @@ func rowSum4(x []float64) float64 {
 		s0 += x[i]
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// Clipping. The weight passes clip every weight they touch to [lo, hi]. Go's min and max of
+// float64 cost about ten instructions each on amd64 (they must order −0 below +0 and propagate
+// NaN), twice the cost of the rest of a pass. The kernels below instead select the bits of the
+// bound with a conditional move (fastClip; 2 compares, 2 CMOVs). That gives the same bits as
+// min(max(y, lo), hi) for every y whenever lo ≠ 0 and hi ≠ 0: the two differ only where y
+// equals a bound numerically but not bitwise, i.e. at ±0 (a NaN y passes through both ways).
+// With a zero bound the kernels fall back to min and max, so results are bit-identical to the
+// plain loop in every case (TestClipKernels, FuzzClipKernels).
+
+// fastClip reports whether the conditional-move kernels are exact for the bounds lo, hi.
+func fastClip(lo, hi float64) bool { return lo != 0 && hi != 0 }
+
+// shiftClip sets row[q] = min(max(row[q]−d, lo), hi) (subtractive normalisation).
+func shiftClip(row []float64, d, lo, hi float64) {
+	if !fastClip(lo, hi) {
+		for q, x := range row {
+			row[q] = min(max(x-d, lo), hi)
+		}
+		return
+	}
+	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
+	for q, x := range row {
+		y := x - d
+		b := math.Float64bits(y)
+		if y < lo {
+			b = lb
+		}
+		if y > hi {
+			b = hb
+		}
+		row[q] = math.Float64frombits(b)
+	}
+}
+
+// scaleClip sets row[q] = min(max(row[q]·f, lo), hi) (multiplicative normalisation).
+func scaleClip(row []float64, f, lo, hi float64) {
+	if !fastClip(lo, hi) {
+		for q, x := range row {
+			row[q] = min(max(x*f, lo), hi)
+		}
+		return
+	}
+	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
+	for q, x := range row {
+		y := x * f
+		b := math.Float64bits(y)
+		if y < lo {
+			b = lb
+		}
+		if y > hi {
+			b = hb
+		}
+		row[q] = math.Float64frombits(b)
+	}
+}
+
+// addCapped sets row[q] = min(row[q] + f·x[col[q]], hi) for the synapses of one postsynaptic
+// row (hard-bound LTP and the postsynaptic branch of iSTDP); len(row) must be len(col).
+func addCapped(row []float64, col []int32, x []float64, f, hi float64) {
+	row = row[:len(col)]
+	if hi == 0 {
+		for q, i := range col {
+			row[q] = min(row[q]+f*x[i], hi)
+		}
+		return
+	}
+	hb := math.Float64bits(hi)
+	for q, i := range col {
+		y := row[q] + f*x[i]
+		b := math.Float64bits(y)
+		if y > hi {
+			b = hb
+		}
+		row[q] = math.Float64frombits(b)
+	}
+}
+
+// addSoft sets row[q] = min(max(row[q] + f·x[col[q]]·(1 − row[q]·inv), lo), hi) for one
+// postsynaptic row (soft-bound LTP, inv = 1/WMax); len(row) must be len(col).
+func addSoft(row []float64, col []int32, x []float64, f, inv, lo, hi float64) {
+	row = row[:len(col)]
+	if !fastClip(lo, hi) {
+		for q, i := range col {
+			row[q] = min(max(row[q]+f*x[i]*(1-row[q]*inv), lo), hi)
+		}
+		return
+	}
+	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
+	for q, i := range col {
+		y := row[q] + f*x[i]*(1-row[q]*inv)
+		b := math.Float64bits(y)
+		if y < lo {
+			b = lb
+		}
+		if y > hi {
+			b = hb
+		}
+		row[q] = math.Float64frombits(b)
+	}
 }
 
 // updatePreTraces decays the x̄ traces of the vSTDP rules whose presynaptic population is pi
