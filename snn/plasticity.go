@@ -378,8 +378,9 @@ func rowSum4(x []float64) float64 {
 // bound with a conditional move (fastClip; 2 compares, 2 CMOVs). That gives the same bits as
 // min(max(y, lo), hi) for every y whenever lo ≠ 0 and hi ≠ 0: the two differ only where y
 // equals a bound numerically but not bitwise, i.e. at ±0 (a NaN y passes through both ways).
-// With a zero bound the kernels fall back to min and max, so results are bit-identical to the
-// plain loop in every case (TestClipKernels, FuzzClipKernels).
+// With a zero bound the kernels fall back to min and max (addSoft also has a kernel for the
+// read-out's floor +0, where y <= +0 selects +0), so results are bit-identical to the plain
+// loop in every case (TestClipKernels, FuzzClipKernels).
 
 // fastClip reports whether the conditional-move kernels are exact for the bounds lo, hi.
 func fastClip(lo, hi float64) bool { return lo != 0 && hi != 0 }
@@ -478,6 +479,22 @@ func capBits(y, hi float64, hb uint64) float64 {
 // postsynaptic row (soft-bound LTP, inv = 1/WMax); len(row) must be len(col).
 func addSoft(row []float64, col []int32, x []float64, f, inv, lo, hi float64) {
 	row = row[:len(col)]
+	if math.Float64bits(lo) == 0 && hi != 0 {
+		// The read-out's floor +0: y <= +0 selects +0 (max(−0, +0) is +0; a NaN y passes).
+		hb := math.Float64bits(hi)
+		for q, i := range col {
+			y := row[q] + f*x[i]*(1-row[q]*inv)
+			b := math.Float64bits(y)
+			if y <= 0 {
+				b = 0
+			}
+			if y > hi {
+				b = hb
+			}
+			row[q] = math.Float64frombits(b)
+		}
+		return
+	}
 	if !fastClip(lo, hi) {
 		for q, i := range col {
 			row[q] = min(max(row[q]+f*x[i]*(1-row[q]*inv), lo), hi)
