@@ -36,9 +36,9 @@ import (
 // interval method skips) and no measurably less CPU time, with unchanged E and I rates over
 // three seeds of the static scenario; so arrivals keeps the interval method for now.
 //
-// A table costs about a microsecond to build, so tables are cached per distinct λ
-// (poissonTables); inputs whose rate changes in every step (the read-out's supervisor
-// neurons, docs/MODEL.md 7.3) would keep the interval method.
+// A table costs about ten microseconds to build (BenchmarkPoissonTable), so tables are cached
+// per distinct λ (poissonTables); inputs whose rate changes in every step (the read-out's
+// supervisor neurons, docs/MODEL.md 7.3) would keep the interval method.
 
 // poissonChain is the number of thresholds compared without a branch.
 const poissonChain = 4

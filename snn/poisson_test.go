@@ -263,3 +263,12 @@ func BenchmarkPoissonInput(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPoissonTable: building the table of the stimulated E drive (λ = 2.25).
+func BenchmarkPoissonTable(b *testing.B) {
+	for range b.N {
+		if _, err := newPoissonTable(2.25); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
