@@ -28,13 +28,15 @@ import (
 // Each neuron draws from its own stream, one word per step whatever the rate, so results do
 // not depend on how the neurons are split between threads.
 //
-// Measured (BenchmarkPoissonInput, 2400 neurons at the E drive): the counts took about half
-// the CPU time per neuron-step of arrivals, with 20 % fewer instructions. Wired into arrivals
-// as an experiment (every neuron by counts, a table index per neuron refreshed when its rate
-// changed), the train scenario of gosnn bench executed 8 % more instructions in the step loop
-// (a rate test and a table load per neuron-step, and a draw for every neuron, also those the
-// interval method skips) and no measurably less CPU time, with unchanged E and I rates over
-// three seeds of the static scenario; so arrivals keeps the interval method for now.
+// Measured (BenchmarkPoissonInput, 2400 neurons at the E drive, on a loaded 2-core machine):
+// the counts took about half the CPU time per neuron-step of arrivals, with about as many
+// instructions (callgrind: 57 against 59; the interval method's time presumably goes to
+// mispredicted branches and the division). Wired into arrivals as an experiment (every neuron
+// by counts, a table index per neuron refreshed when its rate changed), the train scenario of
+// gosnn bench executed 8 % more instructions in the step loop (a rate test and a table load
+// per neuron-step, and a draw for every neuron, also those the interval method skips) and no
+// measurably less CPU time, with unchanged E and I rates over three seeds of the static
+// scenario; so arrivals keeps the interval method for now.
 //
 // A table costs about ten microseconds to build (BenchmarkPoissonTable), so tables are cached
 // per distinct λ (poissonTables); inputs whose rate changes in every step (the read-out's
