@@ -127,7 +127,9 @@
 //
 // A projection stores its weights contiguously by postsynaptic neuron (CSR post → pre), as
 // LTP and normalisation need, plus a pre → post index into that weight array for delivery:
-// about 20 bytes per synapse. New and NewFromWeights estimate the memory a network needs
+// about 20 bytes per synapse. LTP and normalisation stream those rows; they clip weights with
+// conditional moves that give the same bits as Go's min and max (see plasticity.go), at about
+// half the instructions. New and NewFromWeights estimate the memory a network needs
 // (synapses and neuron state) and return an error when it exceeds what the machine has
 // available (MemAvailable of /proc/meminfo, lowered to the room a cgroup v2 memory.max
 // leaves), instead of letting the allocation kill the process.

@@ -313,38 +313,42 @@ func (n *Network) SetWeights(id ProjID, w mat.Matrix) error {
 	return nil
 }
 
-// normalize runs the normalisation rules due at step s on the worker's postsynaptic rows.
+// normalize runs the normalisation rules due at step s on the worker's postsynaptic rows:
+// per row, one sweep sums the weights (rowSum4) and a second one, while the row is still in the
+// L1 cache, shifts or scales them and clips them (shiftClip, scaleClip).
 func (n *Network) normalize(wk *worker, s int64) {
 	for _, r := range n.norms {
 		if s%r.every != 0 {
 			continue
 		}
 		pr := r.pr
-		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
-			k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
-			if k0 == k1 {
+		j0, j1 := wk.lo[pr.post], wk.hi[pr.post]
+		ptr, target := pr.rowPtr[j0:j1+1], r.target[j0:j1]
+		ptr = ptr[:len(target)+1]
+		w, lo, hi := pr.w, r.r.WMin, r.r.WMax
+		sub := r.r.Mode == Subtractive
+		bug := -1
+		if pr.post == int(PopE) && pr.pre == int(PopE) {
+			bug = n.bug - j0
+		}
+		for j, t := range target {
+			row := w[ptr[j]:ptr[j+1]]
+			if len(row) == 0 {
 				continue
 			}
-			row := pr.w[k0:k1]
-			if j == n.bug && pr.post == int(PopE) && pr.pre == int(PopE) {
+			if j == bug {
 				// Section 9 item 7: the original divides by zero for this row; its E
 				// inputs end at the floor.
 				for q := range row {
-					row[q] = r.r.WMin
+					row[q] = lo
 				}
 				continue
 			}
 			sum := rowSum4(row)
-			if r.r.Mode == Subtractive {
-				d := (sum - r.target[j]) / float64(len(row))
-				for q := range row {
-					row[q] = min(max(row[q]-d, r.r.WMin), r.r.WMax)
-				}
+			if sub {
+				shiftClip(row, (sum-t)/float64(len(row)), lo, hi)
 			} else if sum > 0 {
-				f := r.target[j] / sum
-				for q := range row {
-					row[q] = min(max(row[q]*f, r.r.WMin), r.r.WMax)
-				}
+				scaleClip(row, t/sum, lo, hi)
 			}
 		}
 	}
@@ -356,15 +360,159 @@ func rowSum4(x []float64) float64 {
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i]
-		s1 += x[i+1]
-		s2 += x[i+2]
-		s3 += x[i+3]
+		r := x[i : i+4 : i+4] // one bounds check instead of four
+		s0 += r[0]
+		s1 += r[1]
+		s2 += r[2]
+		s3 += r[3]
 	}
 	for ; i < len(x); i++ {
 		s0 += x[i]
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// Clipping. The weight passes clip every weight they touch to [lo, hi]. Go's min and max of
+// float64 cost about ten instructions each on amd64 (they must order −0 below +0 and propagate
+// NaN), twice the cost of the rest of a pass. The kernels below instead select the bits of the
+// bound with a conditional move (fastClip; 2 compares, 2 CMOVs). That gives the same bits as
+// min(max(y, lo), hi) for every y whenever lo ≠ 0 and hi ≠ 0: the two differ only where y
+// equals a bound numerically but not bitwise, i.e. at ±0 (a NaN y passes through both ways).
+// With a zero bound the kernels fall back to min and max (addSoft also has a kernel for the
+// read-out's floor +0, where y <= +0 selects +0), so results are bit-identical to the plain
+// loop in every case (TestClipKernels, FuzzClipKernels).
+
+// fastClip reports whether the conditional-move kernels are exact for the bounds lo, hi.
+func fastClip(lo, hi float64) bool { return lo != 0 && hi != 0 }
+
+// shiftClip sets row[q] = min(max(row[q]−d, lo), hi) (subtractive normalisation).
+func shiftClip(row []float64, d, lo, hi float64) {
+	if !fastClip(lo, hi) {
+		for q, x := range row {
+			row[q] = min(max(x-d, lo), hi)
+		}
+		return
+	}
+	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
+	q := 0
+	for ; q+4 <= len(row); q += 4 { // unrolled: the loop control was a third of the work
+		r := row[q : q+4 : q+4]
+		r[0] = clipBits(r[0]-d, lo, hi, lb, hb)
+		r[1] = clipBits(r[1]-d, lo, hi, lb, hb)
+		r[2] = clipBits(r[2]-d, lo, hi, lb, hb)
+		r[3] = clipBits(r[3]-d, lo, hi, lb, hb)
+	}
+	for ; q < len(row); q++ {
+		row[q] = clipBits(row[q]-d, lo, hi, lb, hb)
+	}
+}
+
+// clipBits returns y clipped to [lo, hi] by selecting the bits lb of lo or hb of hi (see
+// fastClip).
+func clipBits(y, lo, hi float64, lb, hb uint64) float64 {
+	b := math.Float64bits(y)
+	if y < lo {
+		b = lb
+	}
+	if y > hi {
+		b = hb
+	}
+	return math.Float64frombits(b)
+}
+
+// scaleClip sets row[q] = min(max(row[q]·f, lo), hi) (multiplicative normalisation).
+func scaleClip(row []float64, f, lo, hi float64) {
+	if !fastClip(lo, hi) {
+		for q, x := range row {
+			row[q] = min(max(x*f, lo), hi)
+		}
+		return
+	}
+	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
+	for q, x := range row {
+		y := x * f
+		b := math.Float64bits(y)
+		if y < lo {
+			b = lb
+		}
+		if y > hi {
+			b = hb
+		}
+		row[q] = math.Float64frombits(b)
+	}
+}
+
+// addCapped sets row[q] = min(row[q] + f·x[col[q]], hi) for the synapses of one postsynaptic
+// row (hard-bound LTP and the postsynaptic branch of iSTDP); len(row) must be len(col).
+func addCapped(row []float64, col []int32, x []float64, f, hi float64) {
+	row = row[:len(col)]
+	if hi == 0 {
+		for q, i := range col {
+			row[q] = min(row[q]+f*x[i], hi)
+		}
+		return
+	}
+	hb := math.Float64bits(hi)
+	q := 0
+	for ; q+4 <= len(col); q += 4 { // unrolled like shiftClip
+		c, r := col[q:q+4:q+4], row[q:q+4:q+4]
+		r[0] = capBits(r[0]+f*x[c[0]], hi, hb)
+		r[1] = capBits(r[1]+f*x[c[1]], hi, hb)
+		r[2] = capBits(r[2]+f*x[c[2]], hi, hb)
+		r[3] = capBits(r[3]+f*x[c[3]], hi, hb)
+	}
+	for ; q < len(col); q++ {
+		row[q] = capBits(row[q]+f*x[col[q]], hi, hb)
+	}
+}
+
+// capBits returns min(y, hi) for hi ≠ 0 by selecting the bits hb of hi (see fastClip).
+func capBits(y, hi float64, hb uint64) float64 {
+	b := math.Float64bits(y)
+	if y > hi {
+		b = hb
+	}
+	return math.Float64frombits(b)
+}
+
+// addSoft sets row[q] = min(max(row[q] + f·x[col[q]]·(1 − row[q]·inv), lo), hi) for one
+// postsynaptic row (soft-bound LTP, inv = 1/WMax); len(row) must be len(col).
+func addSoft(row []float64, col []int32, x []float64, f, inv, lo, hi float64) {
+	row = row[:len(col)]
+	if math.Float64bits(lo) == 0 && hi != 0 {
+		// The read-out's floor +0: y <= +0 selects +0 (max(−0, +0) is +0; a NaN y passes).
+		hb := math.Float64bits(hi)
+		for q, i := range col {
+			y := row[q] + f*x[i]*(1-row[q]*inv)
+			b := math.Float64bits(y)
+			if y <= 0 {
+				b = 0
+			}
+			if y > hi {
+				b = hb
+			}
+			row[q] = math.Float64frombits(b)
+		}
+		return
+	}
+	if !fastClip(lo, hi) {
+		for q, i := range col {
+			row[q] = min(max(row[q]+f*x[i]*(1-row[q]*inv), lo), hi)
+		}
+		return
+	}
+	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
+	for q, i := range col {
+		y := row[q] + f*x[i]*(1-row[q]*inv)
+		b := math.Float64bits(y)
+		if y < lo {
+			b = lb
+		}
+		if y > hi {
+			b = hb
+		}
+		row[q] = math.Float64frombits(b)
+	}
 }
 
 // updatePreTraces decays the x̄ traces of the vSTDP rules whose presynaptic population is pi
@@ -413,7 +561,10 @@ func (n *Network) spikePlasticity(pr *projection, q0, q1 int32) {
 	}
 }
 
-// stepPlasticity applies LTP and postsynaptic iSTDP of step c on the worker's rows.
+// stepPlasticity applies LTP and postsynaptic iSTDP of step c on the worker's rows. LTP streams
+// the rows of the postsynaptic neurons above both LTP thresholds (addCapped, addSoft). The test
+// of the thresholds is a branch: only a few neurons in a thousand pass it in a step, so it is
+// well predicted, and a branch-free scan that lists them cost more than it saved.
 func (n *Network) stepPlasticity(wk *worker, c int) {
 	for _, r := range n.vrules {
 		pr := r.pr
@@ -422,27 +573,26 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 		}
 		post := n.pops[pr.post]
 		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
-		xb, wmin, wmax := r.xb, r.r.WMin, r.r.WMax
-		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
-			v, up := post.v[j], post.up[j]
-			if v <= th || up <= tl {
+		xb, wmin, wmax, dtA := r.xb, r.r.WMin, r.r.WMax, r.dtA
+		soft, inv := r.r.SoftBound, 1/wmax
+		lo, hi := wk.lo[pr.post], wk.hi[pr.post]
+		vs, up, ptr := post.v[lo:hi], post.up[lo:hi], pr.rowPtr[lo:hi+1]
+		up, ptr = up[:len(vs)], ptr[:len(vs)+1]
+		for j := range vs {
+			v, u := vs[j], up[j]
+			if v <= th || u <= tl {
 				continue
 			}
-			f := r.dtA * (v - th) * (up - tl)
-			k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
+			f := dtA * (v - th) * (u - tl)
+			k0, k1 := ptr[j], ptr[j+1]
 			wk.ltp += int64(k1 - k0)
 			row, col := pr.w[k0:k1], pr.col[k0:k1]
-			if r.r.SoftBound {
-				inv := 1 / wmax
-				for q, i := range col {
-					// The soft factor keeps w below WMax whenever f·x̄ < WMax; the cap
-					// is for larger steps.
-					row[q] = min(max(row[q]+f*xb[i]*(1-row[q]*inv), wmin), wmax)
-				}
+			if soft {
+				// The soft factor keeps w below WMax whenever f·x̄ < WMax; the cap is
+				// for larger steps.
+				addSoft(row, col, xb, f, inv, wmin, wmax)
 			} else {
-				for q, i := range col {
-					row[q] = min(row[q]+f*xb[i], wmax)
-				}
+				addCapped(row, col, xb, f, wmax)
 			}
 		}
 	}
@@ -451,14 +601,11 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 		if !pr.plastic {
 			continue
 		}
-		pre := n.pops[pr.pre]
+		y, eta, wmax := n.pops[pr.pre].y, r.r.Eta, r.r.WMax
 		pi := pr.post
 		for _, j := range wk.buf[pi][wk.start[pi][c]:wk.start[pi][c+1]] {
 			k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
-			row, col := pr.w[k0:k1], pr.col[k0:k1]
-			for q, i := range col {
-				row[q] = min(row[q]+r.r.Eta*pre.y[i], r.r.WMax)
-			}
+			addCapped(pr.w[k0:k1], pr.col[k0:k1], y, eta, wmax)
 		}
 	}
 }
