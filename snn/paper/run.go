@@ -126,7 +126,7 @@ func Run(ctx context.Context, cfg RunConfig) (RunSummary, error) {
 func checkData(r RunSpec, s Scale) error {
 	for _, f := range r.data(s) {
 		if _, err := maesdata.Find(f); err != nil {
-			return fmt.Errorf("paper: run %s needs the authors' %s, which is not found: %s (gosnn data)", r.Name, f, maesdata.Missing)
+			return fmt.Errorf("paper: run %s needs the authors' %s, which is not found: %s", r.Name, f, maesdata.Missing)
 		}
 	}
 	return nil
