@@ -270,3 +270,19 @@ func TestRunQuickResume(t *testing.T) {
 		t.Errorf("full scale into a quick run's directory: error %v, want other options", err)
 	}
 }
+
+// FuzzParseScale checks that ParseScale accepts exactly the two scales.
+func FuzzParseScale(f *testing.F) {
+	for _, s := range []string{"quick", "full", "", "Quick", "fast"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sc, err := ParseScale(s)
+		if ok := s == "quick" || s == "full"; ok != (err == nil) || (ok && string(sc) != s) {
+			t.Errorf("ParseScale(%q) = %q, %v", s, sc, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "paper: scale") {
+			t.Errorf("error %q lacks the package prefix", err)
+		}
+	})
+}
