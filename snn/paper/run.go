@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gosnn/gosnn/internal/atomicfile"
@@ -105,7 +106,7 @@ func Run(ctx context.Context, cfg RunConfig) (RunSummary, error) {
 			continue
 		}
 		if err != nil {
-			logf("%v: skipped", err)
+			logf("%s: skipped", strings.TrimPrefix(err.Error(), "paper: "))
 			sum.Unavailable = append(sum.Unavailable, n)
 			continue
 		}
