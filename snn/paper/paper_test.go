@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -285,4 +287,22 @@ func FuzzParseScale(f *testing.F) {
 			t.Errorf("error %q lacks the package prefix", err)
 		}
 	})
+}
+
+// TestRunCancelled checks that a cancelled run leaves no record (so the next call runs it
+// again, resuming what the experiment resumes) and reports the cancellation.
+func TestRunCancelled(t *testing.T) {
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, RunConfig{Out: out, Scale: Quick, IDs: []string{"Fig1"}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(filepath.Join(runDir(out, "train-main"), recordFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a cancelled run left a record (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(runDir(out, "train-main"), "options.json")); err != nil {
+		t.Errorf("options.json: %v", err)
+	}
 }
