@@ -14,6 +14,7 @@ import (
 	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/experiment"
 	"github.com/gosnn/gosnn/snn/protocol"
+	"github.com/gosnn/gosnn/snn/readout"
 	"github.com/gosnn/gosnn/snn/snnio"
 	"github.com/gosnn/gosnn/snn/snnplot"
 	"gonum.org/v1/gonum/mat"
@@ -422,7 +423,12 @@ func evalFig4(c *Context) Outcome {
 		}
 	}
 	var panels beside
-	if h, err := ratesHeat(c, "readout-abcba", "ABCBA: read-out rates, first replay"); err == nil {
+	if m, err := snnplot.Rows(readout.ABCBA().Normalized()); err == nil {
+		if h, err := snnplot.Heatmap(m, snnplot.HeatOptions{Title: "target: ABCBA (one 400-ms pattern)", XLabel: "step (0.1 ms)", YLabel: "element", ValueLabel: "rate (normalised)"}); err == nil {
+			panels = append(panels, h)
+		}
+	}
+	if h, err := ratesHeat(c, "readout-abcba", "gosnn: read-out rates, first replay"); err == nil {
 		panels = append(panels, h)
 	}
 	if mf, err := snnio.ReadMatFile(filepath.Join(c.dir("readout-abcba"), "weights.mat")); err == nil {
