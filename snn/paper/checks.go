@@ -206,17 +206,20 @@ func trainedMatrix(c *Context, name string) (*mat.Dense, snn.Clusters, int, erro
 	return w, snn.UniformClusters(r.Clusters, r.ClusterSize), r.Clusters * r.ClusterSize, nil
 }
 
-// authorsMatrix loads the authors' nc160 matrix, its clusters and E count.
-func authorsMatrix() (*mat.Dense, snn.Clusters, int, error) {
-	p, err := maesdata.Find(maesdata.Weights)
-	if err != nil {
-		return nil, snn.Clusters{}, 0, err
+// authorsMatrix loads the authors' nc160 matrix (once per report), its clusters and E count.
+func authorsMatrix(c *Context) (*mat.Dense, snn.Clusters, int, error) {
+	a := c.authors
+	if a == nil {
+		a = &authorsCache{}
+		c.authors = a
 	}
-	w, err := snnio.LoadWeights(p)
-	if err != nil {
-		return nil, snn.Clusters{}, 0, err
+	if a.w == nil && a.err == nil {
+		var p string
+		if p, a.err = maesdata.Find(maesdata.Weights); a.err == nil {
+			a.w, a.err = snnio.LoadWeights(p)
+		}
 	}
-	return w, snn.UniformClusters(15, 160), 2400, nil
+	return a.w, snn.UniformClusters(15, 160), 2400, a.err
 }
 
 // missingData is the note for a reference file that is not found.
@@ -276,7 +279,7 @@ func evalFig2(c *Context) Outcome {
 		o.Note = err.Error()
 		return o
 	}
-	aw, acl, _, err := authorsMatrix()
+	aw, acl, _, err := authorsMatrix(c)
 	if err != nil {
 		o.Note = missingData(maesdata.Weights)
 		o.Figure = p1
@@ -643,7 +646,7 @@ func evalSpectrum(c *Context) Outcome {
 		return o
 	}
 	o.Figure = p1
-	aw, acl, _, err := authorsMatrix()
+	aw, acl, _, err := authorsMatrix(c)
 	if err != nil {
 		o.Note = missingData(maesdata.Weights) + "; without it the check is max |Im λ| ≥ 1 % of max |λ|"
 		return o

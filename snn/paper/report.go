@@ -12,6 +12,7 @@ import (
 
 	"github.com/gosnn/gosnn/internal/atomicfile"
 	"github.com/gosnn/gosnn/snn/snnplot"
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -22,8 +23,15 @@ type Drawer = snnplot.Drawer
 
 // Context is what an entry's check reads: the finished runs of an output directory.
 type Context struct {
-	out  string
-	runs map[string]*Record
+	out     string
+	runs    map[string]*Record
+	authors *authorsCache // the authors' nc160 matrix, loaded once
+}
+
+// authorsCache holds the authors' matrix once loaded (or the error loading it).
+type authorsCache struct {
+	w   *mat.Dense
+	err error
 }
 
 // record returns the record of the finished run name, or nil.
@@ -115,7 +123,7 @@ func Build(out string, ids []string) (*Report, error) {
 			scale = Full
 		}
 	}
-	ctx := &Context{out: out, runs: runs}
+	ctx := &Context{out: out, runs: runs, authors: &authorsCache{}}
 	rep := &Report{}
 	for _, e := range es {
 		er := EntryReport{ID: e.ID, Title: e.Title, Reference: e.Reference, Source: e.Source, Check: e.Check, Measured: []string{}, Runs: []RunReport{}}

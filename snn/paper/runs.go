@@ -139,14 +139,14 @@ var runSpecs = []RunSpec{
 	{
 		Name:  "readout-abcba",
 		About: "read-out learns ABCBA on the authors' nc160 clock; 1/3 of E→R deleted mid-replay (A13-A15)",
-		Quick: kindOptions("readout", `{"train_ms": 3000, "replay_ms": 1000, "delete_at_ms": 500}`),
+		Quick: kindOptions("readout", `{"train_ms": 3000}`),
 		Full:  kindOptions("readout", `{}`),
 		Data:  []string{maesdata.Weights},
 	},
 	{
 		Name:  "readout-two",
 		About: "two sequences (ABCBA, DEDED) learnt in alternation on the nc160 clock",
-		Quick: kindOptions("readout", `{"pattern": "two", "train_ms": 4000, "replay_ms": 1000}`),
+		Quick: kindOptions("readout", `{"pattern": "two", "train_ms": 4000}`),
 		Full:  kindOptions("readout", `{"pattern": "two"}`),
 		Data:  []string{maesdata.Weights},
 	},
