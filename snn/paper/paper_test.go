@@ -243,9 +243,12 @@ func TestRunQuickResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Write(out, []string{"A7", "A10"})
+	rep, err := Write(out, []string{"A7", "A10", "Fig5"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Join(out, "figures", "Fig5.png")); err != nil || fi.Size() < 1000 {
+		t.Errorf("figures/Fig5.png missing or tiny (%v)", err)
 	}
 	for _, e := range rep.Entries {
 		if e.Verdict != Agrees && e.Verdict != Disagrees {
