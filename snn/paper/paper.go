@@ -101,6 +101,9 @@ type Entry struct {
 	Source string
 	// Check is the suggested check of docs/MODEL.md section 8 (or the figure's), in words.
 	Check string
+	// Pending names what other changes will add to the entry (a preset, an option), "" when
+	// nothing.
+	Pending string
 	// Runs names the runs (RunSpec.Name) whose outputs the check reads; none means the check
 	// reads no run (it inspects the protocol, say).
 	Runs []string

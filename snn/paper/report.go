@@ -67,6 +67,7 @@ type EntryReport struct {
 	Reference string      `json:"reference"`
 	Source    string      `json:"source"`
 	Check     string      `json:"check"`
+	Pending   string      `json:"pending,omitempty"`
 	Verdict   Verdict     `json:"verdict"`
 	Measured  []string    `json:"measured"`
 	Note      string      `json:"note,omitempty"`
@@ -126,7 +127,7 @@ func Build(out string, ids []string) (*Report, error) {
 	ctx := &Context{out: out, runs: runs, authors: &authorsCache{}}
 	rep := &Report{}
 	for _, e := range es {
-		er := EntryReport{ID: e.ID, Title: e.Title, Reference: e.Reference, Source: e.Source, Check: e.Check, Measured: []string{}, Runs: []RunReport{}}
+		er := EntryReport{ID: e.ID, Title: e.Title, Reference: e.Reference, Source: e.Source, Check: e.Check, Pending: e.Pending, Measured: []string{}, Runs: []RunReport{}}
 		missing := false
 		for _, n := range e.Runs {
 			rr := RunReport{Name: n, Status: "finished"}
@@ -234,6 +235,9 @@ func (r *Report) Markdown() string {
 		fmt.Fprintf(&b, "\n## %s\n\n**%s**\n\n", e.ID, e.Title)
 		fmt.Fprintf(&b, "- Reference (%s): %s\n", e.Source, e.Reference)
 		fmt.Fprintf(&b, "- Check: %s\n", e.Check)
+		if e.Pending != "" {
+			fmt.Fprintf(&b, "- Pending: %s\n", e.Pending)
+		}
 		fmt.Fprintf(&b, "- Verdict: **%s**", e.Verdict)
 		if e.Note != "" {
 			fmt.Fprintf(&b, " (%s)", e.Note)
