@@ -308,4 +308,9 @@ func TestRunCancelled(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(runDir(out, "train-main"), "options.json")); err != nil {
 		t.Errorf("options.json: %v", err)
 	}
+	// The unfinished run is not resumed with other options.
+	_, err = Run(ctx, RunConfig{Out: out, Scale: Full, IDs: []string{"Fig1"}})
+	if err == nil || !strings.Contains(err.Error(), "unfinished run train-main with other options") {
+		t.Errorf("full scale over an unfinished quick run: error %v, want unfinished run with other options", err)
+	}
 }

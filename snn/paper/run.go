@@ -154,6 +154,10 @@ func runOne(ctx context.Context, cfg RunConfig, out string, r RunSpec, o experim
 		return false, fmt.Errorf("paper: %w", err)
 	}
 	optPath := filepath.Join(dir, "options.json")
+	if prev, err := os.ReadFile(optPath); err == nil && !bytes.Equal(compactJSON(prev), compactJSON(env)) {
+		// An unfinished run of other options: resuming its snapshots would mix the two.
+		return false, fmt.Errorf("paper: %s holds an unfinished run %s with other options: give another --out or remove it", dir, r.Name)
+	}
 	if err := atomicfile.WriteFile(optPath, append(env, '\n'), 0o644); err != nil {
 		return false, fmt.Errorf("paper: %w", err)
 	}
