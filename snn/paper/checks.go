@@ -34,7 +34,7 @@ const (
 // sizes lists the runs of the cluster-size family.
 var sizes = []string{"size-1", "size-2", "size-3", "size-4"}
 
-// entries is the catalogue: Figs 1-7, then A1-A17 (A3 and A8 are not used).
+// entries is the catalogue: Figs 1-7, then the acceptance items of section 8 in order.
 var entries = []Entry{
 	{
 		ID: "Fig1", Title: "Training the recurrent network: after the sequential stimulation, spontaneous activity replays the clusters in order",

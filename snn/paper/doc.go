@@ -1,6 +1,6 @@
 // Package paper is the reproduction report of Maes, Barahona & Clopath (2020): a catalogue
 // with one Entry per figure of the paper (IDs "Fig1" … "Fig7") and per acceptance item of
-// docs/MODEL.md section 8 (IDs "A1" … "A17"; A3 and A8 are not used there), the runs they
+// docs/MODEL.md section 8 (IDs "A1" … "A17", of which two numbers are not used), the runs they
 // need, and the checks that turn the runs' results into measured values, a verdict and a
 // figure. `gosnn paper run|report|list` is its command line.
 //
