@@ -56,7 +56,12 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gosnn paper: unknown command %q\n%s\n", name, paperUsage)
 		return 2
 	}
-	if code := parseFlags(fs, args, stderr, strings.SplitN(paperUsage, "\n", 2)[0]); code >= 0 {
+	usage := map[string]string{
+		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N]",
+		"report": "gosnn paper report --out DIR [--only IDS]",
+		"list":   "gosnn paper list [--only IDS]",
+	}[name]
+	if code := parseFlags(fs, args, stderr, usage); code >= 0 {
 		return code
 	}
 	var ids []string
