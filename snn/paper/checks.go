@@ -350,22 +350,36 @@ func evalFig3(c *Context) Outcome {
 	}
 	var o Outcome
 	var steps []float64
-	xy, ref := plotter.XYs{}, plotter.XYs{{X: 160, Y: 22.9}, {X: 200, Y: 27}}
 	for _, p := range pts {
 		o.Measured = append(o.Measured, fmt.Sprintf("%d × %d: %s, %s", p.k, p.size, f("step", p.step, "ms"), f("period", p.period, "ms")))
 		steps = append(steps, p.step)
-		if !math.IsNaN(p.step) {
-			xy = append(xy, plotter.XY{X: float64(p.size), Y: p.step})
-		}
 	}
 	o.Verdict = verdict(increasing(steps))
 	if !o.Verdict.ok() {
 		o.Note = "a step is undefined (no in-order transitions) or does not grow with cluster size"
 	}
+	step := sizePlot("step between clusters against cluster size", "step (ms)", pts, func(p clockPoint) float64 { return p.step },
+		plotter.XYs{{X: 160, Y: 22.9}, {X: 200, Y: 27}}, "A11 (authors' matrices)")
+	period := sizePlot("period against cluster size", "period (ms)", pts, func(p clockPoint) float64 { return p.period },
+		plotter.XYs{{X: 10, Y: 300}, {X: 40, Y: 500}}, "A17 (preprint notes)")
+	o.Figure = beside{step, period}
+	return o
+}
+
+// sizePlot draws a value of the size family against cluster size, with reference points.
+func sizePlot(title, ylabel string, pts []clockPoint, val func(clockPoint) float64, ref plotter.XYs, refName string) *plot.Plot {
 	pl := plot.New()
-	pl.Title.Text = "step between clusters against cluster size"
+	pl.Title.Text = title
 	pl.X.Label.Text = "E neurons per cluster"
-	pl.Y.Label.Text = "step (ms)"
+	pl.Y.Label.Text = ylabel
+	pl.X.Min, pl.Y.Min = 0, 0
+	pl.Legend.Top, pl.Legend.Left = true, true
+	var xy plotter.XYs
+	for _, p := range pts {
+		if v := val(p); !math.IsNaN(v) {
+			xy = append(xy, plotter.XY{X: float64(p.size), Y: v})
+		}
+	}
 	if len(xy) > 0 {
 		if l, s, err := plotter.NewLinePoints(xy); err == nil {
 			pl.Add(l, s)
@@ -375,10 +389,9 @@ func evalFig3(c *Context) Outcome {
 	if s, err := plotter.NewScatter(ref); err == nil {
 		s.Shape = plotShapeCross()
 		pl.Add(s)
-		pl.Legend.Add("A11 (authors' matrices)", s)
+		pl.Legend.Add(refName, s)
 	}
-	o.Figure = pl
-	return o
+	return pl
 }
 
 // ok reports whether v is Agrees.
