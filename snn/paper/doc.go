@@ -10,8 +10,8 @@
 // paper follows docs/MODEL.md and issue 18 and is marked [?] where it is inferred.
 //
 // A run (RunSpec) is one experiment of package experiment: named options at two scales,
-// Quick (seconds to minutes on 2 cores: a smoke test of the pipeline, whose trainings are far
-// too short to learn a clock) and Full (the paper's scale: the paper's 7353-s protocol, 20-s
+// Quick (seconds to minutes on 2 cores: a smoke test of the pipeline, whose trainings are too
+// short to learn a self-sustained replay) and Full (the paper's scale: the paper's 7353-s protocol, 20-s
 // replays over 3 seeds, the paper's read-out training lengths). A run that reads another's
 // output (a replay of a trained matrix) names it in After. A full run whose options do not
 // validate yet says what it needs (A2's training with preset "nc160").

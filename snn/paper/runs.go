@@ -59,10 +59,11 @@ func decodeResult(rec *Record, r any) error {
 	return nil
 }
 
-// The quick trainings: the fast-learning preset (snn.ReducedSetup, 20-neuron clusters) and
-// the short protocol at a tenth of its length (19 s simulated, a minute or two on 2 cores).
-// They exercise the pipeline; they are far too short to learn a steady clock.
-const quickTrain = `"protocol": "short", "preset": "reduced", "cluster_size": 20, "time_scale": 0.1`
+// The quick trainings: the fast-learning preset (snn.ReducedSetup, 20-neuron clusters) with
+// its E→E LTP × 3 more, and the short protocol at 0.3 of its length (56 s simulated, about
+// 2 CPU minutes for 15 × 20). On 15 × 20 (seed 1) this learns a feed-forward block structure
+// (within 22.9, forward 8.9, backward 2.5, other 2.25 pF) but no self-sustained replay.
+const quickTrain = `"protocol": "short", "preset": "reduced", "cluster_size": 20, "time_scale": 0.3, "ltp_gain": 3`
 
 // runSpecs are the runs of the catalogue, each after the runs it reads.
 var runSpecs = []RunSpec{
