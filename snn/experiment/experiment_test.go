@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -453,6 +454,32 @@ func TestWithFields(t *testing.T) {
 	} {
 		if _, err := WithFields(base, tc.fields); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want %q", tc.fields, err, tc.want)
+		}
+	}
+}
+
+// TestReplaySpikesFile checks that a replay run with a directory writes its E spikes there,
+// as many as it counted, and none without one.
+func TestReplaySpikesFile(t *testing.T) {
+	o := small(t)["replay"].(*ReplayOptions)
+	dir := t.TempDir()
+	res, err := o.Run(context.Background(), Env{Dir: dir, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := snnio.LoadSpikes(filepath.Join(dir, "spikes.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.(*ReplayResult)
+	ne := r.Clusters * r.ClusterSize
+	want := int(math.Round(r.RateEHz * float64(ne) * r.SimSeconds))
+	if sp.Len() == 0 || sp.Len() != want {
+		t.Errorf("spikes.csv has %d spikes, the run counted %d E spikes", sp.Len(), want)
+	}
+	for _, n := range sp.Neuron {
+		if int(n) >= ne {
+			t.Fatalf("spikes.csv holds neuron %d, not an E neuron (%d)", n, ne)
 		}
 	}
 }

@@ -3,11 +3,14 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/snnio"
 )
 
 // ReplayOptions are the options of kind "replay": spontaneous replay of a trained weight
@@ -74,8 +77,8 @@ type ReplayResult struct {
 // Kind returns "replay".
 func (r *ReplayResult) Kind() string { return "replay" }
 
-// Run simulates the frozen network and analyses its replay (analysis.AnalyzeReplay). It
-// ignores env.Dir.
+// Run simulates the frozen network and analyses its replay (analysis.AnalyzeReplay), and
+// writes env.Dir/spikes.csv when env.Dir is set.
 func (o *ReplayOptions) Run(ctx context.Context, env Env) (Result, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -113,6 +116,14 @@ func (o *ReplayOptions) run(ctx context.Context, env Env) (*ReplayResult, error)
 	st, err := analysis.AnalyzeReplay(sm.Spikes(), net.Clusters(), 0, net.Time(), analysis.DefaultReplayOptions())
 	if err != nil {
 		return nil, err
+	}
+	if env.Dir != "" {
+		if err := os.MkdirAll(env.Dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := snnio.SaveSpikes(filepath.Join(env.Dir, "spikes.csv"), sm.Spikes(), net.DT()); err != nil {
+			return nil, err
+		}
 	}
 	n, ne, k := wf.n, wf.ne, wf.k
 	sim := net.Time() / 1000

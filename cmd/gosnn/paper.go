@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gosnn/gosnn/snn/paper"
+)
+
+// gosnn paper makes the runs of the reproduction report (package snn/paper) and writes it.
+
+func init() {
+	register("paper", "reproduce the paper's figures and acceptance items (run|report|list; gosnn paper -h)", func(args []string) int {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return paperCmd(ctx, args, os.Stdout, os.Stderr)
+	})
+}
+
+const paperUsage = `usage: gosnn paper COMMAND ...
+
+  run --out DIR [--scale quick|full] [--only IDS] [--threads N]
+          make the runs the entries need (resumable: a second call skips finished runs)
+  report --out DIR [--only IDS]
+          write DIR/report.md, DIR/report.json and DIR/figures/*.png from the runs in DIR
+  list    print the catalogue: ID, title, runs
+
+IDS is a comma-separated list of entries: Fig1 … Fig7, A1 … A17 (list prints them).`
+
+// paperCmd runs gosnn paper with its arguments.
+func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stderr, paperUsage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	name, args := args[0], args[1:]
+	fs := flag.NewFlagSet("paper "+name, flag.ContinueOnError)
+	out := fs.String("out", "", "the output directory (runs in DIR/runs/NAME)")
+	scaleName := fs.String("scale", "quick", "quick (minutes on 2 cores) or full (the paper's scale: hours to days)")
+	only := fs.String("only", "", "comma-separated entry IDs (default: all)")
+	threads := fs.Int("threads", 0, "worker threads per run (0: GOMAXPROCS)")
+	switch name {
+	case "run", "report", "list":
+	default:
+		fmt.Fprintf(stderr, "gosnn paper: unknown command %q\n%s\n", name, paperUsage)
+		return 2
+	}
+	usage := map[string]string{
+		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N]",
+		"report": "gosnn paper report --out DIR [--only IDS]",
+		"list":   "gosnn paper list [--only IDS]",
+	}[name]
+	if code := parseFlags(fs, args, stderr, usage); code >= 0 {
+		return code
+	}
+	var ids []string
+	if *only != "" {
+		ids = strings.Split(*only, ",")
+	}
+	if _, err := paper.Select(ids); err != nil {
+		fmt.Fprintf(stderr, "gosnn paper %s: %v\n", name, err)
+		return 2
+	}
+	if name == "list" {
+		es, _ := paper.Select(ids)
+		for _, e := range es {
+			fmt.Fprintf(stdout, "%-5s %s\n      runs: %s\n", e.ID, e.Title, strings.Join(e.Runs, ", "))
+		}
+		return 0
+	}
+	if *out == "" {
+		fmt.Fprintf(stderr, "gosnn paper %s: give --out DIR\n", name)
+		return 2
+	}
+	if name == "report" {
+		rep, err := paper.Write(*out, ids)
+		if err != nil {
+			fmt.Fprintf(stderr, "gosnn paper report: %v\n", err)
+			return 1
+		}
+		count := map[paper.Verdict]int{}
+		for _, e := range rep.Entries {
+			count[e.Verdict]++
+		}
+		fmt.Fprintf(stdout, "%s/report.md: %d agree, %d disagree, %d not run, %d without reference\n", *out,
+			count[paper.Agrees], count[paper.Disagrees], count[paper.NotRun], count[paper.NoReference])
+		return 0
+	}
+	scale, err := paper.ParseScale(*scaleName)
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn paper run: %v\n", err)
+		return 2
+	}
+	if *threads < 0 {
+		fmt.Fprintf(stderr, "gosnn paper run: --threads %d: must be >= 0\n", *threads)
+		return 2
+	}
+	command := "gosnn paper run --scale " + string(scale) + " --out " + *out
+	if *only != "" {
+		command += " --only " + *only
+	}
+	if *threads > 0 {
+		command += fmt.Sprintf(" --threads %d", *threads)
+	}
+	host := &stderrHost{ctx: ctx, w: stderr, last: time.Now()}
+	sum, err := paper.Run(ctx, paper.RunConfig{Out: *out, Scale: scale, IDs: ids, Threads: *threads, Command: command, Log: stderr, Host: host})
+	if err != nil {
+		fmt.Fprintf(stderr, "gosnn paper run: %v\n", err)
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "gosnn paper run: interrupted; run the same command again to resume\n")
+		}
+		return 1
+	}
+	fmt.Fprintf(stdout, "%d run(s) made, %d finished before, %d not available; now: gosnn paper report --out %s\n",
+		len(sum.Ran), len(sum.Skipped), len(sum.Unavailable), *out)
+	return 0
+}

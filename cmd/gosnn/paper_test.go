@@ -1,0 +1,42 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPaperCmd(t *testing.T) {
+	empty := t.TempDir()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+		stdout string
+	}{
+		{"no command", nil, 2, "usage: gosnn paper", ""},
+		{"unknown command", []string{"make"}, 2, `unknown command "make"`, ""},
+		{"unknown entry", []string{"run", "--out", empty, "--only", "A7,A99"}, 2, `unknown entry "A99"`, ""},
+		{"no out", []string{"report"}, 2, "give --out DIR", ""},
+		{"bad scale", []string{"run", "--out", empty, "--scale", "huge"}, 2, `scale "huge"`, ""},
+		{"list", []string{"list", "--only", "A10"}, 0, "", "replay-nc160"},
+		{"report of nothing", []string{"report", "--out", empty}, 0, "", "1 agree, 0 disagree, 21 not run"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := paperCmd(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stderr.String(), tt.stderr) || !strings.Contains(stdout.String(), tt.stdout) {
+				t.Errorf("exit %d, stdout %q, stderr %q: want %d, %q, %q", code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
+			}
+		})
+	}
+	md, err := os.ReadFile(filepath.Join(empty, "report.md"))
+	if err != nil || !strings.Contains(string(md), "gosnn paper run --scale quick --out "+empty+" --only A7") {
+		t.Errorf("report.md of an empty directory: %v; want the command that makes A7's runs:\n%s", err, md)
+	}
+}

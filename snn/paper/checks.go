@@ -1,0 +1,905 @@
+package paper
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gosnn/gosnn/maesdata"
+	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/experiment"
+	"github.com/gosnn/gosnn/snn/protocol"
+	"github.com/gosnn/gosnn/snn/readout"
+	"github.com/gosnn/gosnn/snn/snnio"
+	"github.com/gosnn/gosnn/snn/snnplot"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// The reference figures of docs/MODEL.md section 8 that the checks compare with.
+const (
+	nc160Within, nc160Forward, nc160Backward, nc160Other = 29.2, 10.1, 3.5, 1.454
+	nc160PeriodMs                                        = 345.0
+	authorsSqrtK                                         = 0.21
+)
+
+// sizes lists the runs of the cluster-size family.
+var sizes = []string{"size-1", "size-2", "size-3", "size-4"}
+
+// entries is the catalogue: Figs 1-7, then the acceptance items of section 8 in order.
+var entries = []Entry{
+	{
+		ID: "Fig1", Title: "Training the recurrent network: after the sequential stimulation, spontaneous activity replays the clusters in order",
+		Reference: "the clusters replay in the trained order after training (raster)", Source: "P",
+		Check: "the last recording of the main training has ≥ 20 cluster transitions, ≥ 90 % of them in order",
+		Runs:  []string{"train-main"}, eval: evalFig1,
+	},
+	{
+		ID: "Fig2", Title: "The learnt E→E structure: cluster block means of gosnn's training beside the authors' nc160 matrix",
+		Reference: "nc160: within 29.2, forward 10.1, backward 3.5, other 1.454 pF", Source: "D (FF60b_2400_nc160)",
+		Check: "the same ordering: within > forward > backward ≥ other",
+		Runs:  []string{"train-main"}, eval: evalFig2,
+	},
+	{
+		ID: "Fig3", Title: "Step and period of the replay against cluster size (the network-size family)",
+		Reference: "larger clusters give slower sequences; step 22.9 ms at 160, 27 ms at 200 (A11), period ≈ 300 ms at 10 against ≈ 500 ms at 40 (A17)", Source: "D file names, P [?]",
+		Check: "the step grows with cluster size",
+		Runs:  sizes, Pending: "the size family as one sweep (gosnn sweep); the authors' parameters for the larger networks are not known", eval: evalFig3,
+	},
+	{
+		ID: "Fig4", Title: "Read-out learns the non-Markovian sequence ABCBA (and two sequences in parallel)",
+		Reference: "ABCBA replays in order after 12 s of training; two sequences after 24 s, each selected by inhibiting the other's read-out", Source: "P (Fig 4), M",
+		Check: "ABCBA replay error ≤ 0.3 [?] and every cycle in order in ≥ 50 % of cycles",
+		Runs:  []string{"readout-abcba", "readout-two"}, eval: evalFig4,
+	},
+	{
+		ID: "Fig5", Title: "Timing variability of replay: across-trial SD of activation times against time (figure number [?])",
+		Reference: "timePoints.mat (80-cluster network): SD ≈ 0.21·√t ms; √ fit RMSE 0.22 against 0.82 for a line", Source: "D (timePoints.mat), M",
+		Check: "the √t fit has a smaller RMSE than the line through the origin",
+		Runs:  []string{"replay-nc160"}, eval: evalFig5,
+	},
+	{
+		ID: "Fig6", Title: "Bird song: the read-out's rates beside the supervisor (supervisor_600.mat)",
+		Reference: "the song (600 ms, 45 bands) is learnt in 6 s on a clock whose cycle exceeds 600 ms; no error value is published", Source: "P (Fig 6), D (supervisor_600.mat)",
+		Check: "the clock's period exceeds the 600-ms song; the error is reported",
+		Runs:  []string{"readout-song"}, Pending: "the 80-cluster song network trained by gosnn (the full run uses the nc160 clock extended to 30 clusters)", eval: evalFig6,
+	},
+	{
+		ID: "Fig7", Title: "Spectrum of the cluster-averaged E→E weight matrix after training",
+		Reference: "complex eigenvalue pairs with large imaginary parts, from the asymmetry of forward and backward weights", Source: "P (Fig 7 caption)",
+		Check: "eigenvalues of the cluster-averaged E→E block: max |Im λ|/max |λ| at least half the authors' nc160's, with forward > backward",
+		Runs:  []string{"train-main"}, eval: evalSpectrum,
+	},
+	{
+		ID: "A1", Title: "the training cycle imposed by the stimulus",
+		Reference: "30 clusters × 15 ms = 450 ms; each cluster on for 9 ms", Source: "J",
+		Check: "the paper protocol's stimulation: 30 × slot = 450 ms, 9 ms on", eval: evalA1,
+	},
+	{
+		ID: "A2", Title: "E→E block structure after training, 15 × 160 network (gosnn's training with preset nc160)",
+		Reference: "within 29.2; forward 10.1; backward 3.5; other 1.454; replay period ≈ 345 ms", Source: "D (FF60b_2400_nc160)",
+		Check: "within ≥ 25, forward/backward ≥ 2, others within 0.05 of 1.45; replay period within ±10 % of 345 ms",
+		Runs:  []string{"train-nc160", "replay-trained-nc160"}, Pending: "the preset nc160 (docs/MODEL.md section 9 item 24): until it exists the full training is not available", eval: evalA2,
+	},
+	{
+		ID: "A4", Title: "E→E block structure of the main 30 × 80 network",
+		Reference: "within ≈ 30 (≤ 32.68), forward ≈ 9–11, backward ≈ 3.5–4, others ≈ 1.45", Source: "inferred from A2 [?]",
+		Check: "the A2 check with 30 clusters", Runs: []string{"train-main"}, eval: evalA4,
+	},
+	{
+		ID: "A5", Title: "normalisation keeps each neuron's mean E→E input weight",
+		Reference: "4.012–4.018 for nc160 (initially 4.0)", Source: "D",
+		Check: "every neuron's mean within ±1 % of 4.0", Runs: []string{"train-nc160"}, eval: evalA5,
+	},
+	{
+		ID: "A6", Title: "I→E weights after training",
+		Reference: "mean 81–85, median ≈ 41; bimodal: most at the floor, ≈ 1.5 % at the cap", Source: "D",
+		Check: "most mass at the floor (≥ 50 %) and median below mean", Runs: []string{"train-nc160"}, eval: evalA6,
+	},
+	{
+		ID: "A7", Title: "spontaneous replay on the authors' 15 × 160 matrix, weights frozen",
+		Reference: "clusters in order (426 of 427); period ≈ 345 ms; E 2.73 Hz, I 6.4 Hz", Source: "S",
+		Check: "median period over the seeds within ±10 % of 345 ms",
+		Runs:  []string{"replay-nc160", "replay-nc160-s2", "replay-nc160-s3"}, Pending: "the authors' hand-made control matrices and sim_degradation (their open-loop weight-degradation test), to run beside this replay", eval: evalA7,
+	},
+	{
+		ID: "A9", Title: "threshold rule: V_T set or incremented",
+		Reference: "no measurable effect on the nc160 replay: 345.65 against 345.50 ms", Source: "S",
+		Check: "the two rules give periods within 1 %", eval: evalA9,
+	},
+	{
+		ID: "A10", Title: "activation times after cluster 1: across-trial SD against time",
+		Reference: "SD ≈ 0.21·√t ms; √ fit RMSE 0.22 against 0.82 for a line (80-cluster network)", Source: "D (timePoints.mat) + M",
+		Check: "SD ∝ √t fits better than a line", Runs: []string{"replay-nc160"}, Pending: "the across-trial SD dividing by N as the authors do (an option being added); the 80-cluster network trained by gosnn", eval: evalA10,
+	},
+	{
+		ID: "A11", Title: "period of the main 30 × 80 network",
+		Reference: "≈ 400–450 ms (extrapolated)", Source: "inference [?]",
+		Check: "period within 300–550 ms", Runs: []string{"replay-main"}, eval: evalA11,
+	},
+	{
+		ID: "A12", Title: "mean E rate during spontaneous activity",
+		Reference: "≈ 2.7–2.8 Hz (iSTDP target 3 Hz)", Source: "S, J",
+		Check: "1.5–5 Hz in every replay", Runs: []string{"replay-nc160", "replay-main"}, eval: evalA12,
+	},
+	{
+		ID: "A13", Title: "read-out learning times",
+		Reference: "ABCBA 12 s; two sequences 24 s; song 6 s", Source: "M, P (Figs 4, 6)",
+		Check: "the read-out runs used these lengths", Runs: []string{"readout-abcba", "readout-two", "readout-song"}, eval: evalA13,
+	},
+	{
+		ID: "A14", Title: "structure of the E→R weights after learning ABCBA",
+		Reference: "each R's strongest weights from the clusters active while its element is on", Source: "M, P (Fig 4C)",
+		Check: "per R: ≥ 80 % of its weight mass inside its windows", Runs: []string{"readout-abcba"}, eval: evalA14,
+	},
+	{
+		ID: "A15", Title: "quality of the replay, and its robustness to deleting 1/3 of the E→R weights",
+		Reference: "no published error value; replay goes on after the deletion", Source: "M",
+		Check: "error ≤ 0.3 [?]; ≤ 20 % of the R transitions out of order before and after the deletion",
+		Runs:  []string{"readout-abcba"}, Pending: "the authors' error formula (rows reversed) as an option, so that errors compare with theirs", eval: evalA15,
+	},
+	{
+		ID: "A16", Title: "spectrum after training",
+		Reference: "complex pairs with large imaginary parts, growing with forward − backward; toy model Re = (2δ − ε − 1)/2", Source: "P (Fig 7 caption)",
+		Check: "eigenvalues of the cluster-averaged E→E block: max |Im λ|/max |λ| at least half the authors' nc160's, with forward > backward (the 3-node toy model is not checked here)",
+		Runs:  []string{"train-main"}, Pending: "the 3-node toy model (A16's closed form) and the reduced model from plain block means", eval: evalSpectrum,
+	},
+	{
+		ID: "A17", Title: "larger clusters give slower sequences",
+		Reference: "period ≈ 300 ms with 10-neuron clusters against ≈ 500 ms with 40-neuron clusters", Source: "arXiv v1 notes [?]",
+		Check: "the period grows with cluster size (qualitative)", Runs: sizes, eval: evalA17,
+	},
+}
+
+// f formats a measured value: "name = value unit", "name = undefined" for NaN.
+func f(name string, v float64, unit string) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return name + " = undefined"
+	}
+	s := fmt.Sprintf("%s = %.4g", name, v)
+	if unit != "" {
+		s += " " + unit
+	}
+	return s
+}
+
+// verdict returns Agrees when ok, else Disagrees.
+func verdict(ok bool) Verdict {
+	if ok {
+		return Agrees
+	}
+	return Disagrees
+}
+
+// failed is the outcome of a check that could not read its runs.
+func failed(err error) Outcome {
+	return Outcome{Verdict: Disagrees, Note: "the check could not read its runs: " + err.Error()}
+}
+
+// trainOf returns the result of train run name.
+func trainOf(c *Context, name string) (*experiment.TrainResult, error) {
+	var r experiment.TrainResult
+	if err := c.result(name, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// trainedMatrix loads the final weights of train run name and its clusters.
+func trainedMatrix(c *Context, name string) (*mat.Dense, snn.Clusters, int, error) {
+	r, err := trainOf(c, name)
+	if err != nil {
+		return nil, snn.Clusters{}, 0, err
+	}
+	w, err := snnio.LoadWeights(filepath.Join(c.dir(name), filepath.Base(r.Weights)))
+	if err != nil {
+		return nil, snn.Clusters{}, 0, err
+	}
+	return w, snn.UniformClusters(r.Clusters, r.ClusterSize), r.Clusters * r.ClusterSize, nil
+}
+
+// authorsMatrix loads the authors' nc160 matrix (once per report), its clusters and E count.
+func authorsMatrix(c *Context) (*mat.Dense, snn.Clusters, int, error) {
+	a := c.authors
+	if a == nil {
+		a = &authorsCache{}
+		c.authors = a
+	}
+	if a.w == nil && a.err == nil {
+		var p string
+		if p, a.err = maesdata.Find(maesdata.Weights); a.err == nil {
+			a.w, a.err = snnio.LoadWeights(p)
+		}
+	}
+	return a.w, snn.UniformClusters(15, 160), 2400, a.err
+}
+
+// missingData is the note for a reference file that is not found.
+func missingData(name string) string {
+	return fmt.Sprintf("the authors' %s is not found (%s): the figure has no reference panel", name, maesdata.Missing)
+}
+
+func evalFig1(c *Context) Outcome {
+	r, err := trainOf(c, "train-main")
+	if err != nil {
+		return failed(err)
+	}
+	o := Outcome{Measured: []string{
+		fmt.Sprintf("transitions = %d", r.Transitions), f("in order", float64(r.InOrder), ""),
+		f("period", float64(r.PeriodMs), "ms"), f("E rate", float64(r.RateEHz), "Hz"),
+	}}
+	o.Verdict = verdict(r.Transitions >= 20 && float64(r.InOrder) >= 0.9)
+	if r.Spikes != "" {
+		sp, err := snnio.LoadSpikes(filepath.Join(c.dir("train-main"), filepath.Base(r.Spikes)))
+		if err == nil {
+			p, err := snnplot.Raster(sp, snn.UniformClusters(r.Clusters, r.ClusterSize), snnplot.RasterOptions{
+				NE: r.Clusters * r.ClusterSize, Title: "gosnn: last recording of the main training"})
+			if err == nil {
+				o.Figure = p
+			}
+		}
+	}
+	return o
+}
+
+// blockCheck is the A2 check on chain means.
+func blockCheck(within, fwd, bwd, other float64) bool {
+	return within >= 25 && fwd >= 2*bwd && math.Abs(other-1.45) <= 0.05
+}
+
+// blockMeasured lists the block means of a train result.
+func blockMeasured(r *experiment.TrainResult) []string {
+	return []string{f("within", float64(r.Within), "pF"), f("forward", float64(r.Forward), "pF"),
+		f("backward", float64(r.Backward), "pF"), f("other", float64(r.Other), "pF")}
+}
+
+func evalFig2(c *Context) Outcome {
+	r, err := trainOf(c, "train-main")
+	if err != nil {
+		return failed(err)
+	}
+	o := Outcome{Measured: blockMeasured(r)}
+	w, b, k := float64(r.Within), float64(r.Forward), float64(r.Backward)
+	o.Verdict = verdict(w > b && b > k && k >= float64(r.Other))
+	ours, cl, _, err := trainedMatrix(c, "train-main")
+	if err != nil {
+		o.Note = err.Error()
+		return o
+	}
+	p1, err := snnplot.BlockMeans(ours, cl, snnplot.HeatOptions{Title: "gosnn training (block means, pF)"})
+	if err != nil {
+		o.Note = err.Error()
+		return o
+	}
+	aw, acl, _, err := authorsMatrix(c)
+	if err != nil {
+		o.Note = missingData(maesdata.Weights)
+		o.Figure = p1
+		return o
+	}
+	p2, err := snnplot.BlockMeans(aw, acl, snnplot.HeatOptions{Title: "authors' nc160 (block means, pF)"})
+	if err != nil {
+		o.Note = err.Error()
+		o.Figure = p1
+		return o
+	}
+	o.Figure = beside{p1, p2}
+	return o
+}
+
+// clockPoint is one finished run of the size family.
+type clockPoint struct {
+	size           int
+	step, period   float64
+	transitions, k int
+}
+
+// clockPoints returns the finished runs of the size family, by cluster size.
+func clockPoints(c *Context) ([]clockPoint, error) {
+	var pts []clockPoint
+	for _, n := range sizes {
+		rec := c.record(n)
+		if rec == nil {
+			continue
+		}
+		var res experiment.ClockResult
+		if err := decodeResult(rec, &res); err != nil {
+			return nil, err
+		}
+		var opt experiment.Clock
+		if err := decodeOptions(rec, &opt); err != nil {
+			return nil, err
+		}
+		pts = append(pts, clockPoint{size: opt.Size, k: opt.K, step: float64(res.StepMs), period: float64(res.PeriodMs), transitions: res.InOrder})
+	}
+	sort.Slice(pts, func(i, j int) bool { return pts[i].size < pts[j].size })
+	return pts, nil
+}
+
+// increasing reports whether the defined values of v grow strictly, with at least two.
+func increasing(v []float64) bool {
+	var def []float64
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			def = append(def, x)
+		}
+	}
+	if len(def) < 2 || len(def) < len(v) {
+		return false
+	}
+	for i := 1; i < len(def); i++ {
+		if def[i] <= def[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
+func evalFig3(c *Context) Outcome {
+	pts, err := clockPoints(c)
+	if err != nil {
+		return failed(err)
+	}
+	var o Outcome
+	var steps []float64
+	for _, p := range pts {
+		o.Measured = append(o.Measured, fmt.Sprintf("%d × %d: %s, %s", p.k, p.size, f("step", p.step, "ms"), f("period", p.period, "ms")))
+		steps = append(steps, p.step)
+	}
+	o.Verdict = verdict(increasing(steps))
+	if !o.Verdict.ok() {
+		o.Note = "a step is undefined (no in-order transitions) or does not grow with cluster size"
+	}
+	step := sizePlot("step between clusters against cluster size", "step (ms)", pts, func(p clockPoint) float64 { return p.step },
+		plotter.XYs{{X: 160, Y: 22.9}, {X: 200, Y: 27}}, "A11 (authors' matrices)")
+	period := sizePlot("period against cluster size", "period (ms)", pts, func(p clockPoint) float64 { return p.period },
+		plotter.XYs{{X: 10, Y: 300}, {X: 40, Y: 500}}, "A17 (preprint notes)")
+	o.Figure = beside{step, period}
+	return o
+}
+
+// sizePlot draws a value of the size family against cluster size, with reference points.
+func sizePlot(title, ylabel string, pts []clockPoint, val func(clockPoint) float64, ref plotter.XYs, refName string) *plot.Plot {
+	pl := plot.New()
+	pl.Title.Text = title
+	pl.X.Label.Text = "E neurons per cluster"
+	pl.Y.Label.Text = ylabel
+	pl.X.Min, pl.Y.Min = 0, 0
+	pl.Legend.Top, pl.Legend.Left = true, true
+	var xy plotter.XYs
+	for _, p := range pts {
+		if v := val(p); !math.IsNaN(v) {
+			xy = append(xy, plotter.XY{X: float64(p.size), Y: v})
+		}
+	}
+	if len(xy) > 0 {
+		if l, s, err := plotter.NewLinePoints(xy); err == nil {
+			pl.Add(l, s)
+			pl.Legend.Add("gosnn", l, s)
+		}
+	}
+	if s, err := plotter.NewScatter(ref); err == nil {
+		s.Shape = plotShapeCross()
+		pl.Add(s)
+		pl.Legend.Add(refName, s)
+	}
+	return pl
+}
+
+// ok reports whether v is Agrees.
+func (v Verdict) ok() bool { return v == Agrees }
+
+// readoutOf returns the result of readout run name.
+func readoutOf(c *Context, name string) (*experiment.ReadoutResult, error) {
+	var r experiment.ReadoutResult
+	if err := c.result(name, &r); err != nil {
+		return nil, err
+	}
+	if r.Report == nil {
+		return nil, fmt.Errorf("paper: run %s: no read-out report", name)
+	}
+	return &r, nil
+}
+
+// ratesHeat draws the first replay's read-out rates of readout run name.
+func ratesHeat(c *Context, name, title string) (Drawer, error) {
+	mf, err := snnio.ReadMatFile(filepath.Join(c.dir(name), "rates.mat"))
+	if err != nil {
+		return nil, err
+	}
+	m, err := mf.Matrix("rates1")
+	if err != nil {
+		return nil, err
+	}
+	return snnplot.Heatmap(m, snnplot.HeatOptions{Title: title, XLabel: "step (0.1 ms)", YLabel: "read-out neuron", ValueLabel: "rate"})
+}
+
+func evalFig4(c *Context) Outcome {
+	r, err := readoutOf(c, "readout-abcba")
+	if err != nil {
+		return failed(err)
+	}
+	o := Outcome{Measured: []string{f("ABCBA error", float64(r.Error), ""), f("correlation", float64(r.Correlation), ""),
+		f("cycles in order", float64(r.CyclesInOrder), "")}}
+	o.Verdict = verdict(float64(r.Error) <= 0.3 && float64(r.CyclesInOrder) >= 0.5)
+	if two, err := readoutOf(c, "readout-two"); err == nil {
+		for _, rp := range two.Report.Replays {
+			if rp.Select >= 0 && rp.Select < len(rp.Groups) && rp.Select < len(two.Report.Groups) {
+				name := strings.Join(two.Report.Groups[rp.Select].Elements, "")
+				o.Measured = append(o.Measured, f("two sequences: error of "+name+" selected", float64(rp.Groups[rp.Select].Error), ""))
+			}
+		}
+	}
+	var panels beside
+	if m, err := snnplot.Rows(readout.ABCBA().Normalized()); err == nil {
+		if h, err := snnplot.Heatmap(m, snnplot.HeatOptions{Title: "target: ABCBA (one 400-ms pattern)", XLabel: "step (0.1 ms)", YLabel: "element", ValueLabel: "rate (normalised)"}); err == nil {
+			panels = append(panels, h)
+		}
+	}
+	if h, err := ratesHeat(c, "readout-abcba", "gosnn: read-out rates, first replay"); err == nil {
+		panels = append(panels, h)
+	}
+	if mf, err := snnio.ReadMatFile(filepath.Join(c.dir("readout-abcba"), "weights.mat")); err == nil {
+		if w, err := mf.Matrix("W"); err == nil {
+			if h, err := snnplot.Heatmap(w, snnplot.HeatOptions{Title: "E→R weights after training (pF)", XLabel: "E neuron", YLabel: "R neuron"}); err == nil {
+				panels = append(panels, h)
+			}
+		}
+	}
+	if len(panels) > 0 {
+		o.Figure = panels
+	}
+	return o
+}
+
+// timing fits the across-trial SD of activation times of replay run name.
+func timing(c *Context, name string) (analysis.TimingFit, int, error) {
+	var r experiment.ReplayResult
+	if err := c.result(name, &r); err != nil {
+		return analysis.TimingFit{}, 0, err
+	}
+	sp, err := snnio.LoadSpikes(filepath.Join(c.dir(name), "spikes.csv"))
+	if err != nil {
+		return analysis.TimingFit{}, 0, fmt.Errorf("paper: run %s: %w (replay runs write spikes.csv since the paper report)", name, err)
+	}
+	cl := snn.UniformClusters(r.Clusters, r.ClusterSize)
+	acts, err := analysis.DetectActivations(sp, cl, 0, r.SimSeconds*1000, analysis.DefaultActivationOptions())
+	if err != nil {
+		return analysis.TimingFit{}, 0, err
+	}
+	times, err := analysis.CycleTimes(acts, r.Clusters, 0)
+	if err != nil {
+		return analysis.TimingFit{}, 0, err
+	}
+	trials, _ := times.Dims()
+	fit, err := analysis.TimingVariability(times)
+	return fit, trials, err
+}
+
+// authorsTiming fits timePoints.mat.
+func authorsTiming() (analysis.TimingFit, error) {
+	p, err := maesdata.Find(maesdata.TimePoints)
+	if err != nil {
+		return analysis.TimingFit{}, err
+	}
+	mf, err := snnio.ReadMatFile(p)
+	if err != nil {
+		return analysis.TimingFit{}, err
+	}
+	tp, err := mf.Matrix("timePoints")
+	if err != nil {
+		return analysis.TimingFit{}, err
+	}
+	// The file holds clusters × trials; TimingVariability wants trials × clusters.
+	r, cc := tp.Dims()
+	if r == 80 && cc != 80 {
+		return analysis.TimingVariability(tp.T())
+	}
+	return analysis.TimingVariability(tp)
+}
+
+// timingOutcome compares the timing fits of ours and the authors'.
+func timingOutcome(c *Context, figure bool) Outcome {
+	ours, trials, err := timing(c, "replay-nc160")
+	if err != nil {
+		return Outcome{Verdict: Disagrees, Note: "no timing fit: " + err.Error()}
+	}
+	o := Outcome{Measured: []string{
+		fmt.Sprintf("gosnn (nc160 replay, %d trials): %s, %s, %s", trials, f("k", ours.SqrtK, "ms^½"), f("√ RMSE", ours.SqrtRMSE, "ms"), f("linear RMSE", ours.LinRMSE, "ms")),
+	}}
+	o.Verdict = verdict(ours.SqrtRMSE < ours.LinRMSE)
+	o.Note = "gosnn's fit is on the 15-cluster nc160 replay: the authors' 80-cluster network is not published; the detector differs from the authors' (docs/MODEL.md section 8)"
+	auth, aerr := authorsTiming()
+	if aerr == nil {
+		o.Measured = append(o.Measured, fmt.Sprintf("authors (timePoints.mat): %s, %s, %s", f("k", auth.SqrtK, "ms^½"), f("√ RMSE", auth.SqrtRMSE, "ms"), f("linear RMSE", auth.LinRMSE, "ms")))
+	} else {
+		o.Note += "; " + missingData(maesdata.TimePoints)
+	}
+	if !figure {
+		return o
+	}
+	pl := plot.New()
+	pl.Title.Text = "across-trial SD of activation times"
+	pl.X.Label.Text = "mean time after cluster 1 (ms)"
+	pl.Y.Label.Text = "SD (ms)"
+	addFit := func(pl *plot.Plot, fit analysis.TimingFit, name string) {
+		var pts, sq, lin plotter.XYs
+		tmax := 0.0
+		for i := range fit.MeanMs {
+			if !math.IsNaN(fit.SDMs[i]) && fit.MeanMs[i] >= 0 {
+				pts = append(pts, plotter.XY{X: fit.MeanMs[i], Y: fit.SDMs[i]})
+				tmax = math.Max(tmax, fit.MeanMs[i])
+			}
+		}
+		for i := 0; i <= 50; i++ {
+			t := tmax * float64(i) / 50
+			sq = append(sq, plotter.XY{X: t, Y: fit.SqrtK * math.Sqrt(t)})
+			lin = append(lin, plotter.XY{X: t, Y: fit.LinSlope * t})
+		}
+		if s, err := plotter.NewScatter(pts); err == nil {
+			pl.Add(s)
+			pl.Legend.Add(name, s)
+		}
+		if l, err := plotter.NewLine(sq); err == nil {
+			pl.Add(l)
+			pl.Legend.Add(name+": k√t", l)
+		}
+		if l, err := plotter.NewLine(lin); err == nil {
+			l.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
+			pl.Add(l)
+			pl.Legend.Add(name+": linear", l)
+		}
+	}
+	addFit(pl, ours, "gosnn")
+	pl.Legend.Top, pl.Legend.Left = true, true
+	panels := beside{pl}
+	if aerr == nil {
+		pa := plot.New()
+		pa.Title.Text = "authors: timePoints.mat"
+		pa.X.Label.Text = pl.X.Label.Text
+		pa.Y.Label.Text = pl.Y.Label.Text
+		addFit(pa, auth, "authors")
+		pa.Legend.Top, pa.Legend.Left = true, true
+		panels = append(panels, pa)
+	}
+	o.Figure = panels
+	return o
+}
+
+func evalFig5(c *Context) Outcome { return timingOutcome(c, true) }
+func evalA10(c *Context) Outcome  { return timingOutcome(c, false) }
+
+func evalFig6(c *Context) Outcome {
+	r, err := readoutOf(c, "readout-song")
+	if err != nil {
+		return failed(err)
+	}
+	o := Outcome{Measured: []string{f("clock period", float64(r.ClockPeriodMs), "ms"), f("error", float64(r.Error), ""),
+		f("correlation", float64(r.Correlation), ""), f("training", r.Report.TrainMs/1000, "s")}}
+	if float64(r.ClockPeriodMs) > 600 {
+		o.Verdict, o.Note = NoReference, "the clock's cycle exceeds the song; the paper publishes no error to compare with"
+	} else {
+		o.Verdict, o.Note = Disagrees, "the clock's cycle does not exceed the 600-ms song"
+	}
+	var panels beside
+	if p, err := maesdata.Find(maesdata.SupervisorSong); err == nil {
+		if mf, err := snnio.ReadMatFile(p); err == nil && len(mf.Vars) > 0 {
+			if m, err := mf.Matrix(mf.Vars[0].Name); err == nil {
+				if h, err := snnplot.Heatmap(m, snnplot.HeatOptions{Title: "authors: supervisor_600.mat", XLabel: "step (0.1 ms)", YLabel: "band"}); err == nil {
+					panels = append(panels, h)
+				}
+			}
+		}
+	} else {
+		o.Note += "; " + missingData(maesdata.SupervisorSong)
+	}
+	if h, err := ratesHeat(c, "readout-song", "gosnn: read-out rates, first replay"); err == nil {
+		panels = append(panels, h)
+	}
+	if len(panels) > 0 {
+		o.Figure = panels
+	}
+	return o
+}
+
+// spectrumOf returns the eigenvalues of the cluster-averaged E→E block matrix of w (mean
+// over existing synapses, analysis.ClusterBlockMatrix): the matrix whose circulant part
+// docs/MODEL.md A16 describes.
+func spectrumOf(w mat.Matrix, cl snn.Clusters) ([]complex128, error) {
+	b, err := analysis.ClusterBlockMatrix(w, cl, true)
+	if err != nil {
+		return nil, err
+	}
+	var eig mat.Eigen
+	if !eig.Factorize(b, mat.EigenNone) {
+		return nil, fmt.Errorf("paper: the eigenvalue decomposition of the block matrix failed")
+	}
+	return eig.Values(nil), nil
+}
+
+// complexRatio returns max |Im λ| / max |λ|.
+func complexRatio(ev []complex128) float64 {
+	im, abs := 0.0, 0.0
+	for _, z := range ev {
+		im = math.Max(im, math.Abs(imag(z)))
+		abs = math.Max(abs, math.Hypot(real(z), imag(z)))
+	}
+	if abs == 0 {
+		return math.NaN()
+	}
+	return im / abs
+}
+
+func evalSpectrum(c *Context) Outcome {
+	r, err := trainOf(c, "train-main")
+	if err != nil {
+		return failed(err)
+	}
+	w, cl, _, err := trainedMatrix(c, "train-main")
+	if err != nil {
+		return failed(err)
+	}
+	ev, err := spectrumOf(w, cl)
+	if err != nil {
+		return failed(err)
+	}
+	ratio := complexRatio(ev)
+	o := Outcome{Measured: []string{f("gosnn max |Im λ|/max |λ|", ratio, ""), f("forward − backward", float64(r.Forward-r.Backward), "pF")}}
+	o.Verdict = verdict(ratio >= 0.01 && r.Forward > r.Backward)
+	p1, err := snnplot.Spectrum(ev, snnplot.SpectrumOptions{Title: "gosnn training: E→E block spectrum"})
+	if err != nil {
+		return o
+	}
+	o.Figure = p1
+	aw, acl, _, err := authorsMatrix(c)
+	if err != nil {
+		o.Note = missingData(maesdata.Weights) + "; without it the check is max |Im λ| ≥ 1 % of max |λ|"
+		return o
+	}
+	aev, err := spectrumOf(aw, acl)
+	if err != nil {
+		return o
+	}
+	aratio := complexRatio(aev)
+	o.Measured = append(o.Measured, f("authors' nc160 max |Im λ|/max |λ|", aratio, ""))
+	o.Verdict = verdict(ratio >= 0.5*aratio && r.Forward > r.Backward)
+	if p2, err := snnplot.Spectrum(aev, snnplot.SpectrumOptions{Title: "authors' nc160: E→E block spectrum", Color: plotRed()}); err == nil {
+		o.Figure = beside{p1, p2}
+	}
+	return o
+}
+
+func evalA1(*Context) Outcome {
+	for _, ph := range protocol.Paper() {
+		if ph.Kind != protocol.PhaseStimulate {
+			continue
+		}
+		k := snn.DefaultConfig().Clusters
+		cycle := float64(k) * ph.SlotMs
+		return Outcome{Measured: []string{fmt.Sprintf("%d clusters × %.4g ms = %.4g ms; %.4g ms on", k, ph.SlotMs, cycle, ph.OnMs)},
+			Verdict: verdict(cycle == 450 && ph.OnMs == 9), Note: "read from protocol.Paper(); no run needed"}
+	}
+	return Outcome{Verdict: Disagrees, Note: "protocol.Paper() has no stimulation phase"}
+}
+
+func evalA2(c *Context) Outcome {
+	r, err := trainOf(c, "train-nc160")
+	if err != nil {
+		return failed(err)
+	}
+	o := Outcome{Measured: blockMeasured(r)}
+	var rp experiment.ReplayResult
+	if err := c.result("replay-trained-nc160", &rp); err != nil {
+		return failed(err)
+	}
+	o.Measured = append(o.Measured, f("replay period", float64(rp.PeriodMs), "ms"))
+	okPeriod := math.Abs(float64(rp.PeriodMs)-nc160PeriodMs) <= 0.1*nc160PeriodMs
+	o.Verdict = verdict(blockCheck(float64(r.Within), float64(r.Forward), float64(r.Backward), float64(r.Other)) && okPeriod)
+	if r.Preset != "nc160" {
+		o.Note = fmt.Sprintf("trained with preset %s, protocol %s: not the authors' settings", r.Preset, r.Protocol)
+	}
+	return o
+}
+
+func evalA4(c *Context) Outcome {
+	r, err := trainOf(c, "train-main")
+	if err != nil {
+		return failed(err)
+	}
+	o := Outcome{Measured: blockMeasured(r)}
+	o.Verdict = verdict(blockCheck(float64(r.Within), float64(r.Forward), float64(r.Backward), float64(r.Other)))
+	return o
+}
+
+func evalA5(c *Context) Outcome {
+	r, err := trainOf(c, "train-nc160")
+	if err != nil {
+		return failed(err)
+	}
+	lo, hi := float64(r.EERowMeanMin), float64(r.EERowMeanMax)
+	return Outcome{Measured: []string{f("smallest mean", lo, "pF"), f("largest mean", hi, "pF")},
+		Verdict: verdict(lo >= 0.99*4 && hi <= 1.01*4)}
+}
+
+func evalA6(c *Context) Outcome {
+	r, err := trainOf(c, "train-nc160")
+	if err != nil {
+		return failed(err)
+	}
+	mean, med, floor := float64(r.IEMean), float64(r.IEMedian), float64(r.IEAtFloor)
+	return Outcome{Measured: []string{f("mean", mean, "pF"), f("median", med, "pF"), f("fraction at floor", floor, "")},
+		Verdict: verdict(floor >= 0.5 && med < mean)}
+}
+
+func evalA7(c *Context) Outcome {
+	var periods []float64
+	var o Outcome
+	for _, n := range []string{"replay-nc160", "replay-nc160-s2", "replay-nc160-s3"} {
+		if c.record(n) == nil {
+			continue
+		}
+		var r experiment.ReplayResult
+		if err := c.result(n, &r); err != nil {
+			return failed(err)
+		}
+		o.Measured = append(o.Measured, fmt.Sprintf("seed %d: %s, %s, %s, %s", r.Seed, f("period", float64(r.PeriodMs), "ms"),
+			f("in order", float64(r.InOrderFraction), ""), f("E", r.RateEHz, "Hz"), f("I", r.RateIHz, "Hz")))
+		periods = append(periods, float64(r.PeriodMs))
+	}
+	med := median(periods)
+	o.Verdict = verdict(math.Abs(med-nc160PeriodMs) <= 0.1*nc160PeriodMs)
+	o.Measured = append(o.Measured, f("median period", med, "ms"))
+	return o
+}
+
+// median returns the median of v (NaN for none or any NaN).
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), v...)
+	for _, x := range s {
+		if math.IsNaN(x) {
+			return math.NaN()
+		}
+	}
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func evalA9(*Context) Outcome {
+	return Outcome{Verdict: NotRun, Note: "no experiment option selects the recurrent network's threshold rule yet; the rule itself is checked by TestThresholdModes"}
+}
+
+func evalA11(c *Context) Outcome {
+	var r experiment.ReplayResult
+	if err := c.result("replay-main", &r); err != nil {
+		return failed(err)
+	}
+	p := float64(r.PeriodMs)
+	return Outcome{Measured: []string{f("period", p, "ms"), f("step", float64(r.StepMs), "ms"), f("in order", float64(r.InOrderFraction), "")},
+		Verdict: verdict(p >= 300 && p <= 550)}
+}
+
+func evalA12(c *Context) Outcome {
+	var o Outcome
+	ok := true
+	for _, n := range []string{"replay-nc160", "replay-main"} {
+		var r experiment.ReplayResult
+		if err := c.result(n, &r); err != nil {
+			return failed(err)
+		}
+		o.Measured = append(o.Measured, f(n+": E rate", r.RateEHz, "Hz"))
+		ok = ok && r.RateEHz >= 1.5 && r.RateEHz <= 5
+	}
+	o.Verdict = verdict(ok)
+	return o
+}
+
+func evalA13(c *Context) Outcome {
+	want := map[string]float64{"readout-abcba": 12000, "readout-two": 24000, "readout-song": 6000}
+	var o Outcome
+	ok := true
+	for _, n := range []string{"readout-abcba", "readout-two", "readout-song"} {
+		r, err := readoutOf(c, n)
+		if err != nil {
+			return failed(err)
+		}
+		o.Measured = append(o.Measured, f(n+": training", r.Report.TrainMs/1000, "s"))
+		ok = ok && r.Report.TrainMs == want[n]
+	}
+	o.Verdict = verdict(ok)
+	if !ok {
+		o.Note = "the runs used other training lengths (the quick scale shortens them)"
+	}
+	return o
+}
+
+func evalA14(c *Context) Outcome {
+	r, err := readoutOf(c, "readout-abcba")
+	if err != nil {
+		return failed(err)
+	}
+	if len(r.Report.Groups) == 0 {
+		return failed(fmt.Errorf("no pattern in the report"))
+	}
+	g := r.Report.Groups[0]
+	ok := len(g.WeightMass) > 0
+	var o Outcome
+	for i, m := range g.WeightMass {
+		name := fmt.Sprint(i)
+		if i < len(g.Elements) {
+			name = g.Elements[i]
+		}
+		o.Measured = append(o.Measured, f("R "+name+" mass in windows", float64(m), ""))
+		ok = ok && float64(m) >= 0.8
+	}
+	o.Verdict = verdict(ok)
+	return o
+}
+
+func evalA15(c *Context) Outcome {
+	r, err := readoutOf(c, "readout-abcba")
+	if err != nil {
+		return failed(err)
+	}
+	if len(r.Report.Replays) == 0 || len(r.Report.Replays[0].Groups) == 0 {
+		return failed(fmt.Errorf("no replay in the report"))
+	}
+	g := r.Report.Replays[0].Groups[0]
+	frac := func(errs, n int) float64 {
+		if n == 0 {
+			return math.NaN()
+		}
+		return float64(errs) / float64(n)
+	}
+	before, after := frac(g.OrderErrors, g.Transitions), frac(g.OrderErrorsAfter, g.TransitionsAfter)
+	o := Outcome{Measured: []string{f("error", float64(g.Error), ""), f("out of order before", before, ""), f("out of order after", after, ""),
+		fmt.Sprintf("deleted weights = %d", r.Report.Replays[0].Deleted)}}
+	o.Verdict = verdict(float64(g.Error) <= 0.3 && before <= 0.2 && after <= 0.2)
+	return o
+}
+
+func evalA17(c *Context) Outcome {
+	pts, err := clockPoints(c)
+	if err != nil {
+		return failed(err)
+	}
+	var o Outcome
+	var periods []float64
+	for _, p := range pts {
+		o.Measured = append(o.Measured, fmt.Sprintf("%d × %d: %s", p.k, p.size, f("period", p.period, "ms")))
+		periods = append(periods, p.period)
+	}
+	o.Verdict = verdict(increasing(periods))
+	return o
+}
+
+// decodeOptions decodes the options envelope of rec into o.
+func decodeOptions(rec *Record, o any) error {
+	var env experiment.Envelope
+	if err := json.Unmarshal(rec.Options, &env); err != nil {
+		return fmt.Errorf("paper: run %s: options: %w", rec.Name, err)
+	}
+	if err := json.Unmarshal(env.Options, o); err != nil {
+		return fmt.Errorf("paper: run %s: %s options: %w", rec.Name, env.Kind, err)
+	}
+	return nil
+}
+
+// plotShapeCross is the glyph of reference points.
+func plotShapeCross() draw.GlyphDrawer { return draw.CrossGlyph{} }
+
+// plotRed is the colour of the authors' eigenvalues.
+func plotRed() color.Color { return color.NRGBA{R: 200, G: 30, B: 30, A: 255} }

@@ -1,0 +1,34 @@
+// Package paper is the reproduction report of Maes, Barahona & Clopath (2020): a catalogue
+// with one Entry per figure of the paper (IDs "Fig1" … "Fig7") and per acceptance item of
+// docs/MODEL.md section 8 (IDs "A1" … "A17", of which two numbers are not used), the runs they
+// need, and the checks that turn the runs' results into measured values, a verdict and a
+// figure. `gosnn paper run|report|list` is its command line.
+//
+// Each entry has a title, its reference (what the paper or the authors' data say) with the
+// provenance tag of docs/MODEL.md, the check (the "suggested check" column of section 8, or
+// the figure's), and the names of its runs. The mapping of Figs 1, 3 and 5 to panels of the
+// paper follows docs/MODEL.md and issue 18 and is marked [?] where it is inferred.
+//
+// A run (RunSpec) is one experiment of package experiment: named options at two scales,
+// Quick (seconds to minutes on 2 cores: a smoke test of the pipeline, whose trainings are too
+// short to learn a self-sustained replay) and Full (the paper's scale: the paper's 7353-s protocol, 20-s
+// replays over 3 seeds, the paper's read-out training lengths). A run that reads another's
+// output (a replay of a trained matrix) names it in After. A full run whose options do not
+// validate yet says what it needs (A2's training with preset "nc160").
+//
+// Run makes the runs of some entries into OUT/runs/NAME, one after the other: it writes
+// options.json (the options envelope), calls the experiment with that directory, and on
+// success writes run.json (Record: the options and result envelopes, the command line, the
+// wall and CPU time), each atomically. A run whose run.json exists with the same options is
+// skipped; a train run interrupted (its context cancelled) resumes from its snapshots on the
+// next call. The authors' files a run reads are looked up (package maesdata) before anything
+// runs, and a missing one is an error that says how to get it.
+//
+// Build evaluates the entries on whatever runs OUT holds and draws their figures to
+// OUT/figures/ID.png; Write also writes OUT/report.md and OUT/report.json. An entry whose runs
+// are missing is "not run", with the gosnn paper run command that makes them; an entry that
+// needs no run (A1 reads the protocol) is evaluated always. Verdicts are "agrees" (the check
+// passes), "disagrees", "not run" and "no reference" (measured, with nothing published to
+// compare: the song's error). The report holds no time stamps: the same runs give the same
+// report.
+package paper

@@ -1,0 +1,316 @@
+package paper
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gosnn/gosnn/internal/atomicfile"
+	"github.com/gosnn/gosnn/internal/testskip"
+	"github.com/gosnn/gosnn/maesdata"
+	"github.com/gosnn/gosnn/snn/analysis"
+	"github.com/gosnn/gosnn/snn/experiment"
+)
+
+// TestCatalogue checks that the catalogue has Fig1-Fig7 and A1-A17 (without the unused A3
+// and A8) exactly once each, that every run it names exists, and that every run has a full
+// version that validates or says what it needs.
+func TestCatalogue(t *testing.T) {
+	var want []string
+	for i := 1; i <= 7; i++ {
+		want = append(want, fmt.Sprintf("Fig%d", i))
+	}
+	for i := 1; i <= 17; i++ {
+		if i != 3 && i != 8 {
+			want = append(want, fmt.Sprintf("A%d", i))
+		}
+	}
+	seen := map[string]int{}
+	used := map[string]bool{}
+	for _, e := range Catalogue() {
+		seen[e.ID]++
+		if e.Title == "" || e.Reference == "" || e.Source == "" || e.Check == "" || e.eval == nil {
+			t.Errorf("%s: incomplete entry", e.ID)
+		}
+		for _, n := range e.Runs {
+			if _, ok := runSpec(n); !ok {
+				t.Errorf("%s: unknown run %q", e.ID, n)
+			}
+			used[n] = true
+		}
+	}
+	for _, id := range want {
+		if seen[id] != 1 {
+			t.Errorf("%s appears %d times, want once", id, seen[id])
+		}
+		delete(seen, id)
+	}
+	for id := range seen {
+		t.Errorf("unexpected entry %s", id)
+	}
+	out := t.TempDir()
+	names := map[string]bool{}
+	for _, r := range Runs() {
+		if names[r.Name] {
+			t.Errorf("run %s defined twice", r.Name)
+		}
+		names[r.Name] = true
+		for _, a := range r.After {
+			if !names[a] {
+				t.Errorf("run %s reads %s, which is not defined before it", r.Name, a)
+			}
+		}
+		if !used[r.Name] {
+			t.Errorf("run %s is used by no entry", r.Name)
+		}
+		if r.Full == nil {
+			t.Errorf("run %s has no full version", r.Name)
+		}
+		if len(r.After) > 0 {
+			continue // its options read another run's output
+		}
+		for _, s := range []Scale{Quick, Full} {
+			if _, _, err := r.Options(s, out); err != nil && (s == Quick || r.Needs == "") {
+				t.Errorf("run %s, scale %s: %v", r.Name, s, err)
+			}
+		}
+	}
+}
+
+func TestSelect(t *testing.T) {
+	tests := []struct {
+		ids  []string
+		want string
+		err  string
+	}{
+		{nil, "", ""},
+		{[]string{"a7", "Fig1"}, "Fig1,A7", ""},
+		{[]string{"A3"}, "", `unknown entry "A3"`},
+		{[]string{"Fig8"}, "", `unknown entry "Fig8"`},
+	}
+	for _, tt := range tests {
+		es, err := Select(tt.ids)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), "known: Fig1") {
+				t.Errorf("Select(%v): error %v, want %q and the known IDs", tt.ids, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("Select(%v): %v", tt.ids, err)
+		}
+		if tt.want == "" {
+			if len(es) != len(entries) {
+				t.Errorf("Select(nil) has %d entries, want all %d", len(es), len(entries))
+			}
+			continue
+		}
+		var got []string
+		for _, e := range es {
+			got = append(got, e.ID)
+		}
+		if strings.Join(got, ",") != tt.want {
+			t.Errorf("Select(%v) = %v, want %s", tt.ids, got, tt.want)
+		}
+	}
+}
+
+// TestMissingDataError checks that a run needing an authors' file that is not found fails
+// with a message naming gosnn data.
+func TestMissingDataError(t *testing.T) {
+	err := checkData(RunSpec{Name: "x", Quick: kindOptions("replay", "{}"), Data: []string{"no-such-file-of-the-authors.mat"}}, Quick)
+	if err == nil || !strings.Contains(err.Error(), "gosnn data") || !strings.Contains(err.Error(), "no-such-file-of-the-authors.mat") {
+		t.Fatalf("error %v: want one naming the file and gosnn data", err)
+	}
+}
+
+// fabricate writes the record of a finished run name with the result r (and its full
+// options at scale s) into out.
+func fabricate(t *testing.T, out, name string, s Scale, r experiment.Result) {
+	t.Helper()
+	spec, ok := runSpec(name)
+	if !ok {
+		t.Fatalf("no run %s", name)
+	}
+	var opt []byte
+	if o, _, err := spec.Options(s, out); err == nil {
+		opt, _ = experiment.EncodeOptions(o)
+	} else {
+		opt = []byte(`{"schema": 1, "kind": "train", "options": {}}`)
+	}
+	res, err := experiment.EncodeResult(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := Record{Name: name, Scale: s, Command: "fabricated", Rerun: "none", Options: opt, Result: res, Threads: 1, WallSeconds: 12, CPUSeconds: 20}
+	js, _ := json.Marshal(rec)
+	dir := runDir(out, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, recordFile), js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReportFabricated builds the report twice from fabricated runs: it is the same both
+// times, entries without their runs are "not run" with the command that makes them, and the
+// verdicts follow the fabricated values.
+func TestReportFabricated(t *testing.T) {
+	tests := []struct {
+		name             string
+		within, fwd, bwd float64
+		other            float64
+		want             Verdict
+	}{
+		{"like nc160", 29.2, 10.1, 3.5, 1.454, Agrees},
+		{"symmetric", 29.2, 4, 3.5, 1.454, Disagrees},
+		{"weak clusters", 12, 10.1, 3.5, 1.454, Disagrees},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			fabricate(t, out, "train-main", Full, &experiment.TrainResult{Protocol: "paper", Preset: "paper", Weights: "absent.npy",
+				Clusters: 30, ClusterSize: 80, Within: analysis.OptFloat(tt.within), Forward: analysis.OptFloat(tt.fwd),
+				Backward: analysis.OptFloat(tt.bwd), Other: analysis.OptFloat(tt.other), Transitions: 100, InOrder: 0.99})
+			var first []byte
+			for i := range 2 {
+				rep, err := Write(out, []string{"A4", "A7", "A1", "Fig1"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]EntryReport{}
+				for _, e := range rep.Entries {
+					got[e.ID] = e
+				}
+				if v := got["A4"].Verdict; v != tt.want {
+					t.Errorf("A4 verdict %q, want %q (measured %v)", v, tt.want, got["A4"].Measured)
+				}
+				if e := got["A7"]; e.Verdict != NotRun || !strings.Contains(e.Missing, "gosnn paper run --scale full") || !strings.Contains(e.Missing, "--only A7") {
+					t.Errorf("A7 without its runs: verdict %q, command %q", e.Verdict, e.Missing)
+				}
+				if got["A1"].Verdict != Agrees {
+					t.Errorf("A1 verdict %q, want agrees", got["A1"].Verdict)
+				}
+				if e := got["A4"]; len(e.Runs) != 1 || e.Runs[0].Command != "fabricated" || e.Runs[0].CPUSeconds != 20 {
+					t.Errorf("A4 runs %+v: want the fabricated record's command and CPU time", e.Runs)
+				}
+				md, err := os.ReadFile(filepath.Join(out, "report.md"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				js, err := os.ReadFile(filepath.Join(out, "report.json"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				both := append(md, js...)
+				if i == 1 && !bytes.Equal(both, first) {
+					t.Error("the second report differs from the first")
+				}
+				first = both
+			}
+		})
+	}
+}
+
+// TestRunQuickResume runs the quick versions of two cheap entries end to end into a temporary
+// directory, reports them with verdicts, and checks that a second call skips the finished run.
+func TestRunQuickResume(t *testing.T) {
+	testskip.AuthorsFile(t, maesdata.Weights)
+	testskip.AuthorsFile(t, maesdata.TimePoints)
+	if testing.Short() {
+		t.Skip("a 3-s replay of the authors' matrix (about 10 s)")
+	}
+	out := t.TempDir()
+	var log bytes.Buffer
+	cfg := RunConfig{Out: out, Scale: Quick, IDs: []string{"A7", "A10"}, Log: &log}
+	sum, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if strings.Join(sum.Ran, ",") != "replay-nc160" {
+		t.Fatalf("ran %v, want replay-nc160", sum.Ran)
+	}
+	rec := filepath.Join(runDir(out, "replay-nc160"), recordFile)
+	before, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Write(out, []string{"A7", "A10", "Fig5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Join(out, "figures", "Fig5.png")); err != nil || fi.Size() < 1000 {
+		t.Errorf("figures/Fig5.png missing or tiny (%v)", err)
+	}
+	for _, e := range rep.Entries {
+		if e.Verdict != Agrees && e.Verdict != Disagrees {
+			t.Errorf("%s: verdict %q, want a comparison (note %q)", e.ID, e.Verdict, e.Note)
+		}
+		if len(e.Measured) == 0 || e.Runs[0].WallSeconds <= 0 {
+			t.Errorf("%s: measured %v, runs %+v: want values and the run's wall time", e.ID, e.Measured, e.Runs)
+		}
+	}
+	sum, err = Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Ran) != 0 || strings.Join(sum.Skipped, ",") != "replay-nc160" {
+		t.Errorf("second call ran %v, skipped %v: want replay-nc160 skipped", sum.Ran, sum.Skipped)
+	}
+	after, _ := os.ReadFile(rec)
+	if !bytes.Equal(before, after) {
+		t.Error("the second call rewrote the finished run's record")
+	}
+	// Options that differ from the record's are refused, not mixed in.
+	cfg.Scale = Full
+	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "other options") {
+		t.Errorf("full scale into a quick run's directory: error %v, want other options", err)
+	}
+}
+
+// FuzzParseScale checks that ParseScale accepts exactly the two scales.
+func FuzzParseScale(f *testing.F) {
+	for _, s := range []string{"quick", "full", "", "Quick", "fast"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sc, err := ParseScale(s)
+		if ok := s == "quick" || s == "full"; ok != (err == nil) || (ok && string(sc) != s) {
+			t.Errorf("ParseScale(%q) = %q, %v", s, sc, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "paper: scale") {
+			t.Errorf("error %q lacks the package prefix", err)
+		}
+	})
+}
+
+// TestRunCancelled checks that a cancelled run leaves no record (so the next call runs it
+// again, resuming what the experiment resumes) and reports the cancellation.
+func TestRunCancelled(t *testing.T) {
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(ctx, RunConfig{Out: out, Scale: Quick, IDs: []string{"Fig1"}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(filepath.Join(runDir(out, "train-main"), recordFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a cancelled run left a record (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(runDir(out, "train-main"), "options.json")); err != nil {
+		t.Errorf("options.json: %v", err)
+	}
+	// The unfinished run is not resumed with other options.
+	_, err = Run(ctx, RunConfig{Out: out, Scale: Full, IDs: []string{"Fig1"}})
+	if err == nil || !strings.Contains(err.Error(), "unfinished run train-main with other options") {
+		t.Errorf("full scale over an unfinished quick run: error %v, want unfinished run with other options", err)
+	}
+}

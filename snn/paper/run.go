@@ -1,0 +1,242 @@
+package paper
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gosnn/gosnn/internal/atomicfile"
+	"github.com/gosnn/gosnn/maesdata"
+	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/experiment"
+)
+
+// Record is OUT/runs/NAME/run.json, written atomically when a run has finished: what made it,
+// its options and result envelopes (package experiment) and its cost.
+type Record struct {
+	Name  string `json:"name"`
+	Scale Scale  `json:"scale"`
+	// Command is the command line that made the run (RunConfig.Command).
+	Command string `json:"command"`
+	// Rerun is the gosnn exp run command that makes the same run alone, from
+	// OUT/runs/NAME/options.json.
+	Rerun       string          `json:"rerun"`
+	Options     json.RawMessage `json:"options"`
+	Result      json.RawMessage `json:"result"`
+	Threads     int             `json:"threads"`
+	WallSeconds float64         `json:"wall_seconds"`
+	CPUSeconds  float64         `json:"cpu_seconds"`
+}
+
+// RunConfig configures Run.
+type RunConfig struct {
+	// Out is the output directory: runs go to Out/runs/NAME.
+	Out string
+	// Scale selects the runs' versions.
+	Scale Scale
+	// IDs selects the entries whose runs are made (nil: all).
+	IDs []string
+	// Threads is the number of worker threads per run (0: GOMAXPROCS).
+	Threads int
+	// Command is the command line, recorded in every run's Record ("" means a description).
+	Command string
+	// Log receives a line per run started, skipped or finished, and the runs' own log lines
+	// (nil: none).
+	Log io.Writer
+	// Host receives the progress of the runs' networks (nil: none).
+	Host snn.Host
+}
+
+// RunSummary says what Run did with each run it considered.
+type RunSummary struct {
+	Ran, Skipped, Unavailable []string // finished now; finished before; not available (not part of the scale, or needs something)
+}
+
+// recordFile is the name of a run's record in its directory.
+const recordFile = "run.json"
+
+// runDir returns the directory of run name under out.
+func runDir(out, name string) string { return filepath.Join(out, "runs", name) }
+
+// Run makes the runs of the entries cfg.IDs at cfg.Scale into cfg.Out, one after the other.
+// A run whose record exists with the same options is skipped; one without a record runs (a
+// train run resumes from its snapshots). Cancelling ctx stops the current run, leaving what a
+// later Run resumes from. The authors' files a run needs are checked first: a missing one is
+// an error that says how to get it (gosnn data). Runs whose options do not validate at this
+// scale (a preset not there yet) are listed in Unavailable and skipped.
+func Run(ctx context.Context, cfg RunConfig) (RunSummary, error) {
+	var sum RunSummary
+	es, err := Select(cfg.IDs)
+	if err != nil {
+		return sum, err
+	}
+	if cfg.Out == "" {
+		return sum, errors.New("paper: no output directory")
+	}
+	out, err := filepath.Abs(cfg.Out)
+	if err != nil {
+		return sum, fmt.Errorf("paper: %w", err)
+	}
+	names := runsOf(es)
+	for _, n := range names {
+		r, _ := runSpec(n)
+		if err := checkData(r, cfg.Scale); err != nil {
+			return sum, err
+		}
+	}
+	logf := func(format string, a ...any) {
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, "paper: "+format+"\n", a...)
+		}
+	}
+	for _, n := range names {
+		r, _ := runSpec(n)
+		o, ok, err := r.Options(cfg.Scale, out)
+		if !ok {
+			logf("%s: not part of the %s scale", n, cfg.Scale)
+			sum.Unavailable = append(sum.Unavailable, n)
+			continue
+		}
+		if err != nil {
+			logf("%s: skipped", strings.TrimPrefix(err.Error(), "paper: "))
+			sum.Unavailable = append(sum.Unavailable, n)
+			continue
+		}
+		done, err := runOne(ctx, cfg, out, r, o, logf)
+		if err != nil {
+			return sum, err
+		}
+		if done {
+			sum.Ran = append(sum.Ran, n)
+		} else {
+			sum.Skipped = append(sum.Skipped, n)
+		}
+	}
+	return sum, nil
+}
+
+// checkData returns an error when an authors' file the run needs at scale s is not found.
+func checkData(r RunSpec, s Scale) error {
+	for _, f := range r.data(s) {
+		if _, err := maesdata.Find(f); err != nil {
+			return fmt.Errorf("paper: run %s needs the authors' %s, which is not found: %s", r.Name, f, maesdata.Missing)
+		}
+	}
+	return nil
+}
+
+// runOne makes one run unless its record exists with the same options; it reports whether it
+// ran.
+func runOne(ctx context.Context, cfg RunConfig, out string, r RunSpec, o experiment.Options, logf func(string, ...any)) (bool, error) {
+	dir := runDir(out, r.Name)
+	env, err := experiment.EncodeOptions(o)
+	if err != nil {
+		return false, fmt.Errorf("paper: run %s: %w", r.Name, err)
+	}
+	if rec, err := readRecord(dir); err == nil {
+		if bytes.Equal(compactJSON(rec.Options), compactJSON(env)) {
+			logf("%s: finished before (%s), skipped", r.Name, dir)
+			return false, nil
+		}
+		return false, fmt.Errorf("paper: %s holds a run %s with other options (scale %s): give another --out or remove it", dir, r.Name, rec.Scale)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, fmt.Errorf("paper: %w", err)
+	}
+	optPath := filepath.Join(dir, "options.json")
+	if prev, err := os.ReadFile(optPath); err == nil && !bytes.Equal(compactJSON(prev), compactJSON(env)) {
+		// An unfinished run of other options: resuming its snapshots would mix the two.
+		return false, fmt.Errorf("paper: %s holds an unfinished run %s with other options: give another --out or remove it", dir, r.Name)
+	}
+	if err := atomicfile.WriteFile(optPath, append(env, '\n'), 0o644); err != nil {
+		return false, fmt.Errorf("paper: %w", err)
+	}
+	command := cfg.Command
+	if command == "" {
+		command = fmt.Sprintf("paper.Run (scale %s)", cfg.Scale)
+	}
+	logf("%s: %s (%s run into %s)", r.Name, r.About, o.Kind(), dir)
+	var log io.Writer
+	if cfg.Log != nil {
+		log = &prefixWriter{w: cfg.Log, prefix: "  " + r.Name + ": "}
+	}
+	cpu0, t0 := cpuSeconds(), time.Now()
+	res, err := o.Run(ctx, experiment.Env{Dir: dir, Threads: cfg.Threads, Host: cfg.Host, Log: log, Command: command})
+	if err != nil {
+		return false, fmt.Errorf("paper: run %s: %w", r.Name, err)
+	}
+	wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-cpu0
+	renv, err := experiment.EncodeResult(res)
+	if err != nil {
+		return false, fmt.Errorf("paper: run %s: %w", r.Name, err)
+	}
+	threads := cfg.Threads
+	if threads == 0 {
+		threads = gomaxprocs()
+	}
+	rec := Record{Name: r.Name, Scale: cfg.Scale, Command: command,
+		Rerun:   fmt.Sprintf("gosnn exp run --out %s %s", dir, optPath),
+		Options: env, Result: renv, Threads: threads, WallSeconds: wall, CPUSeconds: cpu}
+	js, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return false, fmt.Errorf("paper: %w", err)
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, recordFile), append(js, '\n'), 0o644); err != nil {
+		return false, fmt.Errorf("paper: %w", err)
+	}
+	logf("%s: finished in %.0f s wall, %.0f s CPU", r.Name, wall, cpu)
+	return true, nil
+}
+
+// readRecord reads DIR/run.json.
+func readRecord(dir string) (*Record, error) {
+	b, err := os.ReadFile(filepath.Join(dir, recordFile))
+	if err != nil {
+		return nil, err
+	}
+	var rec Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, fmt.Errorf("paper: %s: %w", filepath.Join(dir, recordFile), err)
+	}
+	return &rec, nil
+}
+
+// compactJSON returns b without insignificant white space (b itself if it is not JSON).
+func compactJSON(b []byte) []byte {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		return b
+	}
+	return buf.Bytes()
+}
+
+// prefixWriter writes each line after a prefix.
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	var out bytes.Buffer
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		out.WriteString(p.prefix)
+		out.Write(line)
+	}
+	if _, err := p.w.Write(out.Bytes()); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}

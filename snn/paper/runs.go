@@ -1,0 +1,162 @@
+package paper
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+
+	"github.com/gosnn/gosnn/maesdata"
+	"github.com/gosnn/gosnn/snn/experiment"
+)
+
+// kindOptions returns a builder of the options of kind: its defaults overlaid with the JSON
+// fields given, validated (experiment.DecodeKind).
+func kindOptions(kind, fields string) func(string) (experiment.Options, error) {
+	return func(string) (experiment.Options, error) {
+		return experiment.DecodeKind(kind, []byte(fields))
+	}
+}
+
+// onTrained returns a builder of the options of kind with the fields given and, as weights, the
+// final weight matrix of the train run named train in the output directory.
+func onTrained(kind, train, fields string) func(string) (experiment.Options, error) {
+	return func(out string) (experiment.Options, error) {
+		w, err := trainedWeights(out, train)
+		if err != nil {
+			return nil, err
+		}
+		o, err := experiment.DecodeKind(kind, []byte(fields))
+		if err != nil {
+			return nil, err
+		}
+		return experiment.WithFields(o, map[string]any{"weights": w})
+	}
+}
+
+// trainedWeights returns the path of the final weights of the finished train run name in out.
+func trainedWeights(out, name string) (string, error) {
+	dir := runDir(out, name)
+	rec, err := readRecord(dir)
+	if err != nil {
+		return "", fmt.Errorf("needs the weights of run %s, not finished in %s", name, out)
+	}
+	var tr experiment.TrainResult
+	if err := decodeResult(rec, &tr); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, filepath.Base(tr.Weights)), nil
+}
+
+// decodeResult decodes the result envelope of rec into r.
+func decodeResult(rec *Record, r any) error {
+	var env experiment.Envelope
+	if err := json.Unmarshal(rec.Result, &env); err != nil {
+		return fmt.Errorf("paper: run %s: result: %w", rec.Name, err)
+	}
+	if err := json.Unmarshal(env.Result, r); err != nil {
+		return fmt.Errorf("paper: run %s: %s result: %w", rec.Name, env.Kind, err)
+	}
+	return nil
+}
+
+// The quick trainings: the fast-learning preset (snn.ReducedSetup, 20-neuron clusters) with
+// its E→E LTP × 3 more, and the short protocol at 0.3 of its length (56 s simulated, about
+// 2 CPU minutes for 15 × 20). On 15 × 20 (seed 1) this learns a feed-forward block structure
+// (within 22.9, forward 8.9, backward 2.5, other 2.25 pF) but no self-sustained replay.
+const quickTrain = `"protocol": "short", "preset": "reduced", "cluster_size": 20, "time_scale": 0.3, "ltp_gain": 3`
+
+// runSpecs are the runs of the catalogue, each after the runs it reads.
+var runSpecs = []RunSpec{
+	{
+		Name:  "train-main",
+		About: "the main 30 × 80 network trained with the paper's protocol (A4, A11)",
+		Quick: kindOptions("train", `{"clusters": 30, `+quickTrain+`}`),
+		Full:  kindOptions("train", `{"protocol": "paper", "preset": "paper", "clusters": 30}`),
+	},
+	{
+		Name:  "train-nc160",
+		About: "the 15 × 160 network trained as the authors' FF60b_2400_nc160 was (A2: preset nc160)",
+		Quick: kindOptions("train", `{"clusters": 15, `+quickTrain+`}`),
+		Full:  kindOptions("train", `{"protocol": "paper", "preset": "nc160", "clusters": 15, "cluster_size": 160}`),
+		Needs: "preset nc160 (docs/MODEL.md section 9 item 24)",
+	},
+	{
+		Name:  "replay-nc160",
+		About: "spontaneous replay of the authors' nc160 matrix, weights frozen (A7), seed 1",
+		Quick: kindOptions("replay", `{"duration_ms": 3000}`),
+		Full:  kindOptions("replay", `{"duration_ms": 20000}`),
+		Data:  []string{maesdata.Weights},
+	},
+	{
+		Name:  "replay-nc160-s2",
+		About: "the same, seed 2",
+		Full:  kindOptions("replay", `{"duration_ms": 20000, "seed": 2}`),
+		Data:  []string{maesdata.Weights},
+	},
+	{
+		Name:  "replay-nc160-s3",
+		About: "the same, seed 3",
+		Full:  kindOptions("replay", `{"duration_ms": 20000, "seed": 3}`),
+		Data:  []string{maesdata.Weights},
+	},
+	{
+		Name:  "replay-main",
+		About: "spontaneous replay of gosnn's trained main network, weights frozen (A11, A12)",
+		After: []string{"train-main"},
+		Quick: onTrained("replay", "train-main", `{"duration_ms": 3000}`),
+		Full:  onTrained("replay", "train-main", `{"duration_ms": 20000}`),
+	},
+	{
+		Name:  "replay-trained-nc160",
+		About: "spontaneous replay of gosnn's 15 × 160 training, to compare with the authors' matrix (A2)",
+		After: []string{"train-nc160"},
+		Quick: onTrained("replay", "train-nc160", `{"duration_ms": 3000}`),
+		Full:  onTrained("replay", "train-nc160", `{"duration_ms": 20000}`),
+		Needs: "preset nc160 (docs/MODEL.md section 9 item 24)",
+	},
+	{
+		Name:  "size-1",
+		About: "cluster-size family, smallest clusters (quick: 15 × 10 reduced; full: 30 × 80, the paper's rules)",
+		Quick: kindOptions("clock", `{"K": 15, "Size": 10, "LastRecordingMs": 3000, "TimeScale": 0.1}`),
+		Full:  kindOptions("clock", `{"K": 30, "Size": 80, "Paper": true}`),
+	},
+	{
+		Name:  "size-2",
+		About: "cluster-size family (quick: 15 × 20; full: 30 × 120)",
+		Quick: kindOptions("clock", `{"K": 15, "Size": 20, "LastRecordingMs": 3000, "TimeScale": 0.1}`),
+		Full:  kindOptions("clock", `{"K": 30, "Size": 120, "Paper": true}`),
+	},
+	{
+		Name:  "size-3",
+		About: "cluster-size family (quick: 15 × 40; full: 30 × 160)",
+		Quick: kindOptions("clock", `{"K": 15, "Size": 40, "LastRecordingMs": 3000, "TimeScale": 0.1}`),
+		Full:  kindOptions("clock", `{"K": 30, "Size": 160, "Paper": true}`),
+	},
+	{
+		Name:  "size-4",
+		About: "cluster-size family, largest clusters (full only: 30 × 200)",
+		Full:  kindOptions("clock", `{"K": 30, "Size": 200, "Paper": true}`),
+	},
+	{
+		Name:  "readout-abcba",
+		About: "read-out learns ABCBA on the authors' nc160 clock; 1/3 of E→R deleted mid-replay (A13-A15)",
+		Quick: kindOptions("readout", `{"train_ms": 3000}`),
+		Full:  kindOptions("readout", `{}`),
+		Data:  []string{maesdata.Weights},
+	},
+	{
+		Name:  "readout-two",
+		About: "two sequences (ABCBA, DEDED) learnt in alternation on the nc160 clock",
+		Quick: kindOptions("readout", `{"pattern": "two", "train_ms": 4000}`),
+		Full:  kindOptions("readout", `{"pattern": "two"}`),
+		Data:  []string{maesdata.Weights},
+	},
+	{
+		Name: "readout-song",
+		About: "the meadowlark song learnt on the nc160 clock extended to a ring of 30 clusters " +
+			"(the authors' 80-cluster network is not published)",
+		Quick: kindOptions("readout", `{"pattern": "song", "ring": 30, "train_ms": 2000, "replay_ms": 2000}`),
+		Full:  kindOptions("readout", `{"pattern": "song", "ring": 30}`),
+		Data:  []string{maesdata.Weights, maesdata.Song},
+	},
+}
