@@ -132,7 +132,8 @@
 // on I→E, §5.2; SetNormalization on E→E, §5.3) and act while SetPlastic(true); they can be
 // frozen and thawed at any moment, also from a hook. A Setup bundles a configuration with its
 // rules (PaperSetup: docs/MODEL.md; ReducedSetup: a small, fast-learning preset for tests and
-// notebooks, documented there). Package protocol runs training protocols on a network;
+// notebooks, documented there; ClusterSizeSetup: the settings of the authors' nc160 and nc200
+// matrices, section 9 item 24). Package protocol runs training protocols on a network;
 // package analysis measures what was learned; LTPUpdates counts the work of LTP. WeightRow
 // and SetWeightRows read and set weights straight from the synapse storage, without a dense
 // copy (for snapshots of large networks).
