@@ -12,6 +12,7 @@ func init() {
 	Symbols["github.com/gosnn/gosnn/snn/snn"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AdEx":                     reflect.ValueOf(snn.AdEx),
+		"ClusterSizeSetup":         reflect.ValueOf(snn.ClusterSizeSetup),
 		"DefaultConfig":            reflect.ValueOf(snn.DefaultConfig),
 		"DefaultE":                 reflect.ValueOf(snn.DefaultE),
 		"DefaultEEPlasticity":      reflect.ValueOf(snn.DefaultEEPlasticity),
