@@ -156,5 +156,6 @@
 // NeuronParams.SharedRefractory (readout.Config.H) reproduces [M]'s shared clock. Item 7
 // (the last-E-neuron bug of [J]): fixed by default; Config.LastENeuronBug reproduces it.
 // Items 15-17 belong to the read-out experiment; item 19 follows item 7 (iSTDP treats every
-// E neuron alike).
+// E neuron alike). Item 23 (stimulus onset): a stimulus is on from the first step with
+// t >= start, as in [J], with no switch. Item 24: ClusterSizeSetup.
 package snn
