@@ -27,6 +27,7 @@ func TestTimingVariabilityAuthors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("k = %.4f ms^½, RMSE √t %.4f ms, linear %.4f ms (slope %.5f), affine %.4f ms; first step %.2f ms", f.SqrtK, f.SqrtRMSE, f.LinRMSE, f.LinSlope, f.AffineRMSE, f.MeanMs[1])
 	if !(f.SqrtRMSE < f.LinRMSE) || !(f.SqrtRMSE < f.AffineRMSE) {
 		t.Errorf("√t fit RMSE %.3f does not beat the linear fits (%.3f through 0, %.3f affine)", f.SqrtRMSE, f.LinRMSE, f.AffineRMSE)
 	}
