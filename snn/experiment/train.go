@@ -127,44 +127,41 @@ func (o *TrainOptions) Validate() error {
 // train --json). The E→E means are after training; rates and replay are those of the last
 // recording phase.
 type TrainResult struct {
-	Protocol     string            `json:"protocol"`
-	Preset       string            `json:"preset"`
-	Dir          string            `json:"dir"`
-	Weights      string            `json:"weights"` // final full weight matrix (post × pre), for kind replay
-	Spikes       string            `json:"spikes,omitempty"`
-	Neurons      int               `json:"neurons"`
-	Clusters     int               `json:"clusters"`
-	ClusterSize  int               `json:"cluster_size"`
-	Order        []int             `json:"order"`
-	LTPGain      float64           `json:"ltp_gain"`
-	Seed         uint64            `json:"seed"`
-	Threads      int               `json:"threads"`
-	Phases       int               `json:"phases"`
-	Resumed      int               `json:"phases_resumed"`
-	Within       analysis.OptFloat `json:"ee_within_mean"`
-	Forward      analysis.OptFloat `json:"ee_forward_mean"`
-	Backward     analysis.OptFloat `json:"ee_backward_mean"`
-	Other        analysis.OptFloat `json:"ee_other_mean"`
-	FFIndex      analysis.OptFloat `json:"feedforward_index"`
-	EERowMeanMin analysis.OptFloat `json:"ee_row_mean_min"` // smallest mean incoming E→E weight of an E neuron (analysis.EEInputStats)
-	EERowMeanMax analysis.OptFloat `json:"ee_row_mean_max"`
-	IEMean       analysis.OptFloat `json:"ie_mean"` // analysis.IEWeightSummary, bounds of the preset's I→E rule
-	IEMedian     analysis.OptFloat `json:"ie_median"`
-	IEAtFloor    analysis.OptFloat `json:"ie_fraction_at_floor"`
-	PeriodMs     analysis.OptFloat `json:"period_ms"`
-	InOrder      analysis.OptFloat `json:"in_order_fraction"`
-	Transitions  int               `json:"transitions"`
-	RateEHz      analysis.OptFloat `json:"rate_e_hz"` // last recording phase
-	RateIHz      analysis.OptFloat `json:"rate_i_hz"`
-	SimSeconds   float64           `json:"sim_seconds"` // protocol time, resumed phases included
-	WallSeconds  float64           `json:"wall_seconds"`
-	CPUSeconds   float64           `json:"cpu_seconds"`
-	PeakRSSMB    float64           `json:"peak_rss_mb"`
-	LTPUpdates   int64             `json:"ltp_updates"` // this run only
-	// SpectrumTopRe and SpectrumTopIm are the largest real part and the largest |imaginary
-	// part| of the eigenvalues of the reduced model (analysis.ReducedSpectrum: the authors'
-	// block means, K/3 I groups).
-	SpectrumTopRe analysis.OptFloat `json:"reduced_spectrum_max_re"`
+	Protocol      string            `json:"protocol"`
+	Preset        string            `json:"preset"`
+	Dir           string            `json:"dir"`
+	Weights       string            `json:"weights"` // final full weight matrix (post × pre), for kind replay
+	Spikes        string            `json:"spikes,omitempty"`
+	Neurons       int               `json:"neurons"`
+	Clusters      int               `json:"clusters"`
+	ClusterSize   int               `json:"cluster_size"`
+	Order         []int             `json:"order"`
+	LTPGain       float64           `json:"ltp_gain"`
+	Seed          uint64            `json:"seed"`
+	Threads       int               `json:"threads"`
+	Phases        int               `json:"phases"`
+	Resumed       int               `json:"phases_resumed"`
+	Within        analysis.OptFloat `json:"ee_within_mean"`
+	Forward       analysis.OptFloat `json:"ee_forward_mean"`
+	Backward      analysis.OptFloat `json:"ee_backward_mean"`
+	Other         analysis.OptFloat `json:"ee_other_mean"`
+	FFIndex       analysis.OptFloat `json:"feedforward_index"`
+	EERowMeanMin  analysis.OptFloat `json:"ee_row_mean_min"` // smallest mean incoming E→E weight of an E neuron (analysis.EEInputStats)
+	EERowMeanMax  analysis.OptFloat `json:"ee_row_mean_max"`
+	IEMean        analysis.OptFloat `json:"ie_mean"` // analysis.IEWeightSummary, bounds of the preset's I→E rule
+	IEMedian      analysis.OptFloat `json:"ie_median"`
+	IEAtFloor     analysis.OptFloat `json:"ie_fraction_at_floor"`
+	PeriodMs      analysis.OptFloat `json:"period_ms"`
+	InOrder       analysis.OptFloat `json:"in_order_fraction"`
+	Transitions   int               `json:"transitions"`
+	RateEHz       analysis.OptFloat `json:"rate_e_hz"` // last recording phase
+	RateIHz       analysis.OptFloat `json:"rate_i_hz"`
+	SimSeconds    float64           `json:"sim_seconds"` // protocol time, resumed phases included
+	WallSeconds   float64           `json:"wall_seconds"`
+	CPUSeconds    float64           `json:"cpu_seconds"`
+	PeakRSSMB     float64           `json:"peak_rss_mb"`
+	LTPUpdates    int64             `json:"ltp_updates"`             // this run only
+	SpectrumTopRe analysis.OptFloat `json:"reduced_spectrum_max_re"` // largest Re and |Im| of analysis.ReducedSpectrum (block means, K/3 I groups)
 	SpectrumTopIm analysis.OptFloat `json:"reduced_spectrum_max_abs_im"`
 }
 
