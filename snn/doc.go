@@ -134,7 +134,9 @@
 // rules (PaperSetup: docs/MODEL.md; ReducedSetup: a small, fast-learning preset for tests and
 // notebooks, documented there; ClusterSizeSetup: the settings of the authors' nc160 and nc200
 // matrices, section 9 item 24). HandMadeClustered and SynfireRing build the authors' hand-made
-// control networks (section 7.5 item 6). Package protocol runs training protocols on a network;
+// control networks (section 7.5 item 6). SetOpenLoop delivers a projection's spikes with a
+// frozen copy of its weights while its rules change the live ones (the authors' open-loop
+// sim_degradation, section 7.2). Package protocol runs training protocols on a network;
 // package analysis measures what was learned; LTPUpdates counts the work of LTP. WeightRow
 // and SetWeightRows read and set weights straight from the synapse storage, without a dense
 // copy (for snapshots of large networks).
