@@ -36,7 +36,7 @@ func PaperSetup() Setup {
 //
 // ReducedSetup(30, 20) (600 E, 150 I; every in-degree as in the paper, so the bounds are the
 // paper's) learns in 120 s of training and 40 s of plastic spontaneous activity what the
-// paper's network learns in two hours: within ≈ 30, forward ≈ 12-13, backward ≈ 3-3.6,
+// paper's network learns in two hours: within ≈ 30, forward ≈ 12.5-14, backward ≈ 2.8-3.1,
 // other ≈ 1.48 (docs/MODEL.md A2: 29.2, 10.1, 3.5, 1.454), with spontaneous replay in the
 // trained order (TestLearnChain). With A_LTP ×10 and 200 s of training one seed in three
 // lost its forward structure during training; ×20 with the shorter training was stable
