@@ -148,7 +148,11 @@
 // on I→E, §5.2; SetNormalization on E→E, §5.3) and act while SetPlastic(true); they can be
 // frozen and thawed at any moment, also from a hook. A Setup bundles a configuration with its
 // rules (PaperSetup: docs/MODEL.md; ReducedSetup: a small, fast-learning preset for tests and
-// notebooks, documented there). Package protocol runs training protocols on a network;
+// notebooks, documented there; ClusterSizeSetup: the settings of the authors' nc160 and nc200
+// matrices, section 9 item 24). HandMadeClustered and SynfireRing build the authors' hand-made
+// control networks (section 7.5 item 6). SetOpenLoop delivers a projection's spikes with a
+// frozen copy of its weights while its rules change the live ones (the authors' open-loop
+// sim_degradation, section 7.2). Package protocol runs training protocols on a network;
 // package analysis measures what was learned; LTPUpdates counts the work of LTP. WeightRow
 // and SetWeightRows read and set weights straight from the synapse storage, without a dense
 // copy (for snapshots of large networks).
@@ -171,5 +175,6 @@
 // NeuronParams.SharedRefractory (readout.Config.H) reproduces [M]'s shared clock. Item 7
 // (the last-E-neuron bug of [J]): fixed by default; Config.LastENeuronBug reproduces it.
 // Items 15-17 belong to the read-out experiment; item 19 follows item 7 (iSTDP treats every
-// E neuron alike).
+// E neuron alike). Item 23 (stimulus onset): a stimulus is on from the first step with
+// t >= start, as in [J], with no switch. Item 24: ClusterSizeSetup.
 package snn

@@ -191,3 +191,16 @@ func ExampleNetwork_WriteState() {
 	// same weights: true
 	// snn: ReadState: different network: population 1 is I of 100 LIF neurons, without traces, in the state, I of 120 LIF neurons, without traces, in the network
 }
+
+// The settings of the authors' 15 × 160 matrix (docs/MODEL.md section 9 item 24).
+func ExampleClusterSizeSetup() {
+	s := snn.ClusterSizeSetup(160)
+	c := s.Config
+	fmt.Printf("%d E in %d clusters, %d I, p = %.2f\n", c.NE, c.Clusters, c.NI, c.EtoE.P)
+	fmt.Printf("initial weights (pF): E→E %.2f, E→I %.2f, I→E %.2f, I→I %.2f\n", c.EtoE.W, c.EtoI.W, c.ItoE.W, c.ItoI.W)
+	fmt.Printf("I→E bounds [%g, %g], E→E bounds [%g, %g]\n", s.IE.WMin, s.IE.WMax, s.EE.WMin, s.EE.WMax)
+	// Output:
+	// 2400 E in 15 clusters, 600 I, p = 0.10
+	// initial weights (pF): E→E 4.00, E→I 1.96, I→E 62.87, I→I 20.91
+	// I→E bounds [40, 200], E→E bounds [1.45, 32.68]
+}

@@ -100,6 +100,7 @@ type projection struct {
 	split     []int32   // per pre i and worker k: first outgoing entry of i whose post belongs to k or later
 	plastic   bool      // an active vSTDP or iSTDP rule is attached (set for each chunk)
 	inactive  bool      // SetRuleActive(false)
+	frozen    []float64 // SetOpenLoop: the weights spikes are delivered with (nil: w)
 }
 
 // Network is a simulated spiking network: the recurrent E/I network of docs/MODEL.md plus any

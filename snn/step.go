@@ -229,6 +229,9 @@ func (n *Network) deliver(wk *worker, c int) {
 					op, os := pr.outPost[q0:q1], pr.outSyn[q0:q1]
 					os = os[:len(op)]
 					w := pr.w
+					if pr.frozen != nil { // SetOpenLoop
+						w = pr.frozen
+					}
 					if pr.ch == Exc && !bug {
 						in := post.inE
 						for q, j := range op {

@@ -7,8 +7,9 @@ import (
 )
 
 // Stimulus is one entry of a stimulus schedule: the E neurons of cluster Cluster (0-based)
-// receive ExtraRate kHz more external Poisson input while StartMs < t < StopMs, with times
-// relative to the moment the schedule is installed (docs/MODEL.md section 2, step 2).
+// receive ExtraRate kHz more external Poisson input in the steps with StartMs <= t < StopMs
+// (t the time at the end of the step, as in [J]), with times relative to the moment the
+// schedule is installed (docs/MODEL.md section 2, step 2, and section 9 item 23).
 type Stimulus struct {
 	Cluster         int
 	StartMs, StopMs float64
@@ -17,8 +18,9 @@ type Stimulus struct {
 
 // TrainingSchedule returns the RNN training schedule of docs/MODEL.md section 7.1 for the given
 // number of clusters over durationMs: stimulus s = 1, 2, … targets cluster s mod clusters
-// (0-based; the first hits cluster 1, i.e. the second) during (15s + 1, 15s + 10) ms with
-// 18 kHz extra input, so each cluster is driven for 9 ms followed by a 6-ms pause.
+// (0-based; the first hits cluster 1, i.e. the second) during [15s + 1, 15s + 10) ms with
+// 18 kHz extra input, so each cluster is driven for 9 ms (90 steps of 0.1 ms) followed by a
+// 6-ms pause.
 func TrainingSchedule(clusters int, durationMs float64) []Stimulus {
 	var out []Stimulus
 	if clusters <= 0 || bad(durationMs) {
@@ -54,7 +56,8 @@ type stimEvent struct {
 
 // ScheduleStimuli installs a stimulus schedule on the E population, with times relative to
 // now, and sets the drive weights of all E neurons per d at once. Rates change before the
-// first step with t > start and back before the first step with t >= stop; a neuron's drive
+// first step with t >= start and back before the first step with t >= stop (t being the time
+// at the end of the step, as in [J]: a 9-ms window is 90 steps of 0.1 ms); a neuron's drive
 // weight follows its rate (OffWeight at d.BaseRate, OnWeight otherwise). It replaces any
 // schedule still pending. An empty schedule with d's zero value removes it, leaving rates and
 // drive weights as they are: to return to spontaneous input, also call SetRates and
@@ -80,8 +83,8 @@ func (n *Network) ScheduleStimuli(st []Stimulus, d TrainingDrive) error {
 	now := n.step
 	const eps = 1e-9
 	for _, s := range st {
-		on := now + int64(math.Floor(s.StartMs/n.dt+eps)) + 1 // first step with t > start
-		off := now + int64(math.Ceil(s.StopMs/n.dt-eps))      // first step with t >= stop
+		on := now + int64(math.Ceil(s.StartMs/n.dt-eps)) // first step with t >= start
+		off := now + int64(math.Ceil(s.StopMs/n.dt-eps)) // first step with t >= stop
 		if off <= on {
 			continue
 		}

@@ -12,6 +12,7 @@ func init() {
 		// function, constant and variable definitions
 		"AnalyzeReplay":            reflect.ValueOf(analysis.AnalyzeReplay),
 		"BinnedRate":               reflect.ValueOf(analysis.BinnedRate),
+		"BlockMean":                reflect.ValueOf(analysis.BlockMean),
 		"BlockWeights":             reflect.ValueOf(analysis.BlockWeights),
 		"ChainBlockMeans":          reflect.ValueOf(analysis.ChainBlockMeans),
 		"ChainFromBlocks":          reflect.ValueOf(analysis.ChainFromBlocks),
@@ -29,11 +30,15 @@ func init() {
 		"OrderFraction":            reflect.ValueOf(analysis.OrderFraction),
 		"PopulationRate":           reflect.ValueOf(analysis.PopulationRate),
 		"ReducedSpectrum":          reflect.ValueOf(analysis.ReducedSpectrum),
+		"ReducedSpectrumWith":      reflect.ValueOf(analysis.ReducedSpectrumWith),
 		"ReducedWeights":           reflect.ValueOf(analysis.ReducedWeights),
+		"ReducedWeightsWith":       reflect.ValueOf(analysis.ReducedWeightsWith),
 		"ReplayFromActivations":    reflect.ValueOf(analysis.ReplayFromActivations),
 		"SignedSpectrum":           reflect.ValueOf(analysis.SignedSpectrum),
 		"SummarizeWeights":         reflect.ValueOf(analysis.SummarizeWeights),
+		"ThreeNodeToy":             reflect.ValueOf(analysis.ThreeNodeToy),
 		"TimingVariability":        reflect.ValueOf(analysis.TimingVariability),
+		"TotalInput":               reflect.ValueOf(analysis.TotalInput),
 
 		// type definitions
 		"Activation":        reflect.ValueOf((*analysis.Activation)(nil)),
@@ -42,6 +47,7 @@ func init() {
 		"ChainMeans":        reflect.ValueOf((*analysis.ChainMeans)(nil)),
 		"InputStats":        reflect.ValueOf((*analysis.InputStats)(nil)),
 		"OptFloat":          reflect.ValueOf((*analysis.OptFloat)(nil)),
+		"ReducedForm":       reflect.ValueOf((*analysis.ReducedForm)(nil)),
 		"ReplayOptions":     reflect.ValueOf((*analysis.ReplayOptions)(nil)),
 		"ReplayStats":       reflect.ValueOf((*analysis.ReplayStats)(nil)),
 		"SummaryOptions":    reflect.ValueOf((*analysis.SummaryOptions)(nil)),

@@ -10,6 +10,7 @@ import (
 func init() {
 	Symbols["github.com/gosnn/gosnn/snn/protocol/protocol"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Degradation":      reflect.ValueOf(protocol.Degradation),
 		"Paper":            reflect.ValueOf(protocol.Paper),
 		"PhaseRecord":      reflect.ValueOf(protocol.PhaseRecord),
 		"PhaseSpontaneous": reflect.ValueOf(protocol.PhaseSpontaneous),
@@ -22,11 +23,12 @@ func init() {
 		"Stimulate":        reflect.ValueOf(protocol.Stimulate),
 
 		// type definitions
-		"Options":     reflect.ValueOf((*protocol.Options)(nil)),
-		"Phase":       reflect.ValueOf((*protocol.Phase)(nil)),
-		"PhaseKind":   reflect.ValueOf((*protocol.PhaseKind)(nil)),
-		"PhaseReport": reflect.ValueOf((*protocol.PhaseReport)(nil)),
-		"Protocol":    reflect.ValueOf((*protocol.Protocol)(nil)),
-		"Report":      reflect.ValueOf((*protocol.Report)(nil)),
+		"DegradationChunk": reflect.ValueOf((*protocol.DegradationChunk)(nil)),
+		"Options":          reflect.ValueOf((*protocol.Options)(nil)),
+		"Phase":            reflect.ValueOf((*protocol.Phase)(nil)),
+		"PhaseKind":        reflect.ValueOf((*protocol.PhaseKind)(nil)),
+		"PhaseReport":      reflect.ValueOf((*protocol.PhaseReport)(nil)),
+		"Protocol":         reflect.ValueOf((*protocol.Protocol)(nil)),
+		"Report":           reflect.ValueOf((*protocol.Report)(nil)),
 	}
 }

@@ -12,6 +12,7 @@ func init() {
 	Symbols["github.com/gosnn/gosnn/snn/snn"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AdEx":                     reflect.ValueOf(snn.AdEx),
+		"ClusterSizeSetup":         reflect.ValueOf(snn.ClusterSizeSetup),
 		"DefaultConfig":            reflect.ValueOf(snn.DefaultConfig),
 		"DefaultE":                 reflect.ValueOf(snn.DefaultE),
 		"DefaultEEPlasticity":      reflect.ValueOf(snn.DefaultEEPlasticity),
@@ -24,6 +25,7 @@ func init() {
 		"DefaultSynapses":          reflect.ValueOf(snn.DefaultSynapses),
 		"DefaultTrainingDrive":     reflect.ValueOf(snn.DefaultTrainingDrive),
 		"Exc":                      reflect.ValueOf(snn.Exc),
+		"HandMadeClustered":        reflect.ValueOf(snn.HandMadeClustered),
 		"HostFromContext":          reflect.ValueOf(snn.HostFromContext),
 		"Inh":                      reflect.ValueOf(snn.Inh),
 		"Izhikevich":               reflect.ValueOf(snn.Izhikevich),
@@ -42,6 +44,7 @@ func init() {
 		"ReducedConfig":            reflect.ValueOf(snn.ReducedConfig),
 		"ReducedSetup":             reflect.ValueOf(snn.ReducedSetup),
 		"Subtractive":              reflect.ValueOf(snn.Subtractive),
+		"SynfireRing":              reflect.ValueOf(snn.SynfireRing),
 		"ThresholdIncrement":       reflect.ValueOf(snn.ThresholdIncrement),
 		"ThresholdSet":             reflect.ValueOf(snn.ThresholdSet),
 		"TrainingSchedule":         reflect.ValueOf(snn.TrainingSchedule),

@@ -159,7 +159,7 @@ func printReadoutTable(w io.Writer, o *readoutOutput) error {
 		}
 		fmt.Fprintf(&b, "replay (selected %s): %d weights deleted, wall %.1f s\n", sel, rr.Deleted, rr.WallS)
 		for g, st := range rr.Groups {
-			fmt.Fprintf(&b, "  pattern %d: error %s, correlation %s; spikes %v\n", g, fmtOpt(st.Error, "%.3f"), fmtOpt(st.Correlation, "%.3f"), st.RSpikes)
+			fmt.Fprintf(&b, "  pattern %d: error %s ([M]'s reversed rows %s), correlation %s; spikes %v\n", g, fmtOpt(st.Error, "%.3f"), fmtOpt(st.ErrorReversed, "%.3f"), fmtOpt(st.Correlation, "%.3f"), st.RSpikes)
 			fmt.Fprintf(&b, "    before: order %s (%d/%d transitions wrong), cycles in order %d/%d\n", short(st.Order), st.OrderErrors, st.Transitions, st.CyclesInOrder, st.Cycles)
 			if len(st.OrderAfter) > 0 || st.CyclesAfter > 0 {
 				fmt.Fprintf(&b, "    after:  order %s (%d/%d transitions wrong), cycles in order %d/%d\n", short(st.OrderAfter), st.OrderErrorsAfter, st.TransitionsAfter, st.CyclesInOrderAft, st.CyclesAfter)

@@ -134,7 +134,7 @@ func TestTrainFlags(t *testing.T) {
 	}{
 		{[]string{}, 2, "--out DIR is required"},
 		{[]string{"--out", dir, "--protocol", "long"}, 2, "want paper or short"},
-		{[]string{"--out", dir, "--preset", "tiny"}, 2, "want paper or reduced"},
+		{[]string{"--out", dir, "--preset", "tiny"}, 2, "want paper, reduced or nc160"},
 		{[]string{"--out", dir, "--threads", "-1"}, 2, "must be"},
 		{[]string{"--out", dir, "--clusters", "-3"}, 2, "must be > 0"},
 		{[]string{"--out", dir, "--time-scale", "0"}, 2, "--time-scale"},
@@ -143,6 +143,8 @@ func TestTrainFlags(t *testing.T) {
 		{[]string{"--out", dir, "--preset", "reduced", "--order", "0,30"}, 2, "out of range"},
 		{[]string{"--out", dir, "--order", "0,1,2"}, 2, "permutation of all 30"},
 		{[]string{"--out", dir, "--order", "1,1"}, 2, "repeated"},
+		{[]string{"--out", dir, "--preset", "nc160", "--clusters", "30"}, 2, "preset nc160: 30 clusters of 160"},
+		{[]string{"--out", dir, "--preset", "nc160", "--order", "0,1,2"}, 2, "permutation of all 15"},
 		{[]string{"--out", dir, "more"}, 2, "unexpected argument"},
 		{[]string{"--out", file, "--time-scale", "0.0001"}, 1, "gosnn exp train: "},
 	} {

@@ -27,9 +27,9 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	o := experiment.DefaultTrainOptions()
 	f := &trainFlags{opts: o}
 	fs.StringVar(&o.Protocol, "protocol", "short", "protocol: paper (docs/MODEL.md 7.1, 7353 s) or short (188 s)")
-	fs.StringVar(&o.Preset, "preset", "paper", "network and rules: paper (docs/MODEL.md) or reduced (fast-learning preset, snn.ReducedSetup)")
-	fs.IntVar(&o.Clusters, "clusters", 0, "number of E clusters (default 30)")
-	fs.IntVar(&o.ClusterSize, "cluster-size", 0, "E neurons per cluster (default 80 for paper, 20 for reduced)")
+	fs.StringVar(&o.Preset, "preset", "paper", "network and rules: paper (docs/MODEL.md), reduced (fast-learning preset, snn.ReducedSetup) or nc160 (the authors' 15 × 160 matrix's settings, snn.ClusterSizeSetup)")
+	fs.IntVar(&o.Clusters, "clusters", 0, "number of E clusters (default 30; for nc160 2400/cluster size)")
+	fs.IntVar(&o.ClusterSize, "cluster-size", 0, "E neurons per cluster (default 80 for paper, 20 for reduced, 160 for nc160)")
 	order := fs.String("order", "", "stimulation order, a comma-separated permutation of the cluster indices (default 0,1,…,K−1)")
 	fs.Float64Var(&o.LTPGain, "ltp-gain", 1, "extra factor on the E→E LTP amplitude (on top of the preset)")
 	fs.Float64Var(&o.TimeScale, "time-scale", 1, "multiply every phase duration (e.g. 0.01 for a smoke test)")
@@ -38,7 +38,7 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object instead of a table")
 	fs.BoolVar(&o.LastEBug, "last-e-bug", false, "reproduce the original's last-E-neuron bug (docs/MODEL.md section 9 item 7, snn.Config.LastENeuronBug)")
-	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--time-scale F] [--seed N] [--threads N] [--json]"); code >= 0 {
+	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced|nc160] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--time-scale F] [--seed N] [--threads N] [--json]"); code >= 0 {
 		return nil, code
 	}
 	fail := func(format string, a ...any) (*trainFlags, int) {
@@ -51,13 +51,10 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	if o.Protocol != "paper" && o.Protocol != "short" {
 		return fail("--protocol %q: want paper or short", o.Protocol)
 	}
-	if o.Preset != "paper" && o.Preset != "reduced" {
-		return fail("--preset %q: want paper or reduced", o.Preset)
+	if o.Preset != "paper" && o.Preset != "reduced" && o.Preset != "nc160" {
+		return fail("--preset %q: want paper, reduced or nc160", o.Preset)
 	}
-	if o.Clusters == 0 {
-		o.Clusters = 30
-	}
-	if o.Clusters <= 0 || o.ClusterSize < 0 || f.threads < 0 {
+	if o.Clusters < 0 || o.ClusterSize < 0 || f.threads < 0 {
 		return fail("--clusters, --cluster-size must be > 0 and --threads >= 0")
 	}
 	if !(o.LTPGain >= 0) || math.IsInf(o.LTPGain, 0) || !(o.TimeScale > 0) || math.IsInf(o.TimeScale, 0) {

@@ -11,9 +11,11 @@ import (
 
 // TimingFit describes how the across-trial spread of activation times grows with time.
 type TimingFit struct {
-	// MeanMs[k] and SDMs[k] are the mean and the sample standard deviation (n−1, as MATLAB's
-	// std) of cluster k's activation time across the trials where it is present; Trials[k]
-	// counts those trials. Clusters present in fewer than 2 trials have NaN and are not fitted.
+	// MeanMs[k] and SDMs[k] are the mean and the standard deviation of cluster k's activation
+	// time across the n = Trials[k] trials where it is present. The SD divides by n, as the
+	// authors' plot_time_variability.m does (MATLAB's std(x, 1); docs/MODEL.md section 9 item
+	// 21); multiply by sqrt(n/(n−1)) for the sample SD. Clusters present in fewer than 2 trials
+	// have NaN and are not fitted.
 	MeanMs, SDMs []float64 // per cluster, ms
 	Trials       []int     // per cluster, trials with an activation
 	// Points is the number of clusters used in the fits.
@@ -68,7 +70,7 @@ func TimingVariability(times mat.Matrix) (TimingFit, error) {
 			}
 		}
 		f.MeanMs[k] = mean
-		f.SDMs[k] = math.Sqrt(ss / float64(n-1))
+		f.SDMs[k] = math.Sqrt(ss / float64(n)) // [M]: std(x, 1)
 		if mean >= 0 {
 			xs = append(xs, mean)
 			ys = append(ys, f.SDMs[k])

@@ -10,15 +10,45 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// tTimes builds a 2-trial table whose column k has mean means[k] and sample SD sds[k].
+// tTimes builds a 2-trial table whose column k has mean means[k] and SD sds[k] (dividing by
+// the number of trials, as the authors do).
 func tTimes(means, sds []float64) *mat.Dense {
 	m := mat.NewDense(2, len(means), nil)
 	for k := range means {
-		h := sds[k] / math.Sqrt2 // {m − h, m + h} has sample SD h·√2
+		h := sds[k] // {m − h, m + h} has SD h (and sample SD h·√2)
 		m.Set(0, k, means[k]-h)
 		m.Set(1, k, means[k]+h)
 	}
 	return m
+}
+
+// TestTimingVariabilitySDDividesByN: the across-trial SD is MATLAB's std(x, 1), dividing by
+// the number of trials present (docs/MODEL.md section 9 item 21), not the sample SD.
+func TestTimingVariabilitySDDividesByN(t *testing.T) {
+	nan := math.NaN()
+	times := mat.NewDense(4, 3, []float64{
+		0, 10, 20,
+		0, 12, 20,
+		0, 14, nan,
+		0, 16, 26,
+	})
+	f, err := TimingVariability(times)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		k      int
+		sd     float64
+		trials int
+	}{
+		{0, 0, 4},
+		{1, math.Sqrt((9 + 1 + 1 + 9) / 4.0), 4}, // mean 13; the sample SD would be √(20/3)
+		{2, math.Sqrt((4 + 4 + 16) / 3.0), 3},    // mean 22 over the 3 trials present
+	} {
+		if math.Abs(f.SDMs[c.k]-c.sd) > 1e-12 || f.Trials[c.k] != c.trials {
+			t.Errorf("cluster %d: SD %v over %d trials, want %v over %d", c.k, f.SDMs[c.k], f.Trials[c.k], c.sd, c.trials)
+		}
+	}
 }
 
 func TestTimingVariabilitySynthetic(t *testing.T) {
@@ -127,6 +157,6 @@ func ExampleTimingVariability() {
 	fmt.Printf("SD %.1f ms at mean %.0f ms\n", f.SDMs[3], f.MeanMs[3])
 	fmt.Printf("sqrt fit: k = %.3f, RMSE %.3f ms; linear: %.4f per ms, RMSE %.3f ms\n", f.SqrtK, f.SqrtRMSE, f.LinSlope, f.LinRMSE)
 	// Output:
-	// SD 2.0 ms at mean 75 ms
-	// sqrt fit: k = 0.243, RMSE 0.185 ms; linear: 0.0314 per ms, RMSE 0.299 ms
+	// SD 1.6 ms at mean 75 ms
+	// sqrt fit: k = 0.198, RMSE 0.151 ms; linear: 0.0257 per ms, RMSE 0.244 ms
 }

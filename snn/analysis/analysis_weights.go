@@ -378,13 +378,49 @@ func analysisEigen(m *mat.Dense) ([]complex128, error) {
 	return vals, nil
 }
 
-// ReducedWeights returns the cluster-averaged reduced model of w (docs/MODEL.md 7.5 item 5):
-// the E neurons grouped by cl, the I neurons nE…N−1 split into iGroups consecutive groups of
-// near-equal size, and W = [EE, −EI; IE, −II], where element (a, b) is the mean over the
-// neurons i of group a of the total weight they receive from group b (the block mean
-// including zeros times the size of group b). Inhibitory columns are negative. E neurons
-// outside the clusters are ignored. The result is (K + iGroups) square, post × pre.
+// ReducedForm names how the reduced model averages a block of the weight matrix
+// (docs/MODEL.md section 9 item 22).
+type ReducedForm int
+
+const (
+	// BlockMean is the authors' reduced_model.m [M]: element (a, b) is the mean of the block
+	// of w with rows in group a and columns in group b, zeros included (the default).
+	BlockMean ReducedForm = iota
+	// TotalInput multiplies the block mean by the size of the presynaptic group b: the mean
+	// over the neurons of group a of the total weight each receives from group b. With
+	// groups of equal size the spectrum is BlockMean's times that size; with E clusters and
+	// I groups of different sizes its shape differs too.
+	TotalInput
+)
+
+// String returns "block-mean" or "total-input".
+func (f ReducedForm) String() string {
+	switch f {
+	case BlockMean:
+		return "block-mean"
+	case TotalInput:
+		return "total-input"
+	}
+	return fmt.Sprintf("ReducedForm(%d)", int(f))
+}
+
+// ReducedWeights returns the cluster-averaged reduced model of w (docs/MODEL.md 7.5 item 5) as
+// the authors compute it: the E neurons grouped by cl, the I neurons nE…N−1 split into
+// iGroups consecutive groups of near-equal size, and W = [EE, −EI; IE, −II], where element
+// (a, b) is the mean of the block of w with rows in group a and columns in group b, zeros
+// included (BlockMean). Inhibitory columns are negative. E neurons outside the clusters are
+// ignored. The result is (K + iGroups) square, post × pre. It is
+// ReducedWeightsWith(BlockMean, …).
 func ReducedWeights(w mat.Matrix, cl snn.Clusters, nE, iGroups int) (*mat.Dense, error) {
+	return ReducedWeightsWith(BlockMean, w, cl, nE, iGroups)
+}
+
+// ReducedWeightsWith is ReducedWeights with the blocks averaged as form says (TotalInput: the
+// block mean times the size of the presynaptic group).
+func ReducedWeightsWith(form ReducedForm, w mat.Matrix, cl snn.Clusters, nE, iGroups int) (*mat.Dense, error) {
+	if form != BlockMean && form != TotalInput {
+		return nil, fmt.Errorf("analysis: unknown reduced form %v", form)
+	}
 	if err := analysisCheckClusters(cl); err != nil {
 		return nil, err
 	}
@@ -423,7 +459,10 @@ func ReducedWeights(w mat.Matrix, cl snn.Clusters, nE, iGroups int) (*mat.Dense,
 					s += w.At(i, j)
 				}
 			}
-			v := s / float64(a1-a0)
+			v := s / float64(a1-a0) / float64(b1-b0)
+			if form == TotalInput {
+				v = s / float64(a1-a0)
+			}
 			if b >= K {
 				v = -v
 			}
@@ -433,11 +472,17 @@ func ReducedWeights(w mat.Matrix, cl snn.Clusters, nE, iGroups int) (*mat.Dense,
 	return out, nil
 }
 
-// ReducedSpectrum returns the eigenvalues of ReducedWeights(w, cl, nE, iGroups), sorted by
-// decreasing real part, then decreasing imaginary part. A trained cyclic chain gives complex
-// pairs whose imaginary parts grow with the forward/backward asymmetry (docs/MODEL.md A16).
+// ReducedSpectrum returns the eigenvalues of ReducedWeights(w, cl, nE, iGroups) (the authors'
+// block means), sorted by decreasing real part, then decreasing imaginary part. A trained
+// cyclic chain gives complex pairs whose imaginary parts grow with the forward/backward
+// asymmetry (docs/MODEL.md A16).
 func ReducedSpectrum(w mat.Matrix, cl snn.Clusters, nE, iGroups int) ([]complex128, error) {
-	r, err := ReducedWeights(w, cl, nE, iGroups)
+	return ReducedSpectrumWith(BlockMean, w, cl, nE, iGroups)
+}
+
+// ReducedSpectrumWith is ReducedSpectrum of ReducedWeightsWith(form, …).
+func ReducedSpectrumWith(form ReducedForm, w mat.Matrix, cl snn.Clusters, nE, iGroups int) ([]complex128, error) {
+	r, err := ReducedWeightsWith(form, w, cl, nE, iGroups)
 	if err != nil {
 		return nil, err
 	}

@@ -152,41 +152,56 @@ func TestSpectra(t *testing.T) {
 	if cmplx.Abs(ev[0]-1i) > 1e-12 || cmplx.Abs(ev[1]+1i) > 1e-12 {
 		t.Errorf("eigenvalues %v, want [i −i]", ev)
 	}
-	// A cyclic chain of K clusters of n neurons (docs/MODEL.md A16): the reduced matrix is
-	// circulant with eigenvalues (n−1)d + n·f·e^{−2πim/K} + n·g·e^{2πim/K} + n·o·(…), whose
-	// largest imaginary part is n·|f − g|·max_m |sin(2πm/K)|.
+	// A cyclic chain of K clusters of n neurons (docs/MODEL.md A16). With TotalInput the
+	// reduced matrix is circulant with eigenvalues (n−1)d + n·f·e^{−2πim/K} + n·g·e^{2πim/K}
+	// + n·o·(…), whose largest imaginary part is n·|f − g|·max_m |sin(2πm/K)|; the authors'
+	// BlockMean (the default) divides every entry, and so every eigenvalue, by n.
 	const K, n = 6, 5
-	for _, c := range []struct{ f, g float64 }{{3, 3}, {3, 2}, {6, 2}, {2, 6}} {
-		w := tChain(K, n, 5, c.f, c.f, c.g, 1)
-		r, err := ReducedWeights(w, snn.UniformClusters(K, n), K*n, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := r.At(1, 0); got != n*c.f {
-			t.Errorf("reduced forward entry %v, want %v", got, n*c.f)
-		}
-		if got := r.At(0, 0); got != (n-1)*5 {
-			t.Errorf("reduced within entry %v, want %v", got, (n-1)*5)
-		}
-		ev, err := ReducedSpectrum(w, snn.UniformClusters(K, n), K*n, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		maxIm := 0.0
-		for _, v := range ev {
-			maxIm = math.Max(maxIm, math.Abs(imag(v)))
-		}
-		want := n * math.Abs(c.f-c.g) * math.Sin(math.Pi/3)
-		if math.Abs(maxIm-want) > 1e-9 {
-			t.Errorf("f=%v g=%v: max |Im| = %v, want %v", c.f, c.g, maxIm, want)
-		}
-		// The leading eigenvalue is the row sum (all rows are equal): (n−1)d + n(f+g+o·(K−3)).
-		lead := (n-1)*5 + n*(c.f+c.g+float64(K-3))
-		if math.Abs(real(ev[0])-lead) > 1e-9 || math.Abs(imag(ev[0])) > 1e-9 {
-			t.Errorf("leading eigenvalue %v, want %v", ev[0], lead)
+	for _, form := range []struct {
+		form  ReducedForm
+		scale float64 // entries relative to the total input
+	}{{BlockMean, 1.0 / n}, {TotalInput, 1}} {
+		for _, c := range []struct{ f, g float64 }{{3, 3}, {3, 2}, {6, 2}, {2, 6}} {
+			w := tChain(K, n, 5, c.f, c.f, c.g, 1)
+			r, err := ReducedWeightsWith(form.form, w, snn.UniformClusters(K, n), K*n, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := r.At(1, 0), n*c.f*form.scale; math.Abs(got-want) > 1e-12 {
+				t.Errorf("%v: reduced forward entry %v, want %v", form.form, got, want)
+			}
+			if got, want := r.At(0, 0), (n-1)*5*form.scale; math.Abs(got-want) > 1e-12 {
+				t.Errorf("%v: reduced within entry %v, want %v", form.form, got, want)
+			}
+			ev, err := ReducedSpectrumWith(form.form, w, snn.UniformClusters(K, n), K*n, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			maxIm := 0.0
+			for _, v := range ev {
+				maxIm = math.Max(maxIm, math.Abs(imag(v)))
+			}
+			want := n * math.Abs(c.f-c.g) * math.Sin(math.Pi/3) * form.scale
+			if math.Abs(maxIm-want) > 1e-9 {
+				t.Errorf("%v f=%v g=%v: max |Im| = %v, want %v", form.form, c.f, c.g, maxIm, want)
+			}
+			// The leading eigenvalue is the row sum (all rows are equal): (n−1)d + n(f+g+o·(K−3)).
+			lead := ((n-1)*5 + n*(c.f+c.g+float64(K-3))) * form.scale
+			if math.Abs(real(ev[0])-lead) > 1e-9 || math.Abs(imag(ev[0])) > 1e-9 {
+				t.Errorf("%v: leading eigenvalue %v, want %v", form.form, ev[0], lead)
+			}
+			if form.form == BlockMean {
+				r0, _ := ReducedWeights(w, snn.UniformClusters(K, n), K*n, 0)
+				ev0, _ := ReducedSpectrum(w, snn.UniformClusters(K, n), K*n, 0)
+				if !mat.Equal(r0, r) || fmt.Sprint(ev0) != fmt.Sprint(ev) {
+					t.Errorf("ReducedWeights/ReducedSpectrum are not the BlockMean form")
+				}
+			}
 		}
 	}
-	// With I groups: columns of I groups are negative.
+	// With I groups of a size other than the clusters': columns of I groups are negative,
+	// and the two forms differ in shape, not only by a factor. All-ones off the diagonal,
+	// two E clusters of 2 and two I groups of 1.
 	w := mat.NewDense(6, 6, nil)
 	for i := 0; i < 6; i++ {
 		for j := 0; j < 6; j++ {
@@ -195,13 +210,25 @@ func TestSpectra(t *testing.T) {
 			}
 		}
 	}
-	r, err := ReducedWeights(w, snn.UniformClusters(2, 2), 4, 2)
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range []struct {
+		form ReducedForm
+		want []float64
+	}{
+		// Block means: a cluster's own block is 2 ones in 4 entries.
+		{BlockMean, []float64{0.5, 1, -1, -1, 1, 0.5, -1, -1, 1, 1, 0, -1, 1, 1, -1, 0}},
+		// Total input: a neuron gets 1 from its own cluster, 2 from the other.
+		{TotalInput, []float64{1, 2, -1, -1, 2, 1, -1, -1, 2, 2, 0, -1, 2, 2, -1, 0}},
+	} {
+		r, err := ReducedWeightsWith(c.form, w, snn.UniformClusters(2, 2), 4, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := mat.NewDense(4, 4, c.want); !mat.EqualApprox(r, want, 1e-12) {
+			t.Errorf("%v with I groups:\n%v\nwant\n%v", c.form, mat.Formatted(r), mat.Formatted(want))
+		}
 	}
-	want := mat.NewDense(4, 4, []float64{1, 2, -1, -1, 2, 1, -1, -1, 2, 2, 0, -1, 2, 2, -1, 0})
-	if !mat.EqualApprox(r, want, 1e-12) {
-		t.Errorf("reduced with I groups:\n%v\nwant\n%v", mat.Formatted(r), mat.Formatted(want))
+	if _, err := ReducedWeightsWith(ReducedForm(5), w, snn.UniformClusters(2, 2), 4, 2); err == nil || !strings.Contains(err.Error(), "unknown reduced form") {
+		t.Errorf("unknown form: %v", err)
 	}
 }
 
@@ -276,7 +303,7 @@ func ExampleReducedSpectrum() {
 		fmt.Printf("%.3f\n", v)
 	}
 	// Output:
-	// (9.000+0.000i)
-	// (-3.000+6.928i)
-	// (-3.000-6.928i)
+	// (4.500+0.000i)
+	// (-1.500+3.464i)
+	// (-1.500-3.464i)
 }

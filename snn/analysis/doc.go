@@ -3,8 +3,10 @@
 // spontaneous replay (DetectActivations, AnalyzeReplay, ReplayFromActivations, OrderFraction;
 // docs/MODEL.md section 8), timing variability (CycleTimes, TimingVariability), and the
 // structure of trained weights (EEBlockMeans, ChainBlockMeans, ClusterBlockMatrix,
-// EEInputStats, SummarizeWeights, IEWeightSummary, SignedSpectrum, ReducedWeights,
-// ReducedSpectrum, MatrixCorrelation).
+// EEInputStats, SummarizeWeights, IEWeightSummary, SignedSpectrum, ReducedWeights and
+// ReducedSpectrum (the authors' plain block means; ReducedWeightsWith and ReducedSpectrumWith
+// for the TotalInput variant, docs/MODEL.md section 9 item 22), MatrixCorrelation), and the
+// three-node toy model of the paper's Fig 7 (ThreeNodeToy).
 //
 // It imports the core (package snn, for Spikes and Clusters) and gonum, never prints, and keeps
 // no package-level mutable state; the core does not import it.

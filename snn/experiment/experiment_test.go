@@ -15,6 +15,7 @@ import (
 	"github.com/gosnn/gosnn/internal/testskip"
 	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/snnio"
 )
 
@@ -126,7 +127,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"replay", `{"durationMs": 5}`, `unknown field "durationMs"`},
 		{"train", `{"protocol": "long"}`, "protocol"},
 		{"train", `{"preset": "tiny"}`, "preset"},
-		{"train", `{"clusters": 0}`, "clusters"},
+		{"train", `{"clusters": -1}`, "clusters"},
+		{"train", `{"preset": "nc160", "clusters": 30}`, "nc160"},
+		{"train", `{"preset": "nc160", "cluster_size": 7}`, "nc160"},
 		{"train", `{"cluster_size": -1}`, "cluster_size"},
 		{"train", `{"ltp_gain": -1}`, "ltp_gain"},
 		{"train", `{"time_scale": 0}`, "time_scale"},
@@ -353,6 +356,12 @@ func TestReadoutFiles(t *testing.T) {
 	if r.Clusters != 5 || r.Threshold != "increment" || r.Report == nil || r.TrainStarts != r.Report.TrainStarts || len(r.Report.Replays) != 1 || r.Report.Replays[0].Deleted == 0 {
 		t.Errorf("result %+v", r)
 	}
+	// Both error formulas of docs/MODEL.md section 9 item 20, from the same window.
+	g := r.Report.Replays[0].Groups[0]
+	t.Logf("error %v, reversed rows %v", r.Error, r.ErrorReversed)
+	if math.IsNaN(float64(r.Error)) != math.IsNaN(float64(r.ErrorReversed)) || !sameOpt(r.ErrorReversed, g.ErrorReversed) || !sameOpt(r.Error, g.Error) {
+		t.Errorf("errors %v (reversed rows %v), pattern 0 of the report %v (%v)", r.Error, r.ErrorReversed, g.Error, g.ErrorReversed)
+	}
 	for _, f := range []string{"report.json", "weights.mat", "rates.mat", "e_spikes.csv"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
@@ -366,6 +375,11 @@ func TestReadoutFiles(t *testing.T) {
 	if err := json.Unmarshal(b, &onDisk); err != nil || onDisk.Report.TrainStarts != r.Report.TrainStarts || onDisk.Seed != 4 {
 		t.Errorf("report.json %+v (%v)", onDisk, err)
 	}
+}
+
+// sameOpt says whether a and b are equal or both NaN.
+func sameOpt(a, b analysis.OptFloat) bool {
+	return a == b || (math.IsNaN(float64(a)) && math.IsNaN(float64(b)))
 }
 
 // FuzzDecodeOptions: any input decodes to valid options or to an error, never a panic, and

@@ -119,10 +119,13 @@ type ReadoutResult struct {
 	TrainStarts int `json:"train_cycle_starts"`
 	// ClockPeriodMs is the median period of the clock during training.
 	ClockPeriodMs analysis.OptFloat `json:"clock_period_ms"`
-	// Error, Correlation and CyclesInOrder are those of pattern 0 in the first replay
-	// (before the deletion): docs/MODEL.md 7.4's error, the Pearson correlation of target and
-	// rates, and the fraction of clock cycles with every element in order.
+	// Error, ErrorReversed, Correlation and CyclesInOrder are those of pattern 0 in the first
+	// replay (before the deletion): docs/MODEL.md 7.4's error (row to row), the same with the
+	// authors' reversed-row formula (readout.ReversedRows, section 9 item 20), the Pearson
+	// correlation of target and rates, and the fraction of clock cycles with every element in
+	// order.
 	Error         analysis.OptFloat `json:"error"`
+	ErrorReversed analysis.OptFloat `json:"error_reversed_rows"`
 	Correlation   analysis.OptFloat `json:"correlation"`
 	CyclesInOrder analysis.OptFloat `json:"cycles_in_order_fraction"`
 	Report        *readout.Report   `json:"report"`
@@ -252,10 +255,10 @@ func (o *ReadoutOptions) run(ctx context.Context, env Env) (*ReadoutResult, erro
 	nan := analysis.OptFloat(math.NaN())
 	out := &ReadoutResult{Weights: path, Pattern: o.Pattern, Clusters: wf.k, ClusterSize: wf.ne / wf.k,
 		Seed: o.Seed, Threads: net.Threads(), Threshold: o.ReadoutThreshold, Report: rep,
-		TrainStarts: rep.TrainStarts, ClockPeriodMs: rep.ClockPeriod, Error: nan, Correlation: nan, CyclesInOrder: nan}
+		TrainStarts: rep.TrainStarts, ClockPeriodMs: rep.ClockPeriod, Error: nan, ErrorReversed: nan, Correlation: nan, CyclesInOrder: nan}
 	if len(rep.Replays) > 0 && len(rep.Replays[0].Groups) > 0 {
 		g := rep.Replays[0].Groups[0]
-		out.Error, out.Correlation, out.CyclesInOrder = g.Error, g.Correlation, g.CyclesInOrderFrac
+		out.Error, out.ErrorReversed, out.Correlation, out.CyclesInOrder = g.Error, g.ErrorReversed, g.Correlation, g.CyclesInOrderFrac
 	}
 	if env.Dir != "" {
 		if err := saveReadout(env.Dir, out, ro, net.DT(), results); err != nil {

@@ -25,12 +25,15 @@ import (
 type TrainOptions struct {
 	// Protocol is "paper" (docs/MODEL.md 7.1, 7353 s) or "short" (188 s; the default).
 	Protocol string `json:"protocol"`
-	// Preset is "paper" (docs/MODEL.md; the default) or "reduced" (snn.ReducedSetup, fast learning).
+	// Preset is "paper" (docs/MODEL.md; the default), "reduced" (snn.ReducedSetup, fast
+	// learning) or "nc160" (snn.ClusterSizeSetup: the settings of the authors' 15 × 160
+	// matrix, N_E = 2400; with ClusterSize 200 those of their nc200 matrix).
 	Preset string `json:"preset"`
-	// Clusters is the number of E clusters (30).
+	// Clusters is the number of E clusters; 0: the preset's (30 for paper and reduced,
+	// 2400/ClusterSize for nc160, whose N_E is fixed at 2400).
 	Clusters int `json:"clusters"`
 	// ClusterSize is the number of E neurons per cluster; 0: the preset's (80 for paper, 20
-	// for reduced).
+	// for reduced, 160 for nc160).
 	ClusterSize int `json:"cluster_size"`
 	// Order is the stimulation order, a permutation of the cluster indices; nil: 0, 1, …, K−1.
 	Order []int `json:"order"`
@@ -48,7 +51,7 @@ type TrainOptions struct {
 // DefaultTrainOptions returns the defaults of kind "train": the short protocol on the paper's
 // network.
 func DefaultTrainOptions() *TrainOptions {
-	return &TrainOptions{Protocol: "short", Preset: "paper", Clusters: 30, LTPGain: 1, TimeScale: 1, Seed: 1}
+	return &TrainOptions{Protocol: "short", Preset: "paper", LTPGain: 1, TimeScale: 1, Seed: 1}
 }
 
 // Kind returns "train".
@@ -61,8 +64,26 @@ func (o *TrainOptions) clusterSize() int {
 		return o.ClusterSize
 	case o.Preset == "reduced":
 		return 20
+	case o.Preset == "nc160":
+		return 160
 	}
 	return 80
+}
+
+// nc160NE is the number of E neurons of the nc160 preset (snn.ClusterSizeSetup).
+const nc160NE = 2400
+
+// clusters is Clusters or the preset's.
+func (o *TrainOptions) clusters() int {
+	switch {
+	case o.Clusters != 0:
+		return o.Clusters
+	case o.Preset == "nc160":
+		if size := o.clusterSize(); size > 0 {
+			return nc160NE / size
+		}
+	}
+	return 30
 }
 
 // Validate reports the first invalid field.
@@ -73,12 +94,15 @@ func (o *TrainOptions) Validate() error {
 	switch {
 	case o.Protocol != "paper" && o.Protocol != "short":
 		return fail("protocol %q: want paper or short", o.Protocol)
-	case o.Preset != "paper" && o.Preset != "reduced":
-		return fail("preset %q: want paper or reduced", o.Preset)
-	case o.Clusters <= 0:
-		return fail("clusters = %d: must be > 0", o.Clusters)
+	case o.Preset != "paper" && o.Preset != "reduced" && o.Preset != "nc160":
+		return fail("preset %q: want paper, reduced or nc160", o.Preset)
+	case o.Clusters < 0:
+		return fail("clusters = %d: must be > 0 (or 0 for the preset's)", o.Clusters)
 	case o.ClusterSize < 0:
 		return fail("cluster_size = %d: must be > 0 (or 0 for the preset's)", o.ClusterSize)
+	case o.Preset == "nc160" && o.clusters()*o.clusterSize() != nc160NE:
+		return fail("preset nc160: %d clusters of %d: the preset has %d E neurons, so cluster_size must divide %d and clusters be %d/cluster_size (or 0)",
+			o.clusters(), o.clusterSize(), nc160NE, nc160NE, nc160NE)
 	case !(o.LTPGain >= 0) || math.IsInf(o.LTPGain, 0):
 		return fail("ltp_gain = %v: must be finite and >= 0", o.LTPGain)
 	case !(o.TimeScale > 0) || math.IsInf(o.TimeScale, 0):
@@ -87,13 +111,13 @@ func (o *TrainOptions) Validate() error {
 	if o.Order != nil {
 		seen := map[int]bool{}
 		for _, c := range o.Order {
-			if c < 0 || c >= o.Clusters || seen[c] {
-				return fail("order: cluster %d out of range [0, %d) or repeated", c, o.Clusters)
+			if c < 0 || c >= o.clusters() || seen[c] {
+				return fail("order: cluster %d out of range [0, %d) or repeated", c, o.clusters())
 			}
 			seen[c] = true
 		}
-		if len(o.Order) != o.Clusters {
-			return fail("order: %d clusters given, want a permutation of all %d", len(o.Order), o.Clusters)
+		if len(o.Order) != o.clusters() {
+			return fail("order: %d clusters given, want a permutation of all %d", len(o.Order), o.clusters())
 		}
 	}
 	return nil
@@ -136,8 +160,8 @@ type TrainResult struct {
 	WallSeconds   float64           `json:"wall_seconds"`
 	CPUSeconds    float64           `json:"cpu_seconds"`
 	PeakRSSMB     float64           `json:"peak_rss_mb"`
-	LTPUpdates    int64             `json:"ltp_updates"` // this run only
-	SpectrumTopRe analysis.OptFloat `json:"reduced_spectrum_max_re"`
+	LTPUpdates    int64             `json:"ltp_updates"`             // this run only
+	SpectrumTopRe analysis.OptFloat `json:"reduced_spectrum_max_re"` // largest Re and |Im| of analysis.ReducedSpectrum (block means, K/3 I groups)
 	SpectrumTopIm analysis.OptFloat `json:"reduced_spectrum_max_abs_im"`
 }
 
@@ -146,11 +170,14 @@ func (r *TrainResult) Kind() string { return "train" }
 
 // setup returns the network and rules of the options.
 func (o *TrainOptions) setup(threads int) snn.Setup {
-	k, size := o.Clusters, o.clusterSize()
+	k, size := o.clusters(), o.clusterSize()
 	var setup snn.Setup
-	if o.Preset == "reduced" {
+	switch o.Preset {
+	case "reduced":
 		setup = snn.ReducedSetup(k, size)
-	} else {
+	case "nc160":
+		setup = snn.ClusterSizeSetup(size)
+	default:
 		setup = snn.PaperSetup()
 		if k != 30 || size != 80 {
 			setup.Config = snn.ReducedConfig(k, size)
@@ -204,7 +231,7 @@ func (o *TrainOptions) run(ctx context.Context, env Env) (*TrainResult, error) {
 		return nil, err
 	}
 	defer lock.Release()
-	k, size := o.Clusters, o.clusterSize()
+	k, size := o.clusters(), o.clusterSize()
 	weights := filepath.Join(env.Dir, fmt.Sprintf("trained_%d_nc%d.npy", k*size, size))
 	if err := checkWritable(weights); err != nil {
 		return nil, err

@@ -3,7 +3,8 @@
 // Stimulate (sequential stimulation in any cluster order, 9 ms on in each 15-ms slot, §7.1;
 // SequenceSchedule gives its stimulus schedule), Spontaneous (with or without plasticity,
 // §7.2) and Record (frozen, E spikes analysed for replay with package analysis); Paper is the
-// whole §7.1 pipeline and Short a shortened one of the same shape.
+// whole §7.1 pipeline and Short a shortened one of the same shape. Degradation is the
+// authors' open-loop weight-degradation test (§7.2, sim_degradation).
 //
 // Run runs one on a network whose rules are attached (snn.Setup.Build attaches the paper's),
 // with progress through the network's host and, given Options.Dir, atomic weight snapshots

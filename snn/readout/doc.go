@@ -2,7 +2,7 @@
 // network of package snn (docs/MODEL.md sections 1, 4.4 and 7.3-7.5): one R, one S and one H
 // neuron per element of a supervisor Pattern, with plastic E→R synapses (New, Layer.Train,
 // Layer.Replay); the supervision schedule and cycle detection (CycleDetector), the error of a
-// replay (Rates, Kernel, Error), the whole experiment (RunExperiment with Protocol, reported
+// replay (Rates, Kernel, Error; ErrorWith with ReversedRows for the authors' form), the whole experiment (RunExperiment with Protocol, reported
 // as JSON by Report), patterns (ABCBA, DEDED, PatternFromIntervals, LoadPattern), the
 // bird-song supervisor (SongSupervisor, from a recording of package audio) and ExtendRing.
 //

@@ -547,22 +547,33 @@ func (ro *Layer) Replay(ctx context.Context, durMs float64, opt ReplayOptions) (
 
 // Error returns the error measure of docs/MODEL.md 7.4 for pattern group g: the group's R rates in
 // the window that starts lead ms after the second detected cycle start and lasts as long as
-// the pattern, against the pattern, both min-max normalised. It fails if fewer than two cycle
-// starts were detected or the window runs past the end of the replay.
+// the pattern, against the pattern, both min-max normalised, row to row. It fails if fewer
+// than two cycle starts were detected or the window runs past the end of the replay.
 func (res *ReplayResult) Error(ro *Layer, g int, lead float64) (float64, error) {
+	return res.ErrorWith(ro, g, lead, RowToRow)
+}
+
+// ErrorWith is Error with the rows paired as formula says (ReversedRows: the authors' form,
+// docs/MODEL.md section 9 item 20; the rows reversed are those of group g).
+func (res *ReplayResult) ErrorWith(ro *Layer, g int, lead float64, formula ErrorFormula) (float64, error) {
 	if len(res.CycleStarts) < 2 {
 		return math.NaN(), fmt.Errorf("readout: replay error: %d cycle starts detected, need 2", len(res.CycleStarts))
 	}
-	return res.ErrorAt(ro, g, res.CycleStarts[1]+lead)
+	return res.ErrorAtWith(ro, g, res.CycleStarts[1]+lead, formula)
 }
 
 // ErrorAt is Error with the window starting at time from (ms).
 func (res *ReplayResult) ErrorAt(ro *Layer, g int, from float64) (float64, error) {
+	return res.ErrorAtWith(ro, g, from, RowToRow)
+}
+
+// ErrorAtWith is ErrorWith with the window starting at time from (ms).
+func (res *ReplayResult) ErrorAtWith(ro *Layer, g int, from float64, formula ErrorFormula) (float64, error) {
 	rates, err := res.Window(ro, g, from)
 	if err != nil {
 		return math.NaN(), err
 	}
-	return Error(ro.groups[g].Rates, rates)
+	return ErrorWith(formula, ro.groups[g].Rates, rates)
 }
 
 // CorrelationAt returns the Pearson correlation between pattern g and its read-out rates in the

@@ -60,6 +60,17 @@ func ExampleError() {
 	// Output: 0.000 0.312
 }
 
+// The authors' reversed-row error (docs/MODEL.md section 9 item 20) beside gosnn's row-to-row
+// error: a perfect ABCBA replay scores 0 row to row, but not with the rows reversed (A and C
+// swap; B, the middle row, stays).
+func ExampleErrorWith() {
+	target := readout.ABCBA().Rates
+	rowToRow, _ := readout.ErrorWith(readout.RowToRow, target, target)
+	reversed, _ := readout.ErrorWith(readout.ReversedRows, target, target)
+	fmt.Printf("%v %.3f %v\n", rowToRow, reversed, reversed > 0)
+	// Output: 0 0.375 true
+}
+
 // The cyclic order of ABCBA: the last A merges with the next cycle's first A.
 func ExampleCyclicOrder() {
 	p := readout.ABCBA()

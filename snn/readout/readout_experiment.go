@@ -73,6 +73,7 @@ type ReplayReport struct {
 // to the E→R deletion (the whole replay is "before" without deletion).
 type GroupReplayStats struct {
 	Error             analysis.OptFloat `json:"error"`                           // docs/MODEL.md 7.4, from 35 ms after the second cycle start
+	ErrorReversed     analysis.OptFloat `json:"error_reversed_rows"`             // the same window with the authors' formula (ReversedRows, section 9 item 20)
 	Correlation       analysis.OptFloat `json:"correlation"`                     // Pearson correlation of target and rates in the same window
 	RSpikes           []int             `json:"r_spikes"`                        // spikes of each R neuron
 	Order             []string          `json:"order_before"`                    // activations (by peak), repeats collapsed
@@ -196,9 +197,12 @@ func RunExperiment(ctx context.Context, net *snn.Network, cfg Config, prot Proto
 		}
 		for g, p := range patterns {
 			st := GroupReplayStats{}
-			st.Error, st.Correlation = analysis.OptFloat(math.NaN()), analysis.OptFloat(math.NaN())
+			st.Error, st.ErrorReversed, st.Correlation = analysis.OptFloat(math.NaN()), analysis.OptFloat(math.NaN()), analysis.OptFloat(math.NaN())
 			if e, err := res.Error(ro, g, cfg.ErrorLead); err == nil {
 				st.Error = analysis.OptFloat(e)
+				if e, err := res.ErrorWith(ro, g, cfg.ErrorLead, ReversedRows); err == nil {
+					st.ErrorReversed = analysis.OptFloat(e)
+				}
 				if c, err := res.CorrelationAt(ro, g, res.CycleStarts[1]+cfg.ErrorLead); err == nil {
 					st.Correlation = analysis.OptFloat(c)
 				}

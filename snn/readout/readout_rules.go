@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/gosnn/gosnn/snn"
@@ -97,11 +98,45 @@ func Rates(times [][]float64, t0, dt float64, steps int) ([][]float64, error) {
 	return out, nil
 }
 
+// ErrorFormula names a form of the replay error of docs/MODEL.md section 7.4 (section 9 item 20).
+type ErrorFormula int
+
+const (
+	// RowToRow compares row i of the target with row i of the rates (gosnn's default).
+	RowToRow ErrorFormula = iota
+	// ReversedRows is the formula of the authors' generateSequence.m [M]: row i of the target
+	// against row n−1−i of the rates (their `rate(end:-1:1, …)`, the target not reversed), a
+	// bug of [M] kept so that errors can be compared with the paper's figures. It gives 0 for
+	// rates that play the target upside down and, on a good replay, more than RowToRow.
+	ReversedRows
+)
+
+// String returns "row-to-row" or "reversed-rows".
+func (f ErrorFormula) String() string {
+	switch f {
+	case RowToRow:
+		return "row-to-row"
+	case ReversedRows:
+		return "reversed-rows"
+	}
+	return fmt.Sprintf("ErrorFormula(%d)", int(f))
+}
+
 // Error is the error measure of docs/MODEL.md section 7.4: target and rates (elements ×
 // time, same shape) are each min-max normalised to [0, 1] over the whole matrix, and the mean
 // absolute difference over neurons and time is returned. 0 is a perfect match; a constant
-// matrix normalises to all zeros.
+// matrix normalises to all zeros. It is ErrorWith(RowToRow, target, rates).
 func Error(target, rates [][]float64) (float64, error) {
+	return ErrorWith(RowToRow, target, rates)
+}
+
+// ErrorWith is Error with the rows of rates paired with those of target as formula says
+// (RowToRow: row i with row i; ReversedRows: [M]'s row n−1−i). The min-max normalisation
+// is over the whole matrix, so it does not depend on the pairing.
+func ErrorWith(formula ErrorFormula, target, rates [][]float64) (float64, error) {
+	if formula != RowToRow && formula != ReversedRows {
+		return 0, fmt.Errorf("readout: Error: unknown formula %v", formula)
+	}
 	if len(target) == 0 || len(target) != len(rates) {
 		return 0, fmt.Errorf("readout: Error: %d target rows vs %d rate rows", len(target), len(rates))
 	}
@@ -120,6 +155,9 @@ func Error(target, rates [][]float64) (float64, error) {
 		}
 	}
 	a, b := minMaxNormalize(target), minMaxNormalize(rates)
+	if formula == ReversedRows {
+		slices.Reverse(b)
+	}
 	var sum float64
 	for i := range a {
 		for k := range a[i] {

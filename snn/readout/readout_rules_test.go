@@ -160,6 +160,55 @@ func TestReadoutError(t *testing.T) {
 	}
 }
 
+// TestReadoutErrorFormulas: the authors' reversed-row formula (docs/MODEL.md section 9 item 20)
+// against gosnn's row-to-row one on hand-made three-element cases: a perfect replay, the same
+// replay upside down (the two swap), and a replay symmetric under row reversal (they agree).
+func TestReadoutErrorFormulas(t *testing.T) {
+	target := [][]float64{{10, 0, 0, 0}, {0, 10, 0, 0}, {0, 0, 10, 10}}
+	tests := []struct {
+		name              string
+		rates             [][]float64
+		rowToRow, reverse float64
+	}{
+		// Normalised, the target is {1 0 0 0; 0 1 0 0; 0 0 1 1}. Swapping rows 0 and 2
+		// mismatches 3 values in each of them: 6 of 12.
+		{"perfect replay", target, 0, 6.0 / 12},
+		{"upside down", [][]float64{{0, 0, 10, 10}, {0, 10, 0, 0}, {10, 0, 0, 0}}, 6.0 / 12, 0},
+		// {1 1 1 1; 0 0 0 0; 1 1 1 1}: 3 + 1 + 2 mismatches either way.
+		{"symmetric rows", [][]float64{{5, 5, 5, 5}, {0, 0, 0, 0}, {5, 5, 5, 5}}, 6.0 / 12, 6.0 / 12},
+		// {1 0 0 0; 0 0 0 0; 0 0 0 0}: row to row 0 + 1 + 2 = 3; reversed 1 + 1 + 3 = 5.
+		{"first element only", [][]float64{{8, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}}, 3.0 / 12, 5.0 / 12},
+	}
+	for _, tc := range tests {
+		for _, f := range []struct {
+			formula ErrorFormula
+			want    float64
+		}{{RowToRow, tc.rowToRow}, {ReversedRows, tc.reverse}} {
+			got, err := ErrorWith(f.formula, target, tc.rates)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(got-f.want) > 1e-12 {
+				t.Errorf("%s, %v: error %v, want %v", tc.name, f.formula, got, f.want)
+			}
+		}
+	}
+	if e, _ := Error(target, target); e != 0 {
+		t.Errorf("Error is not the row-to-row form: %v", e)
+	}
+	rates := [][]float64{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 9, 9, 9}}
+	before := [][]float64{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 9, 9, 9}}
+	if _, err := ErrorWith(ReversedRows, target, rates); err != nil || !reflect.DeepEqual(rates, before) {
+		t.Errorf("ReversedRows changed its argument (%v) or failed: %v", rates, err)
+	}
+	if _, err := ErrorWith(ErrorFormula(7), target, rates); err == nil {
+		t.Error("unknown formula accepted")
+	}
+	if ReversedRows.String() != "reversed-rows" || RowToRow.String() != "row-to-row" {
+		t.Errorf("names %q, %q", RowToRow, ReversedRows)
+	}
+}
+
 // clusterSpikes returns one spike of each neuron of cluster k of cl.
 func clusterSpikes(cl snn.Clusters, k int) []int32 {
 	var s []int32
@@ -333,6 +382,49 @@ func TestCycleInOrder(t *testing.T) {
 	for _, tc := range tests {
 		if got := cycleInOrder(tc.acts, 0, 345, abcb); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestReplayErrorFormulas: ReplayResult.ErrorWith and ErrorAtWith reverse the rows of the
+// group asked for only: group 1 replayed upside down scores 0 with the authors' formula and
+// not row to row; group 0 replayed exactly scores the opposite (docs/MODEL.md section 9 item 20).
+func TestReplayErrorFormulas(t *testing.T) {
+	p0 := &Pattern{DT: 0.1, Rates: [][]float64{{10, 10, 1, 1}, {1, 1, 10, 10}}}
+	p1 := &Pattern{DT: 0.1, Rates: [][]float64{{10, 1, 1, 1}, {1, 10, 1, 1}, {1, 1, 10, 10}}}
+	ro, err := New(readoutTestNet(t, 1), DefaultConfig(), p0, p1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pad = 3 // columns before the window
+	row := func(v ...float64) []float64 { return append(make([]float64, pad), v...) }
+	res := &ReplayResult{Start: 0, DT: 0.1, CycleStarts: []float64{0, 0.1 * pad}, Rates: [][]float64{
+		row(5, 5, 0, 0), row(0, 0, 5, 5), // group 0: the pattern
+		row(0, 0, 7, 7), row(0, 7, 0, 0), row(7, 0, 0, 0), // group 1: upside down
+	}}
+	lead := 0.1 // the window starts one step after the second cycle start: column pad
+	for _, tc := range []struct {
+		g                  int
+		rowToRow, reversed bool // whether each error is 0
+	}{{0, true, false}, {1, false, true}} {
+		for _, f := range []struct {
+			formula ErrorFormula
+			zero    bool
+		}{{RowToRow, tc.rowToRow}, {ReversedRows, tc.reversed}} {
+			e, err := res.ErrorWith(ro, tc.g, lead, f.formula)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at, err := res.ErrorAtWith(ro, tc.g, res.CycleStarts[1]+lead, f.formula)
+			if err != nil || at != e {
+				t.Errorf("group %d %v: ErrorAtWith %v (%v), ErrorWith %v", tc.g, f.formula, at, err, e)
+			}
+			if (e == 0) != f.zero || e < 0 || e > 1 {
+				t.Errorf("group %d %v: error %v, want zero: %v", tc.g, f.formula, e, f.zero)
+			}
+		}
+		if e, _ := res.Error(ro, tc.g, lead); (e == 0) != tc.rowToRow {
+			t.Errorf("group %d: Error %v is not the row-to-row form", tc.g, e)
 		}
 	}
 }
