@@ -7,6 +7,12 @@ package stdlib
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/display
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/maesdata
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn/analysis
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn/audio
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn/experiment
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn/protocol
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn/readout
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn/snnio
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn/snnplot
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/snn/paper
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosnn/gosnn/sweep
@@ -24,4 +30,4 @@ package stdlib
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract gonum.org/v1/plot/vg/vgsvg
 
 // The documentation index used by completion and inspect (see docs.go).
-//go:generate go run ./internal/gendoc -o docs.json github.com/gosnn/gosnn/display github.com/gosnn/gosnn/maesdata github.com/gosnn/gosnn/snn github.com/gosnn/gosnn/snn/snnplot github.com/gosnn/gosnn/snn/paper github.com/gosnn/gosnn/sweep gonum.org/v1/gonum/mat gonum.org/v1/gonum/stat gonum.org/v1/gonum/stat/distuv gonum.org/v1/gonum/floats gonum.org/v1/gonum/dsp/fourier gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/plotutil gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw gonum.org/v1/plot/vg/vgimg gonum.org/v1/plot/vg/vgsvg bytes context errors fmt image image/color io math math/rand os sort strconv strings sync time
+//go:generate go run ./internal/gendoc -o docs.json github.com/gosnn/gosnn/display github.com/gosnn/gosnn/maesdata github.com/gosnn/gosnn/snn github.com/gosnn/gosnn/snn/analysis github.com/gosnn/gosnn/snn/audio github.com/gosnn/gosnn/snn/experiment github.com/gosnn/gosnn/snn/protocol github.com/gosnn/gosnn/snn/readout github.com/gosnn/gosnn/snn/snnio github.com/gosnn/gosnn/snn/snnplot github.com/gosnn/gosnn/snn/paper github.com/gosnn/gosnn/sweep gonum.org/v1/gonum/mat gonum.org/v1/gonum/stat gonum.org/v1/gonum/stat/distuv gonum.org/v1/gonum/floats gonum.org/v1/gonum/dsp/fourier gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/plotutil gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw gonum.org/v1/plot/vg/vgimg gonum.org/v1/plot/vg/vgsvg bytes context errors fmt image image/color io math math/rand os sort strconv strings sync time
