@@ -160,3 +160,22 @@ func ExampleTimingVariability() {
 	// SD 1.6 ms at mean 75 ms
 	// sqrt fit: k = 0.198, RMSE 0.151 ms; linear: 0.0257 per ms, RMSE 0.244 ms
 }
+
+// TestTimingVariabilityVarianceLine: with a fixed jitter j² added to a diffusion D·t, the
+// variance line recovers both exactly, and the pure √t law (j = 0) has a zero intercept.
+func TestTimingVariabilityVarianceLine(t *testing.T) {
+	means := []float64{0, 25, 100, 225, 400, 625}
+	for _, c := range []struct{ jitter2, d float64 }{{0, 0.04}, {50, 0.3}, {9, 0.0}} {
+		sds := make([]float64, len(means))
+		for k, x := range means {
+			sds[k] = math.Sqrt(c.jitter2 + c.d*x)
+		}
+		f, err := TimingVariability(tTimes(means, sds))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(f.VarIntercept-c.jitter2) > 1e-9 || math.Abs(f.VarSlope-c.d) > 1e-12 || f.VarRMSE > 1e-6 {
+			t.Errorf("SD² = %v + %v·t: fitted %v + %v·t (RMSE %v)", c.jitter2, c.d, f.VarIntercept, f.VarSlope, f.VarRMSE)
+		}
+	}
+}

@@ -34,6 +34,10 @@ func TestTimingVariabilityAuthors(t *testing.T) {
 	if math.Abs(f.SqrtK-0.21) > 0.01 || math.Abs(f.SqrtRMSE-0.22) > 0.02 || math.Abs(f.LinRMSE-0.82) > 0.03 {
 		t.Errorf("k = %.3f, RMSE √ %.3f, linear %.3f; docs/MODEL.md A10 has 0.21, 0.22, 0.82", f.SqrtK, f.SqrtRMSE, f.LinRMSE)
 	}
+	// The variance grows linearly from a small jitter: SD² ≈ 0.65 + 0.044·t.
+	if !(f.VarSlope > 0.03 && f.VarSlope < 0.06) || !(math.Abs(f.VarIntercept) < 2) {
+		t.Errorf("variance line %.3f + %.4f·t: want a slope of ≈ 0.044 ms²/ms and an intercept under 2 ms²", f.VarIntercept, f.VarSlope)
+	}
 	if math.Abs(f.MeanMs[1]-22.8) > 0.1 {
 		t.Errorf("first step %.2f ms, want ≈ 22.8 (A10)", f.MeanMs[1])
 	}
