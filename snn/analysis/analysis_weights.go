@@ -448,17 +448,28 @@ func ReducedWeightsWith(form ReducedForm, w mat.Matrix, cl snn.Clusters, nE, iGr
 		}
 		return bounds[g], bounds[g+1]
 	}
+	// Sum every block in one pass over the rows (row by row, so that a WeightView reads each
+	// row once); within a block the terms are added in the same order as block by block.
+	sums := make([]float64, G*G)
+	for a := 0; a < G; a++ {
+		a0, a1 := group(a)
+		for i := a0; i < a1; i++ {
+			for b := 0; b < G; b++ {
+				b0, b1 := group(b)
+				s := sums[a*G+b]
+				for j := b0; j < b1; j++ {
+					s += w.At(i, j)
+				}
+				sums[a*G+b] = s
+			}
+		}
+	}
 	out := mat.NewDense(G, G, nil)
 	for a := 0; a < G; a++ {
 		a0, a1 := group(a)
 		for b := 0; b < G; b++ {
 			b0, b1 := group(b)
-			s := 0.0
-			for i := a0; i < a1; i++ {
-				for j := b0; j < b1; j++ {
-					s += w.At(i, j)
-				}
-			}
+			s := sums[a*G+b]
 			v := s / float64(a1-a0) / float64(b1-b0)
 			if form == TotalInput {
 				v = s / float64(a1-a0)

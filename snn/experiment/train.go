@@ -309,10 +309,11 @@ func (o *TrainOptions) run(ctx context.Context, env Env) (*TrainResult, error) {
 
 // summarize fills the weight statistics of r from the trained network.
 func (r *TrainResult) summarize(net *snn.Network, setup snn.Setup, order []int) error {
-	w := net.WeightMatrix()
+	// Row by row from the synapse storage: WeightMatrix would copy (NE+NI)² weights (512 MB
+	// for the 80-cluster network).
+	w := analysis.NewWeightView(net)
 	ne := net.Size(snn.PopE)
-	ee := w.Slice(0, ne, 0, ne)
-	cm, err := analysis.ChainBlockMeans(ee, net.Clusters(), order)
+	cm, err := analysis.ChainBlockMeans(w, net.Clusters(), order)
 	if err != nil {
 		return err
 	}
