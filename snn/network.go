@@ -102,6 +102,7 @@ type Network struct {
 	threads int
 	ready   bool // workers and splits match the current populations and threads
 	workers []*worker
+	prof    *stepProf // thread-scaling instrumentation (scaling.go): nil outside tests
 
 	spikeMons []*SpikeMonitor
 	stateMons []*StateMonitor

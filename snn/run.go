@@ -444,50 +444,123 @@ func (n *Network) runChunk(c int) {
 	}
 	n.plasticNow = n.plastic && active
 	ctl := len(n.controls) > 0
+	prof := n.prof
+	var t0 int64
+	if prof != nil {
+		if len(prof.ns) < len(n.workers) {
+			prof.ns = append(prof.ns, make([][nPhases]int64, len(n.workers)-len(prof.ns))...)
+			prof.ltp = append(prof.ltp, make([][]int32, len(n.workers)-len(prof.ltp))...)
+			prof.work = append(prof.work, make([][]int32, len(n.workers)-len(prof.work))...)
+			prof.cur = append(prof.cur, make([]int64, len(n.workers)-len(prof.cur))...)
+		}
+		prof.steps += int64(c)
+		prof.chunks++
+		defer prof.lock()()
+	}
 	if len(n.workers) == 1 {
 		wk := n.workers[0]
 		for k := 0; k < c; k++ {
+			var t int64
+			if prof != nil {
+				t = prof.now()
+			}
 			n.integrate(wk, s0+int64(k), k)
+			if prof != nil {
+				t = prof.lap(0, phIntegrate, t)
+			}
 			n.deliver(wk, k)
+			if prof != nil {
+				t = prof.lap(0, phDeliver, t)
+			}
+			if n.plasticNow {
+				n.stepPlasticity(wk, k)
+			}
+			if prof != nil {
+				t = prof.lap(0, phLTP, t)
+			}
 			if ctl {
 				n.control(s0+int64(k), k)
 			}
-		}
-	} else {
-		b := newBarrier(len(n.workers))
-		var wg sync.WaitGroup
-		// With plasticity, a second barrier keeps workers from updating traces (in the
-		// next integration) that others still read in delivery. Control functions run on
-		// worker 0 between two barriers: after every delivery, before any integration.
-		b2 := n.plasticNow || ctl
-		body := func(wk *worker) {
-			for k := 0; k < c; k++ {
-				n.integrate(wk, s0+int64(k), k)
-				b.wait()
-				n.deliver(wk, k)
-				if b2 {
-					b.wait()
-				}
-				if ctl {
-					if wk.id == 0 {
-						n.control(s0+int64(k), k)
-					}
-					b.wait()
-				}
+			if prof != nil {
+				prof.lap(0, phControl, t)
 			}
 		}
-		for _, wk := range n.workers[1:] {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				body(wk)
-			}()
-		}
-		body(n.workers[0])
-		wg.Wait()
+	} else {
+		n.runWorkers(s0, c, ctl)
+	}
+	if prof != nil {
+		t0 = prof.now()
+		defer func() { prof.serial += prof.now() - t0 }()
 	}
 	n.collect(s0, c)
 	n.step = s0 + int64(c) - 1
+}
+
+// runWorkers runs c steps on the workers, worker 0 on the calling goroutine.
+func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
+	b := newBarrier(len(n.workers))
+	var wg sync.WaitGroup
+	// With plasticity, a second barrier keeps workers from updating traces (in the
+	// next integration) that others still read in delivery. Control functions run on
+	// worker 0 between two barriers: after every delivery, before any integration.
+	b2 := n.plasticNow || ctl
+	prof := n.prof
+	body := func(wk *worker) {
+		var t int64
+		if prof != nil {
+			defer prof.lock()()
+			t = prof.now()
+		}
+		for k := 0; k < c; k++ {
+			n.integrate(wk, s0+int64(k), k)
+			if prof != nil {
+				t = prof.lap(wk.id, phIntegrate, t)
+			}
+			b.wait()
+			if prof != nil {
+				t = prof.lap(wk.id, phWait1, t)
+			}
+			n.deliver(wk, k)
+			if prof != nil {
+				t = prof.lap(wk.id, phDeliver, t)
+			}
+			if n.plasticNow {
+				ltp0 := wk.ltp
+				n.stepPlasticity(wk, k)
+				if prof != nil {
+					t = prof.lap(wk.id, phLTP, t)
+					prof.addLTP(wk, ltp0)
+				}
+			}
+			if b2 {
+				b.wait()
+				if prof != nil {
+					t = prof.lap(wk.id, phWait2, t)
+				}
+			}
+			if ctl {
+				if wk.id == 0 {
+					n.control(s0+int64(k), k)
+				}
+				b.wait()
+				if prof != nil {
+					t = prof.lap(wk.id, phControl, t)
+				}
+			}
+			if prof != nil {
+				prof.endStep(wk.id)
+			}
+		}
+	}
+	for _, wk := range n.workers[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body(wk)
+		}()
+	}
+	body(n.workers[0])
+	wg.Wait()
 }
 
 // collect passes the chunk's spikes, in time and then index order, to the spike counters and

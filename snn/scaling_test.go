@@ -1,0 +1,139 @@
+package snn
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// profThreadClock is the CPU clock of the calling thread where the platform has one (Linux),
+// else nil (wall time).
+var profThreadClock func() int64
+
+// scalingNet builds the bench scenario sc ("static" or "train") of the full network.
+func scalingNet(t testing.TB, sc string, threads int) *Network {
+	t.Helper()
+	s := PaperSetup()
+	s.Config.Threads = threads
+	var (
+		n   *Network
+		err error
+	)
+	if sc == "static" {
+		n, err = New(s.Config)
+	} else {
+		n, err = s.Build()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc == "train" {
+		n.SetPlastic(true)
+		if err := n.ScheduleStimuli(TrainingSchedule(30, 1e7), DefaultTrainingDrive()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
+}
+
+// phaseReport formats a profile: ns per step of each phase, per worker.
+func phaseReport(p *stepProf, wall time.Duration) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d steps, wall %.1f µs/step, serial %.2f µs/step (phases: thread CPU time)\n", p.steps,
+		float64(wall.Nanoseconds())/float64(p.steps)/1e3, float64(p.serial)/float64(p.steps)/1e3)
+	fmt.Fprintf(&b, "%-8s", "worker")
+	for _, name := range phaseNames {
+		fmt.Fprintf(&b, " %9s", name)
+	}
+	b.WriteString("   (µs per step)\n")
+	for id, ns := range p.ns {
+		fmt.Fprintf(&b, "%-8d", id)
+		for _, v := range ns {
+			fmt.Fprintf(&b, " %9.2f", float64(v)/float64(p.steps)/1e3)
+		}
+		b.WriteString("\n")
+	}
+	if len(p.work) > 1 && len(p.work[0]) > 0 {
+		// Per-step balance of all the work: the step waits for the busiest worker.
+		var sum, maxSum int64
+		for k := range p.work[0] {
+			var m int32
+			for _, l := range p.work {
+				sum += int64(l[k])
+				m = max(m, l[k])
+			}
+			maxSum += int64(m)
+		}
+		steps := float64(len(p.work[0]))
+		fmt.Fprintf(&b, "work per step %.2f µs; busiest worker %.2f µs per step (balanced: %.2f)\n",
+			float64(sum)/steps/1e3, float64(maxSum)/steps/1e3, float64(sum)/steps/1e3/float64(len(p.work)))
+	}
+	if len(p.ltp) > 1 && len(p.ltp[0]) > 0 {
+		// Per-step balance of the LTP work: the step waits for the busiest worker.
+		var sum, maxSum int64
+		for k := range p.ltp[0] {
+			var m int32
+			for _, l := range p.ltp {
+				sum += int64(l[k])
+				m = max(m, l[k])
+			}
+			maxSum += int64(m)
+		}
+		fmt.Fprintf(&b, "LTP synapses per step %.0f; busiest worker %.0f per step (balanced: %.0f)\n",
+			float64(sum)/float64(len(p.ltp[0])), float64(maxSum)/float64(len(p.ltp[0])),
+			float64(sum)/float64(len(p.ltp[0]))/float64(len(p.ltp)))
+	}
+	return b.String()
+}
+
+// TestPhaseProfile runs the static and train scenarios with the instrumentation on, at 1 and
+// 2 threads, and logs the time per phase and worker (go test -v -run TestPhaseProfile; the
+// environment variable GOSNN_PHASE_MS sets the simulated time, 200 ms by default). It checks
+// that the instrumentation sees every step and every worker, and changes no spike.
+func TestPhaseProfile(t *testing.T) {
+	ms := 200.0
+	if v := os.Getenv("GOSNN_PHASE_MS"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 {
+			t.Fatalf("GOSNN_PHASE_MS=%q: want a positive number", v)
+		}
+		ms = f
+	} else if testing.Short() {
+		ms = 50
+	}
+	for _, sc := range []string{"static", "train"} {
+		var spikes []int64
+		for _, th := range []int{1, 2} {
+			n := scalingNet(t, sc, th)
+			p := n.profile(true)
+			p.clock, p.lockThreads = profThreadClock, profThreadClock != nil
+			t0 := time.Now()
+			if err := n.Run(ms); err != nil {
+				t.Fatal(err)
+			}
+			wall := time.Since(t0)
+			t.Logf("%s, %d threads: %s", sc, th, phaseReport(p, wall))
+			if want := int64(ms / n.DT()); p.steps != want {
+				t.Errorf("%s, %d threads: profile counts %d steps, want %d", sc, th, p.steps, want)
+			}
+			if len(p.ns) != th {
+				t.Errorf("%s, %d threads: profile has %d workers", sc, th, len(p.ns))
+			}
+			for id, ns := range p.ns {
+				if ns[phIntegrate] <= 0 || ns[phDeliver] <= 0 {
+					t.Errorf("%s, worker %d: integrate %d ns, deliver %d ns: want > 0", sc, id, ns[phIntegrate], ns[phDeliver])
+				}
+				if sc == "train" && ns[phLTP] <= 0 {
+					t.Errorf("train, worker %d: no LTP time", id)
+				}
+			}
+			spikes = append(spikes, n.SpikeCount(PopE), n.SpikeCount(PopI))
+		}
+		if spikes[0] != spikes[2] || spikes[1] != spikes[3] {
+			t.Errorf("%s: spikes E/I %d/%d at 1 thread, %d/%d at 2", sc, spikes[0], spikes[1], spikes[2], spikes[3])
+		}
+	}
+}
