@@ -413,36 +413,18 @@ func (n *Network) spikePlasticity(pr *projection, q0, q1 int32) {
 	}
 }
 
-// stepPlasticity applies LTP and postsynaptic iSTDP of step c on the worker's rows.
-func (n *Network) stepPlasticity(wk *worker, c int) {
+// stepPlasticity applies LTP (when ltp is true; with several workers, ltpShare does it) and
+// postsynaptic iSTDP of step c on the worker's rows.
+func (n *Network) stepPlasticity(wk *worker, c int, ltp bool) {
 	for _, r := range n.vrules {
 		pr := r.pr
-		if !pr.plastic {
+		if !ltp || !pr.plastic {
 			continue
 		}
 		post := n.pops[pr.post]
-		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
-		xb, wmin, wmax := r.xb, r.r.WMin, r.r.WMax
 		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
-			v, up := post.nrn[j].v, post.up[j]
-			if v <= th || up <= tl {
-				continue
-			}
-			f := r.dtA * (v - th) * (up - tl)
-			k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
-			wk.ltp += int64(k1 - k0)
-			row, col := pr.w[k0:k1], pr.col[k0:k1]
-			if r.r.SoftBound {
-				inv := 1 / wmax
-				for q, i := range col {
-					// The soft factor keeps w below WMax whenever f·x̄ < WMax; the cap
-					// is for larger steps.
-					row[q] = min(max(row[q]+f*xb[i]*(1-row[q]*inv), wmin), wmax)
-				}
-			} else {
-				for q, i := range col {
-					row[q] = min(row[q]+f*xb[i], wmax)
-				}
+			if f, ok := r.ltpFactor(post, j); ok {
+				wk.ltp += int64(r.ltpRow(j, f))
 			}
 		}
 	}
@@ -461,4 +443,37 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 			}
 		}
 	}
+}
+
+// ltpFactor returns dt·A_LTP·(V−θ_LTP)·(ū+−θ_LTD) of postsynaptic neuron j, and whether it is
+// depolarised enough for LTP (docs/MODEL.md 5.1).
+func (r *vstdpRule) ltpFactor(post *population, j int) (float64, bool) {
+	th, tl := r.r.ThetaLTP, r.r.ThetaLTD
+	v, up := post.nrn[j].v, post.up[j]
+	if v <= th || up <= tl {
+		return 0, false
+	}
+	return r.dtA * (v - th) * (up - tl), true
+}
+
+// ltpRow applies LTP with factor f to the row of postsynaptic neuron j and returns the
+// number of synapses it visited.
+func (r *vstdpRule) ltpRow(j int, f float64) int {
+	pr := r.pr
+	xb, wmin, wmax := r.xb, r.r.WMin, r.r.WMax
+	k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
+	row, col := pr.w[k0:k1], pr.col[k0:k1]
+	if r.r.SoftBound {
+		inv := 1 / wmax
+		for q, i := range col {
+			// The soft factor keeps w below WMax whenever f·x̄ < WMax; the cap
+			// is for larger steps.
+			row[q] = min(max(row[q]+f*xb[i]*(1-row[q]*inv), wmin), wmax)
+		}
+	} else {
+		for q, i := range col {
+			row[q] = min(row[q]+f*xb[i], wmax)
+		}
+	}
+	return int(k1 - k0)
 }

@@ -267,12 +267,13 @@ func (n *Network) control(s int64, c int) {
 // worker is one thread's share: a contiguous range of every population.
 type worker struct {
 	id     int
-	lo, hi []int     // per population
-	kin    []kin     // per population
-	buf    [][]int32 // per population: local indices of the chunk's spikes
-	cnt    []int32   // per population: entries used in buf
-	start  [][]int32 // per population: start[c] is the first entry of chunk step c
-	hits   [][]int32 // per population: scratch for arrivals
+	lo, hi []int      // per population
+	kin    []kin      // per population
+	buf    [][]int32  // per population: local indices of the chunk's spikes
+	cnt    []int32    // per population: entries used in buf
+	start  [][]int32  // per population: start[c] is the first entry of chunk step c
+	hits   [][]int32  // per population: scratch for arrivals
+	rows   []ltpEntry // rows of this worker's range due for LTP in the step (share.go)
 	rec    []recEntry
 	ltp    int64 // LTP synapse updates by this worker (LTPUpdates)
 	_      [56]byte
@@ -473,7 +474,7 @@ func (n *Network) runChunk(c int) {
 				t = prof.lap(0, phDeliver, t)
 			}
 			if n.plasticNow {
-				n.stepPlasticity(wk, k)
+				n.stepPlasticity(wk, k, true)
 			}
 			if prof != nil {
 				t = prof.lap(0, phLTP, t)
@@ -504,6 +505,8 @@ func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
 	// next integration) that others still read in delivery. Control functions run on
 	// worker 0 between two barriers: after every delivery, before any integration.
 	b2 := n.plasticNow || ctl
+	// With LTP shared among the workers (share.go), a barrier separates the deliveries from it.
+	shared := n.ltpShared()
 	prof := n.prof
 	body := func(wk *worker) {
 		var t int64
@@ -526,7 +529,18 @@ func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
 			}
 			if n.plasticNow {
 				ltp0 := wk.ltp
-				n.stepPlasticity(wk, k)
+				n.stepPlasticity(wk, k, !shared)
+				if shared {
+					n.ltpCollect(wk)
+					if prof != nil {
+						t = prof.lap(wk.id, phDeliver, t)
+					}
+					b.wait()
+					if prof != nil {
+						t = prof.lap(wk.id, phWaitLTP, t)
+					}
+					n.ltpShare(wk)
+				}
 				if prof != nil {
 					t = prof.lap(wk.id, phLTP, t)
 					prof.addLTP(wk, ltp0)

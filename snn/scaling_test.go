@@ -137,3 +137,57 @@ func TestPhaseProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestLTPShared runs 100 ms of the train scenario at 1, 2 and 3 threads: the weights and
+// spikes are bit-identical, and with several workers the LTP of every step is split evenly
+// (share.go): no worker updates more than its share of the step's synapses plus one row.
+func TestLTPShared(t *testing.T) {
+	var ref []float64
+	var refSpikes int64
+	for _, th := range []int{1, 2, 3} {
+		n := scalingNet(t, "train", th)
+		p := n.profile(true)
+		if err := n.Run(100); err != nil {
+			t.Fatal(err)
+		}
+		w := n.WeightMatrix().RawMatrix().Data
+		if ref == nil {
+			ref, refSpikes = w, n.SpikeCount(PopE)
+		} else {
+			if n.SpikeCount(PopE) != refSpikes {
+				t.Errorf("%d threads: %d E spikes, %d at 1 thread", th, n.SpikeCount(PopE), refSpikes)
+			}
+			for i := range w {
+				if w[i] != ref[i] {
+					t.Fatalf("%d threads: weight %d = %v, %v at 1 thread", th, i, w[i], ref[i])
+				}
+			}
+		}
+		if th == 1 {
+			continue
+		}
+		maxRow := 0
+		pr := n.vrules[0].pr
+		for j := range len(pr.rowPtr) - 1 {
+			maxRow = max(maxRow, int(pr.rowPtr[j+1]-pr.rowPtr[j]))
+		}
+		var busy int
+		for k := range p.ltp[0] {
+			sum, m := 0, 0
+			for _, l := range p.ltp {
+				sum += int(l[k])
+				m = max(m, int(l[k]))
+			}
+			if sum > 0 {
+				busy++
+			}
+			if m > sum/th+maxRow {
+				t.Fatalf("%d threads, step %d: the busiest worker updated %d of %d LTP synapses (share %d, row <= %d)",
+					th, k, m, sum, sum/th, maxRow)
+			}
+		}
+		if busy == 0 {
+			t.Fatalf("%d threads: no step with LTP", th)
+		}
+	}
+}
