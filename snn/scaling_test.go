@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -188,6 +189,55 @@ func TestLTPShared(t *testing.T) {
 		}
 		if busy == 0 {
 			t.Fatalf("%d threads: no step with LTP", th)
+		}
+	}
+}
+
+// BenchmarkBarrier measures one barrier of the step loop: ns per barrier with T goroutines
+// (each waits b.N times).
+func BenchmarkBarrier(b *testing.B) {
+	for _, th := range []int{2, 4} {
+		b.Run(fmt.Sprintf("threads=%d", th), func(b *testing.B) {
+			br := newBarrier(th)
+			var wg sync.WaitGroup
+			for range th - 1 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range b.N {
+						br.wait()
+					}
+				}()
+			}
+			for range b.N {
+				br.wait()
+			}
+			wg.Wait()
+		})
+	}
+}
+
+// BenchmarkEmptyStep measures the fixed cost of a step (barriers, spike bookkeeping, the
+// chunk loop) on a network of 8 E and 2 I neurons, reported as ns per step.
+func BenchmarkEmptyStep(b *testing.B) {
+	for _, sc := range []string{"static", "plastic"} {
+		for _, th := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", sc, th), func(b *testing.B) {
+				s := PaperSetup()
+				s.Config.NE, s.Config.NI, s.Config.Clusters, s.Config.Threads = 8, 2, 2, th
+				n, err := s.Build()
+				if err != nil {
+					b.Fatal(err)
+				}
+				n.SetPlastic(sc == "plastic")
+				b.ResetTimer()
+				for range b.N {
+					if err := n.Run(10); err != nil { // 100 steps
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100, "ns/step")
+			})
 		}
 	}
 }
