@@ -291,10 +291,10 @@ type recEntry struct {
 // prepare (re)builds the workers and the per-worker delivery splits when populations,
 // projections, monitors or the thread count have changed.
 func (n *Network) prepare() {
-	if n.ready {
+	if n.ready && len(n.workers) == n.runThreads() {
 		return
 	}
-	T := max(n.threads, 1)
+	T := n.runThreads()
 	for _, wk := range n.workers {
 		n.ltpDone += wk.ltp
 	}
@@ -456,6 +456,7 @@ func (n *Network) runChunk(c int) {
 		}
 		prof.steps += int64(c)
 		prof.chunks++
+		prof.stepStart = time.Now()
 		defer prof.lock()()
 	}
 	if len(n.workers) == 1 {
@@ -484,6 +485,7 @@ func (n *Network) runChunk(c int) {
 			}
 			if prof != nil {
 				prof.lap(0, phControl, t)
+				prof.endStep(0)
 			}
 		}
 	} else {
@@ -513,6 +515,9 @@ func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
 		if prof != nil {
 			defer prof.lock()()
 			t = prof.now()
+			if wk.id == 0 {
+				prof.stepStart = time.Now()
+			}
 		}
 		for k := 0; k < c; k++ {
 			n.integrate(wk, s0+int64(k), k)

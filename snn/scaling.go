@@ -36,6 +36,8 @@ type stepProf struct {
 	ltp         [][]int32        // per worker: LTP synapse updates of each step (plastic runs)
 	work        [][]int32        // per worker: ns of work (phases other than waits) of each step
 	cur         []int64          // per worker: work of the current step so far
+	stepWall    []int32          // wall ns of each step on worker 0 (start to end of its step)
+	stepStart   time.Time        // start of worker 0's current step
 	serial      int64            // ns on the calling goroutine around the workers' chunks
 	steps       int64
 	chunks      int64
@@ -67,10 +69,16 @@ func (p *stepProf) lap(id int, ph int, t int64) int64 {
 	return now
 }
 
-// endStep records the work of worker id in the step that ends.
+// endStep records the work of worker id in the step that ends (and, for worker 0, the step's
+// wall time).
 func (p *stepProf) endStep(id int) {
 	p.work[id] = append(p.work[id], int32(p.cur[id]))
 	p.cur[id] = 0
+	if id == 0 {
+		now := time.Now()
+		p.stepWall = append(p.stepWall, int32(now.Sub(p.stepStart)))
+		p.stepStart = now
+	}
 }
 
 // lock locks the calling goroutine to its thread when the profile asks for it, and returns

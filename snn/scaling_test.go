@@ -3,6 +3,8 @@ package snn
 import (
 	"fmt"
 	"os"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -238,6 +240,145 @@ func BenchmarkEmptyStep(b *testing.B) {
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100, "ns/step")
 			})
+		}
+	}
+}
+
+// TestMeasureThreadsBySize measures the wall time per step at 1 and 2 threads (or up to
+// GOSNN_MEASURE_THREADS) for a range of network sizes of the paper's size family
+// (Config.Scaled), static and with plasticity, as the 10th percentile of the per-step wall
+// times of worker 0 over 200 ms: on a machine loaded by other jobs the lower part of the
+// distribution is the steps where no worker was descheduled. It is the measurement behind
+// defaultThreads; it runs only with GOSNN_MEASURE=1 (go test -v -run TestMeasureThreadsBySize).
+func TestMeasureThreadsBySize(t *testing.T) {
+	if os.Getenv("GOSNN_MEASURE") != "1" {
+		t.Skip("a measurement: set GOSNN_MEASURE=1")
+	}
+	maxT := 2
+	if v, err := strconv.Atoi(os.Getenv("GOSNN_MEASURE_THREADS")); err == nil && v > 0 {
+		maxT = v
+	}
+	sizes := []int{120, 240, 480, 960, 2400, 4800}
+	if v := os.Getenv("GOSNN_MEASURE_NE"); v != "" {
+		sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			ne, err := strconv.Atoi(f)
+			if err != nil || ne <= 0 || ne%30 != 0 {
+				t.Fatalf("GOSNN_MEASURE_NE: %q: want multiples of 30", f)
+			}
+			sizes = append(sizes, ne)
+		}
+	}
+	for _, sc := range []string{"static", "plastic"} {
+		for _, ne := range sizes {
+			line := fmt.Sprintf("%-7s N=%5d:", sc, ne+ne/4)
+			for th := 1; th <= maxT; th++ {
+				s := PaperSetup()
+				s.Config = s.Config.Scaled(float64(ne) / 2400)
+				s.Config.Threads = th
+				n, err := s.Build()
+				if err != nil {
+					t.Fatal(err)
+				}
+				n.SetPlastic(sc == "plastic")
+				if err := n.Run(100); err != nil {
+					t.Fatal(err)
+				}
+				p := n.profile(true)
+				if err := n.Run(200); err != nil {
+					t.Fatal(err)
+				}
+				w := slices.Clone(p.stepWall)
+				slices.Sort(w)
+				line += fmt.Sprintf("  %d threads p10 %7.2f p50 %7.2f µs/step", th, float64(w[len(w)/10])/1e3, float64(w[len(w)/2])/1e3)
+			}
+			t.Log(line)
+		}
+	}
+}
+
+// TestMeasureBarrier measures the barrier of the step loop with 2 goroutines (or
+// GOSNN_MEASURE_THREADS) as the 10th percentile over windows of 16 barriers, robust against a
+// loaded machine; it runs only with GOSNN_MEASURE=1.
+func TestMeasureBarrier(t *testing.T) {
+	if os.Getenv("GOSNN_MEASURE") != "1" {
+		t.Skip("a measurement: set GOSNN_MEASURE=1")
+	}
+	th := 2
+	if v, err := strconv.Atoi(os.Getenv("GOSNN_MEASURE_THREADS")); err == nil && v > 1 {
+		th = v
+	}
+	const windows, per = 20000, 16
+	br := newBarrier(th)
+	var wg sync.WaitGroup
+	for range th - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range windows * per {
+				br.wait()
+			}
+		}()
+	}
+	ns := make([]int64, windows)
+	for i := range ns {
+		t0 := time.Now()
+		for range per {
+			br.wait()
+		}
+		ns[i] = int64(time.Since(t0)) / per
+	}
+	wg.Wait()
+	slices.Sort(ns)
+	t.Logf("%d goroutines: ns per barrier: min %d, p10 %d, p50 %d", th, ns[0], ns[windows/10], ns[windows/2])
+}
+
+// TestDefaultThreads checks the default thread rule (threads.go) and that networks use it
+// when Threads is 0, following their size.
+func TestDefaultThreads(t *testing.T) {
+	for _, tc := range []struct{ neurons, procs, want int }{
+		{0, 8, 1}, {10, 8, 1}, {249, 8, 1}, {499, 8, 1}, {500, 8, 2}, {750, 8, 3},
+		{3000, 2, 2}, {3000, 8, 8}, {3000, 16, 12}, {8000, 64, 32}, {8000, 1, 1},
+	} {
+		if got := defaultThreads(tc.neurons, tc.procs); got != tc.want {
+			t.Errorf("defaultThreads(%d, %d) = %d, want %d", tc.neurons, tc.procs, got, tc.want)
+		}
+	}
+	procs := runtime.GOMAXPROCS(0)
+	for _, ne := range []int{40, 2400} {
+		cfg := DefaultConfig()
+		cfg.NE, cfg.NI, cfg.Clusters = ne, ne/4, ne/40
+		n, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := defaultThreads(ne+ne/4, procs)
+		if n.Threads() != want {
+			t.Errorf("%d neurons, GOMAXPROCS %d: Threads() = %d, want %d", ne+ne/4, procs, n.Threads(), want)
+		}
+		if err := n.Run(1); err != nil {
+			t.Fatal(err)
+		}
+		if len(n.workers) != want {
+			t.Errorf("%d neurons: the run used %d workers, want %d", ne+ne/4, len(n.workers), want)
+		}
+		if ne == 40 {
+			if n.Threads() != 1 {
+				t.Errorf("50 neurons: Threads() = %d, want 1", n.Threads())
+			}
+			// A population added later counts: the default follows the size.
+			if _, err := n.AddPopulation("big", DefaultConfig().E, 2000, Drive{}); err != nil {
+				t.Fatal(err)
+			}
+			if want := defaultThreads(2050, procs); n.Threads() != want {
+				t.Errorf("2050 neurons: Threads() = %d, want %d", n.Threads(), want)
+			}
+		}
+		if err := n.SetThreads(3); err != nil || n.Threads() != 3 {
+			t.Errorf("SetThreads(3): %v, Threads() = %d", err, n.Threads())
+		}
+		if err := n.SetThreads(0); err != nil || n.Threads() != defaultThreads(n.totalNeurons(), procs) {
+			t.Errorf("SetThreads(0): %v, Threads() = %d", err, n.Threads())
 		}
 	}
 }
