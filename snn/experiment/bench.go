@@ -61,12 +61,12 @@ type BenchOptions struct {
 	Seed uint64 `json:"seed"`
 	// Size is the network size (BenchSizes; "" means "1x"). The readout scenario runs only
 	// at 1x (the authors' matrix).
-	Size string `json:"size,omitempty"`
+	Size string `json:"size"`
 }
 
-// DefaultBenchOptions returns the defaults of kind "bench": 2 s of the static scenario.
+// DefaultBenchOptions returns the defaults of kind "bench": 2 s of the static scenario at 1x.
 func DefaultBenchOptions() *BenchOptions {
-	return &BenchOptions{Scenario: "static", DurationMs: 2000, Seed: 1}
+	return &BenchOptions{Scenario: "static", DurationMs: 2000, Seed: 1, Size: "1x"}
 }
 
 // Kind returns "bench".
