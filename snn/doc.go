@@ -113,8 +113,10 @@
 // paper's 3000-neuron network uses up to 12; a network under 500 neurons, one). A worker's
 // share must be large against the barriers (1 per step, 3 with plasticity, 0.2-0.3 µs each
 // with 2 goroutines on the development machine): the rule keeps them under about 10 % of the
-// step. On a machine whose cores are busy with other jobs, set Threads = 1: a descheduled
-// worker stalls the others at every barrier.
+// step. Each worker adapts how long it spins at a barrier before sleeping: when its waits
+// often end asleep (a partner descheduled by other jobs), it spins less, leaving the core to
+// them. On a machine whose cores are busy with other jobs, Threads = 1 is still the faster
+// choice: a descheduled worker stalls the others at every barrier.
 //
 // # State and synapse storage
 //

@@ -206,13 +206,15 @@ func BenchmarkBarrier(b *testing.B) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
+					spins := barrierSpins
 					for range b.N {
-						br.wait()
+						br.wait(&spins)
 					}
 				}()
 			}
+			spins := barrierSpins
 			for range b.N {
-				br.wait()
+				br.wait(&spins)
 			}
 			wg.Wait()
 		})
@@ -315,16 +317,18 @@ func TestMeasureBarrier(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			spins := barrierSpins
 			for range windows * per {
-				br.wait()
+				br.wait(&spins)
 			}
 		}()
 	}
+	spins := barrierSpins
 	ns := make([]int64, windows)
 	for i := range ns {
 		t0 := time.Now()
 		for range per {
-			br.wait()
+			br.wait(&spins)
 		}
 		ns[i] = int64(time.Since(t0)) / per
 	}
@@ -380,5 +384,36 @@ func TestDefaultThreads(t *testing.T) {
 		if err := n.SetThreads(0); err != nil || n.Threads() != defaultThreads(n.totalNeurons(), procs) {
 			t.Errorf("SetThreads(0): %v, Threads() = %d", err, n.Threads())
 		}
+	}
+}
+
+// TestBarrierSpinBudget: a waiter whose partner keeps arriving late (20 ms, far beyond any
+// spin budget) ends its waits asleep and halves its spin budget each time, down to minSpins;
+// the late partner, whose waits end at once, keeps its budget.
+func TestBarrierSpinBudget(t *testing.T) {
+	br := newBarrier(2)
+	early, late := barrierSpins, barrierSpins
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 12 {
+			time.Sleep(20 * time.Millisecond)
+			br.wait(&late)
+		}
+	}()
+	var seen []int
+	for range 12 {
+		br.wait(&early)
+		seen = append(seen, early)
+	}
+	<-done
+	if early != minSpins {
+		t.Errorf("early waiter's budget after 12 late partners: %v, want to reach %d", seen, minSpins)
+	}
+	if seen[0] != barrierSpins/2 {
+		t.Errorf("budget after the first wait asleep: %d, want %d", seen[0], barrierSpins/2)
+	}
+	if late != barrierSpins {
+		t.Errorf("the last arriver's budget changed to %d", late)
 	}
 }
