@@ -102,10 +102,23 @@
 // postsynaptic neurons; with plasticity on, a second barrier follows, because delivery reads
 // the presynaptic traces (x̄, y) of other ranges that the next integration updates.
 // (Double-buffering those traces to drop the second barrier was measured 15-20 % slower on 2
-// cores.) Spikes are visited in global index order, every neuron draws its
-// Poisson input from its own SplitMix64 stream seeded from the seed and its global index, so
-// the same seed gives bit-identical results for any thread count. Threads = 1 runs without
-// goroutines or barriers.
+// cores.) LTP is the exception to "own rows": the depolarised neurons cluster (under the
+// training stimulus nearly all are in the stimulated cluster), so each worker lists its
+// depolarised rows and, after one more barrier, every worker updates an equal share of all
+// listed rows by synapse count. Spikes are visited in global index order, every row is updated
+// by one worker with the same operations, and every neuron draws its Poisson input from its
+// own SplitMix64 stream seeded from the seed and its global index, so the same seed gives
+// bit-identical results for any thread count. Threads = 1 runs without goroutines or barriers.
+//
+// Threads = 0 (Config.Threads, SetThreads) chooses the count from the network's size when a
+// run starts: one worker per 250 neurons, at least 1 and at most runtime.GOMAXPROCS(0) (the
+// paper's 3000-neuron network uses up to 12; a network under 500 neurons, one). A worker's
+// share must be large against the barriers (1 per step, 3 with plasticity, 0.2-0.3 µs each
+// with 2 goroutines on the development machine): the rule keeps them under about 10 % of the
+// step. Each worker adapts how long it spins at a barrier before sleeping: when its waits
+// often end asleep (a partner descheduled by other jobs), it spins less, leaving the core to
+// them. On a machine whose cores are busy with other jobs, Threads = 1 is still the faster
+// choice: a descheduled worker stalls the others at every barrier.
 //
 // # State and synapse storage
 //

@@ -3,7 +3,6 @@ package snn
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
@@ -125,6 +124,7 @@ type Network struct {
 	threads int
 	ready   bool // workers and splits match the current populations and threads
 	workers []*worker
+	prof    *stepProf // thread-scaling instrumentation (scaling.go): nil outside tests
 
 	spikeMons []*SpikeMonitor
 	stateMons []*StateMonitor
@@ -248,9 +248,6 @@ func newEmpty(cfg Config) *Network {
 	}
 	if cfg.Clusters > 0 {
 		n.clusters = UniformClusters(cfg.Clusters, cfg.NE/cfg.Clusters)
-	}
-	if n.threads == 0 {
-		n.threads = runtime.GOMAXPROCS(0)
 	}
 	n.addPop("E", cfg.E, cfg.NE, cfg.ExtE)
 	n.addPop("I", cfg.I, cfg.NI, cfg.ExtI)
@@ -636,17 +633,16 @@ func (n *Network) SpikeCount(id PopID) int64 {
 	return n.pops[id].spikes
 }
 
-// Threads returns the number of worker goroutines runs use.
-func (n *Network) Threads() int { return n.threads }
+// Threads returns the number of worker goroutines runs use: the number set (Config.Threads,
+// SetThreads), or, when that is 0, the default for the network's current size (one worker per
+// 250 neurons, at least 1 and at most runtime.GOMAXPROCS(0); see the package documentation).
+func (n *Network) Threads() int { return n.runThreads() }
 
-// SetThreads sets the number of worker goroutines (0 means runtime.GOMAXPROCS(0)). Results do
-// not depend on it.
+// SetThreads sets the number of worker goroutines (0: the default for the network's size, see
+// Threads). Results do not depend on it.
 func (n *Network) SetThreads(t int) error {
 	if t < 0 {
 		return fmt.Errorf("snn: SetThreads(%d): must be >= 0", t)
-	}
-	if t == 0 {
-		t = runtime.GOMAXPROCS(0)
 	}
 	if t != n.threads {
 		n.threads = t

@@ -561,38 +561,21 @@ func (n *Network) spikePlasticity(pr *projection, q0, q1 int32) {
 	}
 }
 
-// stepPlasticity applies LTP and postsynaptic iSTDP of step c on the worker's rows. LTP streams
-// the rows of the postsynaptic neurons above both LTP thresholds (addCapped, addSoft). The test
-// of the thresholds is a branch: only a few neurons in a thousand pass it in a step, so it is
-// well predicted, and a branch-free scan that lists them cost more than it saved.
-func (n *Network) stepPlasticity(wk *worker, c int) {
+// stepPlasticity applies LTP (when ltp is true; with several workers, ltpShare does it) and
+// postsynaptic iSTDP of step c on the worker's rows. LTP streams the rows of the postsynaptic
+// neurons above both LTP thresholds (ltpRow: addCapped, addSoft). The test of the thresholds
+// is a branch: only a few neurons in a thousand pass it in a step, so it is well predicted,
+// and a branch-free scan that lists them cost more than it saved.
+func (n *Network) stepPlasticity(wk *worker, c int, ltp bool) {
 	for _, r := range n.vrules {
 		pr := r.pr
-		if !pr.plastic {
+		if !ltp || !pr.plastic {
 			continue
 		}
 		post := n.pops[pr.post]
-		th, tl := r.r.ThetaLTP, r.r.ThetaLTD
-		xb, wmin, wmax, dtA := r.xb, r.r.WMin, r.r.WMax, r.dtA
-		soft, inv := r.r.SoftBound, 1/wmax
-		lo, hi := wk.lo[pr.post], wk.hi[pr.post]
-		vs, up, ptr := post.v[lo:hi], post.up[lo:hi], pr.rowPtr[lo:hi+1]
-		up, ptr = up[:len(vs)], ptr[:len(vs)+1]
-		for j := range vs {
-			v, u := vs[j], up[j]
-			if v <= th || u <= tl {
-				continue
-			}
-			f := dtA * (v - th) * (u - tl)
-			k0, k1 := ptr[j], ptr[j+1]
-			wk.ltp += int64(k1 - k0)
-			row, col := pr.w[k0:k1], pr.col[k0:k1]
-			if soft {
-				// The soft factor keeps w below WMax whenever f·x̄ < WMax; the cap is
-				// for larger steps.
-				addSoft(row, col, xb, f, inv, wmin, wmax)
-			} else {
-				addCapped(row, col, xb, f, wmax)
+		for j := wk.lo[pr.post]; j < wk.hi[pr.post]; j++ {
+			if f, ok := r.ltpFactor(post, j); ok {
+				wk.ltp += int64(r.ltpRow(j, f))
 			}
 		}
 	}
@@ -608,4 +591,31 @@ func (n *Network) stepPlasticity(wk *worker, c int) {
 			addCapped(pr.w[k0:k1], pr.col[k0:k1], y, eta, wmax)
 		}
 	}
+}
+
+// ltpFactor returns dt·A_LTP·(V−θ_LTP)·(ū+−θ_LTD) of postsynaptic neuron j, and whether it is
+// depolarised enough for LTP (docs/MODEL.md 5.1).
+func (r *vstdpRule) ltpFactor(post *population, j int) (float64, bool) {
+	th, tl := r.r.ThetaLTP, r.r.ThetaLTD
+	v, up := post.v[j], post.up[j]
+	if v <= th || up <= tl {
+		return 0, false
+	}
+	return r.dtA * (v - th) * (up - tl), true
+}
+
+// ltpRow applies LTP with factor f to the row of postsynaptic neuron j and returns the
+// number of synapses it visited.
+func (r *vstdpRule) ltpRow(j int, f float64) int {
+	pr := r.pr
+	k0, k1 := pr.rowPtr[j], pr.rowPtr[j+1]
+	row, col := pr.w[k0:k1], pr.col[k0:k1]
+	if r.r.SoftBound {
+		// The soft factor keeps w below WMax whenever f·x̄ < WMax; the cap is for larger
+		// steps.
+		addSoft(row, col, r.xb, f, 1/r.r.WMax, r.r.WMin, r.r.WMax)
+	} else {
+		addCapped(row, col, r.xb, f, r.r.WMax)
+	}
+	return int(k1 - k0)
 }

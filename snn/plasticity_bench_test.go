@@ -47,6 +47,6 @@ func BenchmarkLTPPass(b *testing.B) {
 	n, wk := benchPlastic(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		n.stepPlasticity(wk, 0)
+		n.stepPlasticity(wk, 0, true)
 	}
 }

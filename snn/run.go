@@ -267,14 +267,16 @@ func (n *Network) control(s int64, c int) {
 // worker is one thread's share: a contiguous range of every population.
 type worker struct {
 	id     int
-	lo, hi []int     // per population
-	kin    []kin     // per population
-	buf    [][]int32 // per population: local indices of the chunk's spikes
-	cnt    []int32   // per population: entries used in buf
-	start  [][]int32 // per population: start[c] is the first entry of chunk step c
-	hits   [][]int32 // per population: scratch for arrivals
+	lo, hi []int      // per population
+	kin    []kin      // per population
+	buf    [][]int32  // per population: local indices of the chunk's spikes
+	cnt    []int32    // per population: entries used in buf
+	start  [][]int32  // per population: start[c] is the first entry of chunk step c
+	hits   [][]int32  // per population: scratch for arrivals
+	rows   []ltpEntry // rows of this worker's range due for LTP in the step (share.go)
 	rec    []recEntry
 	ltp    int64 // LTP synapse updates by this worker (LTPUpdates)
+	spins  int   // adaptive spin budget of its barrier waits (barrier.wait)
 	_      [56]byte
 }
 
@@ -290,10 +292,10 @@ type recEntry struct {
 // prepare (re)builds the workers and the per-worker delivery splits when populations,
 // projections, monitors or the thread count have changed.
 func (n *Network) prepare() {
-	if n.ready {
+	if n.ready && len(n.workers) == n.runThreads() {
 		return
 	}
-	T := max(n.threads, 1)
+	T := n.runThreads()
 	for _, wk := range n.workers {
 		n.ltpDone += wk.ltp
 	}
@@ -303,7 +305,7 @@ func (n *Network) prepare() {
 		n.bugKin = n.kinetics(n.pops[PopI])
 	}
 	for k := range n.workers {
-		wk := &worker{id: k}
+		wk := &worker{id: k, spins: barrierSpins}
 		for _, p := range n.pops {
 			lo, hi := workerRange(p, k, T)
 			wk.lo = append(wk.lo, lo)
@@ -390,9 +392,18 @@ const (
 	// bench --scenario static --threads 2): 400 spins rtf 0.49, 30 000 0.33, 100 000 0.28.
 	barrierSpins  = 100000
 	barrierYields = 40 // runtime.Gosched calls before sleeping
+	// minSpins is the floor of a worker's adaptive spin budget (worker.spins).
+	minSpins = 500
 )
 
-func (b *barrier) wait() {
+// wait waits until all workers have arrived. spins is the caller's spin budget, adapted to
+// what spinning achieves: halved when the wait ended asleep (the partner was late by more
+// than the budget: on a machine whose cores run other jobs, a descheduled worker, and a
+// spinning waiter takes the core it needs), raised by an eighth when spinning sufficed. Waits
+// that end asleep more than about one time in seven drive it to minSpins, rarer ones to
+// barrierSpins. Measured on 2 cores at load average 4 (train, 2 threads, 2 s): the fixed
+// 100 000 spins took 3.7 wall s per simulated s, 1 000 spins 1.8 (1 thread: 1.6).
+func (b *barrier) wait(spins *int) {
 	g := b.gen.Load()
 	if b.count.Add(1) == b.n {
 		b.count.Store(0)
@@ -404,14 +415,19 @@ func (b *barrier) wait() {
 		b.mu.Unlock()
 		return
 	}
-	for i := 0; i < barrierSpins+barrierYields; i++ {
+	budget := *spins
+	for i := 0; i < budget+barrierYields; i++ {
 		if b.gen.Load() != g {
+			if i < budget {
+				*spins = min(budget+budget/8+1, barrierSpins)
+			}
 			return
 		}
-		if i >= barrierSpins {
+		if i >= budget {
 			runtime.Gosched()
 		}
 	}
+	*spins = max(budget/2, minSpins)
 	b.mu.Lock()
 	b.sleepers.Add(1)
 	for b.gen.Load() == g {
@@ -444,50 +460,141 @@ func (n *Network) runChunk(c int) {
 	}
 	n.plasticNow = n.plastic && active
 	ctl := len(n.controls) > 0
+	prof := n.prof
+	var t0 int64
+	if prof != nil {
+		if len(prof.ns) < len(n.workers) {
+			prof.ns = append(prof.ns, make([][nPhases]int64, len(n.workers)-len(prof.ns))...)
+			prof.ltp = append(prof.ltp, make([][]int32, len(n.workers)-len(prof.ltp))...)
+			prof.work = append(prof.work, make([][]int32, len(n.workers)-len(prof.work))...)
+			prof.cur = append(prof.cur, make([]int64, len(n.workers)-len(prof.cur))...)
+		}
+		prof.steps += int64(c)
+		prof.chunks++
+		prof.stepStart = time.Now()
+		defer prof.lock()()
+	}
 	if len(n.workers) == 1 {
 		wk := n.workers[0]
 		for k := 0; k < c; k++ {
+			var t int64
+			if prof != nil {
+				t = prof.now()
+			}
 			n.integrate(wk, s0+int64(k), k)
+			if prof != nil {
+				t = prof.lap(0, phIntegrate, t)
+			}
 			n.deliver(wk, k)
+			if prof != nil {
+				t = prof.lap(0, phDeliver, t)
+			}
+			if n.plasticNow {
+				n.stepPlasticity(wk, k, true)
+			}
+			if prof != nil {
+				t = prof.lap(0, phLTP, t)
+			}
 			if ctl {
 				n.control(s0+int64(k), k)
 			}
-		}
-	} else {
-		b := newBarrier(len(n.workers))
-		var wg sync.WaitGroup
-		// With plasticity, a second barrier keeps workers from updating traces (in the
-		// next integration) that others still read in delivery. Control functions run on
-		// worker 0 between two barriers: after every delivery, before any integration.
-		b2 := n.plasticNow || ctl
-		body := func(wk *worker) {
-			for k := 0; k < c; k++ {
-				n.integrate(wk, s0+int64(k), k)
-				b.wait()
-				n.deliver(wk, k)
-				if b2 {
-					b.wait()
-				}
-				if ctl {
-					if wk.id == 0 {
-						n.control(s0+int64(k), k)
-					}
-					b.wait()
-				}
+			if prof != nil {
+				prof.lap(0, phControl, t)
+				prof.endStep(0)
 			}
 		}
-		for _, wk := range n.workers[1:] {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				body(wk)
-			}()
-		}
-		body(n.workers[0])
-		wg.Wait()
+	} else {
+		n.runWorkers(s0, c, ctl)
+	}
+	if prof != nil {
+		t0 = prof.now()
+		defer func() { prof.serial += prof.now() - t0 }()
 	}
 	n.collect(s0, c)
 	n.step = s0 + int64(c) - 1
+}
+
+// runWorkers runs c steps on the workers, worker 0 on the calling goroutine.
+func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
+	b := newBarrier(len(n.workers))
+	var wg sync.WaitGroup
+	// With plasticity, a second barrier keeps workers from updating traces (in the
+	// next integration) that others still read in delivery. Control functions run on
+	// worker 0 between two barriers: after every delivery, before any integration.
+	b2 := n.plasticNow || ctl
+	// With LTP shared among the workers (share.go), a barrier separates the deliveries from it.
+	shared := n.ltpShared()
+	prof := n.prof
+	body := func(wk *worker) {
+		var t int64
+		if prof != nil {
+			defer prof.lock()()
+			t = prof.now()
+			if wk.id == 0 {
+				prof.stepStart = time.Now()
+			}
+		}
+		for k := 0; k < c; k++ {
+			n.integrate(wk, s0+int64(k), k)
+			if prof != nil {
+				t = prof.lap(wk.id, phIntegrate, t)
+			}
+			b.wait(&wk.spins)
+			if prof != nil {
+				t = prof.lap(wk.id, phWait1, t)
+			}
+			n.deliver(wk, k)
+			if prof != nil {
+				t = prof.lap(wk.id, phDeliver, t)
+			}
+			if n.plasticNow {
+				ltp0 := wk.ltp
+				n.stepPlasticity(wk, k, !shared)
+				if shared {
+					n.ltpCollect(wk)
+					if prof != nil {
+						t = prof.lap(wk.id, phDeliver, t)
+					}
+					b.wait(&wk.spins)
+					if prof != nil {
+						t = prof.lap(wk.id, phWaitLTP, t)
+					}
+					n.ltpShare(wk)
+				}
+				if prof != nil {
+					t = prof.lap(wk.id, phLTP, t)
+					prof.addLTP(wk, ltp0)
+				}
+			}
+			if b2 {
+				b.wait(&wk.spins)
+				if prof != nil {
+					t = prof.lap(wk.id, phWait2, t)
+				}
+			}
+			if ctl {
+				if wk.id == 0 {
+					n.control(s0+int64(k), k)
+				}
+				b.wait(&wk.spins)
+				if prof != nil {
+					t = prof.lap(wk.id, phControl, t)
+				}
+			}
+			if prof != nil {
+				prof.endStep(wk.id)
+			}
+		}
+	}
+	for _, wk := range n.workers[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body(wk)
+		}()
+	}
+	body(n.workers[0])
+	wg.Wait()
 }
 
 // collect passes the chunk's spikes, in time and then index order, to the spike counters and

@@ -208,7 +208,8 @@ func (n *Network) integrate(wk *worker, s int64, c int) {
 }
 
 // deliver runs phase 2 of step s (chunk-relative index c): the spikes of all workers, in global
-// index order, add their weights into the next-step inputs of this worker's neurons.
+// index order, add their weights into the next-step inputs of this worker's neurons, with the
+// spike-triggered plasticity. The continuous plasticity (stepPlasticity) follows it.
 func (n *Network) deliver(wk *worker, c int) {
 	stride := len(n.workers) + 1
 	id := wk.id
@@ -251,9 +252,5 @@ func (n *Network) deliver(wk *worker, c int) {
 				}
 			}
 		}
-	}
-	// §2 step 4f, continuous plasticity: LTP and the postsynaptic branch of iSTDP.
-	if n.plasticNow {
-		n.stepPlasticity(wk, c)
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -83,4 +85,82 @@ func FuzzParseSimDuration(f *testing.F) {
 			t.Fatalf("%q: %v ms without error", s, ms)
 		}
 	})
+}
+
+// envBenchChild makes the test binary run gosnn bench with the arguments it holds (one per
+// line), as the child processes of --scale and --threads-sweep.
+const envBenchChild = "GOSNN_TEST_BENCH_CHILD"
+
+// TestBenchChild is the child process of TestBenchScale; it does nothing in a normal run.
+func TestBenchChild(t *testing.T) {
+	args := os.Getenv(envBenchChild)
+	if args == "" {
+		return
+	}
+	os.Exit(benchCmd(strings.Split(args, "\n"), os.Stdout, os.Stderr))
+}
+
+// childInTestBinary points benchChild at the test binary (TestBenchChild) for the test.
+func childInTestBinary(t *testing.T) {
+	old := benchChild
+	t.Cleanup(func() { benchChild = old })
+	benchChild = func(args []string) (*exec.Cmd, error) {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestBenchChild$")
+		cmd.Env = append(os.Environ(), envBenchChild+"="+strings.Join(args, "\n"))
+		return cmd, nil
+	}
+}
+
+func TestBenchScaleFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--size", "3x"}, `unknown size "3x"`},
+		{[]string{"--scale", "--sizes", "0.5x,4x"}, `--sizes: unknown size "4x"`},
+		{[]string{"--scale", "--sizes", "1x,1x"}, `size "1x" given twice`},
+		{[]string{"--scale", "--sizes", ""}, `unknown size ""`},
+		{[]string{"--scale", "--threads-sweep"}, "exclude each other"},
+		{[]string{"--scale", "--cpuprofile", "x"}, "profiles one run"},
+		{[]string{"--scale", "--scenario", "readout"}, "run the static, plastic or train scenario"},
+		{[]string{"--scale", "--duration", "0"}, "must be > 0"},
+	} {
+		var out, errb bytes.Buffer
+		if code := benchCmd(tc.args, &out, &errb); code != 2 || !strings.Contains(errb.String(), tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errb.String(), tc.msg)
+		}
+	}
+}
+
+// TestBenchScale runs --scale on the smallest size and --threads-sweep, each run in a child
+// process, and checks the records: the size's network, one record per run, the peak RSS of
+// each child.
+func TestBenchScale(t *testing.T) {
+	childInTestBinary(t)
+	var out, errb bytes.Buffer
+	if code := benchCmd([]string{"--scale", "--sizes", "0.5x", "--duration", "20ms", "--threads", "1", "--json"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var recs []benchResult
+	if err := json.Unmarshal(out.Bytes(), &recs); err != nil {
+		t.Fatalf("output %q: %v", out.String(), err)
+	}
+	if len(recs) != 1 {
+		t.Fatalf("%d records, want 1: %q", len(recs), out.String())
+	}
+	r := recs[0]
+	if r.Size != "0.5x" || r.Neurons != 1500 || r.Threads != 1 || r.SimSeconds != 0.02 || r.PeakRSSMB <= 0 {
+		t.Errorf("record %+v", r)
+	}
+	if s := float64(r.Synapses); s < 0.42e6 || s > 0.48e6 {
+		t.Errorf("synapses %v, want about 0.2·1500·1499 = 0.45 M", s)
+	}
+	out.Reset()
+	if code := benchCmd([]string{"--threads-sweep", "--size", "0.5x", "--threads", "2", "--duration", "10ms"}, &out, &errb); code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 || !strings.Contains(lines[1], "speed-up") || !strings.Contains(lines[2], " 1500 ") || !strings.Contains(lines[3], " 2 ") {
+		t.Errorf("sweep table:\n%s", out.String())
+	}
 }

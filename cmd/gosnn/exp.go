@@ -152,7 +152,7 @@ func (h *stderrHost) Progress(p snn.Progress) {
 func expRunCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("exp run", flag.ContinueOnError)
 	dir := fs.String("out", "", "the run's directory: snapshots to resume from and the files the kind writes (required by train)")
-	threads := fs.Int("threads", 0, "worker threads (0: GOMAXPROCS)")
+	threads := fs.Int("threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
 	usage := "gosnn exp run [--out DIR] [--threads N] FILE.json (kinds: " + strings.Join(experiment.Kinds(), ", ") + "; - reads stdin)"
 	if code := parseFlagsArgs(fs, args, stderr, usage, 1); code >= 0 {
 		return code
@@ -239,7 +239,7 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 	fs.IntVar(&o.NE, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
 	dur := fs.String("duration", "10s", "simulated time (Go duration)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (initial state and Poisson input)")
-	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: GOMAXPROCS)")
+	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of a table")
 	if code := parseFlags(fs, args, stderr, "gosnn exp replay [--weights FILE] [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threads N] [--json]"); code >= 0 {
 		return nil, code

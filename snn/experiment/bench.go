@@ -1,9 +1,11 @@
 package experiment
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/gosnn/gosnn/maesdata"
@@ -19,6 +21,35 @@ var BenchScenarios = map[string]string{
 	"readout": "ABCBA read-out training (docs/MODEL.md 7.3) on the authors' trained nc160 matrix (needs their data: gosnn data)",
 }
 
+// BenchSizes describes the network sizes of kind "bench" (BenchOptions.Size), by name: the
+// size family of docs/MODEL.md 4.2 (N_E = 2400·mult, N_I = N_E/4, p = 0.2, initial weights
+// ×1/√mult: snn.Config.Scaled) and the 80-cluster song network.
+var BenchSizes = map[string]string{
+	"0.5x": "1200 E, 300 I in 30 clusters of 40, weights ×√2 (snn.Config.Scaled(0.5)), ≈ 0.45 M synapses",
+	"1x":   "the paper's 2400 E, 600 I in 30 clusters of 80, ≈ 1.8 M synapses",
+	"2x":   "4800 E, 1200 I in 30 clusters of 160, weights ×1/√2 (snn.Config.Scaled(2)), ≈ 7.2 M synapses",
+	"80c":  "the song network: 6400 E in 80 clusters of 80, 1600 I, weights ×1/√(8/3) (snn.Config.Scaled(8/3)), ≈ 12.8 M synapses",
+}
+
+// BenchSizeOrder lists the names of BenchSizes from the smallest network to the largest.
+var BenchSizeOrder = []string{"0.5x", "1x", "2x", "80c"}
+
+// benchConfig returns the configuration of size (a BenchSizes name) for the scenarios built
+// from the paper's setup.
+func benchConfig(c snn.Config, size string) snn.Config {
+	switch size {
+	case "0.5x":
+		return c.Scaled(0.5)
+	case "2x":
+		return c.Scaled(2)
+	case "80c":
+		c = c.Scaled(8.0 / 3)
+		c.Clusters = 80
+		return c
+	}
+	return c
+}
+
 // BenchOptions are the options of kind "bench": the simulator's speed on a standard
 // scenario. It writes no files and does not resume.
 type BenchOptions struct {
@@ -28,11 +59,14 @@ type BenchOptions struct {
 	DurationMs float64 `json:"duration_ms"`
 	// Seed is the random seed (1).
 	Seed uint64 `json:"seed"`
+	// Size is the network size (BenchSizes; "" means "1x"). The readout scenario runs only
+	// at 1x (the authors' matrix).
+	Size string `json:"size"`
 }
 
-// DefaultBenchOptions returns the defaults of kind "bench": 2 s of the static scenario.
+// DefaultBenchOptions returns the defaults of kind "bench": 2 s of the static scenario at 1x.
 func DefaultBenchOptions() *BenchOptions {
-	return &BenchOptions{Scenario: "static", DurationMs: 2000, Seed: 1}
+	return &BenchOptions{Scenario: "static", DurationMs: 2000, Seed: 1, Size: "1x"}
 }
 
 // Kind returns "bench".
@@ -43,6 +77,12 @@ func (o *BenchOptions) Validate() error {
 	if _, ok := BenchScenarios[o.Scenario]; !ok {
 		return fmt.Errorf("experiment: bench: unknown scenario %q (known: static, plastic, train, readout)", o.Scenario)
 	}
+	if _, ok := BenchSizes[o.Size]; !ok && o.Size != "" {
+		return fmt.Errorf("experiment: bench: unknown size %q (known: %s)", o.Size, strings.Join(BenchSizeOrder, ", "))
+	}
+	if o.Scenario == "readout" && o.Size != "" && o.Size != "1x" {
+		return fmt.Errorf("experiment: bench: size %q: the readout scenario runs only at 1x (the authors' matrix)", o.Size)
+	}
 	return checkMs("bench", "duration_ms", o.DurationMs)
 }
 
@@ -50,6 +90,7 @@ func (o *BenchOptions) Validate() error {
 // counts depend on the options only; the times on the machine.
 type BenchResult struct {
 	Scenario    string  `json:"scenario"`
+	Size        string  `json:"size"`     // BenchSizes name
 	Neurons     int     `json:"neurons"`  // E and I (the read-out layer's populations are not counted)
 	Synapses    int     `json:"synapses"` // snn.Network.TotalSynapses
 	Threads     int     `json:"threads"`
@@ -93,6 +134,7 @@ func (o *BenchOptions) build(ctx context.Context, threads int) (*snn.Network, fu
 		return o.buildReadout(ctx, threads)
 	}
 	setup := snn.PaperSetup()
+	setup.Config = benchConfig(setup.Config, o.Size)
 	setup.Config.Threads, setup.Config.Seed = threads, o.Seed
 	var (
 		n   *snn.Network
@@ -163,7 +205,7 @@ func (o *BenchOptions) run(ctx context.Context, env Env) (*BenchResult, error) {
 	sim := o.DurationMs / 1000
 	ne, ni := n.Size(snn.PopE), n.Size(snn.PopI)
 	r := &BenchResult{
-		Scenario: o.Scenario, Neurons: ne + ni, Synapses: n.TotalSynapses(), Threads: n.Threads(), Seed: o.Seed,
+		Scenario: o.Scenario, Size: cmp.Or(o.Size, "1x"), Neurons: ne + ni, Synapses: n.TotalSynapses(), Threads: n.Threads(), Seed: o.Seed,
 		SimSeconds: sim, WallSeconds: wall, CPUSeconds: cpu, BuildSecs: build.Seconds(), RTF: wall / sim,
 		SpikesE: n.SpikeCount(snn.PopE) - spE, SpikesI: n.SpikeCount(snn.PopI) - spI,
 		PeakRSSMB: peakRSSMB(), GoVersion: runtime.Version(),

@@ -14,7 +14,7 @@
 // with frozen weights), "train" (TrainOptions: the stimulus protocol of package protocol,
 // resumable, its weights and summary written into Env.Dir), "readout" (ReadoutOptions:
 // readout.RunExperiment, its files written into Env.Dir if set) and "bench" (BenchOptions: the
-// simulator's speed on a standard scenario). Options fields are flat and named in JSON
+// simulator's speed on a standard scenario, at one of the sizes of BenchSizes). Options fields are flat and named in JSON
 // (durations in ms, suffix _ms); the zero value of a field marked so means a default that
 // depends on another field (a preset's cluster size, a pattern's training time). Results carry
 // their summary figures as top-level fields (null in JSON when undefined: analysis.OptFloat); bulky data

@@ -51,7 +51,8 @@ func ExampleEncodeOptions() {
 	//   "options": {
 	//     "scenario": "plastic",
 	//     "duration_ms": 500,
-	//     "seed": 1
+	//     "seed": 1,
+	//     "size": "1x"
 	//   }
 	// }
 }

@@ -40,7 +40,8 @@ type Env struct {
 	// Dir is the run's own directory: snapshots to resume from and the files the kind writes
 	// (named in its documentation). "" means none; kinds that need one return an error.
 	Dir string
-	// Threads is the number of worker threads of the simulation (0: runtime.GOMAXPROCS(0)).
+	// Threads is the number of worker threads of the simulation (0: the default for the
+	// network size, snn.Network.Threads).
 	// Results do not depend on it.
 	Threads int
 	// Host receives the progress of every network run (nil: none). Interrupts go through the

@@ -262,8 +262,14 @@ def main():
                          'interval) later on average; 2 reproduces its spike counts (see the docstring)')
     ap.add_argument('--profile', action='store_true',
                     help='Brian2 per-code-object profiling, printed to stderr (adds timer overhead)')
+    ap.add_argument('--size', default='1x', choices=['0.5x', '1x', '2x', '80c'],
+                    help='network size for static (gosnn bench --size): N_E = 2400*mult, N_I = N_E/4, '
+                         'initial weights * 1/sqrt(mult); 0.5x, 1x, 2x: mult 0.5, 1, 2; 80c: mult 8/3')
     ap.add_argument('--no-monitor', action='store_true', help='count spikes only (no spike times)')
     args = ap.parse_args()
+    if args.size != '1x' and args.scenario != 'static':
+        ap.error('--size: only the static scenario runs at other sizes')
+    mult = {'0.5x': 0.5, '1x': 1.0, '2x': 2.0, '80c': 8.0 / 3}[args.size]
 
     import brian2 as b2
     from brian2 import (ms, mV, pF, nS, pA, Hz, second, NeuronGroup, Synapses, PoissonInput,
@@ -280,7 +286,9 @@ def main():
     defaultclock.dt = 0.1 * ms
     dt_step = defaultclock.dt
 
-    NE, NI = 2400, 600
+    NE = int(round(2400 * mult))  # docs/MODEL.md 4.2 size scaling (snn.Config.Scaled)
+    NI = int(round(600 * mult))
+    fw = 1 / mult ** 0.5
     # ---- parameters (docs/MODEL.md 3.1, 3.2, 4.1) ----
     params = dict(
         C=300 * pF, tauE=20 * ms, tauI=20 * ms, EL_E=-70 * mV, EL_I=-62 * mV, DeltaT=2 * mV,
@@ -429,10 +437,10 @@ def main():
         S_EI.connect(p=0.2)
         S_IE.connect(p=0.2)
         S_II.connect(condition='i != j', p=0.2)
-        S_EE.w = 2.83 * pF
-        S_EI.w = 1.96 * pF
-        S_IE.w = 62.87 * pF
-        S_II.w = 20.91 * pF
+        S_EE.w = 2.83 * fw * pF
+        S_EI.w = 1.96 * fw * pF
+        S_IE.w = 62.87 * fw * pF
+        S_II.w = 20.91 * fw * pF
         n_syn_expected = None
     else:
         A = load_matrix(args.matrix)
@@ -503,6 +511,8 @@ def main():
             'build_seconds': round(build_seconds, 2),
             'rtf': round(wall / duration_s, 4),
             'rtf_cpu': round(run_cpu / duration_s, 4),
+            'size': args.size,
+            'neurons': NE + NI,
             'rate_e_hz': round(nE / NE / duration_s, 4),
             'rate_i_hz': round(nI / NI / duration_s, 4),
             'synapses': n_syn,

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package snn
+
+func init() { profThreadClock = nil }
