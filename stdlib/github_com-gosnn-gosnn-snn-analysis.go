@@ -27,6 +27,7 @@ func init() {
 		"EEInputStats":             reflect.ValueOf(analysis.EEInputStats),
 		"IEWeightSummary":          reflect.ValueOf(analysis.IEWeightSummary),
 		"MatrixCorrelation":        reflect.ValueOf(analysis.MatrixCorrelation),
+		"NewWeightView":            reflect.ValueOf(analysis.NewWeightView),
 		"OrderFraction":            reflect.ValueOf(analysis.OrderFraction),
 		"PopulationRate":           reflect.ValueOf(analysis.PopulationRate),
 		"ReducedSpectrum":          reflect.ValueOf(analysis.ReducedSpectrum),
@@ -53,5 +54,6 @@ func init() {
 		"SummaryOptions":    reflect.ValueOf((*analysis.SummaryOptions)(nil)),
 		"TimingFit":         reflect.ValueOf((*analysis.TimingFit)(nil)),
 		"WeightSummary":     reflect.ValueOf((*analysis.WeightSummary)(nil)),
+		"WeightView":        reflect.ValueOf((*analysis.WeightView)(nil)),
 	}
 }

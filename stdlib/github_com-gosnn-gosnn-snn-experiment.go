@@ -14,6 +14,8 @@ func init() {
 	Symbols["github.com/gosnn/gosnn/snn/experiment/experiment"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BenchScenarios":        reflect.ValueOf(&experiment.BenchScenarios).Elem(),
+		"BenchSizeOrder":        reflect.ValueOf(&experiment.BenchSizeOrder).Elem(),
+		"BenchSizes":            reflect.ValueOf(&experiment.BenchSizes).Elem(),
 		"DecodeKind":            reflect.ValueOf(experiment.DecodeKind),
 		"DecodeOptions":         reflect.ValueOf(experiment.DecodeOptions),
 		"Default":               reflect.ValueOf(experiment.Default),
