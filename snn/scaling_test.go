@@ -417,3 +417,30 @@ func TestBarrierSpinBudget(t *testing.T) {
 		t.Errorf("the last arriver's budget changed to %d", late)
 	}
 }
+
+// TestBarrierSpinBudgetShortSleeps: a partner only a little late (a few tens of µs, more than
+// a small spin budget) doubles the budget instead of halving it, so that a budget that fell
+// below the usual imbalance between workers climbs back (halving there trapped it at
+// minSpins on a quiet machine).
+func TestBarrierSpinBudgetShortSleeps(t *testing.T) {
+	br := newBarrier(2)
+	early, late := minSpins, barrierSpins
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 20 {
+			for t0 := time.Now(); time.Since(t0) < 30*time.Microsecond; {
+			}
+			br.wait(&late)
+		}
+	}()
+	top := early
+	for range 20 {
+		br.wait(&early)
+		top = max(top, early)
+	}
+	<-done
+	if top < 2*minSpins {
+		t.Errorf("budget after 20 partners late by 30 µs peaked at %d, want at least %d", top, 2*minSpins)
+	}
+}
