@@ -400,15 +400,16 @@ const (
 )
 
 // wait waits until all workers have arrived. spins is the caller's spin budget, adapted to
-// what spinning achieves. A wait that ends while spinning raises it by 1/32. A wait that
-// ends while yielding doubles it, and one that has to sleep measures how long it slept: a short sleep (under sleepShort: the partner was
-// only a little late, as it is when the budget is below the usual imbalance between workers)
-// doubles the budget, a long one (the partner was descheduled: on a machine whose cores run
-// other jobs a spinning waiter takes the core it needs) halves it, down to minSpins. The clock
-// is read only on the sleeping path. Measured on 2 cores: at load average 4 (train, 2
-// threads, 2 s) a fixed 100 000 spins took 3.7 wall s per simulated s and 1 000 spins 1.8
-// (1 thread: 1.6); on a quiet machine, halving after every sleep trapped the budget at
-// minSpins (static, 2 threads: 0.51-0.66 against 0.34-0.39 with a fixed budget).
+// what spinning achieves. A wait that ends while spinning raises it by 1/32; one that ends
+// while yielding doubles it; one that has to sleep measures how long it slept: a short sleep
+// (under sleepShort: the partner was only a little late, as it is when the budget is below
+// the usual imbalance between workers) doubles the budget, a long one (the partner was
+// descheduled: on a machine whose cores run other jobs a spinning waiter takes the core it
+// needs) halves it, down to minSpins. The clock is read only on the sleeping path. Measured
+// on 2 cores: at load average 4 (train, 2 threads, 2 s) a fixed 100 000 spins took 3.7 wall
+// s per simulated s and 1 000 spins 1.8 (1 thread: 1.6); on a quiet machine, halving after
+// every sleep trapped the budget at minSpins (static, 2 threads: 0.51-0.66 against
+// 0.34-0.39 with a fixed budget).
 func (b *barrier) wait(spins *int) {
 	g := b.gen.Load()
 	if b.count.Add(1) == b.n {
