@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gosnn/gosnn/internal/cpustat"
+
 	"github.com/gosnn/gosnn/internal/atomicfile"
 
 	"github.com/gosnn/gosnn/internal/dirlock"
@@ -203,25 +205,5 @@ func peakRSSMB() float64 {
 	return kb / 1024
 }
 
-// cpuSeconds returns the process's user+system CPU time from /proc/self/stat (Linux), or 0.
-func cpuSeconds() float64 {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	u, err1 := strconv.ParseFloat(f[11], 64)
-	k, err2 := strconv.ParseFloat(f[12], 64)
-	if err1 != nil || err2 != nil {
-		return 0
-	}
-	return (u + k) / 100 // clock ticks; USER_HZ is 100 on Linux
-}
+// cpuSeconds returns the process's user+system CPU time, s (internal/cpustat).
+func cpuSeconds() float64 { return cpustat.Seconds() }

@@ -127,42 +127,47 @@ func (o *TrainOptions) Validate() error {
 // train --json). The E→E means are after training; rates and replay are those of the last
 // recording phase.
 type TrainResult struct {
-	Protocol      string            `json:"protocol"`
-	Preset        string            `json:"preset"`
-	Dir           string            `json:"dir"`
-	Weights       string            `json:"weights"` // final full weight matrix (post × pre), for kind replay
-	Spikes        string            `json:"spikes,omitempty"`
-	Neurons       int               `json:"neurons"`
-	Clusters      int               `json:"clusters"`
-	ClusterSize   int               `json:"cluster_size"`
-	Order         []int             `json:"order"`
-	LTPGain       float64           `json:"ltp_gain"`
-	Seed          uint64            `json:"seed"`
-	Threads       int               `json:"threads"`
-	Phases        int               `json:"phases"`
-	Resumed       int               `json:"phases_resumed"`
-	Within        analysis.OptFloat `json:"ee_within_mean"`
-	Forward       analysis.OptFloat `json:"ee_forward_mean"`
-	Backward      analysis.OptFloat `json:"ee_backward_mean"`
-	Other         analysis.OptFloat `json:"ee_other_mean"`
-	FFIndex       analysis.OptFloat `json:"feedforward_index"`
-	EERowMeanMin  analysis.OptFloat `json:"ee_row_mean_min"` // smallest mean incoming E→E weight of an E neuron (analysis.EEInputStats)
-	EERowMeanMax  analysis.OptFloat `json:"ee_row_mean_max"`
-	IEMean        analysis.OptFloat `json:"ie_mean"` // analysis.IEWeightSummary, bounds of the preset's I→E rule
-	IEMedian      analysis.OptFloat `json:"ie_median"`
-	IEAtFloor     analysis.OptFloat `json:"ie_fraction_at_floor"`
-	PeriodMs      analysis.OptFloat `json:"period_ms"`
-	InOrder       analysis.OptFloat `json:"in_order_fraction"`
-	Transitions   int               `json:"transitions"`
-	RateEHz       analysis.OptFloat `json:"rate_e_hz"` // last recording phase
-	RateIHz       analysis.OptFloat `json:"rate_i_hz"`
-	SimSeconds    float64           `json:"sim_seconds"` // protocol time, resumed phases included
-	WallSeconds   float64           `json:"wall_seconds"`
-	CPUSeconds    float64           `json:"cpu_seconds"`
-	PeakRSSMB     float64           `json:"peak_rss_mb"`
-	LTPUpdates    int64             `json:"ltp_updates"`             // this run only
-	SpectrumTopRe analysis.OptFloat `json:"reduced_spectrum_max_re"` // largest Re and |Im| of analysis.ReducedSpectrum (block means, K/3 I groups)
-	SpectrumTopIm analysis.OptFloat `json:"reduced_spectrum_max_abs_im"`
+	Protocol     string            `json:"protocol"`
+	Preset       string            `json:"preset"`
+	Dir          string            `json:"dir"`
+	Weights      string            `json:"weights"` // final full weight matrix (post × pre), for kind replay
+	Spikes       string            `json:"spikes,omitempty"`
+	Neurons      int               `json:"neurons"`
+	Clusters     int               `json:"clusters"`
+	ClusterSize  int               `json:"cluster_size"`
+	Order        []int             `json:"order"`
+	LTPGain      float64           `json:"ltp_gain"`
+	Seed         uint64            `json:"seed"`
+	Threads      int               `json:"threads"`
+	Phases       int               `json:"phases"`
+	Resumed      int               `json:"phases_resumed"`
+	Within       analysis.OptFloat `json:"ee_within_mean"`
+	Forward      analysis.OptFloat `json:"ee_forward_mean"`
+	Backward     analysis.OptFloat `json:"ee_backward_mean"`
+	Other        analysis.OptFloat `json:"ee_other_mean"`
+	FFIndex      analysis.OptFloat `json:"feedforward_index"`
+	EERowMeanMin analysis.OptFloat `json:"ee_row_mean_min"` // smallest mean incoming E→E weight of an E neuron (analysis.EEInputStats)
+	EERowMeanMax analysis.OptFloat `json:"ee_row_mean_max"`
+	IEMean       analysis.OptFloat `json:"ie_mean"` // analysis.IEWeightSummary, bounds of the preset's I→E rule
+	IEMedian     analysis.OptFloat `json:"ie_median"`
+	IEAtFloor    analysis.OptFloat `json:"ie_fraction_at_floor"`
+	PeriodMs     analysis.OptFloat `json:"period_ms"`
+	InOrder      analysis.OptFloat `json:"in_order_fraction"`
+	Transitions  int               `json:"transitions"`
+	RateEHz      analysis.OptFloat `json:"rate_e_hz"` // last recording phase
+	RateIHz      analysis.OptFloat `json:"rate_i_hz"`
+	SimSeconds   float64           `json:"sim_seconds"`  // protocol time, resumed phases included
+	WallSeconds  float64           `json:"wall_seconds"` // this run (a resumed run: since it resumed)
+	CPUSeconds   float64           `json:"cpu_seconds"`
+	// TotalWallSeconds and TotalCPUSeconds are the sums over every phase of the protocol, the
+	// phases of the earlier runs it resumed included (protocol.Report.Total): what the
+	// training cost. Phases finished by a gosnn that did not record CPU time count 0 CPU.
+	TotalWallSeconds float64           `json:"total_wall_seconds"`
+	TotalCPUSeconds  float64           `json:"total_cpu_seconds"`
+	PeakRSSMB        float64           `json:"peak_rss_mb"`
+	LTPUpdates       int64             `json:"ltp_updates"`             // this run only
+	SpectrumTopRe    analysis.OptFloat `json:"reduced_spectrum_max_re"` // largest Re and |Im| of analysis.ReducedSpectrum (block means, K/3 I groups)
+	SpectrumTopIm    analysis.OptFloat `json:"reduced_spectrum_max_abs_im"`
 }
 
 // Kind returns "train".
@@ -279,6 +284,8 @@ func (o *TrainOptions) run(ctx context.Context, env Env) (*TrainResult, error) {
 		PeakRSSMB: peakRSSMB(), LTPUpdates: net.LTPUpdates(),
 		RateEHz: nan, RateIHz: nan, PeriodMs: nan, InOrder: nan, IEMean: nan, IEMedian: nan, IEAtFloor: nan,
 		EERowMeanMin: nan, EERowMeanMax: nan, SpectrumTopRe: nan, SpectrumTopIm: nan}
+	tw, tc := rep.Total()
+	r.TotalWallSeconds, r.TotalCPUSeconds = tw.Seconds(), tc
 	for i := len(rep.Phases) - 1; i >= 0; i-- {
 		if ph := rep.Phases[i]; ph.Kind == protocol.PhaseRecord && ph.Replay != nil {
 			r.RateEHz, r.RateIHz = analysis.OptFloat(ph.RateE), analysis.OptFloat(ph.RateI)

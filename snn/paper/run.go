@@ -28,12 +28,15 @@ type Record struct {
 	Command string `json:"command"`
 	// Rerun is the gosnn exp run command that makes the same run alone, from
 	// OUT/runs/NAME/options.json.
-	Rerun       string          `json:"rerun"`
-	Options     json.RawMessage `json:"options"`
-	Result      json.RawMessage `json:"result"`
-	Threads     int             `json:"threads"`
-	WallSeconds float64         `json:"wall_seconds"`
-	CPUSeconds  float64         `json:"cpu_seconds"`
+	Rerun   string          `json:"rerun"`
+	Options json.RawMessage `json:"options"`
+	Result  json.RawMessage `json:"result"`
+	Threads int             `json:"threads"`
+	// WallSeconds and CPUSeconds are what the run cost: for a training resumed after an
+	// interruption, the sums over all its phases (experiment.TrainResult.TotalWallSeconds,
+	// TotalCPUSeconds), not only the last call's.
+	WallSeconds float64 `json:"wall_seconds"`
+	CPUSeconds  float64 `json:"cpu_seconds"`
 }
 
 // RunConfig configures Run.
@@ -176,6 +179,9 @@ func runOne(ctx context.Context, cfg RunConfig, out string, r RunSpec, o experim
 		return false, fmt.Errorf("paper: run %s: %w", r.Name, err)
 	}
 	wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-cpu0
+	if tr, ok := res.(*experiment.TrainResult); ok {
+		wall, cpu = max(wall, tr.TotalWallSeconds), max(cpu, tr.TotalCPUSeconds)
+	}
 	renv, err := experiment.EncodeResult(res)
 	if err != nil {
 		return false, fmt.Errorf("paper: run %s: %w", r.Name, err)

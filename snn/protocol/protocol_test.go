@@ -264,6 +264,16 @@ func TestRunProtocolResume(t *testing.T) {
 	if rep.Phases[2].StartMs != 200 {
 		t.Errorf("phase 2 starts at protocol time %v, want 200", rep.Phases[2].StartMs)
 	}
+	// The cost of the whole protocol counts the phases of the interrupted run: each phase
+	// of 50-150 simulated ms costs CPU time, which the state file kept.
+	for _, ph := range rep.Phases {
+		if !(ph.CPUSeconds > 0) || !(ph.Wall > 0) {
+			t.Errorf("phase %d (resumed %v): wall %v, CPU %v s, want both > 0", ph.Index, ph.Resumed, ph.Wall, ph.CPUSeconds)
+		}
+	}
+	if wall, cpu := rep.Total(); !(cpu > rep.Phases[2].CPUSeconds) || !(wall > rep.Phases[2].Wall) {
+		t.Errorf("Total() = %v, %v s: want more than the last phase alone (%v, %v s)", wall, cpu, rep.Phases[2].Wall, rep.Phases[2].CPUSeconds)
+	}
 
 	// Finished: nothing left to run.
 	again := tinyPlasticNet(t, 2)

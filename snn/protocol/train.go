@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gosnn/gosnn/internal/cpustat"
+
 	"github.com/gosnn/gosnn/internal/atomicfile"
 
 	"github.com/gosnn/gosnn/snn"
@@ -66,6 +68,9 @@ type PhaseReport struct {
 	// Spikes are the E spikes of a recording phase, in network time (see KeepSpikes).
 	Spikes *snn.Spikes   `json:"-"`
 	Wall   time.Duration // wall time of the phase
+	// CPUSeconds is the process's CPU time over the phase, all threads (0 for a phase
+	// resumed from a directory written before it was recorded).
+	CPUSeconds float64
 }
 
 // Report is the result of Run.
@@ -73,6 +78,16 @@ type Report struct {
 	Phases  []PhaseReport
 	Resumed int           // phases skipped because an earlier run with the same Dir did them
 	Wall    time.Duration // wall time of this run
+}
+
+// Total returns the wall and CPU time of all the phases, those of earlier runs that this one
+// resumed included: what the whole protocol cost, however often it was interrupted.
+func (r *Report) Total() (wall time.Duration, cpuSeconds float64) {
+	for _, p := range r.Phases {
+		wall += p.Wall
+		cpuSeconds += p.CPUSeconds
+	}
+	return wall, cpuSeconds
 }
 
 // LastRecording returns the report of the last recording phase, or nil when there is none
@@ -112,12 +127,13 @@ type phaseRecord struct {
 	PeriodMs, InOrderFraction        analysis.OptFloat `json:",omitempty"`
 	Transitions, InOrder             int               `json:",omitempty"`
 	WallSeconds                      float64
+	CPUSeconds                       float64 `json:",omitempty"`
 }
 
 func recordOf(pr PhaseReport) phaseRecord {
 	r := phaseRecord{Index: pr.Index, Kind: pr.Kind, StartMs: pr.StartMs, EndMs: pr.EndMs,
 		RateE: analysis.OptFloat(pr.RateE), RateI: analysis.OptFloat(pr.RateI), Within: analysis.OptFloat(pr.Blocks.Within), Forward: analysis.OptFloat(pr.Blocks.Forward),
-		Backward: analysis.OptFloat(pr.Blocks.Backward), Other: analysis.OptFloat(pr.Blocks.Other), WallSeconds: pr.Wall.Seconds()}
+		Backward: analysis.OptFloat(pr.Blocks.Backward), Other: analysis.OptFloat(pr.Blocks.Other), WallSeconds: pr.Wall.Seconds(), CPUSeconds: pr.CPUSeconds}
 	if pr.Replay != nil {
 		r.PeriodMs, r.InOrderFraction = analysis.OptFloat(pr.Replay.PeriodMs), analysis.OptFloat(pr.Replay.InOrderFraction)
 		r.Transitions, r.InOrder = pr.Replay.Transitions, pr.Replay.InOrder
@@ -127,7 +143,7 @@ func recordOf(pr PhaseReport) phaseRecord {
 
 func (r phaseRecord) report() PhaseReport {
 	pr := PhaseReport{Index: r.Index, Kind: r.Kind, Resumed: true, StartMs: r.StartMs, EndMs: r.EndMs,
-		RateE: float64(r.RateE), RateI: float64(r.RateI), Wall: time.Duration(r.WallSeconds * float64(time.Second))}
+		RateE: float64(r.RateE), RateI: float64(r.RateI), Wall: time.Duration(r.WallSeconds * float64(time.Second)), CPUSeconds: r.CPUSeconds}
 	pr.Blocks = analysis.ChainMeans{Within: float64(r.Within), Forward: float64(r.Forward), Backward: float64(r.Backward), Other: float64(r.Other)}
 	pr.Blocks.FeedForwardIndex = (pr.Blocks.Forward - pr.Blocks.Backward) / (pr.Blocks.Forward + pr.Blocks.Backward)
 	if r.Kind == PhaseRecord {
@@ -271,7 +287,7 @@ func Run(ctx context.Context, n *snn.Network, p Protocol, opt Options) (*Report,
 // runPhase runs one phase and leaves the network with spontaneous E input and plasticity off.
 func runPhase(ctx context.Context, n *snn.Network, i int, ph Phase, drive snn.TrainingDrive, spont snn.Drive, order []int, ropt analysis.ReplayOptions) (PhaseReport, error) {
 	pr := PhaseReport{Index: i, Kind: ph.Kind}
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), cpustat.Seconds()
 	c0e, c0i := n.SpikeCount(snn.PopE), n.SpikeCount(snn.PopI)
 	ts := n.Time()
 	ne := n.Size(snn.PopE)
@@ -345,7 +361,7 @@ func runPhase(ctx context.Context, n *snn.Network, i int, ph Phase, drive snn.Tr
 		}
 		pr.Replay = &rs
 	}
-	pr.Wall = time.Since(t0)
+	pr.Wall, pr.CPUSeconds = time.Since(t0), cpustat.Seconds()-cpu0
 	return pr, nil
 }
 
