@@ -430,15 +430,7 @@ func scaleClip(row []float64, f, lo, hi float64) {
 	}
 	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
 	for q, x := range row {
-		y := x * f
-		b := math.Float64bits(y)
-		if y < lo {
-			b = lb
-		}
-		if y > hi {
-			b = hb
-		}
-		row[q] = math.Float64frombits(b)
+		row[q] = clipBits(x*f, lo, hi, lb, hb)
 	}
 }
 
@@ -503,15 +495,7 @@ func addSoft(row []float64, col []int32, x []float64, f, inv, lo, hi float64) {
 	}
 	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
 	for q, i := range col {
-		y := row[q] + f*x[i]*(1-row[q]*inv)
-		b := math.Float64bits(y)
-		if y < lo {
-			b = lb
-		}
-		if y > hi {
-			b = hb
-		}
-		row[q] = math.Float64frombits(b)
+		row[q] = clipBits(row[q]+f*x[i]*(1-row[q]*inv), lo, hi, lb, hb)
 	}
 }
 
