@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -31,7 +30,7 @@ beside a checkout of gosnn.
 `
 
 func runData(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 	return dataCmd(ctx, args, os.Stdout, os.Stderr, isTerminal(os.Stderr))
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sort"
 	"strings"
 	"time"
@@ -83,11 +82,11 @@ func runExp(args []string) int {
 	return c.run(args[1:])
 }
 
-// runOptions runs o until it ends or an interrupt (SIGINT) cancels it, with the progress of
+// runOptions runs o until it ends or an interrupt (SIGINT or SIGTERM) cancels it, with the progress of
 // its networks every 10 s and its log lines on stderr; command describes it in the lock of
 // dir.
 func runOptions(o experiment.Options, dir string, threads int, command string, stderr io.Writer) (experiment.Result, error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 	host := &stderrHost{ctx: ctx, w: stderr, last: time.Now()}
 	name := "gosnn exp " + o.Kind()

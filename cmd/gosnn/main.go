@@ -9,10 +9,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // command is one subcommand: run receives the arguments after the subcommand name and returns
@@ -67,4 +70,11 @@ func main() {
 		os.Exit(2)
 	}
 	os.Exit(cmd.run(args))
+}
+
+// interruptContext returns a context cancelled by the first SIGINT (Ctrl-C, a Jupyter or
+// terminal interrupt) or SIGTERM (what Slurm sends a job it cancels or times out), so that a
+// long command stops and leaves what it can resume; stop releases the signals.
+func interruptContext() (ctx context.Context, stop context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/gosnn/gosnn/snn/paper"
@@ -19,7 +17,7 @@ import (
 
 func init() {
 	register("paper", "reproduce the paper's figures and acceptance items (run|report|list; gosnn paper -h)", func(args []string) int {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, stop := interruptContext()
 		defer stop()
 		return paperCmd(ctx, args, os.Stdout, os.Stderr)
 	})

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/gosnn/gosnn/sweep"
@@ -19,7 +17,7 @@ import (
 
 func init() {
 	register("sweep", "parameter sweeps, local or on Slurm (run|task|status|cancel|collect; gosnn sweep -h)", func(args []string) int {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, stop := interruptContext()
 		defer stop()
 		return sweepCmd(ctx, args, os.Stdout, os.Stderr, isTerminal(os.Stderr))
 	})
