@@ -13,8 +13,7 @@
 // Quick (seconds to minutes on 2 cores: a smoke test of the pipeline, whose trainings are too
 // short to learn a self-sustained replay) and Full (the paper's scale: the paper's 7353-s protocol, 20-s
 // replays over 3 seeds, the paper's read-out training lengths). A run that reads another's
-// output (a replay of a trained matrix) names it in After. A full run whose options do not
-// validate yet says what it needs (A2's training with preset "nc160").
+// output (a replay of a trained matrix) names it in After.
 //
 // Run makes the runs of some entries into OUT/runs/NAME, one after the other: it writes
 // options.json (the options envelope), calls the experiment with that directory, and on

@@ -49,14 +49,11 @@ type RunSpec struct {
 	After []string
 	// Quick and Full return the run's options at each scale, given the output directory (a run
 	// that reads another's outputs finds them there). Nil: the run is not part of that scale.
-	// An error (options that do not validate yet) makes the run unavailable at that scale; Needs
-	// says why.
+	// An error (options that do not validate, or another run's output not there yet) makes
+	// the run unavailable at that scale.
 	Quick, Full func(out string) (experiment.Options, error)
 	// Data lists the authors' files (package maesdata) the run reads.
 	Data []string
-	// Needs names what the full version waits for when its options do not validate yet (a
-	// preset another change adds), "" when nothing.
-	Needs string
 }
 
 // data returns the authors' files the run reads at scale s (nil when it is not part of s).
@@ -78,9 +75,6 @@ func (r RunSpec) Options(s Scale, out string) (o experiment.Options, ok bool, er
 	}
 	o, err = f(out)
 	if err != nil {
-		if r.Needs != "" && s == Full {
-			return nil, true, fmt.Errorf("paper: run %s needs %s: %w", r.Name, r.Needs, err)
-		}
 		return nil, true, fmt.Errorf("paper: run %s: %w", r.Name, err)
 	}
 	return o, true, nil

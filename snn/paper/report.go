@@ -136,15 +136,10 @@ func Build(out string, ids []string) (*Report, error) {
 			} else {
 				rr.Status = "missing"
 				r, _ := runSpec(n)
-				_, part, err := r.Options(scale, out)
-				switch {
-				case !part:
+				if _, part, _ := r.Options(scale, out); part {
+					missing = true
+				} else {
 					rr.Status = fmt.Sprintf("not part of the %s scale", scale)
-				case err != nil && r.Needs != "" && scale == Full:
-					rr.Status = "missing (needs " + r.Needs + ")"
-					missing = true
-				default:
-					missing = true
 				}
 			}
 			er.Runs = append(er.Runs, rr)

@@ -78,7 +78,6 @@ var runSpecs = []RunSpec{
 		About: "the 15 × 160 network trained as the authors' FF60b_2400_nc160 was (A2: preset nc160)",
 		Quick: kindOptions("train", `{"clusters": 15, `+quickTrain+`}`),
 		Full:  kindOptions("train", `{"protocol": "paper", "preset": "nc160", "clusters": 15, "cluster_size": 160}`),
-		Needs: "preset nc160 (docs/MODEL.md section 9 item 24)",
 	},
 	{
 		Name:  "replay-nc160",
@@ -112,7 +111,6 @@ var runSpecs = []RunSpec{
 		After: []string{"train-nc160"},
 		Quick: onTrained("replay", "train-nc160", `{"duration_ms": 3000}`),
 		Full:  onTrained("replay", "train-nc160", `{"duration_ms": 20000}`),
-		Needs: "preset nc160 (docs/MODEL.md section 9 item 24)",
 	},
 	{
 		Name:  "size-1",
