@@ -13,7 +13,10 @@
 // Quick (seconds to minutes on 2 cores: a smoke test of the pipeline, whose trainings are too
 // short to learn a self-sustained replay) and Full (the paper's scale: the paper's 7353-s protocol, 20-s
 // replays over 3 seeds, the paper's read-out training lengths). A run that reads another's
-// output (a replay of a trained matrix) names it in After.
+// output (a replay of a trained matrix) names it in After. The 80-cluster song network
+// (train-song80, and its replay and song read-out) is a full-scale run only, trained with a
+// shortened protocol (song80Train in runs.go); at the quick scale Figs 5-6 and A10 fall back on
+// the nc160 clock.
 //
 // Run makes the runs of some entries into OUT/runs/NAME, one after the other: it writes
 // options.json (the options envelope), calls the experiment with that directory, and on

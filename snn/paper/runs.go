@@ -65,6 +65,15 @@ func decodeResult(rec *Record, r any) error {
 // (within 22.9, forward 8.9, backward 2.5, other 2.25 pF) but no self-sustained replay.
 const quickTrain = `"protocol": "short", "preset": "reduced", "cluster_size": 20, "time_scale": 0.3, "ltp_gain": 3`
 
+// song80Train is the shortened protocol of the 80-cluster song network, the one that fits a
+// 2-core machine (752 s simulated, about 40 CPU minutes): the short protocol's phases 4 times
+// longer (8 × 60 s of sequential stimulation, 4 × 40 s of plastic spontaneous activity) and the
+// E→E LTP × 20 (the short protocol with the paper's LTP left this network without structure:
+// within-cluster mean 6.4 pF, E 0.07 Hz, no replay). The paper's own
+// protocol on the same network is {"protocol": "paper", "preset": "paper", "clusters": 80,
+// "cluster_size": 80} (7353 s simulated): docs/MODEL.md section 8, A10.
+const song80Train = `{"protocol": "short", "preset": "paper", "clusters": 80, "cluster_size": 80, "ltp_gain": 20, "time_scale": 4}`
+
 // runSpecs are the runs of the catalogue, each after the runs it reads.
 var runSpecs = []RunSpec{
 	{
@@ -134,6 +143,25 @@ var runSpecs = []RunSpec{
 		Name:  "size-4",
 		About: "cluster-size family, largest clusters (full only: 30 × 200)",
 		Full:  kindOptions("clock", `{"K": 30, "Size": 200, "Paper": true}`),
+	},
+	{
+		Name: "train-song80",
+		About: "the 80-cluster song network (6400 E in 80 clusters of 80, 1600 I), trained with the " +
+			"shortened protocol (docs/MODEL.md section 8, A10): the paper's would take about 7 CPU hours per run here",
+		Full: kindOptions("train", song80Train),
+	},
+	{
+		Name:  "replay-song80",
+		About: "spontaneous replay of gosnn's 80-cluster network, weights frozen, 60 s for the timing variability (A10)",
+		After: []string{"train-song80"},
+		Full:  onTrained("replay", "train-song80", `{"duration_ms": 60000}`),
+	},
+	{
+		Name:  "readout-song80",
+		About: "the meadowlark song learnt in the paper's 6 s on gosnn's 80-cluster clock (Fig 6)",
+		After: []string{"train-song80"},
+		Full:  onTrained("readout", "train-song80", `{"pattern": "song"}`),
+		Data:  []string{maesdata.Song},
 	},
 	{
 		Name:  "readout-abcba",
