@@ -20,8 +20,12 @@ import (
 // Config.WithClusterSize(Size)) trained with protocol.Paper (hours of CPU), and
 // LastRecordingMs is not used.
 //
-// It does not resume: a run cancelled part-way leaves nothing in Env.Dir and a later Run
-// starts again from the beginning (and gives the same result).
+// Given Env.Dir, Run locks it and keeps there the protocol's snapshots (protocol.Options.Dir:
+// weights after every phase, state.json), so that a run cancelled part-way (an interrupt,
+// SIGTERM from Slurm) resumes after its last finished phase; the phases after a resume start
+// from the saved weights with a fresh neuron state, so a resumed run is not bit-identical to
+// an uninterrupted one. Without Env.Dir it keeps nothing and starts again every time (and
+// gives the same result).
 type Clock struct {
 	K               int     `json:"K"`               // clusters (15)
 	Size            int     `json:"Size"`            // E neurons per cluster (20)
@@ -44,7 +48,7 @@ type ClockResult struct {
 	Within      float64           `json:"Within"`      // mean E→E weight within clusters, pF
 	Forward     float64           `json:"Forward"`     // from each cluster to the next one, pF
 	Backward    float64           `json:"Backward"`    // from each cluster to the previous one, pF
-	WallS       float64           `json:"WallS"`       // wall time of the training, s
+	WallS       float64           `json:"WallS"`       // wall time of the training, s (every phase, resumed ones included)
 }
 
 // DefaultClock returns 15 clusters of 20 neurons, seed 1, a last recording of 6 s, time
@@ -76,7 +80,7 @@ func (o *Clock) Validate() error {
 	return nil
 }
 
-// Run trains the network and measures its replay. Env.Dir is not used.
+// Run trains the network and measures its replay, resuming from Env.Dir's snapshots.
 func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -103,15 +107,33 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 	if env.Host != nil {
 		net.SetHost(env.Host)
 	}
+	popt := protocol.Options{OnPhase: func(r protocol.PhaseReport) {
+		if !r.Resumed {
+			env.logf("phase %d/%d %-11s %6.0f s  E %.2f Hz  within %.2f fwd %.2f bwd %.2f",
+				r.Index+1, len(prot), r.Kind, r.EndMs/1000, r.RateE, r.Blocks.Within, r.Blocks.Forward, r.Blocks.Backward)
+		}
+	}}
+	if env.Dir != "" {
+		lock, err := lockDir(env, "clock")
+		if err != nil {
+			return nil, fmt.Errorf("experiment: clock: %w", err)
+		}
+		defer lock.Release()
+		popt.Dir = env.Dir
+	}
 	start := time.Now()
-	rep, err := protocol.Run(ctx, net, prot, protocol.Options{})
+	rep, err := protocol.Run(ctx, net, prot, popt)
 	if err != nil {
 		return nil, fmt.Errorf("experiment: clock: %w", err)
+	}
+	if rep.Resumed > 0 {
+		env.logf("resumed after phase %d of %d from %s", rep.Resumed, len(prot), env.Dir)
 	}
 	rec := rep.LastRecording()
 	if rec == nil || rec.Replay == nil {
 		return nil, fmt.Errorf("experiment: clock: the protocol has no recording")
 	}
+	wall, _ := rep.Total() // every phase, those of an earlier, interrupted Run included
 	st := rec.Replay
 	active := st.ActiveFraction
 	if math.IsNaN(active) {
@@ -121,6 +143,6 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 		StepMs: analysis.OptFloat(st.StepMs), PassMs: analysis.OptFloat(float64(o.K) * st.StepMs), PeriodMs: analysis.OptFloat(st.PeriodMs),
 		InOrder: st.InOrder, Transitions: st.Transitions, Active: active, RateE: rec.RateE,
 		Within: rec.Blocks.Within, Forward: rec.Blocks.Forward, Backward: rec.Blocks.Backward,
-		WallS: time.Since(start).Seconds(),
+		WallS: max(time.Since(start), wall).Seconds(),
 	}, nil
 }

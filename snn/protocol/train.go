@@ -55,8 +55,9 @@ type PhaseReport struct {
 	Index int       // phase index in the protocol
 	Kind  PhaseKind // what the phase did
 	// Resumed marks a phase done by an earlier run (from Dir/state.json): the replay details
-	// (activations, per-cluster steps) are then not available, nor are Spikes, except for the
-	// last recording phase, whose spikes Dir keeps.
+	// (activations, per-cluster steps) are then not available, only its summary (period,
+	// median step, in-order and active fractions), nor are Spikes, except for the last
+	// recording phase, whose spikes Dir keeps.
 	Resumed bool
 	// StartMs and EndMs are protocol times (the sum of the durations of the phases before).
 	StartMs, EndMs float64
@@ -126,7 +127,10 @@ type phaseRecord struct {
 	Within, Forward, Backward, Other analysis.OptFloat
 	PeriodMs, InOrderFraction        analysis.OptFloat `json:",omitempty"`
 	Transitions, InOrder             int               `json:",omitempty"`
-	WallSeconds                      float64
+	// StepMs and ActiveFraction complete the replay analysis of a recording phase (nil in
+	// state files written before they were kept: NaN when resumed).
+	StepMs, ActiveFraction *analysis.OptFloat `json:",omitempty"`
+	WallSeconds            float64
 	CPUSeconds                       float64 `json:",omitempty"`
 }
 
@@ -137,6 +141,8 @@ func recordOf(pr PhaseReport) phaseRecord {
 	if pr.Replay != nil {
 		r.PeriodMs, r.InOrderFraction = analysis.OptFloat(pr.Replay.PeriodMs), analysis.OptFloat(pr.Replay.InOrderFraction)
 		r.Transitions, r.InOrder = pr.Replay.Transitions, pr.Replay.InOrder
+		step, active := analysis.OptFloat(pr.Replay.StepMs), analysis.OptFloat(pr.Replay.ActiveFraction)
+		r.StepMs, r.ActiveFraction = &step, &active
 	}
 	return r
 }
@@ -147,7 +153,14 @@ func (r phaseRecord) report() PhaseReport {
 	pr.Blocks = analysis.ChainMeans{Within: float64(r.Within), Forward: float64(r.Forward), Backward: float64(r.Backward), Other: float64(r.Other)}
 	pr.Blocks.FeedForwardIndex = (pr.Blocks.Forward - pr.Blocks.Backward) / (pr.Blocks.Forward + pr.Blocks.Backward)
 	if r.Kind == PhaseRecord {
-		pr.Replay = &analysis.ReplayStats{PeriodMs: float64(r.PeriodMs), InOrderFraction: float64(r.InOrderFraction), Transitions: r.Transitions, InOrder: r.InOrder}
+		pr.Replay = &analysis.ReplayStats{PeriodMs: float64(r.PeriodMs), InOrderFraction: float64(r.InOrderFraction), Transitions: r.Transitions, InOrder: r.InOrder,
+			StepMs: math.NaN(), ActiveFraction: math.NaN()}
+		if r.StepMs != nil {
+			pr.Replay.StepMs = float64(*r.StepMs)
+		}
+		if r.ActiveFraction != nil {
+			pr.Replay.ActiveFraction = float64(*r.ActiveFraction)
+		}
 	}
 	return pr
 }
