@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -156,7 +155,7 @@ func Cancel(ctx context.Context, dir string, env []string) error {
 		f := strings.Fields(string(data))
 		if len(f) == 2 && f[0] == host {
 			if pid, err := strconv.Atoi(f[1]); err == nil && pid > 0 && pid != os.Getpid() {
-				if err := syscall.Kill(pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
+				if err := terminate(pid); err != nil {
 					errs = append(errs, fmt.Errorf("sweep: signalling the local executor (pid %d): %v", pid, err))
 				}
 			}

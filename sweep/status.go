@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // State is the state of a task.
@@ -154,7 +153,7 @@ func (s *Sweep) runningHere(t Task, host string) bool {
 	if err != nil || pid <= 0 {
 		return false
 	}
-	return syscall.Kill(pid, 0) == nil
+	return alive(pid)
 }
 
 // exitCode reads the exit status that the Slurm batch script recorded for t.
