@@ -308,6 +308,19 @@ func (s Spec) Expand() ([]Task, error) {
 	return tasks, nil
 }
 
+// TaskOptions returns the experiment options of task t of an experiment sweep: the base
+// options overlaid with its point.
+func (s Spec) TaskOptions(t Task) (experiment.Options, error) {
+	if s.Kind == NotebookKind {
+		return nil, fmt.Errorf("sweep: task %d: a notebook sweep has no experiment options", t.Index)
+	}
+	o, err := s.options(t)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: task %d: %v", t.Index, err)
+	}
+	return o, nil
+}
+
 // options returns the experiment options of task t: the base options overlaid with its point.
 func (s Spec) options(t Task) (experiment.Options, error) {
 	fields := map[string]json.RawMessage{}

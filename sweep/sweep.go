@@ -129,6 +129,17 @@ func (s *Sweep) Done(t Task) bool {
 	return err == nil
 }
 
+// Result returns the result envelope of task t (package experiment; a notebook task's
+// NotebookResult), read from its result file; an error wrapping fs.ErrNotExist when the task
+// is not done.
+func (s *Sweep) Result(t Task) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(s.TaskDir(t), resultFile))
+	if err != nil {
+		return nil, fmt.Errorf("sweep: task %d: %w", t.Index, err)
+	}
+	return b, nil
+}
+
 // Failure is the record of a failed attempt of a task.
 type Failure struct {
 	ExitCode int    `json:"exit_code"`

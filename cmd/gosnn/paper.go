@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gosnn/gosnn/snn/paper"
+	"github.com/gosnn/gosnn/sweep"
 )
 
 // gosnn paper makes the runs of the reproduction report (package snn/paper) and writes it.
@@ -25,11 +26,13 @@ func init() {
 
 const paperUsage = `usage: gosnn paper COMMAND ...
 
-  run --out DIR [--scale quick|full] [--only IDS] [--threads N]
-          make the runs the entries need (resumable: a second call skips finished runs)
+  run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm]
+          make the runs and sweeps the entries need (resumable: a second call skips
+          finished runs and tasks); --executor slurm submits a sweep's tasks (the size
+          family of Fig 3) as one Slurm job array and returns (gosnn sweep status DIR/sweeps/NAME)
   report --out DIR [--only IDS]
           write DIR/report.md, DIR/report.json and DIR/figures/*.png from the runs in DIR
-  list    print the catalogue: ID, title, runs
+  list    print the catalogue: ID, title, runs and sweeps
 
 IDS is a comma-separated list of entries: Fig1 … Fig7, A1 … A17 (list prints them).`
 
@@ -48,6 +51,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	scaleName := fs.String("scale", "quick", "quick (minutes on 2 cores) or full (the paper's scale: hours to days)")
 	only := fs.String("only", "", "comma-separated entry IDs (default: all)")
 	threads := fs.Int("threads", 0, "worker threads per run (0: GOMAXPROCS)")
+	executor := fs.String("executor", "local", "local or slurm: where a sweep's tasks run (run)")
 	switch name {
 	case "run", "report", "list":
 	default:
@@ -55,7 +59,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	usage := map[string]string{
-		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N]",
+		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm]",
 		"report": "gosnn paper report --out DIR [--only IDS]",
 		"list":   "gosnn paper list [--only IDS]",
 	}[name]
@@ -73,7 +77,18 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if name == "list" {
 		es, _ := paper.Select(ids)
 		for _, e := range es {
-			fmt.Fprintf(stdout, "%-5s %s\n      runs: %s\n", e.ID, e.Title, strings.Join(e.Runs, ", "))
+			fmt.Fprintf(stdout, "%-5s %s\n", e.ID, e.Title)
+			if len(e.Runs) > 0 {
+				fmt.Fprintf(stdout, "      runs: %s\n", strings.Join(e.Runs, ", "))
+			}
+			if len(e.Sweeps) > 0 {
+				fmt.Fprintf(stdout, "      sweeps: %s\n", strings.Join(e.Sweeps, ", "))
+			}
+		}
+		if len(ids) == 0 {
+			for _, w := range paper.Sweeps() {
+				fmt.Fprintf(stdout, "sweep %s: %s\n", w.Name, w.About)
+			}
 		}
 		return 0
 	}
@@ -104,6 +119,15 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gosnn paper run: --threads %d: must be >= 0\n", *threads)
 		return 2
 	}
+	var x sweep.Executor // nil: paper.Run's default, here one task at a time
+	switch *executor {
+	case "local":
+	case "slurm":
+		x = sweep.Slurm{Detach: true}
+	default:
+		fmt.Fprintf(stderr, "gosnn paper run: --executor %q: want local or slurm\n", *executor)
+		return 2
+	}
 	command := "gosnn paper run --scale " + string(scale) + " --out " + *out
 	if *only != "" {
 		command += " --only " + *only
@@ -112,7 +136,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		command += fmt.Sprintf(" --threads %d", *threads)
 	}
 	host := &stderrHost{ctx: ctx, w: stderr, last: time.Now()}
-	sum, err := paper.Run(ctx, paper.RunConfig{Out: *out, Scale: scale, IDs: ids, Threads: *threads, Command: command, Log: stderr, Host: host})
+	sum, err := paper.Run(ctx, paper.RunConfig{Out: *out, Scale: scale, IDs: ids, Threads: *threads, Command: command, Log: stderr, Host: host, Executor: x})
 	if err != nil {
 		fmt.Fprintf(stderr, "gosnn paper run: %v\n", err)
 		if errors.Is(err, context.Canceled) {

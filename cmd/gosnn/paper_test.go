@@ -24,6 +24,8 @@ func TestPaperCmd(t *testing.T) {
 		{"no out", []string{"report"}, 2, "give --out DIR", ""},
 		{"bad scale", []string{"run", "--out", empty, "--scale", "huge"}, 2, `scale "huge"`, ""},
 		{"list", []string{"list", "--only", "A10"}, 0, "", "replay-nc160"},
+		{"list sweeps", []string{"list", "--only", "Fig3"}, 0, "", "sweeps: sizes"},
+		{"bad executor", []string{"run", "--out", empty, "--only", "A1", "--executor", "pbs"}, 2, `--executor "pbs"`, ""},
 		{"report of nothing", []string{"report", "--out", empty}, 0, "", "1 agree, 0 disagree, 21 not run"},
 	}
 	for _, tt := range tests {

@@ -49,6 +49,7 @@ type ClockResult struct {
 	Forward     float64           `json:"Forward"`     // from each cluster to the next one, pF
 	Backward    float64           `json:"Backward"`    // from each cluster to the previous one, pF
 	WallS       float64           `json:"WallS"`       // wall time of the training, s (every phase, resumed ones included)
+	CPUS        float64           `json:"CPUS"`        // CPU time of the training, s (every phase, resumed ones included)
 }
 
 // DefaultClock returns 15 clusters of 20 neurons, seed 1, a last recording of 6 s, time
@@ -121,7 +122,7 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 		defer lock.Release()
 		popt.Dir = env.Dir
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuSeconds()
 	rep, err := protocol.Run(ctx, net, prot, popt)
 	if err != nil {
 		return nil, fmt.Errorf("experiment: clock: %w", err)
@@ -133,7 +134,7 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 	if rec == nil || rec.Replay == nil {
 		return nil, fmt.Errorf("experiment: clock: the protocol has no recording")
 	}
-	wall, _ := rep.Total() // every phase, those of an earlier, interrupted Run included
+	wall, cpu := rep.Total() // every phase, those of an earlier, interrupted Run included
 	st := rec.Replay
 	active := st.ActiveFraction
 	if math.IsNaN(active) {
@@ -143,6 +144,6 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 		StepMs: analysis.OptFloat(st.StepMs), PassMs: analysis.OptFloat(float64(o.K) * st.StepMs), PeriodMs: analysis.OptFloat(st.PeriodMs),
 		InOrder: st.InOrder, Transitions: st.Transitions, Active: active, RateE: rec.RateE,
 		Within: rec.Blocks.Within, Forward: rec.Blocks.Forward, Backward: rec.Blocks.Backward,
-		WallS: max(time.Since(start), wall).Seconds(),
+		WallS: max(time.Since(start), wall).Seconds(), CPUS: max(cpuSeconds()-cpu0, cpu),
 	}, nil
 }

@@ -31,9 +31,6 @@ const (
 	authorsSqrtK                                         = 0.21
 )
 
-// sizes lists the runs of the cluster-size family.
-var sizes = []string{"size-1", "size-2", "size-3", "size-4"}
-
 // entries is the catalogue: Figs 1-7, then the acceptance items of section 8 in order.
 var entries = []Entry{
 	{
@@ -51,8 +48,8 @@ var entries = []Entry{
 	{
 		ID: "Fig3", Title: "Step and period of the replay against cluster size (the network-size family)",
 		Reference: "larger clusters give slower sequences; step 22.9 ms at 160, 27 ms at 200 (A11), period ≈ 300 ms at 10 against ≈ 500 ms at 40 (A17)", Source: "D file names, P [?]",
-		Check: "the step grows with cluster size",
-		Runs:  sizes, Pending: "the size family as one sweep (gosnn sweep); the authors' parameters for the larger networks are not known", eval: evalFig3,
+		Check:  "the step grows with cluster size",
+		Sweeps: []string{"sizes"}, Pending: "the authors' parameters for the larger networks are not known: gosnn's choice is in the sweep's description (gosnn paper list)", eval: evalFig3,
 	},
 	{
 		ID: "Fig4", Title: "Read-out learns the non-Markovian sequence ABCBA (and two sequences in parallel)",
@@ -155,7 +152,7 @@ var entries = []Entry{
 	{
 		ID: "A17", Title: "larger clusters give slower sequences",
 		Reference: "period ≈ 300 ms with 10-neuron clusters against ≈ 500 ms with 40-neuron clusters", Source: "arXiv v1 notes [?]",
-		Check: "the period grows with cluster size (qualitative)", Runs: sizes, eval: evalA17,
+		Check: "the period grows with cluster size (qualitative)", Sweeps: []string{"sizes"}, eval: evalA17,
 	},
 }
 
@@ -302,21 +299,21 @@ type clockPoint struct {
 	transitions, k int
 }
 
-// clockPoints returns the finished runs of the size family, by cluster size.
+// clockPoints returns the finished tasks of the size family (sweep sizes), by cluster size.
 func clockPoints(c *Context) ([]clockPoint, error) {
+	_, done, err := sweepState(c.out, "sizes")
+	if err != nil {
+		return nil, err
+	}
 	var pts []clockPoint
-	for _, n := range sizes {
-		rec := c.record(n)
-		if rec == nil {
-			continue
+	for _, t := range done {
+		opt, ok := t.options.(*experiment.Clock)
+		if !ok {
+			return nil, fmt.Errorf("paper: sweep sizes: a task of kind %s, want clock", t.options.Kind())
 		}
 		var res experiment.ClockResult
-		if err := decodeResult(rec, &res); err != nil {
-			return nil, err
-		}
-		var opt experiment.Clock
-		if err := decodeOptions(rec, &opt); err != nil {
-			return nil, err
+		if err := json.Unmarshal(t.result, &res); err != nil {
+			return nil, fmt.Errorf("paper: sweep sizes: result: %w", err)
 		}
 		pts = append(pts, clockPoint{size: opt.Size, k: opt.K, step: float64(res.StepMs), period: float64(res.PeriodMs), transitions: res.InOrder})
 	}
@@ -918,18 +915,6 @@ func evalA17(c *Context) Outcome {
 	}
 	o.Verdict = verdict(increasing(periods))
 	return o
-}
-
-// decodeOptions decodes the options envelope of rec into o.
-func decodeOptions(rec *Record, o any) error {
-	var env experiment.Envelope
-	if err := json.Unmarshal(rec.Options, &env); err != nil {
-		return fmt.Errorf("paper: run %s: options: %w", rec.Name, err)
-	}
-	if err := json.Unmarshal(env.Options, o); err != nil {
-		return fmt.Errorf("paper: run %s: %s options: %w", rec.Name, env.Kind, err)
-	}
-	return nil
 }
 
 // plotShapeCross is the glyph of reference points.

@@ -18,6 +18,13 @@
 // shortened protocol (song80Train in runs.go); at the quick scale Figs 5-6 and A10 fall back on
 // the nc160 clock.
 //
+// A family of runs is a sweep (SweepSpec, package sweep): the network-size family of Fig 3
+// (sweep "sizes", clock runs over cluster size) lives in OUT/sweeps/NAME, a directory of
+// package sweep, so that `gosnn sweep run OUT/sweeps/NAME/spec.json -out OUT/sweeps/NAME
+// -executor slurm` makes its tasks as one Slurm job array; Run makes them on this machine, one
+// at a time, and the report reads the tasks' results whichever made them. Clock tasks resume
+// from their snapshots after an interrupt or a Slurm requeue.
+//
 // Run makes the runs of some entries into OUT/runs/NAME, one after the other: it writes
 // options.json (the options envelope), calls the experiment with that directory, and on
 // success writes run.json (Record: the options and result envelopes, the command line, the
@@ -26,9 +33,10 @@
 // next call. The authors' files a run reads are looked up (package maesdata) before anything
 // runs, and a missing one is an error that says how to get it.
 //
-// Build evaluates the entries on whatever runs OUT holds and draws their figures to
+// Build evaluates the entries on whatever runs and sweep tasks OUT holds and draws their figures to
 // OUT/figures/ID.png; Write also writes OUT/report.md and OUT/report.json. An entry whose runs
-// are missing is "not run", with the gosnn paper run command that makes them; an entry that
+// are missing (or whose sweep has tasks left) is "not run", with the gosnn paper run command
+// that makes them; an entry that
 // needs no run (A1 reads the protocol) is evaluated always. Verdicts are "agrees" (the check
 // passes), "disagrees", "not run" and "no reference" (measured, with nothing published to
 // compare: the song's error). The report holds no time stamps: the same runs give the same

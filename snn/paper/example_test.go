@@ -6,7 +6,7 @@ import (
 	"github.com/gosnn/gosnn/snn/paper"
 )
 
-// The entries of the catalogue and the runs of two of them.
+// The entries of the catalogue, the runs and sweeps of two of them.
 func ExampleSelect() {
 	es, err := paper.Select([]string{"A7", "fig3"})
 	if err != nil {
@@ -14,12 +14,12 @@ func ExampleSelect() {
 		return
 	}
 	for _, e := range es {
-		fmt.Println(e.ID, e.Runs)
+		fmt.Println(e.ID, e.Runs, e.Sweeps)
 	}
 	_, err = paper.Select([]string{"A3"})
 	fmt.Println(err != nil)
 	// Output:
-	// Fig3 [size-1 size-2 size-3 size-4]
-	// A7 [replay-nc160 replay-nc160-s2 replay-nc160-s3]
+	// Fig3 [] [sizes]
+	// A7 [replay-nc160 replay-nc160-s2 replay-nc160-s3] []
 	// true
 }

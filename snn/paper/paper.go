@@ -101,6 +101,8 @@ type Entry struct {
 	// Runs names the runs (RunSpec.Name) whose outputs the check reads; none means the check
 	// reads no run (it inspects the protocol, say).
 	Runs []string
+	// Sweeps names the sweeps (SweepSpec.Name) whose tasks the check reads.
+	Sweeps []string
 	// eval turns the runs found into an outcome.
 	eval func(*Context) Outcome
 }

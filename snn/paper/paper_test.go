@@ -18,6 +18,7 @@ import (
 	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/experiment"
 	"github.com/gosnn/gosnn/snn/readout"
+	"github.com/gosnn/gosnn/sweep"
 )
 
 // TestCatalogue checks that the catalogue has Fig1-Fig7 and A1-A17 (without the unused A3
@@ -45,6 +46,33 @@ func TestCatalogue(t *testing.T) {
 				t.Errorf("%s: unknown run %q", e.ID, n)
 			}
 			used[n] = true
+		}
+		for _, n := range e.Sweeps {
+			if _, ok := sweepSpec(n); !ok {
+				t.Errorf("%s: unknown sweep %q", e.ID, n)
+			}
+			used["sweep "+n] = true
+		}
+	}
+	for _, w := range Sweeps() {
+		if !used["sweep "+w.Name] {
+			t.Errorf("sweep %s is used by no entry", w.Name)
+		}
+		for _, s := range []Scale{Quick, Full} {
+			spec, ok := w.Spec(s)
+			if !ok {
+				t.Errorf("sweep %s has no %s version", w.Name, s)
+				continue
+			}
+			tasks, err := spec.Expand()
+			if err != nil || len(tasks) < 2 {
+				t.Errorf("sweep %s, scale %s: %d tasks, %v", w.Name, s, len(tasks), err)
+			}
+			for _, task := range tasks {
+				if _, err := spec.TaskOptions(task); err != nil {
+					t.Errorf("sweep %s, scale %s: %v", w.Name, s, err)
+				}
+			}
 		}
 	}
 	for _, id := range want {
@@ -362,5 +390,83 @@ func TestFig6Clock(t *testing.T) {
 				t.Errorf("measured %v, want first %q", e.Measured, wantClock)
 			}
 		})
+	}
+}
+
+// TestSweepQuick makes the quick size family as a sweep through Run, reports Fig 3 and A17
+// from its tasks with their cost, and checks that a second Run skips the finished sweep and
+// that a full-scale Run refuses the quick sweep's directory.
+func TestSweepQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three short trainings (about 10 s)")
+	}
+	out := t.TempDir()
+	var log bytes.Buffer
+	cfg := RunConfig{Out: out, Scale: Quick, IDs: []string{"Fig3", "A17"}, Log: &log, Threads: 1}
+	sum, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if strings.Join(sum.Ran, ",") != "sweep sizes" {
+		t.Fatalf("ran %v, want the sweep sizes\n%s", sum.Ran, log.String())
+	}
+	rep, err := Write(out, []string{"Fig3", "A17"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range rep.Entries {
+		if e.Verdict != Agrees && e.Verdict != Disagrees {
+			t.Errorf("%s: verdict %q, want a comparison (note %q)", e.ID, e.Verdict, e.Note)
+		}
+		if len(e.Measured) != 3 {
+			t.Errorf("%s: measured %v, want one line per cluster size", e.ID, e.Measured)
+		}
+		if len(e.Runs) != 1 || e.Runs[0].Status != "finished (3 tasks)" || e.Runs[0].Scale != Quick || e.Runs[0].WallSeconds <= 0 || e.Runs[0].CPUSeconds <= 0 ||
+			!strings.Contains(e.Runs[0].Command, "gosnn sweep run") {
+			t.Errorf("%s: runs %+v, want the finished quick sweep with its cost and command", e.ID, e.Runs)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(out, "figures", "Fig3.png")); err != nil || fi.Size() < 1000 {
+		t.Errorf("figures/Fig3.png missing or tiny (%v)", err)
+	}
+	sum, err = Run(context.Background(), cfg)
+	if err != nil || len(sum.Ran) != 0 || strings.Join(sum.Skipped, ",") != "sweep sizes" {
+		t.Errorf("second call: ran %v, skipped %v, %v: want the sweep skipped", sum.Ran, sum.Skipped, err)
+	}
+	cfg.Scale = Full
+	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "another sweep") {
+		t.Errorf("full scale into the quick sweep's directory: error %v, want another sweep", err)
+	}
+}
+
+// TestSweepPartial: a sweep with tasks left makes its entries "not run", with the count of
+// tasks done and the commands that make the rest.
+func TestSweepPartial(t *testing.T) {
+	out := t.TempDir()
+	w, _ := sweepSpec("sizes")
+	spec, _ := w.Spec(Full)
+	s, err := sweep.Prepare(spec, sweepDir(out, "sizes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := experiment.EncodeResult(experiment.ClockResult{StepMs: 20, PeriodMs: 450, WallS: 100, CPUS: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A task is done when tasks/ID/result.json exists (package sweep).
+	if err := os.MkdirAll(s.TaskDir(s.Tasks[0]), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.TaskDir(s.Tasks[0]), "result.json"), res, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(out, []string{"Fig3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := rep.Entries[0]
+	if e.Verdict != NotRun || len(e.Runs) != 1 || e.Runs[0].Status != "missing (1 of 4 tasks done)" || e.Runs[0].Scale != Full ||
+		e.Runs[0].CPUSeconds != 90 || !strings.Contains(e.Missing, "--scale full") || !strings.Contains(e.Missing, "--only Fig3") || !strings.Contains(e.Runs[0].Rerun, "-executor slurm") {
+		t.Errorf("entry %+v", e)
 	}
 }

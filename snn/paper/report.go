@@ -124,6 +124,11 @@ func Build(out string, ids []string) (*Report, error) {
 			scale = Full
 		}
 	}
+	for _, w := range sweepSpecs {
+		if s, _, err := sweepState(out, w.Name); err == nil && s != nil && sweepScale(w, s) == Full {
+			scale = Full
+		}
+	}
 	ctx := &Context{out: out, runs: runs, authors: &authorsCache{}}
 	rep := &Report{}
 	for _, e := range es {
@@ -142,6 +147,14 @@ func Build(out string, ids []string) (*Report, error) {
 					rr.Status = fmt.Sprintf("not part of the %s scale", scale)
 				}
 			}
+			er.Runs = append(er.Runs, rr)
+		}
+		for _, n := range e.Sweeps {
+			rr, complete, err := sweepReport(out, n, scale)
+			if err != nil {
+				return nil, err
+			}
+			missing = missing || !complete
 			er.Runs = append(er.Runs, rr)
 		}
 		if missing {

@@ -17,6 +17,7 @@ import (
 	"github.com/gosnn/gosnn/maesdata"
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/experiment"
+	"github.com/gosnn/gosnn/sweep"
 )
 
 // Record is OUT/runs/NAME/run.json, written atomically when a run has finished: what made it,
@@ -45,7 +46,7 @@ type RunConfig struct {
 	Out string
 	// Scale selects the runs' versions.
 	Scale Scale
-	// IDs selects the entries whose runs are made (nil: all).
+	// IDs selects the entries whose runs and sweeps are made (nil: all).
 	IDs []string
 	// Threads is the number of worker threads per run (0: GOMAXPROCS).
 	Threads int
@@ -56,9 +57,13 @@ type RunConfig struct {
 	Log io.Writer
 	// Host receives the progress of the runs' networks (nil: none).
 	Host snn.Host
+	// Executor makes the tasks of the sweeps (nil: sweep.Local, one task at a time, so that
+	// each task's CPU time is its own); sweep.Slurm submits them as one job array.
+	Executor sweep.Executor
 }
 
-// RunSummary says what Run did with each run it considered.
+// RunSummary says what Run did with each run and sweep it considered (a sweep is named
+// "sweep NAME").
 type RunSummary struct {
 	Ran, Skipped, Unavailable []string // finished now; finished before; not available (not part of the scale, or needs something)
 }
@@ -69,7 +74,8 @@ const recordFile = "run.json"
 // runDir returns the directory of run name under out.
 func runDir(out, name string) string { return filepath.Join(out, "runs", name) }
 
-// Run makes the runs of the entries cfg.IDs at cfg.Scale into cfg.Out, one after the other.
+// Run makes the runs of the entries cfg.IDs at cfg.Scale into cfg.Out, one after the other,
+// then the tasks of their sweeps (runSweep), one at a time.
 // A run whose record exists with the same options is skipped; one without a record runs (a
 // train run resumes from its snapshots). Cancelling ctx stops the current run, leaving what a
 // later Run resumes from. The authors' files a run needs are checked first: a missing one is
@@ -121,6 +127,24 @@ func Run(ctx context.Context, cfg RunConfig) (RunSummary, error) {
 			sum.Ran = append(sum.Ran, n)
 		} else {
 			sum.Skipped = append(sum.Skipped, n)
+		}
+	}
+	for _, n := range sweepsOf(es) {
+		w, _ := sweepSpec(n)
+		spec, ok := w.Spec(cfg.Scale)
+		if !ok {
+			logf("sweep %s: not part of the %s scale", n, cfg.Scale)
+			sum.Unavailable = append(sum.Unavailable, "sweep "+n)
+			continue
+		}
+		ran, err := runSweep(ctx, cfg, out, w, spec, logf)
+		if err != nil {
+			return sum, err
+		}
+		if ran {
+			sum.Ran = append(sum.Ran, "sweep "+n)
+		} else {
+			sum.Skipped = append(sum.Skipped, "sweep "+n)
 		}
 	}
 	return sum, nil

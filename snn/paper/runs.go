@@ -122,29 +122,6 @@ var runSpecs = []RunSpec{
 		Full:  onTrained("replay", "train-nc160", `{"duration_ms": 20000}`),
 	},
 	{
-		Name:  "size-1",
-		About: "cluster-size family, smallest clusters (quick: 15 × 10 reduced; full: 30 × 80, the paper's rules)",
-		Quick: kindOptions("clock", `{"K": 15, "Size": 10, "LastRecordingMs": 3000, "TimeScale": 0.1}`),
-		Full:  kindOptions("clock", `{"K": 30, "Size": 80, "Paper": true}`),
-	},
-	{
-		Name:  "size-2",
-		About: "cluster-size family (quick: 15 × 20; full: 30 × 120)",
-		Quick: kindOptions("clock", `{"K": 15, "Size": 20, "LastRecordingMs": 3000, "TimeScale": 0.1}`),
-		Full:  kindOptions("clock", `{"K": 30, "Size": 120, "Paper": true}`),
-	},
-	{
-		Name:  "size-3",
-		About: "cluster-size family (quick: 15 × 40; full: 30 × 160)",
-		Quick: kindOptions("clock", `{"K": 15, "Size": 40, "LastRecordingMs": 3000, "TimeScale": 0.1}`),
-		Full:  kindOptions("clock", `{"K": 30, "Size": 160, "Paper": true}`),
-	},
-	{
-		Name:  "size-4",
-		About: "cluster-size family, largest clusters (full only: 30 × 200)",
-		Full:  kindOptions("clock", `{"K": 30, "Size": 200, "Paper": true}`),
-	},
-	{
 		Name: "train-song80",
 		About: "the 80-cluster song network (6400 E in 80 clusters of 80, 1600 I), trained with the " +
 			"shortened protocol (docs/MODEL.md section 8, A10): the paper's would take about 7 CPU hours per run here",

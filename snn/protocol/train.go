@@ -131,7 +131,7 @@ type phaseRecord struct {
 	// state files written before they were kept: NaN when resumed).
 	StepMs, ActiveFraction *analysis.OptFloat `json:",omitempty"`
 	WallSeconds            float64
-	CPUSeconds                       float64 `json:",omitempty"`
+	CPUSeconds             float64 `json:",omitempty"`
 }
 
 func recordOf(pr PhaseReport) phaseRecord {
