@@ -23,6 +23,7 @@ func init() {
 		"Run":         reflect.ValueOf(paper.Run),
 		"Runs":        reflect.ValueOf(paper.Runs),
 		"Select":      reflect.ValueOf(paper.Select),
+		"Sweeps":      reflect.ValueOf(paper.Sweeps),
 		"Write":       reflect.ValueOf(paper.Write),
 
 		// type definitions
@@ -38,6 +39,7 @@ func init() {
 		"RunSpec":     reflect.ValueOf((*paper.RunSpec)(nil)),
 		"RunSummary":  reflect.ValueOf((*paper.RunSummary)(nil)),
 		"Scale":       reflect.ValueOf((*paper.Scale)(nil)),
+		"SweepSpec":   reflect.ValueOf((*paper.SweepSpec)(nil)),
 		"Verdict":     reflect.ValueOf((*paper.Verdict)(nil)),
 
 		// interface wrapper definitions
