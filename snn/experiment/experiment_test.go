@@ -54,7 +54,7 @@ func small(t *testing.T) map[string]Options {
 	w := smallWeights(t, dir)
 	return map[string]Options{
 		"replay":      &ReplayOptions{Weights: w, ClusterSize: 40, DurationMs: 200, Seed: 3},
-		"train":       &TrainOptions{Protocol: "short", Preset: "reduced", Clusters: 4, ClusterSize: 20, Order: []int{2, 0, 3, 1}, LTPGain: 1.5, TimeScale: 0.005, Seed: 2},
+		"train":       &TrainOptions{Protocol: "short", Preset: "reduced", Clusters: 4, ClusterSize: 20, Order: []int{2, 0, 3, 1}, LTPGain: 1.5, IEBounds: []float64{48.7, 243}, TimeScale: 0.005, Seed: 2},
 		"readout":     &ReadoutOptions{Weights: w, Pattern: smallPattern(t, dir), TrainMs: 400, ReplayMs: 300, BlockMs: 2000, DeleteAtMs: 150, DeleteFrac: 0.25, ReadoutThreshold: "increment", Seed: 4},
 		"bench":       &BenchOptions{Scenario: "plastic", DurationMs: 20, Seed: 5},
 		"clock":       &Clock{K: 4, Size: 20, Seed: 6, LastRecordingMs: 1000, TimeScale: 0.01},
@@ -134,6 +134,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"train", `{"cluster_size": -1}`, "cluster_size"},
 		{"train", `{"ltp_gain": -1}`, "ltp_gain"},
 		{"train", `{"time_scale": 0}`, "time_scale"},
+		{"train", `{"ie_bounds": [30]}`, "ie_bounds"},
+		{"train", `{"ie_bounds": [150, 30]}`, "ie_bounds"},
+		{"train", `{"ie_bounds": [-1, 30]}`, "ie_bounds"},
 		{"train", `{"clusters": 3, "order": [0, 1]}`, "order"},
 		{"train", `{"clusters": 3, "order": [0, 1, 1]}`, "order"},
 		{"train", `{"seeds": 1}`, `unknown field "seeds"`},
@@ -535,5 +538,29 @@ func TestClockResume(t *testing.T) {
 	}
 	if first.(ClockResult).Active == 0 && first.(ClockResult).Transitions > 0 {
 		t.Errorf("active fraction 0 with %d transitions", first.(ClockResult).Transitions)
+	}
+}
+
+// TestTrainIEBounds checks that ie_bounds replaces the preset's I→E bounds and that without it
+// each preset keeps its own.
+func TestTrainIEBounds(t *testing.T) {
+	tests := []struct {
+		fields   string
+		min, max float64
+	}{
+		{`{}`, 48.7, 243},
+		{`{"preset": "nc160"}`, 40, 200},
+		{`{"ie_bounds": [29.8, 148.8]}`, 29.8, 148.8},
+		{`{"preset": "nc160", "ie_bounds": [10, 20]}`, 10, 20},
+	}
+	for _, tt := range tests {
+		o, err := DecodeKind("train", []byte(tt.fields))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.fields, err)
+		}
+		ie := o.(*TrainOptions).setup(1).IE
+		if ie.WMin != tt.min || ie.WMax != tt.max {
+			t.Errorf("%s: I→E bounds %v, %v; want %v, %v", tt.fields, ie.WMin, ie.WMax, tt.min, tt.max)
+		}
 	}
 }

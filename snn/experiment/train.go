@@ -39,6 +39,11 @@ type TrainOptions struct {
 	Order []int `json:"order"`
 	// LTPGain is an extra factor on the E→E LTP amplitude, on top of the preset (1).
 	LTPGain float64 `json:"ltp_gain"`
+	// IEBounds, when given, replaces the preset's bounds of the I→E weights under iSTDP:
+	// [min, max] in pF (nil: 48.7 and 243 for paper and reduced, 40 and 200 for nc160). A
+	// network whose initial I→E weights are scaled down (ReducedConfig: the 80-cluster network's
+	// 62.87/√(8/3) = 38.5) starts below the paper's floor, which iSTDP's clipping then raises.
+	IEBounds []float64 `json:"ie_bounds,omitempty"`
 	// TimeScale multiplies every phase duration (1; e.g. 0.01 for a smoke test).
 	TimeScale float64 `json:"time_scale"`
 	// Seed is the random seed (1).
@@ -107,6 +112,8 @@ func (o *TrainOptions) Validate() error {
 		return fail("ltp_gain = %v: must be finite and >= 0", o.LTPGain)
 	case !(o.TimeScale > 0) || math.IsInf(o.TimeScale, 0):
 		return fail("time_scale = %v: must be finite and > 0", o.TimeScale)
+	case o.IEBounds != nil && (len(o.IEBounds) != 2 || !(o.IEBounds[0] >= 0) || !(o.IEBounds[1] > o.IEBounds[0]) || math.IsInf(o.IEBounds[1], 0)):
+		return fail("ie_bounds = %v: want [min, max] with 0 <= min < max, finite (pF)", o.IEBounds)
 	}
 	if o.Order != nil {
 		seen := map[int]bool{}
@@ -189,6 +196,9 @@ func (o *TrainOptions) setup(threads int) snn.Setup {
 		}
 	}
 	setup.EE.ALTP *= o.LTPGain
+	if len(o.IEBounds) == 2 {
+		setup.IE.WMin, setup.IE.WMax = o.IEBounds[0], o.IEBounds[1]
+	}
 	setup.Config.Seed, setup.Config.Threads = o.Seed, threads
 	setup.Config.LastENeuronBug = o.LastEBug
 	return setup
