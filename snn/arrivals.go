@@ -3,8 +3,8 @@ package snn
 // The vector path of the external Poisson input (§2 step 4b, arrivals in step.go). On amd64
 // with AVX2 an assembly kernel (arrivals_amd64.s) takes the neurons four at a time: the lanes
 // whose next arrival time is <= t add their drive weight to their pending input, advance their
-// own SplitMix64 stream and draw the next interval with the fast path of the ziggurat (rng.exp:
-// the layer's tables read by gathers), divided by the lane's rate; this repeats while any lane
+// own SplitMix64 stream and draw the next interval with the fast path of the ziggurat (rng.exp,
+// the layer's entries read from zigPair), divided by the lane's rate; this repeats while any lane
 // is still due. A block in which a due lane's draw leaves the fast path (about 1 % of draws:
 // the wedges and the tail need more random numbers) or a due lane has a negative weight under
 // negToInh is left untouched by the kernel (its results are written only at the end of the
@@ -19,13 +19,13 @@ package snn
 type arrVec struct {
 	next, in, extW, rate *float64
 	rng                  *rng
-	ke                   *uint32  // zigKe
-	we                   *float64 // zigWe
-	negToInh             int64    // 1: a block with a due lane of negative weight goes to Go
+	zig                  *[2]float64 // zigPair
+	pad                  int64
+	negToInh             int64 // 1: a block with a due lane of negative weight goes to Go
 	t                    [4]float64
 	gamma, m1, m1hi      [4]uint64 // SplitMix64's increment, mix64's first multiplier and its high half
 	m2, m2hi             [4]uint64 // mix64's second multiplier and its high half
-	lo32, low8, magic    [4]uint64 // 2³²−1, 255, the bits of 2⁵²
+	lo32, low9, magic    [4]uint64 // 2³²−1, 0x1fe, the bits of 2⁵²
 }
 
 // bcastU returns x in four lanes.
@@ -42,12 +42,12 @@ func (a *arrVec) set(p *population, t float64, k *kin) {
 	case k.negToInh:
 		a.negToInh = 1
 	}
-	a.ke, a.we = &zigKe[0], &zigWe[0]
+	a.zig = &zigPair[0]
 	a.t = bcast(t)
 	const m1, m2 = 0xbf58476d1ce4e5b9, 0x94d049bb133111eb
 	a.gamma = bcastU(0x9e3779b97f4a7c15)
 	a.m1, a.m1hi, a.m2, a.m2hi = bcastU(m1), bcastU(m1>>32), bcastU(m2), bcastU(m2>>32)
-	a.lo32, a.low8, a.magic = bcastU(1<<32-1), bcastU(255), bcastU(0x4330000000000000)
+	a.lo32, a.low9, a.magic = bcastU(1<<32-1), bcastU(0x1fe), bcastU(0x4330000000000000)
 }
 
 // arrivalsVector runs arrivals for the neurons lo … hi−1 of p on the vector path: the blocks

@@ -5,8 +5,8 @@
 #define r_extW 16
 #define r_rate 24
 #define r_rng 32
-#define r_ke 40
-#define r_we 48
+#define r_zig 40
+#define r_pad 48
 #define r_negToInh 56
 #define r_t 64
 #define r_gamma 96
@@ -15,5 +15,5 @@
 #define r_m2 192
 #define r_m2hi 224
 #define r_lo32 256
-#define r_low8 288
+#define r_low9 288
 #define r_magic 320

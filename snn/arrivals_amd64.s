@@ -1,7 +1,8 @@
 #include "textflag.h"
 #include "arrivals_amd64.h"
 
-// CMPPD predicate.
+// CMPPD predicates.
+#define LT_OS 0x01
 #define LE_OS 0x02
 
 // MUL64(z, c, chi, t1, t2): z = z·c mod 2⁶⁴ in each 64-bit lane, with the constant c and its
@@ -51,8 +52,9 @@ scanDone:
 // One pass of arrivals over the blocks of four neurons whose first indices are list[pos …
 // n−1]: in each block, the lanes due (next <= t) add their weight to their input, advance
 // their stream (SplitMix64: state + γ, then mix64) and draw x = float64(j)·zigWe[i] from the
-// word's low 32 bits j and its layer byte i, which is rng.exp's result where j < zigKe[i] (the
-// ziggurat's fast path), and add x/rate to their next arrival time. Lanes not due keep their
+// word's low 32 bits j and its layer byte i (zigPair: four scalar loads; gathers are slow on
+// AMD Zen), which is rng.exp's result where j < zigKe[i] (the ziggurat's fast path), and add
+// x/rate to their next arrival time. Lanes not due keep their
 // values (blends). A block with a lane still due is appended to list[out …] (in place: out <=
 // pos). Same operations in the same order as arrivalsGo, no FMA.
 //
@@ -62,7 +64,7 @@ scanDone:
 // appended; (b) before that block, with mask 16, if negToInh and a due lane has a negative
 // weight (sign bit set). Otherwise it returns npos = n and mask 0.
 //
-// Registers: R8-R14 the arrays and tables, BX list, CX pos, DX n, R15 out, SI the block;
+// Registers: R8-R13 the arrays and the table, BX list, CX pos, DX n, R15 out, SI the block;
 // Y15 t, Y14 γ, Y13 2⁵²; per block Y0 next, Y1 input, Y2 weight, Y3 rate, Y4 stream state,
 // Y5 the due lanes.
 TEXT ·arrivalsKernel(SB), NOSPLIT, $0-64
@@ -76,8 +78,7 @@ TEXT ·arrivalsKernel(SB), NOSPLIT, $0-64
 	MOVQ    r_extW(DI), R10
 	MOVQ    r_rate(DI), R11
 	MOVQ    r_rng(DI), R12
-	MOVQ    r_ke(DI), R13
-	MOVQ    r_we(DI), R14
+	MOVQ    r_zig(DI), R13
 	VMOVUPD r_t(DI), Y15
 	VMOVDQU r_gamma(DI), Y14
 	VMOVDQU r_magic(DI), Y13
@@ -119,25 +120,33 @@ arrLoad:
 	VPSRLQ    $31, Y6, Y7
 	VPXOR     Y7, Y6, Y6
 
-	// j = uint32(u) in Y7, the layer i = uint8(u >> 32) in Y8; zigWe[i] in Y10, zigKe[i] in Y11.
-	VPAND      r_lo32(DI), Y6, Y7
-	VPSRLQ     $32, Y6, Y8
-	VPAND      r_low8(DI), Y8, Y8
-	VPCMPEQQ   Y9, Y9, Y9
-	VGATHERQPD Y9, (R14)(Y8*8), Y10
-	VPCMPEQD   X9, X9, X9
-	VPGATHERQD X9, (R13)(Y8*4), X11
-	VPMOVZXDQ  X11, Y11
+	// j = uint32(u) in Y7; its layer i = uint8(u >> 32) as the byte offset 16·i of
+	// zigPair[i] in Y8; zigWe[i] in Y10, float64(zigKe[i]) in Y11 (two lanes per load, then
+	// unpacked).
+	VPAND        r_lo32(DI), Y6, Y7
+	VPSRLQ       $31, Y6, Y8
+	VPAND        r_low9(DI), Y8, Y8
+	VMOVQ        X8, AX
+	VMOVUPD      (R13)(AX*8), X10
+	VPEXTRQ      $1, X8, AX
+	VMOVUPD      (R13)(AX*8), X11
+	VEXTRACTI128 $1, Y8, X8
+	VMOVQ        X8, AX
+	VINSERTF128  $1, (R13)(AX*8), Y10, Y10
+	VPEXTRQ      $1, X8, AX
+	VINSERTF128  $1, (R13)(AX*8), Y11, Y11
+	VUNPCKHPD    Y11, Y10, Y9
+	VUNPCKLPD    Y11, Y10, Y10
 
-	// The fast path holds where j < zigKe[i]: Y11 the due lanes with it, Y12 those without.
-	VPCMPGTQ Y7, Y11, Y11
-	VPANDN   Y5, Y11, Y12
+	// float64(j) exactly: the bits of 2⁵² + j, minus 2⁵². The fast path holds where
+	// j < zigKe[i]: Y11 the due lanes with it, Y12 those without.
+	VPOR     Y13, Y7, Y7
+	VSUBPD   Y13, Y7, Y7
+	VCMPPD   $LT_OS, Y9, Y7, Y11
+	VANDNPD  Y5, Y11, Y12
 	VANDPD   Y5, Y11, Y11
 
-	// x = float64(j)·zigWe[i] (float64(j) exactly: the bits of 2⁵² + j, minus 2⁵²);
-	// next += x/rate in the due lanes on the fast path.
-	VPOR      Y13, Y7, Y7
-	VSUBPD    Y13, Y7, Y7
+	// x = float64(j)·zigWe[i]; next += x/rate in the due lanes on the fast path.
 	VMULPD    Y10, Y7, Y7
 	VDIVPD    Y3, Y7, Y7
 	VADDPD    Y7, Y0, Y6
