@@ -20,8 +20,7 @@ type arrVec struct {
 	next, in, extW, rate *float64
 	rng                  *rng
 	zig                  *[2]float64 // zigPair
-	pad                  int64
-	negToInh             int64 // 1: a block with a due lane of negative weight goes to Go
+	negToInh             int64       // 1: a block with a due lane of negative weight goes to Go
 	t                    [4]float64
 	gamma, m1, m1hi      [4]uint64 // SplitMix64's increment, mix64's first multiplier and its high half
 	m2, m2hi             [4]uint64 // mix64's second multiplier and its high half
