@@ -52,11 +52,11 @@ scanDone:
 // One pass of arrivals over the blocks of four neurons whose first indices are list[pos …
 // n−1]: in each block, the lanes due (next <= t) add their weight to their input, advance
 // their stream (SplitMix64: state + γ, then mix64) and draw x = float64(j)·zigWe[i] from the
-// word's low 32 bits j and its layer byte i (zigPair: four scalar loads; gathers are slow on
-// AMD Zen), which is rng.exp's result where j < zigKe[i] (the ziggurat's fast path), and add
-// x/rate to their next arrival time. Lanes not due keep their
-// values (blends). A block with a lane still due is appended to list[out …] (in place: out <=
-// pos). Same operations in the same order as arrivalsGo, no FMA.
+// word's low 32 bits j and its layer byte i (zigPair: four scalar loads, measured faster than
+// gathers on AMD Zen 3), which is rng.exp's result where j < zigKe[i] (the ziggurat's fast
+// path), and add x/rate to their next arrival time. Lanes not due keep their values (blends).
+// A block with a lane still due is appended to list[out …] (in place: out <= pos). Same
+// operations in the same order as arrivalsGo, no FMA.
 //
 // It returns early, at the block list[npos], (a) after that block if a due lane left the fast
 // path: that lane's input and stream have advanced, but not its next arrival time (the draw
