@@ -1,17 +1,18 @@
 package snn
 
 // The vector path of the external Poisson input (§2 step 4b, arrivals in step.go). On amd64
-// with AVX2 an assembly kernel (arrivals_amd64.s) takes the neurons four at a time: the lanes
-// whose next arrival time is <= t add their drive weight to their pending input, advance their
-// own SplitMix64 stream and draw the next interval with the fast path of the ziggurat (rng.exp,
-// the layer's entries read from zigPair), divided by the lane's rate; this repeats while any lane
-// is still due. A block in which a due lane's draw leaves the fast path (about 1 % of draws:
-// the wedges and the tail need more random numbers) or a due lane has a negative weight under
-// negToInh is left untouched by the kernel (its results are written only at the end of the
-// block) and redone from its unchanged state by the pure-Go code (arrivalsGo), as are the
-// neurons after the last whole block of four. Both paths perform the same operations in the
-// same order on every neuron, so they give bit-identical inputs, arrival times and streams
-// (TestArrivalsBitIdentical, FuzzArrivalsKernel).
+// with AVX2 assembly kernels (arrivals_amd64.s) take the neurons in blocks of four: a scan
+// lists the blocks with an arrival due (next arrival time <= t), then passes over that list
+// add one arrival to every due lane of a block (its drive weight joins its pending input, its
+// own SplitMix64 stream advances, and the next interval is drawn with the fast path of the
+// ziggurat, rng.exp, the layer's entries read from zigPair, and divided by the lane's rate)
+// and keep the blocks with a lane still due, until none is. A draw that leaves the fast path
+// (2.2 % of draws: the wedges and the tail need more random numbers) is finished in Go from
+// the word the kernel drew (rng.expSlow); a block with a due lane of negative weight under
+// negToInh, and the neurons after the last whole block of four, are done by the pure-Go code
+// (arrivalsGo). Every neuron gets the same operations in the same order on both paths, so
+// they give bit-identical inputs, arrival times and streams (TestArrivalsBitIdentical,
+// FuzzArrivalsKernel).
 
 // arrVec is the argument block of the arrivals kernel: the population's arrays (element 0),
 // the ziggurat's tables and the constants, each repeated in four lanes. The kernel reads it by
