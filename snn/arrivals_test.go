@@ -58,6 +58,7 @@ type arrivalsCase struct {
 	weights          []float64 // cycled over the neurons
 	negToInh, drvInh bool
 	seed             uint64
+	change           bool // the rates move along the cycle every 97 steps (as SetRate does)
 }
 
 // arrivalsPops builds two identical populations for c (the same rates, weights, streams and
@@ -106,6 +107,13 @@ func runArrivals(t *testing.T, c arrivalsCase, steps int) int {
 	count := 0
 	for s := 1; s <= steps; s++ {
 		tm := float64(s) * 0.1
+		if c.change && s%97 == 0 {
+			for _, p := range pops {
+				for i := range c.n {
+					p.setRate(i, c.rates[(i+s/97)%len(c.rates)], tm)
+				}
+			}
+		}
 		before := append([]float64(nil), pops[0].next...)
 		for path, p := range pops {
 			withPath(path == 1, func() { arrivals(p, 0, c.n, tm, &k, hits) })
@@ -122,9 +130,9 @@ func runArrivals(t *testing.T, c arrivalsCase, steps int) int {
 
 // TestArrivalsBitIdentical: the vector path and the pure-Go path of arrivals give
 // bit-identical inputs, arrival times and streams over many steps, at every rate from none to
-// 100 kHz (1000 arrivals per 100 steps ... ten per step), mixed rates in one population,
-// population sizes with every remainder modulo 4, negative weights with and without negToInh
-// and the inhibitory drive channel.
+// 100 kHz (ten arrivals per step), mixed rates in one population, rates that change (also to
+// and from 0), population sizes with every remainder modulo 4, negative weights with and
+// without negToInh and the inhibitory drive channel.
 func TestArrivalsBitIdentical(t *testing.T) {
 	needVector(t)
 	steps := 3000
@@ -141,6 +149,7 @@ func TestArrivalsBitIdentical(t *testing.T) {
 		{"22.5 kHz", arrivalsCase{n: 81, rates: []float64{22.5}, weights: []float64{1.78}}},
 		{"100 kHz", arrivalsCase{n: 6, rates: []float64{100}, weights: []float64{0.5}}},
 		{"mixed", arrivalsCase{n: 47, rates: []float64{4.5, 0, 22.5, 1, 100, 2.25, 0.01}, weights: []float64{1.78, 2, 0.1}}},
+		{"rate changes", arrivalsCase{n: 30, rates: []float64{4.5, 22.5, 0, 1, 100}, weights: []float64{1.78}, change: true}},
 		{"tail only", arrivalsCase{n: 3, rates: []float64{22.5}, weights: []float64{1}}},
 		{"negative weights", arrivalsCase{n: 22, rates: []float64{4.5, 22.5}, weights: []float64{1, -2, 3}}},
 		{"negToInh", arrivalsCase{n: 22, rates: []float64{4.5, 22.5}, weights: []float64{1, -2, 3, math.Copysign(0, -1)}, negToInh: true}},
