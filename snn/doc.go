@@ -67,8 +67,9 @@
 //     b. external Poisson arrivals with time <= t join the neuron's previous-step input
 //     (no delay; renewal process per neuron, exponential intervals at the current rate;
 //     events of negative weight go to Config.NegativeExt, those of a Drive with Channel Inh
-//     to the inhibitory conductance); for speed, a branch-free pass over
-//     the population finds the neurons with an arrival due before the neuron loop (arrivals);
+//     to the inhibitory conductance); intervals by the ziggurat method from the neuron's own
+//     stream; all arrivals of the population are added before its neuron loop (arrivals; four
+//     neurons at a time on the vector path, see below);
 //     c. the four conductance auxiliaries: x ← x·(1 − dt/τ) + input (§4.1), g = (x_d − x_r)/(τ_d − τ_r);
 //     d. AdEx only: V_T and w from the previous-step V; traces ū−, ū+, x̄ (Config.Traces);
 //     the vSTDP rules' own presynaptic traces x̄ (τ_x per rule) decay and jump after the loop;
@@ -137,6 +138,15 @@
 // in the same order as the pure-Go loops, which the other processors (and the other models)
 // use, and neither fuses a multiply-add: the two paths give bit-identical states, spikes and
 // weights (tested), so results do not depend on the processor.
+//
+// The external Poisson arrivals (step 4b) have a vector path too: an assembly kernel lists the
+// blocks of four neurons with an arrival due, then passes over that list, each pass adding
+// one arrival to every due neuron of a block (weight added, stream advanced, the next
+// interval drawn by the ziggurat's fast path and divided by the rate) and keeping the blocks
+// with a neuron still due. The draws that leave the fast path (2.2 %) are finished in Go, the
+// blocks with a negative weight sent to the inhibitory channel (Config.NegativeExt) and the
+// neurons after the last whole block of four done in Go. Every neuron sees the same operations in the same
+// order on both paths, so the arrival times, inputs and streams are bit-identical (tested).
 //
 // A projection stores its weights contiguously by postsynaptic neuron (CSR post → pre), as
 // LTP and normalisation need, plus a pre → post index into that weight array for delivery:

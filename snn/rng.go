@@ -34,10 +34,25 @@ func (r *rng) float() float64 {
 }
 
 // exp returns an exponentially distributed number with mean 1, using the ziggurat method of
-// Marsaglia and Tsang (2000) with 256 layers; the tables are built once in init.
+// Marsaglia and Tsang (2000) with 256 layers; the tables are built once in init. The fast
+// path (97.8 % of draws) takes one word: its low 32 bits j and its layer byte i give
+// x = j·zigWe[i], accepted if j < zigKe[i]; the vector path of arrivals (arrivals_amd64.s)
+// computes this for four neurons at a time and leaves the other words to expSlow.
 func (r *rng) exp() float64 {
+	u := r.next()
+	j := uint32(u)
+	i := uint8(u >> 32)
+	x := float64(j) * zigWe[i]
+	if j < zigKe[i] {
+		return x
+	}
+	return r.expSlow(u)
+}
+
+// expSlow finishes exp after its word u left the fast path (u's low 32 bits j >= zigKe[i] for
+// its layer byte i): the tail beyond zigR (layer 0), the wedge test, or a new draw.
+func (r *rng) expSlow(u uint64) float64 {
 	for {
-		u := r.next()
 		j := uint32(u)
 		i := uint8(u >> 32)
 		x := float64(j) * zigWe[i]
@@ -50,6 +65,7 @@ func (r *rng) exp() float64 {
 		if zigFe[i]+r.float()*(zigFe[i-1]-zigFe[i]) < math.Exp(-x) {
 			return x
 		}
+		u = r.next()
 	}
 }
 
@@ -60,6 +76,10 @@ var (
 	zigKe [256]uint32
 	zigWe [256]float64
 	zigFe [256]float64
+
+	// zigPair[i] is {zigWe[i], float64(zigKe[i])}, the layer's entries for the fast path in
+	// one 16-byte load (the vector path of arrivals).
+	zigPair [256][2]float64
 )
 
 func init() {
@@ -80,5 +100,8 @@ func init() {
 		tde = de
 		zigFe[i] = math.Exp(-de)
 		zigWe[i] = de / m2
+	}
+	for i := range zigPair {
+		zigPair[i] = [2]float64{zigWe[i], float64(zigKe[i])}
 	}
 }

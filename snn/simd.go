@@ -8,6 +8,13 @@ package snn
 // same operations in the same order as the pure-Go loops (adex.stepGo, lifGo), without fused
 // multiply-adds, so both paths give bit-identical states and spikes; the neurons after the
 // last whole block of four run in Go.
+//
+// The external Poisson arrivals (arrivals, §2 step 4b) have their own kernel
+// (arrivals_amd64.s, arrivals.go): four neurons at a time, in passes over the blocks with an
+// arrival due, the interval drawn by the fast path of the ziggurat (rng.exp) with the
+// layer's table entries read by scalar loads (faster than gathers on AMD Zen 3); the draws
+// that leave the fast path are finished in Go (rng.expSlow), so the arrival times, inputs and
+// streams are bit-identical to arrivalsGo's.
 
 // useVector selects the vector path; it is true when the processor has it, and tests set it to
 // false to force the pure-Go path.

@@ -37,3 +37,15 @@ func adexKernel(a *adexVec, i, end int) (next, mask int)
 //
 //go:noescape
 func lifKernel(a *adexVec, i, end int) (next, mask int)
+
+// arrivalsScan lists the blocks of arrivals' vector path with an arrival due
+// (arrivals_amd64.s).
+//
+//go:noescape
+func arrivalsScan(a *arrVec, list *int32, i, end int) (n int)
+
+// arrivalsKernel is one pass of arrivals' vector path over a list of blocks
+// (arrivals_amd64.s).
+//
+//go:noescape
+func arrivalsKernel(a *arrVec, list *int32, pos, n, out int) (npos, nout, mask int)

@@ -8,3 +8,9 @@ const haveVector = false
 func adexKernel(a *adexVec, i, end int) (next, mask int) { panic("snn: no vector kernel") }
 
 func lifKernel(a *adexVec, i, end int) (next, mask int) { panic("snn: no vector kernel") }
+
+func arrivalsScan(a *arrVec, list *int32, i, end int) (n int) { panic("snn: no vector kernel") }
+
+func arrivalsKernel(a *arrVec, list *int32, pos, n, out int) (npos, nout, mask int) {
+	panic("snn: no vector kernel")
+}

@@ -60,12 +60,24 @@ func (n *Network) kinetics(p *population) kin {
 	}
 }
 
-// arrivals runs §2 step 4b for the neurons lo … hi−1 of p ahead of the neuron loop: a
-// branch-free scan collects the neurons with an arrival due (hits is scratch of at least
-// hi−lo entries), then each of them adds its arrivals with times <= t to its pending input
-// and draws the following intervals. This keeps the unpredictable "is an arrival due" test
-// out of the neuron loop. If the rate changes, only the next interval drawn uses it (§2).
+// arrivals runs §2 step 4b for the neurons lo … hi−1 of p ahead of the neuron loop: every
+// neuron whose next arrival time is <= t adds its drive weight to its pending input, once per
+// arrival, and draws the following interval from its own stream (rng.exp divided by its
+// rate), until its next arrival lies after t. If the rate changes, only the next interval
+// drawn uses it (§2). hits is scratch of at least hi−lo entries. On the vector path
+// (arrivals.go) an assembly kernel does this four neurons at a time, with the same results.
 func arrivals(p *population, lo, hi int, t float64, k *kin, hits []int32) {
+	if useVector {
+		arrivalsVector(p, lo, hi, t, k, hits)
+		return
+	}
+	arrivalsGo(p, lo, hi, t, k, hits)
+}
+
+// arrivalsGo is arrivals in pure Go: a branch-free scan collects the neurons with an arrival
+// due (in hits), then each of them adds its arrivals and draws its intervals. This keeps the
+// unpredictable "is an arrival due" test out of the loop that draws.
+func arrivalsGo(p *population, lo, hi int, t float64, k *kin, hits []int32) {
 	next := p.next[lo:hi]
 	hits = hits[:len(next)]
 	n := 0
