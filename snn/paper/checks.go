@@ -266,30 +266,30 @@ func evalFig2(c *Context) Outcome {
 	o := Outcome{Measured: blockMeasured(r)}
 	w, b, k := float64(r.Within), float64(r.Forward), float64(r.Backward)
 	o.Verdict = verdict(w > b && b > k && k >= float64(r.Other))
-	ours, cl, _, err := trainedMatrix(c, "train-main")
+	o.Figure, o.Note = blocksBeside(c, "train-main")
+	return o
+}
+
+// blocksBeside draws the E→E block means of train run name beside those of the authors' nc160
+// matrix (only gosnn's when the authors' file is missing); the note says what is missing.
+func blocksBeside(c *Context, name string) (Drawer, string) {
+	ours, cl, _, err := trainedMatrix(c, name)
 	if err != nil {
-		o.Note = err.Error()
-		return o
+		return nil, err.Error()
 	}
 	p1, err := snnplot.BlockMeans(ours, cl, snnplot.HeatOptions{Title: "gosnn training (block means, pF)"})
 	if err != nil {
-		o.Note = err.Error()
-		return o
+		return nil, err.Error()
 	}
 	aw, acl, _, err := authorsMatrix(c)
 	if err != nil {
-		o.Note = missingData(maesdata.Weights)
-		o.Figure = p1
-		return o
+		return p1, missingData(maesdata.Weights)
 	}
 	p2, err := snnplot.BlockMeans(aw, acl, snnplot.HeatOptions{Title: "authors' nc160 (block means, pF)"})
 	if err != nil {
-		o.Note = err.Error()
-		o.Figure = p1
-		return o
+		return p1, err.Error()
 	}
-	o.Figure = beside{p1, p2}
-	return o
+	return beside{p1, p2}, ""
 }
 
 // clockPoint is one finished run of the size family.
@@ -720,21 +720,36 @@ func evalA1(*Context) Outcome {
 	return Outcome{Verdict: Disagrees, Note: "protocol.Paper() has no stimulation phase"}
 }
 
+// evalA2 compares gosnn's 15 × 160 training with the authors' matrix: block means, and the
+// replay of each (replay-trained-nc160 against replay-nc160 when that run is there).
 func evalA2(c *Context) Outcome {
 	r, err := trainOf(c, "train-nc160")
 	if err != nil {
 		return failed(err)
 	}
 	o := Outcome{Measured: blockMeasured(r)}
+	replayLine := func(who string, rp experiment.ReplayResult) string {
+		return fmt.Sprintf("%s: %s, %s, %s, E %.2f Hz, I %.2f Hz", who, f("period", float64(rp.PeriodMs), "ms"),
+			f("step", float64(rp.StepMs), "ms"), f("in order", float64(rp.InOrderFraction), ""), rp.RateEHz, rp.RateIHz)
+	}
 	var rp experiment.ReplayResult
 	if err := c.result("replay-trained-nc160", &rp); err != nil {
 		return failed(err)
 	}
-	o.Measured = append(o.Measured, f("replay period", float64(rp.PeriodMs), "ms"))
+	o.Measured = append(o.Measured, replayLine("replay of gosnn's training", rp))
+	var ra experiment.ReplayResult
+	if c.record("replay-nc160") != nil && c.result("replay-nc160", &ra) == nil {
+		o.Measured = append(o.Measured, replayLine("replay of the authors' matrix", ra))
+	}
 	okPeriod := math.Abs(float64(rp.PeriodMs)-nc160PeriodMs) <= 0.1*nc160PeriodMs
 	o.Verdict = verdict(blockCheck(float64(r.Within), float64(r.Forward), float64(r.Backward), float64(r.Other)) && okPeriod)
 	if r.Preset != "nc160" {
 		o.Note = fmt.Sprintf("trained with preset %s, protocol %s: not the authors' settings", r.Preset, r.Protocol)
+	}
+	fig, note := blocksBeside(c, "train-nc160")
+	o.Figure = fig
+	if note != "" {
+		o.Note = strings.TrimPrefix(o.Note+"; "+note, "; ")
 	}
 	return o
 }

@@ -470,3 +470,41 @@ func TestSweepPartial(t *testing.T) {
 		t.Errorf("entry %+v", e)
 	}
 }
+
+// TestA2Replay checks A2's verdict on fabricated runs: the block means and the replay period of
+// gosnn's 15 × 160 training against the authors', and the authors' replay beside it when run.
+func TestA2Replay(t *testing.T) {
+	tests := []struct {
+		name    string
+		period  float64
+		authors bool
+		want    Verdict
+	}{
+		{"period of nc160", 350, true, Agrees},
+		{"period of nc160, no authors' replay", 350, false, Agrees},
+		{"too slow", 450, true, Disagrees},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			fabricate(t, out, "train-nc160", Full, &experiment.TrainResult{Protocol: "paper", Preset: "nc160", Weights: "absent.npy",
+				Clusters: 15, ClusterSize: 160, Within: 29, Forward: 10, Backward: 3.4, Other: 1.45})
+			fabricate(t, out, "replay-trained-nc160", Full, &experiment.ReplayResult{Clusters: 15, ClusterSize: 160, PeriodMs: analysis.OptFloat(tt.period)})
+			if tt.authors {
+				fabricate(t, out, "replay-nc160", Full, &experiment.ReplayResult{Clusters: 15, ClusterSize: 160, PeriodMs: 345})
+			}
+			rep, err := Build(out, []string{"A2"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := rep.Entries[0]
+			if e.Verdict != tt.want {
+				t.Errorf("verdict %q, want %q (measured %v)", e.Verdict, tt.want, e.Measured)
+			}
+			authors := strings.Contains(strings.Join(e.Measured, "\n"), "replay of the authors' matrix: period = 345")
+			if authors != tt.authors {
+				t.Errorf("measured %v: the authors' replay shown %v, want %v", e.Measured, authors, tt.authors)
+			}
+		})
+	}
+}
