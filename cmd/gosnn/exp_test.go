@@ -142,6 +142,7 @@ func TestTrainFlags(t *testing.T) {
 		{[]string{"--out", dir, "--order", "0,x"}, 2, "not a cluster index"},
 		{[]string{"--out", dir, "--ie-bounds", "30,x"}, 2, "--ie-bounds"},
 		{[]string{"--out", dir, "--ie-bounds", "30"}, 2, "--ie-bounds = [30]"},
+		{[]string{"--out", dir, "--ee-bounds", "1,x"}, 2, "--ee-bounds"},
 		{[]string{"--out", dir, "--preset", "reduced", "--order", "0,30"}, 2, "out of range"},
 		{[]string{"--out", dir, "--order", "0,1,2"}, 2, "permutation of all 30"},
 		{[]string{"--out", dir, "--order", "1,1"}, 2, "repeated"},

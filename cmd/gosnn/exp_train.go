@@ -33,13 +33,14 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	order := fs.String("order", "", "stimulation order, a comma-separated permutation of the cluster indices (default 0,1,…,K−1)")
 	fs.Float64Var(&o.LTPGain, "ltp-gain", 1, "extra factor on the E→E LTP amplitude (on top of the preset)")
 	ieBounds := fs.String("ie-bounds", "", "MIN,MAX: the I→E weight bounds under iSTDP in pF (default: the preset's)")
+	eeBounds := fs.String("ee-bounds", "", "MIN,MAX: the E→E weight bounds under vSTDP and normalisation in pF (default: the preset's)")
 	fs.Float64Var(&o.TimeScale, "time-scale", 1, "multiply every phase duration (e.g. 0.01 for a smoke test)")
 	fs.StringVar(&f.dir, "out", "", "output directory (required); a second run with the same directory resumes")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object instead of a table")
 	fs.BoolVar(&o.LastEBug, "last-e-bug", false, "reproduce the original's last-E-neuron bug (docs/MODEL.md section 9 item 7, snn.Config.LastENeuronBug)")
-	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced|nc160] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--ie-bounds MIN,MAX] [--time-scale F] [--seed N] [--threads N] [--json]"); code >= 0 {
+	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced|nc160] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--ie-bounds MIN,MAX] [--ee-bounds MIN,MAX] [--time-scale F] [--seed N] [--threads N] [--json]"); code >= 0 {
 		return nil, code
 	}
 	fail := func(format string, a ...any) (*trainFlags, int) {
@@ -61,13 +62,20 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	if !(o.LTPGain >= 0) || math.IsInf(o.LTPGain, 0) || !(o.TimeScale > 0) || math.IsInf(o.TimeScale, 0) {
 		return fail("--ltp-gain must be finite and >= 0, --time-scale finite and > 0")
 	}
-	if *ieBounds != "" {
-		for _, s := range strings.Split(*ieBounds, ",") {
+	for _, b := range []struct {
+		flag string
+		s    *string
+		dst  *[]float64
+	}{{"--ie-bounds", ieBounds, &o.IEBounds}, {"--ee-bounds", eeBounds, &o.EEBounds}} {
+		if *b.s == "" {
+			continue
+		}
+		for _, s := range strings.Split(*b.s, ",") {
 			v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if err != nil {
-				return fail("--ie-bounds: %q is not a number (want MIN,MAX in pF)", s)
+				return fail("%s: %q is not a number (want MIN,MAX in pF)", b.flag, s)
 			}
-			o.IEBounds = append(o.IEBounds, v)
+			*b.dst = append(*b.dst, v)
 		}
 	}
 	if *order != "" {

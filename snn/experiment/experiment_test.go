@@ -54,7 +54,7 @@ func small(t *testing.T) map[string]Options {
 	w := smallWeights(t, dir)
 	return map[string]Options{
 		"replay":      &ReplayOptions{Weights: w, ClusterSize: 40, DurationMs: 200, Seed: 3},
-		"train":       &TrainOptions{Protocol: "short", Preset: "reduced", Clusters: 4, ClusterSize: 20, Order: []int{2, 0, 3, 1}, LTPGain: 1.5, IEBounds: []float64{48.7, 243}, TimeScale: 0.005, Seed: 2},
+		"train":       &TrainOptions{Protocol: "short", Preset: "reduced", Clusters: 4, ClusterSize: 20, Order: []int{2, 0, 3, 1}, LTPGain: 1.5, IEBounds: []float64{48.7, 243}, EEBounds: []float64{1.45, 32.68}, TimeScale: 0.005, Seed: 2},
 		"readout":     &ReadoutOptions{Weights: w, Pattern: smallPattern(t, dir), TrainMs: 400, ReplayMs: 300, BlockMs: 2000, DeleteAtMs: 150, DeleteFrac: 0.25, ReadoutThreshold: "increment", Seed: 4},
 		"bench":       &BenchOptions{Scenario: "plastic", DurationMs: 20, Seed: 5},
 		"clock":       &Clock{K: 4, Size: 20, Seed: 6, LastRecordingMs: 1000, TimeScale: 0.01},
@@ -137,6 +137,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"train", `{"ie_bounds": [30]}`, "ie_bounds"},
 		{"train", `{"ie_bounds": [150, 30]}`, "ie_bounds"},
 		{"train", `{"ie_bounds": [-1, 30]}`, "ie_bounds"},
+		{"train", `{"ee_bounds": [2, 1]}`, "ee_bounds"},
 		{"train", `{"clusters": 3, "order": [0, 1]}`, "order"},
 		{"train", `{"clusters": 3, "order": [0, 1, 1]}`, "order"},
 		{"train", `{"seeds": 1}`, `unknown field "seeds"`},
@@ -541,26 +542,30 @@ func TestClockResume(t *testing.T) {
 	}
 }
 
-// TestTrainIEBounds checks that ie_bounds replaces the preset's I→E bounds and that without it
-// each preset keeps its own.
+// TestTrainIEBounds checks that ie_bounds and ee_bounds replace the preset's I→E and E→E
+// bounds (E→E in vSTDP and normalisation alike) and that without them each preset keeps its own.
 func TestTrainIEBounds(t *testing.T) {
 	tests := []struct {
-		fields   string
-		min, max float64
+		fields       string
+		min, max     float64
+		eeMin, eeMax float64
 	}{
-		{`{}`, 48.7, 243},
-		{`{"preset": "nc160"}`, 40, 200},
-		{`{"ie_bounds": [29.8, 148.8]}`, 29.8, 148.8},
-		{`{"preset": "nc160", "ie_bounds": [10, 20]}`, 10, 20},
+		{`{}`, 48.7, 243, 1.45, 32.68},
+		{`{"preset": "nc160"}`, 40, 200, 1.45, 32.68},
+		{`{"ie_bounds": [29.8, 148.8]}`, 29.8, 148.8, 1.45, 32.68},
+		{`{"preset": "nc160", "ie_bounds": [10, 20], "ee_bounds": [0.9, 30]}`, 10, 20, 0.9, 30},
 	}
 	for _, tt := range tests {
 		o, err := DecodeKind("train", []byte(tt.fields))
 		if err != nil {
 			t.Fatalf("%s: %v", tt.fields, err)
 		}
-		ie := o.(*TrainOptions).setup(1).IE
-		if ie.WMin != tt.min || ie.WMax != tt.max {
-			t.Errorf("%s: I→E bounds %v, %v; want %v, %v", tt.fields, ie.WMin, ie.WMax, tt.min, tt.max)
+		st := o.(*TrainOptions).setup(1)
+		if st.IE.WMin != tt.min || st.IE.WMax != tt.max {
+			t.Errorf("%s: I→E bounds %v, %v; want %v, %v", tt.fields, st.IE.WMin, st.IE.WMax, tt.min, tt.max)
+		}
+		if st.EE.WMin != tt.eeMin || st.EE.WMax != tt.eeMax || st.Norm.WMin != tt.eeMin || st.Norm.WMax != tt.eeMax {
+			t.Errorf("%s: E→E bounds %v, %v (normalisation %v, %v); want %v, %v", tt.fields, st.EE.WMin, st.EE.WMax, st.Norm.WMin, st.Norm.WMax, tt.eeMin, tt.eeMax)
 		}
 	}
 }

@@ -44,6 +44,12 @@ type TrainOptions struct {
 	// network whose initial I→E weights are scaled down (ReducedConfig: the 80-cluster network's
 	// 62.87/√(8/3) = 38.5) starts below the paper's floor, which iSTDP's clipping then raises.
 	IEBounds []float64 `json:"ie_bounds,omitempty"`
+	// EEBounds, when given, replaces the preset's bounds of the E→E weights, under vSTDP and
+	// normalisation alike: [min, max] in pF (nil: the preset's, 1.45 and 32.68 for paper). In a
+	// network whose initial E→E weights are scaled down (the 80-cluster network's mean
+	// 2.83/√(8/3) = 1.73), the paper's floor holds most of the input budget that
+	// normalisation preserves at the floor and leaves the forward weights no room.
+	EEBounds []float64 `json:"ee_bounds,omitempty"`
 	// TimeScale multiplies every phase duration (1; e.g. 0.01 for a smoke test).
 	TimeScale float64 `json:"time_scale"`
 	// Seed is the random seed (1).
@@ -112,8 +118,10 @@ func (o *TrainOptions) Validate() error {
 		return fail("ltp_gain = %v: must be finite and >= 0", o.LTPGain)
 	case !(o.TimeScale > 0) || math.IsInf(o.TimeScale, 0):
 		return fail("time_scale = %v: must be finite and > 0", o.TimeScale)
-	case o.IEBounds != nil && (len(o.IEBounds) != 2 || !(o.IEBounds[0] >= 0) || !(o.IEBounds[1] > o.IEBounds[0]) || math.IsInf(o.IEBounds[1], 0)):
+	case !validBounds(o.IEBounds):
 		return fail("ie_bounds = %v: want [min, max] with 0 <= min < max, finite (pF)", o.IEBounds)
+	case !validBounds(o.EEBounds):
+		return fail("ee_bounds = %v: want [min, max] with 0 <= min < max, finite (pF)", o.EEBounds)
 	}
 	if o.Order != nil {
 		seen := map[int]bool{}
@@ -128,6 +136,11 @@ func (o *TrainOptions) Validate() error {
 		}
 	}
 	return nil
+}
+
+// validBounds reports whether b is nil or [min, max] with 0 <= min < max, finite.
+func validBounds(b []float64) bool {
+	return b == nil || (len(b) == 2 && b[0] >= 0 && b[1] > b[0] && !math.IsInf(b[1], 0))
 }
 
 // TrainResult is the result of kind "train" (DIR/summary.json and the record of gosnn exp
@@ -198,6 +211,10 @@ func (o *TrainOptions) setup(threads int) snn.Setup {
 	setup.EE.ALTP *= o.LTPGain
 	if len(o.IEBounds) == 2 {
 		setup.IE.WMin, setup.IE.WMax = o.IEBounds[0], o.IEBounds[1]
+	}
+	if len(o.EEBounds) == 2 {
+		setup.EE.WMin, setup.EE.WMax = o.EEBounds[0], o.EEBounds[1]
+		setup.Norm.WMin, setup.Norm.WMax = o.EEBounds[0], o.EEBounds[1]
 	}
 	setup.Config.Seed, setup.Config.Threads = o.Seed, threads
 	setup.Config.LastENeuronBug = o.LastEBug
