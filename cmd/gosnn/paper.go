@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gosnn/gosnn/snn/experiment"
 	"github.com/gosnn/gosnn/snn/paper"
 	"github.com/gosnn/gosnn/sweep"
 )
@@ -32,7 +35,8 @@ const paperUsage = `usage: gosnn paper COMMAND ...
           family of Fig 3) as one Slurm job array and returns (gosnn sweep status DIR/sweeps/NAME)
   report --out DIR [--only IDS]
           write DIR/report.md, DIR/report.json and DIR/figures/*.png from the runs in DIR
-  list    print the catalogue: ID, title, runs and sweeps
+  list    print the catalogue: ID, title, runs and sweeps; then every run (with its full
+          options where they do not read another run's output) and sweep
 
 IDS is a comma-separated list of entries: Fig1 … Fig7, A1 … A17 (list prints them).`
 
@@ -86,6 +90,15 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 		}
 		if len(ids) == 0 {
+			for _, r := range paper.Runs() {
+				fmt.Fprintf(stdout, "run %s: %s\n", r.Name, r.About)
+				if o, ok, err := r.Options(paper.Full, ""); ok && err == nil {
+					var buf bytes.Buffer
+					if js, err := experiment.EncodeOptions(o); err == nil && json.Compact(&buf, js) == nil {
+						fmt.Fprintf(stdout, "      full: %s\n", buf.String())
+					}
+				}
+			}
 			for _, w := range paper.Sweeps() {
 				fmt.Fprintf(stdout, "sweep %s: %s\n", w.Name, w.About)
 			}

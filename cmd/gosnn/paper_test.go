@@ -25,6 +25,7 @@ func TestPaperCmd(t *testing.T) {
 		{"bad scale", []string{"run", "--out", empty, "--scale", "huge"}, 2, `scale "huge"`, ""},
 		{"list", []string{"list", "--only", "A10"}, 0, "", "replay-nc160"},
 		{"list sweeps", []string{"list", "--only", "Fig3"}, 0, "", "sweeps: sizes"},
+		{"list options", []string{"list"}, 0, "", `"ee_bounds":[0.888,32.68]`},
 		{"bad executor", []string{"run", "--out", empty, "--only", "A1", "--executor", "pbs"}, 2, `--executor "pbs"`, ""},
 		{"report of nothing", []string{"report", "--out", empty}, 0, "", "1 agree, 0 disagree, 21 not run"},
 	}
