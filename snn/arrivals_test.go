@@ -1,13 +1,10 @@
 package snn
 
 import (
-	"bufio"
 	"fmt"
 	"math"
-	"os"
 	"reflect"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -15,40 +12,7 @@ import (
 // TestArrivalsLayout: the offsets the arrivals kernel uses (arrivals_amd64.h) are those of
 // arrVec.
 func TestArrivalsLayout(t *testing.T) {
-	f, err := os.Open("arrivals_amd64.h")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	def := map[string]uintptr{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fs := strings.Fields(sc.Text())
-		if len(fs) == 3 && fs[0] == "#define" && strings.HasPrefix(fs[1], "r_") {
-			n, err := strconv.Atoi(fs[2])
-			if err != nil {
-				t.Fatalf("%s: %v", sc.Text(), err)
-			}
-			def[strings.TrimPrefix(fs[1], "r_")] = uintptr(n)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	ty := reflect.TypeFor[arrVec]()
-	for i := range ty.NumField() {
-		fl := ty.Field(i)
-		off, ok := def[fl.Name]
-		switch {
-		case !ok:
-			t.Errorf("arrVec.%s has no offset in arrivals_amd64.h", fl.Name)
-		case off != fl.Offset:
-			t.Errorf("arrVec.%s: offset %d in arrivals_amd64.h, %d in Go", fl.Name, off, fl.Offset)
-		}
-	}
-	if len(def) != ty.NumField() {
-		t.Errorf("arrivals_amd64.h defines %d offsets, arrVec has %d fields", len(def), ty.NumField())
-	}
+	checkLayout(t, "arrivals_amd64.h", "r_", reflect.TypeFor[arrVec]())
 }
 
 // arrivalsCase describes populations for the comparison of the two arrivals paths.

@@ -30,7 +30,14 @@ func withPath(vector bool, f func()) {
 
 // TestVectorLayout: the offsets the kernels use (simd_amd64.h) are those of adexVec.
 func TestVectorLayout(t *testing.T) {
-	f, err := os.Open("simd_amd64.h")
+	checkLayout(t, "simd_amd64.h", "a_", reflect.TypeFor[adexVec]())
+}
+
+// checkLayout checks that the "#define PREFIXfield offset" lines of the assembly header file
+// give the offset of every field of the struct type ty (blank fields aside), and no others.
+func checkLayout(t *testing.T, file, prefix string, ty reflect.Type) {
+	t.Helper()
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,15 +46,17 @@ func TestVectorLayout(t *testing.T) {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fs := strings.Fields(sc.Text())
-		if len(fs) == 3 && fs[0] == "#define" && strings.HasPrefix(fs[1], "a_") {
+		if len(fs) == 3 && fs[0] == "#define" && strings.HasPrefix(fs[1], prefix) {
 			n, err := strconv.Atoi(fs[2])
 			if err != nil {
 				t.Fatalf("%s: %v", sc.Text(), err)
 			}
-			def[strings.TrimPrefix(fs[1], "a_")] = uintptr(n)
+			def[strings.TrimPrefix(fs[1], prefix)] = uintptr(n)
 		}
 	}
-	ty := reflect.TypeFor[adexVec]()
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
 	seen := 0
 	for i := range ty.NumField() {
 		fl := ty.Field(i)
@@ -57,14 +66,14 @@ func TestVectorLayout(t *testing.T) {
 		off, ok := def[fl.Name]
 		switch {
 		case !ok:
-			t.Errorf("adexVec.%s has no offset in simd_amd64.h", fl.Name)
+			t.Errorf("%s.%s has no offset in %s", ty.Name(), fl.Name, file)
 		case off != fl.Offset:
-			t.Errorf("adexVec.%s: offset %d in simd_amd64.h, %d in Go", fl.Name, off, fl.Offset)
+			t.Errorf("%s.%s: offset %d in %s, %d in Go", ty.Name(), fl.Name, off, file, fl.Offset)
 		}
 		seen++
 	}
 	if seen != len(def) {
-		t.Errorf("simd_amd64.h defines %d offsets, adexVec has %d fields", len(def), seen)
+		t.Errorf("%s defines %d offsets, %s has %d fields", file, len(def), ty.Name(), seen)
 	}
 }
 
