@@ -165,21 +165,24 @@ func TestLoopCommands(t *testing.T) {
 func TestLoopInterrupt(t *testing.T) {
 	ev := &fake.Evaluator{}
 	r, sr, out, errw := newTestREPL(t, ev, "x := 7", "sleep", "x")
-	// Interrupt once the long cell has started (its first live line is on the sink).
-	sr.before = map[int]func(){}
-	go func() {
-		deadline := time.Now().Add(10 * time.Second)
-		for time.Now().Before(deadline) {
-			r.mu.Lock()
-			running := r.cancel != nil
-			r.mu.Unlock()
-			if running {
-				r.interrupt()
-				return
+	// Interrupt once the long cell has started: the watcher starts when the prompt returns the
+	// "sleep" line (line 1), so the first cell, done by then, cannot take the interrupt (it
+	// did under load, and the sleep cell then ran until the test timed out).
+	sr.before = map[int]func(){1: func() {
+		go func() {
+			deadline := time.Now().Add(10 * time.Second)
+			for time.Now().Before(deadline) {
+				r.mu.Lock()
+				running := r.cancel != nil
+				r.mu.Unlock()
+				if running {
+					r.interrupt()
+					return
+				}
+				time.Sleep(time.Millisecond)
 			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
+		}()
+	}}
 	if err := r.loop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
