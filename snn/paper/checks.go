@@ -28,6 +28,7 @@ import (
 const (
 	nc160Within, nc160Forward, nc160Backward, nc160Other = 29.2, 10.1, 3.5, 1.454
 	nc160PeriodMs                                        = 345.0
+	nc160IEMedian                                        = 41.0 // pF, the I→E weights (bounds 40-200)
 	authorsSqrtK                                         = 0.21
 )
 
@@ -98,8 +99,8 @@ var entries = []Entry{
 	},
 	{
 		ID: "A6", Title: "I→E weights after training",
-		Reference: "mean 81–85, median ≈ 41; bimodal: most at the floor, ≈ 1.5 % at the cap", Source: "D",
-		Check: "most mass at the floor (≥ 50 %) and median below mean", Runs: []string{"train-nc160"}, eval: evalA6,
+		Reference: "mean 81–85, median ≈ 41: half the mass within 1 pF of the floor 40, 10.2 % exactly at it, ≈ 1.5 % at the cap", Source: "D",
+		Check: "most mass near the floor: median within 10 % of 41 pF and below the mean; mean within 75–90 pF", Runs: []string{"train-nc160"}, eval: evalA6,
 	},
 	{
 		ID: "A7", Title: "spontaneous replay on the authors' 15 × 160 matrix, weights frozen",
@@ -780,8 +781,8 @@ func evalA6(c *Context) Outcome {
 		return failed(err)
 	}
 	mean, med, floor := float64(r.IEMean), float64(r.IEMedian), float64(r.IEAtFloor)
-	return Outcome{Measured: []string{f("mean", mean, "pF"), f("median", med, "pF"), f("fraction at floor", floor, "")},
-		Verdict: verdict(floor >= 0.5 && med < mean)}
+	return Outcome{Measured: []string{f("mean", mean, "pF"), f("median", med, "pF"), f("fraction exactly at the floor", floor, "")},
+		Verdict: verdict(math.Abs(med-nc160IEMedian) <= 0.1*nc160IEMedian && med < mean && mean >= 75 && mean <= 90)}
 }
 
 func evalA7(c *Context) Outcome {

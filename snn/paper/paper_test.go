@@ -508,3 +508,29 @@ func TestA2Replay(t *testing.T) {
 		})
 	}
 }
+
+// TestA6 checks A6's verdict on fabricated I→E summaries: the authors' shape agrees, a
+// distribution whose mass is not near the floor or whose mean is off does not.
+func TestA6(t *testing.T) {
+	tests := []struct {
+		name      string
+		mean, med float64
+		want      Verdict
+	}{
+		{"like the authors' nc160", 81.1, 41.2, Agrees},
+		{"mass away from the floor", 81, 60, Disagrees},
+		{"mean too high", 120, 41, Disagrees},
+	}
+	for _, tt := range tests {
+		out := t.TempDir()
+		fabricate(t, out, "train-nc160", Full, &experiment.TrainResult{Protocol: "paper", Preset: "nc160", Weights: "absent.npy",
+			Clusters: 15, ClusterSize: 160, IEMean: analysis.OptFloat(tt.mean), IEMedian: analysis.OptFloat(tt.med), IEAtFloor: 0.1})
+		rep, err := Build(out, []string{"A6"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := rep.Entries[0].Verdict; v != tt.want {
+			t.Errorf("%s: verdict %q, want %q (measured %v)", tt.name, v, tt.want, rep.Entries[0].Measured)
+		}
+	}
+}
