@@ -62,11 +62,11 @@ type cells struct {
 	last               []int64   // step of the last spike
 }
 
-// makeCells returns the cells of n neurons, all zero.
+// makeCells returns the cells of n neurons, all zero, their arrays staggered (stagger.go).
 func makeCells(n int) cells {
-	f := func() []float64 { return make([]float64, n) }
-	return cells{v: f(), vt: f(), w: f(), xrE: f(), xdE: f(), xrI: f(), xdI: f(), inE: f(), inI: f(),
-		next: f(), last: make([]int64, n)}
+	f := staggered[float64](n, 10, phaseCells)
+	return cells{v: f[0], vt: f[1], w: f[2], xrE: f[3], xdE: f[4], xrI: f[5], xdI: f[6], inE: f[7], inI: f[8],
+		next: f[9], last: staggered[int64](n, 1, phaseLast)[0]}
 }
 
 // copyFrom copies the state of src (of the same length) into c.
@@ -262,12 +262,13 @@ func (n *Network) addPop(name string, p NeuronParams, size int, d Drive) PopID {
 	}
 	id := len(n.pops)
 	pop := &population{name: name, p: p, off: off, n: size}
-	f := func() []float64 { return make([]float64, size) }
 	pop.cells = makeCells(size)
-	pop.rate, pop.extW = f(), f()
+	ext := staggered[float64](size, 2, phaseRate)
+	pop.rate, pop.extW = ext[0], ext[1]
 	pop.rng = make([]rng, size)
 	if n.traces {
-		pop.um, pop.up, pop.xb, pop.y = f(), f(), f(), f()
+		tr := staggered[float64](size, 4, phaseTraces)
+		pop.um, pop.up, pop.xb, pop.y = tr[0], tr[1], tr[2], tr[3]
 	}
 	pop.d = d
 	n.initState(pop, uint64(id))

@@ -122,13 +122,11 @@ func (n *Network) enableTraces(pops ...*population) {
 		if p.um != nil {
 			continue
 		}
-		p.um = make([]float64, p.n)
-		p.up = make([]float64, p.n)
+		tr := staggered[float64](p.n, 4, phaseTraces)
+		p.um, p.up, p.xb, p.y = tr[0], tr[1], tr[2], tr[3]
 		for i := range p.v {
 			p.um[i], p.up[i] = p.v[i], p.v[i]
 		}
-		p.xb = make([]float64, p.n)
-		p.y = make([]float64, p.n)
 		n.ready = false
 	}
 }
