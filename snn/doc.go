@@ -126,9 +126,9 @@
 // The state every step reads and writes for every neuron (V, V_T, w, the four conductance
 // auxiliaries, the pending inputs, the next Poisson arrival and the last spike step) is a
 // structure of arrays, one array per variable, as are the plasticity traces, drives and random
-// streams. A population's arrays are cut from shared allocations with their starts 128 bytes
-// apart modulo the 4-KiB page, so that the arrays a neuron loop reads side by side do not
-// compete for one set of the L1 cache (stagger.go).
+// streams. The state, trace and drive arrays of a population are cut from shared allocations,
+// their starts 128 bytes apart modulo the 4-KiB page, so that the arrays a neuron loop reads
+// side by side do not compete for one set of the L1 cache (stagger.go).
 //
 // # Vector path
 //
