@@ -35,12 +35,13 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	ieBounds := fs.String("ie-bounds", "", "MIN,MAX: the I→E weight bounds under iSTDP in pF (default: the preset's)")
 	eeBounds := fs.String("ee-bounds", "", "MIN,MAX: the E→E weight bounds under vSTDP and normalisation in pF (default: the preset's)")
 	fs.Float64Var(&o.TimeScale, "time-scale", 1, "multiply every phase duration (e.g. 0.01 for a smoke test)")
+	fs.IntVar(&o.Phases, "phases", 0, "end the training after the protocol's first N phases (0: all)")
 	fs.StringVar(&f.dir, "out", "", "output directory (required); a second run with the same directory resumes")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object instead of a table")
 	fs.BoolVar(&o.LastEBug, "last-e-bug", false, "reproduce the original's last-E-neuron bug (docs/MODEL.md section 9 item 7, snn.Config.LastENeuronBug)")
-	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced|nc160] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--ie-bounds MIN,MAX] [--ee-bounds MIN,MAX] [--time-scale F] [--seed N] [--threads N] [--json]"); code >= 0 {
+	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced|nc160] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--ie-bounds MIN,MAX] [--ee-bounds MIN,MAX] [--time-scale F] [--phases N] [--seed N] [--threads N] [--json]"); code >= 0 {
 		return nil, code
 	}
 	fail := func(format string, a ...any) (*trainFlags, int) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -138,6 +139,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"train", `{"ie_bounds": [150, 30]}`, "ie_bounds"},
 		{"train", `{"ie_bounds": [-1, 30]}`, "ie_bounds"},
 		{"train", `{"ee_bounds": [2, 1]}`, "ee_bounds"},
+		{"train", `{"phases": -1}`, "phases"},
+		{"train", `{"phases": 25}`, "phases = 25: want 0 (all) to 24"},
+		{"train", `{"protocol": "paper", "phases": 122}`, "to 121"},
 		{"train", `{"clusters": 3, "order": [0, 1]}`, "order"},
 		{"train", `{"clusters": 3, "order": [0, 1, 1]}`, "order"},
 		{"train", `{"seeds": 1}`, `unknown field "seeds"`},
@@ -339,6 +343,52 @@ func copyFiles(t *testing.T, dir, to string) {
 		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestTrainPhases: a training cut short after its first phases is the same training as the
+// full protocol up to there: its final weights are the full run's snapshot after that phase,
+// and its summary counts only those phases.
+func TestTrainPhases(t *testing.T) {
+	o := small(t)["train"].(*TrainOptions)
+	o.TimeScale = 0.02
+	const cut = 6
+	full := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := o.Run(ctx, Env{Dir: full, Threads: 1, Log: logFunc(func(line string) {
+		if strings.HasPrefix(line, fmt.Sprintf("phase %d/", cut)) {
+			cancel()
+		}
+	})})
+	cancel()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("full protocol, interrupted after phase %d: %v", cut, err)
+	}
+	want, err := os.ReadFile(filepath.Join(full, fmt.Sprintf("weights-%04d.npy", cut)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := *o
+	short.Phases = cut
+	res, err := short.Run(context.Background(), Env{Dir: t.TempDir(), Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.(*TrainResult)
+	got, err := os.ReadFile(r.Weights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("weights after %d phases differ from the full protocol's snapshot after phase %d", cut, cut)
+	}
+	var sim float64
+	for _, ph := range o.protocol()[:cut] {
+		sim += ph.DurationMs / 1000
+	}
+	if r.Phases != cut || r.SimSeconds != sim || math.IsNaN(float64(r.RateEHz)) {
+		t.Errorf("cut-short run: %d phases, %v s simulated, E rate %v; want %d phases, %v s and the rate of its last recording",
+			r.Phases, r.SimSeconds, r.RateEHz, cut, sim)
 	}
 }
 

@@ -52,6 +52,11 @@ type TrainOptions struct {
 	EEBounds []float64 `json:"ee_bounds,omitempty"`
 	// TimeScale multiplies every phase duration (1; e.g. 0.01 for a smoke test).
 	TimeScale float64 `json:"time_scale"`
+	// Phases, when > 0, ends the training after the protocol's first Phases phases (0: all):
+	// a protocol cut short, e.g. after the stimulation round whose recording first shows the
+	// chain, before further rounds can undo it (docs/MODEL.md section 9 item 25). A run with
+	// another Phases is another protocol: it does not resume the snapshots of this one.
+	Phases int `json:"phases,omitempty"`
 	// Seed is the random seed (1).
 	Seed uint64 `json:"seed"`
 	// LastEBug reproduces the original's last-E-neuron bug (docs/MODEL.md section 9 item 7,
@@ -122,6 +127,8 @@ func (o *TrainOptions) Validate() error {
 		return fail("ie_bounds = %v: want [min, max] with 0 <= min < max, finite (pF)", o.IEBounds)
 	case !validBounds(o.EEBounds):
 		return fail("ee_bounds = %v: want [min, max] with 0 <= min < max, finite (pF)", o.EEBounds)
+	case o.Phases < 0 || o.Phases > len(o.fullProtocol()):
+		return fail("phases = %d: want 0 (all) to %d, the phases of the %s protocol", o.Phases, len(o.fullProtocol()), o.Protocol)
 	}
 	if o.Order != nil {
 		seen := map[int]bool{}
@@ -221,11 +228,19 @@ func (o *TrainOptions) setup(threads int) snn.Setup {
 	return setup
 }
 
+// fullProtocol is the protocol named by Protocol, all its phases, unscaled.
+func (o *TrainOptions) fullProtocol() protocol.Protocol {
+	if o.Protocol == "paper" {
+		return protocol.Paper()
+	}
+	return protocol.Short()
+}
+
 // protocol returns the phases of the options.
 func (o *TrainOptions) protocol() protocol.Protocol {
-	prot := protocol.Short()
-	if o.Protocol == "paper" {
-		prot = protocol.Paper()
+	prot := o.fullProtocol()
+	if o.Phases > 0 {
+		prot = prot[:o.Phases]
 	}
 	for i := range prot {
 		prot[i].DurationMs *= o.TimeScale
