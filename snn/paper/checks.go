@@ -136,7 +136,7 @@ var entries = []Entry{
 	{
 		ID: "A14", Title: "structure of the E→R weights after learning ABCBA",
 		Reference: "each R's strongest weights from the clusters active while its element is on", Source: "M, P (Fig 4C)",
-		Check: "per R: ≥ 80 % of its weight mass inside its windows, each delayed by the R's response latency to the supervisor", Runs: []string{"readout-abcba"}, eval: evalA14,
+		Check: "per R: ≥ 80 % of its weight mass inside its windows, each delayed by the R's response latency to the supervisor (at most half the shortest window, 37.5 ms)", Runs: []string{"readout-abcba"}, eval: evalA14,
 	},
 	{
 		ID: "A15", Title: "quality of the replay, and its robustness to deleting 1/3 of the E→R weights",
@@ -883,6 +883,18 @@ func evalA14(c *Context) Outcome {
 	g := r.Report.Groups[0]
 	ok := len(g.WeightMass) > 0
 	var o Outcome
+	// A delay is credited only if R answers within the first half of its shortest window: a
+	// later R would not be taught its element's timing, whatever its weights.
+	maxLatency := math.Inf(1)
+	for _, iv := range readout.ABCBAIntervals {
+		maxLatency = math.Min(maxLatency, (iv.End-iv.Start)/2)
+	}
+	for _, l := range g.ResponseLatency {
+		if float64(l) > maxLatency {
+			ok = false
+			o.Note = fmt.Sprintf("a read-out answers its supervisor more than %.1f ms (half its shortest window) after the element's onset", maxLatency)
+		}
+	}
 	for i, m := range g.WeightMass {
 		name := fmt.Sprint(i)
 		if i < len(g.Elements) {

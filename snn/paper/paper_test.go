@@ -537,7 +537,8 @@ func TestA6(t *testing.T) {
 
 // TestA14A15 checks A14's and A15's verdicts on fabricated read-out reports: A14 judges the
 // weight mass in the windows delayed by each R's latency (the supervisor's own windows are
-// shown beside it) and reads reports written before the delay; A15 explains a failed
+// shown beside it), credits no delay beyond half the shortest window, and reads reports
+// written before the delay; A15 explains a failed
 // deletion test when the clock is shorter than the pattern.
 func TestA14A15(t *testing.T) {
 	opt := func(v ...float64) []analysis.OptFloat {
@@ -561,6 +562,7 @@ func TestA14A15(t *testing.T) {
 		{"C learnt elsewhere", opt(0.96, 0.88, 0.5), opt(0.93, 0.86, 0.4), opt(21, 23, 24), 347, 0, Disagrees, Agrees, false, true},
 		{"a clock longer than the pattern", opt(0.9, 0.9, 0.9), opt(0.9, 0.9, 0.9), opt(21, 23, 24), 450, 4, Agrees, Disagrees, false, true},
 		{"report without the delay", opt(0.93, 0.86, 0.70), nil, nil, 347, 0, Disagrees, Agrees, false, false},
+		{"R answers too late", opt(0.96, 0.88, 0.98), opt(0.5, 0.5, 0.5), opt(21, 23, 50), 347, 0, Disagrees, Agrees, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
