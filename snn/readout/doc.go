@@ -30,7 +30,8 @@
 // whose 345-ms clock lets the supervisor start only every other cycle: 12 s give about 17
 // presentations there instead of about 26, and the weakest read-out then misses cycles after
 // the deletion test of docs/MODEL.md 7.4. 16 or 20 s on the 15 × 160 matrix (23-29
-// presentations), or 12 s on a 30 × 80 network trained with protocol.Paper, give the
+// presentations), 12 s on that clock extended to 20 clusters (ExtendRing: period ≈ 430 ms,
+// 27-28 presentations), or 12 s on a 30 × 80 network trained with protocol.Paper, give the
 // robustness the paper describes.
 //
 // The supervisor makes an R fire about 21-24 ms after its element's onset (S needs about 15 ms,
