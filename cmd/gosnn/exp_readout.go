@@ -148,8 +148,13 @@ func printReadoutTable(w io.Writer, o *readoutOutput) error {
 				}
 				continue
 			}
-			fmt.Fprintf(&b, "  R %-7s weight mass in windows %s, mean weight %.2f, max %.2f, %d training spikes\n",
-				gr.Elements[e], fmtOpt(gr.WeightMass[e], "%.2f"), gr.MeanWeight[e], gr.MaxWeight[e], gr.RSpikes[e])
+			delayed := ""
+			if e < len(gr.ResponseLatency) && e < len(gr.WeightMassNominal) {
+				delayed = fmt.Sprintf(" (windows delayed by its latency %s ms; %s in the supervisor's)",
+					fmtOpt(gr.ResponseLatency[e], "%.1f"), fmtOpt(gr.WeightMassNominal[e], "%.2f"))
+			}
+			fmt.Fprintf(&b, "  R %-7s weight mass in windows %s%s, mean weight %.2f, max %.2f, %d training spikes\n",
+				gr.Elements[e], fmtOpt(gr.WeightMass[e], "%.2f"), delayed, gr.MeanWeight[e], gr.MaxWeight[e], gr.RSpikes[e])
 		}
 	}
 	for _, rr := range r.Replays {

@@ -534,3 +534,66 @@ func TestA6(t *testing.T) {
 		}
 	}
 }
+
+// TestA14A15 checks A14's and A15's verdicts on fabricated read-out reports: A14 judges the
+// weight mass in the windows delayed by each R's latency (the supervisor's own windows are
+// shown beside it), credits no delay beyond half the shortest window, and reads reports
+// written before the delay; A15 explains a failed
+// deletion test when the clock is shorter than the pattern.
+func TestA14A15(t *testing.T) {
+	opt := func(v ...float64) []analysis.OptFloat {
+		out := make([]analysis.OptFloat, len(v))
+		for i, x := range v {
+			out[i] = analysis.OptFloat(x)
+		}
+		return out
+	}
+	tests := []struct {
+		name              string
+		mass, nominal     []analysis.OptFloat
+		latency           []analysis.OptFloat
+		period            float64
+		errsAfter         int
+		want14, want15    Verdict
+		note15, nominal14 bool
+	}{
+		{"like nc160 at 12 s", opt(0.96, 0.88, 0.98), opt(0.93, 0.86, 0.70), opt(21, 23, 24), 347, 4, Agrees, Disagrees, true, true},
+		{"robust replay", opt(0.96, 0.88, 0.98), opt(0.93, 0.86, 0.70), opt(21, 23, 24), 347, 0, Agrees, Agrees, false, true},
+		{"C learnt elsewhere", opt(0.96, 0.88, 0.5), opt(0.93, 0.86, 0.4), opt(21, 23, 24), 347, 0, Disagrees, Agrees, false, true},
+		{"a clock longer than the pattern", opt(0.9, 0.9, 0.9), opt(0.9, 0.9, 0.9), opt(21, 23, 24), 450, 4, Agrees, Disagrees, false, true},
+		{"report without the delay", opt(0.93, 0.86, 0.70), nil, nil, 347, 0, Disagrees, Agrees, false, false},
+		{"R answers too late", opt(0.96, 0.88, 0.98), opt(0.5, 0.5, 0.5), opt(21, 23, 50), 347, 0, Disagrees, Agrees, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			rep := &readout.Report{TrainMs: 12000, ClockPeriod: analysis.OptFloat(tt.period),
+				Groups: []readout.GroupReport{{Elements: []string{"A", "B", "C"}, Starts: 17,
+					WeightMass: tt.mass, WeightMassNominal: tt.nominal, ResponseLatency: tt.latency}},
+				Replays: []readout.ReplayReport{{Select: -1, Deleted: 1899, Groups: []readout.GroupReplayStats{{
+					Error: 0.26, ErrorReversed: 0.42, Transitions: 10, TransitionsAfter: 4, OrderErrorsAfter: tt.errsAfter}}}}}
+			fabricate(t, out, "readout-abcba", Full, &experiment.ReadoutResult{Pattern: "abcba", Clusters: 15, ClusterSize: 160, Report: rep})
+			r, err := Build(out, []string{"A14", "A15"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]EntryReport{}
+			for _, e := range r.Entries {
+				got[e.ID] = e
+			}
+			a14, a15 := got["A14"], got["A15"]
+			if a14.Verdict != tt.want14 {
+				t.Errorf("A14 verdict %q, want %q (measured %v)", a14.Verdict, tt.want14, a14.Measured)
+			}
+			if shown := strings.Contains(strings.Join(a14.Measured, "\n"), "supervisor's windows"); shown != tt.nominal14 {
+				t.Errorf("A14 measured %v: the supervisor's windows shown %v, want %v", a14.Measured, shown, tt.nominal14)
+			}
+			if a15.Verdict != tt.want15 {
+				t.Errorf("A15 verdict %q, want %q (measured %v)", a15.Verdict, tt.want15, a15.Measured)
+			}
+			if noted := strings.Contains(a15.Note, "every other cycle"); noted != tt.note15 {
+				t.Errorf("A15 note %q: explains the every-other-cycle supervision %v, want %v", a15.Note, noted, tt.note15)
+			}
+		})
+	}
+}

@@ -29,6 +29,15 @@
 // presentation per cycle), not on the published 15 × 160 matrix,
 // whose 345-ms clock lets the supervisor start only every other cycle: 12 s give about 17
 // presentations there instead of about 26, and the weakest read-out then misses cycles after
-// the deletion test of docs/MODEL.md 7.4. 20 s on the 15 × 160 matrix, or 12 s on a 30 × 80
-// network trained with protocol.Paper, give the robustness the paper describes.
+// the deletion test of docs/MODEL.md 7.4. 16 or 20 s on the 15 × 160 matrix (23-29
+// presentations), 12 s on that clock extended to 20 clusters (ExtendRing: period ≈ 430 ms,
+// 27-28 presentations), or 12 s on a 30 × 80 network trained with protocol.Paper, give the
+// robustness the paper describes.
+//
+// The supervisor makes an R fire about 21-24 ms after its element's onset (S needs about 15 ms,
+// R about 7 more), and R learns from the clusters active while it fires. The weight mass of
+// A14 (GroupReport.WeightMass) therefore counts each element's windows delayed by its R's
+// measured latency (GroupReport.ResponseLatency); with the supervisor's own windows
+// (GroupReport.WeightMassNominal) a 23-ms cluster of the 15 × 160 clock that straddles a
+// window's end falls out although its R fires with it.
 package readout

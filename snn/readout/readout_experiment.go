@@ -51,13 +51,24 @@ type Report struct {
 
 // GroupReport describes one trained pattern.
 type GroupReport struct {
-	Elements   []string            `json:"elements"`               // element (R neuron) names
-	Expected   []string            `json:"expected_cyclic_order"`  // CyclicOrder of the pattern, by name
-	Starts     int                 `json:"training_starts"`        // complete presentations of this pattern
-	RSpikes    []int               `json:"training_r_spikes"`      // spikes of each R neuron during training
-	WeightMass []analysis.OptFloat `json:"weight_mass_in_windows"` // A14, per R neuron (WeightMassInWindows)
-	MeanWeight []float64           `json:"mean_weight"`            // mean E→R weight per R neuron, pF
-	MaxWeight  []float64           `json:"max_weight"`             // largest E→R weight per R neuron, pF
+	Elements []string `json:"elements"`              // element (R neuron) names
+	Expected []string `json:"expected_cyclic_order"` // CyclicOrder of the pattern, by name
+	Starts   int      `json:"training_starts"`       // complete presentations of this pattern
+	RSpikes  []int    `json:"training_r_spikes"`     // spikes of each R neuron during training
+	// WeightMass is A14 per R neuron (WeightMassInWindows): the fraction of its E→R weight
+	// from clusters active in its element's windows, each window delayed by the R's
+	// ResponseLatency, the time the supervisor takes to make it fire.
+	WeightMass []analysis.OptFloat `json:"weight_mass_in_windows"`
+	// WeightMassNominal is the same fraction with the windows not delayed (the supervisor's
+	// own timing): on a clock whose clusters last about as long as the latency, a cluster
+	// straddling a window's end falls out although its R fires with it.
+	WeightMassNominal []analysis.OptFloat `json:"weight_mass_in_nominal_windows"`
+	// ResponseLatency is, per R neuron, the median delay from the onset of one of its
+	// element's windows to its first spike in that window during training, ms (NaN if it
+	// never fired in one; then its windows are not delayed).
+	ResponseLatency []analysis.OptFloat `json:"response_latency_ms"`
+	MeanWeight      []float64           `json:"mean_weight"` // mean E→R weight per R neuron, pF
+	MaxWeight       []float64           `json:"max_weight"`  // largest E→R weight per R neuron, pF
 }
 
 // ReplayReport describes one replay.
@@ -112,6 +123,7 @@ func RunExperiment(ctx context.Context, net *snn.Network, cfg Config, prot Proto
 	if err != nil {
 		return nil, ro, nil, err
 	}
+	trainR := ro.rTimes // R spike times of the training (the next phase starts a new record)
 	rep.TrainWallS = tr.Wall.Seconds()
 	rep.TrainStarts = len(tr.CycleStarts)
 	rep.TrainStartMs, rep.StartTimes, rep.StartGroups = tr.Start, tr.CycleStarts, tr.Groups
@@ -141,11 +153,37 @@ func RunExperiment(ctx context.Context, net *snn.Network, cfg Config, prot Proto
 		gr.Starts = len(starts)
 		a, b := ro.Group(g)
 		gr.RSpikes = tr.RSpikes[a:b]
-		prof, err := ClusterProfile(eSpikes, cl, starts, p.Duration(), 1)
+		lat := make([]float64, b-a)
+		maxLat := 0.0
+		for e := range lat {
+			lat[e] = responseLatency(trainR[a+e], starts, p, e)
+			gr.ResponseLatency = append(gr.ResponseLatency, analysis.OptFloat(lat[e]))
+			if !math.IsNaN(lat[e]) {
+				maxLat = math.Max(maxLat, lat[e])
+			}
+		}
+		// The profile runs past the pattern's end by the longest delay, over the
+		// presentations that have that much training after them.
+		length := math.Ceil(p.Duration() + maxLat)
+		var long []float64
+		for _, s := range starts {
+			if s+length <= tr.End {
+				long = append(long, s)
+			}
+		}
+		prof, err := ClusterProfile(eSpikes, cl, long, length, 1)
 		if err != nil {
 			return nil, ro, nil, err
 		}
-		mass := WeightMassInWindows(weights[a:b], cl, ClusterElementOverlap(prof, 1, p), prot.MinOverlap)
+		mass := WeightMassInWindows(weights[a:b], cl, clusterElementOverlapShifted(prof, 1, p, lat), prot.MinOverlap)
+		prof0, err := ClusterProfile(eSpikes, cl, starts, p.Duration(), 1)
+		if err != nil {
+			return nil, ro, nil, err
+		}
+		nominal := WeightMassInWindows(weights[a:b], cl, ClusterElementOverlap(prof0, 1, p), prot.MinOverlap)
+		for e := range nominal {
+			gr.WeightMassNominal = append(gr.WeightMassNominal, analysis.OptFloat(nominal[e]))
+		}
 		for j := a; j < b; j++ {
 			gr.WeightMass = append(gr.WeightMass, analysis.OptFloat(mass[j-a]))
 			s, m := 0.0, 0.0

@@ -430,6 +430,14 @@ func ClusterProfile(sp *snn.Spikes, cl snn.Clusters, starts []float64, length, b
 // profile (from ClusterProfile, bins of binMs from the pattern start) that falls while element
 // e of p is on (its rate above the midpoint of p's range).
 func ClusterElementOverlap(profile [][]float64, binMs float64, p *Pattern) [][]float64 {
+	return clusterElementOverlapShifted(profile, binMs, p, nil)
+}
+
+// clusterElementOverlapShifted is ClusterElementOverlap with element e's windows delayed by
+// shiftMs[e] (nil or a NaN entry: no delay): bin b counts for e if the pattern was on for e at
+// the bin's centre minus the delay. The profile may run past the pattern's end, so that a
+// delayed window is not cut there; its activity always counts in the total.
+func clusterElementOverlapShifted(profile [][]float64, binMs float64, p *Pattern, shiftMs []float64) [][]float64 {
 	lo, hi := matrixRange(p.Rates)
 	thr := (lo + hi) / 2
 	out := make([][]float64, len(profile))
@@ -438,12 +446,13 @@ func ClusterElementOverlap(profile [][]float64, binMs float64, p *Pattern) [][]f
 		var total float64
 		for b, a := range row {
 			total += a
-			c := int(math.Round((float64(b) + 0.5) * binMs / p.DT))
-			if c >= p.Steps() {
-				continue
-			}
 			for e := range p.Rates {
-				if p.Rates[e][c] > thr {
+				shift := 0.0
+				if e < len(shiftMs) && !math.IsNaN(shiftMs[e]) {
+					shift = shiftMs[e]
+				}
+				c := int(math.Round(((float64(b)+0.5)*binMs - shift) / p.DT))
+				if c >= 0 && c < p.Steps() && p.Rates[e][c] > thr {
 					out[k][e] += a
 				}
 			}
@@ -455,6 +464,45 @@ func ClusterElementOverlap(profile [][]float64, binMs float64, p *Pattern) [][]f
 		}
 	}
 	return out
+}
+
+// responseLatency returns the median delay (ms) from the onset of each on-interval of element
+// e of p, in the presentations that start at starts, to the first spike of its read-out (spike
+// times rTimes, sorted) inside that interval: how long the supervisor takes to make R fire.
+// Intervals in which R does not fire are skipped; NaN if it never fires in one.
+func responseLatency(rTimes, starts []float64, p *Pattern, e int) float64 {
+	lo, hi := matrixRange(p.Rates)
+	thr := (lo + hi) / 2
+	type iv struct{ a, b float64 }
+	var on []iv
+	row := p.Rates[e]
+	for c := 0; c < len(row); c++ {
+		if row[c] > thr && (c == 0 || row[c-1] <= thr) {
+			d := c
+			for d < len(row) && row[d] > thr {
+				d++
+			}
+			on = append(on, iv{float64(c) * p.DT, float64(d) * p.DT})
+		}
+	}
+	var lat []float64
+	for _, s := range starts {
+		for _, w := range on {
+			q := sort.SearchFloat64s(rTimes, s+w.a)
+			if q < len(rTimes) && rTimes[q] < s+w.b {
+				lat = append(lat, rTimes[q]-(s+w.a))
+			}
+		}
+	}
+	if len(lat) == 0 {
+		return math.NaN()
+	}
+	sort.Float64s(lat)
+	n := len(lat)
+	if n%2 == 1 {
+		return lat[n/2]
+	}
+	return (lat[n/2-1] + lat[n/2]) / 2
 }
 
 // WeightMassInWindows returns, for each read-out neuron e (row e of w, one column per E

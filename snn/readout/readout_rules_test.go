@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"sort"
 	"testing"
 
 	"github.com/gosnn/gosnn/snn"
@@ -426,5 +427,88 @@ func TestReplayErrorFormulas(t *testing.T) {
 		if e, _ := res.Error(ro, tc.g, lead); (e == 0) != tc.rowToRow {
 			t.Errorf("group %d: Error %v is not the row-to-row form", tc.g, e)
 		}
+	}
+}
+
+func TestResponseLatency(t *testing.T) {
+	p := ABCBA()
+	starts := []float64{1000, 2000, 3000}
+	// spikes returns R spike times: in every presentation, the first spike of each window
+	// of element e comes delay(i, w) ms after the window's onset, then one every 10 ms.
+	spikes := func(e int, delay func(i, w int) float64) []float64 {
+		var ts []float64
+		for i, s := range starts {
+			w := 0
+			for _, iv := range ABCBAIntervals {
+				if iv.Element != e {
+					continue
+				}
+				for x := iv.Start + delay(i, w); x < iv.End; x += 10 {
+					ts = append(ts, s+x)
+				}
+				w++
+			}
+		}
+		sort.Float64s(ts)
+		return ts
+	}
+	for _, tc := range []struct {
+		name string
+		e    int
+		ts   []float64
+		want float64
+	}{
+		{"constant 12 ms, A", 0, spikes(0, func(int, int) float64 { return 12 }), 12},
+		{"constant 7.5 ms, C", 2, spikes(2, func(int, int) float64 { return 7.5 }), 7.5},
+		{"median of 4, 14, 24 ms per presentation, B", 1, spikes(1, func(i, _ int) float64 { return 4 + 10*float64(i) }), 14},
+		{"median of an even count", 2, spikes(2, func(i, _ int) float64 { return []float64{2, 6, 30}[i] }), 6},
+		{"spikes before the window do not count", 2, append([]float64{1170, 2170, 3170}, spikes(2, func(int, int) float64 { return 9 })...), 9},
+		{"spikes of another element's window do not count", 2, spikes(1, func(int, int) float64 { return 1 }), math.NaN()},
+		{"silent", 0, nil, math.NaN()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sort.Float64s(tc.ts)
+			got := responseLatency(tc.ts, starts, p, tc.e)
+			if math.IsNaN(tc.want) != math.IsNaN(got) || (!math.IsNaN(got) && math.Abs(got-tc.want) > 1e-9) {
+				t.Errorf("latency %v ms, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestClusterElementOverlapShifted: a cluster that straddles the end of an element's window
+// belongs to that element once the window is delayed by the read-out's latency.
+func TestClusterElementOverlapShifted(t *testing.T) {
+	p, _ := PatternFromIntervals(2, 40, 1, 10, 1, nil, []Interval{{0, 0, 20}, {1, 20, 40}})
+	// Cluster 0: 10 spikes, one in every other 1-ms bin from 5 to 23 ms (a bin belongs to the
+	// column at its centre, rounded); cluster 1 the same 20 ms later.
+	prof := [][]float64{make([]float64, 50), make([]float64, 50)}
+	for x := 5; x < 25; x += 2 {
+		prof[0][x]++
+		prof[1][x+20]++
+	}
+	for _, tc := range []struct {
+		name  string
+		shift []float64
+		want  [][]float64
+	}{
+		{"no delay", nil, [][]float64{{0.7, 0.3}, {0, 0.7}}},
+		{"NaN is no delay", []float64{math.NaN(), math.NaN()}, [][]float64{{0.7, 0.3}, {0, 0.7}}},
+		{"delay 5 ms", []float64{5, 5}, [][]float64{{1, 0}, {0, 1}}},
+		{"delay of element 1 only", []float64{0, 5}, [][]float64{{0.7, 0}, {0, 1}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ov := clusterElementOverlapShifted(prof, 1, p, tc.shift)
+			for k := range tc.want {
+				for e := range tc.want[k] {
+					if math.Abs(ov[k][e]-tc.want[k][e]) > 1e-12 {
+						t.Errorf("overlap[%d][%d] = %v, want %v", k, e, ov[k][e], tc.want[k][e])
+					}
+				}
+			}
+		})
+	}
+	if got, want := clusterElementOverlapShifted(prof, 1, p, nil), ClusterElementOverlap(prof, 1, p); !reflect.DeepEqual(got, want) {
+		t.Errorf("ClusterElementOverlap %v differs from no delay %v", want, got)
 	}
 }
