@@ -154,9 +154,12 @@ var runSpecs = []RunSpec{
 	},
 	{
 		Name:  "readout-abcba",
-		About: "read-out learns ABCBA on the authors' nc160 clock; 1/3 of E→R deleted mid-replay (A13-A15)",
+		About: "read-out learns ABCBA in the paper's 12 s on the authors' nc160 clock extended to a ring of 20 " +
+			"clusters (period ≈ 430 ms, like the paper's 30 × 80 clock ≈ 450 ms: one presentation per cycle; the bare " +
+			"nc160 cycle, ≈ 345 ms, is shorter than the 400-ms pattern, so the supervisor would start only every " +
+			"other cycle, docs/MODEL.md A15); 1/3 of E→R deleted mid-replay (A13-A15)",
 		Quick: kindOptions("readout", `{"train_ms": 3000}`),
-		Full:  kindOptions("readout", `{}`),
+		Full:  kindOptions("readout", `{"ring": 20}`),
 		Data:  []string{maesdata.Weights},
 	},
 	{
