@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -365,14 +366,15 @@ func TestFig6Clock(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := t.TempDir()
-			song := func(name string, period float64) {
+			song := func(name string, period, trainMs, errVal float64) {
 				fabricate(t, out, name, tt.scale, &experiment.ReadoutResult{Pattern: "song", ClockPeriodMs: analysis.OptFloat(period),
-					Error: 0.5, Correlation: 0.6, Report: &readout.Report{TrainMs: 6000}})
+					Error: analysis.OptFloat(errVal), Correlation: 0.6, Report: &readout.Report{TrainMs: trainMs}})
 			}
-			song("readout-song", tt.ring)
+			song("readout-song", tt.ring, 6000, 0.5)
 			if tt.song80 > 0 {
 				fabricate(t, out, "train-song80", tt.scale, &experiment.TrainResult{Protocol: "short", Preset: "paper", Clusters: 80, ClusterSize: 80})
-				song("readout-song80", tt.song80)
+				song("readout-song80", tt.song80, 6000, 0.5)
+				song("readout-song80-24s", tt.song80, 24000, 0.3)
 			}
 			rep, err := Build(out, []string{"Fig6"})
 			if err != nil {
@@ -388,6 +390,9 @@ func TestFig6Clock(t *testing.T) {
 			}
 			if len(e.Measured) == 0 || e.Measured[0] != wantClock {
 				t.Errorf("measured %v, want first %q", e.Measured, wantClock)
+			}
+			if long := "trained = 24 s: error = 0.3, correlation = 0.6"; tt.song80 > 0 && !slices.Contains(e.Measured, long) {
+				t.Errorf("measured %v, want the 24-s training's line %q", e.Measured, long)
 			}
 		})
 	}

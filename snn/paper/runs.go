@@ -153,7 +153,14 @@ var runSpecs = []RunSpec{
 		Data:  []string{maesdata.Song},
 	},
 	{
-		Name:  "readout-abcba",
+		Name:  "readout-song80-24s",
+		About: "the same song learnt for 24 s, four times the paper's length, on the same clock (Fig 6: how the error falls with training)",
+		After: []string{"train-song80"},
+		Full:  onTrained("readout", "train-song80", `{"pattern": "song", "train_ms": 24000}`),
+		Data:  []string{maesdata.Song},
+	},
+	{
+		Name: "readout-abcba",
 		About: "read-out learns ABCBA in the paper's 12 s on the authors' nc160 clock extended to a ring of 20 " +
 			"clusters (period ≈ 430 ms, like the paper's 30 × 80 clock ≈ 450 ms: one presentation per cycle; the bare " +
 			"nc160 cycle, ≈ 345 ms, is shorter than the 400-ms pattern, so the supervisor would start only every " +
