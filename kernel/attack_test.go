@@ -529,6 +529,7 @@ func TestWireIPC(t *testing.T) {
 // Shutting down with a handshake in progress and a peer that does not read leaves no
 // goroutine of the kernel behind.
 func TestWireShutdownWithHungPeers(t *testing.T) {
+	before := goroutineIDs()
 	c := startKernel(t, nil)
 	dialRaw(t, c.ports()["shell"], 0).write(rawGreeting()[:10])
 	p := dialRaw(t, c.ports()["heartbeat"], 4096)
@@ -541,7 +542,7 @@ func TestWireShutdownWithHungPeers(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond)
 	c.close()
-	checkNoKernelGoroutines(t)
+	checkNoKernelGoroutines(t, before)
 }
 
 // The stuck iopub subscriber with the real clients: Debian's pyzmq subscribes and never reads

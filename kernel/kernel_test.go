@@ -468,6 +468,7 @@ func TestHistoryPersistsAcrossRestart(t *testing.T) {
 }
 
 func TestShutdownStopsGoroutines(t *testing.T) {
+	before := goroutineIDs()
 	c := startKernel(t, nil)
 	c.execute("later bye", nil)
 	id := c.send(c.control, "shutdown_request", map[string]any{"restart": false})
@@ -476,7 +477,7 @@ func TestShutdownStopsGoroutines(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.close()
-	checkNoKernelGoroutines(t)
+	checkNoKernelGoroutines(t, before)
 }
 
 func TestLateGoroutineOutputReachesCell(t *testing.T) {
