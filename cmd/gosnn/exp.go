@@ -238,9 +238,10 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 	fs.IntVar(&o.NE, "ne", 0, "number of E neurons (default: 4/5 of the matrix size)")
 	dur := fs.String("duration", "10s", "simulated time (Go duration)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (initial state and Poisson input)")
+	fs.StringVar(&o.Threshold, "threshold", "set", "how an E neuron's adaptive threshold jumps at a spike: set (to V_T,rest + A_T) or increment (by A_T)")
 	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of a table")
-	if code := parseFlags(fs, args, stderr, "gosnn exp replay [--weights FILE] [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threads N] [--json]"); code >= 0 {
+	if code := parseFlags(fs, args, stderr, "gosnn exp replay [--weights FILE] [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threshold set|increment] [--threads N] [--json]"); code >= 0 {
 		return nil, code
 	}
 	fail := func(format string, a ...any) (*replayFlags, int) {

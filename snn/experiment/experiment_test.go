@@ -127,6 +127,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"replay", `{"ne": -1}`, "ne = -1"},
 		{"replay", `{"clusters": 3, "cluster_size": 4}`, "clusters and cluster_size"},
 		{"replay", `{"durationMs": 5}`, `unknown field "durationMs"`},
+		{"replay", `{"threshold": "reset"}`, "threshold"},
 		{"train", `{"protocol": "long"}`, "protocol"},
 		{"train", `{"preset": "tiny"}`, "preset"},
 		{"train", `{"clusters": -1}`, "clusters"},
@@ -549,6 +550,26 @@ func TestReplaySpikesFile(t *testing.T) {
 	for _, n := range sp.Neuron {
 		if int(n) >= ne {
 			t.Fatalf("spikes.csv holds neuron %d, not an E neuron (%d)", n, ne)
+		}
+	}
+}
+
+// TestReplayThreshold: the replay's threshold option selects the E neurons' threshold rule
+// (the rules themselves: snn.TestThresholdModes), "set" by default.
+func TestReplayThreshold(t *testing.T) {
+	for _, tt := range []struct {
+		threshold string
+		want      snn.ThresholdMode
+	}{{"", snn.ThresholdSet}, {"set", snn.ThresholdSet}, {"increment", snn.ThresholdIncrement}} {
+		o := &ReplayOptions{Threshold: tt.threshold, DurationMs: 1}
+		if err := o.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		cfg := snn.DefaultConfig()
+		cfg.E.Threshold = snn.ThresholdMode(-1)
+		o.configure(&cfg)
+		if cfg.E.Threshold != tt.want || cfg.I != snn.DefaultConfig().I {
+			t.Errorf("threshold %q: E rule %v, I %+v; want %v, I unchanged", tt.threshold, cfg.E.Threshold, cfg.I, tt.want)
 		}
 	}
 }

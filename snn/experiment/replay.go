@@ -30,6 +30,10 @@ type ReplayOptions struct {
 	DurationMs float64 `json:"duration_ms"`
 	// Seed seeds the initial state and the Poisson input (1).
 	Seed uint64 `json:"seed"`
+	// Threshold is how the E neurons' adaptive threshold jumps at a spike: "set" (V_T =
+	// V_T,rest + A_T, [J]; the default, also for "") or "increment" (V_T += A_T, [M]);
+	// docs/MODEL.md section 9 item 8, acceptance item A9.
+	Threshold string `json:"threshold,omitempty"`
 }
 
 // DefaultReplayOptions returns the defaults of kind "replay": 10 s on the authors' matrix.
@@ -51,8 +55,18 @@ func (o *ReplayOptions) Validate() error {
 		return fmt.Errorf("experiment: replay: ne = %d: must be >= 0", o.NE)
 	case o.Clusters > 0 && o.ClusterSize > 0:
 		return fmt.Errorf("experiment: replay: clusters and cluster_size: give one, not both")
+	case o.Threshold != "" && o.Threshold != "set" && o.Threshold != "increment":
+		return fmt.Errorf("experiment: replay: threshold %q: want set or increment", o.Threshold)
 	}
 	return checkMs("replay", "duration_ms", o.DurationMs)
+}
+
+// configure applies the options that change the network's configuration (Threshold).
+func (o *ReplayOptions) configure(cfg *snn.Config) {
+	cfg.E.Threshold = snn.ThresholdSet
+	if o.Threshold == "increment" {
+		cfg.E.Threshold = snn.ThresholdIncrement
+	}
 }
 
 // ReplayResult is the result of kind "replay" (the record of gosnn exp replay --json).
@@ -99,7 +113,7 @@ func (o *ReplayOptions) run(ctx context.Context, env Env) (*ReplayResult, error)
 	if err != nil {
 		return nil, err
 	}
-	net, err := wf.network(path, o.Seed, env.Threads)
+	net, err := wf.networkWith(path, o.Seed, env.Threads, o.configure)
 	if err != nil {
 		return nil, err
 	}

@@ -111,7 +111,7 @@ var entries = []Entry{
 	{
 		ID: "A9", Title: "threshold rule: V_T set or incremented",
 		Reference: "no measurable effect on the nc160 replay: 345.65 against 345.50 ms", Source: "S",
-		Check: "the two rules give periods within 1 %", eval: evalA9,
+		Check: "the two rules give periods within 1 %", Runs: []string{"replay-nc160", "replay-nc160-increment"}, eval: evalA9,
 	},
 	{
 		ID: "A10", Title: "activation times after cluster 1: across-trial SD against time",
@@ -828,8 +828,19 @@ func median(v []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-func evalA9(*Context) Outcome {
-	return Outcome{Verdict: NotRun, Note: "no experiment option selects the recurrent network's threshold rule yet; the rule itself is checked by TestThresholdModes"}
+func evalA9(c *Context) Outcome {
+	var set, inc experiment.ReplayResult
+	if err := c.result("replay-nc160", &set); err != nil {
+		return failed(err)
+	}
+	if err := c.result("replay-nc160-increment", &inc); err != nil {
+		return failed(err)
+	}
+	ps, pi := float64(set.PeriodMs), float64(inc.PeriodMs)
+	o := Outcome{Measured: []string{f("set: period", ps, "ms"), f("set: in order", float64(set.InOrderFraction), ""),
+		f("increment: period", pi, "ms"), f("increment: in order", float64(inc.InOrderFraction), "")}}
+	o.Verdict = verdict(math.Abs(pi-ps) <= 0.01*ps)
+	return o
 }
 
 func evalA11(c *Context) Outcome {

@@ -540,6 +540,35 @@ func TestA6(t *testing.T) {
 	}
 }
 
+// TestA9 checks A9's verdict on fabricated replays of the nc160 matrix under the two
+// threshold rules: periods within 1 % agree, a larger difference disagrees, a missing run is
+// "not run".
+func TestA9(t *testing.T) {
+	tests := []struct {
+		name     string
+		set, inc float64 // periods, ms; 0: no run
+		want     Verdict
+	}{
+		{"the replication's 345.50 and 345.65 ms", 345.5, 345.65, Agrees},
+		{"3 % apart", 345, 356, Disagrees},
+		{"increment not run", 345, 0, NotRun},
+	}
+	for _, tt := range tests {
+		out := t.TempDir()
+		fabricate(t, out, "replay-nc160", Full, &experiment.ReplayResult{PeriodMs: analysis.OptFloat(tt.set), InOrderFraction: 1})
+		if tt.inc > 0 {
+			fabricate(t, out, "replay-nc160-increment", Full, &experiment.ReplayResult{PeriodMs: analysis.OptFloat(tt.inc), InOrderFraction: 1})
+		}
+		rep, err := Build(out, []string{"A9"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := rep.Entries[0].Verdict; v != tt.want {
+			t.Errorf("%s: verdict %q, want %q (measured %v)", tt.name, v, tt.want, rep.Entries[0].Measured)
+		}
+	}
+}
+
 // TestA14A15 checks A14's and A15's verdicts on fabricated read-out reports: A14 judges the
 // weight mass in the windows delayed by each R's latency (the supervisor's own windows are
 // shown beside it), credits no delay beyond half the shortest window, and reads reports

@@ -118,6 +118,13 @@ var runSpecs = []RunSpec{
 		Data:  []string{maesdata.Weights},
 	},
 	{
+		Name:  "replay-nc160-increment",
+		About: "the same as replay-nc160 with the E threshold incremented by A_T at a spike instead of set ([M]; A9)",
+		Quick: kindOptions("replay", `{"duration_ms": 3000, "threshold": "increment"}`),
+		Full:  kindOptions("replay", `{"duration_ms": 20000, "threshold": "increment"}`),
+		Data:  []string{maesdata.Weights},
+	},
+	{
 		Name:  "replay-main",
 		About: "spontaneous replay of gosnn's trained main network, weights frozen (A11, A12)",
 		After: []string{"train-main"},
