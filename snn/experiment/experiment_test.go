@@ -54,8 +54,8 @@ func small(t *testing.T) map[string]Options {
 	dir := t.TempDir()
 	w := smallWeights(t, dir)
 	return map[string]Options{
-		"replay":      &ReplayOptions{Weights: w, ClusterSize: 40, DurationMs: 200, Seed: 3},
-		"train":       &TrainOptions{Protocol: "short", Preset: "reduced", Clusters: 4, ClusterSize: 20, Order: []int{2, 0, 3, 1}, LTPGain: 1.5, IEBounds: []float64{48.7, 243}, EEBounds: []float64{1.45, 32.68}, TimeScale: 0.005, Seed: 2},
+		"replay":      &ReplayOptions{Weights: w, ClusterSize: 40, DurationMs: 200, Seed: 3, Threshold: "set"},
+		"train":       &TrainOptions{Protocol: "short", Preset: "reduced", Clusters: 4, ClusterSize: 20, Order: []int{2, 0, 3, 1}, LTPGain: 1.5, IEBounds: []float64{48.7, 243}, EEBounds: []float64{1.45, 32.68}, TimeScale: 0.005, Phases: 20, Seed: 2},
 		"readout":     &ReadoutOptions{Weights: w, Pattern: smallPattern(t, dir), TrainMs: 400, ReplayMs: 300, BlockMs: 2000, DeleteAtMs: 150, DeleteFrac: 0.25, ReadoutThreshold: "increment", Seed: 4},
 		"bench":       &BenchOptions{Scenario: "plastic", DurationMs: 20, Seed: 5},
 		"clock":       &Clock{K: 4, Size: 20, Seed: 6, LastRecordingMs: 1000, TimeScale: 0.01},
