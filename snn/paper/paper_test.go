@@ -530,13 +530,19 @@ func TestA6(t *testing.T) {
 		out := t.TempDir()
 		fabricate(t, out, "train-nc160", Full, &experiment.TrainResult{Protocol: "paper", Preset: "nc160", Weights: "absent.npy",
 			Clusters: 15, ClusterSize: 160, IEMean: analysis.OptFloat(tt.mean), IEMedian: analysis.OptFloat(tt.med), IEAtFloor: 0.1})
-		rep, err := Build(out, []string{"A6"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v := rep.Entries[0].Verdict; v != tt.want {
-			t.Errorf("%s: verdict %q, want %q (measured %v)", tt.name, v, tt.want, rep.Entries[0].Measured)
-		}
+		checkVerdict(t, out, "A6", tt.name, tt.want)
+	}
+}
+
+// checkVerdict builds the report of entry id from the runs in out and checks its verdict.
+func checkVerdict(t *testing.T, out, id, name string, want Verdict) {
+	t.Helper()
+	rep, err := Build(out, []string{id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := rep.Entries[0].Verdict; v != want {
+		t.Errorf("%s: verdict %q, want %q (measured %v)", name, v, want, rep.Entries[0].Measured)
 	}
 }
 
@@ -559,13 +565,7 @@ func TestA9(t *testing.T) {
 		if tt.inc > 0 {
 			fabricate(t, out, "replay-nc160-increment", Full, &experiment.ReplayResult{PeriodMs: analysis.OptFloat(tt.inc), InOrderFraction: 1})
 		}
-		rep, err := Build(out, []string{"A9"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v := rep.Entries[0].Verdict; v != tt.want {
-			t.Errorf("%s: verdict %q, want %q (measured %v)", tt.name, v, tt.want, rep.Entries[0].Measured)
-		}
+		checkVerdict(t, out, "A9", tt.name, tt.want)
 	}
 }
 
