@@ -9,7 +9,7 @@ import "unsafe"
 // cache (64 sets of 64-byte lines, 8 ways, on the AMD EPYC these were measured on): fifteen
 // streams through eight ways evict each other at every block. On the main network's 2400 AdEx
 // neurons, the vector update took 21 ns per neuron with the plasticity traces and 8.4 without;
-// on staggered arrays it takes 5.8 and 4.6 (BenchmarkNeuronStep, median of 6; the pure-Go
+// on staggered arrays it takes 5.7 and 4.3 (BenchmarkNeuronStep, median of 6; the pure-Go
 // path went from 85 and 40 to about 25 and 17). staggered cuts the arrays from one allocation
 // with their starts spread over the page.
 
