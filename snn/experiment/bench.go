@@ -169,7 +169,7 @@ func (o *BenchOptions) buildReadout(ctx context.Context, threads int) (*snn.Netw
 	if err != nil {
 		return nil, nil, err
 	}
-	n, err := wf.network(path, o.Seed, threads)
+	n, err := wf.network(path, o.Seed, threads, nil)
 	if err != nil {
 		return nil, nil, err
 	}

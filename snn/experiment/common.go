@@ -118,14 +118,9 @@ func loadWeightFile(path string, ne, clusters, clusterSize int) (*weightFile, er
 	return &weightFile{w: w, n: n, ne: ne, k: k}, nil
 }
 
-// network builds the frozen network of a weight file.
-func (wf *weightFile) network(path string, seed uint64, threads int) (*snn.Network, error) {
-	return wf.networkWith(path, seed, threads, nil)
-}
-
-// networkWith is network with the configuration changed by edit (nil: none) before the
-// network is built.
-func (wf *weightFile) networkWith(path string, seed uint64, threads int, edit func(*snn.Config)) (*snn.Network, error) {
+// network builds the frozen network of a weight file, its configuration changed by edit (nil:
+// none) before the network is built.
+func (wf *weightFile) network(path string, seed uint64, threads int, edit func(*snn.Config)) (*snn.Network, error) {
 	cfg := snn.DefaultConfig()
 	cfg.NE, cfg.NI, cfg.Clusters = wf.ne, wf.n-wf.ne, wf.k
 	cfg.Seed, cfg.Threads = seed, threads

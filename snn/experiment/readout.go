@@ -231,7 +231,7 @@ func (o *ReadoutOptions) run(ctx context.Context, env Env) (*ReadoutResult, erro
 		wf.n, _ = w.Dims()
 		wf.k, wf.w = o.Ring, w
 	}
-	net, err := wf.network(path, o.Seed, env.Threads)
+	net, err := wf.network(path, o.Seed, env.Threads, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -113,7 +113,7 @@ func (o *ReplayOptions) run(ctx context.Context, env Env) (*ReplayResult, error)
 	if err != nil {
 		return nil, err
 	}
-	net, err := wf.networkWith(path, o.Seed, env.Threads, o.configure)
+	net, err := wf.network(path, o.Seed, env.Threads, o.configure)
 	if err != nil {
 		return nil, err
 	}

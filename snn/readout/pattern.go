@@ -277,8 +277,7 @@ func ParseIntervals(r io.Reader) (iv []Interval, names []string, end float64, er
 // its rate exceeds the midpoint between the pattern's smallest and largest rate), with
 // consecutive repeats collapsed: ABCBA gives [0 1 2 1 0].
 func (p *Pattern) ElementOrder() []int {
-	lo, hi := matrixRange(p.Rates)
-	thr := (lo + hi) / 2
+	thr := p.onThreshold()
 	type onset struct {
 		k, e int
 	}
@@ -306,6 +305,13 @@ func (p *Pattern) ElementOrder() []int {
 		}
 	}
 	return out
+}
+
+// onThreshold is the rate above which an element of p is on: the midpoint between the
+// pattern's smallest and largest rate.
+func (p *Pattern) onThreshold() float64 {
+	lo, hi := matrixRange(p.Rates)
+	return (lo + hi) / 2
 }
 
 // matrixRange returns the smallest and largest value of m, ignoring NaN.

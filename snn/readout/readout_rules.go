@@ -438,8 +438,13 @@ func ClusterElementOverlap(profile [][]float64, binMs float64, p *Pattern) [][]f
 // the bin's centre minus the delay. The profile may run past the pattern's end, so that a
 // delayed window is not cut there; its activity always counts in the total.
 func clusterElementOverlapShifted(profile [][]float64, binMs float64, p *Pattern, shiftMs []float64) [][]float64 {
-	lo, hi := matrixRange(p.Rates)
-	thr := (lo + hi) / 2
+	thr := p.onThreshold()
+	shift := make([]float64, p.Elements())
+	for e := range shift {
+		if e < len(shiftMs) && !math.IsNaN(shiftMs[e]) {
+			shift[e] = shiftMs[e]
+		}
+	}
 	out := make([][]float64, len(profile))
 	for k, row := range profile {
 		out[k] = make([]float64, p.Elements())
@@ -447,11 +452,7 @@ func clusterElementOverlapShifted(profile [][]float64, binMs float64, p *Pattern
 		for b, a := range row {
 			total += a
 			for e := range p.Rates {
-				shift := 0.0
-				if e < len(shiftMs) && !math.IsNaN(shiftMs[e]) {
-					shift = shiftMs[e]
-				}
-				c := int(math.Round(((float64(b)+0.5)*binMs - shift) / p.DT))
+				c := int(math.Round(((float64(b)+0.5)*binMs - shift[e]) / p.DT))
 				if c >= 0 && c < p.Steps() && p.Rates[e][c] > thr {
 					out[k][e] += a
 				}
@@ -471,8 +472,7 @@ func clusterElementOverlapShifted(profile [][]float64, binMs float64, p *Pattern
 // times rTimes, sorted) inside that interval: how long the supervisor takes to make R fire.
 // Intervals in which R does not fire are skipped; NaN if it never fires in one.
 func responseLatency(rTimes, starts []float64, p *Pattern, e int) float64 {
-	lo, hi := matrixRange(p.Rates)
-	thr := (lo + hi) / 2
+	thr := p.onThreshold()
 	type iv struct{ a, b float64 }
 	var on []iv
 	row := p.Rates[e]
