@@ -477,11 +477,8 @@ func (n *Network) runChunk(c int) {
 	prof := n.prof
 	var t0 int64
 	if prof != nil {
-		if len(prof.ns) < len(n.workers) {
-			prof.ns = append(prof.ns, make([][nPhases]int64, len(n.workers)-len(prof.ns))...)
-			prof.ltp = append(prof.ltp, make([][]int32, len(n.workers)-len(prof.ltp))...)
-			prof.work = append(prof.work, make([][]int32, len(n.workers)-len(prof.work))...)
-			prof.cur = append(prof.cur, make([]int64, len(n.workers)-len(prof.cur))...)
+		if len(prof.w) < len(n.workers) {
+			prof.w = append(prof.w, make([]profWorker, len(n.workers)-len(prof.w))...)
 		}
 		prof.steps += int64(c)
 		prof.chunks++

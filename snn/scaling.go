@@ -31,21 +31,31 @@ type stepProf struct {
 	// clock returns the time in ns (nil: wall time). A clock of the calling thread's CPU
 	// time (lockThreads) leaves out the time a loaded machine deschedules the worker.
 	clock       func() int64
-	lockThreads bool             // workers run locked to their OS threads
-	ns          [][nPhases]int64 // per worker
-	ltp         [][]int32        // per worker: LTP synapse updates of each step (plastic runs)
-	work        [][]int32        // per worker: ns of work (phases other than waits) of each step
-	cur         []int64          // per worker: work of the current step so far
-	stepWall    []int32          // wall ns of each step on worker 0 (start to end of its step)
-	stepStart   time.Time        // start of worker 0's current step
-	serial      int64            // ns on the calling goroutine around the workers' chunks
+	lockThreads bool         // workers run locked to their OS threads
+	w           []profWorker // per worker
+	stepWall    []int32      // wall ns of each step on worker 0 (start to end of its step)
+	stepStart   time.Time    // start of worker 0's current step
+	serial      int64        // ns on the calling goroutine around the workers' chunks
 	steps       int64
 	chunks      int64
 }
 
+// profWorker is one worker's part of a stepProf. Every worker writes its own at every phase,
+// so each is padded to cache lines of its own: shared lines would cost the profiled runs a
+// line transfer between cores at every lap and inflate the times of several workers.
+type profWorker struct {
+	_    [64]byte
+	ns   [nPhases]int64 // ns per phase
+	cur  int64          // work of the current step so far
+	ltp  []int32        // LTP synapse updates of each step (plastic runs)
+	work []int32        // ns of work (phases other than waits) of each step
+	_    [64]byte
+}
+
 // addLTP records the LTP synapse updates of worker wk in a step, given its count before.
 func (p *stepProf) addLTP(wk *worker, before int64) {
-	p.ltp[wk.id] = append(p.ltp[wk.id], int32(wk.ltp-before))
+	w := &p.w[wk.id]
+	w.ltp = append(w.ltp, int32(wk.ltp-before))
 }
 
 // profEpoch is the origin of the wall clock of stepProf.
@@ -62,9 +72,10 @@ func (p *stepProf) now() int64 {
 // lap adds the time since t to phase ph of the worker's profile and returns the current time.
 func (p *stepProf) lap(id int, ph int, t int64) int64 {
 	now := p.now()
-	p.ns[id][ph] += now - t
+	w := &p.w[id]
+	w.ns[ph] += now - t
 	if ph == phIntegrate || ph == phDeliver || ph == phLTP {
-		p.cur[id] += now - t
+		w.cur += now - t
 	}
 	return now
 }
@@ -72,8 +83,9 @@ func (p *stepProf) lap(id int, ph int, t int64) int64 {
 // endStep records the work of worker id in the step that ends (and, for worker 0, the step's
 // wall time).
 func (p *stepProf) endStep(id int) {
-	p.work[id] = append(p.work[id], int32(p.cur[id]))
-	p.cur[id] = 0
+	w := &p.w[id]
+	w.work = append(w.work, int32(w.cur))
+	w.cur = 0
 	if id == 0 {
 		now := time.Now()
 		p.stepWall = append(p.stepWall, int32(now.Sub(p.stepStart)))

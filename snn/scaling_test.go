@@ -52,44 +52,43 @@ func phaseReport(p *stepProf, wall time.Duration) string {
 		fmt.Fprintf(&b, " %9s", name)
 	}
 	b.WriteString("   (µs per step)\n")
-	for id, ns := range p.ns {
+	for id, w := range p.w {
 		fmt.Fprintf(&b, "%-8d", id)
-		for _, v := range ns {
+		for _, v := range w.ns {
 			fmt.Fprintf(&b, " %9.2f", float64(v)/float64(p.steps)/1e3)
 		}
 		b.WriteString("\n")
 	}
-	if len(p.work) > 1 && len(p.work[0]) > 0 {
-		// Per-step balance of all the work: the step waits for the busiest worker.
-		var sum, maxSum int64
-		for k := range p.work[0] {
-			var m int32
-			for _, l := range p.work {
-				sum += int64(l[k])
-				m = max(m, l[k])
-			}
-			maxSum += int64(m)
-		}
-		steps := float64(len(p.work[0]))
+	// Per-step balance: the step waits for the busiest worker.
+	if sum, busiest, steps := balance(p, func(w *profWorker) []int32 { return w.work }); steps > 0 {
 		fmt.Fprintf(&b, "work per step %.2f µs; busiest worker %.2f µs per step (balanced: %.2f)\n",
-			float64(sum)/steps/1e3, float64(maxSum)/steps/1e3, float64(sum)/steps/1e3/float64(len(p.work)))
+			sum/1e3, busiest/1e3, sum/1e3/float64(len(p.w)))
 	}
-	if len(p.ltp) > 1 && len(p.ltp[0]) > 0 {
-		// Per-step balance of the LTP work: the step waits for the busiest worker.
-		var sum, maxSum int64
-		for k := range p.ltp[0] {
-			var m int32
-			for _, l := range p.ltp {
-				sum += int64(l[k])
-				m = max(m, l[k])
-			}
-			maxSum += int64(m)
-		}
+	if sum, busiest, steps := balance(p, func(w *profWorker) []int32 { return w.ltp }); steps > 0 {
 		fmt.Fprintf(&b, "LTP synapses per step %.0f; busiest worker %.0f per step (balanced: %.0f)\n",
-			float64(sum)/float64(len(p.ltp[0])), float64(maxSum)/float64(len(p.ltp[0])),
-			float64(sum)/float64(len(p.ltp[0]))/float64(len(p.ltp)))
+			sum, busiest, sum/float64(len(p.w)))
 	}
 	return b.String()
+}
+
+// balance returns, for the per-step series f of the workers of p (at least two), the mean
+// over steps of their sum and of their maximum, and the number of steps (0 when there are
+// fewer than two workers or no steps).
+func balance(p *stepProf, f func(*profWorker) []int32) (sum, busiest float64, steps int) {
+	if len(p.w) < 2 || len(f(&p.w[0])) == 0 {
+		return 0, 0, 0
+	}
+	steps = len(f(&p.w[0]))
+	for k := range steps {
+		var m int32
+		for i := range p.w {
+			v := f(&p.w[i])[k]
+			sum += float64(v)
+			m = max(m, v)
+		}
+		busiest += float64(m)
+	}
+	return sum / float64(steps), busiest / float64(steps), steps
 }
 
 // TestPhaseProfile runs the static and train scenarios with the instrumentation on, at 1 and
@@ -122,10 +121,11 @@ func TestPhaseProfile(t *testing.T) {
 			if want := int64(ms / n.DT()); p.steps != want {
 				t.Errorf("%s, %d threads: profile counts %d steps, want %d", sc, th, p.steps, want)
 			}
-			if len(p.ns) != th {
-				t.Errorf("%s, %d threads: profile has %d workers", sc, th, len(p.ns))
+			if len(p.w) != th {
+				t.Errorf("%s, %d threads: profile has %d workers", sc, th, len(p.w))
 			}
-			for id, ns := range p.ns {
+			for id, w := range p.w {
+				ns := w.ns
 				if ns[phIntegrate] <= 0 || ns[phDeliver] <= 0 {
 					t.Errorf("%s, worker %d: integrate %d ns, deliver %d ns: want > 0", sc, id, ns[phIntegrate], ns[phDeliver])
 				}
@@ -175,11 +175,11 @@ func TestLTPShared(t *testing.T) {
 			maxRow = max(maxRow, int(pr.rowPtr[j+1]-pr.rowPtr[j]))
 		}
 		var busy int
-		for k := range p.ltp[0] {
+		for k := range p.w[0].ltp {
 			sum, m := 0, 0
-			for _, l := range p.ltp {
-				sum += int(l[k])
-				m = max(m, int(l[k]))
+			for _, w := range p.w {
+				sum += int(w.ltp[k])
+				m = max(m, int(w.ltp[k]))
 			}
 			if sum > 0 {
 				busy++
