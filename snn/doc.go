@@ -111,15 +111,20 @@
 // own SplitMix64 stream seeded from the seed and its global index, so the same seed gives
 // bit-identical results for any thread count. Threads = 1 runs without goroutines or barriers.
 //
-// Threads = 0 (Config.Threads, SetThreads) chooses the count from the network's size when a
-// run starts: one worker per 250 neurons, at least 1 and at most runtime.GOMAXPROCS(0) (the
+// Threads = 0 (Config.Threads, SetThreads) starts from a count set by the network's size:
+// one worker per 250 neurons, at least 1 and at most runtime.GOMAXPROCS(0) (the
 // paper's 3000-neuron network uses up to 12; a network under 500 neurons, one). A worker's
 // share must be large against the barriers (1 per step, 3 with plasticity, 0.2-0.3 µs each
 // with 2 goroutines on the development machine): the rule keeps them under about 10 % of the
 // step. Each worker adapts how long it spins at a barrier before sleeping: when its waits
 // often end asleep (a partner descheduled by other jobs), it spins less, leaving the core to
-// them. On a machine whose cores are busy with other jobs, Threads = 1 is still the faster
-// choice: a descheduled worker stalls the others at every barrier.
+// them. Still, on a machine whose cores are busy with other jobs a descheduled worker stalls
+// the others at every barrier (2 cores, the other one busy: static at 2 threads took 1.7 wall s
+// per simulated s, at 1 thread 0.6-0.9). So with Threads = 0 the count adapts to the load: a
+// run times its chunks and now and then runs a few at half (or twice) the count, up to the
+// size rule's, and keeps the count whose median step is clearly shorter (threads.go), probing
+// less and less often while nothing changes (under 0.5 % of the chunks). Changing the count
+// between chunks changes no result; Threads > 0 fixes it.
 //
 // # State and synapse storage
 //

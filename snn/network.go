@@ -124,7 +124,9 @@ type Network struct {
 	threads int
 	ready   bool // workers and splits match the current populations and threads
 	workers []*worker
-	prof    *stepProf // thread-scaling instrumentation (scaling.go): nil outside tests
+	sets    map[int]*threadSet // every worker count prepared since the last change
+	auto    autoThreads        // the load adaptation of Threads = 0 (threads.go)
+	prof    *stepProf          // thread-scaling instrumentation (scaling.go): nil outside tests
 
 	spikeMons []*SpikeMonitor
 	stateMons []*StateMonitor
@@ -634,12 +636,14 @@ func (n *Network) SpikeCount(id PopID) int64 {
 	return n.pops[id].spikes
 }
 
-// Threads returns the number of worker goroutines runs use: the number set (Config.Threads,
-// SetThreads), or, when that is 0, the default for the network's current size (one worker per
-// 250 neurons, at least 1 and at most runtime.GOMAXPROCS(0); see the package documentation).
+// Threads returns the number of worker goroutines the next chunk of steps uses: the number set
+// (Config.Threads, SetThreads), or, when that is 0, the count the load adaptation has chosen,
+// which starts at the default for the network's current size (one worker per 250 neurons, at
+// least 1 and at most runtime.GOMAXPROCS(0)) and moves by factors of two while other jobs
+// keep the cores busy (see the package documentation).
 func (n *Network) Threads() int { return n.runThreads() }
 
-// SetThreads sets the number of worker goroutines (0: the default for the network's size, see
+// SetThreads sets the number of worker goroutines (0: adapted to the size and the load, see
 // Threads). Results do not depend on it.
 func (n *Network) SetThreads(t int) error {
 	if t < 0 {

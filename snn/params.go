@@ -193,7 +193,7 @@ type Config struct {
 	LastENeuronBug bool
 
 	Seed    uint64 // seed of every random draw (connectivity, initial state, Poisson input)
-	Threads int    // worker goroutines; 0: the default for the network's size (Network.Threads)
+	Threads int    // worker goroutines; 0: adapted to the size and the load (Network.Threads)
 }
 
 // DefaultConfig returns the main network of docs/MODEL.md: 2400 E in 30 clusters of 80, 600 I,

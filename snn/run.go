@@ -189,7 +189,11 @@ func (n *Network) run(ctx context.Context, durationMs float64) error {
 				c = due
 			}
 		}
+		t0 := time.Now()
 		n.runChunk(int(c))
+		if n.threads == 0 {
+			n.auto.observe(int(c), time.Since(t0).Seconds())
+		}
 		if err := n.checkFinite(int(c)); err != nil {
 			return err
 		}
@@ -291,13 +295,29 @@ type recEntry struct {
 
 // prepare (re)builds the workers and the per-worker delivery splits when populations,
 // projections, monitors or the thread count have changed.
+//
+// The workers and splits of every count used since the last change are kept (threadSet), so
+// that the load adaptation of Threads = 0 (threads.go) switches between counts at no cost.
+// Only the current count's workers hold LTP counts; the others' are folded into ltpDone.
 func (n *Network) prepare() {
-	if n.ready && len(n.workers) == n.runThreads() {
+	T := n.runThreads()
+	if n.ready && len(n.workers) == T {
 		return
 	}
-	T := n.runThreads()
 	for _, wk := range n.workers {
 		n.ltpDone += wk.ltp
+		wk.ltp = 0
+	}
+	if !n.ready {
+		n.sets = nil
+	}
+	if set, ok := n.sets[T]; ok {
+		n.workers = set.workers
+		for i, pr := range n.projs {
+			pr.split = set.splits[i]
+		}
+		n.ready = true
+		return
 	}
 	n.workers = make([]*worker, T)
 	if n.bug >= 0 {
@@ -351,7 +371,22 @@ func (n *Network) prepare() {
 			}
 		}
 	}
+	set := &threadSet{workers: n.workers}
+	for _, pr := range n.projs {
+		set.splits = append(set.splits, pr.split)
+	}
+	if n.sets == nil {
+		n.sets = map[int]*threadSet{}
+	}
+	n.sets[T] = set
 	n.ready = true
+}
+
+// threadSet is what prepare builds for one worker count: the workers and, per projection, the
+// split of each presynaptic neuron's outgoing synapses among them (projection.split).
+type threadSet struct {
+	workers []*worker
+	splits  [][]int32
 }
 
 // workerRange returns the range [lo, hi) of population p that worker k of T steps: contiguous

@@ -39,7 +39,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Scenario, "scenario", "static", "scenario: static, plastic, train or readout (the authors' nc160 matrix: gosnn data)")
 	cpuprof := fs.String("cpuprofile", "", "write a CPU profile of the run (build included) to this file")
 	dur := fs.String("duration", "2s", "simulated time (Go duration, e.g. 2s, 500ms)")
-	threads := fs.Int("threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
+	threads := fs.Int("threads", 0, threadsUsage)
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table (--scale, --threads-sweep: a JSON array)")
 	fs.StringVar(&o.Size, "size", "1x", "network size: "+strings.Join(experiment.BenchSizeOrder, ", ")+" (0.5x-2x: the paper's size family; 80c: the 80-cluster song network)")
@@ -228,3 +228,6 @@ LTP updates    %d (%.3g per simulated second)
 		r.RTF, r.SpikesE, r.SpikesI, r.RateEHz, r.RateIHz, r.PeakRSSMB, r.LTPUpdates, r.LTPPerSec)
 	return err
 }
+
+// threadsUsage is the help of every --threads flag.
+const threadsUsage = "worker threads (0: adapted to the machine's load, starting from one per 250 neurons up to GOMAXPROCS; results do not depend on it)"

@@ -151,7 +151,7 @@ func (h *stderrHost) Progress(p snn.Progress) {
 func expRunCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("exp run", flag.ContinueOnError)
 	dir := fs.String("out", "", "the run's directory: snapshots to resume from and the files the kind writes (required by train)")
-	threads := fs.Int("threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
+	threads := fs.Int("threads", 0, threadsUsage)
 	usage := "gosnn exp run [--out DIR] [--threads N] FILE.json (kinds: " + strings.Join(experiment.Kinds(), ", ") + "; - reads stdin)"
 	if code := parseFlagsArgs(fs, args, stderr, usage, 1); code >= 0 {
 		return code
@@ -239,7 +239,7 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 	dur := fs.String("duration", "10s", "simulated time (Go duration)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (initial state and Poisson input)")
 	fs.StringVar(&o.Threshold, "threshold", "set", "how an E neuron's adaptive threshold jumps at a spike: set (to V_T,rest + A_T) or increment (by A_T)")
-	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
+	fs.IntVar(&f.threads, "threads", 0, threadsUsage)
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of a table")
 	if code := parseFlags(fs, args, stderr, "gosnn exp replay [--weights FILE] [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threshold set|increment] [--threads N] [--json]"); code >= 0 {
 		return nil, code

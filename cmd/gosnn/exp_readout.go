@@ -50,7 +50,7 @@ func parseReadoutFlags(args []string, stderr io.Writer) (*readoutFlags, int) {
 	fs.StringVar(&o.ReadoutThreshold, "readout-threshold", "set", "how V_T jumps at an R or S spike: set (V_T,rest + A_T, docs/MODEL.md section 9 item 8) or increment ([M]: V_T += A_T)")
 	fs.StringVar(&f.out, "out", "", "directory for report.json, weights.mat (trained E→R weights), rates.mat and e_spikes.csv (created; files replaced atomically)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (initial state, Poisson input, deletion)")
-	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
+	fs.IntVar(&f.threads, "threads", 0, threadsUsage)
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON instead of a table")
 	if code := parseFlags(fs, args, stderr, "gosnn exp readout [--weights FILE] [--pattern abcba|two|song|FILE] [--train 12s] [--replay 2s] [--out DIR] [--json]"); code >= 0 {
 		return nil, code

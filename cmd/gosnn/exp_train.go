@@ -38,7 +38,7 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, int) {
 	fs.IntVar(&o.Phases, "phases", 0, "end the training after the protocol's first N phases (0: all)")
 	fs.StringVar(&f.dir, "out", "", "output directory (required); a second run with the same directory resumes")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed")
-	fs.IntVar(&f.threads, "threads", 0, "worker threads (0: the default for the network size, one per 250 neurons up to GOMAXPROCS)")
+	fs.IntVar(&f.threads, "threads", 0, threadsUsage)
 	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object instead of a table")
 	fs.BoolVar(&o.LastEBug, "last-e-bug", false, "reproduce the original's last-E-neuron bug (docs/MODEL.md section 9 item 7, snn.Config.LastENeuronBug)")
 	if code := parseFlags(fs, args, stderr, "gosnn exp train --out DIR [--protocol paper|short] [--preset paper|reduced|nc160] [--clusters K] [--cluster-size M] [--order LIST] [--ltp-gain G] [--ie-bounds MIN,MAX] [--ee-bounds MIN,MAX] [--time-scale F] [--phases N] [--seed N] [--threads N] [--json]"); code >= 0 {
