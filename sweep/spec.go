@@ -40,7 +40,10 @@ type Spec struct {
 	Params []Param `json:"params,omitempty"`
 	// Seeds is the axis of seeds (optional), varied fastest; collected tables average over it.
 	Seeds *Param `json:"seeds,omitempty"`
-	// Threads is the number of threads of each task (0: 1).
+	// Threads is the number of threads of each task and the CPUs it is given (Slurm's
+	// --cpus-per-task; the local executor runs cores / Threads tasks at once). 0: one CPU per
+	// task, and the simulator's own count within it, which adapts to the load
+	// (snn.Network.Threads).
 	Threads int `json:"threads,omitempty"`
 	// Retries is how many times a failed task is run again (0: never).
 	Retries int `json:"retries,omitempty"`

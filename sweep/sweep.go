@@ -240,7 +240,7 @@ func (s *Sweep) runExperiment(ctx context.Context, t Task) (res []byte, err erro
 			err = fmt.Errorf("sweep: task %d panicked: %v\n%s", t.Index, p, debug.Stack())
 		}
 	}()
-	r, err := o.Run(ctx, experiment.Env{Dir: s.TaskDir(t), Threads: s.threads(), Log: attemptLog{s, t}})
+	r, err := o.Run(ctx, experiment.Env{Dir: s.TaskDir(t), Threads: s.Spec.Threads, Log: attemptLog{s, t}})
 	if err != nil {
 		return nil, err
 	}
@@ -293,13 +293,8 @@ func (s *Sweep) runNotebook(ctx context.Context, t Task, opt TaskOptions) ([]byt
 	return json.MarshalIndent(experiment.Envelope{Schema: experiment.SchemaVersion, Kind: NotebookKind, Result: b}, "", "  ")
 }
 
-// threads is the threads of each task.
-func (s *Sweep) threads() int {
-	if s.Spec.Threads > 0 {
-		return s.Spec.Threads
-	}
-	return 1
-}
+// threads is the CPUs of each task: Spec.Threads, at least 1.
+func (s *Sweep) threads() int { return max(1, s.Spec.Threads) }
 
 // logAttempt appends a line to the task's attempt log (best effort: it is for people).
 func (s *Sweep) logAttempt(t Task, what string) {

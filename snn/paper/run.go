@@ -32,7 +32,9 @@ type Record struct {
 	Rerun   string          `json:"rerun"`
 	Options json.RawMessage `json:"options"`
 	Result  json.RawMessage `json:"result"`
-	Threads int             `json:"threads"`
+	// Threads is RunConfig.Threads, or GOMAXPROCS (the most the adaptive count uses) when
+	// that was 0.
+	Threads int `json:"threads"`
 	// WallSeconds and CPUSeconds are what the run cost: for a training resumed after an
 	// interruption, the sums over all its phases (experiment.TrainResult.TotalWallSeconds,
 	// TotalCPUSeconds), not only the last call's.
@@ -48,7 +50,8 @@ type RunConfig struct {
 	Scale Scale
 	// IDs selects the entries whose runs and sweeps are made (nil: all).
 	IDs []string
-	// Threads is the number of worker threads per run (0: GOMAXPROCS).
+	// Threads is the number of worker threads per run (0: the simulator's own count, one per
+	// 250 neurons up to GOMAXPROCS, adapted to the machine's load: snn.Network.Threads).
 	Threads int
 	// Command is the command line, recorded in every run's Record ("" means a description).
 	Command string

@@ -43,7 +43,7 @@ func (w SweepSpec) Spec(s Scale) (spec sweep.Spec, ok bool) {
 // given.
 func sizeFamily(base string, sizes ...any) func() sweep.Spec {
 	return func() sweep.Spec {
-		return sweep.Spec{Kind: "clock", Options: json.RawMessage(base), Params: []sweep.Param{sweep.Values("Size", sizes...)}, Threads: 1}
+		return sweep.Spec{Kind: "clock", Options: json.RawMessage(base), Params: []sweep.Param{sweep.Values("Size", sizes...)}}
 	}
 }
 
