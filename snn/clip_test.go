@@ -24,8 +24,9 @@ func clipInputs(lo, hi float64, r *rand.Rand) []float64 {
 	return x
 }
 
-// checkClipKernels compares every clipping kernel with the plain min/max loop it replaces, on
-// the inputs x with parameters d (shift), f (scale or LTP factor) and bounds lo, hi.
+// checkClipKernels compares every clipping kernel, on the pure-Go and (where the processor has
+// it) the vector path, with the plain min/max loop it replaces, on the inputs x with parameters
+// d (shift), f (scale or LTP factor) and bounds lo, hi.
 func checkClipKernels(t *testing.T, x []float64, d, f, lo, hi float64) {
 	t.Helper()
 	pre := make([]float64, len(x))
@@ -49,12 +50,14 @@ func checkClipKernels(t *testing.T, x []float64, d, f, lo, hi float64) {
 		{"addSoft", func(row []float64) { addSoft(row, col, pre, f, inv, lo, hi) },
 			func(q int, w float64) float64 { return min(max(w+f*pre[col[q]]*(1-w*inv), lo), hi) }},
 	} {
-		row := append([]float64(nil), x...)
-		k.run(row)
-		for q, w := range x {
-			if want := k.want(q, w); !sameFloat(row[q], want) {
-				t.Errorf("%s(lo %v, hi %v, d %v, f %v): w = %v gives %v (bits %x), want %v (bits %x)",
-					k.name, lo, hi, d, f, w, row[q], math.Float64bits(row[q]), want, math.Float64bits(want))
+		for _, vector := range []bool{false, haveVector} {
+			row := append([]float64(nil), x...)
+			withPath(vector, func() { k.run(row) })
+			for q, w := range x {
+				if want := k.want(q, w); !sameFloat(row[q], want) {
+					t.Errorf("%s(lo %v, hi %v, d %v, f %v), vector path %v: w = %v gives %v (bits %x), want %v (bits %x)",
+						k.name, lo, hi, d, f, vector, w, row[q], math.Float64bits(row[q]), want, math.Float64bits(want))
+				}
 			}
 		}
 	}

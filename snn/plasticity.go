@@ -391,8 +391,12 @@ func shiftClip(row []float64, d, lo, hi float64) {
 		}
 		return
 	}
-	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
 	q := 0
+	if useVector && len(row) >= 4 { // the vector path (clip_amd64.s), four weights at a time
+		q = len(row) &^ 3
+		shiftClipKernel(&row[0], q, d, lo, hi)
+	}
+	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
 	for ; q+4 <= len(row); q += 4 { // unrolled: the loop control was a third of the work
 		r := row[q : q+4 : q+4]
 		r[0] = clipBits(r[0]-d, lo, hi, lb, hb)
@@ -426,9 +430,14 @@ func scaleClip(row []float64, f, lo, hi float64) {
 		}
 		return
 	}
+	q := 0
+	if useVector && len(row) >= 4 {
+		q = len(row) &^ 3
+		scaleClipKernel(&row[0], q, f, lo, hi)
+	}
 	lb, hb := math.Float64bits(lo), math.Float64bits(hi)
-	for q, x := range row {
-		row[q] = clipBits(x*f, lo, hi, lb, hb)
+	for ; q < len(row); q++ {
+		row[q] = clipBits(row[q]*f, lo, hi, lb, hb)
 	}
 }
 

@@ -14,3 +14,7 @@ func arrivalsScan(a *arrVec, list *int32, i, end int) (n int) { panic("snn: no v
 func arrivalsKernel(a *arrVec, list *int32, pos, n, out int) (npos, nout, mask int) {
 	panic("snn: no vector kernel")
 }
+
+func shiftClipKernel(row *float64, n int, d, lo, hi float64) { panic("snn: no vector kernel") }
+
+func scaleClipKernel(row *float64, n int, f, lo, hi float64) { panic("snn: no vector kernel") }
