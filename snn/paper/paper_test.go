@@ -445,7 +445,8 @@ func TestSweepQuick(t *testing.T) {
 }
 
 // TestSweepPartial: a sweep with tasks left makes its entries "not run", with the count of
-// tasks done and the commands that make the rest.
+// tasks done, the commands that make the rest, and what the finished task measured; with no
+// task done there is nothing measured.
 func TestSweepPartial(t *testing.T) {
 	out := t.TempDir()
 	w, _ := sweepSpec("sizes")
@@ -465,7 +466,7 @@ func TestSweepPartial(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(s.TaskDir(s.Tasks[0]), "result.json"), res, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Build(out, []string{"Fig3"})
+	rep, err := Build(out, []string{"Fig3", "A17"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,6 +474,23 @@ func TestSweepPartial(t *testing.T) {
 	if e.Verdict != NotRun || len(e.Runs) != 1 || e.Runs[0].Status != "missing (1 of 4 tasks done)" || e.Runs[0].Scale != Full ||
 		e.Runs[0].CPUSeconds != 90 || !strings.Contains(e.Missing, "--scale full") || !strings.Contains(e.Missing, "--only Fig3") || !strings.Contains(e.Runs[0].Rerun, "-executor slurm") {
 		t.Errorf("entry %+v", e)
+	}
+	for _, e := range rep.Entries {
+		size := string(s.Tasks[0].Point[0].Value) // JSON: 80
+		if len(e.Measured) != 1 || !strings.Contains(e.Measured[0], "30 × "+size+":") || !strings.Contains(e.Measured[0], "450") ||
+			!strings.HasPrefix(e.Note, "partial") || e.Verdict != NotRun {
+			t.Errorf("%s: measured %q, note %q, verdict %q: want the finished task's period, marked partial, not run", e.ID, e.Measured, e.Note, e.Verdict)
+		}
+	}
+	if err := os.Remove(filepath.Join(s.TaskDir(s.Tasks[0]), "result.json")); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Build(out, []string{"Fig3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := rep.Entries[0]; e.Verdict != NotRun || len(e.Measured) != 0 || e.Note != "" {
+		t.Errorf("no task done: %+v, want not run with nothing measured", e)
 	}
 }
 

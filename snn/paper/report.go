@@ -58,6 +58,7 @@ type RunReport struct {
 	Rerun       string  `json:"rerun,omitempty"`   // gosnn exp run command for it alone
 	WallSeconds float64 `json:"wall_seconds"`
 	CPUSeconds  float64 `json:"cpu_seconds"`
+	partial     bool    // a sweep with some of its tasks done (sweepReport)
 }
 
 // EntryReport is one entry of the report.
@@ -133,7 +134,7 @@ func Build(out string, ids []string) (*Report, error) {
 	rep := &Report{}
 	for _, e := range es {
 		er := EntryReport{ID: e.ID, Title: e.Title, Reference: e.Reference, Source: e.Source, Check: e.Check, Pending: e.Pending, Measured: []string{}, Runs: []RunReport{}}
-		missing := false
+		missing, partial := false, false // partial: only sweeps are missing, and each has tasks done
 		for _, n := range e.Runs {
 			rr := RunReport{Name: n, Status: "finished"}
 			if rec := runs[n]; rec != nil {
@@ -154,8 +155,22 @@ func Build(out string, ids []string) (*Report, error) {
 			if err != nil {
 				return nil, err
 			}
-			missing = missing || !complete
+			if !complete {
+				partial = rr.partial && (partial || !missing)
+				missing = true
+			}
 			er.Runs = append(er.Runs, rr)
+		}
+		if missing && partial {
+			// What the finished tasks show, without a verdict until the sweep is whole.
+			o := evaluate(e, ctx)
+			o.Verdict, o.Note = NotRun, "partial: the figures are those of the sweep's finished tasks; the verdict waits for the others"
+			if err := er.fill(o, out); err != nil {
+				return nil, err
+			}
+			er.Missing = fmt.Sprintf("gosnn paper run --scale %s --out %s --only %s", scale, out, e.ID)
+			rep.Entries = append(rep.Entries, er)
+			continue
 		}
 		if missing {
 			er.Verdict = NotRun
@@ -168,25 +183,33 @@ func Build(out string, ids []string) (*Report, error) {
 			rep.Entries = append(rep.Entries, er)
 			continue
 		}
-		o := evaluate(e, ctx)
-		er.Verdict, er.Note = o.Verdict, o.Note
-		if o.Measured != nil {
-			er.Measured = o.Measured
-		}
-		if o.Figure != nil {
-			rel := filepath.Join("figures", e.ID+".png")
-			if err := os.MkdirAll(filepath.Join(out, "figures"), 0o755); err != nil {
-				return nil, fmt.Errorf("paper: %w", err)
-			}
-			if err := snnplot.Save(o.Figure, 11*vg.Inch, 4.5*vg.Inch, filepath.Join(out, rel)); err != nil {
-				er.Note = strings.TrimSpace(er.Note + " (figure: " + err.Error() + ")")
-			} else {
-				er.Figure = filepath.ToSlash(rel)
-			}
+		if err := er.fill(evaluate(e, ctx), out); err != nil {
+			return nil, err
 		}
 		rep.Entries = append(rep.Entries, er)
 	}
 	return rep, nil
+}
+
+// fill puts the outcome of the entry's check into er, its figure into OUT/figures/ID.png.
+func (er *EntryReport) fill(o Outcome, out string) error {
+	er.Verdict, er.Note = o.Verdict, o.Note
+	if o.Measured != nil {
+		er.Measured = o.Measured
+	}
+	if o.Figure == nil {
+		return nil
+	}
+	rel := filepath.Join("figures", er.ID+".png")
+	if err := os.MkdirAll(filepath.Join(out, "figures"), 0o755); err != nil {
+		return fmt.Errorf("paper: %w", err)
+	}
+	if err := snnplot.Save(o.Figure, 11*vg.Inch, 4.5*vg.Inch, filepath.Join(out, rel)); err != nil {
+		er.Note = strings.TrimSpace(er.Note + " (figure: " + err.Error() + ")")
+	} else {
+		er.Figure = filepath.ToSlash(rel)
+	}
+	return nil
 }
 
 // evaluate runs e's check, turning a panic of a check on odd data into a note.

@@ -231,6 +231,7 @@ func sweepReport(out, name string, scale Scale) (RunReport, bool, error) {
 	}
 	if len(done) < len(s.Tasks) {
 		rr.Status = fmt.Sprintf("missing (%d of %d tasks done)", len(done), len(s.Tasks))
+		rr.partial = len(done) > 0
 		return rr, false, nil
 	}
 	rr.Status = fmt.Sprintf("finished (%d tasks)", len(s.Tasks))
