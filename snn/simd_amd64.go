@@ -50,14 +50,14 @@ func arrivalsScan(a *arrVec, list *int32, i, end int) (n int)
 //go:noescape
 func arrivalsKernel(a *arrVec, list *int32, pos, n, out int) (npos, nout, mask int)
 
-// shiftClipKernel sets row[q] to row[q] − d clipped to [lo, hi] for q < n, n a multiple of 4,
+// shiftClipKernel sets row[q] to row[q] − a clipped to [lo, hi] for q < n, n a multiple of 4,
 // as shiftClip does with fastClip bounds (clip_amd64.s).
 //
 //go:noescape
-func shiftClipKernel(row *float64, n int, d, lo, hi float64)
+func shiftClipKernel(row *float64, n int, a, lo, hi float64)
 
-// scaleClipKernel sets row[q] to row[q]·f clipped to [lo, hi] for q < n, n a multiple of 4, as
+// scaleClipKernel sets row[q] to row[q]·a clipped to [lo, hi] for q < n, n a multiple of 4, as
 // scaleClip does with fastClip bounds (clip_amd64.s).
 //
 //go:noescape
-func scaleClipKernel(row *float64, n int, f, lo, hi float64)
+func scaleClipKernel(row *float64, n int, a, lo, hi float64)

@@ -15,6 +15,6 @@ func arrivalsKernel(a *arrVec, list *int32, pos, n, out int) (npos, nout, mask i
 	panic("snn: no vector kernel")
 }
 
-func shiftClipKernel(row *float64, n int, d, lo, hi float64) { panic("snn: no vector kernel") }
+func shiftClipKernel(row *float64, n int, a, lo, hi float64) { panic("snn: no vector kernel") }
 
-func scaleClipKernel(row *float64, n int, f, lo, hi float64) { panic("snn: no vector kernel") }
+func scaleClipKernel(row *float64, n int, a, lo, hi float64) { panic("snn: no vector kernel") }
