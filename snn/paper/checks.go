@@ -155,6 +155,12 @@ var entries = []Entry{
 		Reference: "period ≈ 300 ms with 10-neuron clusters against ≈ 500 ms with 40-neuron clusters", Source: "arXiv v1 notes [?]",
 		Check: "the period grows with cluster size (qualitative)", Sweeps: []string{"sizes"}, eval: evalA17,
 	},
+	{
+		ID: "C3", Title: "control: the open-loop weight-degradation test (sim_degradation) on the authors' nc160 matrix",
+		Reference: "no published outcome: [J] asks whether spontaneous replay, open loop, would reinforce the chain (forward blocks grow, backward shrink) or erode it", Source: "J (sim_degradation)",
+		Check: "forward and backward block means (zeros included) over the chunks, and whether the chain is reinforced or eroded",
+		Runs:  []string{"degradation-nc160"}, eval: evalC3,
+	},
 }
 
 // f formats a measured value: "name = value unit", "name = undefined" for NaN.
@@ -981,3 +987,86 @@ func plotShapeCross() draw.GlyphDrawer { return draw.CrossGlyph{} }
 
 // plotRed is the colour of the authors' eigenvalues.
 func plotRed() color.Color { return color.NRGBA{R: 200, G: 30, B: 30, A: 255} }
+
+func evalC3(c *Context) Outcome {
+	var r experiment.DegradationResult
+	if err := c.result("degradation-nc160", &r); err != nil {
+		return failed(err)
+	}
+	return degradationOutcome(&r)
+}
+
+// chainTrend says what the open-loop plasticity did to the chain between the first and the
+// last chunk: "reinforced" (forward grows, backward shrinks), "eroded" (forward shrinks,
+// backward grows) or "mixed" with the signs.
+func chainTrend(first, last experiment.DegradationChunk) string {
+	df, db := last.Forward-first.Forward, last.Backward-first.Backward
+	switch {
+	case df > 0 && db < 0:
+		return "reinforced"
+	case df < 0 && db > 0:
+		return "eroded"
+	}
+	sign := func(v float64) string {
+		switch {
+		case v > 0:
+			return "grows"
+		case v < 0:
+			return "shrinks"
+		}
+		return "stays"
+	}
+	return fmt.Sprintf("mixed (forward %s, backward %s)", sign(df), sign(db))
+}
+
+// degradationOutcome reports the block means of a degradation run over its chunks.
+func degradationOutcome(r *experiment.DegradationResult) Outcome {
+	if len(r.Chunks) < 2 {
+		return failed(fmt.Errorf("the degradation run has %d chunks, want the start and at least one", len(r.Chunks)))
+	}
+	first, last := r.Chunks[0], r.Chunks[len(r.Chunks)-1]
+	var fwd, bwd []string
+	for _, ch := range r.Chunks {
+		fwd = append(fwd, fmt.Sprintf("%.3f", ch.Forward))
+		bwd = append(bwd, fmt.Sprintf("%.3f", ch.Backward))
+	}
+	trend := chainTrend(first, last)
+	o := Outcome{Measured: []string{
+		fmt.Sprintf("%d chunks of %.4g s, %d × %d network, rules of preset %s", len(r.Chunks)-1, (last.EndMs-first.EndMs)/float64(len(r.Chunks)-1)/1000, r.Clusters, r.ClusterSize, r.Preset),
+		f("forward at the start", first.Forward, "pF"), f("forward at the end", last.Forward, "pF"),
+		f("backward at the start", first.Backward, "pF"), f("backward at the end", last.Backward, "pF"),
+		"forward after each chunk (pF): " + strings.Join(fwd, ", "),
+		"backward after each chunk (pF): " + strings.Join(bwd, ", "),
+		"the chain is " + trend,
+	}}
+	o.Verdict = NoReference
+	o.Note = "no published outcome ([J] records the block means without a stated result); the expectation, if the consolidation " +
+		"phase of the training protocol is to help, is a chain reinforced or kept (block means: zeros included)"
+	pl := plot.New()
+	pl.Title.Text = "open-loop plasticity: E→E block means (zeros included)"
+	pl.X.Label.Text = "time (min)"
+	pl.Y.Label.Text = "mean weight (pF)"
+	pl.Legend.Top = true
+	for _, s := range []struct {
+		name string
+		val  func(experiment.DegradationChunk) float64
+		dash bool
+	}{
+		{"forward j → j+1", func(c experiment.DegradationChunk) float64 { return c.Forward }, false},
+		{"backward j+1 → j", func(c experiment.DegradationChunk) float64 { return c.Backward }, true},
+	} {
+		var xy plotter.XYs
+		for _, ch := range r.Chunks {
+			xy = append(xy, plotter.XY{X: ch.EndMs / 60000, Y: s.val(ch)})
+		}
+		if l, p, err := plotter.NewLinePoints(xy); err == nil {
+			if s.dash {
+				l.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
+			}
+			pl.Add(l, p)
+			pl.Legend.Add(s.name, l, p)
+		}
+	}
+	o.Figure = pl
+	return o
+}

@@ -203,7 +203,10 @@ func runOne(ctx context.Context, cfg RunConfig, out string, r RunSpec, o experim
 		return false, fmt.Errorf("paper: run %s: %w", r.Name, err)
 	}
 	wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-cpu0
-	if tr, ok := res.(*experiment.TrainResult); ok {
+	switch tr := res.(type) {
+	case *experiment.TrainResult:
+		wall, cpu = max(wall, tr.TotalWallSeconds), max(cpu, tr.TotalCPUSeconds)
+	case *experiment.DegradationResult:
 		wall, cpu = max(wall, tr.TotalWallSeconds), max(cpu, tr.TotalCPUSeconds)
 	}
 	renv, err := experiment.EncodeResult(res)
