@@ -1048,16 +1048,16 @@ func degradationOutcome(r *experiment.DegradationResult) Outcome {
 	first, last := r.Chunks[0], r.Chunks[len(r.Chunks)-1]
 	var fwd, bwd []string
 	for _, ch := range r.Chunks {
-		fwd = append(fwd, fmt.Sprintf("%.3f", ch.Forward))
-		bwd = append(bwd, fmt.Sprintf("%.3f", ch.Backward))
+		fwd = append(fwd, fmt.Sprintf("%.4f", ch.Forward))
+		bwd = append(bwd, fmt.Sprintf("%.4f", ch.Backward))
 	}
 	trend := chainTrend(first, last)
 	o := Outcome{Measured: []string{
 		fmt.Sprintf("%d chunks of %.4g s, %d × %d network, rules of preset %s", len(r.Chunks)-1, (last.EndMs-first.EndMs)/float64(len(r.Chunks)-1)/1000, r.Clusters, r.ClusterSize, r.Preset),
-		f("forward at the start", first.Forward, "pF"), f("forward at the end", last.Forward, "pF"),
-		f("backward at the start", first.Backward, "pF"), f("backward at the end", last.Backward, "pF"),
-		"forward after each chunk (pF): " + strings.Join(fwd, ", "),
-		"backward after each chunk (pF): " + strings.Join(bwd, ", "),
+		fmt.Sprintf("forward: %.5g → %.5g pF (%+.2f %%)", first.Forward, last.Forward, 100*(last.Forward/first.Forward-1)),
+		fmt.Sprintf("backward: %.5g → %.5g pF (%+.2f %%)", first.Backward, last.Backward, 100*(last.Backward/first.Backward-1)),
+		"forward at the start and after each chunk (pF): " + strings.Join(fwd, ", "),
+		"backward at the start and after each chunk (pF): " + strings.Join(bwd, ", "),
 		"the chain is " + trend,
 	}}
 	o.Verdict = NoReference
