@@ -32,7 +32,8 @@ const (
 	authorsSqrtK                                         = 0.21
 )
 
-// entries is the catalogue: Figs 1-7, then the acceptance items of section 8 in order.
+// entries is the catalogue: Figs 1-7, then the acceptance items of section 8 in order, then
+// the authors' controls C1-C4.
 var entries = []Entry{
 	{
 		ID: "Fig1", Title: "Training the recurrent network: after the sequential stimulation, spontaneous activity replays the clusters in order",
