@@ -123,8 +123,10 @@ func ringBlocks(k, shift int, within, fwd, bwd, other, noise float64) *mat.Dense
 }
 
 // TestC4 checks C4's verdict on fabricated recordings of a training: a chain that grows along
-// the ring agrees with the toy's ring; one whose forward blocks skip a cluster (j → j+2), so
-// that the ring built from the means (j → j+1) predicts no rotation, does not.
+// the ring agrees with the toy's ring (the early recordings, where forward ≈ backward, are
+// too close to symmetric for the ring to set the leading pair); one whose forward blocks skip
+// a cluster (j → j+2), so that the ring built from the means (j → j+1) predicts no rotation,
+// does not, nor do blocks whose departure from the ring exceeds its rotation.
 func TestC4(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -133,8 +135,9 @@ func TestC4(t *testing.T) {
 		want  Verdict
 	}{
 		{"a chain along the ring", 1, 0.05, Agrees},
-		{"a chain along the ring, noisier blocks", 1, 0.15, Agrees},
+		{"a chain along the ring, noisier blocks", 1, 0.3, Agrees},
 		{"forward blocks skip a cluster", 2, 0.05, Disagrees},
+		{"blocks too far from a ring to resolve its rotation", 1, 12, Disagrees},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
