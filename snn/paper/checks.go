@@ -1058,6 +1058,8 @@ func degradationOutcome(r *experiment.DegradationResult) Outcome {
 		fmt.Sprintf("%d chunks of %.4g s, %d × %d network, rules of preset %s", len(r.Chunks)-1, (last.EndMs-first.EndMs)/float64(len(r.Chunks)-1)/1000, r.Clusters, r.ClusterSize, r.Preset),
 		fmt.Sprintf("forward: %.5g → %.5g pF (%+.2f %%)", first.Forward, last.Forward, 100*(last.Forward/first.Forward-1)),
 		fmt.Sprintf("backward: %.5g → %.5g pF (%+.2f %%)", first.Backward, last.Backward, 100*(last.Backward/first.Backward-1)),
+		fmt.Sprintf("forward − backward: %.4g → %.4g pF; forward / backward: %.4g → %.4g", first.Forward-first.Backward, last.Forward-last.Backward,
+			first.Forward/first.Backward, last.Forward/last.Backward),
 		"forward at the start and after each chunk (pF): " + strings.Join(fwd, ", "),
 		"backward at the start and after each chunk (pF): " + strings.Join(bwd, ", "),
 		"the chain is " + trend,
