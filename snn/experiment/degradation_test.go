@@ -86,8 +86,15 @@ func TestDegradationResume(t *testing.T) {
 }
 
 // TestReplayControl: a replay of a hand-made control needs no weight file, and its two
-// orders measure the same transitions: what is in order one way is the opposite the other.
+// orders measure the same transitions: what is in order one way is the opposite the other. A
+// clustered control with fewer E neurons than clusters is an error.
 func TestReplayControl(t *testing.T) {
+	for _, mult := range []float64{0.005, 0.33} {
+		o := &ReplayOptions{Control: "clustered", Mult: mult, DurationMs: 10, Seed: 1}
+		if _, err := o.Run(context.Background(), Env{Threads: 1}); err == nil || !strings.Contains(err.Error(), "divisor of NE") {
+			t.Errorf("mult %v: error %v, want one about the clusters", mult, err)
+		}
+	}
 	for _, tt := range []struct {
 		control string
 		mult    float64

@@ -145,6 +145,10 @@ func (o *ReplayOptions) control(threads int) (*snn.Network, int, error) {
 		if mult == 0 {
 			mult = 1
 		}
+		// The size first: HandMadeClustered needs clusters of at least one neuron.
+		if c := snn.DefaultConfig().Scaled(mult); c.Validate() != nil {
+			return nil, 0, fmt.Errorf("control clustered, mult %v: %w", mult, c.Validate())
+		}
 		cfg, w = snn.HandMadeClustered(mult, o.Seed)
 	}
 	cfg.Threads = threads
