@@ -1071,7 +1071,7 @@ func degradationOutcome(r *experiment.DegradationResult) Outcome {
 	pl.Title.Text = "open-loop plasticity: E→E block means (zeros included)"
 	pl.X.Label.Text = "time (min)"
 	pl.Y.Label.Text = "mean weight (pF)"
-	pl.Legend.Top = true
+	pl.Y.Min = 0 // the legend goes below both lines
 	for _, s := range []struct {
 		name string
 		val  func(experiment.DegradationChunk) float64
