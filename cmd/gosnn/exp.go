@@ -239,17 +239,22 @@ func parseReplayFlags(args []string, stderr io.Writer) (*replayFlags, int) {
 	dur := fs.String("duration", "10s", "simulated time (Go duration)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (initial state and Poisson input)")
 	fs.StringVar(&o.Threshold, "threshold", "set", "how an E neuron's adaptive threshold jumps at a spike: set (to V_T,rest + A_T) or increment (by A_T)")
+	fs.StringVar(&o.Control, "control", "", "replay a hand-made control of the authors instead of --weights: clustered (snn.HandMadeClustered) or synfire (snn.SynfireRing); docs/MODEL.md 7.5 item 6")
+	fs.Float64Var(&o.Mult, "mult", 0, "size of the clustered control, N_E = 2400·mult (0: 1)")
+	fs.StringVar(&o.Order, "order", "", "expected direction of the replay: up (cluster k → k+1, the default) or down (k+1 → k, the clustered control's)")
 	fs.IntVar(&f.threads, "threads", 0, threadsUsage)
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of a table")
-	if code := parseFlags(fs, args, stderr, "gosnn exp replay [--weights FILE] [--clusters K | --cluster-size M] [--duration 10s] [--seed N] [--threshold set|increment] [--threads N] [--json]"); code >= 0 {
+	if code := parseFlags(fs, args, stderr, "gosnn exp replay [--weights FILE | --control clustered|synfire [--mult X]] [--clusters K | --cluster-size M] [--order up|down] [--duration 10s] [--seed N] [--threshold set|increment] [--threads N] [--json]"); code >= 0 {
 		return nil, code
 	}
 	fail := func(format string, a ...any) (*replayFlags, int) {
 		fmt.Fprintf(stderr, "gosnn exp replay: "+format+"\n", a...)
 		return nil, 2
 	}
-	if err := authorsDefault(&o.Weights, maesdata.Weights); err != nil {
-		return fail("--weights FILE is required: %v", err)
+	if o.Control == "" {
+		if err := authorsDefault(&o.Weights, maesdata.Weights); err != nil {
+			return fail("--weights FILE is required: %v", err)
+		}
 	}
 	if o.Clusters < 0 || o.ClusterSize < 0 || o.NE < 0 || f.threads < 0 {
 		return fail("--clusters, --cluster-size, --ne and --threads must be >= 0")
@@ -285,16 +290,20 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func printReplayTable(w io.Writer, r *experiment.ReplayResult) error {
+	weights := r.Weights
+	if r.Control != "" {
+		weights = "control " + r.Control
+	}
 	_, err := fmt.Fprintf(w, `weights            %s
 neurons            %d
 clusters           %d of %d
 period             %.1f ms (median cycle)
 step               %.1f ms (median between successive clusters)
-in order           %.3f of %d transitions
+in order           %.3f of %d transitions (order %s; %.3f the other way)
 active             %.3f of the time
 rate E / I         %.2f / %.2f Hz
 simulated / wall   %.1f s / %.1f s
-`, r.Weights, r.Neurons, r.Clusters, r.ClusterSize, r.PeriodMs, r.StepMs, r.InOrderFraction, r.Transitions,
+`, weights, r.Neurons, r.Clusters, r.ClusterSize, r.PeriodMs, r.StepMs, r.InOrderFraction, r.Transitions, r.Order, r.OppositeFraction,
 		r.ActiveFraction, r.RateEHz, r.RateIHz, r.SimSeconds, r.WallSeconds)
 	return err
 }

@@ -51,10 +51,29 @@ func TestReplayFlags(t *testing.T) {
 		{[]string{"--weights", noName, "--ne", "500"}, 1, "exceeds the matrix size"},
 		{[]string{"--weights", nan, "--clusters", "5"}, 1, nan + ": snn: NewFromWeights: weight[3][7] = NaN"},
 		{[]string{"--weights", neg, "--clusters", "5"}, 1, neg + ": snn: NewFromWeights: weight[3][7] = -0.5"},
+		{[]string{"--control", "ring"}, 2, `--control "ring": want clustered or synfire`},
+		{[]string{"--control", "clustered", "--weights", noName}, 2, "must not be given"},
+		{[]string{"--control", "synfire", "--mult", "2"}, 2, "--mult = 2: only for control clustered"},
+		{[]string{"--control", "synfire", "--order", "left"}, 2, `--order "left"`},
 	} {
 		var out, errb bytes.Buffer
 		if code := replayCmd(tc.args, &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errb.String(), tc.code, tc.msg)
+		}
+	}
+}
+
+// TestReplayControl: gosnn exp replay --control runs a hand-made control without a weight
+// file (the authors' data hidden) and names it in the table.
+func TestReplayControl(t *testing.T) {
+	hideAuthorsData(t)
+	var out, errb bytes.Buffer
+	if code := replayCmd([]string{"--control", "synfire", "--duration", "600ms", "--seed", "2", "--threads", "1"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"control synfire", "clusters           12 of 10", "(order up; "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table %q: want %q", out.String(), want)
 		}
 	}
 }

@@ -38,7 +38,7 @@ const paperUsage = `usage: gosnn paper COMMAND ...
   list    print the catalogue: ID, title, runs and sweeps; then every run (with its full
           options where they do not read another run's output) and sweep
 
-IDS is a comma-separated list of entries: Fig1 … Fig7, A1 … A17 (list prints them).`
+IDS is a comma-separated list of entries: Fig1 … Fig7, A1 … A17, C1 … C4 (list prints them).`
 
 // paperCmd runs gosnn paper with its arguments.
 func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -63,6 +63,7 @@ var kinds = map[string]func() Options{
 	"replay":      func() Options { return DefaultReplayOptions() },
 	"train":       func() Options { return DefaultTrainOptions() },
 	"clock":       func() Options { return DefaultClock() },
+	"degradation": func() Options { return DefaultDegradationOptions() },
 	"spontaneous": func() Options { return DefaultSpontaneous() },
 }
 

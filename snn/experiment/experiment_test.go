@@ -54,19 +54,22 @@ func small(t *testing.T) map[string]Options {
 	dir := t.TempDir()
 	w := smallWeights(t, dir)
 	return map[string]Options{
-		"replay":      &ReplayOptions{Weights: w, ClusterSize: 40, DurationMs: 200, Seed: 3, Threshold: "set"},
+		"replay":      &ReplayOptions{Weights: w, ClusterSize: 40, DurationMs: 200, Seed: 3, Threshold: "set", Order: "up"},
 		"train":       &TrainOptions{Protocol: "short", Preset: "reduced", Clusters: 4, ClusterSize: 20, Order: []int{2, 0, 3, 1}, LTPGain: 1.5, IEBounds: []float64{48.7, 243}, EEBounds: []float64{1.45, 32.68}, TimeScale: 0.005, Phases: 20, Seed: 2},
 		"readout":     &ReadoutOptions{Weights: w, Pattern: smallPattern(t, dir), TrainMs: 400, ReplayMs: 300, BlockMs: 2000, DeleteAtMs: 150, DeleteFrac: 0.25, ReadoutThreshold: "increment", Seed: 4},
 		"bench":       &BenchOptions{Scenario: "plastic", DurationMs: 20, Seed: 5},
 		"clock":       &Clock{K: 4, Size: 20, Seed: 6, LastRecordingMs: 1000, TimeScale: 0.01},
 		"spontaneous": smallSpontaneous(),
+		"degradation": &DegradationOptions{Weights: w, ClusterSize: 40, NE: 200, Preset: "paper", Chunks: 2, ChunkMs: 1100, Seed: 7},
+		// A second replay: a hand-made control instead of a weight file (the key is not a kind).
+		"replay control": &ReplayOptions{Control: "clustered", Mult: 0.1, Order: "down", DurationMs: 200, Seed: 3, Threshold: "increment"},
 	}
 }
 
 // TestKinds checks that every kind has a small case here and Default gives its options.
 func TestKinds(t *testing.T) {
 	cases := small(t)
-	if got, want := Kinds(), []string{"bench", "clock", "readout", "replay", "spontaneous", "train"}; !reflect.DeepEqual(got, want) {
+	if got, want := Kinds(), []string{"bench", "clock", "degradation", "readout", "replay", "spontaneous", "train"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Kinds() = %v, want %v", got, want)
 	}
 	for _, k := range Kinds() {
@@ -86,6 +89,8 @@ func TestKinds(t *testing.T) {
 // TestOptionsRoundTrip: EncodeOptions then DecodeOptions gives the options back, and
 // DecodeKind of the bare fields too.
 func TestOptionsRoundTrip(t *testing.T) {
+	keys := map[string]map[string]bool{} // by kind: the JSON keys of its cases
+	nfields := map[string]int{}
 	for kind, o := range small(t) {
 		js, err := EncodeOptions(o)
 		if err != nil {
@@ -99,19 +104,29 @@ func TestOptionsRoundTrip(t *testing.T) {
 			t.Errorf("%s: decoded %+v, want %+v", kind, back, o)
 		}
 		var env Envelope
-		if err := json.Unmarshal(js, &env); err != nil || env.Kind != kind || env.Schema != SchemaVersion {
+		if err := json.Unmarshal(js, &env); err != nil || env.Kind != o.Kind() || env.Schema != SchemaVersion {
 			t.Errorf("%s: envelope %+v (%v)", kind, env, err)
 		}
-		if back, err := DecodeKind(kind, env.Options); err != nil || !reflect.DeepEqual(back, o) {
+		if back, err := DecodeKind(o.Kind(), env.Options); err != nil || !reflect.DeepEqual(back, o) {
 			t.Errorf("%s: DecodeKind %+v, %v", kind, back, err)
 		}
-		// The fields are flat and JSON-named: every field of the options is a key.
+		// The fields are flat and JSON-named: every field of the options is a key (of one
+		// of the kind's cases: fields that exclude each other are omitted when empty).
 		var fields map[string]any
 		if err := json.Unmarshal(env.Options, &fields); err != nil {
 			t.Fatal(err)
 		}
-		if n := reflect.TypeOf(o).Elem().NumField(); len(fields) != n {
-			t.Errorf("%s: %d JSON fields for %d struct fields: %v", kind, len(fields), n, fields)
+		if keys[o.Kind()] == nil {
+			keys[o.Kind()] = map[string]bool{}
+		}
+		for k := range fields {
+			keys[o.Kind()][k] = true
+		}
+		nfields[o.Kind()] = reflect.TypeOf(o).Elem().NumField()
+	}
+	for kind, n := range nfields {
+		if len(keys[kind]) != n {
+			t.Errorf("%s: %d JSON fields for %d struct fields: %v", kind, len(keys[kind]), n, keys[kind])
 		}
 	}
 }
@@ -128,6 +143,17 @@ func TestDecodeErrors(t *testing.T) {
 		{"replay", `{"clusters": 3, "cluster_size": 4}`, "clusters and cluster_size"},
 		{"replay", `{"durationMs": 5}`, `unknown field "durationMs"`},
 		{"replay", `{"threshold": "reset"}`, "threshold"},
+		{"replay", `{"control": "ring"}`, `control "ring"`},
+		{"replay", `{"control": "clustered", "weights": "w.npy"}`, "must not be given"},
+		{"replay", `{"control": "synfire", "cluster_size": 10}`, "must not be given"},
+		{"replay", `{"control": "clustered", "mult": -1}`, "mult"},
+		{"replay", `{"mult": 2}`, "only for control clustered"},
+		{"replay", `{"order": "sideways"}`, "order"},
+		{"degradation", `{"chunks": 0}`, "chunks"},
+		{"degradation", `{"chunk_ms": 1000}`, "chunk_ms"},
+		{"degradation", `{"preset": "tiny"}`, "preset"},
+		{"degradation", `{"clusters": 3, "cluster_size": 4}`, "clusters and cluster_size"},
+		{"degradation", `{"ne": -1}`, "ne = -1"},
 		{"train", `{"protocol": "long"}`, "protocol"},
 		{"train", `{"preset": "tiny"}`, "preset"},
 		{"train", `{"clusters": -1}`, "clusters"},
@@ -190,6 +216,8 @@ func TestCancel(t *testing.T) {
 	long["train"].(*TrainOptions).TimeScale = 100
 	long["readout"].(*ReadoutOptions).TrainMs = 1e7
 	long["bench"].(*BenchOptions).DurationMs = 1e7
+	long["degradation"].(*DegradationOptions).ChunkMs = 1e7
+	long["replay control"].(*ReplayOptions).DurationMs = 1e7
 	for kind, o := range long {
 		ctx, cancel := context.WithCancel(context.Background())
 		h := &cancelHost{cancel: cancel}
@@ -251,7 +279,7 @@ func TestThreads(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s, %d threads: %v", kind, threads, err)
 			}
-			if r.Kind() != kind {
+			if r.Kind() != o.Kind() {
 				t.Errorf("%s: result of kind %q", kind, r.Kind())
 			}
 			got[i] = stable(t, r, "dir", "weights", "spikes")

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/snnio"
+	"gonum.org/v1/gonum/mat"
 )
 
 // ReplayOptions are the options of kind "replay": spontaneous replay of a trained weight
@@ -34,6 +36,16 @@ type ReplayOptions struct {
 	// V_T,rest + A_T, [J]; the default, also for "") or "increment" (V_T += A_T, [M]);
 	// docs/MODEL.md section 9 item 8, acceptance item A9.
 	Threshold string `json:"threshold,omitempty"`
+	// Control, when set, replays a hand-made control network of the authors' package
+	// (docs/MODEL.md 7.5 item 6) instead of a weight file: "clustered" (snn.HandMadeClustered(Mult,
+	// Seed), 30 clusters) or "synfire" (snn.SynfireRing(Seed): 12 groups of 10 neurons along
+	// the ring). Weights, Clusters, ClusterSize and NE are then not given.
+	Control string `json:"control,omitempty"`
+	// Mult is the size of the clustered control, N_E = 2400·Mult (0: 1).
+	Mult float64 `json:"mult,omitempty"`
+	// Order is the expected direction of the replay: "up" (cluster k → k+1; the default, also
+	// for "") or "down" (k+1 → k, the direction of the clustered control's forward blocks).
+	Order string `json:"order,omitempty"`
 }
 
 // DefaultReplayOptions returns the defaults of kind "replay": 10 s on the authors' matrix.
@@ -57,6 +69,16 @@ func (o *ReplayOptions) Validate() error {
 		return fmt.Errorf("experiment: replay: clusters and cluster_size: give one, not both")
 	case o.Threshold != "" && o.Threshold != "set" && o.Threshold != "increment":
 		return fmt.Errorf("experiment: replay: threshold %q: want set or increment", o.Threshold)
+	case o.Control != "" && o.Control != "clustered" && o.Control != "synfire":
+		return fmt.Errorf("experiment: replay: control %q: want clustered or synfire (or none)", o.Control)
+	case o.Control != "" && (o.Weights != "" || o.Clusters != 0 || o.ClusterSize != 0 || o.NE != 0):
+		return fmt.Errorf("experiment: replay: control %s builds its own network: weights, clusters, cluster_size and ne must not be given", o.Control)
+	case !(o.Mult >= 0) || math.IsInf(o.Mult, 0):
+		return fmt.Errorf("experiment: replay: mult = %v: must be finite and > 0 (or 0 for 1)", o.Mult)
+	case o.Mult != 0 && o.Control != "clustered":
+		return fmt.Errorf("experiment: replay: mult = %v: only for control clustered", o.Mult)
+	case o.Order != "" && o.Order != "up" && o.Order != "down":
+		return fmt.Errorf("experiment: replay: order %q: want up or down", o.Order)
 	}
 	return checkMs("replay", "duration_ms", o.DurationMs)
 }
@@ -77,15 +99,20 @@ type ReplayResult struct {
 	ClusterSize     int               `json:"cluster_size"`
 	Seed            uint64            `json:"seed"`
 	Threads         int               `json:"threads"`
-	PeriodMs        analysis.OptFloat `json:"period_ms"` // median cycle; null when no full cycle was seen
-	StepMs          analysis.OptFloat `json:"step_ms"`   // median time between successive clusters
+	Control         string            `json:"control,omitempty"` // the hand-made control replayed (Weights is then "")
+	PeriodMs        analysis.OptFloat `json:"period_ms"`         // median cycle; null when no full cycle was seen
+	StepMs          analysis.OptFloat `json:"step_ms"`           // median time between successive clusters, in the expected order
 	Transitions     int               `json:"transitions"`
-	InOrderFraction analysis.OptFloat `json:"in_order_fraction"`
-	ActiveFraction  float64           `json:"active_fraction"`
-	RateEHz         float64           `json:"rate_e_hz"`
-	RateIHz         float64           `json:"rate_i_hz"`
-	SimSeconds      float64           `json:"sim_seconds"`
-	WallSeconds     float64           `json:"wall_seconds"`
+	InOrderFraction analysis.OptFloat `json:"in_order_fraction"` // in the expected order (Order)
+	// Order is the expected order ("up" or "down") and OppositeFraction the fraction of the
+	// transitions in the other direction.
+	Order            string            `json:"order"`
+	OppositeFraction analysis.OptFloat `json:"opposite_fraction"`
+	ActiveFraction   float64           `json:"active_fraction"`
+	RateEHz          float64           `json:"rate_e_hz"`
+	RateIHz          float64           `json:"rate_i_hz"`
+	SimSeconds       float64           `json:"sim_seconds"`
+	WallSeconds      float64           `json:"wall_seconds"`
 }
 
 // Kind returns "replay".
@@ -104,18 +131,57 @@ func (o *ReplayOptions) Run(ctx context.Context, env Env) (Result, error) {
 	return r, nil
 }
 
+// control builds the hand-made control network of the options and its E count.
+func (o *ReplayOptions) control(threads int) (*snn.Network, int, error) {
+	var (
+		cfg snn.Config
+		w   *mat.Dense
+		cl  snn.Clusters
+	)
+	if o.Control == "synfire" {
+		cfg, w, cl = snn.SynfireRing(o.Seed)
+	} else {
+		mult := o.Mult
+		if mult == 0 {
+			mult = 1
+		}
+		// The size first: HandMadeClustered needs clusters of at least one neuron.
+		if c := snn.DefaultConfig().Scaled(mult); c.Validate() != nil {
+			return nil, 0, fmt.Errorf("control clustered, mult %v: %w", mult, c.Validate())
+		}
+		cfg, w = snn.HandMadeClustered(mult, o.Seed)
+	}
+	cfg.Threads = threads
+	o.configure(&cfg)
+	net, err := snn.NewFromWeights(cfg, w, cl)
+	if err != nil {
+		return nil, 0, fmt.Errorf("control %s: %w", o.Control, err)
+	}
+	return net, cfg.NE, nil
+}
+
 func (o *ReplayOptions) run(ctx context.Context, env Env) (*ReplayResult, error) {
-	path, err := authorsFile(o.Weights, maesdata.Weights, "weights not given: the default is")
-	if err != nil {
-		return nil, err
-	}
-	wf, err := loadWeightFile(path, o.NE, o.Clusters, o.ClusterSize)
-	if err != nil {
-		return nil, err
-	}
-	net, err := wf.network(path, o.Seed, env.Threads, o.configure)
-	if err != nil {
-		return nil, err
+	var (
+		net  *snn.Network
+		path string
+		err  error
+		wf   = &weightFile{}
+	)
+	if o.Control != "" {
+		if net, wf.ne, err = o.control(env.Threads); err != nil {
+			return nil, err
+		}
+		wf.n, wf.k = net.Size(snn.PopE)+net.Size(snn.PopI), net.Clusters().Count()
+	} else {
+		if path, err = authorsFile(o.Weights, maesdata.Weights, "weights not given: the default is"); err != nil {
+			return nil, err
+		}
+		if wf, err = loadWeightFile(path, o.NE, o.Clusters, o.ClusterSize); err != nil {
+			return nil, err
+		}
+		if net, err = wf.network(path, o.Seed, env.Threads, o.configure); err != nil {
+			return nil, err
+		}
 	}
 	attachHost(net, env)
 	sm, err := net.RecordSpikes(snn.PopE, nil)
@@ -127,7 +193,20 @@ func (o *ReplayOptions) run(ctx context.Context, env Env) (*ReplayResult, error)
 		return nil, err
 	}
 	wall := time.Since(t0).Seconds()
-	st, err := analysis.AnalyzeReplay(sm.Spikes(), net.Clusters(), 0, net.Time(), analysis.DefaultReplayOptions())
+	k := net.Clusters().Count()
+	up, down := analysis.DefaultReplayOptions(), analysis.DefaultReplayOptions()
+	down.Order = make([]int, k)
+	for i := range down.Order {
+		down.Order[i] = k - 1 - i
+	}
+	if o.Order == "down" {
+		up, down = down, up
+	}
+	st, err := analysis.AnalyzeReplay(sm.Spikes(), net.Clusters(), 0, net.Time(), up)
+	if err != nil {
+		return nil, err
+	}
+	opp, err := analysis.AnalyzeReplay(sm.Spikes(), net.Clusters(), 0, net.Time(), down)
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +218,15 @@ func (o *ReplayOptions) run(ctx context.Context, env Env) (*ReplayResult, error)
 			return nil, err
 		}
 	}
-	n, ne, k := wf.n, wf.ne, wf.k
+	n, ne := wf.n, wf.ne
 	sim := net.Time() / 1000
+	order := o.Order
+	if order == "" {
+		order = "up"
+	}
 	r := &ReplayResult{
 		Weights: path, Neurons: n, Clusters: k, ClusterSize: ne / k, Seed: o.Seed, Threads: net.Threads(),
+		Control: o.Control, Order: order, OppositeFraction: analysis.OptFloat(opp.InOrderFraction),
 		PeriodMs: analysis.OptFloat(st.PeriodMs), StepMs: analysis.OptFloat(st.StepMs), Transitions: st.Transitions,
 		InOrderFraction: analysis.OptFloat(st.InOrderFraction), ActiveFraction: st.ActiveFraction,
 		SimSeconds: sim, WallSeconds: wall,

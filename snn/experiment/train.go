@@ -202,19 +202,7 @@ func (r *TrainResult) Kind() string { return "train" }
 
 // setup returns the network and rules of the options.
 func (o *TrainOptions) setup(threads int) snn.Setup {
-	k, size := o.clusters(), o.clusterSize()
-	var setup snn.Setup
-	switch o.Preset {
-	case "reduced":
-		setup = snn.ReducedSetup(k, size)
-	case "nc160":
-		setup = snn.ClusterSizeSetup(size)
-	default:
-		setup = snn.PaperSetup()
-		if k != 30 || size != 80 {
-			setup.Config = snn.ReducedConfig(k, size)
-		}
-	}
+	setup := presetSetup(o.Preset, o.clusters(), o.clusterSize())
 	setup.EE.ALTP *= o.LTPGain
 	if len(o.IEBounds) == 2 {
 		setup.IE.WMin, setup.IE.WMax = o.IEBounds[0], o.IEBounds[1]
@@ -225,6 +213,22 @@ func (o *TrainOptions) setup(threads int) snn.Setup {
 	}
 	setup.Config.Seed, setup.Config.Threads = o.Seed, threads
 	setup.Config.LastENeuronBug = o.LastEBug
+	return setup
+}
+
+// presetSetup returns the network and rules of preset ("paper", "reduced" or "nc160", see
+// TrainOptions.Preset) with k clusters of size.
+func presetSetup(preset string, k, size int) snn.Setup {
+	switch preset {
+	case "reduced":
+		return snn.ReducedSetup(k, size)
+	case "nc160":
+		return snn.ClusterSizeSetup(size)
+	}
+	setup := snn.PaperSetup()
+	if k != 30 || size != 80 {
+		setup.Config = snn.ReducedConfig(k, size)
+	}
 	return setup
 }
 

@@ -32,7 +32,8 @@ const (
 	authorsSqrtK                                         = 0.21
 )
 
-// entries is the catalogue: Figs 1-7, then the acceptance items of section 8 in order.
+// entries is the catalogue: Figs 1-7, then the acceptance items of section 8 in order, then
+// the authors' controls C1-C4.
 var entries = []Entry{
 	{
 		ID: "Fig1", Title: "Training the recurrent network: after the sequential stimulation, spontaneous activity replays the clusters in order",
@@ -106,7 +107,7 @@ var entries = []Entry{
 		ID: "A7", Title: "spontaneous replay on the authors' 15 × 160 matrix, weights frozen",
 		Reference: "clusters in order (426 of 427); period ≈ 345 ms; E 2.73 Hz, I 6.4 Hz", Source: "S",
 		Check: "median period over the seeds within ±10 % of 345 ms",
-		Runs:  []string{"replay-nc160", "replay-nc160-s2", "replay-nc160-s3"}, Pending: "the authors' controls exist as functions with tests (snn.HandMadeClustered, snn.SynfireRing, protocol.Degradation) but are not runs of the report yet", eval: evalA7,
+		Runs:  []string{"replay-nc160", "replay-nc160-s2", "replay-nc160-s3"}, eval: evalA7,
 	},
 	{
 		ID: "A9", Title: "threshold rule: V_T set or incremented",
@@ -147,13 +148,41 @@ var entries = []Entry{
 	{
 		ID: "A16", Title: "spectrum after training",
 		Reference: "complex pairs with large imaginary parts, growing with forward − backward; toy model Re = (2δ − ε − 1)/2", Source: "P (Fig 7 caption)",
-		Check: "eigenvalues of the cluster-averaged E→E block: max |Im λ|/max |λ| at least half the authors' nc160's, with forward > backward (the 3-node toy model is not checked here)",
-		Runs:  []string{"train-main"}, Pending: "the 3-node toy model's closed form is checked by analysis.TestThreeNodeToy, not by this report", eval: evalSpectrum,
+		Check: "eigenvalues of the cluster-averaged E→E block: max |Im λ|/max |λ| at least half the authors' nc160's, with forward > backward (the 3-node toy model: entry C4)",
+		Runs:  []string{"train-main"}, eval: evalSpectrum,
 	},
 	{
 		ID: "A17", Title: "larger clusters give slower sequences",
 		Reference: "period ≈ 300 ms with 10-neuron clusters against ≈ 500 ms with 40-neuron clusters", Source: "arXiv v1 notes [?]",
 		Check: "the period grows with cluster size (qualitative)", Sweeps: []string{"sizes"}, eval: evalA17,
+	},
+	{
+		ID: "C1", Title: "control: replay on the authors' hand-made clustered matrix, weights frozen",
+		Reference: "the clusters replay in the direction of the forward blocks, which [M]'s matrix, read post × pre, points from cluster k+1 to k (decreasing order); no published period", Source: "M (createWeightMatrixEIF.m), docs/MODEL.md 7.5 item 6",
+		Check: "≥ 20 transitions, ≥ 80 % of them in decreasing order and ≤ 20 % in increasing order; the period is reported",
+		Runs:  []string{"control-clustered"}, eval: evalC1,
+	},
+	{
+		ID: "C2", Title: "control: activity on the authors' synfire ring (120 E, one neuron per link), weights frozen",
+		Reference: "activity runs around the ring in increasing index order; no published period", Source: "M (NetworkTest.m), docs/MODEL.md 7.5 item 6",
+		Check: "groups of 10 consecutive neurons: ≥ 20 transitions, ≥ 80 % of them in increasing order and ≤ 20 % in decreasing order; the period is reported",
+		Runs:  []string{"control-synfire"}, eval: evalC2,
+	},
+	{
+		ID: "C3", Title: "control: the open-loop weight-degradation test (sim_degradation) on the authors' nc160 matrix",
+		Reference: "no published outcome: [J] asks whether spontaneous replay, open loop, would reinforce the chain (forward blocks grow, backward shrink) or erode it", Source: "J (sim_degradation)",
+		Check: "forward and backward block means (zeros included) over the chunks, and whether the chain is reinforced or eroded",
+		Runs:  []string{"degradation-nc160"}, eval: evalC3,
+	},
+	{
+		ID: "C4", Title: "control: the three-node toy model of Fig 7 against the spectrum of gosnn's cluster-averaged E→E matrix over the training",
+		Reference: "toy model (self δ, clockwise ε, anticlockwise 1): complex pair Re = (2δ − ε − 1)/2, Im = ±(√3/2)(ε − 1); on a ring of K clusters the same circulant gives " +
+			"λ_m = (d − o) + (f − o)·e^{−2πim/K} + (b − o)·e^{2πim/K}, so max |Im λ| = (f − b)·max_m |sin(2πm/K)|, i.e. ∝ ε − 1", Source: "P (Fig 7 caption), docs/MODEL.md 7.5 item 5 and A16",
+		Check: "at every recording of train-main (blocks-NNNN.npy: block means over existing synapses, d within, f forward j → j+1, b backward, o the other blocks): " +
+			"the largest |Im λ| of the block matrix against the ring's prediction, least-squares slope through the origin within 1 ± 0.1 and R² ≥ 0.9 over the recordings; " +
+			"and the real part of the leading complex pair within 5 % of the ring's, with the same sign, at every recording where the ring resolves the rotation " +
+			"(its max |Im λ| above the spectral norm of the matrix minus the ring, which bounds how far any eigenvalue can move: Bauer-Fike), the last recording among them",
+		Runs: []string{"train-main"}, eval: evalC4,
 	},
 }
 
@@ -981,3 +1010,340 @@ func plotShapeCross() draw.GlyphDrawer { return draw.CrossGlyph{} }
 
 // plotRed is the colour of the authors' eigenvalues.
 func plotRed() color.Color { return color.NRGBA{R: 200, G: 30, B: 30, A: 255} }
+
+func evalC3(c *Context) Outcome {
+	var r experiment.DegradationResult
+	if err := c.result("degradation-nc160", &r); err != nil {
+		return failed(err)
+	}
+	return degradationOutcome(&r)
+}
+
+// chainTrend says what the open-loop plasticity did to the chain between the first and the
+// last chunk: "reinforced" (forward grows, backward shrinks), "eroded" (forward shrinks,
+// backward grows) or "mixed" with the signs.
+func chainTrend(first, last experiment.DegradationChunk) string {
+	df, db := last.Forward-first.Forward, last.Backward-first.Backward
+	switch {
+	case df > 0 && db < 0:
+		return "reinforced"
+	case df < 0 && db > 0:
+		return "eroded"
+	}
+	sign := func(v float64) string {
+		switch {
+		case v > 0:
+			return "grows"
+		case v < 0:
+			return "shrinks"
+		}
+		return "stays"
+	}
+	return fmt.Sprintf("mixed (forward %s, backward %s)", sign(df), sign(db))
+}
+
+// degradationOutcome reports the block means of a degradation run over its chunks.
+func degradationOutcome(r *experiment.DegradationResult) Outcome {
+	if len(r.Chunks) < 2 {
+		return failed(fmt.Errorf("the degradation run has %d chunks, want the start and at least one", len(r.Chunks)))
+	}
+	first, last := r.Chunks[0], r.Chunks[len(r.Chunks)-1]
+	var fwd, bwd []string
+	for _, ch := range r.Chunks {
+		fwd = append(fwd, fmt.Sprintf("%.4f", ch.Forward))
+		bwd = append(bwd, fmt.Sprintf("%.4f", ch.Backward))
+	}
+	trend := chainTrend(first, last)
+	o := Outcome{Measured: []string{
+		fmt.Sprintf("%d chunks of %.4g s, %d × %d network, rules of preset %s", len(r.Chunks)-1, (last.EndMs-first.EndMs)/float64(len(r.Chunks)-1)/1000, r.Clusters, r.ClusterSize, r.Preset),
+		fmt.Sprintf("forward: %.5g → %.5g pF (%+.2f %%)", first.Forward, last.Forward, 100*(last.Forward/first.Forward-1)),
+		fmt.Sprintf("backward: %.5g → %.5g pF (%+.2f %%)", first.Backward, last.Backward, 100*(last.Backward/first.Backward-1)),
+		fmt.Sprintf("forward − backward: %.4g → %.4g pF; forward / backward: %.4g → %.4g", first.Forward-first.Backward, last.Forward-last.Backward,
+			first.Forward/first.Backward, last.Forward/last.Backward),
+		"forward at the start and after each chunk (pF): " + strings.Join(fwd, ", "),
+		"backward at the start and after each chunk (pF): " + strings.Join(bwd, ", "),
+		"the chain is " + trend,
+	}}
+	o.Verdict = NoReference
+	o.Note = "no published outcome ([J] records the block means without a stated result); the expectation, if the consolidation " +
+		"phase of the training protocol is to help, is a chain reinforced or kept (block means: zeros included)"
+	pl := plot.New()
+	pl.Title.Text = "open-loop plasticity: E→E block means (zeros included)"
+	pl.X.Label.Text = "time (min)"
+	pl.Y.Label.Text = "mean weight (pF)"
+	pl.Y.Min = 0 // the legend goes below both lines
+	for _, s := range []struct {
+		name string
+		val  func(experiment.DegradationChunk) float64
+		dash bool
+	}{
+		{"forward j → j+1", func(c experiment.DegradationChunk) float64 { return c.Forward }, false},
+		{"backward j+1 → j", func(c experiment.DegradationChunk) float64 { return c.Backward }, true},
+	} {
+		var xy plotter.XYs
+		for _, ch := range r.Chunks {
+			xy = append(xy, plotter.XY{X: ch.EndMs / 60000, Y: s.val(ch)})
+		}
+		if l, p, err := plotter.NewLinePoints(xy); err == nil {
+			if s.dash {
+				l.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
+			}
+			pl.Add(l, p)
+			pl.Legend.Add(s.name, l, p)
+		}
+	}
+	o.Figure = pl
+	return o
+}
+
+// controlOutcome judges the replay of a hand-made control (run name): enough transitions, most
+// in the expected order (want, "up" or "down") and few in the other.
+func controlOutcome(c *Context, name, want string) Outcome {
+	var r experiment.ReplayResult
+	if err := c.result(name, &r); err != nil {
+		return failed(err)
+	}
+	in, opp := float64(r.InOrderFraction), float64(r.OppositeFraction)
+	dir := map[string]string{"up": "increasing", "down": "decreasing"}
+	o := Outcome{Measured: []string{
+		fmt.Sprintf("control %s: %d clusters of %d, %.4g s", r.Control, r.Clusters, r.ClusterSize, r.SimSeconds),
+		fmt.Sprintf("transitions = %d", r.Transitions),
+		f("in "+dir[r.Order]+" order", in, ""), f("in the opposite order", opp, ""),
+		f("period", float64(r.PeriodMs), "ms"), f("step", float64(r.StepMs), "ms"),
+		f("E", r.RateEHz, "Hz"), f("I", r.RateIHz, "Hz")}}
+	o.Verdict = verdict(r.Order == want && r.Transitions >= 20 && in >= 0.8 && opp <= 0.2)
+	if r.Order != want {
+		o.Note = fmt.Sprintf("the run measured the order %q, the check needs %q", r.Order, want)
+	}
+	return o
+}
+
+func evalC1(c *Context) Outcome { return controlOutcome(c, "control-clustered", "down") }
+func evalC2(c *Context) Outcome { return controlOutcome(c, "control-synfire", "up") }
+
+// ringPoint compares the spectrum of one cluster-averaged E→E block matrix with the circulant
+// ring of the toy model (docs/MODEL.md 7.5 item 5) built from its block means.
+type ringPoint struct {
+	phase                     int     // the phases done at the recording (blocks-NNNN.npy)
+	within, fwd, bwd, other   float64 // the block means, pF
+	measIm, predIm            float64 // the largest |Im λ|: of the matrix and of the ring
+	measRe, predRe            float64 // the real part of the leading complex pair: matrix, ring
+	leadMeasured, leadPredict complex128
+	// resid is the spectral norm of the matrix minus the ring: by the Bauer-Fike theorem (the
+	// ring is circulant, hence normal) every eigenvalue of the matrix lies within resid of one
+	// of the ring's, so the ring resolves its rotation only where predIm > resid.
+	resid float64
+}
+
+// ringPointOf reads the block means of the K × K block matrix b (within: the diagonal,
+// forward: (j+1, j), backward: (j, j+1), cyclic; other: the rest) and compares its eigenvalues
+// with those of the ring (d − o)·I + (f − o)·P + (b − o)·Pᵀ, whose non-uniform modes m = 1 … K−1
+// the constant other blocks do not change.
+func ringPointOf(b mat.Matrix) (ringPoint, error) {
+	k, kc := b.Dims()
+	if k < 3 || k != kc {
+		return ringPoint{}, fmt.Errorf("paper: a %d × %d block matrix: want a square one of at least 3 clusters", k, kc)
+	}
+	var p ringPoint
+	nOther := 0
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			v := b.At(i, j)
+			if math.IsNaN(v) {
+				return ringPoint{}, fmt.Errorf("paper: block (%d, %d) has no synapse", i, j)
+			}
+			switch {
+			case i == j:
+				p.within += v / float64(k)
+			case i == (j+1)%k:
+				p.fwd += v / float64(k)
+			case j == (i+1)%k:
+				p.bwd += v / float64(k)
+			default:
+				p.other += v
+				nOther++
+			}
+		}
+	}
+	if nOther > 0 {
+		p.other /= float64(nOther)
+	}
+	d, fw, bw := p.within-p.other, p.fwd-p.other, p.bwd-p.other
+	p.predRe = math.Inf(-1)
+	for m := 1; m < k; m++ {
+		th := 2 * math.Pi * float64(m) / float64(k)
+		z := complex(d+(fw+bw)*math.Cos(th), (bw-fw)*math.Sin(th))
+		p.predIm = math.Max(p.predIm, math.Abs(imag(z)))
+		if math.Abs(imag(z)) > 1e-12 && real(z) > p.predRe {
+			p.predRe, p.leadPredict = real(z), z
+		}
+	}
+	r := mat.NewDense(k, k, nil)
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			v := p.other
+			switch {
+			case i == j:
+				v = p.within
+			case i == (j+1)%k:
+				v = p.fwd
+			case j == (i+1)%k:
+				v = p.bwd
+			}
+			r.Set(i, j, b.At(i, j)-v)
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(r, mat.SVDNone) {
+		return ringPoint{}, fmt.Errorf("paper: the singular values of the block matrix's residual failed")
+	}
+	p.resid = svd.Values(nil)[0]
+	var eig mat.Eigen
+	if !eig.Factorize(b, mat.EigenNone) {
+		return ringPoint{}, fmt.Errorf("paper: the eigenvalue decomposition of the block matrix failed")
+	}
+	ev := eig.Values(nil)
+	scale := 0.0
+	for _, z := range ev {
+		scale = math.Max(scale, math.Hypot(real(z), imag(z)))
+	}
+	p.measRe = math.Inf(-1)
+	for _, z := range ev {
+		p.measIm = math.Max(p.measIm, math.Abs(imag(z)))
+		if math.Abs(imag(z)) > 1e-9*scale && real(z) > p.measRe {
+			p.measRe, p.leadMeasured = real(z), z
+		}
+	}
+	if math.IsInf(p.measRe, -1) {
+		p.measRe = math.NaN()
+	}
+	if math.IsInf(p.predRe, -1) {
+		p.predRe = math.NaN()
+	}
+	return p, nil
+}
+
+// ringSlope returns the least-squares slope through the origin of the measured largest |Im λ|
+// against the ring's, and R² of that fit (1 − residual / total sum of squares about the mean).
+func ringSlope(pts []ringPoint) (slope, r2 float64) {
+	var xy, xx, mean float64
+	for _, p := range pts {
+		xy += p.predIm * p.measIm
+		xx += p.predIm * p.predIm
+		mean += p.measIm / float64(len(pts))
+	}
+	if xx == 0 || len(pts) < 2 {
+		return math.NaN(), math.NaN()
+	}
+	slope = xy / xx
+	var res, tot float64
+	for _, p := range pts {
+		res += (p.measIm - slope*p.predIm) * (p.measIm - slope*p.predIm)
+		tot += (p.measIm - mean) * (p.measIm - mean)
+	}
+	if tot == 0 {
+		return slope, math.NaN()
+	}
+	return slope, 1 - res/tot
+}
+
+// ringPoints reads the block matrices of the recordings of train run name, in phase order.
+func ringPoints(c *Context, name string) ([]ringPoint, error) {
+	files, err := filepath.Glob(filepath.Join(c.dir(name), "blocks-*.npy"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var pts []ringPoint
+	for _, fn := range files {
+		var phase int
+		if _, err := fmt.Sscanf(filepath.Base(fn), "blocks-%d.npy", &phase); err != nil {
+			continue
+		}
+		b, err := snnio.LoadWeights(fn)
+		if err != nil {
+			return nil, err
+		}
+		p, err := ringPointOf(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", fn, err)
+		}
+		p.phase = phase
+		pts = append(pts, p)
+	}
+	if len(pts) < 2 {
+		return nil, fmt.Errorf("paper: run %s: %d recordings' block matrices (blocks-NNNN.npy), want at least 2", name, len(pts))
+	}
+	return pts, nil
+}
+
+// toyLine gives the three-node toy's parameters and pair for the block means of p: δ and ε in
+// units of the backward weight above the other blocks' level.
+func toyLine(who string, p ringPoint) string {
+	d, fw, bw := p.within-p.other, p.fwd-p.other, p.bwd-p.other
+	return fmt.Sprintf("%s: within %.3g, forward %.3g, backward %.3g, other %.3g pF; toy δ = %.3g, ε = %.3g; 3-node pair %.3g ± %.3gi pF; "+
+		"ring: max |Im λ| %.3g (matrix %.3g), leading pair %.4g ± %.3gi (matrix %.4g ± %.3gi); ‖matrix − ring‖₂ %.3g",
+		who, p.within, p.fwd, p.bwd, p.other, d/bw, fw/bw, d-(fw+bw)/2, math.Sqrt(3)/2*math.Abs(fw-bw),
+		p.predIm, p.measIm, real(p.leadPredict), math.Abs(imag(p.leadPredict)), real(p.leadMeasured), math.Abs(imag(p.leadMeasured)), p.resid)
+}
+
+func evalC4(c *Context) Outcome {
+	pts, err := ringPoints(c, "train-main")
+	if err != nil {
+		return failed(err)
+	}
+	slope, r2 := ringSlope(pts)
+	first, last := pts[0], pts[len(pts)-1]
+	reOK := last.predIm > last.resid // the ring resolves the rotation at the end of the training
+	worst, resolved := 0.0, 0
+	for _, p := range pts {
+		if !(p.predIm > p.resid) {
+			continue
+		}
+		resolved++
+		dev := math.Abs(p.measRe-p.predRe) / math.Abs(p.predRe)
+		if math.IsNaN(dev) || dev > 0.05 || math.Signbit(p.measRe) != math.Signbit(p.predRe) {
+			reOK = false
+		}
+		worst = math.Max(worst, dev) // NaN stays NaN
+	}
+	o := Outcome{Measured: []string{
+		fmt.Sprintf("%d recordings (phases %d … %d)", len(pts), first.phase, last.phase),
+		f("slope of the matrix's max |Im λ| on the ring's", slope, ""), f("R²", r2, ""),
+		fmt.Sprintf("recordings whose rotation the ring resolves (its max |Im λ| above the norm of the matrix minus the ring) = %d (the last: %v)", resolved, last.predIm > last.resid),
+		f("largest deviation of the leading pair's real part from the ring's, there", worst, ""),
+		toyLine(fmt.Sprintf("first recording (phase %d)", first.phase), first),
+		toyLine(fmt.Sprintf("last recording (phase %d)", last.phase), last),
+	}}
+	o.Verdict = verdict(slope >= 0.9 && slope <= 1.1 && r2 >= 0.9 && reOK)
+	o.Note = "the toy's closed form itself is checked against analysis.ReducedSpectrum by analysis.TestThreeNodeToy; here the ring of " +
+		"K clusters (K = 3: the toy) built from the block means predicts the spectrum of the measured, non-circulant block matrix"
+	if aw, acl, _, err := authorsMatrix(c); err == nil {
+		if b, err := analysis.ClusterBlockMatrix(aw, acl, true); err == nil {
+			if p, err := ringPointOf(b); err == nil {
+				o.Measured = append(o.Measured, toyLine("authors' nc160", p))
+			}
+		}
+	}
+	pl := plot.New()
+	pl.Title.Text = "largest |Im λ| of the E→E block matrix over the training"
+	pl.X.Label.Text = "phase of the protocol"
+	pl.Y.Label.Text = "max |Im λ| (pF)"
+	pl.Legend.Top, pl.Legend.Left = true, true
+	var meas, pred plotter.XYs
+	for _, p := range pts {
+		meas = append(meas, plotter.XY{X: float64(p.phase), Y: p.measIm})
+		pred = append(pred, plotter.XY{X: float64(p.phase), Y: p.predIm})
+	}
+	if s, err := plotter.NewScatter(meas); err == nil {
+		pl.Add(s)
+		pl.Legend.Add("gosnn's block matrix", s)
+	}
+	if l, err := plotter.NewLine(pred); err == nil {
+		l.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
+		pl.Add(l)
+		pl.Legend.Add("ring (toy) prediction (f − b)·max sin", l)
+	}
+	o.Figure = pl
+	return o
+}

@@ -1,8 +1,19 @@
 // Package paper is the reproduction report of Maes, Barahona & Clopath (2020): a catalogue
-// with one Entry per figure of the paper (IDs "Fig1" … "Fig7") and per acceptance item of
-// docs/MODEL.md section 8 (IDs "A1" … "A17", of which two numbers are not used), the runs they
-// need, and the checks that turn the runs' results into measured values, a verdict and a
-// figure. `gosnn paper run|report|list` is its command line.
+// with one Entry per figure of the paper (IDs "Fig1" … "Fig7"), per acceptance item of
+// docs/MODEL.md section 8 (IDs "A1" … "A17", of which two numbers are not used) and per control
+// the authors ran (IDs "C1" … "C4"), the runs they need, and the checks that turn the runs'
+// results into measured values, a verdict and a figure. `gosnn paper run|report|list` is its
+// command line.
+//
+// The controls (docs/MODEL.md 7.2, 7.5 items 5-6, and the section after the acceptance table):
+// C1 and C2 replay the authors' hand-made matrices with frozen weights (runs control-clustered
+// and control-synfire: experiment.ReplayOptions.Control), the clustered matrix in decreasing
+// cluster order, the synfire ring in increasing order; C3 is their open-loop weight-degradation
+// test sim_degradation on the nc160 matrix (run degradation-nc160, kind "degradation": 30
+// chunks of 2 min at the full scale, 3 chunks of 3 s at the quick one), with no published
+// outcome to compare; C4 compares the spectrum of the cluster-averaged E→E matrix at every
+// recording of train-main (its blocks-NNNN.npy) with the ring of the three-node toy model
+// built from its block means.
 //
 // Each entry has a title, its reference (what the paper or the authors' data say) with the
 // provenance tag of docs/MODEL.md, the check (the "suggested check" column of section 8, or
@@ -29,8 +40,8 @@
 // options.json (the options envelope), calls the experiment with that directory, and on
 // success writes run.json (Record: the options and result envelopes, the command line, the
 // wall and CPU time), each atomically. A run whose run.json exists with the same options is
-// skipped; a train run interrupted (its context cancelled) resumes from its snapshots on the
-// next call. The authors' files a run reads are looked up (package maesdata) before anything
+// skipped; a train or degradation run interrupted (its context cancelled) resumes from its
+// snapshots on the next call. The authors' files a run reads are looked up (package maesdata) before anything
 // runs, and a missing one is an error that says how to get it.
 //
 // Build evaluates the entries on whatever runs and sweep tasks OUT holds and draws their figures to
@@ -39,6 +50,6 @@
 // that makes them; an entry that
 // needs no run (A1 reads the protocol) is evaluated always. Verdicts are "agrees" (the check
 // passes), "disagrees", "not run" and "no reference" (measured, with nothing published to
-// compare: the song's error). The report holds no time stamps: the same runs give the same
+// compare: the song's error, the degradation test). The report holds no time stamps: the same runs give the same
 // report.
 package paper

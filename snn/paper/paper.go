@@ -80,10 +80,11 @@ func (r RunSpec) Options(s Scale, out string) (o experiment.Options, ok bool, er
 	return o, true, nil
 }
 
-// Entry is one item of the catalogue: a figure of the paper (ID "Fig1" … "Fig7") or an
-// acceptance item of docs/MODEL.md section 8 (ID "A1" … "A17").
+// Entry is one item of the catalogue: a figure of the paper (ID "Fig1" … "Fig7"), an
+// acceptance item of docs/MODEL.md section 8 (ID "A1" … "A17") or one of the authors' controls
+// (ID "C1" … "C4").
 type Entry struct {
-	// ID is "Fig1" … "Fig7" or "A1" … "A17".
+	// ID is "Fig1" … "Fig7", "A1" … "A17" or "C1" … "C4".
 	ID string
 	// Title says what the entry is about.
 	Title string
@@ -119,7 +120,8 @@ type Outcome struct {
 	Figure Drawer
 }
 
-// Catalogue returns every entry, figures first, then the acceptance items in order.
+// Catalogue returns every entry, figures first, then the acceptance items in order, then the
+// controls.
 func Catalogue() []Entry {
 	out := make([]Entry, len(entries))
 	copy(out, entries)

@@ -22,8 +22,8 @@ import (
 	"github.com/gosnn/gosnn/sweep"
 )
 
-// TestCatalogue checks that the catalogue has Fig1-Fig7 and A1-A17 (without the unused A3
-// and A8) exactly once each, that every run it names exists, and that every run has a full
+// TestCatalogue checks that the catalogue has Fig1-Fig7, A1-A17 (without the unused A3
+// and A8) and the controls C1-C4 exactly once each, that every run it names exists, and that every run has a full
 // version that validates or says what it needs.
 func TestCatalogue(t *testing.T) {
 	var want []string
@@ -34,6 +34,9 @@ func TestCatalogue(t *testing.T) {
 		if i != 3 && i != 8 {
 			want = append(want, fmt.Sprintf("A%d", i))
 		}
+	}
+	for i := 1; i <= 4; i++ {
+		want = append(want, fmt.Sprintf("C%d", i))
 	}
 	seen := map[string]int{}
 	used := map[string]bool{}

@@ -35,9 +35,10 @@ type Record struct {
 	// Threads is RunConfig.Threads, or GOMAXPROCS (the most the adaptive count uses) when
 	// that was 0.
 	Threads int `json:"threads"`
-	// WallSeconds and CPUSeconds are what the run cost: for a training resumed after an
-	// interruption, the sums over all its phases (experiment.TrainResult.TotalWallSeconds,
-	// TotalCPUSeconds), not only the last call's.
+	// WallSeconds and CPUSeconds are what the run cost: for a training or a degradation test
+	// resumed after an interruption, the sums over all its phases or chunks
+	// (experiment.TrainResult and DegradationResult: TotalWallSeconds, TotalCPUSeconds), not
+	// only the last call's.
 	WallSeconds float64 `json:"wall_seconds"`
 	CPUSeconds  float64 `json:"cpu_seconds"`
 }
@@ -80,7 +81,7 @@ func runDir(out, name string) string { return filepath.Join(out, "runs", name) }
 // Run makes the runs of the entries cfg.IDs at cfg.Scale into cfg.Out, one after the other,
 // then the tasks of their sweeps (runSweep), one at a time.
 // A run whose record exists with the same options is skipped; one without a record runs (a
-// train run resumes from its snapshots). Cancelling ctx stops the current run, leaving what a
+// train or degradation run resumes from its snapshots). Cancelling ctx stops the current run, leaving what a
 // later Run resumes from. The authors' files a run needs are checked first: a missing one is
 // an error that says how to get it (gosnn data). Runs whose options do not validate at this
 // scale (a preset not there yet) are listed in Unavailable and skipped.
@@ -206,7 +207,10 @@ func runOne(ctx context.Context, cfg RunConfig, out string, r RunSpec, o experim
 		return false, fmt.Errorf("paper: run %s: %w", r.Name, err)
 	}
 	wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-cpu0
-	if tr, ok := res.(*experiment.TrainResult); ok {
+	switch tr := res.(type) {
+	case *experiment.TrainResult:
+		wall, cpu = max(wall, tr.TotalWallSeconds), max(cpu, tr.TotalCPUSeconds)
+	case *experiment.DegradationResult:
 		wall, cpu = max(wall, tr.TotalWallSeconds), max(cpu, tr.TotalCPUSeconds)
 	}
 	renv, err := experiment.EncodeResult(res)

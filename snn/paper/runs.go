@@ -167,6 +167,28 @@ var runSpecs = []RunSpec{
 		Data:  []string{maesdata.Song},
 	},
 	{
+		Name: "control-clustered",
+		About: "spontaneous activity of the authors' hand-made clustered control matrix (createWeightMatrixEIF.m, " +
+			"snn.HandMadeClustered: 30 clusters of 80, forward blocks k+1 → k), weights frozen (C1), seed 3",
+		Quick: kindOptions("replay", `{"control": "clustered", "order": "down", "duration_ms": 2000, "seed": 3}`),
+		Full:  kindOptions("replay", `{"control": "clustered", "order": "down", "duration_ms": 20000, "seed": 3}`),
+	},
+	{
+		Name:  "control-synfire",
+		About: "spontaneous activity of the authors' synfire-ring control (snn.SynfireRing: 120 E in a ring, read as 12 groups of 10), weights frozen (C2), seed 2",
+		Quick: kindOptions("replay", `{"control": "synfire", "duration_ms": 2000, "seed": 2}`),
+		Full:  kindOptions("replay", `{"control": "synfire", "duration_ms": 20000, "seed": 2}`),
+	},
+	{
+		Name: "degradation-nc160",
+		About: "the authors' open-loop weight-degradation test (sim_degradation, docs/MODEL.md 7.2) on their nc160 " +
+			"matrix: 30 plastic spontaneous chunks of 2 min whose activity is that of the frozen starting matrix (C3); " +
+			"the quick scale runs 3 chunks of 3 s",
+		Quick: kindOptions("degradation", `{"chunks": 3, "chunk_ms": 3000}`),
+		Full:  kindOptions("degradation", `{"chunks": 30, "chunk_ms": 120000}`),
+		Data:  []string{maesdata.Weights},
+	},
+	{
 		Name: "readout-abcba",
 		About: "read-out learns ABCBA in the paper's 12 s on the authors' nc160 clock extended to a ring of 20 " +
 			"clusters (period ≈ 430 ms, like the paper's 30 × 80 clock ≈ 450 ms: one presentation per cycle; the bare " +

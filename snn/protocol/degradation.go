@@ -26,7 +26,11 @@ type DegradationChunk struct {
 // the starting matrix and the plasticity acting on the live weights does not feed back. It
 // returns the block means of the live E→E weights at the start (element 0) and after every
 // chunk, in the cluster order of n (the forward direction is j → j+1). At the end the
-// projections deliver with the live weights again. The rules must be attached (snn.Setup.Build).
+// projections it switched to open loop deliver with the live weights again. A projection that
+// is open loop already keeps its frozen copy and stays open loop: a test resumed from a saved
+// state (build the network from the starting matrix, SetOpenLoop, then ReadState) or run in
+// parts goes on with the starting matrix's activity. The rules must be attached
+// (snn.Setup.Build).
 func Degradation(ctx context.Context, n *snn.Network, chunks int, chunkMs float64) ([]DegradationChunk, error) {
 	if chunks < 0 || bad(chunkMs) || chunkMs <= 0 {
 		return nil, fmt.Errorf("protocol: Degradation: %d chunks of %v ms: need chunks >= 0 and a duration > 0", chunks, chunkMs)
@@ -34,17 +38,21 @@ func Degradation(ctx context.Context, n *snn.Network, chunks int, chunkMs float6
 	if n.Clusters().Count() < 2 {
 		return nil, fmt.Errorf("protocol: Degradation: %d clusters, need at least 2", n.Clusters().Count())
 	}
-	ids := []snn.ProjID{snn.ProjEtoE, snn.ProjEtoI, snn.ProjItoE, snn.ProjItoI}
-	for _, id := range ids {
-		if err := n.SetOpenLoop(id, true); err != nil {
-			return nil, err
-		}
-	}
+	var ids []snn.ProjID // the projections switched to open loop here
 	defer func() {
 		for _, id := range ids {
 			_ = n.SetOpenLoop(id, false)
 		}
 	}()
+	for _, id := range []snn.ProjID{snn.ProjEtoE, snn.ProjEtoI, snn.ProjItoE, snn.ProjItoI} {
+		if n.OpenLoop(id) {
+			continue
+		}
+		if err := n.SetOpenLoop(id, true); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
 	first, err := degradationBlocks(n)
 	if err != nil {
 		return nil, err

@@ -85,4 +85,27 @@ func TestDegradation(t *testing.T) {
 	if _, err := Degradation(context.Background(), build(), 1, 0); err == nil {
 		t.Error("0-ms chunks accepted")
 	}
+	// In parts: on a network already open loop (with the starting weights), two calls keep
+	// that frozen copy and give what one call of all the chunks gives; the projections stay
+	// open loop.
+	n := build()
+	for _, id := range []snn.ProjID{snn.ProjEtoE, snn.ProjEtoI, snn.ProjItoE, snn.ProjItoI} {
+		if err := n.SetOpenLoop(id, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := Degradation(context.Background(), n, 2, 1500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Degradation(context.Background(), n, 1, 1500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parts := append(a, b[1:]...); !reflect.DeepEqual(parts, out) {
+		t.Errorf("in two calls:\n%+v\nin one:\n%+v", parts, out)
+	}
+	if !n.OpenLoop(snn.ProjEtoE) || !n.OpenLoop(snn.ProjItoI) {
+		t.Error("projections open loop before the calls were switched back")
+	}
 }
