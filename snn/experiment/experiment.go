@@ -40,9 +40,9 @@ type Env struct {
 	// Dir is the run's own directory: snapshots to resume from and the files the kind writes
 	// (named in its documentation). "" means none; kinds that need one return an error.
 	Dir string
-	// Threads is the number of worker threads of the simulation (0: the default for the
-	// network size, snn.Network.Threads).
-	// Results do not depend on it.
+	// Threads is the number of worker threads of the simulation (0: the simulator's own
+	// count, set by the network's size and adapted to the machine's load,
+	// snn.Network.Threads). Results do not depend on it.
 	Threads int
 	// Host receives the progress of every network run (nil: none). Interrupts go through the
 	// context given to Run.
