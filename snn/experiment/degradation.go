@@ -3,11 +3,9 @@ package experiment
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"io/fs"
 	"math"
@@ -243,9 +241,8 @@ func chunkOf(c protocol.DegradationChunk) DegradationChunk {
 		ForwardBlocks: c.ForwardBlocks, BackwardBlocks: c.BackwardBlocks}
 }
 
-// degradationMagic starts degradation-state.bin: then a uint32 version (1), the header
-// (degradationSaved) as JSON (uint32 length and bytes), the CRC-32 (IEEE) of all that
-// (uint32), then the network's state (snn.Network.WriteState). Little-endian.
+// degradationMagic starts degradation-state.bin (statefile.go): the header is the record of
+// the chunks so far (degradationSaved) as JSON; no trailer.
 const degradationMagic = "GOSNNDG\x00"
 
 func writeDegradationState(w io.Writer, s degradationSaved, net *snn.Network) error {
@@ -253,51 +250,24 @@ func writeDegradationState(w io.Writer, s degradationSaved, net *snn.Network) er
 	if err != nil {
 		return err
 	}
-	b := []byte(degradationMagic)
-	b = binary.LittleEndian.AppendUint32(b, 1)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(head)))
-	b = append(b, head...)
-	b = binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
-	if _, err := w.Write(b); err != nil {
-		return err
-	}
-	return net.WriteState(w)
+	return writeRunState(w, degradationMagic, head, nil, net)
 }
 
 // readDegradationState restores net from path if it exists and returns the header (zero when
 // there is no state).
 func readDegradationState(path string, opts []byte, net *snn.Network) (degradationSaved, error) {
 	var s degradationSaved
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
-	}
+	_, _, err := readRunState(path, degradationMagic, "degradation", 0, net, func(head []byte) error {
+		if err := json.Unmarshal(head, &s); err != nil {
+			return err
+		}
+		if !bytes.Equal(s.Options, opts) {
+			return otherRun(s.Options)
+		}
+		return nil
+	})
 	if err != nil {
-		return s, err
-	}
-	head := len(degradationMagic) + 8
-	if len(data) < head || string(data[:len(degradationMagic)]) != degradationMagic {
-		return s, fmt.Errorf("%s is not a degradation run's state", path)
-	}
-	if v := binary.LittleEndian.Uint32(data[len(degradationMagic):]); v != 1 {
-		return s, fmt.Errorf("%s: state version %d, this build reads version 1", path, v)
-	}
-	n := binary.LittleEndian.Uint32(data[len(degradationMagic)+4:])
-	end := uint64(head) + uint64(n)
-	if uint64(len(data)) < end+4 {
-		return s, fmt.Errorf("%s: truncated state", path)
-	}
-	if crc32.ChecksumIEEE(data[:end]) != binary.LittleEndian.Uint32(data[end:]) {
-		return s, fmt.Errorf("%s: checksum mismatch: the state is corrupt", path)
-	}
-	if err := json.Unmarshal(data[head:end], &s); err != nil {
-		return s, fmt.Errorf("%s: %w", path, err)
-	}
-	if !bytes.Equal(s.Options, opts) {
-		return s, fmt.Errorf("%s holds the state of a run with other options (%s); remove it or use another directory", path, s.Options)
-	}
-	if err := net.ReadState(bytes.NewReader(data[end+4:])); err != nil {
-		return s, fmt.Errorf("%s: %w", path, err)
+		return degradationSaved{}, err
 	}
 	return s, nil
 }

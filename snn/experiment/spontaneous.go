@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"io/fs"
 	"math"
@@ -196,56 +195,26 @@ func (o *Spontaneous) runChunks(ctx context.Context, env Env, net *snn.Network, 
 	return nil
 }
 
-// spontaneousMagic starts state.bin: then a uint32 version (1), the options as JSON (uint32
-// length and bytes), the spike hash so far (uint64), the CRC-32 (IEEE) of all that (uint32),
-// then the network's state (snn.Network.WriteState). Little-endian.
+// spontaneousMagic starts state.bin (statefile.go): the header is the options as JSON, the
+// trailer the spike hash so far (uint64).
 const spontaneousMagic = "GOSNNSP\x00"
 
 func writeSpontaneousState(w io.Writer, opts []byte, net *snn.Network, h *spikeHasher) error {
-	b := []byte(spontaneousMagic)
-	b = binary.LittleEndian.AppendUint32(b, 1)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(opts)))
-	b = append(b, opts...)
-	b = binary.LittleEndian.AppendUint64(b, h.h)
-	b = binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
-	if _, err := w.Write(b); err != nil {
-		return err
-	}
-	return net.WriteState(w)
+	return writeRunState(w, spontaneousMagic, opts, binary.LittleEndian.AppendUint64(nil, h.h), net)
 }
 
 // readSpontaneousState restores net and h from path if it exists; it reports whether it did.
 func readSpontaneousState(path string, opts []byte, net *snn.Network, h *spikeHasher) (bool, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
+	trail, ok, err := readRunState(path, spontaneousMagic, "spontaneous", 8, net, func(saved []byte) error {
+		if !bytes.Equal(saved, opts) {
+			return otherRun(saved)
+		}
+		return nil
+	})
+	if ok {
+		h.h = binary.LittleEndian.Uint64(trail)
 	}
-	if err != nil {
-		return false, err
-	}
-	head := len(spontaneousMagic) + 8
-	if len(data) < head || string(data[:len(spontaneousMagic)]) != spontaneousMagic {
-		return false, fmt.Errorf("%s is not a spontaneous run's state", path)
-	}
-	if v := binary.LittleEndian.Uint32(data[len(spontaneousMagic):]); v != 1 {
-		return false, fmt.Errorf("%s: state version %d, this build reads version 1", path, v)
-	}
-	n := binary.LittleEndian.Uint32(data[len(spontaneousMagic)+4:])
-	end := uint64(head) + uint64(n) + 8
-	if uint64(len(data)) < end+4 {
-		return false, fmt.Errorf("%s: truncated state", path)
-	}
-	if crc32.ChecksumIEEE(data[:end]) != binary.LittleEndian.Uint32(data[end:]) {
-		return false, fmt.Errorf("%s: checksum mismatch: the state is corrupt", path)
-	}
-	if saved := data[head : head+int(n)]; !bytes.Equal(saved, opts) {
-		return false, fmt.Errorf("%s holds the state of a run with other options (%s); remove it or use another directory", path, saved)
-	}
-	if err := net.ReadState(bytes.NewReader(data[end+4:])); err != nil {
-		return false, fmt.Errorf("%s: %w", path, err)
-	}
-	h.h = binary.LittleEndian.Uint64(data[end-8:])
-	return true, nil
+	return ok, err
 }
 
 // spikeHasher is an incremental FNV-1a 64-bit hash of spike trains (see
