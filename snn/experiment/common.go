@@ -211,3 +211,19 @@ func peakRSSMB() float64 {
 
 // cpuSeconds returns the process's user+system CPU time, s (internal/cpustat).
 func cpuSeconds() float64 { return cpustat.Seconds() }
+
+// checkGeometry checks the fields that read a weight file's network (clusters, cluster_size,
+// ne) of the kinds that load one: none negative, and not both clusters and cluster_size.
+func checkGeometry(clusters, clusterSize, ne int) error {
+	switch {
+	case clusters < 0:
+		return fmt.Errorf("clusters = %d: must be >= 0", clusters)
+	case clusterSize < 0:
+		return fmt.Errorf("cluster_size = %d: must be >= 0", clusterSize)
+	case ne < 0:
+		return fmt.Errorf("ne = %d: must be >= 0", ne)
+	case clusters > 0 && clusterSize > 0:
+		return fmt.Errorf("clusters and cluster_size: give one, not both")
+	}
+	return nil
+}

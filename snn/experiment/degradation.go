@@ -65,15 +65,10 @@ func (o *DegradationOptions) Kind() string { return "degradation" }
 
 // Validate reports the first invalid field.
 func (o *DegradationOptions) Validate() error {
+	if err := checkGeometry(o.Clusters, o.ClusterSize, o.NE); err != nil {
+		return fmt.Errorf("experiment: degradation: %w", err)
+	}
 	switch {
-	case o.Clusters < 0:
-		return fmt.Errorf("experiment: degradation: clusters = %d: must be >= 0", o.Clusters)
-	case o.ClusterSize < 0:
-		return fmt.Errorf("experiment: degradation: cluster_size = %d: must be >= 0", o.ClusterSize)
-	case o.NE < 0:
-		return fmt.Errorf("experiment: degradation: ne = %d: must be >= 0", o.NE)
-	case o.Clusters > 0 && o.ClusterSize > 0:
-		return fmt.Errorf("experiment: degradation: clusters and cluster_size: give one, not both")
 	case o.Preset != "paper" && o.Preset != "reduced" && o.Preset != "nc160":
 		return fmt.Errorf("experiment: degradation: preset %q: want nc160, paper or reduced", o.Preset)
 	case o.Chunks < 1:

@@ -76,19 +76,15 @@ func (o *ReadoutOptions) Validate() error {
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("experiment: readout: "+format, a...)
 	}
-	switch {
-	case o.Pattern == "":
+	if o.Pattern == "" {
 		return fail("pattern is empty: want abcba, two, song or a file")
-	case o.Clusters < 0:
-		return fail("clusters = %d: must be >= 0", o.Clusters)
-	case o.ClusterSize < 0:
-		return fail("cluster_size = %d: must be >= 0", o.ClusterSize)
-	case o.NE < 0:
-		return fail("ne = %d: must be >= 0", o.NE)
+	}
+	if err := checkGeometry(o.Clusters, o.ClusterSize, o.NE); err != nil {
+		return fail("%w", err)
+	}
+	switch {
 	case o.Ring < 0:
 		return fail("ring = %d: must be >= 0", o.Ring)
-	case o.Clusters > 0 && o.ClusterSize > 0:
-		return fail("clusters and cluster_size: give one, not both")
 	case !(o.TrainMs >= 0) || math.IsInf(o.TrainMs, 0):
 		return fail("train_ms = %v: must be finite and > 0 (or 0 for the pattern's)", o.TrainMs)
 	case math.IsNaN(o.DeleteAtMs) || math.IsInf(o.DeleteAtMs, 0):

@@ -58,15 +58,10 @@ func (o *ReplayOptions) Kind() string { return "replay" }
 
 // Validate reports the first invalid field.
 func (o *ReplayOptions) Validate() error {
+	if err := checkGeometry(o.Clusters, o.ClusterSize, o.NE); err != nil {
+		return fmt.Errorf("experiment: replay: %w", err)
+	}
 	switch {
-	case o.Clusters < 0:
-		return fmt.Errorf("experiment: replay: clusters = %d: must be >= 0", o.Clusters)
-	case o.ClusterSize < 0:
-		return fmt.Errorf("experiment: replay: cluster_size = %d: must be >= 0", o.ClusterSize)
-	case o.NE < 0:
-		return fmt.Errorf("experiment: replay: ne = %d: must be >= 0", o.NE)
-	case o.Clusters > 0 && o.ClusterSize > 0:
-		return fmt.Errorf("experiment: replay: clusters and cluster_size: give one, not both")
 	case o.Threshold != "" && o.Threshold != "set" && o.Threshold != "increment":
 		return fmt.Errorf("experiment: replay: threshold %q: want set or increment", o.Threshold)
 	case o.Control != "" && o.Control != "clustered" && o.Control != "synfire":
