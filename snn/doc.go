@@ -97,7 +97,9 @@
 //
 // # Threads
 //
-// With T workers every population is cut into T contiguous ranges; worker k integrates range
+// With T workers every population is cut into T contiguous ranges, equal at first and then
+// moved towards the measured speed of each worker by a balancer that times one chunk in
+// eight (balance.go: the cores need not be equally fast); worker k integrates range
 // k of each population, then (after one barrier that spins, yields, then sleeps) adds the
 // step's spikes into the inputs of its own range, and applies plasticity to the rows of its own
 // postsynaptic neurons; with plasticity on, a second barrier follows, because delivery reads

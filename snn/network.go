@@ -126,6 +126,9 @@ type Network struct {
 	workers []*worker
 	sets    map[int]*threadSet // every worker count prepared since the last change
 	auto    autoThreads        // the load adaptation of Threads = 0 (threads.go)
+	cuts    map[int][]float64  // per worker count: the balancer's cuts (nil: equal ranges)
+	bal     balancer           // times chunks of the current count (balance.go)
+	recut   bool               // the cuts of the current count moved: prepare rebuilds its set
 	prof    *stepProf          // thread-scaling instrumentation (scaling.go): nil outside tests
 
 	spikeMons []*SpikeMonitor

@@ -279,8 +279,10 @@ type worker struct {
 	hits   [][]int32  // per population: scratch for arrivals
 	rows   []ltpEntry // rows of this worker's range due for LTP in the step (share.go)
 	rec    []recEntry
-	ltp    int64 // LTP synapse updates by this worker (LTPUpdates)
-	spins  int   // adaptive spin budget of its barrier waits (barrier.wait)
+	ltp    int64         // LTP synapse updates by this worker (LTPUpdates)
+	spins  int           // adaptive spin budget of its barrier waits (barrier.wait)
+	busy   time.Duration // a chunk timed for the balancer: time not spent waiting
+	waited time.Duration // time spent at barriers in that chunk
 	_      [56]byte
 }
 
@@ -301,7 +303,7 @@ type recEntry struct {
 // Only the current count's workers hold LTP counts; the others' are folded into ltpDone.
 func (n *Network) prepare() {
 	T := n.runThreads()
-	if n.ready && len(n.workers) == T {
+	if n.ready && len(n.workers) == T && !n.recut {
 		return
 	}
 	for _, wk := range n.workers {
@@ -310,6 +312,10 @@ func (n *Network) prepare() {
 	}
 	if !n.ready {
 		n.sets = nil
+	}
+	if n.recut { // the balancer moved the cuts of this count (balance.go)
+		delete(n.sets, T)
+		n.recut = false
 	}
 	if set, ok := n.sets[T]; ok {
 		n.workers = set.workers
@@ -327,7 +333,7 @@ func (n *Network) prepare() {
 	for k := range n.workers {
 		wk := &worker{id: k, spins: barrierSpins}
 		for _, p := range n.pops {
-			lo, hi := workerRange(p, k, T)
+			lo, hi := workerRange(p, k, T, n.cuts[T])
 			wk.lo = append(wk.lo, lo)
 			wk.hi = append(wk.hi, hi)
 			kn := n.kinetics(p)
@@ -351,7 +357,7 @@ func (n *Network) prepare() {
 		for i := 0; i < nPre; i++ {
 			q := pr.outPtr[i]
 			for k := 0; k < T; k++ {
-				l, _ := workerRange(post, k, T)
+				l, _ := workerRange(post, k, T, n.cuts[T])
 				lo := int32(l)
 				for q < pr.outPtr[i+1] && pr.outPost[q] < lo {
 					q++
@@ -390,16 +396,21 @@ type threadSet struct {
 }
 
 // workerRange returns the range [lo, hi) of population p that worker k of T steps: contiguous
-// ranges of equal size, except that a population with SharedRefractory is worker 0's alone
-// (its neurons are updated in index order).
-func workerRange(p *population, k, T int) (lo, hi int) {
+// ranges, of equal size when cut is nil, else from cut[k]·n to cut[k+1]·n (cut: T+1 rising
+// fractions from 0 to 1, set by the balancer, balance.go); a population with SharedRefractory
+// is worker 0's alone (its neurons are updated in index order).
+func workerRange(p *population, k, T int, cut []float64) (lo, hi int) {
 	if p.p.SharedRefractory {
 		if k == 0 {
 			return 0, p.n
 		}
 		return p.n, p.n
 	}
-	return k * p.n / T, (k + 1) * p.n / T
+	if cut == nil {
+		return k * p.n / T, (k + 1) * p.n / T
+	}
+	at := func(f float64) int { return min(p.n, max(0, int(math.Round(f*float64(p.n))))) }
+	return at(cut[k]), at(cut[k+1])
 }
 
 // barrier is a reusable barrier for the workers of one chunk. Waiters spin for a short
@@ -571,7 +582,23 @@ func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
 	// With LTP shared among the workers (share.go), a barrier separates the deliveries from it.
 	shared := n.ltpShared()
 	prof := n.prof
+	// One chunk in balanceEvery is timed per worker for the balancer (balance.go).
+	timed := n.bal.timeChunk(len(n.workers))
+	wait := func(wk *worker) {
+		if !timed {
+			b.wait(&wk.spins)
+			return
+		}
+		t0 := time.Now()
+		b.wait(&wk.spins)
+		wk.waited += time.Since(t0)
+	}
 	body := func(wk *worker) {
+		if timed {
+			start := time.Now()
+			wk.waited = 0
+			defer func() { wk.busy = time.Since(start) - wk.waited }()
+		}
 		var t int64
 		if prof != nil {
 			defer prof.lock()()
@@ -585,7 +612,7 @@ func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
 			if prof != nil {
 				t = prof.lap(wk.id, phIntegrate, t)
 			}
-			b.wait(&wk.spins)
+			wait(wk)
 			if prof != nil {
 				t = prof.lap(wk.id, phWait1, t)
 			}
@@ -601,7 +628,7 @@ func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
 					if prof != nil {
 						t = prof.lap(wk.id, phDeliver, t)
 					}
-					b.wait(&wk.spins)
+					wait(wk)
 					if prof != nil {
 						t = prof.lap(wk.id, phWaitLTP, t)
 					}
@@ -613,7 +640,7 @@ func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
 				}
 			}
 			if b2 {
-				b.wait(&wk.spins)
+				wait(wk)
 				if prof != nil {
 					t = prof.lap(wk.id, phWait2, t)
 				}
@@ -622,7 +649,7 @@ func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
 				if wk.id == 0 {
 					n.control(s0+int64(k), k)
 				}
-				b.wait(&wk.spins)
+				wait(wk)
 				if prof != nil {
 					t = prof.lap(wk.id, phControl, t)
 				}
@@ -641,6 +668,9 @@ func (n *Network) runWorkers(s0 int64, c int, ctl bool) {
 	}
 	body(n.workers[0])
 	wg.Wait()
+	if timed {
+		n.balance()
+	}
 }
 
 // collect passes the chunk's spikes, in time and then index order, to the spike counters and
