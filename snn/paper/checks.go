@@ -1139,34 +1139,25 @@ type ringPoint struct {
 // forward: (j+1, j), backward: (j, j+1), cyclic; other: the rest) and compares its eigenvalues
 // with those of the ring (d − o)·I + (f − o)·P + (b − o)·Pᵀ, whose non-uniform modes m = 1 … K−1
 // the constant other blocks do not change.
-func ringPointOf(b mat.Matrix) (ringPoint, error) {
+func ringPointOf(b *mat.Dense) (ringPoint, error) {
 	k, kc := b.Dims()
 	if k < 3 || k != kc {
 		return ringPoint{}, fmt.Errorf("paper: a %d × %d block matrix: want a square one of at least 3 clusters", k, kc)
 	}
-	var p ringPoint
-	nOther := 0
 	for i := 0; i < k; i++ {
 		for j := 0; j < k; j++ {
-			v := b.At(i, j)
-			if math.IsNaN(v) {
+			if math.IsNaN(b.At(i, j)) {
 				return ringPoint{}, fmt.Errorf("paper: block (%d, %d) has no synapse", i, j)
-			}
-			switch {
-			case i == j:
-				p.within += v / float64(k)
-			case i == (j+1)%k:
-				p.fwd += v / float64(k)
-			case j == (i+1)%k:
-				p.bwd += v / float64(k)
-			default:
-				p.other += v
-				nOther++
 			}
 		}
 	}
-	if nOther > 0 {
-		p.other /= float64(nOther)
+	cm, err := analysis.ChainFromBlocks(b, k, nil)
+	if err != nil {
+		return ringPoint{}, fmt.Errorf("paper: %w", err)
+	}
+	p := ringPoint{within: cm.Within, fwd: cm.Forward, bwd: cm.Backward, other: cm.Other}
+	if k == 3 { // no block is "other": the ring's constant level is 0
+		p.other = 0
 	}
 	d, fw, bw := p.within-p.other, p.fwd-p.other, p.bwd-p.other
 	p.predRe = math.Inf(-1)
