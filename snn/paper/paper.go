@@ -104,6 +104,11 @@ type Entry struct {
 	Runs []string
 	// Sweeps names the sweeps (SweepSpec.Name) whose tasks the check reads.
 	Sweeps []string
+	// Prefer names runs that the check reads instead of some of Runs once they have finished:
+	// versions made with a longer protocol (the 80-cluster network trained with the paper's
+	// own protocol). Run makes them after the others; the report lists them but does not wait
+	// for them: until they finish, the check reads Runs.
+	Prefer []string
 	// eval turns the runs found into an outcome.
 	eval func(*Context) Outcome
 }
@@ -198,6 +203,9 @@ func runsOf(es []Entry) []string {
 	}
 	for _, e := range es {
 		for _, n := range e.Runs {
+			add(n)
+		}
+		for _, n := range e.Prefer {
 			add(n)
 		}
 	}

@@ -45,7 +45,7 @@ func TestCatalogue(t *testing.T) {
 		if e.Title == "" || e.Reference == "" || e.Source == "" || e.Check == "" || e.eval == nil {
 			t.Errorf("%s: incomplete entry", e.ID)
 		}
-		for _, n := range e.Runs {
+		for _, n := range append(slices.Clone(e.Runs), e.Prefer...) {
 			if _, ok := runSpec(n); !ok {
 				t.Errorf("%s: unknown run %q", e.ID, n)
 			}
@@ -352,19 +352,34 @@ func TestRunCancelled(t *testing.T) {
 	}
 }
 
-// TestFig6Clock checks that Fig 6 is judged on gosnn's 80-cluster clock when its run is there
-// and on the nc160 ring otherwise (the quick scale), whatever the other clock's period.
+// TestFig6Clock checks which clock Fig 6 is judged on: gosnn's 80-cluster network trained with
+// the paper's protocol when its read-out has finished, else the one trained with the shortened
+// protocol, else the nc160 ring (the quick scale), whatever the other clocks' periods; the
+// others are listed beside it, and the paper-protocol runs never hold the verdict back.
 func TestFig6Clock(t *testing.T) {
+	const (
+		paperClock = "clock: gosnn's 80-cluster network, paper's protocol"
+		shortClock = "clock: gosnn's 80-cluster network, shortened protocol"
+		ringClock  = "clock: nc160 ring"
+	)
 	tests := []struct {
-		name         string
-		song80, ring float64 // clock periods (ms); 0: no run
-		scale        Scale
-		want         Verdict
+		name                string
+		paper, song80, ring float64 // clock periods (ms); 0: no run
+		scale               Scale
+		want                Verdict
+		clock               string
+		others              []string // prefixes of the other clocks' lines
+		paperStatus         string   // status of readout-song80-paper in the entry's runs
 	}{
-		{"80 clusters, cycle longer than the song", 700, 400, Full, NoReference},
-		{"80 clusters, cycle shorter than the song", 500, 700, Full, Disagrees},
-		{"ring only, longer", 0, 700, Quick, NoReference},
-		{"ring only, shorter", 0, 500, Quick, Disagrees},
+		{"paper protocol, cycle longer than the song", 900, 500, 400, Full, NoReference, paperClock,
+			[]string{"gosnn's 80-cluster network, shortened protocol: clock period = 500 ms", "nc160 ring: clock period = 400 ms"}, "finished"},
+		{"paper protocol, cycle shorter than the song", 550, 700, 700, Full, Disagrees, paperClock,
+			[]string{"gosnn's 80-cluster network, shortened protocol: clock period = 700 ms"}, "finished"},
+		{"80 clusters, cycle longer than the song", 0, 700, 400, Full, NoReference, shortClock,
+			[]string{"nc160 ring: clock period = 400 ms"}, "not finished"},
+		{"80 clusters, cycle shorter than the song", 0, 500, 700, Full, Disagrees, shortClock, nil, "not finished"},
+		{"ring only, longer", 0, 0, 700, Quick, NoReference, ringClock, nil, "not part of the quick scale"},
+		{"ring only, shorter", 0, 0, 500, Quick, Disagrees, ringClock, nil, "not part of the quick scale"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -379,6 +394,11 @@ func TestFig6Clock(t *testing.T) {
 				song("readout-song80", tt.song80, 6000, 0.5)
 				song("readout-song80-24s", tt.song80, 24000, 0.3)
 			}
+			if tt.paper > 0 {
+				fabricate(t, out, "train-song80-paper", tt.scale, &experiment.TrainResult{Protocol: "paper", Preset: "paper", Clusters: 80, ClusterSize: 80})
+				song("readout-song80-paper", tt.paper, 6000, 0.4)
+				song("readout-song80-paper-24s", tt.paper, 24000, 0.2)
+			}
 			rep, err := Build(out, []string{"Fig6"})
 			if err != nil {
 				t.Fatal(err)
@@ -387,15 +407,27 @@ func TestFig6Clock(t *testing.T) {
 			if e.Verdict != tt.want {
 				t.Errorf("verdict %q, want %q (measured %v, note %q)", e.Verdict, tt.want, e.Measured, e.Note)
 			}
-			wantClock := "clock: nc160 ring"
-			if tt.song80 > 0 {
-				wantClock = "clock: gosnn's 80-cluster network"
+			if len(e.Measured) == 0 || e.Measured[0] != tt.clock {
+				t.Errorf("measured %v, want first %q", e.Measured, tt.clock)
 			}
-			if len(e.Measured) == 0 || e.Measured[0] != wantClock {
-				t.Errorf("measured %v, want first %q", e.Measured, wantClock)
+			long := ""
+			switch tt.clock {
+			case paperClock:
+				long = "trained = 24 s: error = 0.2, correlation = 0.6"
+			case shortClock:
+				long = "trained = 24 s: error = 0.3, correlation = 0.6"
 			}
-			if long := "trained = 24 s: error = 0.3, correlation = 0.6"; tt.song80 > 0 && !slices.Contains(e.Measured, long) {
+			if long != "" && !slices.Contains(e.Measured, long) {
 				t.Errorf("measured %v, want the 24-s training's line %q", e.Measured, long)
+			}
+			for _, prefix := range tt.others {
+				if !slices.ContainsFunc(e.Measured, func(m string) bool { return strings.HasPrefix(m, prefix) }) {
+					t.Errorf("measured %v, want a line %q…", e.Measured, prefix)
+				}
+			}
+			i := slices.IndexFunc(e.Runs, func(r RunReport) bool { return r.Name == "readout-song80-paper" })
+			if i < 0 || !strings.HasPrefix(e.Runs[i].Status, tt.paperStatus) {
+				t.Errorf("runs %+v: want readout-song80-paper listed as %q", e.Runs, tt.paperStatus)
 			}
 		})
 	}

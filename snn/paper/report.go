@@ -136,18 +136,12 @@ func Build(out string, ids []string) (*Report, error) {
 		er := EntryReport{ID: e.ID, Title: e.Title, Reference: e.Reference, Source: e.Source, Check: e.Check, Pending: e.Pending, Measured: []string{}, Runs: []RunReport{}}
 		missing, partial := false, false // partial: only sweeps are missing, and each has tasks done
 		for _, n := range e.Runs {
-			rr := RunReport{Name: n, Status: "finished"}
-			if rec := runs[n]; rec != nil {
-				rr.Scale, rr.Command, rr.Rerun, rr.WallSeconds, rr.CPUSeconds = rec.Scale, rec.Command, rec.Rerun, rec.WallSeconds, rec.CPUSeconds
-			} else {
-				rr.Status = "missing"
-				r, _ := runSpec(n)
-				if _, part, _ := r.Options(scale, out); part {
-					missing = true
-				} else {
-					rr.Status = fmt.Sprintf("not part of the %s scale", scale)
-				}
-			}
+			rr, absent := runReportOf(n, runs[n], scale, out, "missing")
+			missing = missing || absent
+			er.Runs = append(er.Runs, rr)
+		}
+		for _, n := range e.Prefer { // listed, never waited for: until it finishes the check reads Runs
+			rr, _ := runReportOf(n, runs[n], scale, out, "not finished (preferred when it is: until then the check reads the runs above)")
 			er.Runs = append(er.Runs, rr)
 		}
 		for _, n := range e.Sweeps {
@@ -189,6 +183,29 @@ func Build(out string, ids []string) (*Report, error) {
 		rep.Entries = append(rep.Entries, er)
 	}
 	return rep, nil
+}
+
+// runReportOf returns the report of run n, whose record rec is nil when it has not finished,
+// with the status absent in that case, and whether it is absent; a run with no version at
+// the scale is not absent.
+func runReportOf(n string, rec *Record, scale Scale, out, absent string) (RunReport, bool) {
+	rr := RunReport{Name: n, Status: "finished"}
+	if rec != nil {
+		rr.Scale, rr.Command, rr.Rerun, rr.WallSeconds, rr.CPUSeconds = rec.Scale, rec.Command, rec.Rerun, rec.WallSeconds, rec.CPUSeconds
+		return rr, false
+	}
+	if r, _ := runSpec(n); partOf(r, scale, out) {
+		rr.Status = absent
+		return rr, true
+	}
+	rr.Status = fmt.Sprintf("not part of the %s scale", scale)
+	return rr, false
+}
+
+// partOf reports whether run r has a version at scale s.
+func partOf(r RunSpec, s Scale, out string) bool {
+	_, part, _ := r.Options(s, out)
+	return part
 }
 
 // fill puts the outcome of the entry's check into er, its figure into OUT/figures/ID.png.
