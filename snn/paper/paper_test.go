@@ -16,8 +16,10 @@ import (
 	"github.com/gosnn/gosnn/internal/atomicfile"
 	"github.com/gosnn/gosnn/internal/testskip"
 	"github.com/gosnn/gosnn/maesdata"
+	"github.com/gosnn/gosnn/snn"
 	"github.com/gosnn/gosnn/snn/analysis"
 	"github.com/gosnn/gosnn/snn/experiment"
+	"github.com/gosnn/gosnn/snn/protocol"
 	"github.com/gosnn/gosnn/snn/readout"
 	"github.com/gosnn/gosnn/sweep"
 )
@@ -430,6 +432,52 @@ func TestFig6Clock(t *testing.T) {
 				t.Errorf("runs %+v: want readout-song80-paper listed as %q", e.Runs, tt.paperStatus)
 			}
 		})
+	}
+}
+
+// TestTrainingProgress: a training under way (its state file saved after some phases) is
+// listed with how far it has come, whether the entry waits for it (Runs) or not (Prefer).
+func TestTrainingProgress(t *testing.T) {
+	out := t.TempDir()
+	// Two phases of a tiny network's protocol, saved in the directories of the 80-cluster
+	// trainings: the report reads only the state file.
+	for _, name := range []string{"train-song80", "train-song80-paper"} {
+		cfg := snn.ReducedConfig(3, 20)
+		cfg.Threads = 1
+		n, err := snn.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := protocol.Run(context.Background(), n, protocol.Protocol{protocol.Stimulate(nil, 100), protocol.Record(50)},
+			protocol.Options{Dir: runDir(out, name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A finished full-scale run makes the report a full-scale one.
+	fabricate(t, out, "readout-song", Full, &experiment.ReadoutResult{Pattern: "song", ClockPeriodMs: 700, Error: 0.5, Report: &readout.Report{TrainMs: 6000}})
+	rep, err := Build(out, []string{"Fig6"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := rep.Entries[0]
+	if e.Verdict != NotRun {
+		t.Errorf("verdict %q, want not run (train-song80 has not finished)", e.Verdict)
+	}
+	want := map[string]string{
+		"train-song80":       "missing; so far 2 phases, 0 s simulated",
+		"train-song80-paper": "not finished (preferred when it is: until then the check reads the runs above); so far 2 phases, 0 s simulated",
+		"readout-song80":     "missing",
+	}
+	for _, r := range e.Runs {
+		if w, ok := want[r.Name]; ok {
+			if !strings.HasPrefix(r.Status, w) || (strings.Contains(w, "so far") != strings.Contains(r.Status, "so far")) {
+				t.Errorf("run %s: status %q, want %q…", r.Name, r.Status, w)
+			}
+			delete(want, r.Name)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("runs %+v: %v not listed", e.Runs, want)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gosnn/gosnn/internal/atomicfile"
+	"github.com/gosnn/gosnn/snn/protocol"
 	"github.com/gosnn/gosnn/snn/snnplot"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
@@ -186,8 +187,8 @@ func Build(out string, ids []string) (*Report, error) {
 }
 
 // runReportOf returns the report of run n, whose record rec is nil when it has not finished,
-// with the status absent in that case, and whether it is absent; a run with no version at
-// the scale is not absent.
+// with the status absent in that case (and the progress of a training under way), and whether
+// it is absent; a run with no version at the scale is not absent.
 func runReportOf(n string, rec *Record, scale Scale, out, absent string) (RunReport, bool) {
 	rr := RunReport{Name: n, Status: "finished"}
 	if rec != nil {
@@ -196,6 +197,10 @@ func runReportOf(n string, rec *Record, scale Scale, out, absent string) (RunRep
 	}
 	if r, _ := runSpec(n); partOf(r, scale, out) {
 		rr.Status = absent
+		// A training under way says how far it has come (its state file).
+		if pr, err := protocol.ReadProgress(runDir(out, n)); err == nil && pr.PhasesDone > 0 {
+			rr.Status += fmt.Sprintf("; so far %d phases, %.0f s simulated, %.0f s CPU (gosnn paper run resumes it)", pr.PhasesDone, pr.EndMs/1000, pr.CPUSeconds)
+		}
 		return rr, true
 	}
 	rr.Status = fmt.Sprintf("not part of the %s scale", scale)

@@ -217,6 +217,12 @@ func TestRunProtocolResume(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "blocks-0002.npy")); err != nil {
 		t.Errorf("recording snapshot: %v", err)
 	}
+	if pr, err := ReadProgress(dir); err != nil || pr.PhasesDone != 2 || pr.EndMs != 200 || !(pr.WallSeconds > 0) || !(pr.CPUSeconds > 0) {
+		t.Errorf("ReadProgress after two phases: %+v, %v: want 2 phases to 200 ms with their cost", pr, err)
+	}
+	if pr, err := ReadProgress(t.TempDir()); err != nil || pr != (Progress{}) {
+		t.Errorf("ReadProgress of an empty directory: %+v, %v: want nothing", pr, err)
+	}
 	snap, err := snnio.LoadWeights(files[0])
 	if err != nil {
 		t.Fatal(err)
@@ -281,6 +287,9 @@ func TestRunProtocolResume(t *testing.T) {
 	if err != nil || rep.Resumed != 3 || again.Time() != 0 {
 		t.Errorf("finished protocol: err %v, resumed %d, time %v", err, rep.Resumed, again.Time())
 	}
+	if pr, err := ReadProgress(dir); err != nil || pr.PhasesDone != 3 || pr.EndMs != 350 {
+		t.Errorf("ReadProgress when finished: %+v, %v: want 3 phases to 350 ms", pr, err)
+	}
 	// Another protocol or network in the same Dir.
 	if _, err := Run(context.Background(), tinyPlasticNet(t, 2), p[:2], Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "another protocol") {
 		t.Errorf("other protocol: %v", err)
@@ -299,6 +308,9 @@ func TestRunProtocolResume(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "state.json"), []byte("{"), 0o644)
 	if _, err := Run(context.Background(), tinyPlasticNet(t, 2), p, Options{Dir: dir}); err == nil || !strings.HasPrefix(err.Error(), "protocol: ") {
 		t.Errorf("damaged state: %v", err)
+	}
+	if _, err := ReadProgress(dir); err == nil || !strings.HasPrefix(err.Error(), "protocol: ") {
+		t.Errorf("ReadProgress of a damaged state: %v, want an error", err)
 	}
 }
 

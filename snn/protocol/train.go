@@ -380,6 +380,31 @@ func runPhase(ctx context.Context, n *snn.Network, i int, ph Phase, drive snn.Tr
 
 const stateFile = "state.json"
 
+// Progress is how far a Run into a directory has come, as its state file records it.
+type Progress struct {
+	PhasesDone int     // phases finished and saved
+	EndMs      float64 // protocol time at the end of the last of them
+	// WallSeconds and CPUSeconds are summed over those phases (CPU time is 0 for phases
+	// saved before it was recorded).
+	WallSeconds, CPUSeconds float64
+}
+
+// ReadProgress returns the progress saved in dir by Run (Options.Dir): the zero Progress when
+// dir holds no state file, an error when it holds an unreadable or inconsistent one.
+func ReadProgress(dir string) (Progress, error) {
+	st, err := readProtocolState(dir)
+	if err != nil || st == nil {
+		return Progress{}, err
+	}
+	p := Progress{PhasesDone: st.PhasesDone}
+	for _, r := range st.Phases {
+		p.EndMs = r.EndMs
+		p.WallSeconds += r.WallSeconds
+		p.CPUSeconds += r.CPUSeconds
+	}
+	return p, nil
+}
+
 func readProtocolState(dir string) (*protocolState, error) {
 	b, err := os.ReadFile(filepath.Join(dir, stateFile))
 	if errors.Is(err, fs.ErrNotExist) {
