@@ -15,6 +15,7 @@ func init() {
 		"PhaseRecord":      reflect.ValueOf(protocol.PhaseRecord),
 		"PhaseSpontaneous": reflect.ValueOf(protocol.PhaseSpontaneous),
 		"PhaseStimulate":   reflect.ValueOf(protocol.PhaseStimulate),
+		"ReadProgress":     reflect.ValueOf(protocol.ReadProgress),
 		"Record":           reflect.ValueOf(protocol.Record),
 		"Run":              reflect.ValueOf(protocol.Run),
 		"SequenceSchedule": reflect.ValueOf(protocol.SequenceSchedule),
@@ -28,6 +29,7 @@ func init() {
 		"Phase":            reflect.ValueOf((*protocol.Phase)(nil)),
 		"PhaseKind":        reflect.ValueOf((*protocol.PhaseKind)(nil)),
 		"PhaseReport":      reflect.ValueOf((*protocol.PhaseReport)(nil)),
+		"Progress":         reflect.ValueOf((*protocol.Progress)(nil)),
 		"Protocol":         reflect.ValueOf((*protocol.Protocol)(nil)),
 		"Report":           reflect.ValueOf((*protocol.Report)(nil)),
 	}
