@@ -370,6 +370,9 @@ func taskID(kind, notebook, base string, pt []Value) string {
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
+// PointString returns the task's point as "name=value name=value …".
+func (t Task) PointString() string { return pointString(t.Point) }
+
 // pointString formats a point as name=value, ...
 func pointString(pt []Value) string {
 	s := make([]string, len(pt))

@@ -435,6 +435,22 @@ func TestFig6Clock(t *testing.T) {
 	}
 }
 
+// tinyTraining saves two phases of a training of a tiny network (3 clusters of 20) in dir, as a
+// training under way leaves them.
+func tinyTraining(t *testing.T, dir string) {
+	t.Helper()
+	cfg := snn.ReducedConfig(3, 20)
+	cfg.Threads = 1
+	n, err := snn.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := protocol.Run(context.Background(), n, protocol.Protocol{protocol.Stimulate(nil, 100), protocol.Record(50)},
+		protocol.Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestTrainingProgress: a training under way (its state file saved after some phases) is
 // listed with how far it has come, whether the entry waits for it (Runs) or not (Prefer).
 func TestTrainingProgress(t *testing.T) {
@@ -442,16 +458,7 @@ func TestTrainingProgress(t *testing.T) {
 	// Two phases of a tiny network's protocol, saved in the directories of the 80-cluster
 	// trainings: the report reads only the state file.
 	for _, name := range []string{"train-song80", "train-song80-paper"} {
-		cfg := snn.ReducedConfig(3, 20)
-		cfg.Threads = 1
-		n, err := snn.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := protocol.Run(context.Background(), n, protocol.Protocol{protocol.Stimulate(nil, 100), protocol.Record(50)},
-			protocol.Options{Dir: runDir(out, name)}); err != nil {
-			t.Fatal(err)
-		}
+		tinyTraining(t, runDir(out, name))
 	}
 	// A finished full-scale run makes the report a full-scale one.
 	fabricate(t, out, "readout-song", Full, &experiment.ReadoutResult{Pattern: "song", ClockPeriodMs: 700, Error: 0.5, Report: &readout.Report{TrainMs: 6000}})
@@ -549,12 +556,15 @@ func TestSweepPartial(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(s.TaskDir(s.Tasks[0]), "result.json"), res, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The second task is under way: two phases of a training saved in its directory.
+	tinyTraining(t, s.TaskDir(s.Tasks[1]))
 	rep, err := Build(out, []string{"Fig3", "A17"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := rep.Entries[0]
-	if e.Verdict != NotRun || len(e.Runs) != 1 || e.Runs[0].Status != "missing (1 of 4 tasks done)" || e.Runs[0].Scale != Full ||
+	wantStatus := "missing (1 of 4 tasks done); task Size=" + string(s.Tasks[1].Point[0].Value) + " so far 2 phases, 0 s simulated, "
+	if e.Verdict != NotRun || len(e.Runs) != 1 || !strings.HasPrefix(e.Runs[0].Status, wantStatus) || e.Runs[0].Scale != Full ||
 		e.Runs[0].CPUSeconds != 90 || !strings.Contains(e.Missing, "--scale full") || !strings.Contains(e.Missing, "--only Fig3") || !strings.Contains(e.Runs[0].Rerun, "-executor slurm") {
 		t.Errorf("entry %+v", e)
 	}

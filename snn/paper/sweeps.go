@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/gosnn/gosnn/snn/experiment"
+	"github.com/gosnn/gosnn/snn/protocol"
 	"github.com/gosnn/gosnn/sweep"
 )
 
@@ -231,6 +232,15 @@ func sweepReport(out, name string, scale Scale) (RunReport, bool, error) {
 	}
 	if len(done) < len(s.Tasks) {
 		rr.Status = fmt.Sprintf("missing (%d of %d tasks done)", len(done), len(s.Tasks))
+		// The tasks under way say how far they have come (their trainings' state files).
+		for _, t := range s.Tasks {
+			if _, err := s.Result(t); err == nil {
+				continue
+			}
+			if pr, err := protocol.ReadProgress(s.TaskDir(t)); err == nil && pr.PhasesDone > 0 {
+				rr.Status += fmt.Sprintf("; task %s so far %d phases, %.0f s simulated, %.0f s CPU", t.PointString(), pr.PhasesDone, pr.EndMs/1000, pr.CPUSeconds)
+			}
+		}
 		rr.partial = len(done) > 0
 		return rr, false, nil
 	}
