@@ -100,6 +100,15 @@ type projection struct {
 	plastic   bool      // an active vSTDP or iSTDP rule is attached (set for each chunk)
 	inactive  bool      // SetRuleActive(false)
 	frozen    []float64 // SetOpenLoop: the weights spikes are delivered with (nil: w)
+	// The delivery copy (delivery.go): the weights spikes are delivered with, in the order of
+	// outSyn, valid while wdOK and wdVer == ver; ver counts the writes of w and frozen made
+	// outside the rules (SetWeights, SetWeightRows, ReadState, SetOpenLoop), seenVer is ver at
+	// the start of the last chunk, since the presynaptic spike count when the weights last
+	// changed, and useWd says that the current chunk delivers from wd.
+	wd                  []float64
+	wdOK, useWd         bool
+	ver, wdVer, seenVer uint64
+	since               int64
 }
 
 // Network is a simulated spiking network: the recurrent E/I network of docs/MODEL.md plus any

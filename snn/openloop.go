@@ -17,6 +17,7 @@ func (n *Network) SetOpenLoop(id ProjID, on bool) error {
 	if on {
 		pr.frozen = append(make([]float64, 0, len(pr.w)), pr.w...)
 	}
+	pr.ver++ // the delivery copy is stale
 	return nil
 }
 

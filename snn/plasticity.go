@@ -299,15 +299,20 @@ func (n *Network) SetWeights(id ProjID, w mat.Matrix) error {
 	if r, c := w.Dims(); r != nPost || c != nPre {
 		return fmt.Errorf("snn: SetWeights: matrix is %d×%d, want post × pre = %d×%d", r, c, nPost, nPre)
 	}
+	// Checked first: on an error the weights stay as they were.
 	for j := 0; j < nPost; j++ {
 		for k := pr.rowPtr[j]; k < pr.rowPtr[j+1]; k++ {
-			x := w.At(j, int(pr.col[k]))
-			if bad(x) {
+			if x := w.At(j, int(pr.col[k])); bad(x) {
 				return fmt.Errorf("snn: SetWeights: weight[%d][%d] = %v: must be finite", j, pr.col[k], x)
 			}
-			pr.w[k] = x
 		}
 	}
+	for j := 0; j < nPost; j++ {
+		for k := pr.rowPtr[j]; k < pr.rowPtr[j+1]; k++ {
+			pr.w[k] = w.At(j, int(pr.col[k]))
+		}
+	}
+	pr.ver++ // the delivery copy is stale
 	return nil
 }
 

@@ -247,7 +247,7 @@ func (st Step) Spikes(id PopID, dst []int32) []int32 {
 // step), on one goroutine while the workers wait. Unlike Every it does not end the chunk of
 // steps between two returns to the caller, so it costs little even though it runs every step.
 // f sees the step's spikes (Step.Spikes) and may change drives (SetRate, SetRates,
-// SetDriveWeight) and weights (SetWeights, SetWeight) for the following steps; SetPlastic
+// SetDriveWeight) and weights (SetWeights, SetWeightRows) for the following steps; SetPlastic
 // takes effect at the next chunk. It must not add populations, projections, rules or
 // monitors, change the threads, nor run the network. A closed-loop protocol (the read-out's
 // supervisor, docs/MODEL.md 7.3) is written with it.
@@ -519,6 +519,7 @@ func (n *Network) runChunk(c int) {
 		active = active || r.pr.plastic
 	}
 	n.plasticNow = n.plastic && active
+	n.prepareDelivery()
 	ctl := len(n.controls) > 0
 	prof := n.prof
 	var t0 int64

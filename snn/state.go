@@ -371,6 +371,7 @@ func (st *savedState) apply(n *Network) {
 	}
 	for k, pr := range n.projs {
 		copy(pr.w, st.weights[k])
+		pr.ver++ // the delivery copy is stale
 		pr.inactive = st.inactive[k]
 	}
 	for k, r := range n.vrules {

@@ -241,17 +241,21 @@ func (n *Network) deliver(wk *worker, c int) {
 					q0, q1 := pr.split[b], pr.split[b+1]
 					op, os := pr.outPost[q0:q1], pr.outSyn[q0:q1]
 					os = os[:len(op)]
-					w := pr.w
-					if pr.frozen != nil { // SetOpenLoop
-						w = pr.frozen
+					in := post.inE
+					if pr.ch != Exc || bug {
+						in = post.inI
 					}
-					if pr.ch == Exc && !bug {
-						in := post.inE
+					if pr.useWd && pr.wdVer == pr.ver { // the delivery copy (delivery.go), in sequence
+						wd := pr.wd[q0:q1]
+						wd = wd[:len(op)]
 						for q, j := range op {
-							in[j] += w[os[q]]
+							in[j] += wd[q]
 						}
 					} else {
-						in := post.inI
+						w := pr.w
+						if pr.frozen != nil { // SetOpenLoop
+							w = pr.frozen
+						}
 						for q, j := range op {
 							in[j] += w[os[q]]
 						}

@@ -59,6 +59,7 @@ func (n *Network) SetWeightRows(read func(i int, row []float64) error) error {
 	}
 	for id, ws := range w {
 		copy(n.projs[id].w, ws)
+		n.projs[id].ver++ // the delivery copy is stale
 	}
 	return nil
 }

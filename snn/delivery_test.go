@@ -1,0 +1,220 @@
+package snn
+
+import (
+	"bytes"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestDeliveryCopy: with the delivery copy a network gives the state, bit for bit, of the same
+// network delivering from the weights themselves, whatever writes its weights between runs and
+// during them; each script is one of the ways the weights change, so a write the copy missed
+// delivers stale weights and fails its case.
+func TestDeliveryCopy(t *testing.T) {
+	scale := func(n *Network, id ProjID, f float64) {
+		t.Helper()
+		w, err := n.Weights(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Scale(f, w)
+		if err := n.SetWeights(id, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(n *Network, ms float64) {
+		t.Helper()
+		if err := n.Run(ms); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name   string
+		script func(n *Network)
+	}{
+		{"frozen", func(n *Network) { run(n, 150) }},
+		{"SetWeights between runs", func(n *Network) {
+			run(n, 50)
+			scale(n, ProjEtoE, 1.6)
+			run(n, 50)
+			scale(n, ProjItoE, 0.5)
+			run(n, 50)
+		}},
+		{"SetWeightRows between runs", func(n *Network) {
+			run(n, 50)
+			N := n.Size(PopE) + n.Size(PopI)
+			m := n.WeightMatrix()
+			m.Scale(1.5, m)
+			if err := n.SetWeightRows(func(i int, row []float64) error { mat.Row(row, i, m); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			_ = N
+			run(n, 60)
+		}},
+		{"SetWeights in OnStep", func(n *Network) {
+			w, _ := n.Weights(ProjEtoE)
+			strong := mat.DenseCopyOf(w)
+			strong.Scale(1.7, strong)
+			if err := n.OnStep(func(s Step) {
+				if s.S == 437 || s.S == 900 { // mid-chunk, then again the next chunk
+					if err := n.SetWeights(ProjEtoE, strong); err != nil {
+						t.Error(err)
+					}
+					strong.Scale(0.9, strong)
+				}
+			}); err != nil {
+				t.Fatal(err)
+			}
+			run(n, 150)
+		}},
+		{"ReadState", func(n *Network) {
+			var before bytes.Buffer
+			if err := n.WriteState(&before); err != nil {
+				t.Fatal(err)
+			}
+			run(n, 40)
+			scale(n, ProjEtoE, 2)
+			run(n, 40)
+			if err := n.ReadState(&before); err != nil {
+				t.Fatal(err)
+			}
+			run(n, 60)
+		}},
+		{"open loop", func(n *Network) {
+			attachRules(t, n)
+			run(n, 40)
+			if err := n.SetOpenLoop(ProjEtoE, true); err != nil {
+				t.Fatal(err)
+			}
+			run(n, 60)
+			if err := n.SetOpenLoop(ProjEtoE, false); err != nil {
+				t.Fatal(err)
+			}
+			run(n, 40)
+		}},
+		{"plastic and frozen phases", func(n *Network) {
+			attachRules(t, n)
+			for k := 0; k < 3; k++ {
+				n.SetPlastic(true)
+				run(n, 40)
+				n.SetPlastic(false)
+				run(n, 30)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var states [2][]byte
+			var spikes [2]int64
+			defer func(pays float64) { deliveryPays = pays }(deliveryPays)
+			deliveryPays = 0 // copy at once, so that the copy is what the scripts exercise
+			for k, copyOn := range []bool{false, true} {
+				old := useDeliveryCopy
+				useDeliveryCopy = copyOn
+				n := smallNet(t, 2, 7)
+				if err := n.SetRates(PopE, 0, 400, 6); err != nil {
+					t.Fatal(err)
+				}
+				tt.script(n)
+				useDeliveryCopy = old
+				var b bytes.Buffer
+				if err := n.WriteState(&b); err != nil {
+					t.Fatal(err)
+				}
+				states[k], spikes[k] = b.Bytes(), n.SpikeCount(PopE)+n.SpikeCount(PopI)
+			}
+			if spikes[0] < 100 {
+				t.Fatalf("%d spikes: too few to compare", spikes[0])
+			}
+			if !bytes.Equal(states[0], states[1]) {
+				t.Errorf("with the delivery copy: %d spikes and another state; without: %d spikes", spikes[1], spikes[0])
+			}
+		})
+	}
+}
+
+// attachRules attaches vSTDP and iSTDP to E→E and I→E and normalisation to E→E.
+func attachRules(t *testing.T, n *Network) {
+	t.Helper()
+	if err := n.SetVoltageSTDP(ProjEtoE, DefaultEEPlasticity()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetInhibitorySTDP(ProjItoE, DefaultIEPlasticity()); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.SetNormalization(ProjEtoE, DefaultNormalization()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDeliveryCopyPolicy: which projections deliver from the copy. One whose presynaptic
+// neurons have fired half a spike each since its weights changed does; a plastic or normalised
+// one does not while its rules act; one written at every step by an OnStep function is never
+// copied (the copy would be rebuilt at every chunk for nothing).
+func TestDeliveryCopyPolicy(t *testing.T) {
+	n := smallNet(t, 1, 3)
+	// A copy pays once the spikes since the weights changed would have read half the
+	// synapses: half a spike per presynaptic neuron. Runs of 10 ms are one chunk each, decided
+	// at its start.
+	for k := 0; ; k++ {
+		before := n.SpikeCount(PopE)
+		if err := n.Run(10); err != nil {
+			t.Fatal(err)
+		}
+		pays := 2*before >= int64(n.Size(PopE)) // half a spike per neuron
+		if got := n.projs[ProjEtoE].useWd; got != pays {
+			t.Fatalf("after %d E spikes of %d neurons: E→E copied %v, want %v", before, n.Size(PopE), got, pays)
+		}
+		if pays {
+			break
+		}
+		if k == 200 {
+			t.Fatalf("%d E spikes after 2 s: the network hardly fires", n.SpikeCount(PopE))
+		}
+	}
+	defer func(pays float64) { deliveryPays = pays }(deliveryPays)
+	deliveryPays = 0
+	attachRules(t, n)
+	n.SetPlastic(true)
+	if err := n.Run(20); err != nil {
+		t.Fatal(err)
+	}
+	uses := func(id ProjID) bool { return n.projs[id].useWd }
+	if uses(ProjEtoE) || uses(ProjItoE) || !uses(ProjEtoI) || !uses(ProjItoI) {
+		t.Errorf("plastic: copy used by E→E %v, I→E %v, E→I %v, I→I %v; want only the last two",
+			uses(ProjEtoE), uses(ProjItoE), uses(ProjEtoI), uses(ProjItoI))
+	}
+	n.SetPlastic(false)
+	if err := n.Run(20); err != nil {
+		t.Fatal(err)
+	}
+	if uses(ProjEtoE) || !uses(ProjItoE) {
+		t.Errorf("frozen: copy used by E→E %v (normalised), I→E %v; want I→E only", uses(ProjEtoE), uses(ProjItoE))
+	}
+	builds := func() (b int) {
+		for _, pr := range n.projs {
+			if pr.wdOK {
+				b++
+			}
+		}
+		return b
+	}
+	w, _ := n.Weights(ProjItoE)
+	if err := n.OnStep(func(Step) {
+		if err := n.SetWeights(ProjItoE, w); err != nil {
+			t.Error(err)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Run(50); err != nil {
+		t.Fatal(err)
+	}
+	if uses(ProjItoE) || n.projs[ProjItoE].wdVer == n.projs[ProjItoE].ver {
+		t.Errorf("I→E written at every step: copy used %v, up to date %v; want neither", uses(ProjItoE), n.projs[ProjItoE].wdVer == n.projs[ProjItoE].ver)
+	}
+	if b := builds(); b < 2 {
+		t.Errorf("%d valid copies, want E→I and I→I still copied", b)
+	}
+}
