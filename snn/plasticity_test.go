@@ -2,6 +2,7 @@ package snn
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -273,6 +274,20 @@ func TestPlasticityErrors(t *testing.T) {
 	}
 	if err := n.SetWeights(ProjEtoE, mat.NewDense(3, 3, nil)); err == nil {
 		t.Error("wrong shape accepted")
+	}
+	// A bad weight in the last row is an error that leaves every weight as it was.
+	before, _ := n.Weights(ProjEtoE)
+	bad := mat.DenseCopyOf(before)
+	bad.Scale(2, bad)
+	rows, cols := bad.Dims()
+	for i := 0; i < cols; i++ {
+		bad.Set(rows-1, i, math.Inf(1))
+	}
+	if err := n.SetWeights(ProjEtoE, bad); err == nil || !strings.Contains(err.Error(), "must be finite") {
+		t.Errorf("an infinite weight: error %v, want must be finite", err)
+	}
+	if after, _ := n.Weights(ProjEtoE); !mat.Equal(after, before) {
+		t.Error("SetWeights with a bad weight changed the weights")
 	}
 }
 
