@@ -518,10 +518,7 @@ func (n *Network) updatePreTraces(wk *worker, pi int, spikes []int32) {
 		if r.pr.pre != pi {
 			continue
 		}
-		xb := r.xb[wk.lo[pi]:wk.hi[pi]]
-		for i := range xb {
-			xb[i] = decayTrace(xb[i], r.dX)
-		}
+		decayTraces(r.xb[wk.lo[pi]:wk.hi[pi]], r.dX)
 		for _, i := range spikes {
 			if int(i) != n.bug || pi != int(PopE) { // section 9 item 7: no trace
 				r.xb[i]++

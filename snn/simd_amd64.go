@@ -61,3 +61,9 @@ func shiftClipKernel(row *float64, n int, a, lo, hi float64)
 //
 //go:noescape
 func scaleClipKernel(row *float64, n int, a, lo, hi float64)
+
+// decayKernel sets x[i] to decayTrace(x[i], d) for i < n, n a multiple of 4, with minNormal
+// its flush bound (trace_amd64.s).
+//
+//go:noescape
+func decayKernel(x *float64, n int, d, minNormal float64)

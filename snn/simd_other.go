@@ -18,3 +18,5 @@ func arrivalsKernel(a *arrVec, list *int32, pos, n, out int) (npos, nout, mask i
 func shiftClipKernel(row *float64, n int, a, lo, hi float64) { panic("snn: no vector kernel") }
 
 func scaleClipKernel(row *float64, n int, a, lo, hi float64) { panic("snn: no vector kernel") }
+
+func decayKernel(x *float64, n int, d, minNormal float64) { panic("snn: no vector kernel") }
