@@ -82,7 +82,7 @@ func TestDeliveryCopy(t *testing.T) {
 			run(n, 60)
 		}},
 		{"open loop", func(n *Network) {
-			attachRules(t, n)
+			attachPaperRules(t, n)
 			run(n, 40)
 			if err := n.SetOpenLoop(ProjEtoE, true); err != nil {
 				t.Fatal(err)
@@ -94,7 +94,7 @@ func TestDeliveryCopy(t *testing.T) {
 			run(n, 40)
 		}},
 		{"plastic and frozen phases", func(n *Network) {
-			attachRules(t, n)
+			attachPaperRules(t, n)
 			for k := 0; k < 3; k++ {
 				n.SetPlastic(true)
 				run(n, 40)
@@ -131,90 +131,5 @@ func TestDeliveryCopy(t *testing.T) {
 				t.Errorf("with the delivery copy: %d spikes and another state; without: %d spikes", spikes[1], spikes[0])
 			}
 		})
-	}
-}
-
-// attachRules attaches vSTDP and iSTDP to E→E and I→E and normalisation to E→E.
-func attachRules(t *testing.T, n *Network) {
-	t.Helper()
-	if err := n.SetVoltageSTDP(ProjEtoE, DefaultEEPlasticity()); err != nil {
-		t.Fatal(err)
-	}
-	if err := n.SetInhibitorySTDP(ProjItoE, DefaultIEPlasticity()); err != nil {
-		t.Fatal(err)
-	}
-	if err := n.SetNormalization(ProjEtoE, DefaultNormalization()); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestDeliveryCopyPolicy: which projections deliver from the copy. One whose presynaptic
-// neurons have fired half a spike each since its weights changed does; a plastic or normalised
-// one does not while its rules act; one written at every step by an OnStep function is never
-// copied (the copy would be rebuilt at every chunk for nothing).
-func TestDeliveryCopyPolicy(t *testing.T) {
-	n := smallNet(t, 1, 3)
-	// A copy pays once the spikes since the weights changed would have read half the
-	// synapses: half a spike per presynaptic neuron. Runs of 10 ms are one chunk each, decided
-	// at its start.
-	for k := 0; ; k++ {
-		before := n.SpikeCount(PopE)
-		if err := n.Run(10); err != nil {
-			t.Fatal(err)
-		}
-		pays := 2*before >= int64(n.Size(PopE)) // half a spike per neuron
-		if got := n.projs[ProjEtoE].useWd; got != pays {
-			t.Fatalf("after %d E spikes of %d neurons: E→E copied %v, want %v", before, n.Size(PopE), got, pays)
-		}
-		if pays {
-			break
-		}
-		if k == 200 {
-			t.Fatalf("%d E spikes after 2 s: the network hardly fires", n.SpikeCount(PopE))
-		}
-	}
-	defer func(pays float64) { deliveryPays = pays }(deliveryPays)
-	deliveryPays = 0
-	attachRules(t, n)
-	n.SetPlastic(true)
-	if err := n.Run(20); err != nil {
-		t.Fatal(err)
-	}
-	uses := func(id ProjID) bool { return n.projs[id].useWd }
-	if uses(ProjEtoE) || uses(ProjItoE) || !uses(ProjEtoI) || !uses(ProjItoI) {
-		t.Errorf("plastic: copy used by E→E %v, I→E %v, E→I %v, I→I %v; want only the last two",
-			uses(ProjEtoE), uses(ProjItoE), uses(ProjEtoI), uses(ProjItoI))
-	}
-	n.SetPlastic(false)
-	if err := n.Run(20); err != nil {
-		t.Fatal(err)
-	}
-	if uses(ProjEtoE) || !uses(ProjItoE) {
-		t.Errorf("frozen: copy used by E→E %v (normalised), I→E %v; want I→E only", uses(ProjEtoE), uses(ProjItoE))
-	}
-	builds := func() (b int) {
-		for _, pr := range n.projs {
-			if pr.wdOK {
-				b++
-			}
-		}
-		return b
-	}
-	w, _ := n.Weights(ProjItoE)
-	if err := n.OnStep(func(Step) {
-		if err := n.SetWeights(ProjItoE, w); err != nil {
-			t.Error(err)
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := n.Run(50); err != nil {
-		t.Fatal(err)
-	}
-	if uses(ProjItoE) || n.projs[ProjItoE].wdVer == n.projs[ProjItoE].ver {
-		t.Errorf("I→E written at every step: copy used %v, up to date %v; want neither", uses(ProjItoE), n.projs[ProjItoE].wdVer == n.projs[ProjItoE].ver)
-	}
-	if b := builds(); b < 2 {
-		t.Errorf("%d valid copies, want E→I and I→I still copied", b)
 	}
 }

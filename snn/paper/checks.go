@@ -547,9 +547,7 @@ func timingOutcome(c *Context, figure bool) Outcome {
 		{"replay-song80", "80-cluster replay, shortened protocol", "gosnn's fit is on its own 80-cluster network trained with the shortened protocol (train-song80; train-song80-paper, the paper's protocol, replaces it when it has finished)"},
 		{"replay-nc160", "nc160 replay", "gosnn's fit is on the 15-cluster nc160 replay (replay-song80, gosnn's 80-cluster network, is a full-scale run); over one 345-ms cycle a jitter that does not grow flattens the √t law (docs/MODEL.md, after the activation detector)"},
 	}
-	for len(sources) > 1 && c.record(sources[0].name) == nil {
-		sources = sources[1:]
-	}
+	sources = sources[c.firstFinished(len(sources), func(i int) string { return sources[i].name }):]
 	name := sources[0].name
 	ours, trials, err := timing(c, name)
 	if err != nil {
@@ -631,6 +629,16 @@ func timingOutcome(c *Context, figure bool) Outcome {
 func evalFig5(c *Context) Outcome { return timingOutcome(c, true) }
 func evalA10(c *Context) Outcome  { return timingOutcome(c, false) }
 
+// firstFinished returns the index of the first of n runs in order of preference, named by
+// name, that has finished, or n−1 (the last resort) when none of the others has.
+func (c *Context) firstFinished(n int, name func(i int) string) int {
+	i := 0
+	for i < n-1 && c.record(name(i)) == nil {
+		i++
+	}
+	return i
+}
+
 // evalFig6 judges the song learnt on gosnn's 80-cluster clock (readout-song80-paper, else
 // readout-song80) when it is there, else on the nc160 clock extended to a ring (readout-song,
 // the quick scale), beside the other clocks found.
@@ -643,9 +651,7 @@ func evalFig6(c *Context) Outcome {
 		{"readout-song80", "readout-song80-24s", "gosnn's 80-cluster network, shortened protocol"},
 		{"readout-song", "", "nc160 ring"},
 	}
-	for len(clocks) > 1 && c.record(clocks[0].name) == nil {
-		clocks = clocks[1:]
-	}
+	clocks = clocks[c.firstFinished(len(clocks), func(i int) string { return clocks[i].name }):]
 	name, clock := clocks[0].name, clocks[0].clock
 	r, err := readoutOf(c, name)
 	if err != nil {
