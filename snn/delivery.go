@@ -14,7 +14,8 @@ package snn
 // which the rules changed them) and it pays: once the spikes delivered from the weights since
 // they last changed would have read half as many weights as the copy holds (deliveryPays), so
 // a network that fires little does not pay for a copy (about 100 ms and 8 bytes per synapse
-// for the 12.8 M synapses of the 80-cluster network) it would hardly use. A projection
+// for the 12.8 M synapses of the 80-cluster network) it would hardly use; and only when the
+// copy takes at most half the memory still available. A projection
 // written during the previous chunk (by an OnStep function, say) waits for a chunk without
 // writes, so weights rewritten at every step are never copied; a write during a chunk makes
 // that chunk fall back on the weights themselves at once (deliver compares wdVer with ver).
@@ -45,8 +46,11 @@ func (n *Network) prepareDelivery() {
 		case float64(spikes-pr.since) >= deliveryPays*float64(n.pops[pr.pre].n):
 			// The spikes since the weights changed × the mean out-degree ≥ deliveryPays ×
 			// the synapses.
-			pr.buildDelivery()
-			pr.useWd = true
+			if pr.buildDelivery() {
+				pr.useWd = true
+			} else {
+				pr.since = spikes // no room: try again after as many spikes
+			}
 		}
 		pr.seenVer = pr.ver
 	}
@@ -62,13 +66,20 @@ func (n *Network) normalised(pr *projection) bool {
 	return false
 }
 
-// buildDelivery copies the weights spikes are delivered with into wd, in delivery order.
-func (pr *projection) buildDelivery() {
+// buildDelivery copies the weights spikes are delivered with into wd, in delivery order. It
+// reports false, copying nothing, when the copy is not allocated yet and would take more than
+// half the memory the machine has available (availableMemory; the copy is an optimisation,
+// never worth an out-of-memory failure).
+func (pr *projection) buildDelivery() bool {
 	w := pr.w
 	if pr.frozen != nil {
 		w = pr.frozen
 	}
 	if len(pr.wd) != len(pr.outSyn) {
+		need := uint64(len(pr.outSyn)) * 8
+		if avail := deliveryRoom(); avail != 0 && 2*need > avail {
+			return false
+		}
 		pr.wd = make([]float64, len(pr.outSyn))
 	}
 	wd := pr.wd[:len(pr.outSyn)]
@@ -76,4 +87,9 @@ func (pr *projection) buildDelivery() {
 		wd[q] = w[k]
 	}
 	pr.wdOK, pr.wdVer = true, pr.ver
+	return true
 }
+
+// deliveryRoom returns the memory available for a delivery copy (availableMemory); tests
+// replace it.
+var deliveryRoom = availableMemory

@@ -133,3 +133,27 @@ func TestDeliveryCopy(t *testing.T) {
 		})
 	}
 }
+
+// TestDeliveryCopyMemory: without room for a copy, delivery reads the weights themselves, with
+// the same results, and tries again later.
+func TestDeliveryCopyMemory(t *testing.T) {
+	defer func(room func() uint64, pays float64) { deliveryRoom, deliveryPays = room, pays }(deliveryRoom, deliveryPays)
+	deliveryPays = 0
+	deliveryRoom = func() uint64 { return 1 << 10 } // 1 KiB
+	n := smallNet(t, 1, 3)
+	if err := n.Run(30); err != nil {
+		t.Fatal(err)
+	}
+	for id, pr := range n.projs {
+		if pr.useWd || pr.wd != nil {
+			t.Errorf("projection %d: a copy (%d weights) without the memory for it", id, len(pr.wd))
+		}
+	}
+	deliveryRoom = func() uint64 { return 0 } // unknown: copy
+	if err := n.Run(30); err != nil {
+		t.Fatal(err)
+	}
+	if !n.projs[ProjEtoE].useWd {
+		t.Error("E→E not copied once the memory is there")
+	}
+}

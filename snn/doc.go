@@ -159,7 +159,10 @@
 //
 // A projection stores its weights contiguously by postsynaptic neuron (CSR post → pre), as
 // LTP and normalisation need, plus a pre → post index into that weight array for delivery:
-// about 20 bytes per synapse. LTP and normalisation stream those rows; they clip weights with
+// about 20 bytes per synapse. A projection whose weights cannot change during a run (no
+// active rule) delivers from a copy of its weights in that order once its presynaptic
+// neurons have fired half a spike each (8 more bytes per copied synapse, made only with the
+// memory for it; delivery.go), with the same results. LTP and normalisation stream those rows; they clip weights with
 // conditional moves that give the same bits as Go's min and max (see plasticity.go), at about
 // half the instructions. New and NewFromWeights estimate the memory a network needs
 // (synapses and neuron state) and return an error when it exceeds what the machine has
