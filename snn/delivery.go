@@ -15,10 +15,10 @@ package snn
 // they last changed would have read half as many weights as the copy holds (deliveryPays), so
 // a network that fires little does not pay for a copy (about 100 ms and 8 bytes per synapse
 // for the 12.8 M synapses of the 80-cluster network) it would hardly use; and only when the
-// copy takes at most half the memory still available. A projection
-// written during the previous chunk (by an OnStep function, say) waits for a chunk without
-// writes, so weights rewritten at every step are never copied; a write during a chunk makes
-// that chunk fall back on the weights themselves at once (deliver compares wdVer with ver).
+// copy takes at most half the memory still available. A projection written during the
+// previous chunk (by an OnStep function, say) waits for a chunk without writes, so weights
+// rewritten at every step are never copied; a write during a chunk makes that chunk fall back
+// on the weights themselves at once (deliver compares wdVer with ver).
 
 // useDeliveryCopy switches the delivery copy on; tests switch it off to compare.
 var useDeliveryCopy = true

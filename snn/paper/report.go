@@ -199,12 +199,17 @@ func runReportOf(n string, rec *Record, scale Scale, out, absent string) (RunRep
 		rr.Status = absent
 		// A training under way says how far it has come (its state file).
 		if pr, err := protocol.ReadProgress(runDir(out, n)); err == nil && pr.PhasesDone > 0 {
-			rr.Status += fmt.Sprintf("; so far %d phases, %.0f s simulated, %.0f s CPU (gosnn paper run resumes it)", pr.PhasesDone, pr.EndMs/1000, pr.CPUSeconds)
+			rr.Status += "; " + soFar(pr) + " (gosnn paper run resumes it)"
 		}
 		return rr, true
 	}
 	rr.Status = fmt.Sprintf("not part of the %s scale", scale)
 	return rr, false
+}
+
+// soFar describes the progress of a training under way.
+func soFar(pr protocol.Progress) string {
+	return fmt.Sprintf("so far %d phases, %.0f s simulated, %.0f s CPU", pr.PhasesDone, pr.EndMs/1000, pr.CPUSeconds)
 }
 
 // partOf reports whether run r has a version at scale s.

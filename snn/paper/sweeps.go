@@ -238,7 +238,7 @@ func sweepReport(out, name string, scale Scale) (RunReport, bool, error) {
 				continue
 			}
 			if pr, err := protocol.ReadProgress(s.TaskDir(t)); err == nil && pr.PhasesDone > 0 {
-				rr.Status += fmt.Sprintf("; task %s so far %d phases, %.0f s simulated, %.0f s CPU", t.PointString(), pr.PhasesDone, pr.EndMs/1000, pr.CPUSeconds)
+				rr.Status += "; task " + t.PointString() + " " + soFar(pr)
 			}
 		}
 		rr.partial = len(done) > 0
