@@ -45,3 +45,43 @@ TEXT ·shiftClipKernel(SB), NOSPLIT, $0-40
 // row[q] = clip(row[q]·a).
 TEXT ·scaleClipKernel(SB), NOSPLIT, $0-40
 	CLIP_PASS(VMULPD)
+
+// func addCappedKernel(row *float64, col *int32, x *float64, n int, f, hi float64)
+//
+// Hard-bound LTP on one postsynaptic row (addCapped with hi ≠ 0), four weights at a time:
+// y = row[q] + f·x[col[q]], then the bits of hi where y > hi (ordered: a NaN y passes), the
+// operations of capBits; the four x[col[q]] read by scalar loads (a gather is slower on AMD
+// Zen 3). n a multiple of 4.
+TEXT ·addCappedKernel(SB), NOSPLIT, $0-48
+	MOVQ         row+0(FP), DI
+	MOVQ         col+8(FP), CX
+	MOVQ         x+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSD f+32(FP), Y4
+	VBROADCASTSD hi+40(FP), Y5
+	XORQ         SI, SI
+
+capLoop:
+	CMPQ        SI, BX
+	JGE         capDone
+	MOVLQSX     (CX)(SI*4), AX
+	VMOVSD      (DX)(AX*8), X1
+	MOVLQSX     4(CX)(SI*4), AX
+	VMOVHPD     (DX)(AX*8), X1, X1
+	MOVLQSX     8(CX)(SI*4), AX
+	VMOVSD      (DX)(AX*8), X2
+	MOVLQSX     12(CX)(SI*4), AX
+	VMOVHPD     (DX)(AX*8), X2, X2
+	VINSERTF128 $1, X2, Y1, Y1
+	VMULPD      Y4, Y1, Y1
+	VMOVUPD     (DI)(SI*8), Y0
+	VADDPD      Y1, Y0, Y0
+	VCMPPD      GT_OQ, Y5, Y0, Y3
+	VBLENDVPD   Y3, Y5, Y0, Y0
+	VMOVUPD     Y0, (DI)(SI*8)
+	ADDQ        $4, SI
+	JMP         capLoop
+
+capDone:
+	VZEROUPPER
+	RET

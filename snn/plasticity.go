@@ -458,6 +458,12 @@ func addCapped(row []float64, col []int32, x []float64, f, hi float64) {
 	}
 	hb := math.Float64bits(hi)
 	q := 0
+	if useVector && len(col) >= 4 && len(x) > 0 { // the vector path (clip_amd64.s)
+		// The kernel does not check col: x holds one value per presynaptic neuron, and col
+		// indexes them (a projection's invariant).
+		q = len(col) &^ 3
+		addCappedKernel(&row[0], &col[0], &x[0], q, f, hi)
+	}
 	for ; q+4 <= len(col); q += 4 { // unrolled like shiftClip
 		c, r := col[q:q+4:q+4], row[q:q+4:q+4]
 		r[0] = capBits(r[0]+f*x[c[0]], hi, hb)

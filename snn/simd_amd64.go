@@ -67,3 +67,9 @@ func scaleClipKernel(row *float64, n int, a, lo, hi float64)
 //
 //go:noescape
 func decayKernel(x *float64, n int, d, minNormal float64)
+
+// addCappedKernel sets row[q] to min(row[q] + f·x[col[q]], hi) for q < n, n a multiple of 4, hi
+// ≠ 0, as addCapped does (clip_amd64.s).
+//
+//go:noescape
+func addCappedKernel(row *float64, col *int32, x *float64, n int, f, hi float64)

@@ -20,3 +20,7 @@ func shiftClipKernel(row *float64, n int, a, lo, hi float64) { panic("snn: no ve
 func scaleClipKernel(row *float64, n int, a, lo, hi float64) { panic("snn: no vector kernel") }
 
 func decayKernel(x *float64, n int, d, minNormal float64) { panic("snn: no vector kernel") }
+
+func addCappedKernel(row *float64, col *int32, x *float64, n int, f, hi float64) {
+	panic("snn: no vector kernel")
+}
