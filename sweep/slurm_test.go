@@ -63,11 +63,13 @@ func waitUntil(t *testing.T, s *Sweep, env []string, timeout time.Duration, what
 	}
 }
 
-// longSpec is a grid of spontaneous networks that run for seconds each.
+// longSpec is a grid of spontaneous networks that run for seconds each: 30 s simulated, about
+// 5 s of a core (6 s simulated took about 1 s, so short that on a loaded machine a task could
+// finish before a test saw it running, or between a cancel and its check).
 func longSpec(bin string, seeds ...any) Spec {
 	return Spec{
 		Kind:    "spontaneous",
-		Options: []byte(`{"NE": 800, "NI": 200, "Clusters": 10, "DurationMs": 6000}`),
+		Options: []byte(`{"NE": 800, "NI": 200, "Clusters": 10, "DurationMs": 30000}`),
 		Seeds:   &Param{Name: "Seed", Values: Values("Seed", seeds...).Values},
 		Slurm:   SlurmOptions{Binary: bin},
 	}
