@@ -18,7 +18,10 @@ import (
 // size and count set the step and the period). With Paper, the network is instead the
 // authors' variant (snn.PaperSetup with K × Size E neurons, a quarter as many I,
 // Config.WithClusterSize(Size)) trained with protocol.Paper (hours of CPU), and
-// LastRecordingMs is not used.
+// LastRecordingMs is not used. With NE, the network has NE E neurons in NE/Size clusters
+// (a family at a fixed network size); with Paper, NE must be 2400, and the network is the
+// authors' cluster-size variant (snn.ClusterSizeSetup(Size), the settings of their nc160 and
+// nc200 matrices), trained with protocol.Paper.
 //
 // Given Env.Dir, Run locks it and keeps there the protocol's snapshots (protocol.Options.Dir:
 // weights after every phase, state.json), so that a run cancelled part-way (an interrupt,
@@ -33,6 +36,23 @@ type Clock struct {
 	LastRecordingMs float64 `json:"LastRecordingMs"` // duration of the last recording, ms (6000)
 	Paper           bool    `json:"Paper"`           // the paper's rules and protocol (false)
 	TimeScale       float64 `json:"TimeScale"`       // multiplies every phase duration (1)
+	// NE, when > 0, fixes the number of E neurons: NE/Size clusters (K must be that, or 0 for
+	// it). With Paper it must be 2400: the authors' cluster-size variants
+	// (snn.ClusterSizeSetup(Size)), the networks of their matrices for clusters of 80 to 200
+	// and of the steps their data give (docs/MODEL.md section 4.2 and A11).
+	NE int `json:"NE"`
+}
+
+// variantsNE is the number of E neurons of the authors' cluster-size variants
+// (snn.ClusterSizeSetup).
+const variantsNE = 2400
+
+// k returns the number of clusters: K, or NE/Size when NE is set and K is 0.
+func (o *Clock) k() int {
+	if o.NE > 0 && o.K == 0 && o.Size > 0 {
+		return o.NE / o.Size
+	}
+	return o.K
 }
 
 // ClockResult is the result of a Clock run. Step and period are null (NaN, null in JSON) when the last
@@ -66,11 +86,19 @@ func (ClockResult) Kind() string { return "clock" }
 
 // Validate reports the first invalid field.
 func (o *Clock) Validate() error {
-	if o.K < 2 || o.Size < 1 {
+	switch {
+	case o.NE < 0:
+		return fmt.Errorf("experiment: clock NE = %d: must be >= 0 (0: K × Size)", o.NE)
+	case o.NE > 0 && (o.Size < 1 || o.NE%o.Size != 0 || o.k()*o.Size != o.NE):
+		return fmt.Errorf("experiment: clock NE = %d with K = %d, Size = %d: Size must divide NE and K be NE/Size (or 0)", o.NE, o.K, o.Size)
+	case o.NE > 0 && o.Paper && o.NE != variantsNE:
+		return fmt.Errorf("experiment: clock NE = %d with Paper: the authors' cluster-size variants have %d E neurons", o.NE, variantsNE)
+	}
+	if o.k() < 2 || o.Size < 1 {
 		return fmt.Errorf("experiment: clock K = %d, Size = %d: want K >= 2 and Size >= 1", o.K, o.Size)
 	}
-	if o.K*o.Size > 20000 {
-		return fmt.Errorf("experiment: clock K × Size = %d: more than 20000 E neurons", o.K*o.Size)
+	if o.k()*o.Size > 20000 {
+		return fmt.Errorf("experiment: clock K × Size = %d: more than 20000 E neurons", o.k()*o.Size)
 	}
 	if math.IsNaN(o.LastRecordingMs) || math.IsInf(o.LastRecordingMs, 0) || o.LastRecordingMs <= 0 {
 		return fmt.Errorf("experiment: clock LastRecordingMs = %v: must be finite and > 0", o.LastRecordingMs)
@@ -81,26 +109,38 @@ func (o *Clock) Validate() error {
 	return nil
 }
 
-// Run trains the network and measures its replay, resuming from Env.Dir's snapshots.
-func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	s := snn.ReducedSetup(o.K, o.Size)
-	prot := protocol.Short()
-	prot[len(prot)-1].DurationMs = o.LastRecordingMs
-	if o.Paper {
+// setup returns the network and rules of the options, and the protocol (o valid).
+func (o *Clock) setup(threads int) (snn.Setup, protocol.Protocol) {
+	var s snn.Setup
+	var prot protocol.Protocol
+	switch {
+	case o.Paper && o.NE > 0:
+		s = snn.ClusterSizeSetup(o.Size)
+		prot = protocol.Paper()
+	case o.Paper:
 		s = snn.PaperSetup()
 		s.Config.NE, s.Config.NI, s.Config.Clusters = o.K*o.Size, o.K*o.Size/4, o.K
 		s.Config = s.Config.WithClusterSize(o.Size)
 		prot = protocol.Paper()
+	default:
+		s = snn.ReducedSetup(o.k(), o.Size)
+		prot = protocol.Short()
+		prot[len(prot)-1].DurationMs = o.LastRecordingMs
 	}
 	for i := range prot {
 		prot[i].DurationMs *= o.TimeScale
 		prot[i].PlasticDelayMs *= o.TimeScale
 	}
-	s.Config.Seed = o.Seed
-	s.Config.Threads = env.Threads
+	s.Config.Seed, s.Config.Threads = o.Seed, threads
+	return s, prot
+}
+
+// Run trains the network and measures its replay, resuming from Env.Dir's snapshots.
+func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	s, prot := o.setup(env.Threads)
 	net, err := s.Build()
 	if err != nil {
 		return nil, fmt.Errorf("experiment: clock: %w", err)
@@ -141,7 +181,7 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 		active = 0
 	}
 	return ClockResult{
-		StepMs: analysis.OptFloat(st.StepMs), PassMs: analysis.OptFloat(float64(o.K) * st.StepMs), PeriodMs: analysis.OptFloat(st.PeriodMs),
+		StepMs: analysis.OptFloat(st.StepMs), PassMs: analysis.OptFloat(float64(o.k()) * st.StepMs), PeriodMs: analysis.OptFloat(st.PeriodMs),
 		InOrder: st.InOrder, Transitions: st.Transitions, Active: active, RateE: rec.RateE,
 		Within: rec.Blocks.Within, Forward: rec.Blocks.Forward, Backward: rec.Blocks.Backward,
 		WallS: max(time.Since(start), wall).Seconds(), CPUS: max(cpuSeconds()-cpu0, cpu),

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gosnn/gosnn/snn"
+	"github.com/gosnn/gosnn/snn/protocol"
 )
 
 func smallSpontaneous() *Spontaneous {
@@ -94,9 +97,57 @@ func TestClockValidate(t *testing.T) {
 		{`{"Size": 0}`, false},
 		{`{"K": 200, "Size": 200}`, false},
 		{`{"LastRecordingMs": 0}`, false},
+		{`{"K": 0, "Size": 120, "Paper": true, "NE": 2400}`, true},
+		{`{"K": 20, "Size": 120, "Paper": true, "NE": 2400}`, true},
+		{`{"K": 30, "Size": 120, "Paper": true, "NE": 2400}`, false}, // 3600 E
+		{`{"K": 0, "Size": 70, "Paper": true, "NE": 2400}`, false},   // 70 does not divide 2400
+		{`{"K": 0, "Size": 40, "Paper": true, "NE": 120}`, false},    // Paper: only the authors' 2400
+		{`{"K": 0, "Size": 40, "NE": 120}`, true},
+		{`{"K": 0, "Size": 40, "NE": -120}`, false},
+		{`{"K": 0, "Size": 120, "Paper": true}`, false}, // K 0 without NE
 	} {
 		if _, err := DecodeKind("clock", []byte(tc.fields)); (err == nil) != tc.ok {
 			t.Errorf("%s: err = %v, want ok %v", tc.fields, err, tc.ok)
+		}
+	}
+}
+
+// TestClockSetup: the clock kind's networks: the reduced one by default (also at a fixed NE),
+// the paper's rules on K × Size neurons with Paper, and with Paper and NE the authors'
+// cluster-size variant at N_E = 2400 (snn.ClusterSizeSetup: its I→E bounds 40 and 200), each
+// with its protocol scaled by TimeScale.
+func TestClockSetup(t *testing.T) {
+	paper := protocol.Paper()
+	for _, tc := range []struct {
+		fields            string
+		ne, k             int
+		ieMin, ieMax      float64
+		firstMs, eeWeight float64
+	}{
+		{`{"K": 4, "Size": 20, "TimeScale": 0.5}`, 80, 4, 48.7, 243, protocol.Short()[0].DurationMs * 0.5, snn.ReducedConfig(4, 20).EtoE.W},
+		{`{"K": 30, "Size": 120, "Paper": true}`, 3600, 30, 48.7, 243, paper[0].DurationMs, 2.83 * math.Sqrt(120.0/80)},
+		{`{"K": 0, "Size": 20, "NE": 120}`, 120, 6, 48.7, 243, protocol.Short()[0].DurationMs, snn.ReducedConfig(6, 20).EtoE.W},
+		{`{"K": 0, "Size": 120, "Paper": true, "NE": 2400, "TimeScale": 0.1}`, 2400, 20, 40, 200, paper[0].DurationMs * 0.1, 2.83 * math.Sqrt(120.0/80)},
+		{`{"K": 15, "Size": 160, "Paper": true, "NE": 2400}`, 2400, 15, 40, 200, paper[0].DurationMs, snn.ClusterSizeSetup(160).Config.EtoE.W},
+	} {
+		o, err := DecodeKind("clock", []byte(tc.fields))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.fields, err)
+		}
+		s, prot := o.(*Clock).setup(2)
+		c := s.Config
+		if c.NE != tc.ne || c.Clusters != tc.k || c.NI != tc.ne/4 || c.Threads != 2 || c.Validate() != nil {
+			t.Errorf("%s: %d E in %d clusters, %d I, %d threads (valid: %v), want %d E in %d clusters",
+				tc.fields, c.NE, c.Clusters, c.NI, c.Threads, c.Validate(), tc.ne, tc.k)
+		}
+		if s.IE.WMin != tc.ieMin || s.IE.WMax != tc.ieMax {
+			t.Errorf("%s: I→E bounds [%v, %v], want [%v, %v]", tc.fields, s.IE.WMin, s.IE.WMax, tc.ieMin, tc.ieMax)
+		}
+		if math.Abs(c.EtoE.W-tc.eeWeight) > 1e-9 {
+			t.Errorf("%s: E→E weight %v, want %v", tc.fields, c.EtoE.W, tc.eeWeight)
+		}
+		if prot[0].DurationMs != tc.firstMs {
+			t.Errorf("%s: first phase %v ms, want %v", tc.fields, prot[0].DurationMs, tc.firstMs)
 		}
 	}
 }

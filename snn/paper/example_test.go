@@ -19,7 +19,7 @@ func ExampleSelect() {
 	_, err = paper.Select([]string{"A3"})
 	fmt.Println(err != nil)
 	// Output:
-	// Fig3 [] [sizes]
+	// Fig3 [] [sizes sizes-2400]
 	// A7 [replay-nc160 replay-nc160-s2 replay-nc160-s3] []
 	// true
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -502,8 +503,8 @@ func TestSweepQuick(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
-	if strings.Join(sum.Ran, ",") != "sweep sizes" {
-		t.Fatalf("ran %v, want the sweep sizes\n%s", sum.Ran, log.String())
+	if strings.Join(sum.Ran, ",") != "sweep sizes,sweep sizes-2400" {
+		t.Fatalf("ran %v, want the sweeps sizes and sizes-2400\n%s", sum.Ran, log.String())
 	}
 	rep, err := Write(out, []string{"Fig3", "A17"})
 	if err != nil {
@@ -513,20 +514,25 @@ func TestSweepQuick(t *testing.T) {
 		if e.Verdict != Agrees && e.Verdict != Disagrees {
 			t.Errorf("%s: verdict %q, want a comparison (note %q)", e.ID, e.Verdict, e.Note)
 		}
-		if len(e.Measured) != 3 {
-			t.Errorf("%s: measured %v, want one line per cluster size", e.ID, e.Measured)
+		if len(e.Measured) != 6 || !strings.HasPrefix(e.Measured[0], "fixed N_E (the authors' variants), 12 × 10:") ||
+			!strings.HasPrefix(e.Measured[5], "30 clusters (gosnn's scaling), 15 × 40:") {
+			t.Errorf("%s: measured %v, want one line per cluster size of each family, the fixed N_E first", e.ID, e.Measured)
 		}
-		if len(e.Runs) != 1 || e.Runs[0].Status != "finished (3 tasks)" || e.Runs[0].Scale != Quick || e.Runs[0].WallSeconds <= 0 || e.Runs[0].CPUSeconds <= 0 ||
-			!strings.Contains(e.Runs[0].Command, "gosnn sweep run") {
-			t.Errorf("%s: runs %+v, want the finished quick sweep with its cost and command", e.ID, e.Runs)
+		if len(e.Runs) != 2 {
+			t.Fatalf("%s: runs %+v, want the two sweeps", e.ID, e.Runs)
+		}
+		for _, r := range e.Runs {
+			if r.Status != "finished (3 tasks)" || r.Scale != Quick || r.WallSeconds <= 0 || r.CPUSeconds <= 0 || !strings.Contains(r.Command, "gosnn sweep run") {
+				t.Errorf("%s: run %+v, want a finished quick sweep with its cost and command", e.ID, r)
+			}
 		}
 	}
 	if fi, err := os.Stat(filepath.Join(out, "figures", "Fig3.png")); err != nil || fi.Size() < 1000 {
 		t.Errorf("figures/Fig3.png missing or tiny (%v)", err)
 	}
 	sum, err = Run(context.Background(), cfg)
-	if err != nil || len(sum.Ran) != 0 || strings.Join(sum.Skipped, ",") != "sweep sizes" {
-		t.Errorf("second call: ran %v, skipped %v, %v: want the sweep skipped", sum.Ran, sum.Skipped, err)
+	if err != nil || len(sum.Ran) != 0 || strings.Join(sum.Skipped, ",") != "sweep sizes,sweep sizes-2400" {
+		t.Errorf("second call: ran %v, skipped %v, %v: want the sweeps skipped", sum.Ran, sum.Skipped, err)
 	}
 	cfg.Scale = Full
 	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "another sweep") {
@@ -564,8 +570,9 @@ func TestSweepPartial(t *testing.T) {
 	}
 	e := rep.Entries[0]
 	wantStatus := "missing (1 of 4 tasks done); task Size=" + string(s.Tasks[1].Point[0].Value) + " so far 2 phases, 0 s simulated, "
-	if e.Verdict != NotRun || len(e.Runs) != 1 || !strings.HasPrefix(e.Runs[0].Status, wantStatus) || e.Runs[0].Scale != Full ||
-		e.Runs[0].CPUSeconds != 90 || !strings.Contains(e.Missing, "--scale full") || !strings.Contains(e.Missing, "--only Fig3") || !strings.Contains(e.Runs[0].Rerun, "-executor slurm") {
+	if e.Verdict != NotRun || len(e.Runs) != 2 || !strings.HasPrefix(e.Runs[0].Status, wantStatus) || e.Runs[0].Scale != Full ||
+		e.Runs[0].CPUSeconds != 90 || !strings.Contains(e.Missing, "--scale full") || !strings.Contains(e.Missing, "--only Fig3") || !strings.Contains(e.Runs[0].Rerun, "-executor slurm") ||
+		e.Runs[1].Name != "sweep sizes-2400" || e.Runs[1].Status != "missing" {
 		t.Errorf("entry %+v", e)
 	}
 	for _, e := range rep.Entries {
@@ -584,6 +591,85 @@ func TestSweepPartial(t *testing.T) {
 	}
 	if e := rep.Entries[0]; e.Verdict != NotRun || len(e.Measured) != 0 || e.Note != "" {
 		t.Errorf("no task done: %+v, want not run with nothing measured", e)
+	}
+}
+
+// finishSweep makes sweep name of the catalogue at scale sc in out with every task finished,
+// the task of cluster size z giving step[z] and period[z] (NaN: undefined).
+func finishSweep(t *testing.T, out, name string, sc Scale, step, period map[int]float64) {
+	t.Helper()
+	w, _ := sweepSpec(name)
+	spec, _ := w.Spec(sc)
+	s, err := sweep.Prepare(spec, sweepDir(out, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range s.Tasks {
+		o, err := spec.TaskOptions(task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		z := o.(*experiment.Clock).Size
+		res, err := experiment.EncodeResult(experiment.ClockResult{StepMs: analysis.OptFloat(step[z]), PeriodMs: analysis.OptFloat(period[z]), WallS: 10, CPUS: 9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(s.TaskDir(task), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(s.TaskDir(task), "result.json"), res, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestFig3Families checks Fig 3 and A17 on fabricated size families: Fig 3 is decided by the
+// family at a fixed N_E (its steps must grow and, at full scale, match the published 22.9 and
+// 27 ms within 15 %), A17 by the 30-cluster family (its periods must grow; at a fixed N_E the
+// period falls as the clusters get fewer); each notes the other family's trend.
+func TestFig3Families(t *testing.T) {
+	nan := math.NaN()
+	grow := map[int]float64{80: 15, 120: 19, 160: 23, 200: 27}
+	fall := map[int]float64{80: 14, 120: 12, 160: 11, 200: 10}
+	periods := func(step map[int]float64, k map[int]float64) map[int]float64 {
+		p := map[int]float64{}
+		for z, v := range step {
+			p[z] = v * k[z]
+		}
+		return p
+	}
+	k2400 := map[int]float64{80: 30, 120: 20, 160: 15, 200: 12}
+	k30 := map[int]float64{80: 30, 120: 30, 160: 30, 200: 30}
+	for _, tc := range []struct {
+		name              string
+		fixed, thirty     map[int]float64 // steps
+		fig3, a17         Verdict
+		noteFig3, noteA17 string
+	}{
+		{"published steps, 30 clusters faster", grow, fall, Agrees, Disagrees,
+			"30 clusters (gosnn's scaling): the step does not grow", "30 clusters (gosnn's scaling): a period is undefined (no in-order transitions) or does not grow with cluster size; fixed N_E (the authors' variants): the period does not grow with cluster size; under gosnn's scaling"},
+		{"both grow", grow, grow, Agrees, Agrees, "30 clusters (gosnn's scaling): the step grows", "fixed N_E (the authors' variants): the period does not grow"},
+		{"step at 160 off", map[int]float64{80: 15, 120: 19, 160: 30, 200: 33}, grow, Disagrees, Agrees, "the step at 160 (30 ms) is not within ±15 % of the published 22.9 ms", ""},
+		{"undefined step", map[int]float64{80: 15, 120: nan, 160: 23, 200: 27}, grow, Disagrees, Agrees, "fixed N_E (the authors' variants): a step is undefined", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			finishSweep(t, out, "sizes-2400", Full, tc.fixed, periods(tc.fixed, k2400))
+			finishSweep(t, out, "sizes", Full, tc.thirty, periods(tc.thirty, k30))
+			rep, err := Build(out, []string{"Fig3", "A17"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, want := range []struct {
+				v    Verdict
+				note string
+			}{{tc.fig3, tc.noteFig3}, {tc.a17, tc.noteA17}} {
+				e := rep.Entries[i]
+				if e.Verdict != want.v || !strings.Contains(e.Note, want.note) || len(e.Measured) != 8 {
+					t.Errorf("%s: verdict %q, note %q, measured %d lines; want %q, a note with %q, 8 lines", e.ID, e.Verdict, e.Note, len(e.Measured), want.v, want.note)
+				}
+			}
+		})
 	}
 }
 

@@ -25,6 +25,7 @@ type Drawer = snnplot.Drawer
 // Context is what an entry's check reads: the finished runs of an output directory.
 type Context struct {
 	out     string
+	scale   Scale // the scale of the runs and sweeps found
 	runs    map[string]*Record
 	authors *authorsCache // the authors' nc160 matrix, loaded once
 }
@@ -131,16 +132,18 @@ func Build(out string, ids []string) (*Report, error) {
 			scale = Full
 		}
 	}
-	ctx := &Context{out: out, runs: runs, authors: &authorsCache{}}
+	ctx := &Context{out: out, scale: scale, runs: runs, authors: &authorsCache{}}
 	rep := &Report{}
 	for _, e := range es {
 		er := EntryReport{ID: e.ID, Title: e.Title, Reference: e.Reference, Source: e.Source, Check: e.Check, Pending: e.Pending, Measured: []string{}, Runs: []RunReport{}}
-		missing, partial := false, false // partial: only sweeps are missing, and each has tasks done
+		// partial: only sweeps are missing, and one of them has tasks done.
+		missing, runMissing, partial := false, false, false
 		for _, n := range e.Runs {
 			rr, absent := runReportOf(n, runs[n], scale, out, "missing")
-			missing = missing || absent
+			runMissing = runMissing || absent
 			er.Runs = append(er.Runs, rr)
 		}
+		missing = runMissing
 		for _, n := range e.Prefer { // listed, never waited for: until it finishes the check reads Runs
 			rr, _ := runReportOf(n, runs[n], scale, out, "not finished (preferred when it is: until then the check reads the runs above)")
 			er.Runs = append(er.Runs, rr)
@@ -151,7 +154,7 @@ func Build(out string, ids []string) (*Report, error) {
 				return nil, err
 			}
 			if !complete {
-				partial = rr.partial && (partial || !missing)
+				partial = partial || (rr.partial && !runMissing)
 				missing = true
 			}
 			er.Runs = append(er.Runs, rr)
@@ -159,7 +162,7 @@ func Build(out string, ids []string) (*Report, error) {
 		if missing && partial {
 			// What the finished tasks show, without a verdict until the sweep is whole.
 			o := evaluate(e, ctx)
-			o.Verdict, o.Note = NotRun, "partial: the figures are those of the sweep's finished tasks; the verdict waits for the others"
+			o.Verdict, o.Note = NotRun, "partial: the figures are those of the sweeps' finished tasks; the verdict waits for the others"
 			if err := er.fill(o, out); err != nil {
 				return nil, err
 			}

@@ -60,6 +60,17 @@ var sweepSpecs = []SweepSpec{
 		Quick: sizeFamily(`{"K": 15, "LastRecordingMs": 3000, "TimeScale": 0.1}`, 10, 20, 40),
 		Full:  sizeFamily(`{"K": 30, "Paper": true}`, 80, 120, 160, 200),
 	},
+	{
+		Name: "sizes-2400",
+		About: "the authors' cluster-size variants at N_E = 2400, the networks of their matrices for clusters of 80 to 200 " +
+			"and of the steps their data give (22.9 ms at 160, 27 ms at 200): 30 × 80, 20 × 120, 15 × 160 and 12 × 200 " +
+			"with the settings of their nc160 and nc200 trainings (snn.ClusterSizeSetup: p·size = 16 and E→E weight " +
+			"2.83·√(0.2/p), so that a neuron's E→E inputs fall from 480 to 192 as their weight grows; E→I and I→I not " +
+			"rescaled; I→E bounds 40 and 200) and the paper's protocol; 120 and 200 first, 160 last (the training of " +
+			"run train-nc160 again) (quick: 120 E in 12 reduced clusters of 10, 6 of 20 and 3 of 40, 0.1 of the short protocol)",
+		Quick: sizeFamily(`{"K": 0, "NE": 120, "LastRecordingMs": 3000, "TimeScale": 0.1}`, 10, 20, 40),
+		Full:  sizeFamily(`{"K": 0, "NE": 2400, "Paper": true}`, 120, 200, 80, 160),
+	},
 }
 
 // Sweeps returns the sweep specifications.
