@@ -159,7 +159,8 @@ var entries = []Entry{
 	{
 		ID: "A17", Title: "larger clusters give slower sequences",
 		Reference: "period ≈ 300 ms with 10-neuron clusters against ≈ 500 ms with 40-neuron clusters", Source: "arXiv v1 notes [?]",
-		Check:  "the period grows with cluster size (qualitative) in the authors' variants at N_E = 2400 (sweep sizes-2400), or where that is not part of the scale in the 30-cluster family (sweep sizes), which is shown beside",
+		Check: "the period grows with cluster size (qualitative) at a fixed number of clusters (sweep sizes: 30 clusters, gosnn's scaling); " +
+			"the family at a fixed N_E (sweep sizes-2400), whose period falls as the clusters get fewer, is shown beside",
 		Sweeps: []string{"sizes", "sizes-2400"}, eval: evalA17,
 	},
 	{
