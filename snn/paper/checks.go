@@ -527,9 +527,6 @@ func sizePlot(title, ylabel string, fams []sizeFamilyPoints, val func(clockPoint
 	return pl
 }
 
-// ok reports whether v is Agrees.
-func (v Verdict) ok() bool { return v == Agrees }
-
 // readoutOf returns the result of readout run name.
 func readoutOf(c *Context, name string) (*experiment.ReadoutResult, error) {
 	var r experiment.ReadoutResult
