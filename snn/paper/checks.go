@@ -500,12 +500,17 @@ func sizePlot(title, ylabel string, fams []sizeFamilyPoints, val func(clockPoint
 	pl.X.Label.Text = "E neurons per cluster"
 	pl.Y.Label.Text = ylabel
 	pl.X.Min, pl.Y.Min = 0, 0
-	pl.Legend.Top, pl.Legend.Left = true, true
+	pl.Legend.Top, pl.Legend.Left = false, false // bottom right: the values lie well above 0
+	top := 0.0
+	for _, r := range ref {
+		top = max(top, r.Y)
+	}
 	for i, fam := range fams {
 		var xy plotter.XYs
 		for _, p := range fam.pts {
 			if v := val(p); !math.IsNaN(v) {
 				xy = append(xy, plotter.XY{X: float64(p.size), Y: v})
+				top = max(top, v)
 			}
 		}
 		if len(xy) == 0 {
@@ -524,6 +529,7 @@ func sizePlot(title, ylabel string, fams []sizeFamilyPoints, val func(clockPoint
 		pl.Add(s)
 		pl.Legend.Add(refName, s)
 	}
+	pl.Y.Max = 1.15 * top // room above the highest point
 	return pl
 }
 
