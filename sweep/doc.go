@@ -17,9 +17,11 @@
 // from .../state.bin at t = ... ms"). Running a sweep again on the same DIR runs only the tasks without a
 // result, failed ones included; a DIR holding another sweep is refused.
 //
-// Executors: Local runs experiment tasks in this process (notebook tasks in child gosnn
-// processes), Workers at a time (default: cores / threads per task); cancelling its context
-// stops the running tasks. Slurm submits the tasks that are neither done nor queued as one
+// Executors: Local runs the tasks on this machine, Workers at a time (default: cores /
+// threads per task): one at a time an experiment task runs in this process, several at a
+// time each in a gosnn process of its own (`gosnn sweep task DIR INDEX`), so that the CPU
+// time it reports is its own (notebook tasks always run in child gosnn processes);
+// cancelling its context stops the running tasks. Slurm submits the tasks that are neither done nor queued as one
 // `sbatch --parsable --array=LIST[%K]` job whose batch script (DIR/slurm/job.sh, with the
 // spec's SlurmOptions: partition, account, time, memory, CPUs per task, extra #SBATCH lines,
 // a prolog, --requeue and --signal=B:TERM@S) runs `gosnn sweep task DIR $SLURM_ARRAY_TASK_ID`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -23,13 +24,18 @@ type Executor interface {
 	Run(ctx context.Context, s *Sweep, progress func(Status)) error
 }
 
-// Local runs the tasks in this process (notebook tasks in child gosnn processes), several
-// at a time.
+// Local runs the tasks on this machine, several at a time. One at a time (Workers 1), an
+// experiment task runs in this process; several at a time, each runs in a gosnn process of
+// its own (`gosnn sweep task DIR INDEX`, what a Slurm array task runs), so that the CPU time
+// it reports (the process's, getrusage) and its memory are its own, not shared with the tasks
+// beside it. Notebook tasks always run in child gosnn processes.
 type Local struct {
 	// Workers is the number of tasks run at once (0: the cores divided by the spec's
 	// threads per task, at least 1).
 	Workers int
-	// Binary is the gosnn binary of notebook tasks ("": Binary()).
+	// Binary is the gosnn binary of notebook tasks ("": Binary()), and of experiment tasks
+	// when several run at once ("": this program if it is gosnn; otherwise they run in this
+	// process, where the CPU times they report include those of the tasks beside them).
 	Binary string
 	// Every is the interval between two progress reports besides those at the end of a
 	// task (0: 500 ms).
@@ -67,6 +73,14 @@ func (l Local) Run(ctx context.Context, s *Sweep, progress func(Status)) error {
 			progress(st)
 		}
 	}
+	// Several experiment tasks at once run in processes of their own (see Local).
+	var bin string
+	if workers > 1 && len(todo) > 1 && s.Spec.Kind != NotebookKind {
+		bin = l.Binary
+		if bin == "" {
+			bin = selfBinary()
+		}
+	}
 	var mu sync.Mutex // serialises progress reports
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -75,7 +89,7 @@ func (l Local) Run(ctx context.Context, s *Sweep, progress func(Status)) error {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				l.runOne(ctx, s, i)
+				l.runOne(ctx, s, i, bin)
 				mu.Lock()
 				report()
 				mu.Unlock()
@@ -127,14 +141,49 @@ feed:
 	return st.err()
 }
 
-// runOne runs task i, again after a failure while retries are left.
-func (l Local) runOne(ctx context.Context, s *Sweep, i int) {
+// runOne runs task i, again after a failure while retries are left: in a child process of
+// the gosnn binary bin, or in this process if bin is "".
+func (l Local) runOne(ctx context.Context, s *Sweep, i int, bin string) {
 	for attempt := 0; attempt <= s.Spec.Retries; attempt++ {
-		err := s.RunTask(ctx, i, TaskOptions{Binary: l.Binary})
+		var err error
+		if bin != "" {
+			err = runChild(ctx, s, i, bin)
+		} else {
+			err = s.RunTask(ctx, i, TaskOptions{Binary: l.Binary})
+		}
 		if err == nil || errors.Is(err, ErrInterrupted) || ctx.Err() != nil {
 			return
 		}
 	}
+}
+
+// selfBinary returns this program if it is gosnn (not a test binary), else "".
+func selfBinary() string {
+	exe, err := os.Executable()
+	if err != nil || !strings.HasPrefix(filepath.Base(exe), "gosnn") || strings.HasSuffix(exe, ".test") {
+		return ""
+	}
+	return exe
+}
+
+// runChild runs task i as `bin sweep task DIR INDEX`, which records the attempt, the result
+// or the failure in the task's directory as RunTask does; cancelling ctx interrupts it (it
+// saves what it resumes from) and returns ErrInterrupted.
+func runChild(ctx context.Context, s *Sweep, i int, bin string) error {
+	cmd := exec.CommandContext(ctx, bin, "sweep", "task", s.Dir, strconv.Itoa(i))
+	var tail tailBuffer
+	cmd.Stdout, cmd.Stderr = &tail, &tail
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = time.Minute // time to save a snapshot
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ee) && ee.ExitCode() == ExitInterrupted, ctx.Err() != nil:
+		return fmt.Errorf("%w: task %d: %v", ErrInterrupted, i, err)
+	}
+	return fmt.Errorf("sweep: task %d (%s sweep task): %w\n%s", i, bin, err, tail.String())
 }
 
 // Cancel stops a sweep: it marks the directory so that no task is requeued, cancels its

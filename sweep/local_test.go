@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gosnn/gosnn/internal/cpustat"
 	"github.com/gosnn/gosnn/internal/testskip"
 )
 
@@ -234,3 +235,58 @@ func TestLocalFailure(t *testing.T) {
 }
 
 func jsonMarshalIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
+
+// TestLocalSeparateProcesses runs two tasks at once with a gosnn binary: each runs in a
+// process of its own, so that the CPU time it reports is its own: this process spends almost
+// none of it (in this process it would spend all of it, and each task would report the
+// other's as its own), and the results are those of a sweep run in this process one task at
+// a time.
+func TestLocalSeparateProcesses(t *testing.T) {
+	bin := gosnnBinary(t)
+	spec := Spec{Kind: "clock", Options: []byte(`{"K": 4, "LastRecordingMs": 1000, "TimeScale": 0.02}`), Params: []Param{Values("Size", 20, 30)}}
+	s, err := Prepare(spec, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpu0 := cpustat.Seconds()
+	if err := (Local{Workers: 2, Binary: bin}).Run(context.Background(), s, nil); err != nil {
+		t.Fatal(err)
+	}
+	ours := cpustat.Seconds() - cpu0
+	tasks := 0.0
+	for _, r := range results(t, s) {
+		var env struct{ Result struct{ CPUS float64 } }
+		if err := json.Unmarshal([]byte(r), &env); err != nil || env.Result.CPUS <= 0 {
+			t.Fatalf("result %s: CPU %v, %v", r, env.Result.CPUS, err)
+		}
+		tasks += env.Result.CPUS
+	}
+	if ours > 0.25*tasks {
+		t.Errorf("this process used %.2f s of CPU while the tasks reported %.2f s: they ran here", ours, tasks)
+	}
+	ref, err := Prepare(spec, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (Local{Workers: 1}).Run(context.Background(), ref, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The results hold the tasks' wall and CPU times; the rest must agree.
+	strip := func(r string) string {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(r), &m); err != nil {
+			t.Fatal(err)
+		}
+		res := m["result"].(map[string]any)
+		delete(res, "WallS")
+		delete(res, "CPUS")
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
+	a, b := results(t, s), results(t, ref)
+	for id := range a {
+		if strip(a[id]) != strip(b[id]) {
+			t.Errorf("task %s: results differ between child processes and this process:\n%s\n%s", id, a[id], b[id])
+		}
+	}
+}

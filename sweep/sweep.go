@@ -339,7 +339,7 @@ func (s *Sweep) Attempts(t Task) int {
 // Binary returns the gosnn binary to run tasks with: this executable when it is gosnn, else
 // gosnn from PATH.
 func Binary() (string, error) {
-	if exe, err := os.Executable(); err == nil && strings.HasPrefix(filepath.Base(exe), "gosnn") && !strings.HasSuffix(exe, ".test") {
+	if exe := selfBinary(); exe != "" {
 		return exe, nil
 	}
 	p, err := exec.LookPath("gosnn")

@@ -29,10 +29,12 @@ func init() {
 
 const paperUsage = `usage: gosnn paper COMMAND ...
 
-  run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm]
+  run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N]
           make the runs and sweeps the entries need (resumable: a second call skips
-          finished runs and tasks); --executor slurm submits a sweep's tasks (the size
-          family of Fig 3) as one Slurm job array and returns (gosnn sweep status DIR/sweeps/NAME)
+          finished runs and tasks); --jobs N runs N tasks of a sweep at once here, each in a
+          gosnn process of its own; --executor slurm submits a sweep's tasks (the size
+          families of Fig 3 and A17) as one Slurm job array and returns (gosnn sweep status
+          DIR/sweeps/NAME)
   report --out DIR [--only IDS]
           write DIR/report.md, DIR/report.json and DIR/figures/*.png from the runs in DIR
   list    print the catalogue: ID, title, runs and sweeps; then every run (with its full
@@ -56,6 +58,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	only := fs.String("only", "", "comma-separated entry IDs (default: all)")
 	threads := fs.Int("threads", 0, "worker threads per run (0: GOMAXPROCS)")
 	executor := fs.String("executor", "local", "local or slurm: where a sweep's tasks run (run)")
+	jobs := fs.Int("jobs", 1, "tasks of a sweep run at once by the local executor, each in a gosnn process of its own (run)")
 	switch name {
 	case "run", "report", "list":
 	default:
@@ -63,7 +66,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	usage := map[string]string{
-		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm]",
+		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N]",
 		"report": "gosnn paper report --out DIR [--only IDS]",
 		"list":   "gosnn paper list [--only IDS]",
 	}[name]
@@ -132,9 +135,16 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gosnn paper run: --threads %d: must be >= 0\n", *threads)
 		return 2
 	}
+	if *jobs < 1 {
+		fmt.Fprintf(stderr, "gosnn paper run: --jobs %d: must be >= 1\n", *jobs)
+		return 2
+	}
 	var x sweep.Executor // nil: paper.Run's default, here one task at a time
 	switch *executor {
 	case "local":
+		if *jobs > 1 {
+			x = sweep.Local{Workers: *jobs}
+		}
 	case "slurm":
 		x = sweep.Slurm{Detach: true}
 	default:

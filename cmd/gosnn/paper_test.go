@@ -27,6 +27,7 @@ func TestPaperCmd(t *testing.T) {
 		{"list sweeps", []string{"list", "--only", "Fig3"}, 0, "", "sweeps: sizes"},
 		{"list options", []string{"list"}, 0, "", `"ee_bounds":[0.888,32.68]`},
 		{"bad executor", []string{"run", "--out", empty, "--only", "A1", "--executor", "pbs"}, 2, `--executor "pbs"`, ""},
+		{"bad jobs", []string{"run", "--out", empty, "--only", "A1", "--jobs", "0"}, 2, "--jobs 0: must be >= 1", ""},
 		{"report of nothing", []string{"report", "--out", empty}, 0, "", "1 agree, 0 disagree, 25 not run"},
 	}
 	for _, tt := range tests {
@@ -41,5 +42,30 @@ func TestPaperCmd(t *testing.T) {
 	md, err := os.ReadFile(filepath.Join(empty, "report.md"))
 	if err != nil || !strings.Contains(string(md), "gosnn paper run --scale quick --out "+empty+" --only A7") {
 		t.Errorf("report.md of an empty directory: %v; want the command that makes A7's runs:\n%s", err, md)
+	}
+}
+
+// TestPaperRunJobs makes the quick size families with --jobs 2 (two tasks at a time; this
+// test binary is not gosnn, so they run in this process) and checks that both sweeps are
+// made, every task done, and that a second call skips them.
+func TestPaperRunJobs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("six short trainings (about 10 s)")
+	}
+	out := t.TempDir()
+	args := []string{"run", "--out", out, "--scale", "quick", "--only", "Fig3", "--jobs", "2", "--threads", "1"}
+	var stdout, stderr bytes.Buffer
+	if code := paperCmd(context.Background(), args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "2 run(s) made") {
+		t.Fatalf("exit %d, stdout %q, stderr %s", code, stdout.String(), stderr.String())
+	}
+	for _, name := range []string{"sizes", "sizes-2400"} {
+		if !strings.Contains(stderr.String(), "sweep "+name+": 3 of 3 tasks done") {
+			t.Errorf("sweep %s not finished: %s", name, stderr.String())
+		}
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := paperCmd(context.Background(), args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "0 run(s) made, 2 finished before") {
+		t.Errorf("second call: exit %d, stdout %q", code, stdout.String())
 	}
 }

@@ -61,8 +61,9 @@ type RunConfig struct {
 	Log io.Writer
 	// Host receives the progress of the runs' networks (nil: none).
 	Host snn.Host
-	// Executor makes the tasks of the sweeps (nil: sweep.Local, one task at a time, so that
-	// each task's CPU time is its own); sweep.Slurm submits them as one job array.
+	// Executor makes the tasks of the sweeps (nil: sweep.Local, one task at a time in this
+	// process); sweep.Local with Workers > 1 runs several at once, each in a gosnn process of
+	// its own so that its CPU time is its own; sweep.Slurm submits them as one job array.
 	Executor sweep.Executor
 }
 
