@@ -52,7 +52,7 @@ func sizeFamily(base string, sizes ...any) func() sweep.Spec {
 var sweepSpecs = []SweepSpec{
 	{
 		Name: "sizes",
-		About: "the network-size family of Fig 3: 30 clusters of 80, 120, 160 and 200 E neurons (2400-6000 E, " +
+		About: "the network-size family of Fig 3 and A17 (it decides A17; Fig 3 shows it beside sizes-2400): 30 clusters of 80, 120, 160 and 200 E neurons (2400-6000 E, " +
 			"a quarter as many I) with the paper's rules and protocol; p·size = 16 and E→E weight 2.83·√(0.2/p) " +
 			"(snn.Config.WithClusterSize, the authors' nc160/nc200 rule: 480 E→E inputs per neuron at every size), " +
 			"other weights unchanged, a documented choice since the authors' parameters for the larger networks " +
@@ -62,7 +62,7 @@ var sweepSpecs = []SweepSpec{
 	},
 	{
 		Name: "sizes-2400",
-		About: "the authors' cluster-size variants at N_E = 2400, the networks of their matrices for clusters of 80 to 200 " +
+		About: "the authors' cluster-size variants at N_E = 2400 (it decides Fig 3), the networks of their matrices for clusters of 80 to 200 " +
 			"and of the steps their data give (22.9 ms at 160, 27 ms at 200): 30 × 80, 20 × 120, 15 × 160 and 12 × 200 " +
 			"with the settings of their nc160 and nc200 trainings (snn.ClusterSizeSetup: p·size = 16 and E→E weight " +
 			"2.83·√(0.2/p), so that a neuron's E→E inputs fall from 480 to 192 as their weight grows; E→I and I→I not " +
