@@ -146,6 +146,10 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			x = sweep.Local{Workers: *jobs}
 		}
 	case "slurm":
+		if *jobs > 1 {
+			fmt.Fprintf(stderr, "gosnn paper run: --jobs %d with --executor slurm: Slurm runs the tasks (its array's max_running, the spec's slurm field, limits them)\n", *jobs)
+			return 2
+		}
 		x = sweep.Slurm{Detach: true}
 	default:
 		fmt.Fprintf(stderr, "gosnn paper run: --executor %q: want local or slurm\n", *executor)
