@@ -121,8 +121,14 @@ func TestLocalRunResume(t *testing.T) {
 // TestLocalCancel cancels a running sweep once a task has written a snapshot: Run returns
 // the context's error, no task fails, the interrupted tasks keep their snapshot; a rerun on
 // the same directory resumes them from it (their attempt logs say so, from a time > 0) and
-// gives the results of an uninterrupted sweep.
+// gives the results of an uninterrupted sweep. The tasks run in this process, or with a
+// gosnn binary each in a process of its own (interrupted by a signal).
 func TestLocalCancel(t *testing.T) {
+	t.Run("in this process", func(t *testing.T) { testLocalCancel(t, "") })
+	t.Run("child processes", func(t *testing.T) { testLocalCancel(t, gosnnBinary(t)) })
+}
+
+func testLocalCancel(t *testing.T, bin string) {
 	spec := smallSpec(1, 2)
 	spec.Options = []byte(`{"NI": 20, "Clusters": 4, "DurationMs": 4000}`)
 	s, err := Prepare(spec, t.TempDir())
@@ -141,7 +147,7 @@ func TestLocalCancel(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}()
-	err = Local{Workers: 2}.Run(ctx, s, nil)
+	err = Local{Workers: 2, Binary: bin}.Run(ctx, s, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -162,7 +168,7 @@ func TestLocalCancel(t *testing.T) {
 	if len(interrupted) == 0 {
 		t.Fatal("no task was interrupted with a snapshot")
 	}
-	if err := (Local{Workers: 2}).Run(context.Background(), s, nil); err != nil {
+	if err := (Local{Workers: 2, Binary: bin}).Run(context.Background(), s, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, task := range s.Tasks {
@@ -176,7 +182,7 @@ func TestLocalCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := (Local{Workers: 2}).Run(context.Background(), ref, nil); err != nil {
+	if err := (Local{Workers: 2, Binary: bin}).Run(context.Background(), ref, nil); err != nil {
 		t.Fatal(err)
 	}
 	sameResults(t, s, ref)
