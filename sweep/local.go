@@ -177,13 +177,23 @@ func runChild(ctx context.Context, s *Sweep, i int, bin string) error {
 	cmd.WaitDelay = time.Minute // time to save a snapshot
 	err := cmd.Run()
 	var ee *exec.ExitError
+	isExit := errors.As(err, &ee)
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &ee) && ee.ExitCode() == ExitInterrupted, ctx.Err() != nil:
+	case isExit && ee.ExitCode() == ExitInterrupted, ctx.Err() != nil:
 		return fmt.Errorf("%w: task %d: %v", ErrInterrupted, i, err)
 	}
-	return fmt.Errorf("sweep: task %d (%s sweep task): %w\n%s", i, bin, err, tail.String())
+	err = fmt.Errorf("sweep: task %d (%s sweep task): %w\n%s", i, bin, err, tail.String())
+	if isExit && (ee.ExitCode() == 1 || ee.ExitCode() == ExitRetry) {
+		return err // the task failed, and the child recorded it
+	}
+	// The child did not start, was killed, or stopped before it could record the failure.
+	if !isExit { // it never started: the attempt counts all the same
+		_ = os.MkdirAll(s.TaskDir(s.Tasks[i]), 0o755)
+		s.logAttempt(s.Tasks[i], "start")
+	}
+	return s.recordFailure(s.Tasks[i], err)
 }
 
 // Cancel stops a sweep: it marks the directory so that no task is requeued, cancels its

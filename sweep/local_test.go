@@ -296,3 +296,28 @@ func TestLocalSeparateProcesses(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalChildCannotStart: when the child processes cannot run (a missing binary), each
+// task is recorded as failed with the reason, after its retries, and Run says so.
+func TestLocalChildCannotStart(t *testing.T) {
+	spec := smallSpec(1)
+	spec.Retries = 1
+	s, err := Prepare(spec, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "gosnn")
+	err = Local{Workers: 2, Binary: missing}.Run(context.Background(), s, nil)
+	if err == nil || !strings.Contains(err.Error(), "2 failed") {
+		t.Fatalf("err = %v, want 2 failed", err)
+	}
+	st, err := s.Status(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ts := range st.Tasks {
+		if ts.State != Failed || ts.Failure == nil || ts.Failure.Failures != 2 || !strings.Contains(ts.Failure.Error, missing) || ts.Attempts != 2 {
+			t.Errorf("task %d: state %v, %d attempts, failure %+v: want failed twice, naming %s", ts.Index, ts.State, ts.Attempts, ts.Failure, missing)
+		}
+	}
+}

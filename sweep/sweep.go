@@ -199,19 +199,7 @@ func (s *Sweep) RunTask(ctx context.Context, index int, opt TaskOptions) (err er
 			return
 		}
 		if err != nil {
-			s.logAttempt(t, "failed: "+oneLine(err.Error()))
-			f := Failure{ExitCode: 1, Error: err.Error(), Failures: 1, Time: time.Now().UTC().Format(time.RFC3339)}
-			var ee *exec.ExitError
-			if errors.As(err, &ee) && ee.ExitCode() > 0 {
-				f.ExitCode = ee.ExitCode()
-			}
-			if old := s.failure(t); old != nil {
-				f.Failures = old.Failures + 1
-			}
-			b, _ := json.MarshalIndent(f, "", "  ")
-			if werr := writeAtomic(filepath.Join(dir, failedFile), b); werr != nil {
-				err = errors.Join(err, werr)
-			}
+			err = s.recordFailure(t, err)
 			return
 		}
 		s.logAttempt(t, fmt.Sprintf("done in %.1f s", time.Since(start).Seconds()))
@@ -227,6 +215,30 @@ func (s *Sweep) RunTask(ctx context.Context, index int, opt TaskOptions) (err er
 		return err
 	}
 	return writeAtomic(filepath.Join(dir, resultFile), res)
+}
+
+// recordFailure logs the failed attempt err of task t and writes its failure file (the exit
+// code of a failed child process, else 1; the count of failures so far); it returns err,
+// joined with the error of writing the file if that failed.
+func (s *Sweep) recordFailure(t Task, err error) error {
+	werr := os.MkdirAll(s.TaskDir(t), 0o755) // a child that never started made none
+	s.logAttempt(t, "failed: "+oneLine(err.Error()))
+	f := Failure{ExitCode: 1, Error: err.Error(), Failures: 1, Time: time.Now().UTC().Format(time.RFC3339)}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() > 0 {
+		f.ExitCode = ee.ExitCode()
+	}
+	if old := s.failure(t); old != nil {
+		f.Failures = old.Failures + 1
+	}
+	b, _ := json.MarshalIndent(f, "", "  ")
+	if werr == nil {
+		werr = writeAtomic(filepath.Join(s.TaskDir(t), failedFile), b)
+	}
+	if werr != nil {
+		err = errors.Join(err, werr)
+	}
+	return err
 }
 
 // runExperiment runs the experiment of t in this process and returns its result envelope.
