@@ -43,24 +43,9 @@ type adexVec struct {
 // bcast returns x in four lanes.
 func bcast(x float64) [4]float64 { return [4]float64{x, x, x, x} }
 
-// vecArgs returns the argument block of k's vector kernels, its constants filled from k and
-// ad (nil for LIF) on first use: a kin belongs to one worker and one population and does not
-// change (Network.prepare makes a new one), so each step only sets the step and the arrays.
-func (k *kin) vecArgs(ad *adex) *adexVec {
-	if k.vec == nil {
-		k.vec = new(adexVec)
-		k.vec.setConsts(k, ad)
-	}
-	return k.vec
-}
-
-// setStep sets the step of a: the refractory test compares the last spike with s − ref.
-func (a *adexVec) setStep(k *kin, s int64) {
+// setConsts fills the constants of a from k and ad (nil for LIF) at step s.
+func (a *adexVec) setConsts(k *kin, ad *adex, s int64) {
 	a.sRef = [4]int64{s - k.ref, s - k.ref, s - k.ref, s - k.ref}
-}
-
-// setConsts fills the constants of a from k and ad (nil for LIF).
-func (a *adexVec) setConsts(k *kin, ad *adex) {
 	a.dRE, a.dDE, a.dRI, a.dDI = bcast(k.dRE), bcast(k.dDE), bcast(k.dRI), bcast(k.dDI)
 	a.nE, a.nI = bcast(k.nE), bcast(k.nI)
 	a.eExc, a.eInh, a.dt, a.invTau, a.invC = bcast(k.eExc), bcast(k.eInh), bcast(k.dt), bcast(k.invTau), bcast(k.invC)
@@ -98,11 +83,11 @@ func (ad *adex) stepVector(k *kin, p *population, lo, hi int, s int64, buf []int
 	if end == lo {
 		return ad.stepGo(k, p, lo, hi, s, buf, cnt)
 	}
-	a := k.vecArgs(ad)
-	a.setStep(k, s)
+	var a adexVec
+	a.setConsts(k, ad, s)
 	a.setArrays(p)
 	for i := lo; i < end; {
-		j, m := adexKernel(a, i, end)
+		j, m := adexKernel(&a, i, end)
 		switch {
 		case m&16 != 0: // an exponential out of the kernel's range: this block in Go
 			cnt = ad.stepGo(k, p, j-4, j, s, buf, cnt)
@@ -127,11 +112,11 @@ func lifVector(k *kin, p *population, lo, hi int, s int64, buf []int32, cnt int3
 	if end == lo {
 		return lifGo(k, p, lo, hi, s, buf, cnt)
 	}
-	a := k.vecArgs(nil)
-	a.setStep(k, s)
+	var a adexVec
+	a.setConsts(k, nil, s)
 	a.setArrays(p)
 	for i := lo; i < end; {
-		j, m := lifKernel(a, i, end)
+		j, m := lifKernel(&a, i, end)
 		for b := range 4 {
 			if m&(1<<b) != 0 {
 				lifSpike(k, p, j-4+b, s)

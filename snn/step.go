@@ -36,9 +36,8 @@ type kin struct {
 	drvInh             bool  // the drive arrives through the inhibitory channel (Drive.Channel)
 	shared             bool  // one refractory clock for the population (SharedRefractory)
 	traces             bool
-	dUM, dUP, dX, dY   float64  // dt/τ of the traces
-	model              stepper  // the model's §2 steps 4a-4e (model.go)
-	vec                *adexVec // the vector kernels' argument block (vecArgs), made on first use
+	dUM, dUP, dX, dY   float64 // dt/τ of the traces
+	model              stepper // the model's §2 steps 4a-4e (model.go)
 }
 
 func (n *Network) kinetics(p *population) kin {
