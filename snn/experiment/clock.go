@@ -47,8 +47,8 @@ type Clock struct {
 // (snn.ClusterSizeSetup).
 const variantsNE = 2400
 
-// k returns the number of clusters: K, or NE/Size when NE is set and K is 0.
-func (o *Clock) k() int {
+// Clusters returns the number of clusters: K, or NE/Size when NE is set and K is 0.
+func (o *Clock) Clusters() int {
 	if o.NE > 0 && o.K == 0 && o.Size > 0 {
 		return o.NE / o.Size
 	}
@@ -89,16 +89,16 @@ func (o *Clock) Validate() error {
 	switch {
 	case o.NE < 0:
 		return fmt.Errorf("experiment: clock NE = %d: must be >= 0 (0: K × Size)", o.NE)
-	case o.NE > 0 && (o.Size < 1 || o.NE%o.Size != 0 || o.k()*o.Size != o.NE):
+	case o.NE > 0 && (o.Size < 1 || o.NE%o.Size != 0 || o.Clusters()*o.Size != o.NE):
 		return fmt.Errorf("experiment: clock NE = %d with K = %d, Size = %d: Size must divide NE and K be NE/Size (or 0)", o.NE, o.K, o.Size)
 	case o.NE > 0 && o.Paper && o.NE != variantsNE:
 		return fmt.Errorf("experiment: clock NE = %d with Paper: the authors' cluster-size variants have %d E neurons", o.NE, variantsNE)
 	}
-	if o.k() < 2 || o.Size < 1 {
+	if o.Clusters() < 2 || o.Size < 1 {
 		return fmt.Errorf("experiment: clock K = %d, Size = %d: want K >= 2 and Size >= 1", o.K, o.Size)
 	}
-	if o.k()*o.Size > 20000 {
-		return fmt.Errorf("experiment: clock K × Size = %d: more than 20000 E neurons", o.k()*o.Size)
+	if o.Clusters()*o.Size > 20000 {
+		return fmt.Errorf("experiment: clock K × Size = %d: more than 20000 E neurons", o.Clusters()*o.Size)
 	}
 	if math.IsNaN(o.LastRecordingMs) || math.IsInf(o.LastRecordingMs, 0) || o.LastRecordingMs <= 0 {
 		return fmt.Errorf("experiment: clock LastRecordingMs = %v: must be finite and > 0", o.LastRecordingMs)
@@ -123,7 +123,7 @@ func (o *Clock) setup(threads int) (snn.Setup, protocol.Protocol) {
 		s.Config = s.Config.WithClusterSize(o.Size)
 		prot = protocol.Paper()
 	default:
-		s = snn.ReducedSetup(o.k(), o.Size)
+		s = snn.ReducedSetup(o.Clusters(), o.Size)
 		prot = protocol.Short()
 		prot[len(prot)-1].DurationMs = o.LastRecordingMs
 	}
@@ -181,7 +181,7 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 		active = 0
 	}
 	return ClockResult{
-		StepMs: analysis.OptFloat(st.StepMs), PassMs: analysis.OptFloat(float64(o.k()) * st.StepMs), PeriodMs: analysis.OptFloat(st.PeriodMs),
+		StepMs: analysis.OptFloat(st.StepMs), PassMs: analysis.OptFloat(float64(o.Clusters()) * st.StepMs), PeriodMs: analysis.OptFloat(st.PeriodMs),
 		InOrder: st.InOrder, Transitions: st.Transitions, Active: active, RateE: rec.RateE,
 		Within: rec.Blocks.Within, Forward: rec.Blocks.Forward, Backward: rec.Blocks.Backward,
 		WallS: max(time.Since(start), wall).Seconds(), CPUS: max(cpuSeconds()-cpu0, cpu),

@@ -136,6 +136,9 @@ func TestClockSetup(t *testing.T) {
 		}
 		s, prot := o.(*Clock).setup(2)
 		c := s.Config
+		if got := o.(*Clock).Clusters(); got != tc.k {
+			t.Errorf("%s: Clusters() = %d, want %d", tc.fields, got, tc.k)
+		}
 		if c.NE != tc.ne || c.Clusters != tc.k || c.NI != tc.ne/4 || c.Threads != 2 || c.Validate() != nil {
 			t.Errorf("%s: %d E in %d clusters, %d I, %d threads (valid: %v), want %d E in %d clusters",
 				tc.fields, c.NE, c.Clusters, c.NI, c.Threads, c.Validate(), tc.ne, tc.k)

@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
@@ -361,11 +360,7 @@ func clockPoints(c *Context, name string) ([]clockPoint, error) {
 		if err := json.Unmarshal(t.result, &res); err != nil {
 			return nil, fmt.Errorf("paper: sweep %s: result: %w", name, err)
 		}
-		k := opt.K
-		if k == 0 && opt.Size > 0 { // NE/Size clusters
-			k = opt.NE / opt.Size
-		}
-		pts = append(pts, clockPoint{size: opt.Size, k: k, step: float64(res.StepMs), period: float64(res.PeriodMs), transitions: res.InOrder})
+		pts = append(pts, clockPoint{size: opt.Size, k: opt.Clusters(), step: float64(res.StepMs), period: float64(res.PeriodMs), transitions: res.InOrder})
 	}
 	sort.Slice(pts, func(i, j int) bool { return pts[i].size < pts[j].size })
 	return pts, nil
@@ -373,25 +368,19 @@ func clockPoints(c *Context, name string) ([]clockPoint, error) {
 
 // sizeFamilyPoints is the finished tasks of one size family.
 type sizeFamilyPoints struct {
-	label string
-	pts   []clockPoint
+	sweep, label string
+	pts          []clockPoint
 }
 
-// familyPoints returns the finished tasks of both size families, the one of sweep decide
-// first.
-func familyPoints(c *Context, decide string) ([]sizeFamilyPoints, error) {
+// familyPoints returns the finished tasks of the size families, in the order of sizeFamilies.
+func familyPoints(c *Context) ([]sizeFamilyPoints, error) {
 	var fams []sizeFamilyPoints
 	for _, fam := range sizeFamilies {
 		pts, err := clockPoints(c, fam.sweep)
 		if err != nil {
 			return nil, err
 		}
-		f := sizeFamilyPoints{fam.label, pts}
-		if fam.sweep == decide {
-			fams = append([]sizeFamilyPoints{f}, fams...)
-		} else {
-			fams = append(fams, f)
-		}
+		fams = append(fams, sizeFamilyPoints{fam.sweep, fam.label, pts})
 	}
 	return fams, nil
 }
@@ -438,19 +427,23 @@ func familyTrend(fam sizeFamilyPoints, what string, val func(clockPoint) float64
 // size); every finished task is listed, the fixed-N_E family's first, and the other family's
 // trend noted.
 func sizeOutcome(c *Context, decide, what string, val func(clockPoint) float64, line func(clockPoint) string, published map[int]float64) (Outcome, []sizeFamilyPoints) {
-	fams, err := familyPoints(c, decide)
+	fams, err := familyPoints(c)
 	if err != nil {
 		return failed(err), nil
 	}
 	var o Outcome
-	for _, fam := range sizeFamilies {
-		for _, p := range fams[slices.IndexFunc(fams, func(f sizeFamilyPoints) bool { return f.label == fam.label })].pts {
+	var dec sizeFamilyPoints
+	for _, fam := range fams {
+		for _, p := range fam.pts {
 			o.Measured = append(o.Measured, fmt.Sprintf("%s, %d × %d: %s", fam.label, p.k, p.size, line(p)))
+		}
+		if fam.sweep == decide {
+			dec = fam
 		}
 	}
 	var v []float64
 	ok := true
-	for _, p := range fams[0].pts {
+	for _, p := range dec.pts {
 		v = append(v, val(p))
 		if ref, has := published[p.size]; has && c.scale == Full && !(math.Abs(val(p)-ref) <= 0.15*ref) {
 			ok = false
@@ -459,11 +452,13 @@ func sizeOutcome(c *Context, decide, what string, val func(clockPoint) float64, 
 	}
 	if !increasing(v) {
 		ok = false
-		o.Note = joinNote(o.Note, fmt.Sprintf("%s: a %s is undefined (no in-order transitions) or does not grow with cluster size", fams[0].label, what))
+		o.Note = joinNote(o.Note, fmt.Sprintf("%s: a %s is undefined (no in-order transitions) or does not grow with cluster size", dec.label, what))
 	}
 	o.Verdict = verdict(ok)
-	for _, fam := range fams[1:] {
-		o.Note = joinNote(o.Note, familyTrend(fam, what, val))
+	for _, fam := range fams {
+		if fam.sweep != decide {
+			o.Note = joinNote(o.Note, familyTrend(fam, what, val))
+		}
 	}
 	return o, fams
 }
