@@ -41,6 +41,13 @@ type Clock struct {
 	// (snn.ClusterSizeSetup(Size)), the networks of their matrices for clusters of 80 to 200
 	// and of the steps their data give (docs/MODEL.md section 4.2 and A11).
 	NE int `json:"NE"`
+	// EEWeight, when > 0, is the initial E→E weight, pF, in place of the setup's own (with
+	// Paper, 2.83·√(0.2/p) of the size rule, which makes a neuron's E→E input grow with the
+	// cluster size at a fixed number of clusters; 2.83 holds it at the 30 × 80 network's).
+	// The normalisation keeps each neuron's E→E input at its initial sum, so this sets the
+	// budget the training shares out (docs/MODEL.md 4.2). It joins the training's
+	// fingerprint: a directory trained with another weight is refused.
+	EEWeight float64 `json:"EEWeight"`
 }
 
 // variantsNE is the number of E neurons of the authors' cluster-size variants
@@ -106,7 +113,19 @@ func (o *Clock) Validate() error {
 	if math.IsInf(o.TimeScale, 0) || !(o.TimeScale > 0) {
 		return fmt.Errorf("experiment: clock TimeScale = %v: must be finite and > 0", o.TimeScale)
 	}
+	if math.IsInf(o.EEWeight, 0) || !(o.EEWeight >= 0) {
+		return fmt.Errorf("experiment: clock EEWeight = %v: must be finite and >= 0 (0: the setup's own)", o.EEWeight)
+	}
 	return nil
+}
+
+// tag is the training's fingerprint tag (protocol.Options.Tag): the options that change the
+// network's weights but not its Fingerprint.
+func (o *Clock) tag() string {
+	if o.EEWeight > 0 {
+		return fmt.Sprintf("EEWeight=%g", o.EEWeight)
+	}
+	return ""
 }
 
 // setup returns the network and rules of the options, and the protocol (o valid).
@@ -131,6 +150,9 @@ func (o *Clock) setup(threads int) (snn.Setup, protocol.Protocol) {
 		prot[i].DurationMs *= o.TimeScale
 		prot[i].PlasticDelayMs *= o.TimeScale
 	}
+	if o.EEWeight > 0 {
+		s.Config.EtoE.W = o.EEWeight
+	}
 	s.Config.Seed, s.Config.Threads = o.Seed, threads
 	return s, prot
 }
@@ -148,7 +170,7 @@ func (o *Clock) Run(ctx context.Context, env Env) (Result, error) {
 	if env.Host != nil {
 		net.SetHost(env.Host)
 	}
-	popt := protocol.Options{OnPhase: func(r protocol.PhaseReport) {
+	popt := protocol.Options{Tag: o.tag(), OnPhase: func(r protocol.PhaseReport) {
 		if !r.Resumed {
 			env.logf("phase %d/%d %-11s %6.0f s  E %.2f Hz  within %.2f fwd %.2f bwd %.2f",
 				r.Index+1, len(prot), r.Kind, r.EndMs/1000, r.RateE, r.Blocks.Within, r.Blocks.Forward, r.Blocks.Backward)

@@ -604,7 +604,8 @@ func TestReplayThreshold(t *testing.T) {
 
 // TestClockResume: a clock run interrupted part-way resumes in the same directory after its
 // last finished phase, and a finished run run again resumes every phase and gives the same
-// result, replay summary (step, active fraction) included.
+// result, replay summary (step, active fraction) included; a run with another EEWeight into
+// that directory is refused.
 func TestClockResume(t *testing.T) {
 	o := &Clock{K: 4, Size: 20, Seed: 3, LastRecordingMs: 4000, TimeScale: 0.05}
 	dir := t.TempDir()
@@ -638,6 +639,12 @@ func TestClockResume(t *testing.T) {
 	}
 	if first.(ClockResult).Active == 0 && first.(ClockResult).Transitions > 0 {
 		t.Errorf("active fraction 0 with %d transitions", first.(ClockResult).Transitions)
+	}
+	// Another initial E→E weight is another training: its directory is not resumed.
+	heavier := *o
+	heavier.EEWeight = 2 * snn.ReducedConfig(4, 20).EtoE.W
+	if _, err := heavier.Run(context.Background(), Env{Dir: dir, Threads: 1}); err == nil || !strings.Contains(err.Error(), "another protocol or network") {
+		t.Errorf("a run with another EEWeight into the directory: err = %v, want a refusal", err)
 	}
 }
 

@@ -105,6 +105,8 @@ func TestClockValidate(t *testing.T) {
 		{`{"K": 0, "Size": 40, "NE": 120}`, true},
 		{`{"K": 0, "Size": 40, "NE": -120}`, false},
 		{`{"K": 0, "Size": 120, "Paper": true}`, false}, // K 0 without NE
+		{`{"K": 30, "Size": 120, "Paper": true, "EEWeight": 2.83}`, true},
+		{`{"EEWeight": -1}`, false},
 	} {
 		if _, err := DecodeKind("clock", []byte(tc.fields)); (err == nil) != tc.ok {
 			t.Errorf("%s: err = %v, want ok %v", tc.fields, err, tc.ok)
@@ -115,7 +117,7 @@ func TestClockValidate(t *testing.T) {
 // TestClockSetup: the clock kind's networks: the reduced one by default (also at a fixed NE),
 // the paper's rules on K × Size neurons with Paper, and with Paper and NE the authors'
 // cluster-size variant at N_E = 2400 (snn.ClusterSizeSetup: its I→E bounds 40 and 200), each
-// with its protocol scaled by TimeScale.
+// with its protocol scaled by TimeScale, and EEWeight in place of the setup's E→E weight.
 func TestClockSetup(t *testing.T) {
 	paper := protocol.Paper()
 	for _, tc := range []struct {
@@ -129,6 +131,8 @@ func TestClockSetup(t *testing.T) {
 		{`{"K": 0, "Size": 20, "NE": 120}`, 120, 6, 48.7, 243, protocol.Short()[0].DurationMs, snn.ReducedConfig(6, 20).EtoE.W},
 		{`{"K": 0, "Size": 120, "Paper": true, "NE": 2400, "TimeScale": 0.1}`, 2400, 20, 40, 200, paper[0].DurationMs * 0.1, 2.83 * math.Sqrt(120.0/80)},
 		{`{"K": 15, "Size": 160, "Paper": true, "NE": 2400}`, 2400, 15, 40, 200, paper[0].DurationMs, snn.ClusterSizeSetup(160).Config.EtoE.W},
+		{`{"K": 30, "Size": 120, "Paper": true, "EEWeight": 2.83}`, 3600, 30, 48.7, 243, paper[0].DurationMs, 2.83},
+		{`{"K": 4, "Size": 20, "EEWeight": 7.5}`, 80, 4, 48.7, 243, protocol.Short()[0].DurationMs, 7.5},
 	} {
 		o, err := DecodeKind("clock", []byte(tc.fields))
 		if err != nil {

@@ -297,6 +297,10 @@ func TestRunProtocolResume(t *testing.T) {
 	if _, err := Run(context.Background(), tinyPlasticNet(t, 3), p, Options{Dir: dir}); err == nil {
 		t.Error("other seed accepted")
 	}
+	// The same network and protocol with a tag (weights set some other way) is another run.
+	if _, err := Run(context.Background(), tinyPlasticNet(t, 2), p, Options{Dir: dir, Tag: "EEWeight=2"}); err == nil || !strings.Contains(err.Error(), "another protocol") {
+		t.Errorf("other tag: %v", err)
+	}
 	other := tinyPlasticNet(t, 2)
 	r := snn.DefaultEEPlasticity()
 	r.ALTP *= 2

@@ -48,6 +48,11 @@ type Options struct {
 	// OnPhase, if set, is called after every phase with its report (also for phases that a
 	// resumed run skips, with Resumed set), on the goroutine that runs the protocol.
 	OnPhase func(PhaseReport)
+	// Tag joins the fingerprint that Dir/state.json keeps: the network's Fingerprint covers
+	// its populations, clusters, seed, synapse count and rules, not its initial weights, so a
+	// caller that sets weights some other way names them here (as experiment.Clock does
+	// for EEWeight), and a Dir of another tag is refused instead of resumed. "" adds nothing.
+	Tag string
 }
 
 // PhaseReport describes one finished phase of a protocol.
@@ -165,12 +170,16 @@ func (r phaseRecord) report() PhaseReport {
 	return pr
 }
 
-// fingerprint identifies the protocol p on the network n (Dir/state.json).
-func fingerprint(n *snn.Network, p Protocol) string {
+// fingerprint identifies the protocol p on the network n with Options.Tag tag
+// (Dir/state.json).
+func fingerprint(n *snn.Network, p Protocol, tag string) string {
 	var b strings.Builder
 	b.WriteString(n.Fingerprint())
 	for _, ph := range p {
 		fmt.Fprintf(&b, "%s/%g/%v/%g/%v/%g/%g/%g|", ph.Kind, ph.DurationMs, ph.Plastic, ph.PlasticDelayMs, ph.Order, ph.OnMs, ph.SlotMs, ph.ExtraRate)
+	}
+	if tag != "" {
+		fmt.Fprintf(&b, "tag=%q", tag)
 	}
 	return b.String()
 }
@@ -211,7 +220,7 @@ func Run(ctx context.Context, n *snn.Network, p Protocol, opt Options) (*Report,
 	spont := n.Drive(snn.PopE)
 	rep := &Report{}
 	start := time.Now()
-	fp := fingerprint(n, p)
+	fp := fingerprint(n, p, opt.Tag)
 	st := &protocolState{Version: 1, Fingerprint: fp}
 	if opt.Dir != "" {
 		if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
