@@ -159,8 +159,9 @@ var entries = []Entry{
 		ID: "A17", Title: "larger clusters give slower sequences",
 		Reference: "period ≈ 300 ms with 10-neuron clusters against ≈ 500 ms with 40-neuron clusters", Source: "arXiv v1 notes [?]",
 		Check: "the period grows with cluster size (qualitative) at a fixed number of clusters (sweep sizes: 30 clusters, gosnn's scaling); " +
-			"the family at a fixed N_E (sweep sizes-2400), whose period falls as the clusters get fewer, is shown beside",
-		Sweeps: []string{"sizes", "sizes-2400"}, eval: evalA17,
+			"the family at a fixed N_E (sweep sizes-2400), whose period falls as the clusters get fewer, and 30 clusters at a constant E→E budget " +
+			"(sweep sizes-budget, the test of the scaling's effect) are shown beside",
+		Sweeps: []string{"sizes", "sizes-2400", "sizes-budget"}, eval: evalA17,
 	},
 	{
 		ID: "C1", Title: "control: replay on the authors' hand-made clustered matrix, weights frozen",
@@ -333,15 +334,24 @@ type clockPoint struct {
 	size           int
 	step, period   float64
 	transitions, k int
+	borrowed       bool // the same network as another family's task (sizeFamilies: base)
 }
 
-// sizeFamilies are the two size families: the authors' variants at a fixed N_E (2400 at full
+// sizeFamilies are the size families: the authors' variants at a fixed N_E (2400 at full
 // scale: the family of the published steps, whose period falls as the clusters get fewer),
-// and 30 clusters of growing size (gosnn's scaling: a fixed cluster count, whose period is 30
-// steps).
-var sizeFamilies = []struct{ sweep, label string }{
-	{"sizes-2400", "fixed N_E (the authors' variants)"},
-	{"sizes", "30 clusters (gosnn's scaling)"},
+// 30 clusters of growing size (gosnn's scaling: a fixed cluster count, whose period is 30
+// steps), and at full scale the same 30 clusters with every neuron's E→E budget held at the
+// 30 × 80 network's.
+// A family with a base takes the base family's task at size base as its own point there: at
+// 80 the 30-cluster rule's E→E weight is 2.83 pF, so sizes' 30 × 80 is sizes-budget's network.
+var sizeFamilies = []struct {
+	sweep, label string
+	base         string
+	baseSize     int
+}{
+	{"sizes-2400", "fixed N_E (the authors' variants)", "", 0},
+	{"sizes", "30 clusters (gosnn's scaling)", "", 0},
+	{"sizes-budget", "30 clusters, constant E→E budget", "sizes", 80},
 }
 
 // clockPoints returns the finished tasks of the size family of sweep name, by cluster size.
@@ -379,6 +389,18 @@ func familyPoints(c *Context) ([]sizeFamilyPoints, error) {
 		pts, err := clockPoints(c, fam.sweep)
 		if err != nil {
 			return nil, err
+		}
+		if fam.base != "" && len(pts) > 0 {
+			base, err := clockPoints(c, fam.base)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range base {
+				if p.size == fam.baseSize {
+					p.borrowed = true
+					pts = append([]clockPoint{p}, pts...)
+				}
+			}
 		}
 		fams = append(fams, sizeFamilyPoints{fam.sweep, fam.label, pts})
 	}
@@ -435,7 +457,9 @@ func sizeOutcome(c *Context, decide, what string, val func(clockPoint) float64, 
 	var dec sizeFamilyPoints
 	for _, fam := range fams {
 		for _, p := range fam.pts {
-			o.Measured = append(o.Measured, fmt.Sprintf("%s, %d × %d: %s", fam.label, p.k, p.size, line(p)))
+			if !p.borrowed {
+				o.Measured = append(o.Measured, fmt.Sprintf("%s, %d × %d: %s", fam.label, p.k, p.size, line(p)))
+			}
 		}
 		if fam.sweep == decide {
 			dec = fam

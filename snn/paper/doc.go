@@ -34,7 +34,8 @@
 // verdicts back.
 //
 // A family of runs is a sweep (SweepSpec, package sweep): the network-size families of Fig 3
-// and A17 (sweeps "sizes-2400" and "sizes", clock runs over cluster size) live in
+// and A17 (sweeps "sizes-2400", "sizes" and, at full scale only, "sizes-budget": clock runs
+// over cluster size) live in
 // OUT/sweeps/NAME, a directory of package sweep, so that `gosnn sweep run OUT/sweeps/NAME/spec.json -out OUT/sweeps/NAME
 // -executor slurm` makes its tasks as one Slurm job array; Run makes them on this machine, one
 // at a time, and the report reads the tasks' results whichever made them. Clock tasks resume

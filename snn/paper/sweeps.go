@@ -71,6 +71,14 @@ var sweepSpecs = []SweepSpec{
 		Quick: sizeFamily(`{"K": 0, "NE": 120, "LastRecordingMs": 3000, "TimeScale": 0.1}`, 10, 20, 40),
 		Full:  sizeFamily(`{"K": 0, "NE": 2400, "Paper": true}`, 120, 200, 80, 160),
 	},
+	{
+		Name: "sizes-budget",
+		About: "the test of why the 30-cluster family speeds up (A17; docs/MODEL.md 4.2): 30 clusters of 120 and 160 E neurons as in sweep sizes, " +
+			"but with the initial E→E weight held at the 30 × 80 network's 2.83 pF (experiment clock EEWeight), so that every neuron's E→E input, " +
+			"the budget the normalisation keeps, is 1358 pF at every size (sizes' 30 × 80 is the same network at 80); full scale only " +
+			"(the reduced families keep their weights at every size anyway)",
+		Full: sizeFamily(`{"K": 30, "Paper": true, "EEWeight": 2.83}`, 120, 160),
+	},
 }
 
 // Sweeps returns the sweep specifications.
