@@ -341,9 +341,9 @@ type clockPoint struct {
 // scale: the family of the published steps, whose period falls as the clusters get fewer),
 // 30 clusters of growing size (gosnn's scaling: a fixed cluster count, whose period is 30
 // steps), and at full scale the same 30 clusters with every neuron's E→E budget held at the
-// 30 × 80 network's.
-// A family with a base takes the base family's task at size base as its own point there: at
-// 80 the 30-cluster rule's E→E weight is 2.83 pF, so sizes' 30 × 80 is sizes-budget's network.
+// 30 × 80 network's. A family with a base that has tasks of its own also takes the base
+// family's task at baseSize as its point there (listed once, under the base): at 80 the
+// 30-cluster rule's E→E weight is 2.83 pF, so sizes' 30 × 80 is sizes-budget's network.
 var sizeFamilies = []struct {
 	sweep, label string
 	base         string
