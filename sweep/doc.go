@@ -30,7 +30,8 @@
 // retries left it exits with ExitRetry; in these cases the script requeues the array task with
 // scontrol (up to a bound, never after Cancel), and
 // the rerun resumes as far as the kind resumes (spontaneous from its last snapshot,
-// tasks/ID/state.bin, written every 500 ms of simulated time and when it is stopped). Array task logs are
+// tasks/ID/state.bin, written every 500 ms of simulated time and when it is stopped after a
+// step since the last one). Array task logs are
 // DIR/slurm/task-INDEX.log (appended across requeues), exit statuses DIR/slurm/task-INDEX.exit,
 // submitted arrays DIR/slurm/jobs.json. Slurm.Run waits until no task is queued; cancelling its
 // context stops the wait, not the jobs.

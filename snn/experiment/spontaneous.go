@@ -23,9 +23,9 @@ import (
 // the kind that tests of sweeps run.
 //
 // With Env.Dir set, Run locks the directory and runs in chunks of SnapshotMs (500 ms) of
-// simulated time; after each chunk, and when the context is cancelled, it writes
-// DIR/state.bin atomically: the options, the spike hash and count so far and the network's
-// full state (snn.Network.WriteState). A later Run with the same options and Dir resumes from
+// simulated time; after each chunk, and when the context is cancelled after a step since the
+// last snapshot, it writes DIR/state.bin atomically: the options, the spike hash and count so
+// far and the network's full state (snn.Network.WriteState). A later Run with the same options and Dir resumes from
 // that snapshot (saying so on Env.Log) and returns the same result, bit for bit, as an
 // uninterrupted run; state.bin of other options is refused with an error. A finished run
 // removes its snapshot (it holds every weight: megabytes per task of a sweep), so a rerun
@@ -171,10 +171,15 @@ func (o *Spontaneous) runChunks(ctx context.Context, env Env, net *snn.Network, 
 			return writeSpontaneousState(w, opts, net, h)
 		})
 	}
+	saved := net.Steps() // the step the snapshot on disk (or none, at 0) holds
 	for net.Steps() < total {
 		k := min(chunk, total-net.Steps())
 		if err := net.RunContext(ctx, float64(k)*net.DT()); err != nil {
 			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+				if net.Steps() == saved { // nothing new: what is on disk (if anything) is this state
+					env.logf("spontaneous: interrupted at t = %.1f ms, before a step since the last snapshot", net.Time())
+					return err
+				}
 				if serr := save(); serr != nil {
 					return errors.Join(err, serr)
 				}
@@ -186,6 +191,7 @@ func (o *Spontaneous) runChunks(ctx context.Context, env Env, net *snn.Network, 
 			if err := save(); err != nil {
 				return err
 			}
+			saved = net.Steps()
 		}
 	}
 	h.add(net.DT(), mons[0].Spikes(), mons[1].Spikes())

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -220,5 +221,44 @@ func TestSpontaneousResume(t *testing.T) {
 	again, err := o.Run(context.Background(), Env{Dir: dir, Log: &log})
 	if err != nil || again != fresh || strings.Contains(log.String(), "resumed") {
 		t.Errorf("rerun of a finished run: %+v, %v, log %q; want %+v from the start", again, err, log.String(), fresh)
+	}
+}
+
+// TestSpontaneousCancelledBeforeAStep: a run cancelled before its first step leaves no
+// snapshot (a rerun starts afresh, not "resumed from 0 ms"), and a resumed run cancelled
+// before a step leaves the snapshot it resumed from as it was.
+func TestSpontaneousCancelledBeforeAStep(t *testing.T) {
+	o := smallSpontaneous()
+	o.DurationMs = 1000
+	dir := t.TempDir()
+	path := filepath.Join(dir, stateFile)
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	var log strings.Builder
+	if _, err := o.Run(done, Env{Dir: dir, Log: &log}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run: err = %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a run cancelled before its first step wrote a snapshot (%v); log:\n%s", err, log.String())
+	}
+
+	ctx, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	if _, err := o.Run(&cancelAfter{Context: ctx, cancel: cancel2, limit: 60}, Env{Dir: dir}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("run cancelled mid-way: err = %v, want context.Canceled", err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no snapshot after a run cancelled mid-way: %v", err)
+	}
+	log.Reset()
+	if _, err := o.Run(done, Env{Dir: dir, Log: &log}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("resumed run cancelled at once: err = %v, want context.Canceled", err)
+	}
+	if after, err := os.ReadFile(path); err != nil || !bytes.Equal(after, before) {
+		t.Errorf("a resumed run cancelled before a step changed its snapshot (%v); log:\n%s", err, log.String())
+	}
+	if !strings.Contains(log.String(), "resumed") || strings.Contains(log.String(), "state saved") {
+		t.Errorf("log of the resumed run cancelled at once:\n%s", log.String())
 	}
 }
