@@ -7,7 +7,8 @@
 // JSON field names (exactly: encoding/json would accept any case), each axis an explicit list
 // of values or a range. Expand turns it into Tasks, the first axis varying slowest and the
 // seeds fastest; a task's ID is a hash of the kind, the base options (or notebook) and its
-// point, so it does not depend on the task's position.
+// point, so it does not depend on the task's position nor on how the spec spells a value
+// (spacing, key order, string escapes).
 //
 // Prepare writes a sweep directory DIR: spec.json, tasks.json and tasks/ID/ per task. A task
 // is done when tasks/ID/result.json exists (the experiment's result envelope, written

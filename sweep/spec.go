@@ -133,11 +133,11 @@ func (p Param) values() ([]json.RawMessage, error) {
 		}
 		out := make([]json.RawMessage, len(p.Values))
 		for i, v := range p.Values {
-			var buf bytes.Buffer
-			if err := json.Compact(&buf, v); err != nil {
+			c, err := canonicalValue(v)
+			if err != nil {
 				return nil, fmt.Errorf("sweep: axis %q value %d: %v", p.Name, i, err)
 			}
-			out[i] = buf.Bytes()
+			out[i] = c
 		}
 		return out, nil
 	}
@@ -358,6 +358,28 @@ func canonical(data json.RawMessage) (string, error) {
 	}
 	b, err := json.Marshal(v)
 	return string(b), err
+}
+
+// canonicalValue returns a JSON value in one spelling of it, so that a task's ID does not
+// depend on how its spec was written or re-encoded: no spaces, object keys sorted, strings
+// with their escapes resolved ("\u0026" and "&" are the same value), numbers as written.
+func canonicalValue(data json.RawMessage) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("more than one JSON value: %s", data)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // taskID hashes what defines a task.

@@ -91,6 +91,25 @@ func TestTaskIDsStable(t *testing.T) {
 	if a[0].ID == a[1].ID || c[0].ID == a[0].ID {
 		t.Errorf("different points share an id: %v %v", a, c)
 	}
+	// One value spelt several ways is one point: escapes, spacing, key order of an object.
+	for _, tc := range []struct{ x, y string }{
+		{`"&"`, `"\u0026"`},
+		{`"a<b"`, `"a\u003cb"`},
+		{`"é"`, `"\u00e9"`},
+		{`{"a": 1, "b": [2, 3]}`, `{"b":[2,3],"a":1}`},
+		{`[1, "x"]`, `[1,"x"]`},
+	} {
+		nb := func(v string) []Task {
+			return expand(`{"kind":"notebook","notebook":"a.ipynb","params":[{"name":"x","values":[` + v + `]}]}`)
+		}
+		if x, y := nb(tc.x), nb(tc.y); x[0].ID != y[0].ID || string(x[0].Param("x")) != string(y[0].Param("x")) {
+			t.Errorf("%s and %s: ids %s, %s, values %s, %s", tc.x, tc.y, x[0].ID, y[0].ID, x[0].Param("x"), y[0].Param("x"))
+		}
+	}
+	if x, y := expand(`{"kind":"notebook","notebook":"a.ipynb","params":[{"name":"x","values":["&"]}]}`),
+		expand(`{"kind":"notebook","notebook":"a.ipynb","params":[{"name":"x","values":["&&"]}]}`); x[0].ID == y[0].ID {
+		t.Errorf(`"&" and "&&" share an id`)
+	}
 }
 
 // TestArrayList checks the compression of indices into Slurm's --array syntax.
