@@ -16,7 +16,7 @@ type State string
 // exists, whatever Slurm says.
 const (
 	Done      State = "done"      // its result file exists
-	Running   State = "running"   // running now (Slurm, or a local executor alive on this host)
+	Running   State = "running"   // running now (in Slurm, or in a live process of this host)
 	Pending   State = "pending"   // waiting in the Slurm queue
 	Failed    State = "failed"    // its last attempt failed and it is not queued again
 	Cancelled State = "cancelled" // cancelled before it finished
@@ -137,23 +137,40 @@ func (s *Sweep) Status(ctx context.Context, env []string) (Status, error) {
 }
 
 // runningHere reports whether the last attempt of t started in a process of this host that
-// still runs.
+// still runs and has not logged its end. The attempt's "start" line need not be the log's
+// last: a task logs what its experiment says while it runs (a training's phases).
 func (s *Sweep) runningHere(t Task, host string) bool {
 	data, err := os.ReadFile(filepath.Join(s.TaskDir(t), attemptsFile))
 	if err != nil {
 		return false
 	}
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	f := strings.Fields(lines[len(lines)-1])
-	// time host pid N [slurm job ...]: start
-	if len(f) < 5 || f[len(f)-1] != "start" || f[1] != host || f[2] != "pid" {
-		return false
+	for k := len(lines) - 1; k >= 0; k-- {
+		// time host pid N [slurm job ...]: what
+		head, what, ok := strings.Cut(lines[k], ": ")
+		if !ok {
+			continue
+		}
+		if attemptEnded(what) {
+			return false
+		}
+		if what != "start" {
+			continue
+		}
+		f := strings.Fields(head)
+		if len(f) < 4 || f[1] != host || f[2] != "pid" {
+			return false
+		}
+		pid, err := strconv.Atoi(f[3])
+		return err == nil && pid > 0 && alive(pid)
 	}
-	pid, err := strconv.Atoi(strings.TrimSuffix(f[3], ":"))
-	if err != nil || pid <= 0 {
-		return false
-	}
-	return alive(pid)
+	return false
+}
+
+// attemptEnded reports whether a line of an attempt log (after "time host pid N: ") is the
+// last line of an attempt: done, interrupted or failed (Sweep.RunTask).
+func attemptEnded(what string) bool {
+	return strings.HasPrefix(what, "done in ") || strings.HasPrefix(what, "interrupted after ") || strings.HasPrefix(what, "failed: ")
 }
 
 // exitCode reads the exit status that the Slurm batch script recorded for t.
