@@ -29,10 +29,9 @@
 // and forwards SIGTERM to it. The task then stops through its context and exits with
 // ExitInterrupted (143 when SIGTERM comes before it can catch it); after a failure with
 // retries left it exits with ExitRetry; in these cases the script requeues the array task with
-// scontrol (up to a bound, never after Cancel), and
-// the rerun resumes as far as the kind resumes (spontaneous from its last snapshot,
-// tasks/ID/state.bin, written every 500 ms of simulated time and when it is stopped after a
-// step since the last one). Array task logs are
+// scontrol (up to a bound, never after Cancel), and the rerun resumes as far as the kind
+// resumes (spontaneous from its last snapshot, tasks/ID/state.bin, written every 500 ms of
+// simulated time and when it is stopped after a step since the last one). Array task logs are
 // DIR/slurm/task-INDEX.log (appended across requeues), exit statuses DIR/slurm/task-INDEX.exit,
 // submitted arrays DIR/slurm/jobs.json. Slurm.Run waits until no task is queued; cancelling its
 // context stops the wait, not the jobs.

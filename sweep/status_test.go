@@ -44,7 +44,7 @@ func TestStatusRunningHere(t *testing.T) {
 			line(host, gone, "start"), line(host, gone, "interrupted after 2.0 s"),
 			line(host, me, "start"), line(host, me, "phase 2/121 record"),
 		}, Running},
-		{"an attempt runs, an older one's process is gone", []string{
+		{"an older attempt's process lives, the last one's is gone", []string{
 			line(host, me, "start"), line(host, gone, "start"), line(host, gone, "phase 1/121"),
 		}, NotRun},
 	} {

@@ -25,11 +25,11 @@ import (
 // With Env.Dir set, Run locks the directory and runs in chunks of SnapshotMs (500 ms) of
 // simulated time; after each chunk, and when the context is cancelled after a step since the
 // last snapshot, it writes DIR/state.bin atomically: the options, the spike hash and count so
-// far and the network's full state (snn.Network.WriteState). A later Run with the same options and Dir resumes from
-// that snapshot (saying so on Env.Log) and returns the same result, bit for bit, as an
-// uninterrupted run; state.bin of other options is refused with an error. A finished run
-// removes its snapshot (it holds every weight: megabytes per task of a sweep), so a rerun
-// starts again. Without Env.Dir it runs in one go and writes nothing.
+// far and the network's full state (snn.Network.WriteState). A later Run with the same
+// options and Dir resumes from that snapshot (saying so on Env.Log) and returns the same
+// result, bit for bit, as an uninterrupted run; state.bin of other options is refused with
+// an error. A finished run removes its snapshot (it holds every weight: megabytes per task of
+// a sweep), so a rerun starts again. Without Env.Dir it runs in one go and writes nothing.
 type Spontaneous struct {
 	NE         int     `json:"NE"`         // excitatory neurons (2400)
 	NI         int     `json:"NI"`         // inhibitory neurons (600)
