@@ -241,8 +241,12 @@ func TestSlurm(t *testing.T) {
 	})
 
 	t.Run("Cancel", func(t *testing.T) {
-		// sweep cancel stops running and pending tasks and leaves no process.
-		s, err := Prepare(longSpec(bin, 1, 2, 3, 4), t.TempDir())
+		// sweep cancel stops running and pending tasks and leaves no process. The tasks run
+		// 120 s simulated, four times longSpec's: with its 30 s (2-5 s of wall time) one could
+		// finish between "running" and the cancel (seen: "1/4 done, 3 cancelled").
+		spec := longSpec(bin, 1, 2, 3, 4)
+		spec.Options = []byte(`{"NE": 800, "NI": 200, "Clusters": 10, "DurationMs": 120000}`)
+		s, err := Prepare(spec, t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
