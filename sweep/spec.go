@@ -347,10 +347,8 @@ func canonical(data json.RawMessage) (string, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return "", nil
 	}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeNumbers(data)
+	if err != nil {
 		return "", err
 	}
 	if _, ok := v.(map[string]any); !ok {
@@ -364,14 +362,9 @@ func canonical(data json.RawMessage) (string, error) {
 // depend on how its spec was written or re-encoded: no spaces, object keys sorted, strings
 // with their escapes resolved ("\u0026" and "&" are the same value), numbers as written.
 func canonicalValue(data json.RawMessage) (json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeNumbers(data)
+	if err != nil {
 		return nil, err
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("more than one JSON value: %s", data)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -380,6 +373,15 @@ func canonicalValue(data json.RawMessage) (json.RawMessage, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// decodeNumbers decodes JSON data with its numbers kept as written (json.Number).
+func decodeNumbers(data json.RawMessage) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
 }
 
 // taskID hashes what defines a task.
