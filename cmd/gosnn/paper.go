@@ -91,6 +91,9 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			if len(e.Sweeps) > 0 {
 				fmt.Fprintf(stdout, "      sweeps: %s\n", strings.Join(e.Sweeps, ", "))
 			}
+			if len(e.Beside) > 0 {
+				fmt.Fprintf(stdout, "      shown beside: %s\n", strings.Join(e.Beside, ", "))
+			}
 		}
 		if len(ids) == 0 {
 			for _, r := range paper.Runs() {

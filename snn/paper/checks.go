@@ -52,8 +52,9 @@ var entries = []Entry{
 		ID: "Fig3", Title: "Step and period of the replay against cluster size (the network-size family)",
 		Reference: "larger clusters give slower sequences; step 22.9 ms at 160, 27 ms at 200 (A11: the authors' matrices at N_E = 2400), period ≈ 300 ms at 10 against ≈ 500 ms at 40 (A17)", Source: "D file names, P [?]",
 		Check: "the family at a fixed N_E (sweep sizes-2400: at full scale the authors' variants at 2400, the family of the published steps) decides: the step grows with cluster size and, at full scale, " +
-			"lies within ±15 % of 22.9 ms at 160 and 27 ms at 200; the 30-cluster family (sweep sizes, gosnn's scaling) is shown beside",
-		Sweeps: []string{"sizes", "sizes-2400"}, Pending: "the authors' parameters for the 30-cluster networks are not known: gosnn's choice is in the sweep's description (gosnn paper list)", eval: evalFig3,
+			"lies within ±15 % of 22.9 ms at 160 and 27 ms at 200; the 30-cluster families (sweep sizes, gosnn's scaling, and at full scale sizes-budget, " +
+			"a constant E→E budget) are shown beside",
+		Sweeps: []string{"sizes-2400"}, Beside: []string{"sizes", "sizes-budget"}, Pending: "the authors' parameters for the 30-cluster networks are not known: gosnn's choice is in the sweep's description (gosnn paper list)", eval: evalFig3,
 	},
 	{
 		ID: "Fig4", Title: "Read-out learns the non-Markovian sequence ABCBA (and two sequences in parallel)",
@@ -161,7 +162,7 @@ var entries = []Entry{
 		Check: "the period grows with cluster size (qualitative) at a fixed number of clusters (sweep sizes: 30 clusters, gosnn's scaling); " +
 			"the family at a fixed N_E (sweep sizes-2400), whose period falls as the clusters get fewer, and 30 clusters at a constant E→E budget " +
 			"(sweep sizes-budget, the test of the scaling's effect) are shown beside",
-		Sweeps: []string{"sizes", "sizes-2400", "sizes-budget"}, eval: evalA17,
+		Sweeps: []string{"sizes"}, Beside: []string{"sizes-2400", "sizes-budget"}, eval: evalA17,
 	},
 	{
 		ID: "C1", Title: "control: replay on the authors' hand-made clustered matrix, weights frozen",
@@ -354,44 +355,47 @@ var sizeFamilies = []struct {
 	{"sizes-budget", "30 clusters, constant E→E budget", "sizes", 80},
 }
 
-// clockPoints returns the finished tasks of the size family of sweep name, by cluster size.
-func clockPoints(c *Context, name string) ([]clockPoint, error) {
-	_, done, err := sweepState(c.out, name)
-	if err != nil {
-		return nil, err
+// clockPoints returns the finished tasks of the size family of sweep name, by cluster size,
+// and the number of its tasks (0 when the sweep is not there).
+func clockPoints(c *Context, name string) ([]clockPoint, int, error) {
+	s, done, err := sweepState(c.out, name)
+	if err != nil || s == nil {
+		return nil, 0, err
 	}
 	var pts []clockPoint
 	for _, t := range done {
 		opt, ok := t.options.(*experiment.Clock)
 		if !ok {
-			return nil, fmt.Errorf("paper: sweep %s: a task of kind %s, want clock", name, t.options.Kind())
+			return nil, 0, fmt.Errorf("paper: sweep %s: a task of kind %s, want clock", name, t.options.Kind())
 		}
 		var res experiment.ClockResult
 		if err := json.Unmarshal(t.result, &res); err != nil {
-			return nil, fmt.Errorf("paper: sweep %s: result: %w", name, err)
+			return nil, 0, fmt.Errorf("paper: sweep %s: result: %w", name, err)
 		}
 		pts = append(pts, clockPoint{size: opt.Size, k: opt.Clusters(), step: float64(res.StepMs), period: float64(res.PeriodMs), transitions: res.InOrder})
 	}
 	sort.Slice(pts, func(i, j int) bool { return pts[i].size < pts[j].size })
-	return pts, nil
+	return pts, len(s.Tasks), nil
 }
 
 // sizeFamilyPoints is the finished tasks of one size family.
 type sizeFamilyPoints struct {
 	sweep, label string
 	pts          []clockPoint
+	tasks, left  int // the sweep's tasks, and those not finished
 }
 
 // familyPoints returns the finished tasks of the size families, in the order of sizeFamilies.
 func familyPoints(c *Context) ([]sizeFamilyPoints, error) {
 	var fams []sizeFamilyPoints
 	for _, fam := range sizeFamilies {
-		pts, err := clockPoints(c, fam.sweep)
+		pts, tasks, err := clockPoints(c, fam.sweep)
 		if err != nil {
 			return nil, err
 		}
+		left := tasks - len(pts)
 		if fam.base != "" && len(pts) > 0 {
-			base, err := clockPoints(c, fam.base)
+			base, _, err := clockPoints(c, fam.base)
 			if err != nil {
 				return nil, err
 			}
@@ -402,7 +406,7 @@ func familyPoints(c *Context) ([]sizeFamilyPoints, error) {
 				}
 			}
 		}
-		fams = append(fams, sizeFamilyPoints{fam.sweep, fam.label, pts})
+		fams = append(fams, sizeFamilyPoints{fam.sweep, fam.label, pts, tasks, left})
 	}
 	return fams, nil
 }
@@ -429,19 +433,25 @@ func increasing(v []float64) bool {
 // publishedSteps are the steps of the authors' N_E = 2400 variants (A11), ms by cluster size.
 var publishedSteps = map[int]float64{160: 22.9, 200: 27}
 
-// familyTrend describes how val moves with cluster size in a family that does not decide.
+// familyTrend describes how val moves with cluster size in a family that does not decide,
+// "so far" while some of its tasks are not finished.
 func familyTrend(fam sizeFamilyPoints, what string, val func(clockPoint) float64) string {
 	var v []float64
 	for _, p := range fam.pts {
 		v = append(v, val(p))
 	}
-	switch {
-	case len(v) < 2:
+	if len(v) < 2 {
 		return ""
-	case increasing(v):
-		return fmt.Sprintf("%s: the %s grows with cluster size", fam.label, what)
 	}
-	return fmt.Sprintf("%s: the %s does not grow with cluster size", fam.label, what)
+	label, sofar, trend := fam.label, "", "does not grow"
+	if increasing(v) {
+		trend = "grows"
+	}
+	if fam.left > 0 {
+		label += fmt.Sprintf(" (%d of %d tasks finished)", fam.tasks-fam.left, fam.tasks)
+		sofar = "so far "
+	}
+	return fmt.Sprintf("%s: %sthe %s %s with cluster size", label, sofar, what, trend)
 }
 
 // sizeOutcome evaluates a value of the size families: the values of the family of sweep
@@ -540,7 +550,11 @@ func sizePlot(title, ylabel string, fams []sizeFamilyPoints, val func(clockPoint
 			s.Color = plotutil.Color(i)
 			s.Shape = plotutil.Shape(i)
 			pl.Add(l, s)
-			pl.Legend.Add("gosnn, "+fam.label, l, s)
+			name := "gosnn, " + fam.label
+			if fam.left > 0 {
+				name += fmt.Sprintf(" (%d of %d tasks)", fam.tasks-fam.left, fam.tasks)
+			}
+			pl.Legend.Add(name, l, s)
 		}
 	}
 	if s, err := plotter.NewScatter(ref); err == nil {

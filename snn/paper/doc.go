@@ -35,10 +35,12 @@
 //
 // A family of runs is a sweep (SweepSpec, package sweep): the network-size families of Fig 3
 // and A17 (sweeps "sizes-2400", "sizes" and, at full scale only, "sizes-budget": clock runs
-// over cluster size) live in
-// OUT/sweeps/NAME, a directory of package sweep, so that `gosnn sweep run OUT/sweeps/NAME/spec.json -out OUT/sweeps/NAME
-// -executor slurm` makes its tasks as one Slurm job array; Run makes them on this machine, one
-// at a time, and the report reads the tasks' results whichever made them. Clock tasks resume
+// over cluster size; "sizes-2400" decides Fig 3 and "sizes" A17, and each entry draws the
+// other families beside its own, as far as they have come, without waiting for them:
+// Entry.Beside) live in OUT/sweeps/NAME, a directory of package sweep, so that
+// `gosnn sweep run OUT/sweeps/NAME/spec.json -out OUT/sweeps/NAME -executor slurm` makes its
+// tasks as one Slurm job array; Run makes them on this machine, one at a time (the deciding
+// sweeps first), and the report reads the tasks' results whichever made them. Clock tasks resume
 // from their snapshots after an interrupt or a Slurm requeue.
 //
 // Run makes the runs of some entries into OUT/runs/NAME, one after the other: it writes

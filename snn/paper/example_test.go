@@ -14,12 +14,12 @@ func ExampleSelect() {
 		return
 	}
 	for _, e := range es {
-		fmt.Println(e.ID, e.Runs, e.Sweeps)
+		fmt.Println(e.ID, e.Runs, e.Sweeps, e.Beside)
 	}
 	_, err = paper.Select([]string{"A3"})
 	fmt.Println(err != nil)
 	// Output:
-	// Fig3 [] [sizes sizes-2400]
-	// A7 [replay-nc160 replay-nc160-s2 replay-nc160-s3] []
+	// Fig3 [] [sizes-2400] [sizes sizes-budget]
+	// A7 [replay-nc160 replay-nc160-s2 replay-nc160-s3] [] []
 	// true
 }

@@ -102,8 +102,13 @@ type Entry struct {
 	// Runs names the runs (RunSpec.Name) whose outputs the check reads; none means the check
 	// reads no run (it inspects the protocol, say).
 	Runs []string
-	// Sweeps names the sweeps (SweepSpec.Name) whose tasks the check reads.
+	// Sweeps names the sweeps (SweepSpec.Name) whose tasks decide the check: the verdict waits
+	// for every one of their tasks.
 	Sweeps []string
+	// Beside names sweeps the check shows beside those of Sweeps without waiting for them: the
+	// report lists how far they have come and draws their finished tasks; Run makes them after
+	// the sweeps of Sweeps.
+	Beside []string
 	// Prefer names runs that the check reads instead of some of Runs once they have finished:
 	// versions made with a longer protocol (the 80-cluster network trained with the paper's
 	// own protocol). Run makes them after the others; the report lists them but does not wait

@@ -54,9 +54,12 @@ func TestCatalogue(t *testing.T) {
 			}
 			used[n] = true
 		}
-		for _, n := range e.Sweeps {
+		for _, n := range append(slices.Clone(e.Sweeps), e.Beside...) {
 			if _, ok := sweepSpec(n); !ok {
 				t.Errorf("%s: unknown sweep %q", e.ID, n)
+			}
+			if slices.Contains(e.Sweeps, n) && slices.Contains(e.Beside, n) {
+				t.Errorf("%s: sweep %s both decides and is shown beside", e.ID, n)
 			}
 			used["sweep "+n] = true
 		}
@@ -522,12 +525,8 @@ func TestSweepQuick(t *testing.T) {
 			!strings.HasPrefix(e.Measured[5], "30 clusters (gosnn's scaling), 15 × 40:") {
 			t.Errorf("%s: measured %v, want one line per cluster size of each family, the fixed N_E first", e.ID, e.Measured)
 		}
-		sweeps := 2 // A17 also lists sizes-budget, a sweep of the full scale only
-		if e.ID == "A17" {
-			sweeps = 3
-		}
-		if len(e.Runs) != sweeps {
-			t.Fatalf("%s: runs %+v, want %d sweeps", e.ID, e.Runs, sweeps)
+		if len(e.Runs) != 3 { // both list sizes-budget, a sweep of the full scale only
+			t.Fatalf("%s: runs %+v, want 3 sweeps", e.ID, e.Runs)
 		}
 		for _, r := range e.Runs {
 			if r.Name == "sweep sizes-budget" {
@@ -554,9 +553,11 @@ func TestSweepQuick(t *testing.T) {
 	}
 }
 
-// TestSweepPartial: a sweep with tasks left makes its entries "not run", with the count of
-// tasks done, the commands that make the rest, and what the finished task measured; with no
-// task done there is nothing measured.
+// TestSweepPartial: a deciding sweep with tasks left makes its entry "not run", with the
+// count of tasks done, the commands that make the rest, and what the finished tasks measured;
+// with no task done there is nothing measured. A sweep shown beside (Entry.Beside) is listed
+// and drawn as far as it has come but never holds a verdict back: Fig 3, decided by sizes-2400,
+// gets its verdict while sizes is half done, and says so.
 func TestSweepPartial(t *testing.T) {
 	out := t.TempDir()
 	w, _ := sweepSpec("sizes")
@@ -565,29 +566,37 @@ func TestSweepPartial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := experiment.EncodeResult(experiment.ClockResult{StepMs: 20, PeriodMs: 450, WallS: 100, CPUS: 90})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A task is done when tasks/ID/result.json exists (package sweep).
-	if err := os.MkdirAll(s.TaskDir(s.Tasks[0]), 0o755); err != nil {
-		t.Fatal(err)
+	finish := func(task sweep.Task, step, period float64) {
+		t.Helper()
+		res, err := experiment.EncodeResult(experiment.ClockResult{StepMs: analysis.OptFloat(step), PeriodMs: analysis.OptFloat(period), WallS: 100, CPUS: 90})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(s.TaskDir(task), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(s.TaskDir(task), "result.json"), res, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := os.WriteFile(filepath.Join(s.TaskDir(s.Tasks[0]), "result.json"), res, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	finish(s.Tasks[0], 20, 450)
 	// The second task is under way: two phases of a training saved in its directory.
 	tinyTraining(t, s.TaskDir(s.Tasks[1]))
 	rep, err := Build(out, []string{"Fig3", "A17"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := rep.Entries[0]
 	wantStatus := "missing (1 of 4 tasks done); task Size=" + string(s.Tasks[1].Point[0].Value) + " so far 2 phases, 0 s simulated, "
-	if e.Verdict != NotRun || len(e.Runs) != 2 || !strings.HasPrefix(e.Runs[0].Status, wantStatus) || e.Runs[0].Scale != Full ||
-		e.Runs[0].CPUSeconds != 90 || !strings.Contains(e.Missing, "--scale full") || !strings.Contains(e.Missing, "--only Fig3") || !strings.Contains(e.Runs[0].Rerun, "-executor slurm") ||
-		e.Runs[1].Name != "sweep sizes-2400" || e.Runs[1].Status != "missing" {
-		t.Errorf("entry %+v", e)
+	fig3, a17 := rep.Entries[0], rep.Entries[1]
+	if len(fig3.Runs) != 3 || fig3.Runs[0].Name != "sweep sizes-2400" || fig3.Runs[0].Status != "missing" ||
+		fig3.Runs[1].Name != "sweep sizes" || !strings.HasPrefix(fig3.Runs[1].Status, wantStatus) || !strings.HasSuffix(fig3.Runs[1].Status, "; shown beside: the verdict does not wait for it") {
+		t.Errorf("Fig3 runs %+v, want sizes-2400 missing, then sizes as far as it has come, shown beside", fig3.Runs)
+	}
+	if len(a17.Runs) != 3 || a17.Runs[0].Name != "sweep sizes" || !strings.HasPrefix(a17.Runs[0].Status, wantStatus) || strings.Contains(a17.Runs[0].Status, "beside") ||
+		a17.Runs[0].Scale != Full || a17.Runs[0].CPUSeconds != 90 || !strings.Contains(a17.Missing, "--scale full") || !strings.Contains(a17.Missing, "--only A17") ||
+		!strings.Contains(a17.Runs[0].Rerun, "-executor slurm") {
+		t.Errorf("A17 %+v, want sizes deciding, 1 of 4 tasks done, with its cost and commands", a17)
 	}
 	for _, e := range rep.Entries {
 		size := string(s.Tasks[0].Point[0].Value) // JSON: 80
@@ -605,6 +614,25 @@ func TestSweepPartial(t *testing.T) {
 	}
 	if e := rep.Entries[0]; e.Verdict != NotRun || len(e.Measured) != 0 || e.Note != "" {
 		t.Errorf("no task done: %+v, want not run with nothing measured", e)
+	}
+
+	// sizes-2400 finished with the published steps, sizes at 2 of 4 with falling steps.
+	finish(s.Tasks[0], 14, 420)
+	finish(s.Tasks[2], 12, 360)
+	steps := map[int]float64{80: 15, 120: 19, 160: 23, 200: 27}
+	periods := map[int]float64{80: 15 * 30, 120: 19 * 20, 160: 23 * 15, 200: 27 * 12}
+	finishSweep(t, out, "sizes-2400", Full, steps, periods)
+	rep, err = Build(out, []string{"Fig3", "A17"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig3, a17 = rep.Entries[0], rep.Entries[1]
+	if fig3.Verdict != Agrees || fig3.Missing != "" || len(fig3.Measured) != 6 ||
+		!strings.Contains(fig3.Note, "30 clusters (gosnn's scaling) (2 of 4 tasks finished): so far the step does not grow with cluster size") {
+		t.Errorf("Fig3 with sizes-2400 done and sizes half done: verdict %q, note %q, measured %q, missing %q; want agrees, sizes' trend so far", fig3.Verdict, fig3.Note, fig3.Measured, fig3.Missing)
+	}
+	if a17.Verdict != NotRun || !strings.HasPrefix(a17.Note, "partial") || len(a17.Measured) != 6 {
+		t.Errorf("A17 with sizes half done: verdict %q, note %q, measured %q; want not run, partial, 6 lines", a17.Verdict, a17.Note, a17.Measured)
 	}
 }
 

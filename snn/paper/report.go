@@ -159,6 +159,17 @@ func Build(out string, ids []string) (*Report, error) {
 			}
 			er.Runs = append(er.Runs, rr)
 		}
+		for _, n := range e.Beside { // listed and drawn, never waited for
+			rr, complete, err := sweepReport(out, n, scale)
+			if err != nil {
+				return nil, err
+			}
+			if !complete {
+				partial = partial || (rr.partial && !runMissing)
+				rr.Status += "; shown beside: the verdict does not wait for it"
+			}
+			er.Runs = append(er.Runs, rr)
+		}
 		if missing && partial {
 			// What the finished tasks show, without a verdict until the sweep is whole.
 			o := evaluate(e, ctx)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/gosnn/gosnn/snn/experiment"
 	"github.com/gosnn/gosnn/snn/protocol"
@@ -101,18 +102,24 @@ func sweepSpec(name string) (SweepSpec, bool) {
 // sweepDir returns the directory of sweep name under out.
 func sweepDir(out, name string) string { return filepath.Join(out, "sweeps", name) }
 
-// sweepsOf returns the names of the sweeps the entries need, in catalogue order.
+// sweepsOf returns the names of the sweeps the entries need: those that decide an entry
+// (Entry.Sweeps), then those shown beside (Entry.Beside), each in catalogue order.
 func sweepsOf(es []Entry) []string {
-	need := map[string]bool{}
+	decide, beside := map[string]bool{}, map[string]bool{}
 	for _, e := range es {
 		for _, n := range e.Sweeps {
-			need[n] = true
+			decide[n] = true
+		}
+		for _, n := range e.Beside {
+			beside[n] = true
 		}
 	}
 	var out []string
-	for _, w := range sweepSpecs {
-		if need[w.Name] {
-			out = append(out, w.Name)
+	for _, need := range []map[string]bool{decide, beside} {
+		for _, w := range sweepSpecs {
+			if need[w.Name] && !slices.Contains(out, w.Name) {
+				out = append(out, w.Name)
+			}
 		}
 	}
 	return out
