@@ -529,7 +529,7 @@ func sizePlot(title, ylabel string, fams []sizeFamilyPoints, val func(clockPoint
 	pl.X.Label.Text = "E neurons per cluster"
 	pl.Y.Label.Text = ylabel
 	pl.X.Min, pl.Y.Min = 0, 0
-	pl.Legend.Top, pl.Legend.Left = false, false // bottom right: the values lie well above 0
+	pl.Legend.Top, pl.Legend.Left = true, true // in a band above the points (Y.Max below): a broken clock's step lies near 0
 	top := 0.0
 	for _, r := range ref {
 		top = max(top, r.Y)
@@ -562,7 +562,7 @@ func sizePlot(title, ylabel string, fams []sizeFamilyPoints, val func(clockPoint
 		pl.Add(s)
 		pl.Legend.Add(refName, s)
 	}
-	pl.Y.Max = 1.15 * top // room above the highest point
+	pl.Y.Max = 1.6 * top // the legend's band above the highest point
 	return pl
 }
 
