@@ -33,6 +33,7 @@ func init() {
 		"Run":             reflect.ValueOf(sweep.Run),
 		"Running":         reflect.ValueOf(sweep.Running),
 		"SchemaVersion":   reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
+		"SelfBinary":      reflect.ValueOf(sweep.SelfBinary),
 		"Span":            reflect.ValueOf(sweep.Span),
 		"Values":          reflect.ValueOf(sweep.Values),
 

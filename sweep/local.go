@@ -78,7 +78,7 @@ func (l Local) Run(ctx context.Context, s *Sweep, progress func(Status)) error {
 	if workers > 1 && len(todo) > 1 && s.Spec.Kind != NotebookKind {
 		bin = l.Binary
 		if bin == "" {
-			bin = selfBinary()
+			bin = SelfBinary()
 		}
 	}
 	var mu sync.Mutex // serialises progress reports
@@ -157,8 +157,9 @@ func (l Local) runOne(ctx context.Context, s *Sweep, i int, bin string) {
 	}
 }
 
-// selfBinary returns this program if it is gosnn (not a test binary), else "".
-func selfBinary() string {
+// SelfBinary returns the path of this program if it is gosnn (not a test binary), else "":
+// the binary of child processes that must run this very gosnn.
+func SelfBinary() string {
 	exe, err := os.Executable()
 	if err != nil || !strings.HasPrefix(filepath.Base(exe), "gosnn") || strings.HasSuffix(exe, ".test") {
 		return ""

@@ -351,7 +351,7 @@ func (s *Sweep) Attempts(t Task) int {
 // Binary returns the gosnn binary to run tasks with: this executable when it is gosnn, else
 // gosnn from PATH.
 func Binary() (string, error) {
-	if exe := selfBinary(); exe != "" {
+	if exe := SelfBinary(); exe != "" {
 		return exe, nil
 	}
 	p, err := exec.LookPath("gosnn")

@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gosnn/gosnn/maesdata"
@@ -121,16 +122,20 @@ func (l *logWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// stderrHost reports run progress on stderr at most every 10 s of wall time.
+// stderrHost reports run progress on stderr at most every 10 s of wall time; runs made side
+// by side in one process may share it.
 type stderrHost struct {
 	ctx  context.Context
 	w    io.Writer
+	mu   sync.Mutex // guards last
 	last time.Time
 }
 
 func (h *stderrHost) Context() context.Context { return h.ctx }
 
 func (h *stderrHost) Progress(p snn.Progress) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if p.Final || time.Since(h.last) < 10*time.Second {
 		return
 	}

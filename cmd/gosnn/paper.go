@@ -29,12 +29,13 @@ func init() {
 
 const paperUsage = `usage: gosnn paper COMMAND ...
 
-  run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N]
+  run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N] [--run NAME]
           make the runs and sweeps the entries need (resumable: a second call skips
-          finished runs and tasks); --jobs N runs N tasks of a sweep at once here, each in a
-          gosnn process of its own; --executor slurm submits a sweep's tasks (the size
-          families of Fig 3 and A17) as one Slurm job array and returns (gosnn sweep status
-          DIR/sweeps/NAME)
+          finished runs and tasks); --jobs N makes N runs at once, each in a gosnn process
+          of its own and after the runs it reads, then N tasks of a sweep at once;
+          --executor slurm submits a sweep's tasks (the size families of Fig 3 and A17) as
+          one Slurm job array and returns (gosnn sweep status DIR/sweeps/NAME); --run NAME
+          makes that run alone
   report --out DIR [--only IDS]
           write DIR/report.md, DIR/report.json and DIR/figures/*.png from the runs in DIR
   list    print the catalogue: ID, title, runs and sweeps; then every run (with its full
@@ -58,7 +59,8 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	only := fs.String("only", "", "comma-separated entry IDs (default: all)")
 	threads := fs.Int("threads", 0, "worker threads per run (0: GOMAXPROCS)")
 	executor := fs.String("executor", "local", "local or slurm: where a sweep's tasks run (run)")
-	jobs := fs.Int("jobs", 1, "tasks of a sweep run at once by the local executor, each in a gosnn process of its own (run)")
+	jobs := fs.Int("jobs", 1, "runs, and tasks of a sweep, made at once here, each in a gosnn process of its own (run)")
+	oneRun := fs.String("run", "", "make this run alone, one of the entries' runs (what --jobs starts in a process of its own) (run)")
 	switch name {
 	case "run", "report", "list":
 	default:
@@ -66,7 +68,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	usage := map[string]string{
-		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N]",
+		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N] [--run NAME]",
 		"report": "gosnn paper report --out DIR [--only IDS]",
 		"list":   "gosnn paper list [--only IDS]",
 	}[name]
@@ -148,11 +150,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if *jobs > 1 {
 			x = sweep.Local{Workers: *jobs}
 		}
-	case "slurm":
-		if *jobs > 1 {
-			fmt.Fprintf(stderr, "gosnn paper run: --jobs %d with --executor slurm: Slurm runs the tasks (its array's max_running, the spec's slurm field, limits them)\n", *jobs)
-			return 2
-		}
+	case "slurm": // --jobs then counts the runs made here; Slurm limits the tasks (the spec's max_running)
 		x = sweep.Slurm{Detach: true}
 	default:
 		fmt.Fprintf(stderr, "gosnn paper run: --executor %q: want local or slurm\n", *executor)
@@ -165,8 +163,12 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *threads > 0 {
 		command += fmt.Sprintf(" --threads %d", *threads)
 	}
+	if *oneRun != "" {
+		command += " --run " + *oneRun
+	}
 	host := &stderrHost{ctx: ctx, w: stderr, last: time.Now()}
-	sum, err := paper.Run(ctx, paper.RunConfig{Out: *out, Scale: scale, IDs: ids, Threads: *threads, Command: command, Log: stderr, Host: host, Executor: x})
+	sum, err := paper.Run(ctx, paper.RunConfig{Out: *out, Scale: scale, IDs: ids, Threads: *threads, Command: command, Log: stderr, Host: host,
+		Executor: x, Jobs: *jobs, OneRun: *oneRun})
 	if err != nil {
 		fmt.Fprintf(stderr, "gosnn paper run: %v\n", err)
 		if errors.Is(err, context.Canceled) {

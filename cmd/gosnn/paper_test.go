@@ -28,7 +28,7 @@ func TestPaperCmd(t *testing.T) {
 		{"list options", []string{"list"}, 0, "", `"ee_bounds":[0.888,32.68]`},
 		{"bad executor", []string{"run", "--out", empty, "--only", "A1", "--executor", "pbs"}, 2, `--executor "pbs"`, ""},
 		{"bad jobs", []string{"run", "--out", empty, "--only", "A1", "--jobs", "0"}, 2, "--jobs 0: must be >= 1", ""},
-		{"jobs with slurm", []string{"run", "--out", empty, "--only", "A1", "--jobs", "2", "--executor", "slurm"}, 2, "--jobs 2 with --executor slurm", ""},
+		{"unknown run", []string{"run", "--out", empty, "--only", "A2", "--run", "train-main"}, 1, `run "train-main" is not one of the entries' runs (train-nc160, replay-trained-nc160)`, ""},
 		{"report of nothing", []string{"report", "--out", empty}, 0, "", "1 agree, 0 disagree, 25 not run"},
 	}
 	for _, tt := range tests {

@@ -43,19 +43,21 @@
 // sweeps first), and the report reads the tasks' results whichever made them. Clock tasks resume
 // from their snapshots after an interrupt or a Slurm requeue.
 //
-// Run makes the runs of some entries into OUT/runs/NAME, one after the other: it writes
-// options.json (the options envelope), calls the experiment with that directory, and on
-// success writes run.json (Record: the options and result envelopes, the command line, the
-// wall and CPU time), each atomically. A run whose run.json exists with the same options is
-// skipped; a train or degradation run interrupted (its context cancelled) resumes from its
-// snapshots on the next call. The authors' files a run reads are looked up (package maesdata) before anything
-// runs, and a missing one is an error that says how to get it.
+// Run makes the runs of some entries into OUT/runs/NAME, one after the other, or
+// RunConfig.Jobs at a time, each in a gosnn process of its own (`gosnn paper run --run NAME`)
+// and after the runs it reads: it writes options.json (the options envelope), calls the
+// experiment with that directory, and on success writes run.json (Record: the options and
+// result envelopes, the command line, the wall and CPU time), each atomically. A run whose
+// run.json exists with the same options is skipped; a train or degradation run interrupted
+// (its context cancelled) resumes from its snapshots on the next call. The authors' files a
+// run reads are looked up (package maesdata) before anything runs, and a missing one is an
+// error that says how to get it.
 //
-// Build evaluates the entries on whatever runs and sweep tasks OUT holds and draws their figures to
-// OUT/figures/ID.png; Write also writes OUT/report.md and OUT/report.json. An entry whose runs
-// are missing (or whose sweep has tasks left) is "not run", with the gosnn paper run command
-// that makes them; an entry that
-// needs no run (A1 reads the protocol) is evaluated always. Verdicts are "agrees" (the check
+// Build evaluates the entries on whatever runs and sweep tasks OUT holds and draws their
+// figures to OUT/figures/ID.png; Write also writes OUT/report.md and OUT/report.json. An entry
+// whose runs are missing (or whose deciding sweep has tasks left) is "not run", with the gosnn
+// paper run command that makes them; an entry that needs no run (A1 reads the protocol) is
+// evaluated always. Verdicts are "agrees" (the check
 // passes), "disagrees", "not run" and "no reference" (measured, with nothing published to
 // compare: the song's error, the degradation test). The report holds no time stamps: the same runs give the same
 // report.

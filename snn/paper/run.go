@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gosnn/gosnn/internal/atomicfile"
@@ -65,6 +67,18 @@ type RunConfig struct {
 	// process); sweep.Local with Workers > 1 runs several at once, each in a gosnn process of
 	// its own so that its CPU time is its own; sweep.Slurm submits them as one job array.
 	Executor sweep.Executor
+	// Jobs is the number of runs made at once (0 or 1: one after the other, in this process).
+	// Several at once, each is made in a gosnn process of its own, `gosnn paper run --scale S
+	// --out OUT --run NAME`, so that its CPU time and memory are its own (Binary), and a run
+	// starts once the runs it reads (RunSpec.After) are settled. The sweeps follow the runs.
+	Jobs int
+	// Binary is the gosnn binary of the runs made side by side ("": this program if it is
+	// gosnn, sweep.SelfBinary; otherwise they are made in this process, where the CPU times
+	// they record include those of the runs beside them).
+	Binary string
+	// OneRun, when not "", makes that run alone, one of the entries' runs (the runs it reads
+	// must have finished), and no sweep: what a process of Jobs makes.
+	OneRun string
 }
 
 // RunSummary says what Run did with each run and sweep it considered (a sweep is named
@@ -79,8 +93,9 @@ const recordFile = "run.json"
 // runDir returns the directory of run name under out.
 func runDir(out, name string) string { return filepath.Join(out, "runs", name) }
 
-// Run makes the runs of the entries cfg.IDs at cfg.Scale into cfg.Out, one after the other,
-// then the tasks of their sweeps (runSweep), one at a time.
+// Run makes the runs of the entries cfg.IDs at cfg.Scale into cfg.Out, one after the other
+// (cfg.Jobs at a time: runSideBySide), then the tasks of their sweeps (runSweep, with
+// cfg.Executor).
 // A run whose record exists with the same options is skipped; one without a record runs (a
 // train or degradation run resumes from its snapshots). Cancelling ctx stops the current run, leaving what a
 // later Run resumes from. The authors' files a run needs are checked first: a missing one is
@@ -100,39 +115,41 @@ func Run(ctx context.Context, cfg RunConfig) (RunSummary, error) {
 		return sum, fmt.Errorf("paper: %w", err)
 	}
 	names := runsOf(es)
+	if cfg.OneRun != "" {
+		if !slices.Contains(names, cfg.OneRun) {
+			return sum, fmt.Errorf("paper: run %q is not one of the entries' runs (%s)", cfg.OneRun, strings.Join(names, ", "))
+		}
+		names = []string{cfg.OneRun}
+	}
 	for _, n := range names {
 		r, _ := runSpec(n)
 		if err := checkData(r, cfg.Scale); err != nil {
 			return sum, err
 		}
 	}
+	var logMu sync.Mutex // runs made side by side log through it
 	logf := func(format string, a ...any) {
 		if cfg.Log != nil {
+			logMu.Lock()
+			defer logMu.Unlock()
 			fmt.Fprintf(cfg.Log, "paper: "+format+"\n", a...)
 		}
 	}
-	for _, n := range names {
-		r, _ := runSpec(n)
-		o, ok, err := r.Options(cfg.Scale, out)
-		if !ok {
-			logf("%s: not part of the %s scale", n, cfg.Scale)
-			sum.Unavailable = append(sum.Unavailable, n)
-			continue
-		}
-		if err != nil {
-			logf("%s: skipped", strings.TrimPrefix(err.Error(), "paper: "))
-			sum.Unavailable = append(sum.Unavailable, n)
-			continue
-		}
-		done, err := runOne(ctx, cfg, out, r, o, logf)
-		if err != nil {
+	if cfg.Jobs > 1 && len(names) > 1 {
+		if err := runSideBySide(ctx, cfg, out, names, &sum, &logMu, logf); err != nil {
 			return sum, err
 		}
-		if done {
-			sum.Ran = append(sum.Ran, n)
-		} else {
-			sum.Skipped = append(sum.Skipped, n)
+	} else {
+		for _, n := range names {
+			st, err := makeRun(ctx, cfg, out, n, logf, nil)
+			if err != nil {
+				return sum, err
+			}
+			sum.add(n, st)
 		}
+	}
+	if cfg.OneRun != "" {
+		return sum, nil
 	}
 	for _, n := range sweepsOf(es) {
 		w, _ := sweepSpec(n)
@@ -165,6 +182,82 @@ func checkData(r RunSpec, s Scale) error {
 	return nil
 }
 
+// runStatus is what became of a run Run considered.
+type runStatus int
+
+const (
+	runRan         runStatus = iota // made now
+	runSkipped                      // finished before
+	runUnavailable                  // not part of the scale, or needs something not there
+)
+
+// add counts run n with status st.
+func (sum *RunSummary) add(n string, st runStatus) {
+	switch st {
+	case runRan:
+		sum.Ran = append(sum.Ran, n)
+	case runSkipped:
+		sum.Skipped = append(sum.Skipped, n)
+	default:
+		sum.Unavailable = append(sum.Unavailable, n)
+	}
+}
+
+// makeRun makes run n of the catalogue at cfg.Scale into out unless it is unavailable or
+// finished before: in this process with runOne when spawn is nil, else with spawn (a run made
+// beside others, runSideBySide).
+func makeRun(ctx context.Context, cfg RunConfig, out, n string, logf func(string, ...any), spawn func(context.Context, string) error) (runStatus, error) {
+	r, _ := runSpec(n)
+	o, ok, err := r.Options(cfg.Scale, out)
+	if !ok {
+		logf("%s: not part of the %s scale", n, cfg.Scale)
+		return runUnavailable, nil
+	}
+	if err != nil {
+		logf("%s: skipped", strings.TrimPrefix(err.Error(), "paper: "))
+		return runUnavailable, nil
+	}
+	if spawn == nil {
+		done, err := runOne(ctx, cfg, out, r, o, logf)
+		if err != nil || !done {
+			return runSkipped, err
+		}
+		return runRan, nil
+	}
+	env, err := experiment.EncodeOptions(o)
+	if err != nil {
+		return runUnavailable, fmt.Errorf("paper: run %s: %w", n, err)
+	}
+	if done, err := recorded(runDir(out, n), n, env); err != nil || done {
+		if done {
+			logf("%s: finished before (%s), skipped", n, runDir(out, n))
+		}
+		return runSkipped, err
+	}
+	if err := spawn(ctx, n); err != nil {
+		return runUnavailable, err
+	}
+	if done, err := recorded(runDir(out, n), n, env); err != nil || !done {
+		return runUnavailable, fmt.Errorf("paper: run %s ended without its record (%s): %v", n, filepath.Join(runDir(out, n), recordFile), err)
+	}
+	return runRan, nil
+}
+
+// recorded reports whether dir holds the record of run n with the options env; a record of
+// other options is an error.
+func recorded(dir, n string, env []byte) (bool, error) {
+	rec, err := readRecord(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	case !bytes.Equal(compactJSON(rec.Options), compactJSON(env)):
+		return false, fmt.Errorf("paper: %s holds a run %s with other options (scale %s): give another --out or remove it", dir, n, rec.Scale)
+	}
+	return true, nil
+}
+
 // runOne makes one run unless its record exists with the same options; it reports whether it
 // ran.
 func runOne(ctx context.Context, cfg RunConfig, out string, r RunSpec, o experiment.Options, logf func(string, ...any)) (bool, error) {
@@ -173,13 +266,10 @@ func runOne(ctx context.Context, cfg RunConfig, out string, r RunSpec, o experim
 	if err != nil {
 		return false, fmt.Errorf("paper: run %s: %w", r.Name, err)
 	}
-	if rec, err := readRecord(dir); err == nil {
-		if bytes.Equal(compactJSON(rec.Options), compactJSON(env)) {
+	if done, err := recorded(dir, r.Name, env); err != nil || done {
+		if done {
 			logf("%s: finished before (%s), skipped", r.Name, dir)
-			return false, nil
 		}
-		return false, fmt.Errorf("paper: %s holds a run %s with other options (scale %s): give another --out or remove it", dir, r.Name, rec.Scale)
-	} else if !errors.Is(err, fs.ErrNotExist) {
 		return false, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
