@@ -13,6 +13,7 @@ func init() {
 		// function, constant and variable definitions
 		"Agrees":      reflect.ValueOf(paper.Agrees),
 		"Build":       reflect.ValueOf(paper.Build),
+		"Cancel":      reflect.ValueOf(paper.Cancel),
 		"Catalogue":   reflect.ValueOf(paper.Catalogue),
 		"Disagrees":   reflect.ValueOf(paper.Disagrees),
 		"Full":        reflect.ValueOf(paper.Full),

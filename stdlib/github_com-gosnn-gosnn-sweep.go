@@ -40,6 +40,7 @@ func init() {
 		// type definitions
 		"Executor":       reflect.ValueOf((*sweep.Executor)(nil)),
 		"Failure":        reflect.ValueOf((*sweep.Failure)(nil)),
+		"Job":            reflect.ValueOf((*sweep.Job)(nil)),
 		"Local":          reflect.ValueOf((*sweep.Local)(nil)),
 		"NotebookResult": reflect.ValueOf((*sweep.NotebookResult)(nil)),
 		"Param":          reflect.ValueOf((*sweep.Param)(nil)),
@@ -51,6 +52,7 @@ func init() {
 		"Stat":           reflect.ValueOf((*sweep.Stat)(nil)),
 		"State":          reflect.ValueOf((*sweep.State)(nil)),
 		"Status":         reflect.ValueOf((*sweep.Status)(nil)),
+		"SubmittedJob":   reflect.ValueOf((*sweep.SubmittedJob)(nil)),
 		"Sweep":          reflect.ValueOf((*sweep.Sweep)(nil)),
 		"Table":          reflect.ValueOf((*sweep.Table)(nil)),
 		"Task":           reflect.ValueOf((*sweep.Task)(nil)),

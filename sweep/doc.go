@@ -36,6 +36,14 @@
 // submitted arrays DIR/slurm/jobs.json. Slurm.Run waits until no task is queued; cancelling its
 // context stops the wait, not the jobs.
 //
+// A Job is one resumable gosnn command as a batch job of its own, what gosnn paper submits
+// for each of its runs: Slurm.Submit writes its script (Job.Dir/job.sh, the same options, the
+// same forwarding of SIGTERM and requeue after ExitInterrupted) and submits it, after the jobs
+// it depends on (--dependency=afterok, --kill-on-invalid-dep=yes); its output goes to
+// Job.Dir/job.log, its exit status to job.exit, the job ID to job.json. Slurm.Queued says
+// whether that job is still queued or running; Slurm.CancelJob marks Job.Dir so that the job
+// is not requeued and cancels it.
+//
 // Status combines the files with `squeue -h -r -t all -j ID -o ...` (text output, stable
 // across Slurm versions): per-state counts, failures with their exit code and the tail of
 // their log, and a fatal reason (PartitionConfig and the like) for a job that can never start.

@@ -150,20 +150,31 @@ func (st Status) err() error {
 
 // Script returns the batch script of the sweep with the gosnn binary bin.
 func (s *Sweep) Script(bin string) string {
-	o := s.Spec.Slurm
-	q := shellQuote
 	var b strings.Builder
 	b.WriteString("#!/bin/bash\n# Written by gosnn sweep: each array task runs one task of the sweep.\n")
-	line := func(f string, a ...any) { fmt.Fprintf(&b, "#SBATCH "+f+"\n", a...) }
-	line("--job-name=gosnn-sweep")
-	line("--output=%s", filepath.Join(s.Dir, slurmDir, "task-%a.log"))
+	s.Spec.Slurm.header(&b, "gosnn-sweep", filepath.Join(s.Dir, slurmDir, "task-%a.log"), s.threads())
+	q := shellQuote
+	fmt.Fprintf(&b, `
+echo "== task $SLURM_ARRAY_TASK_ID (job ${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID, restart ${SLURM_RESTART_COUNT:-0}) on $(hostname) at $(date -u +%%FT%%TZ)" >&2
+`)
+	requeueBody(&b, q(bin)+" sweep task "+q(s.Dir)+` "$SLURM_ARRAY_TASK_ID"`,
+		q(filepath.Join(s.Dir, slurmDir, "task-"))+`"$SLURM_ARRAY_TASK_ID.exit"`, q(filepath.Join(s.Dir, cancelFile)),
+		`"${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID"`, s.Spec.Slurm.requeues()+s.Spec.Retries, ExitInterrupted, ExitRetry)
+	return b.String()
+}
+
+// header writes the #SBATCH lines of a job named name whose output goes to output, with cpus
+// CPUs per task unless o says how many.
+func (o SlurmOptions) header(b *strings.Builder, name, output string, cpus int) {
+	line := func(f string, a ...any) { fmt.Fprintf(b, "#SBATCH "+f+"\n", a...) }
+	line("--job-name=%s", name)
+	line("--output=%s", output)
 	line("--open-mode=append")
 	line("--requeue")
-	cpus := o.CPUsPerTask
-	if cpus == 0 {
-		cpus = s.threads()
+	if o.CPUsPerTask > 0 {
+		cpus = o.CPUsPerTask
 	}
-	line("--cpus-per-task=%d", cpus)
+	line("--cpus-per-task=%d", max(cpus, 1))
 	sig := o.SignalSeconds
 	if sig == 0 {
 		sig = 60
@@ -180,30 +191,41 @@ func (s *Sweep) Script(bin string) string {
 	if o.Prolog != "" {
 		b.WriteString("\n# prolog\n" + o.Prolog + "\n")
 	}
-	requeues := o.Requeues
-	if requeues == 0 {
-		requeues = 20
+}
+
+// requeues is how often a job is requeued after an interruption.
+func (o SlurmOptions) requeues() int {
+	if o.Requeues == 0 {
+		return 20
 	}
-	dir := q(s.Dir)
-	exitFile := q(filepath.Join(s.Dir, slurmDir, "task-")) + `"$SLURM_ARRAY_TASK_ID.exit"`
-	fmt.Fprintf(&b, `
-echo "== task $SLURM_ARRAY_TASK_ID (job ${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID, restart ${SLURM_RESTART_COUNT:-0}) on $(hostname) at $(date -u +%%FT%%TZ)" >&2
-%s sweep task %s "$SLURM_ARRAY_TASK_ID" &
+	return o.Requeues
+}
+
+// requeueBody writes the part of a batch script that runs command (shell words) in the
+// background, passes SIGTERM and SIGINT on to it, writes its exit status to exitFile (a shell
+// word), and requeues the job target (a shell word) when it exited with one of the codes (or
+// 143: SIGTERM before it could catch it), cancelFile does not exist and the job has been
+// requeued fewer than requeues times.
+func requeueBody(b *strings.Builder, command, exitFile, cancelFile, target string, requeues int, codes ...int) {
+	var cond []string
+	for _, c := range append(codes, 143) {
+		cond = append(cond, fmt.Sprintf(`[ "$rc" = %d ]`, c))
+	}
+	fmt.Fprintf(b, `%s &
 pid=$!
-# SIGTERM (scancel, or --signal before the time limit) goes to the task, which stops cleanly.
+# SIGTERM (scancel, or --signal before the time limit) goes to gosnn, which stops cleanly.
 trap 'kill -TERM $pid 2>/dev/null' TERM INT
 wait $pid; rc=$?
 while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
 trap - TERM INT
 printf '%%s\n' "$rc" > %s.tmp && mv -f %s.tmp %s
-# 143: SIGTERM came before the task could catch it (a time limit at start-up).
-if { [ "$rc" = %d ] || [ "$rc" = %d ] || [ "$rc" = 143 ]; } && [ ! -e %s ] && [ "${SLURM_RESTART_COUNT:-0}" -lt %d ]; then
+# 143: SIGTERM came before gosnn could catch it (a time limit at start-up).
+if { %s; } && [ ! -e %s ] && [ "${SLURM_RESTART_COUNT:-0}" -lt %d ]; then
 	echo "== requeue (exit status $rc)" >&2
-	scontrol requeue "${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID"
+	scontrol requeue %s
 fi
 exit $rc
-`, q(bin), dir, exitFile, exitFile, exitFile, ExitInterrupted, ExitRetry, q(filepath.Join(s.Dir, cancelFile)), requeues+s.Spec.Retries)
-	return b.String()
+`, command, exitFile, exitFile, exitFile, strings.Join(cond, " || "), cancelFile, requeues, target)
 }
 
 // submit writes the batch script and submits the tasks indices as one array.

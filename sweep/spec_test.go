@@ -145,6 +145,31 @@ func TestScriptQuoting(t *testing.T) {
 	}
 }
 
+// TestJobScript checks the batch script of a single job: its options, its command quoted
+// word by word, and the requeue of the job itself after an interruption unless cancelled.
+func TestJobScript(t *testing.T) {
+	dir := "/runs/it's here"
+	j := Job{Name: "gosnn-train", Dir: dir, Args: []string{"paper", "run", "--out", "/o ut", "--run", "train-main"}, CPUs: 2,
+		Options: SlurmOptions{Partition: "long", Time: "2:00:00", Mem: "4G", SignalSeconds: 300, Requeues: 5, Extra: []string{"--qos=low"}}}
+	sc := j.Script("/opt/gosnn bin/gosnn")
+	for _, want := range []string{"#SBATCH --job-name=gosnn-train\n", "#SBATCH --output=/runs/it's here/job.log\n", "#SBATCH --cpus-per-task=2\n",
+		"#SBATCH --partition=long\n", "#SBATCH --time=2:00:00\n", "#SBATCH --mem=4G\n", "#SBATCH --qos=low\n", "#SBATCH --signal=B:TERM@300\n",
+		"#SBATCH --requeue\n", `'/opt/gosnn bin/gosnn' 'paper' 'run' '--out' '/o ut' '--run' 'train-main' &`,
+		`[ "$rc" = 75 ] || [ "$rc" = 143 ]`, `[ ! -e '/runs/it'\''s here/cancelled' ]`, `-lt 5 ]`, `scontrol requeue "$SLURM_JOB_ID"`,
+		`> '/runs/it'\''s here/job.exit'.tmp`} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("script lacks %q:\n%s", want, sc)
+		}
+	}
+	if strings.Contains(sc, "SLURM_ARRAY") {
+		t.Errorf("a single job's script names array variables:\n%s", sc)
+	}
+	j.Options.CPUsPerTask = 4
+	if sc := j.Script("gosnn"); !strings.Contains(sc, "#SBATCH --cpus-per-task=4\n") {
+		t.Errorf("cpus_per_task 4 not used:\n%s", sc)
+	}
+}
+
 // FuzzParseSpec checks that ParseSpec never panics and that an accepted spec expands and
 // survives a round trip through JSON.
 func FuzzParseSpec(f *testing.F) {

@@ -29,13 +29,16 @@ func init() {
 
 const paperUsage = `usage: gosnn paper COMMAND ...
 
-  run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N] [--run NAME]
+  run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N] [--run NAME] [--slurm FILE]
           make the runs and sweeps the entries need (resumable: a second call skips
           finished runs and tasks); --jobs N makes N runs at once, each in a gosnn process
           of its own and after the runs it reads, then N tasks of a sweep at once;
-          --executor slurm submits a sweep's tasks (the size families of Fig 3 and A17) as
-          one Slurm job array and returns (gosnn sweep status DIR/sweeps/NAME); --run NAME
-          makes that run alone
+          --executor slurm submits each run as a Slurm job (after the jobs of the runs it
+          reads; FILE: their Slurm options, as a sweep spec's slurm field) and a sweep's
+          tasks (the size families of Fig 3 and A17) as one job array, and returns (gosnn
+          paper report shows how far they have come); --run NAME makes that run alone
+  cancel --out DIR [--only IDS]
+          stop the runs' Slurm jobs and the sweeps that run left going (resumable)
   report --out DIR [--only IDS]
           write DIR/report.md, DIR/report.json and DIR/figures/*.png from the runs in DIR
   list    print the catalogue: ID, title, runs and sweeps; then every run (with its full
@@ -61,8 +64,9 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	executor := fs.String("executor", "local", "local or slurm: where a sweep's tasks run (run)")
 	jobs := fs.Int("jobs", 1, "runs, and tasks of a sweep, made at once here, each in a gosnn process of its own (run)")
 	oneRun := fs.String("run", "", "make this run alone, one of the entries' runs (what --jobs starts in a process of its own) (run)")
+	slurmFile := fs.String("slurm", "", "a JSON file of the Slurm options of the runs' jobs, as a sweep spec's slurm field (run, with --executor slurm)")
 	switch name {
-	case "run", "report", "list":
+	case "run", "report", "list", "cancel":
 	default:
 		fmt.Fprintf(stderr, "gosnn paper: unknown command %q\n%s\n", name, paperUsage)
 		return 2
@@ -71,6 +75,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N] [--run NAME]",
 		"report": "gosnn paper report --out DIR [--only IDS]",
 		"list":   "gosnn paper list [--only IDS]",
+		"cancel": "gosnn paper cancel --out DIR [--only IDS]",
 	}[name]
 	if code := parseFlags(fs, args, stderr, usage); code >= 0 {
 		return code
@@ -117,6 +122,20 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gosnn paper %s: give --out DIR\n", name)
 		return 2
 	}
+	if name == "cancel" {
+		done, err := paper.Cancel(ctx, *out, ids, nil)
+		for _, c := range done {
+			fmt.Fprintf(stdout, "cancelled %s\n", c)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "gosnn paper cancel: %v\n", err)
+			return 1
+		}
+		if len(done) == 0 {
+			fmt.Fprintln(stdout, "nothing queued or running")
+		}
+		return 0
+	}
 	if name == "report" {
 		rep, err := paper.Write(*out, ids)
 		if err != nil {
@@ -150,7 +169,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if *jobs > 1 {
 			x = sweep.Local{Workers: *jobs}
 		}
-	case "slurm": // --jobs then counts the runs made here; Slurm limits the tasks (the spec's max_running)
+	case "slurm": // each run a job, the sweeps' tasks arrays (their spec's max_running limits them)
 		x = sweep.Slurm{Detach: true}
 	default:
 		fmt.Fprintf(stderr, "gosnn paper run: --executor %q: want local or slurm\n", *executor)
@@ -167,16 +186,49 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		command += " --run " + *oneRun
 	}
 	host := &stderrHost{ctx: ctx, w: stderr, last: time.Now()}
+	var slurm sweep.SlurmOptions
+	if *slurmFile != "" {
+		if *executor != "slurm" {
+			fmt.Fprintf(stderr, "gosnn paper run: --slurm needs --executor slurm\n")
+			return 2
+		}
+		if slurm, err = readSlurmOptions(*slurmFile); err != nil {
+			fmt.Fprintf(stderr, "gosnn paper run: %v\n", err)
+			return 2
+		}
+	}
 	sum, err := paper.Run(ctx, paper.RunConfig{Out: *out, Scale: scale, IDs: ids, Threads: *threads, Command: command, Log: stderr, Host: host,
-		Executor: x, Jobs: *jobs, OneRun: *oneRun})
+		Executor: x, Jobs: *jobs, OneRun: *oneRun, Slurm: slurm})
 	if err != nil {
 		fmt.Fprintf(stderr, "gosnn paper run: %v\n", err)
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintf(stderr, "gosnn paper run: interrupted; run the same command again to resume\n")
+			return sweep.ExitInterrupted // a Slurm job's script requeues it
 		}
 		return 1
 	}
-	fmt.Fprintf(stdout, "%d run(s) made, %d finished before, %d not available; now: gosnn paper report --out %s\n",
-		len(sum.Ran), len(sum.Skipped), len(sum.Unavailable), *out)
+	fmt.Fprintf(stdout, "%d run(s) made, %d finished before, %d not available", len(sum.Ran), len(sum.Skipped), len(sum.Unavailable))
+	if len(sum.Queued) > 0 {
+		fmt.Fprintf(stdout, ", %d queued on Slurm: %s; `gosnn paper report --out %s` shows how far they have come, `gosnn paper cancel --out %s` stops them\n",
+			len(sum.Queued), strings.Join(sum.Queued, ", "), *out, *out)
+		return 0
+	}
+	fmt.Fprintf(stdout, "; now: gosnn paper report --out %s\n", *out)
 	return 0
+}
+
+// readSlurmOptions reads a JSON file of Slurm options (a sweep spec's slurm field); an unknown
+// field is an error.
+func readSlurmOptions(path string) (sweep.SlurmOptions, error) {
+	var o sweep.SlurmOptions
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return o, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&o); err != nil {
+		return o, fmt.Errorf("%s: %v", path, err)
+	}
+	return o, nil
 }

@@ -11,6 +11,10 @@ import (
 
 func TestPaperCmd(t *testing.T) {
 	empty := t.TempDir()
+	badSlurm := filepath.Join(t.TempDir(), "slurm.json")
+	if err := os.WriteFile(badSlurm, []byte(`{"partitoin": "long"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -30,6 +34,10 @@ func TestPaperCmd(t *testing.T) {
 		{"bad jobs", []string{"run", "--out", empty, "--only", "A1", "--jobs", "0"}, 2, "--jobs 0: must be >= 1", ""},
 		{"unknown run", []string{"run", "--out", empty, "--only", "A2", "--run", "train-main"}, 1, `run "train-main" is not one of the entries' runs (train-nc160, replay-trained-nc160)`, ""},
 		{"report of nothing", []string{"report", "--out", empty}, 0, "", "1 agree, 0 disagree, 25 not run"},
+		{"slurm options without slurm", []string{"run", "--out", empty, "--only", "A1", "--slurm", badSlurm}, 2, "--slurm needs --executor slurm", ""},
+		{"unknown slurm option", []string{"run", "--out", empty, "--only", "A1", "--executor", "slurm", "--slurm", badSlurm}, 2, `unknown field "partitoin"`, ""},
+		{"missing slurm file", []string{"run", "--out", empty, "--only", "A1", "--executor", "slurm", "--slurm", filepath.Join(empty, "none.json")}, 2, "none.json: no such file", ""},
+		{"cancel nothing", []string{"cancel", "--out", empty, "--only", "A7"}, 0, "", "nothing queued or running"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

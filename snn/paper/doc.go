@@ -51,7 +51,11 @@
 // run.json exists with the same options is skipped; a train or degradation run interrupted
 // (its context cancelled) resumes from its snapshots on the next call. The authors' files a
 // run reads are looked up (package maesdata) before anything runs, and a missing one is an
-// error that says how to get it.
+// error that says how to get it. With a sweep.Slurm executor, Run instead submits each run
+// that has not finished as a Slurm job of its own (`gosnn paper run --run NAME` in
+// OUT/runs/NAME/slurm: job.sh, job.log, job.json), after the jobs of the runs it reads
+// (afterok), requeued and resumed when SIGTERM stops it before a time limit, and returns;
+// Cancel stops those jobs (and the entries' sweeps) so that none is requeued.
 //
 // Build evaluates the entries on whatever runs and sweep tasks OUT holds and draws their
 // figures to OUT/figures/ID.png; Write also writes OUT/report.md and OUT/report.json. An entry

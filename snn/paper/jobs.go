@@ -8,12 +8,14 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/gosnn/gosnn/snn/experiment"
 	"github.com/gosnn/gosnn/sweep"
 )
 
@@ -174,4 +176,113 @@ func (l *lineWriter) flush() {
 		l.emit(append(l.buf, '\n'))
 		l.buf = nil
 	}
+}
+
+// submitRuns submits each of the runs names that has not finished as a Slurm job of its own
+// (`gosnn paper run --scale S --out OUT --run NAME --threads C` in OUT/runs/NAME/slurm, with
+// the options cfg.Slurm), after the jobs of the runs it reads (afterok): a job that Slurm
+// still lists as queued or running from an earlier call is kept, not submitted again. Runs
+// not part of the scale, or whose options do not validate while the runs they read have
+// finished, are unavailable. It returns once the jobs are submitted.
+func submitRuns(ctx context.Context, cfg RunConfig, sl sweep.Slurm, out string, names []string, sum *RunSummary, logf func(string, ...any)) error {
+	cpus := max(cfg.Threads, cfg.Slurm.CPUsPerTask, 1)
+	jobs := map[string]string{} // run name → job ID, for the runs after it
+	for _, n := range names {
+		r, _ := runSpec(n)
+		o, ok, err := r.Options(cfg.Scale, out)
+		if !ok {
+			logf("%s: not part of the %s scale", n, cfg.Scale)
+			sum.add(n, runUnavailable)
+			continue
+		}
+		var after []string
+		for _, a := range r.After {
+			if id := jobs[a]; id != "" {
+				after = append(after, id)
+			}
+		}
+		if err != nil && len(after) == 0 {
+			// Its options cannot wait for a run under way: they will not validate.
+			logf("%s: skipped", strings.TrimPrefix(err.Error(), "paper: "))
+			sum.add(n, runUnavailable)
+			continue
+		}
+		if err == nil {
+			env, err := experiment.EncodeOptions(o)
+			if err != nil {
+				return fmt.Errorf("paper: run %s: %w", n, err)
+			}
+			if done, err := recorded(runDir(out, n), n, env); err != nil || done {
+				if done {
+					logf("%s: finished before (%s), skipped", n, runDir(out, n))
+					sum.add(n, runSkipped)
+				}
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		dir := filepath.Join(runDir(out, n), "slurm")
+		id, err := sl.Queued(ctx, dir)
+		if err != nil {
+			return fmt.Errorf("paper: run %s: %w", n, err)
+		}
+		if id != "" {
+			logf("%s: queued before as Slurm job %s", n, id)
+		} else {
+			args := []string{"paper", "run", "--scale", string(cfg.Scale), "--out", out, "--run", n, "--threads", strconv.Itoa(cpus)}
+			id, err = sl.Submit(ctx, sweep.Job{Name: "gosnn-" + n, Dir: dir, Args: args, After: after, CPUs: cpus, Options: cfg.Slurm})
+			if err != nil {
+				return fmt.Errorf("paper: run %s: %w", n, err)
+			}
+			if len(after) > 0 {
+				logf("%s: submitted as Slurm job %s, after job %s (its output: %s)", n, id, strings.Join(after, ", "), filepath.Join(dir, "job.log"))
+			} else {
+				logf("%s: submitted as Slurm job %s (its output: %s)", n, id, filepath.Join(dir, "job.log"))
+			}
+		}
+		jobs[n] = id
+		sum.Queued = append(sum.Queued, fmt.Sprintf("%s (job %s)", n, id))
+	}
+	return nil
+}
+
+// Cancel stops what Run left running for the entries ids (nil: all) in out: the Slurm jobs of
+// their runs that Slurm still lists, marked so that none is requeued, and their sweeps
+// (sweep.Cancel: their arrays, or a local executor running them); env is the Slurm clients'
+// environment (nil: this process's). What the runs and tasks saved stays: Run resumes them.
+// It returns what it cancelled: "NAME (job ID)" for a run, "sweep NAME" for a sweep.
+func Cancel(ctx context.Context, out string, ids []string, env []string) ([]string, error) {
+	es, err := Select(ids)
+	if err != nil {
+		return nil, err
+	}
+	var cancelled []string
+	sl := sweep.Slurm{Env: env}
+	for _, n := range runsOf(es) {
+		dir := filepath.Join(runDir(out, n), "slurm")
+		id, err := sl.Queued(ctx, dir)
+		if err != nil {
+			return cancelled, fmt.Errorf("paper: run %s: %w", n, err)
+		}
+		if id == "" {
+			continue
+		}
+		if err := sl.CancelJob(ctx, dir); err != nil {
+			return cancelled, fmt.Errorf("paper: run %s: %w", n, err)
+		}
+		cancelled = append(cancelled, fmt.Sprintf("%s (job %s)", n, id))
+	}
+	for _, n := range sweepsOf(es) {
+		dir := sweepDir(out, n)
+		if _, err := os.Stat(filepath.Join(dir, "spec.json")); err != nil {
+			continue // never prepared
+		}
+		if err := sweep.Cancel(ctx, dir, env); err != nil {
+			return cancelled, fmt.Errorf("paper: sweep %s: %w", n, err)
+		}
+		cancelled = append(cancelled, "sweep "+n)
+	}
+	return cancelled, nil
 }

@@ -77,14 +77,21 @@ type RunConfig struct {
 	// they record include those of the runs beside them).
 	Binary string
 	// OneRun, when not "", makes that run alone, one of the entries' runs (the runs it reads
-	// must have finished), and no sweep: what a process of Jobs makes.
+	// must have finished), and no sweep: what a process of Jobs, or a Slurm job, makes.
 	OneRun string
+	// Slurm are the Slurm options of the runs' jobs when Executor is a sweep.Slurm: each run
+	// not finished is then submitted as a batch job of its own (submitRuns) instead of made
+	// here. The sweeps' arrays take theirs from their spec.json.
+	Slurm sweep.SlurmOptions
 }
 
 // RunSummary says what Run did with each run and sweep it considered (a sweep is named
 // "sweep NAME").
 type RunSummary struct {
 	Ran, Skipped, Unavailable []string // finished now; finished before; not available (not part of the scale, or needs something)
+	// Queued are the runs left to Slurm jobs (RunConfig.Slurm): submitted now or queued
+	// before, "NAME (job ID)" each.
+	Queued []string
 }
 
 // recordFile is the name of a run's record in its directory.
@@ -135,7 +142,11 @@ func Run(ctx context.Context, cfg RunConfig) (RunSummary, error) {
 			fmt.Fprintf(cfg.Log, "paper: "+format+"\n", a...)
 		}
 	}
-	if cfg.Jobs > 1 && len(names) > 1 {
+	if sl, ok := cfg.Executor.(sweep.Slurm); ok && cfg.OneRun == "" {
+		if err := submitRuns(ctx, cfg, sl, out, names, &sum, logf); err != nil {
+			return sum, err
+		}
+	} else if cfg.Jobs > 1 && len(names) > 1 {
 		if err := runSideBySide(ctx, cfg, out, names, &sum, &logMu, logf); err != nil {
 			return sum, err
 		}
