@@ -76,6 +76,13 @@ func TestPaperSlurm(t *testing.T) {
 	if train[0] == "" || train[1] != "" || replay[0] == "" || replay[1] != train[0] {
 		t.Fatalf("jobs %v: want train-main's, then replay-main's after it\n%s", j, stderr)
 	}
+	// The report says where the runs went (before the training has finished).
+	if _, _, err := gosnn("paper", "report", "--out", out, "--only", "A11"); err != nil {
+		t.Fatal(err)
+	}
+	if md, _ := os.ReadFile(filepath.Join(out, "report.md")); !strings.Contains(string(md), "submitted as Slurm job "+replay[0]+" at ") {
+		t.Errorf("report.md does not say replay-main was submitted as job %s:\n%s", replay[0], md)
+	}
 	waitFor("snapshot of train-main", exists(filepath.Join(trainDir, "state.json")))
 	if _, err := c.Run("scancel", "--batch", "--signal=TERM", train[0]); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/gosnn/gosnn/internal/atomicfile"
 	"github.com/gosnn/gosnn/snn/protocol"
 	"github.com/gosnn/gosnn/snn/snnplot"
+	"github.com/gosnn/gosnn/sweep"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -215,10 +216,20 @@ func runReportOf(n string, rec *Record, scale Scale, out, absent string) (RunRep
 		if pr, err := protocol.ReadProgress(runDir(out, n)); err == nil && pr.PhasesDone > 0 {
 			rr.Status += "; " + soFar(pr) + " (gosnn paper run resumes it)"
 		}
+		if j, ok := submittedJob(out, n); ok {
+			rr.Status += fmt.Sprintf("; submitted as Slurm job %s at %s (its output: %s)", j.ID, j.Submitted, filepath.Join(runDir(out, n), "slurm", "job.log"))
+		}
 		return rr, true
 	}
 	rr.Status = fmt.Sprintf("not part of the %s scale", scale)
 	return rr, false
+}
+
+// submittedJob returns the record of the last Slurm job submitted for run n (submitRuns).
+func submittedJob(out, n string) (sweep.SubmittedJob, bool) {
+	var j sweep.SubmittedJob
+	b, err := os.ReadFile(filepath.Join(runDir(out, n), "slurm", "job.json"))
+	return j, err == nil && json.Unmarshal(b, &j) == nil && j.ID != ""
 }
 
 // soFar describes the progress of a training under way.
