@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gosnn/gosnn/sweep"
 )
 
 // TestRunJobs makes the quick runs of A2 and A11 two at a time (in this process: the test
@@ -120,5 +122,46 @@ func TestLineWriter(t *testing.T) {
 				t.Errorf("wrote %q, last %q; want %q, %q", b.String(), w.last, tt.want, tt.last)
 			}
 		})
+	}
+}
+
+// idleExecutor runs nothing: what a submitted array looks like before Slurm starts it.
+type idleExecutor struct{}
+
+func (idleExecutor) Run(context.Context, *sweep.Sweep, func(sweep.Status)) error { return nil }
+
+// TestSweepSlurmOptions: RunConfig.Slurm goes into the sweeps' spec.json; a later call
+// without it keeps them (a user may also have written them there by hand), one with others
+// replaces them.
+func TestSweepSlurmOptions(t *testing.T) {
+	out := t.TempDir()
+	slurmOf := func(name string) sweep.SlurmOptions {
+		t.Helper()
+		s, err := sweep.Open(sweepDir(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Spec.Slurm
+	}
+	cfg := RunConfig{Out: out, Scale: Quick, IDs: []string{"Fig3"}, Executor: idleExecutor{},
+		Slurm: sweep.SlurmOptions{Partition: "long", Time: "4:00:00", Extra: []string{"--qos=low"}}}
+	for _, tc := range []struct {
+		name  string
+		slurm sweep.SlurmOptions
+		want  string
+	}{
+		{"given", cfg.Slurm, "long"},
+		{"kept", sweep.SlurmOptions{}, "long"},
+		{"replaced", sweep.SlurmOptions{Partition: "short"}, "short"},
+	} {
+		cfg.Slurm = tc.slurm
+		if _, err := Run(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{"sizes", "sizes-2400"} {
+			if got := slurmOf(n); got.Partition != tc.want || (tc.want == "long" && got.Time != "4:00:00") {
+				t.Errorf("%s: sweep %s has Slurm options %+v, want partition %s", tc.name, n, got, tc.want)
+			}
+		}
 	}
 }

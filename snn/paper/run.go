@@ -79,9 +79,10 @@ type RunConfig struct {
 	// OneRun, when not "", makes that run alone, one of the entries' runs (the runs it reads
 	// must have finished), and no sweep: what a process of Jobs, or a Slurm job, makes.
 	OneRun string
-	// Slurm are the Slurm options of the runs' jobs when Executor is a sweep.Slurm: each run
-	// not finished is then submitted as a batch job of its own (submitRuns) instead of made
-	// here. The sweeps' arrays take theirs from their spec.json.
+	// Slurm are the Slurm options of the runs' jobs when Executor is a sweep.Slurm (each run
+	// not finished is then submitted as a batch job of its own, submitRuns, instead of made
+	// here) and of the sweeps' arrays, written into their spec.json; when zero, a sweep keeps
+	// those its spec.json has.
 	Slurm sweep.SlurmOptions
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 
 	"github.com/gosnn/gosnn/snn/experiment"
@@ -137,6 +138,13 @@ func runSweep(ctx context.Context, cfg RunConfig, out string, w SweepSpec, spec 
 	dir := sweepDir(out, w.Name)
 	if cfg.Threads > 0 {
 		spec.Threads = cfg.Threads
+	}
+	// The Slurm options: cfg.Slurm's, else those of the spec.json there (a user's edit).
+	spec.Slurm = cfg.Slurm
+	if reflect.ValueOf(cfg.Slurm).IsZero() {
+		if old, err := sweep.Open(dir); err == nil {
+			spec.Slurm = old.Spec.Slurm
+		}
 	}
 	s, err := sweep.Prepare(spec, dir)
 	if err != nil {
