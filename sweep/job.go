@@ -68,21 +68,11 @@ func (x Slurm) Submit(ctx context.Context, j Job) (string, error) {
 	if strings.ContainsAny(j.Name, "\n\r\x00") {
 		return "", fmt.Errorf("sweep: job name %q: no line breaks", j.Name)
 	}
-	bin := j.Options.Binary
-	if bin == "" {
-		var err error
-		if bin, err = Binary(); err != nil {
-			return "", err
-		}
-	}
-	dir, err := filepath.Abs(j.Dir)
+	bin, dir, err := j.Options.prepare(j.Dir, ".")
 	if err != nil {
-		return "", fmt.Errorf("sweep: %v", err)
+		return "", err
 	}
 	j.Dir = dir
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("sweep: %v", err)
-	}
 	os.Remove(filepath.Join(dir, cancelFile))
 	os.Remove(filepath.Join(dir, "job.exit"))
 	script := filepath.Join(dir, "job.sh")

@@ -193,6 +193,23 @@ func (o SlurmOptions) header(b *strings.Builder, name, output string, cpus int) 
 	}
 }
 
+// prepare returns the gosnn binary of the jobs (o.Binary, else Binary()) and dir made
+// absolute, creating dir/sub.
+func (o SlurmOptions) prepare(dir, sub string) (bin, abs string, err error) {
+	if bin = o.Binary; bin == "" {
+		if bin, err = Binary(); err != nil {
+			return "", "", err
+		}
+	}
+	if abs, err = filepath.Abs(dir); err != nil {
+		return "", "", fmt.Errorf("sweep: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Join(abs, sub), 0o755); err != nil {
+		return "", "", fmt.Errorf("sweep: %v", err)
+	}
+	return bin, abs, nil
+}
+
 // requeues is how often a job is requeued after an interruption.
 func (o SlurmOptions) requeues() int {
 	if o.Requeues == 0 {
@@ -230,21 +247,11 @@ exit $rc
 
 // submit writes the batch script and submits the tasks indices as one array.
 func (x Slurm) submit(ctx context.Context, s *Sweep, indices []int) (string, error) {
-	bin := s.Spec.Slurm.Binary
-	if bin == "" {
-		var err error
-		if bin, err = Binary(); err != nil {
-			return "", err
-		}
-	}
-	dir, err := filepath.Abs(s.Dir)
+	bin, dir, err := s.Spec.Slurm.prepare(s.Dir, slurmDir)
 	if err != nil {
-		return "", fmt.Errorf("sweep: %v", err)
+		return "", err
 	}
 	s.Dir = dir
-	if err := os.MkdirAll(filepath.Join(dir, slurmDir), 0o755); err != nil {
-		return "", fmt.Errorf("sweep: %v", err)
-	}
 	script := filepath.Join(dir, slurmDir, "job.sh")
 	if err := writeAtomic(script, []byte(s.Script(bin))); err != nil {
 		return "", err

@@ -566,19 +566,9 @@ func TestSweepPartial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A task is done when tasks/ID/result.json exists (package sweep).
 	finish := func(task sweep.Task, step, period float64) {
 		t.Helper()
-		res, err := experiment.EncodeResult(experiment.ClockResult{StepMs: analysis.OptFloat(step), PeriodMs: analysis.OptFloat(period), WallS: 100, CPUS: 90})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(s.TaskDir(task), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(s.TaskDir(task), "result.json"), res, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		finishTask(t, s, task, experiment.ClockResult{StepMs: analysis.OptFloat(step), PeriodMs: analysis.OptFloat(period), WallS: 100, CPUS: 90})
 	}
 	finish(s.Tasks[0], 20, 450)
 	// The second task is under way: two phases of a training saved in its directory.
@@ -652,16 +642,23 @@ func finishSweep(t *testing.T, out, name string, sc Scale, step, period map[int]
 			t.Fatal(err)
 		}
 		z := o.(*experiment.Clock).Size
-		res, err := experiment.EncodeResult(experiment.ClockResult{StepMs: analysis.OptFloat(step[z]), PeriodMs: analysis.OptFloat(period[z]), WallS: 10, CPUS: 9})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(s.TaskDir(task), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(s.TaskDir(task), "result.json"), res, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		finishTask(t, s, task, experiment.ClockResult{StepMs: analysis.OptFloat(step[z]), PeriodMs: analysis.OptFloat(period[z]), WallS: 10, CPUS: 9})
+	}
+}
+
+// finishTask makes task of s done: a task is done when tasks/ID/result.json exists (package
+// sweep).
+func finishTask(t *testing.T, s *sweep.Sweep, task sweep.Task, res experiment.ClockResult) {
+	t.Helper()
+	env, err := experiment.EncodeResult(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(s.TaskDir(task), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.TaskDir(task), "result.json"), env, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
