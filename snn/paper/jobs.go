@@ -29,9 +29,12 @@ func runSideBySide(ctx context.Context, cfg RunConfig, out string, names []strin
 	if bin == "" {
 		bin = sweep.SelfBinary()
 	}
+	if cfg.Log != nil { // the runs' own log lines, from runs made side by side in this process
+		cfg.Log = &lockedWriter{mu: logMu, w: cfg.Log}
+	}
 	spawn := func(ctx context.Context, n string) error {
 		if bin != "" {
-			return runChild(ctx, cfg, out, bin, n, logMu, logf)
+			return runChild(ctx, cfg, out, bin, n, logf)
 		}
 		r, _ := runSpec(n)
 		o, _, err := r.Options(cfg.Scale, out)
@@ -106,13 +109,13 @@ func runSideBySide(ctx context.Context, cfg RunConfig, out string, names []strin
 // runChild makes run n in a child process `bin paper run --scale S --out OUT --run NAME`
 // whose log lines (its stderr) reach cfg.Log prefixed with "[NAME] "; cancelling ctx interrupts it
 // (SIGINT: it saves what it resumes from).
-func runChild(ctx context.Context, cfg RunConfig, out, bin, n string, logMu *sync.Mutex, logf func(string, ...any)) error {
+func runChild(ctx context.Context, cfg RunConfig, out, bin, n string, logf func(string, ...any)) error {
 	args := []string{"paper", "run", "--scale", string(cfg.Scale), "--out", out, "--run", n}
 	if cfg.Threads > 0 {
 		args = append(args, "--threads", strconv.Itoa(cfg.Threads))
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
-	w := &lineWriter{mu: logMu, w: cfg.Log, prefix: "[" + n + "] "}
+	w := &lineWriter{w: cfg.Log, prefix: "[" + n + "] "}
 	if cfg.Log == nil {
 		w.w = io.Discard
 	}
@@ -137,10 +140,21 @@ func runChild(ctx context.Context, cfg RunConfig, out, bin, n string, logMu *syn
 	return fmt.Errorf("paper: run %s: %w", n, err)
 }
 
-// lineWriter writes whole lines to w, each with prefix, under mu (several children share w);
-// it keeps the last line for error messages.
+// lockedWriter writes to w under mu.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+// lineWriter writes whole lines to w, each with prefix and in one Write (several children
+// share w, a lockedWriter); it keeps the last line for error messages.
 type lineWriter struct {
-	mu     *sync.Mutex
 	w      io.Writer
 	prefix string
 	buf    []byte
@@ -165,9 +179,7 @@ func (l *lineWriter) emit(line []byte) {
 	if len(bytes.TrimSpace(line)) > 0 {
 		l.last = append(l.last[:0], line...)
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, "%s%s", l.prefix, line)
+	l.w.Write(append([]byte(l.prefix), line...))
 }
 
 // flush writes what is left of an unfinished last line.

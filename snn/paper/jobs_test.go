@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gosnn/gosnn/sweep"
@@ -111,7 +110,7 @@ func TestLineWriter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			w := &lineWriter{mu: &sync.Mutex{}, w: &b, prefix: "[r] "}
+			w := &lineWriter{w: &b, prefix: "[r] "}
 			for _, s := range tt.writes {
 				if n, err := w.Write([]byte(s)); n != len(s) || err != nil {
 					t.Fatalf("Write(%q) = %d, %v", s, n, err)
