@@ -61,7 +61,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	scaleName := fs.String("scale", "quick", "quick (minutes on 2 cores) or full (the paper's scale: hours to days)")
 	only := fs.String("only", "", "comma-separated entry IDs (default: all)")
 	threads := fs.Int("threads", 0, "worker threads per run (0: GOMAXPROCS)")
-	executor := fs.String("executor", "local", "local or slurm: where a sweep's tasks run (run)")
+	executor := fs.String("executor", "local", "local or slurm: where the runs and a sweep's tasks are made (run)")
 	jobs := fs.Int("jobs", 1, "runs, and tasks of a sweep, made at once here, each in a gosnn process of its own (run)")
 	oneRun := fs.String("run", "", "make this run alone, one of the entries' runs (what --jobs starts in a process of its own) (run)")
 	slurmFile := fs.String("slurm", "", "a JSON file of the Slurm options of the runs' jobs, as a sweep spec's slurm field (run, with --executor slurm)")
@@ -72,7 +72,7 @@ func paperCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	usage := map[string]string{
-		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N] [--run NAME]",
+		"run":    "gosnn paper run --out DIR [--scale quick|full] [--only IDS] [--threads N] [--executor local|slurm] [--jobs N] [--run NAME] [--slurm FILE]",
 		"report": "gosnn paper report --out DIR [--only IDS]",
 		"list":   "gosnn paper list [--only IDS]",
 		"cancel": "gosnn paper cancel --out DIR [--only IDS]",
