@@ -287,11 +287,14 @@ func Cancel(ctx context.Context, out string, ids []string, env []string) ([]stri
 		cancelled = append(cancelled, fmt.Sprintf("%s (job %s)", n, id))
 	}
 	for _, n := range sweepsOf(es) {
-		dir := sweepDir(out, n)
-		if _, err := os.Stat(filepath.Join(dir, "spec.json")); err != nil {
-			continue // never prepared
+		s, done, err := sweepState(out, n)
+		if err != nil {
+			return cancelled, err
 		}
-		if err := sweep.Cancel(ctx, dir, env); err != nil {
+		if s == nil || len(done) == len(s.Tasks) {
+			continue // never prepared, or finished
+		}
+		if err := sweep.Cancel(ctx, s.Dir, env); err != nil {
 			return cancelled, fmt.Errorf("paper: sweep %s: %w", n, err)
 		}
 		cancelled = append(cancelled, "sweep "+n)

@@ -164,3 +164,22 @@ func TestSweepSlurmOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelSweeps: Cancel stops an entry's unfinished sweep (it marks it so that nothing is
+// requeued) and leaves a finished one, and a run never submitted, alone.
+func TestCancelSweeps(t *testing.T) {
+	out := t.TempDir()
+	if _, err := Run(context.Background(), RunConfig{Out: out, Scale: Quick, IDs: []string{"Fig3"}, Executor: idleExecutor{}}); err != nil {
+		t.Fatal(err)
+	}
+	finishSweep(t, out, "sizes-2400", Quick, map[int]float64{10: 5, 20: 6, 40: 7}, map[int]float64{10: 60, 20: 36, 40: 21})
+	got, err := Cancel(context.Background(), out, []string{"Fig3", "A11"}, nil)
+	if err != nil || !slices.Equal(got, []string{"sweep sizes"}) {
+		t.Fatalf("Cancel: %v, %v; want only the unfinished sweep sizes", got, err)
+	}
+	for name, want := range map[string]bool{"sizes": true, "sizes-2400": false} {
+		if _, err := os.Stat(filepath.Join(sweepDir(out, name), "cancelled")); (err == nil) != want {
+			t.Errorf("sweep %s marked cancelled: %v, want %v", name, err == nil, want)
+		}
+	}
+}
