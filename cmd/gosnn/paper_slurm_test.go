@@ -27,10 +27,7 @@ func TestPaperSlurm(t *testing.T) {
 		t.Skip("a Slurm cluster and two short trainings (about a minute)")
 	}
 	c := slurmtest.Start(t)
-	bin := filepath.Join(t.TempDir(), "gosnn")
-	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
+	bin := builtGosnn(t)
 	out := t.TempDir()
 	gosnn := func(args ...string) (string, string, error) {
 		cmd := exec.Command(bin, args...)

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,10 +13,38 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// builtGosnn builds gosnn once per test binary (tests that need a real gosnn: child processes
+// that run `gosnn paper run --run NAME`, Slurm jobs).
+func builtGosnn(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gosnn-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "gosnn")
+		if b, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, b)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
 
 // TestPaperRunJobsProcesses runs a built gosnn: `paper run --jobs 2` makes the runs of A2
 // and A11 (two trainings, a replay of each) in gosnn processes of their own, each a distinct
@@ -26,10 +55,7 @@ func TestPaperRunJobsProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds gosnn and makes two short trainings in child processes (about 40 s)")
 	}
-	bin := filepath.Join(t.TempDir(), "gosnn")
-	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
+	bin := builtGosnn(t)
 	out := t.TempDir()
 	args := []string{"paper", "run", "--scale", "quick", "--out", out, "--only", "A2,A11", "--jobs", "2", "--threads", "1"}
 	started := regexp.MustCompile(`paper: ([a-z0-9-]+): made in a process of its own \(pid (\d+)\)`)
