@@ -124,16 +124,19 @@ func (x Slurm) Queued(ctx context.Context, dir string) (string, error) {
 	return "", nil
 }
 
-// CancelJob stops the job submitted from dir, if Slurm still lists it: it marks dir so that
-// the job is not requeued, then cancels it (scancel).
-func (x Slurm) CancelJob(ctx context.Context, dir string) error {
+// CancelJob stops the job submitted from dir if Slurm still lists it: it marks dir so that
+// the job is not requeued, then cancels it (scancel). It returns the job's ID, "" when there
+// was none to cancel.
+func (x Slurm) CancelJob(ctx context.Context, dir string) (string, error) {
 	id, err := x.Queued(ctx, dir)
 	if err != nil || id == "" {
-		return err
+		return "", err
 	}
 	if err := writeAtomic(filepath.Join(dir, cancelFile), []byte(time.Now().UTC().Format(time.RFC3339)+"\n")); err != nil {
-		return err
+		return "", err
 	}
-	_, err = runClient(ctx, x.Env, "scancel", id)
-	return err
+	if _, err := runClient(ctx, x.Env, "scancel", id); err != nil {
+		return "", err
+	}
+	return id, nil
 }

@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gosnn/gosnn/snn/experiment"
 	"github.com/gosnn/gosnn/sweep"
 )
 
@@ -32,17 +31,9 @@ func runSideBySide(ctx context.Context, cfg RunConfig, out string, names []strin
 	if cfg.Log != nil { // the runs' own log lines, from runs made side by side in this process
 		cfg.Log = &lockedWriter{mu: logMu, w: cfg.Log}
 	}
-	spawn := func(ctx context.Context, n string) error {
-		if bin != "" {
-			return runChild(ctx, cfg, out, bin, n, logf)
-		}
-		r, _ := runSpec(n)
-		o, _, err := r.Options(cfg.Scale, out)
-		if err != nil {
-			return err
-		}
-		_, err = runOne(ctx, cfg, out, r, o, logf)
-		return err
+	var child func(context.Context, string) error // nil: the runs are made in this process
+	if bin != "" {
+		child = func(ctx context.Context, n string) error { return runChild(ctx, cfg, out, bin, n, logf) }
 	}
 	const (
 		waiting = iota
@@ -79,7 +70,7 @@ func runSideBySide(ctx context.Context, cfg RunConfig, out string, names []strin
 			state[n] = running
 			busy++
 			go func() {
-				st, err := makeRun(ctx, cfg, out, n, logf, spawn)
+				st, err := makeRun(ctx, cfg, out, n, logf, child)
 				done <- ended{n, st, err}
 			}()
 		}
@@ -220,18 +211,12 @@ func submitRuns(ctx context.Context, cfg RunConfig, sl sweep.Slurm, out string, 
 			continue
 		}
 		if err == nil {
-			env, err := experiment.EncodeOptions(o)
+			_, done, err := finishedBefore(out, n, o, logf)
 			if err != nil {
-				return fmt.Errorf("paper: run %s: %w", n, err)
+				return err
 			}
-			if done, err := recorded(runDir(out, n), n, env); err != nil || done {
-				if done {
-					logf("%s: finished before (%s), skipped", n, runDir(out, n))
-					sum.add(n, runSkipped)
-				}
-				if err != nil {
-					return err
-				}
+			if done {
+				sum.add(n, runSkipped)
 				continue
 			}
 		}
@@ -274,17 +259,13 @@ func Cancel(ctx context.Context, out string, ids []string, env []string) ([]stri
 	sl := sweep.Slurm{Env: env}
 	for _, n := range runsOf(es) {
 		dir := filepath.Join(runDir(out, n), "slurm")
-		id, err := sl.Queued(ctx, dir)
+		id, err := sl.CancelJob(ctx, dir)
 		if err != nil {
 			return cancelled, fmt.Errorf("paper: run %s: %w", n, err)
 		}
-		if id == "" {
-			continue
+		if id != "" {
+			cancelled = append(cancelled, fmt.Sprintf("%s (job %s)", n, id))
 		}
-		if err := sl.CancelJob(ctx, dir); err != nil {
-			return cancelled, fmt.Errorf("paper: run %s: %w", n, err)
-		}
-		cancelled = append(cancelled, fmt.Sprintf("%s (job %s)", n, id))
 	}
 	for _, n := range sweepsOf(es) {
 		s, done, err := sweepState(out, n)

@@ -216,9 +216,9 @@ func (sum *RunSummary) add(n string, st runStatus) {
 }
 
 // makeRun makes run n of the catalogue at cfg.Scale into out unless it is unavailable or
-// finished before: in this process with runOne when spawn is nil, else with spawn (a run made
-// beside others, runSideBySide).
-func makeRun(ctx context.Context, cfg RunConfig, out, n string, logf func(string, ...any), spawn func(context.Context, string) error) (runStatus, error) {
+// finished before: in this process with runOne when child is nil, else with child (a gosnn
+// process of its own, runSideBySide).
+func makeRun(ctx context.Context, cfg RunConfig, out, n string, logf func(string, ...any), child func(context.Context, string) error) (runStatus, error) {
 	r, _ := runSpec(n)
 	o, ok, err := r.Options(cfg.Scale, out)
 	if !ok {
@@ -229,30 +229,39 @@ func makeRun(ctx context.Context, cfg RunConfig, out, n string, logf func(string
 		logf("%s: skipped", strings.TrimPrefix(err.Error(), "paper: "))
 		return runUnavailable, nil
 	}
-	if spawn == nil {
-		done, err := runOne(ctx, cfg, out, r, o, logf)
-		if err != nil || !done {
+	if child == nil {
+		ran, err := runOne(ctx, cfg, out, r, o, logf)
+		if err != nil || !ran {
 			return runSkipped, err
 		}
 		return runRan, nil
 	}
-	env, err := experiment.EncodeOptions(o)
-	if err != nil {
-		return runUnavailable, fmt.Errorf("paper: run %s: %w", n, err)
-	}
-	if done, err := recorded(runDir(out, n), n, env); err != nil || done {
-		if done {
-			logf("%s: finished before (%s), skipped", n, runDir(out, n))
-		}
+	env, done, err := finishedBefore(out, n, o, logf)
+	if err != nil || done {
 		return runSkipped, err
 	}
-	if err := spawn(ctx, n); err != nil {
+	if err := child(ctx, n); err != nil {
 		return runUnavailable, err
 	}
 	if done, err := recorded(runDir(out, n), n, env); err != nil || !done {
 		return runUnavailable, fmt.Errorf("paper: run %s ended without its record (%s): %v", n, filepath.Join(runDir(out, n), recordFile), err)
 	}
 	return runRan, nil
+}
+
+// finishedBefore returns the options envelope of run n and whether out holds its record with
+// those options (it then logs that the run is skipped); a record of other options is an
+// error.
+func finishedBefore(out, n string, o experiment.Options, logf func(string, ...any)) ([]byte, bool, error) {
+	env, err := experiment.EncodeOptions(o)
+	if err != nil {
+		return nil, false, fmt.Errorf("paper: run %s: %w", n, err)
+	}
+	done, err := recorded(runDir(out, n), n, env)
+	if done {
+		logf("%s: finished before (%s), skipped", n, runDir(out, n))
+	}
+	return env, done, err
 }
 
 // recorded reports whether dir holds the record of run n with the options env; a record of
@@ -274,14 +283,8 @@ func recorded(dir, n string, env []byte) (bool, error) {
 // ran.
 func runOne(ctx context.Context, cfg RunConfig, out string, r RunSpec, o experiment.Options, logf func(string, ...any)) (bool, error) {
 	dir := runDir(out, r.Name)
-	env, err := experiment.EncodeOptions(o)
-	if err != nil {
-		return false, fmt.Errorf("paper: run %s: %w", r.Name, err)
-	}
-	if done, err := recorded(dir, r.Name, env); err != nil || done {
-		if done {
-			logf("%s: finished before (%s), skipped", r.Name, dir)
-		}
+	env, done, err := finishedBefore(out, r.Name, o, logf)
+	if err != nil || done {
 		return false, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
